@@ -1,0 +1,216 @@
+"""The ``Rules`` model: what an analyzer infers and the simulation obeys.
+
+Its top-level shape is the seed's ``property_rules`` (other tools read it):
+``property_constraints``, ``property_relationships``, ``value_ranges``,
+``event_constraints``, ``monetary_properties``, ``segment_analysis`` and
+``update_patterns``; demogen adds ``schema_version`` and ``lifecycle_rules``.
+Every part is optional so partial rules (a person's edit, a model's answer) load,
+and missing parts are filled in later by the heuristic analyzer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from demogen.errors import RulesError
+from demogen.vocab import LifecycleStage, Segment, UpdateType
+
+#: Bump when the shape changes; part of the analysis cache key.
+RULES_SCHEMA_VERSION = 1
+
+_ALLOW_EXTRA = ConfigDict(extra="allow")
+
+
+class PropertyConstraint(BaseModel):
+    """``carrier`` depends on ``country``: allowed values per value of the parent."""
+
+    model_config = _ALLOW_EXTRA
+
+    depends_on: list[str] = Field(default_factory=list)
+    mapping: dict[str, list[Any]] = Field(default_factory=dict)
+
+
+class PropertyRelationship(BaseModel):
+    """A derived property: ``xp`` = ``level * 100 + random(0-50)``."""
+
+    model_config = _ALLOW_EXTRA
+
+    type: str | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    affects: list[str] = Field(default_factory=list)
+    formula: str | None = None
+
+
+class NumberRange(BaseModel):
+    """``{min, max, mean}``; ``mean`` is a hint for skewed draws and may be left out."""
+
+    model_config = _ALLOW_EXTRA
+
+    min: float
+    max: float
+    mean: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumberRange:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.mean is not None and not self.min <= self.mean <= self.max:
+            raise ValueError(f"mean ({self.mean}) is outside [{self.min}, {self.max}]")
+        return self
+
+
+class Funnel(BaseModel):
+    """Ordered steps with the conversion into each step from the previous one."""
+
+    model_config = _ALLOW_EXTRA
+
+    name: str
+    steps: list[str]
+    conversion: list[float] = Field(default_factory=list)
+
+    @field_validator("conversion")
+    @classmethod
+    def _probabilities(cls, value: list[float]) -> list[float]:
+        for p in value:
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(f"conversion {p} is not a probability between 0 and 1")
+        return value
+
+    @model_validator(mode="after")
+    def _one_per_step(self) -> Funnel:
+        if self.conversion and len(self.conversion) != len(self.steps):
+            raise ValueError(
+                f"funnel '{self.name}' has {len(self.steps)} steps but "
+                f"{len(self.conversion)} conversion values; give one per step"
+            )
+        return self
+
+
+class EventConstraints(BaseModel):
+    model_config = _ALLOW_EXTRA
+
+    sequences: list[list[str]] = Field(default_factory=list)
+    funnels: list[Funnel] = Field(default_factory=list)
+    prerequisites: dict[str, list[str]] = Field(default_factory=dict)
+    one_time_events: list[str] = Field(default_factory=list)
+    session_start_events: list[str] = Field(default_factory=list)
+    session_end_events: list[str] = Field(default_factory=list)
+
+
+class MonetaryProperty(BaseModel):
+    model_config = _ALLOW_EXTRA
+
+    currency_property: str | None = None
+
+
+class SegmentProfile(BaseModel):
+    """How one segment behaves: property ranges, typical flow, event probabilities."""
+
+    model_config = _ALLOW_EXTRA
+
+    property_ranges: dict[str, NumberRange] = Field(default_factory=dict)
+    event_sequence: list[str] = Field(default_factory=list)
+    event_probabilities: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("event_probabilities")
+    @classmethod
+    def _probabilities(cls, value: dict[str, float]) -> dict[str, float]:
+        for event, p in value.items():
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(f"probability of '{event}' is {p}; use a value from 0 to 1")
+        return value
+
+
+class UpdateRule(BaseModel):
+    """One user-property change: ``{type: increment, value: "{{price}}"}``."""
+
+    model_config = _ALLOW_EXTRA
+
+    type: UpdateType
+    value: Any = None
+
+
+class Rules(BaseModel):
+    """Everything the simulation needs to know beyond the taxonomy itself."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    schema_version: int = RULES_SCHEMA_VERSION
+    property_constraints: dict[str, PropertyConstraint] = Field(default_factory=dict)
+    property_relationships: dict[str, PropertyRelationship] = Field(default_factory=dict)
+    value_ranges: dict[str, NumberRange] = Field(default_factory=dict)
+    event_constraints: EventConstraints = Field(default_factory=EventConstraints)
+    monetary_properties: dict[str, MonetaryProperty] = Field(default_factory=dict)
+    segment_analysis: dict[Segment, SegmentProfile] = Field(default_factory=dict)
+    update_patterns: dict[str, dict[str, UpdateRule]] = Field(default_factory=dict)
+    lifecycle_rules: dict[LifecycleStage, list[str]] = Field(default_factory=dict)
+
+    # -- (de)serialisation -------------------------------------------------------------
+
+    @classmethod
+    def from_data(cls, data: Any, *, source: str = "rules") -> Rules:
+        """Validate a parsed document; every problem is named with its path."""
+        if not isinstance(data, dict):
+            raise RulesError(f"{source}: the rules must be a mapping, got {type(data).__name__}")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            lines = [
+                f"  - {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+                for err in exc.errors()
+            ]
+            raise RulesError(f"{source}: the rules do not validate:\n" + "\n".join(lines)) from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Rules:
+        """Read rules from a ``.yaml``/``.yml`` or ``.json`` file."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RulesError(f"{path}: cannot read the rules file ({exc.strerror})") from None
+        try:
+            data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            raise RulesError(f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from None
+        return cls.from_data(data, source=str(path))
+
+    def to_data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_data(), sort_keys=False, allow_unicode=True, width=100)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_data(), ensure_ascii=False, indent=2)
+
+    def save(self, path: str | Path) -> None:
+        """Write as YAML or JSON (by suffix), atomically."""
+        path = Path(path)
+        text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        return cls.model_json_schema()
+
+
+__all__ = [
+    "RULES_SCHEMA_VERSION",
+    "EventConstraints",
+    "Funnel",
+    "MonetaryProperty",
+    "NumberRange",
+    "PropertyConstraint",
+    "PropertyRelationship",
+    "Rules",
+    "SegmentProfile",
+    "UpdateRule",
+]
