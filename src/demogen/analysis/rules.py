@@ -135,6 +135,26 @@ class UpdateRule(BaseModel):
     value: Any = None
 
 
+class EventRoles(BaseModel):
+    """What some events mean to the simulation (a demogen addition to the seed's shape).
+
+    ``install``: first events of a new device; ``signup``: creates the account, so
+    ``#account_id`` is sent from then on; ``login``; ``revenue``: real-money purchases
+    (payer rate, ARPDAU); ``refund``: reverses a purchase; ``onboarding``: tutorial or
+    onboarding steps; ``onboarding_complete``: the step that ends onboarding.
+    """
+
+    model_config = _ALLOW_EXTRA
+
+    install: list[str] = Field(default_factory=list)
+    signup: list[str] = Field(default_factory=list)
+    login: list[str] = Field(default_factory=list)
+    revenue: list[str] = Field(default_factory=list)
+    refund: list[str] = Field(default_factory=list)
+    onboarding: list[str] = Field(default_factory=list)
+    onboarding_complete: list[str] = Field(default_factory=list)
+
+
 class Rules(BaseModel):
     """Everything the simulation needs to know beyond the taxonomy itself."""
 
@@ -149,6 +169,7 @@ class Rules(BaseModel):
     segment_analysis: dict[Segment, SegmentProfile] = Field(default_factory=dict)
     update_patterns: dict[str, dict[str, UpdateRule]] = Field(default_factory=dict)
     lifecycle_rules: dict[LifecycleStage, list[str]] = Field(default_factory=dict)
+    event_roles: EventRoles = Field(default_factory=EventRoles)
 
     # -- (de)serialisation -------------------------------------------------------------
 
@@ -177,7 +198,8 @@ class Rules(BaseModel):
         try:
             data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            raise RulesError(f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from None
+            kind = path.suffix.lstrip(".").upper() or "YAML"
+            raise RulesError(f"{path}: not valid {kind}: {exc}") from None
         return cls.from_data(data, source=str(path))
 
     def to_data(self) -> dict[str, Any]:
@@ -205,6 +227,7 @@ class Rules(BaseModel):
 __all__ = [
     "RULES_SCHEMA_VERSION",
     "EventConstraints",
+    "EventRoles",
     "Funnel",
     "MonetaryProperty",
     "NumberRange",

@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from demogen.cli import _options as opt
-from demogen.cli._console import err, out, reports_errors
+from demogen.cli._console import out, reports_errors
+from demogen.cli._load import load_inputs
 
 
 @reports_errors
@@ -16,6 +17,9 @@ def analyze(
     taxonomy: Path = opt.TaxonomyArg,
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the rules here (.yaml or .json) to edit and pass back."
+    ),
+    rules_path: Path | None = typer.Option(
+        None, "--rules", help="Rules (.yaml/.json) merged over the analysis."
     ),
     industry: str | None = opt.IndustryOpt,
     platform: str | None = opt.PlatformOpt,
@@ -25,27 +29,14 @@ def analyze(
     quiet: bool = opt.QuietOpt,
 ) -> None:
     """Analyse TAXONOMY offline and print what was inferred."""
-    from demogen.analysis import AnalysisCache
-    from demogen.analysis import analyze as run_analysis
-    from demogen.analysis.heuristic import HeuristicAnalyzer
-    from demogen.taxonomy import load_taxonomy
-
-    loaded = load_taxonomy(
-        taxonomy, industry=industry, platform=platform, product_name=product_name
-    )
-    cache = AnalysisCache(opt.cache_dir_or_default(cache_dir))
-    result = run_analysis(
-        loaded.taxonomy, loaded.product, HeuristicAnalyzer(), cache=cache, refresh=refresh_analysis
-    )
+    inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
+                         product_name=product_name, refresh=refresh_analysis,
+                         cache_dir=cache_dir, quiet=quiet)
     if not quiet:
-        for warning in loaded.taxonomy.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
-        source = "cache hit" if result.cache_hit else "analysed"
-        err.print(f"[dim]{source} ({result.cache_key})[/]", highlight=False)
-        _print_summary(loaded, result.rules)
+        _print_summary(inputs.loaded, inputs.rules)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        result.rules.save(output)
+        inputs.rules.save(output)
         if not quiet:
             out.print(f"Rules written to {output}")
 

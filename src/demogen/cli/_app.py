@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from demogen import __version__
-from demogen.cli import _analyze, _cache, _rules
+from demogen.cli import _analyze, _cache, _generate, _rules
 
 app = typer.Typer(
     name="demogen",
@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("analyze")(_analyze.analyze)
+app.command("generate")(_generate.generate)
 app.add_typer(_rules.app, name="rules")
 app.add_typer(_cache.app, name="cache")
 

@@ -20,7 +20,8 @@ def clear(cache_dir: Path | None = CacheDirOpt) -> None:
 
     cache = AnalysisCache(cache_dir_or_default(cache_dir))
     removed = cache.clear()
-    out.print(f"Removed {removed} cached analys{'is' if removed == 1 else 'es'} from {cache.directory}")
+    noun = "analysis" if removed == 1 else "analyses"
+    out.print(f"Removed {removed} cached {noun} from {cache.directory}")
 
 
 @app.command("info")
@@ -31,6 +32,7 @@ def info(cache_dir: Path | None = CacheDirOpt) -> None:
 
     cache = AnalysisCache(cache_dir_or_default(cache_dir))
     entries = cache.entries()
-    out.print(f"{cache.directory}: {len(entries)} cached analys{'is' if len(entries) == 1 else 'es'}")
+    noun = "analysis" if len(entries) == 1 else "analyses"
+    out.print(f"{cache.directory}: {len(entries)} cached {noun}")
     for entry in entries:
         out.print(f"  {entry.name}")

@@ -19,7 +19,9 @@ RefreshOpt = typer.Option(
     False, "--refresh-analysis", help="Ignore the cached analysis and analyse again."
 )
 CacheDirOpt = typer.Option(
-    None, "--cache-dir", help="Analysis cache folder (default: $DEMOGEN_CACHE_DIR or ~/.cache/demogen)."
+    None,
+    "--cache-dir",
+    help="Analysis cache folder (default: $DEMOGEN_CACHE_DIR or ~/.cache/demogen).",
 )
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
 

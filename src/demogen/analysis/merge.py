@@ -1,0 +1,42 @@
+"""Merge partial rules over complete ones.
+
+Used for rules a person edited (``--rules``) and, later, for AI answers: whatever the
+partial rules set explicitly wins; whatever they leave out comes from the base (the
+heuristic analysis). Mappings merge key by key; lists are replaced whole.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from demogen.analysis.rules import Rules
+
+
+def merge_rules(base: Rules, override: Rules) -> Rules:
+    merged = _merge_model(base, override)
+    return Rules.model_validate(merged)
+
+
+def _merge_model(base: BaseModel, override: BaseModel) -> dict[str, Any]:
+    result = base.model_dump(mode="python")
+    for name in override.model_fields_set:
+        new = getattr(override, name)
+        old = getattr(base, name, None)
+        if isinstance(new, BaseModel) and isinstance(old, BaseModel):
+            result[name] = _merge_model(old, new)
+        elif isinstance(new, dict) and isinstance(old, dict):
+            combined = {**old, **new}
+            result[name] = {
+                k: v.model_dump(mode="python") if isinstance(v, BaseModel) else v
+                for k, v in combined.items()
+            }
+        else:
+            result[name] = new.model_dump(mode="python") if isinstance(new, BaseModel) else new
+    for key, value in (override.model_extra or {}).items():
+        result[key] = value
+    return result
+
+
+__all__ = ["merge_rules"]

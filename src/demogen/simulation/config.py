@@ -1,0 +1,58 @@
+"""The run configuration: frozen, typed, keyword-only, with documented defaults.
+
+Example::
+
+    SimulationConfig(users=2_000, start=date(2026, 10, 27), days=30, seed=0)
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from demogen.vocab import Segment
+
+#: The seed's mix of segments among the users who already exist at the start date.
+DEFAULT_SEGMENT_MIX: dict[Segment, float] = {
+    Segment.NEW_USER: 0.30,
+    Segment.ACTIVE_USER: 0.40,
+    Segment.POWER_USER: 0.10,
+    Segment.CHURNING_USER: 0.15,
+    Segment.RETURNING_USER: 0.05,
+}
+
+#: ThinkingData accepts server-side data up to about three years back (format doc §4).
+MAX_DAYS_BACK = 3 * 365
+
+
+def default_start(days: int, today: date) -> date:
+    """The window that ends yesterday: ThinkingData never accepts future times."""
+    return today - timedelta(days=days)
+
+
+class SimulationConfig(BaseModel):
+    """How many users, which window, which seed, which behaviour preset."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    users: int = Field(2_000, ge=1, le=100_000_000, description="Distinct users simulated.")
+    start: date = Field(description="First local day of the window.")
+    days: int = Field(30, ge=1, le=MAX_DAYS_BACK, description="Length of the window in days.")
+    seed: int = Field(0, ge=0, description="Same inputs and seed give byte-identical output.")
+    preset: str = Field("generic", description="Vertical behaviour preset (demogen presets).")
+    segment_mix: dict[Segment, float] = Field(default_factory=lambda: dict(DEFAULT_SEGMENT_MIX))
+    shard_size: int = Field(500, ge=1, description="Users per shard; fixed, not per worker.")
+    app_id: str | None = Field(None, description="Optional #app_id written on every record.")
+
+    @model_validator(mode="after")
+    def _check(self) -> SimulationConfig:
+        total = sum(self.segment_mix.values())
+        if total <= 0 or any(v < 0 for v in self.segment_mix.values()):
+            raise ValueError("segment_mix needs non-negative shares with a positive sum")
+        return self
+
+    @property
+    def end(self) -> date:
+        """The last local day of the window (inclusive)."""
+        return self.start + timedelta(days=self.days - 1)

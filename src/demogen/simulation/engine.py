@@ -1,0 +1,256 @@
+"""The simulation loop: users in fixed shards, each user day by day, session by session.
+
+``simulate_shard`` is a pure function of (simulation, shard index) writing to a sink;
+the engines that run shards in processes or on Dask call the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from demogen.analysis.rules import Rules
+from demogen.simulation.activity import ActivityParams, fit_activity
+from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
+from demogen.simulation.config import SimulationConfig
+from demogen.simulation.devices import AppVersionRollout, DeviceFactory
+from demogen.simulation.emitter import Emitter, LineSink
+from demogen.simulation.population import PopulationModel, SimUser, user_random
+from demogen.simulation.presets import VerticalPreset, load_preset
+from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
+from demogen.simulation.state import Changes, StateApplier
+from demogen.simulation.story import SessionPlanner
+from demogen.simulation.values import ValueFactory
+from demogen.taxonomy import EventTaxonomy, ProductInfo
+from demogen.vocab import RecordType, Segment
+
+#: Days a user stays RETURNING after coming back, and the gap that marks CHURNING.
+RETURNING_DAYS = 7
+CHURNING_GAP_DAYS = 4
+#: Names a session-end event may give the session length (seconds unless it says ms).
+_DURATION_NAMES = ("#duration", "duration", "session_duration", "session_length",
+                   "duration_sec", "duration_seconds", "play_time", "playtime")
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Everything compiled once per run; shared read-only by every shard."""
+
+    config: SimulationConfig
+    preset: VerticalPreset
+    activity: ActivityParams
+    behaviour: BehaviourPlan
+    population: PopulationModel
+    sessions: SessionModel
+    values: ValueFactory
+    devices: DeviceFactory
+    rollout: AppVersionRollout
+    state: StateApplier
+    duration_props: dict[str, str]
+
+    @classmethod
+    def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
+              config: SimulationConfig) -> Simulation:
+        preset = load_preset(config.preset)
+        r = preset.retention
+        activity = fit_activity(r.d1, r.d7, r.d30, preset.engagement_sigma)
+        behaviour = compile_behaviour(taxonomy, rules)
+        values = ValueFactory(taxonomy, rules, product, seed=config.seed)
+        return cls(
+            config=config,
+            preset=preset,
+            activity=activity,
+            behaviour=behaviour,
+            population=PopulationModel.build(preset, activity, config.days,
+                                             config.start.weekday(), config.segment_mix),
+            sessions=SessionModel(preset),
+            values=values,
+            devices=DeviceFactory(product.platform, values.country_weights()),
+            rollout=AppVersionRollout.for_window(config.days, seed=config.seed),
+            state=StateApplier(rules, taxonomy, values.mirrors()),
+            duration_props=_duration_props(taxonomy, behaviour.session_end),
+        )
+
+    @property
+    def shard_count(self) -> int:
+        return -(-self.config.users // self.config.shard_size)
+
+
+def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
+                   progress: Progress | None = None) -> dict[str, int]:
+    """Simulate users ``[shard × size, (shard + 1) × size)``; returns records per type."""
+    config = sim.config
+    emitter = Emitter(sink, config.start, config.days, config.app_id)
+    planner = SessionPlanner(sim.behaviour)
+    first = shard * config.shard_size
+    for index in range(first, min(first + config.shard_size, config.users)):
+        _simulate_user(sim, planner, emitter, index)
+        if progress is not None:
+            progress(1)
+    return dict(emitter.counts)
+
+
+def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, index: int) -> None:
+    rnd = user_random(sim.config.seed, index)
+    device = sim.devices.new_device(rnd, index, sim.config.seed)
+    user = sim.population.create(index, rnd, device)
+    _prepare(sim, user)
+    adoption = sim.rollout.adoption_delays(rnd)
+    weekday = sim.config.start.weekday()
+    multipliers = sim.preset.weekday_multipliers
+    introduced = False
+    for day in range(max(user.install_day, 0), sim.config.days):
+        if not _active_today(sim, user, day, multipliers[(weekday + day) % 7]):
+            continue
+        user.segment = _segment(sim, user, day)
+        user.last_active_day = day
+        for session in sim.sessions.day(rnd, user.segment, user.engagement):
+            clock = day * DAY_SECONDS + session.start
+            if not introduced:
+                _introduce(sim, emitter, user, clock)
+                introduced = True
+            _run_session(sim, planner, emitter, user, day, session,
+                         sim.rollout.version_at(adoption, day))
+
+
+def _prepare(sim: Simulation, user: SimUser) -> None:
+    """Progress limits, and what an existing user already did before the window."""
+    rnd, plan = user.rnd, sim.behaviour
+    user.progress_limits = [_reach(rnd, flow.conversion) for flow in plan.progressions]
+    if plan.signup is None and not plan.login:
+        user.account_id = _account_id(user)
+    if not user.existing:
+        return
+    user.done.update(plan.install)
+    user.sessions = 1 if user.segment is Segment.NEW_USER else 20
+    if user.segment is not Segment.NEW_USER:
+        for flow, limit in zip(plan.progressions, user.progress_limits, strict=True):
+            user.done.update(flow.steps[:limit])
+        if plan.signup and rnd.random() < 0.9:
+            user.done.add(plan.signup)
+        user.done.update(e for e in plan.onboarding_complete)
+    if plan.signup in user.done or (plan.signup is None and plan.login):
+        user.account_id = _account_id(user)
+
+
+def _reach(rnd: Any, conversion: tuple[float, ...]) -> int:
+    """How many steps of a progression this user will ever do."""
+    steps = 0
+    for i, p in enumerate(conversion):
+        if i > 0 and rnd.random() >= p:
+            break
+        steps += 1
+    return steps
+
+
+def _account_id(user: SimUser) -> str:
+    return f"u{user.index:09d}"
+
+
+def _active_today(sim: Simulation, user: SimUser, day: int, weekday_multiplier: float) -> bool:
+    """The hidden churn process; see :mod:`demogen.simulation.activity`."""
+    rnd = user.rnd
+    if day == user.install_day:
+        return True
+    if user.alive:
+        if rnd.random() < user.hazard:
+            user.alive = False
+            return False
+        return rnd.random() < min(user.active_probability * weekday_multiplier, 0.98)
+    gap = day - (user.last_active_day if user.last_active_day is not None else user.install_day)
+    returning = sim.preset.returning
+    if gap >= returning.churn_after_days and rnd.random() < _daily(returning.return_probability):
+        user.alive, user.returned_day = True, day
+        return True
+    return False
+
+
+def _daily(monthly: float) -> float:
+    return 1 - (1 - monthly) ** (1 / 30)
+
+
+def _segment(sim: Simulation, user: SimUser, day: int) -> Segment:
+    """Segments are states derived from age, history and engagement (DESIGN.md)."""
+    if day - user.install_day <= 3:
+        return Segment.NEW_USER
+    if user.returned_day is not None and day - user.returned_day < RETURNING_DAYS:
+        return Segment.RETURNING_USER
+    last = user.last_active_day
+    if last is not None and day - last >= CHURNING_GAP_DAYS:
+        return Segment.CHURNING_USER
+    if user.engagement >= sim.population.power_engagement:
+        return Segment.POWER_USER
+    return Segment.ACTIVE_USER
+
+
+def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -> None:
+    """The user's properties as they stand when the user first shows up in the window."""
+    user.state = sim.values.initial_user_state(user)
+    snapshot = {k: v for k, v in user.state.items() if v is not None}
+    if snapshot:
+        emitter.user_update(user, RecordType.USER_SET, clock, emitter.time_text(clock), snapshot)
+
+
+def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, user: SimUser,
+                 day: int, session: Session, app_version: str) -> None:
+    names = planner.plan_session(user, session.events, day)
+    start = day * DAY_SECONDS + session.start
+    clocks = _event_clocks(user, start, session.duration, len(names))
+    presets = {**user.device.presets, "#app_version": app_version,
+               "#zone_offset": user.device.zone_offset}
+    network = sim.devices.network_type(user.rnd, user.device)
+    if network is not None:
+        presets["#network_type"] = network
+    plan = sim.behaviour
+    for event, clock in zip(names, clocks, strict=True):
+        if user.account_id is None and (event == plan.signup or
+                                        (plan.signup is None and event in plan.login)):
+            user.account_id = _account_id(user)
+        user.clock = clock
+        text = emitter.time_text(clock)
+        changes = sim.state.before(event, user.state, text)
+        props = sim.values.event_sampler(event).sample(user, text)
+        if event == plan.session_end:
+            _stamp_duration(sim.duration_props, props, session.duration)
+        emitter.track(user, event, clock, text, presets, props)
+        _merge(changes, sim.state.after(event, user.state, props, text))
+        for kind, values in changes.items():
+            emitter.user_update(user, kind, clock, text, values)
+
+
+def _event_clocks(user: SimUser, start: float, duration: float, count: int) -> list[float]:
+    """Start at the session start, end at its end, the rest spread between in order."""
+    if count == 1:
+        return [start]
+    inner = sorted(start + user.rnd.random() * duration for _ in range(count - 2))
+    clocks = [start, *inner, start + duration]
+    for i in range(1, count):   # at least 1 ms apart, so order survives formatting
+        if clocks[i] < clocks[i - 1] + 0.001:
+            clocks[i] = clocks[i - 1] + 0.001
+    return clocks
+
+
+def _stamp_duration(names: dict[str, str], props: dict[str, Any], seconds: float) -> None:
+    for name, unit in names.items():
+        props[name] = round(seconds * 1000) if unit == "ms" else round(seconds, 3)
+
+
+def _duration_props(taxonomy: EventTaxonomy, session_end: str | None) -> dict[str, str]:
+    event = taxonomy.event(session_end) if session_end else None
+    if event is None:
+        return {}
+    found: dict[str, str] = {}
+    for name in event.properties:
+        lowered = name.lower()
+        if lowered in _DURATION_NAMES or lowered.endswith(("_duration", "duration_ms",
+                                                           "_msec", "_ms")):
+            found[name] = "ms" if lowered.endswith(("_ms", "_msec")) else "s"
+    return found
+
+
+def _merge(into: Changes, more: Changes) -> None:
+    for kind, values in more.items():
+        into.setdefault(kind, {}).update(values)

@@ -1,0 +1,134 @@
+"""Who the users are: install day, engagement, starting segment, payer propensity.
+
+Every draw comes from the user's own generator, seeded from (seed, user index), so a
+user is the same whatever shard or worker simulates them.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+import numpy as np
+
+from demogen.simulation._context import DeviceProfile, UserContext
+from demogen.simulation.activity import ActivityParams
+from demogen.simulation.presets import VerticalPreset
+from demogen.vocab import LifecycleStage, Segment
+
+#: Install ages (days before the window) of existing users by their starting segment,
+#: from the seed's user generator (NEW 0–3 days, ACTIVE 7–30, RETURNING 60–90 …).
+_START_AGE = {
+    Segment.NEW_USER: (1, 3),
+    Segment.ACTIVE_USER: (7, 90),
+    Segment.POWER_USER: (30, 180),
+    Segment.CHURNING_USER: (14, 120),
+    Segment.RETURNING_USER: (60, 90),
+}
+_START_STAGE = {
+    Segment.NEW_USER: LifecycleStage.FIRST_SESSION,
+    Segment.ACTIVE_USER: LifecycleStage.ACTIVE,
+    Segment.POWER_USER: LifecycleStage.ADVANCED,
+    Segment.CHURNING_USER: LifecycleStage.ACTIVE,
+    Segment.RETURNING_USER: LifecycleStage.ACTIVE,
+}
+#: How much more often a potential payer buys per session than the base rate, by segment.
+POWER_ENGAGEMENT_QUANTILE = 0.9
+CHURNING_HAZARD_BOOST = 3.0
+
+
+def user_random(seed: int, index: int) -> random.Random:
+    """The user's own stream: a pure function of (seed, user index)."""
+    state = np.random.SeedSequence([seed, index]).generate_state(4, dtype=np.uint64)
+    return random.Random(int.from_bytes(state.tobytes(), "little"))
+
+
+@dataclass(slots=True)
+class SimUser(UserContext):
+    """A user as the engine follows them day by day."""
+
+    install_day: int = 0             # window day index; negative = before the window
+    existing: bool = False
+    alive: bool = True
+    active_probability: float = 0.5
+    hazard: float = 0.05
+    last_active_day: int | None = None
+    returned_day: int | None = None
+    potential_payer: bool = False
+    purchase_rate: float = 0.0       # chance that a session holds a purchase
+    sessions: int = 0
+    done: set[str] = field(default_factory=set)
+    progress_limits: list[int] = field(default_factory=list)
+    purchases: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationModel:
+    """Everything needed to create any user, built once per run."""
+
+    preset: VerticalPreset
+    activity: ActivityParams
+    days: int
+    segment_mix: dict[Segment, float]
+    power_engagement: float
+    install_cum_weights: tuple[float, ...]
+
+    @classmethod
+    def build(cls, preset: VerticalPreset, activity: ActivityParams, days: int,
+              start_weekday: int, segment_mix: dict[Segment, float]) -> PopulationModel:
+        weekly = preset.growth.weekly_multipliers
+        weights = [weekly[(start_weekday + d) % 7] for d in range(days)]
+        return cls(preset, activity, days, segment_mix,
+                   activity.engagement_quantile(POWER_ENGAGEMENT_QUANTILE),
+                   tuple(accumulate(weights)))
+
+    def create(self, index: int, rnd: random.Random, device: DeviceProfile) -> SimUser:
+        user = SimUser(index=index, rnd=rnd, device=device)
+        sigma = self.activity.engagement_sigma
+        if rnd.random() < self.preset.growth.existing_base_share:
+            self._existing(user, rnd)
+        else:
+            days = range(self.days)
+            user.install_day = rnd.choices(days, cum_weights=self.install_cum_weights)[0]
+            user.engagement = math.exp(rnd.gauss(0.0, sigma))
+        user.active_probability = self.activity.active_probability(user.engagement)
+        user.hazard = self.activity.hazard(user.engagement)
+        if user.segment is Segment.CHURNING_USER:
+            user.hazard = min(user.hazard * CHURNING_HAZARD_BOOST, 0.9)
+        self._payer(user, rnd)
+        return user
+
+    def _existing(self, user: SimUser, rnd: random.Random) -> None:
+        """An existing user, drawn from the survivors of their install age."""
+        segments = list(self.segment_mix)
+        segment = rnd.choices(segments, weights=[self.segment_mix[s] for s in segments])[0]
+        low, high = _START_AGE.get(segment, (7, 90))
+        age = rnd.randint(low, high)
+        user.existing, user.segment, user.install_day = True, segment, -age
+        user.stage = _START_STAGE.get(segment, LifecycleStage.ACTIVE)
+        user.engagement = self._survivor_engagement(rnd, age, segment)
+        user.last_active_day = -rnd.randint(1, 3 if segment is not Segment.CHURNING_USER else 6)
+        if segment is Segment.RETURNING_USER:
+            user.returned_day = user.last_active_day
+
+    def _survivor_engagement(self, rnd: random.Random, age: int, segment: Segment) -> float:
+        """Engagement of someone still around after ``age`` days (survivors skew high)."""
+        sigma = self.activity.engagement_sigma
+        for _ in range(64):
+            e = math.exp(rnd.gauss(0.0, sigma))
+            if segment is Segment.POWER_USER and e < self.power_engagement:
+                continue
+            if segment is Segment.NEW_USER or rnd.random() < (1 - self.activity.hazard(e)) ** age:
+                return e
+        return self.power_engagement
+
+    def _payer(self, user: SimUser, rnd: random.Random) -> None:
+        """Payers are a small, engagement-skewed share; their rate drives whale spend."""
+        share = self.preset.payer_rate * 1.6 * min(user.engagement, 4.0) ** 0.5
+        if user.segment is Segment.POWER_USER:
+            share *= 3
+        user.potential_payer = rnd.random() < min(share, 0.9)
+        if user.potential_payer:
+            user.purchase_rate = min(0.08 * user.engagement**0.7, 0.6)

@@ -1,0 +1,114 @@
+"""Vertical behaviour presets (game, ecommerce, saas, …), kept as YAML data files.
+
+Each number is grounded in ``realism-bands.md``; the files under
+``demogen/data/verticals/`` cite the section behind it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from demogen.errors import ConfigError
+
+#: Words in a product's industry that pick a preset (checked in this order).
+_INDUSTRY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("game", ("game", "gaming", "rpg", "casual", "puzzle", "게임", "游戏")),
+    ("ecommerce", ("ecommerce", "e-commerce", "commerce", "retail", "shop", "store",
+                   "marketplace", "fashion", "쇼핑", "커머스", "电商")),
+    ("saas", ("saas", "b2b", "software", "productivity", "enterprise", "collaboration")),
+    ("fitness", ("fitness", "health", "workout", "wellness", "헬스", "운동")),
+    ("media", ("media", "streaming", "video", "music", "news", "podcast", "미디어")),
+    ("education", ("education", "edtech", "learning", "교육", "学习")),
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Retention(_Strict):
+    d1: float = Field(gt=0, lt=1)
+    d7: float = Field(gt=0, lt=1)
+    d30: float = Field(gt=0, lt=1)
+
+
+class SessionCount(_Strict):
+    mean: float = Field(ge=1)
+    max: int = Field(ge=1)
+
+
+class SessionMinutes(_Strict):
+    median: float = Field(gt=0)
+    sigma: float = Field(gt=0)
+
+
+class EventsPerSession(_Strict):
+    median: float = Field(ge=2)
+
+
+class Spend(_Strict):
+    median_order: float = Field(gt=0)
+    sigma: float = Field(gt=0)
+    currency: str = "USD"
+
+
+class Growth(_Strict):
+    existing_base_share: float = Field(ge=0, le=1)
+    weekly_multipliers: tuple[float, ...] = (1, 1, 1, 1, 1, 1, 1)
+
+
+class Returning(_Strict):
+    churn_after_days: int = Field(ge=1)
+    return_probability: float = Field(ge=0, le=1)
+
+
+class VerticalPreset(_Strict):
+    """Behaviour parameters of one vertical; ``bands`` are the plausible (min, max) KPIs."""
+
+    name: str
+    description: str = ""
+    retention: Retention
+    engagement_sigma: float = Field(gt=0)
+    weekday_multipliers: tuple[float, ...] = Field(min_length=7, max_length=7)
+    hourly_weights: tuple[float, ...] = Field(min_length=24, max_length=24)
+    sessions_per_active_day: SessionCount
+    session_minutes: SessionMinutes
+    events_per_session: EventsPerSession
+    payer_rate: float = Field(ge=0, le=1)
+    first_purchase_day0_share: float = Field(ge=0, le=1, default=0.5)
+    spend: Spend
+    dau_mau: float = Field(gt=0, lt=1)
+    growth: Growth
+    returning: Returning
+    bands: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+def preset_names() -> list[str]:
+    folder = resources.files("demogen.data") / "verticals"
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@cache
+def load_preset(name: str) -> VerticalPreset:
+    """The preset called ``name``; a clear error lists the known ones."""
+    names = preset_names()
+    if name not in names:
+        raise ConfigError(f"unknown preset '{name}'; choose one of: {', '.join(names)}")
+    path = resources.files("demogen.data") / "verticals" / f"{name}.yaml"
+    try:
+        return VerticalPreset.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise ConfigError(f"preset file {name}.yaml is invalid: {exc}") from None
+
+
+def preset_for_industry(industry: str) -> str:
+    """Map a free-text industry ("Mobile RPG", "게임", "retail") to a preset name."""
+    text = industry.lower()
+    for name, words in _INDUSTRY_WORDS:
+        if any(word in text for word in words):
+            return name
+    return "generic"

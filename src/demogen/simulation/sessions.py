@@ -1,0 +1,83 @@
+"""When sessions happen in a user's local day, how long they last, how many events.
+
+Start hours follow the preset's hourly curve in the user's local time; lengths are
+lognormal (realism-bands.md §1.2); the number of events follows the length, with the
+preset's median events per session at the median length.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from itertools import accumulate
+
+from demogen.simulation.presets import VerticalPreset
+from demogen.vocab import Segment
+
+DAY_SECONDS = 86_400.0
+MIN_SESSION_SECONDS = 10.0
+MAX_SESSION_SECONDS = 4 * 3600.0
+#: Shortest break between two sessions (one session ends after 30 min idle, §0).
+MIN_SESSION_GAP_SECONDS = 30 * 60.0
+MAX_EVENTS_PER_SESSION = 400
+
+_SEGMENT_LENGTH = {Segment.POWER_USER: 1.3, Segment.CHURNING_USER: 0.6, Segment.NEW_USER: 1.1}
+_SEGMENT_COUNT = {Segment.POWER_USER: 1.4, Segment.CHURNING_USER: 0.6}
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    start: float      # seconds since local midnight
+    duration: float   # seconds
+    events: int       # planned number of events, brackets included
+
+
+class SessionModel:
+    def __init__(self, preset: VerticalPreset):
+        self._hour_cum = tuple(accumulate(preset.hourly_weights))
+        self._extra_sessions = preset.sessions_per_active_day.mean - 1.0
+        self._max_sessions = preset.sessions_per_active_day.max
+        self._median = preset.session_minutes.median * 60.0
+        self._sigma = preset.session_minutes.sigma
+        self._seconds_per_event = self._median / preset.events_per_session.median
+
+    def day(self, rnd: random.Random, segment: Segment, engagement: float) -> list[Session]:
+        """The sessions of one active day, in order and not overlapping."""
+        count = 1 + _poisson(rnd, self._extra_sessions * _SEGMENT_COUNT.get(segment, 1.0)
+                             * min(engagement, 4.0) ** 0.3)
+        count = min(count, self._max_sessions)
+        starts = sorted(self._start_time(rnd) for _ in range(count))
+        sessions: list[Session] = []
+        free_from = 0.0
+        for start in starts:
+            start = max(start, free_from)
+            if start > DAY_SECONDS - MIN_SESSION_SECONDS - 1:
+                break
+            duration = self._duration(rnd, segment)
+            duration = min(duration, DAY_SECONDS - 1 - start)
+            events = max(2, min(MAX_EVENTS_PER_SESSION,
+                                round(duration / self._seconds_per_event * rnd.uniform(0.7, 1.3))))
+            sessions.append(Session(start, duration, events))
+            free_from = start + duration + MIN_SESSION_GAP_SECONDS * rnd.uniform(1.0, 3.0)
+        return sessions
+
+    def _start_time(self, rnd: random.Random) -> float:
+        hour = rnd.choices(range(24), cum_weights=self._hour_cum)[0]
+        return hour * 3600.0 + rnd.random() * 3600.0
+
+    def _duration(self, rnd: random.Random, segment: Segment) -> float:
+        seconds = self._median * math.exp(self._sigma * rnd.gauss(0.0, 1.0))
+        seconds *= _SEGMENT_LENGTH.get(segment, 1.0)
+        return min(max(seconds, MIN_SESSION_SECONDS), MAX_SESSION_SECONDS)
+
+
+def _poisson(rnd: random.Random, mean: float) -> int:
+    """Knuth's method: fine for the small means of sessions per day."""
+    if mean <= 0:
+        return 0
+    limit, k, p = math.exp(-mean), 0, rnd.random()
+    while p > limit:
+        k += 1
+        p *= rnd.random()
+    return k

@@ -1,0 +1,154 @@
+"""User state changes in one place: the update-pattern applier.
+
+``rules.update_patterns`` say how an event changes user properties (``level_up →
+level +1``, ``purchase → total_spent += {{price}}``). Updates with a literal value run
+before the event's properties are drawn, so an event that mirrors state (``level`` on
+``level_up``) shows the new value; updates that read the event's properties
+(``{{price}}``) run after. Each change is reported with the record type that carries it
+(``user_set``, ``user_setOnce``, ``user_add``, ``user_append``), and only what changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from demogen.analysis.rules import Rules
+from demogen.taxonomy import EventTaxonomy
+from demogen.vocab import PropertyType, RecordType, UpdateMethod, UpdateType
+
+_REFERENCE = re.compile(r"^\{\{\s*([#A-Za-z0-9_.]+)\s*\}\}$")
+#: References that mean "the time of this event" (expected.json's ``event_timestamp``).
+TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "timestamp", "now"})
+
+Changes = dict[RecordType, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    prop: str
+    op: UpdateType
+    literal: Any
+    reference: str | None
+    kind: PropertyType
+    record: RecordType
+
+
+class StateApplier:
+    """Compiled update patterns; :meth:`before` and :meth:`after` mutate ``state``."""
+
+    def __init__(self, rules: Rules, taxonomy: EventTaxonomy, mirrors: Mapping[str, str]):
+        user_props = {p.name: p for p in taxonomy.user_properties}
+        self._before: dict[str, tuple[Update, ...]] = {}
+        self._after: dict[str, tuple[Update, ...]] = {}
+        for event, pattern in rules.update_patterns.items():
+            before, after = [], []
+            for prop, rule in pattern.items():
+                definition = user_props.get(prop)
+                kind = definition.type if definition else PropertyType.NUMBER
+                method = definition.update_method if definition else None
+                update = _compile(prop, rule.type, rule.value, kind, method, mirrors)
+                (after if update.reference else before).append(update)
+            self._before[event] = tuple(before)
+            self._after[event] = tuple(after)
+
+    def before(self, event: str, state: dict[str, Any], time_str: str) -> Changes:
+        return _apply(self._before.get(event, ()), state, {}, time_str)
+
+    def after(self, event: str, state: dict[str, Any], props: Mapping[str, Any],
+              time_str: str) -> Changes:
+        return _apply(self._after.get(event, ()), state, props, time_str)
+
+
+def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
+             method: UpdateMethod | None, mirrors: Mapping[str, str]) -> Update:
+    match = _REFERENCE.match(value) if isinstance(value, str) else None
+    reference = match.group(1) if match else None
+    if op is UpdateType.SET and reference and mirrors.get(reference) == prop and (
+        kind is PropertyType.NUMBER
+    ):
+        # "set level from the event's level" where the event shows the user's level:
+        # the event reports the level reached, so the update is one step up.
+        op, reference, value = UpdateType.INCREMENT, None, 1
+    if op is UpdateType.SET_ONCE:
+        record = RecordType.USER_SET_ONCE
+    elif op is UpdateType.APPEND:
+        record = RecordType.USER_APPEND
+    elif op in (UpdateType.INCREMENT, UpdateType.DECREMENT) and method is UpdateMethod.USER_ADD:
+        record = RecordType.USER_ADD
+    else:
+        record = RecordType.USER_SET
+    return Update(prop, op, None if reference else value, reference, kind, record)
+
+
+def _resolve(update: Update, state: Mapping[str, Any], props: Mapping[str, Any],
+             time_str: str) -> Any:
+    ref = update.reference
+    if ref is None:
+        return update.literal
+    if ref in TIME_REFERENCES:
+        return time_str
+    if ref in props:
+        return props[ref]
+    return state.get(ref)
+
+
+def _apply(updates: tuple[Update, ...], state: dict[str, Any], props: Mapping[str, Any],
+           time_str: str) -> Changes:
+    changes: Changes = {}
+    for update in updates:
+        value = _resolve(update, state, props, time_str)
+        if value is None:
+            continue
+        new, carried = _next_value(update, state.get(update.prop), value)
+        if carried is None:
+            continue
+        state[update.prop] = new
+        changes.setdefault(update.record, {})[update.prop] = carried
+    return changes
+
+
+def _next_value(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
+    """(new state value, value the record carries), or (_, None) when nothing changes."""
+    op = update.op
+    if op is UpdateType.SET_ONCE:
+        return (value, value) if current is None else (current, None)
+    if op is UpdateType.APPEND:
+        items = list(current or [])
+        items.append(str(value))
+        return items, [str(value)]
+    if op in (UpdateType.INCREMENT, UpdateType.DECREMENT):
+        amount = _number(value)
+        if amount is None:
+            return current, None
+        base = _number(current) or 0
+        delta = amount if op is UpdateType.INCREMENT else -amount
+        new = base + delta
+        if op is UpdateType.DECREMENT and new < 0:   # balances never go negative (seed)
+            new, delta = 0, -base
+        new = _tidy(new)
+        return new, (_tidy(delta) if update.record is RecordType.USER_ADD else new)
+    if update.kind is PropertyType.NUMBER:
+        number = _number(value)
+        return (number, number) if number is not None and number != current else (current, None)
+    return (value, value) if value != current else (current, None)
+
+
+def _number(value: Any) -> float | int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _tidy(number: float | int) -> float | int:
+    """Keep integers integral and money to cents, so sums read like real data."""
+    if isinstance(number, float):
+        return int(number) if number.is_integer() else round(number, 2)
+    return number

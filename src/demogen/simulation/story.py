@@ -1,0 +1,145 @@
+"""A session as a story: which events a user does, in which order.
+
+The planner reads top to bottom like the session itself: install events on the very
+first session, the session start, pending onboarding steps, the segment's backbone
+(each step with its probability, chains such as level_start → level_end with their
+conversion), a purchase for payers, free events drawn by weight, the session end.
+Every step passes the same gate: one-time events at most once, prerequisites done,
+the lifecycle stage allows it.
+"""
+
+from __future__ import annotations
+
+from demogen.simulation.behaviour import BehaviourPlan, Flow
+from demogen.simulation.lifecycle import advance
+from demogen.simulation.population import SimUser
+from demogen.vocab import LifecycleStage, Segment
+
+#: Chance that a purchase is refunded (assumption: app-store refund rates are a few %).
+REFUND_RATE = 0.02
+#: Free draws tried per planned event before the session gives up filling.
+_DRAW_TRIES = 4
+
+
+class SessionPlanner:
+    def __init__(self, plan: BehaviourPlan):
+        self.plan = plan
+        self._always = (
+            {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
+             *plan.revenue, *plan.refund}
+            | {s for flow in plan.progressions for s in flow.steps}
+        )
+
+    # -- the gate ------------------------------------------------------------------------
+
+    def can(self, user: SimUser, event: str) -> bool:
+        plan = self.plan
+        if event in plan.one_time and event in user.done:
+            return False
+        for before in plan.prerequisites.get(event, ()):
+            if before not in user.done:
+                return False
+        return event in self._always or event in plan.allowed[user.stage]
+
+    def _note(self, user: SimUser, event: str, names: list[str]) -> None:
+        names.append(event)
+        user.done.add(event)
+        plan = self.plan
+        stage = advance(user.stage, LifecycleStage.FIRST_SESSION)
+        if event == plan.signup:
+            stage = advance(stage, LifecycleStage.REGISTERED)
+        if event in plan.onboarding:
+            stage = advance(stage, LifecycleStage.ONBOARDING_STARTED)
+        if event in plan.onboarding_complete:
+            stage = advance(stage, LifecycleStage.ONBOARDING_COMPLETED)
+        user.stage = stage
+
+    # -- the story -----------------------------------------------------------------------
+
+    def plan_session(self, user: SimUser, budget: int, day: int) -> list[str]:
+        plan, rnd, names = self.plan, user.rnd, []
+        if user.sessions == 0:
+            for event in plan.install:
+                if self.can(user, event):
+                    self._note(user, event, names)
+        if plan.session_start:
+            self._note(user, plan.session_start, names)
+        self._onboarding(user, names)
+        self._signup(user, names)
+        for event, probability in plan.segments[user.segment].backbone:
+            if rnd.random() < probability and self.can(user, event):
+                self._with_chain(user, event, names)
+        buys = user.potential_payer and plan.revenue
+        if buys and rnd.random() < self._purchase_chance(user, day):
+            self._purchase(user, names)
+        self._fill(user, budget - 1, names)
+        if plan.session_end:
+            self._note(user, plan.session_end, names)
+        user.sessions += 1
+        self._settle_stage(user)
+        return names
+
+    def _onboarding(self, user: SimUser, names: list[str]) -> None:
+        """Pending steps of each progression, up to how far this user will ever get."""
+        for flow, limit in zip(self.plan.progressions, user.progress_limits, strict=True):
+            for step in flow.steps[:limit]:
+                if step not in user.done and self.can(user, step):
+                    self._note(user, step, names)
+
+    def _signup(self, user: SimUser, names: list[str]) -> None:
+        signup = self.plan.signup
+        if signup and signup not in user.done and self.can(user, signup):
+            chance = 0.6 if user.sessions == 0 else 0.15
+            if user.rnd.random() < chance:
+                self._note(user, signup, names)
+
+    def _with_chain(self, user: SimUser, event: str, names: list[str]) -> None:
+        self._note(user, event, names)
+        chain = self.plan.chains.get(event)
+        if chain is not None:
+            self._walk(user, chain, names, start=1)
+
+    def _walk(self, user: SimUser, flow: Flow, names: list[str], start: int) -> None:
+        for step, conversion in zip(flow.steps[start:], flow.conversion[start:], strict=True):
+            if user.rnd.random() >= conversion or not self.can(user, step):
+                return
+            self._note(user, step, names)
+
+    def _purchase_chance(self, user: SimUser, day: int) -> float:
+        """Payers buy early: realism-bands §2 puts about half of first purchases on D0–D1."""
+        if not user.purchases and day - user.install_day <= 1:
+            return min(1.0, user.purchase_rate * 4)
+        return user.purchase_rate
+
+    def _purchase(self, user: SimUser, names: list[str]) -> None:
+        plan, rnd = self.plan, user.rnd
+        revenue = plan.revenue[0] if len(plan.revenue) == 1 else rnd.choice(plan.revenue)
+        flow = plan.purchase_flow[revenue]
+        for step in flow.steps[:-1]:
+            if self.can(user, step):
+                self._note(user, step, names)
+        if self.can(user, revenue):
+            self._note(user, revenue, names)
+            user.purchases += 1
+            if plan.refund and rnd.random() < REFUND_RATE and self.can(user, plan.refund[0]):
+                self._note(user, plan.refund[0], names)
+
+    def _fill(self, user: SimUser, target: int, names: list[str]) -> None:
+        table = self.plan.segments[user.segment].fill[user.stage]
+        if not table.names:
+            return
+        rnd, tries = user.rnd, 0
+        while len(names) < target and tries < target * _DRAW_TRIES:
+            tries += 1
+            event = rnd.choices(table.names, cum_weights=table.cum_weights)[0]
+            if self.can(user, event):
+                self._with_chain(user, event, names)
+
+    def _settle_stage(self, user: SimUser) -> None:
+        """After a session: onboarding done (or none to do) → ACTIVE; power users → ADVANCED."""
+        plan = self.plan
+        onboarded = not plan.onboarding_complete or bool(plan.onboarding_complete & user.done)
+        if onboarded and user.sessions >= 2:
+            user.stage = advance(user.stage, LifecycleStage.ACTIVE)
+        if user.sessions >= 15 or (user.segment is Segment.POWER_USER and user.sessions >= 5):
+            user.stage = advance(user.stage, LifecycleStage.ADVANCED)
