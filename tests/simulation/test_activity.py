@@ -1,0 +1,34 @@
+"""The activity model hits its retention targets and decays like a power law."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from demogen.simulation.activity import expected_retention, fit_activity
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [(0.30, 0.11, 0.045), (0.22, 0.09, 0.045), (0.40, 0.28, 0.20), (0.27, 0.12, 0.07)],
+)
+def test_fit_hits_d1_d7_d30(targets: tuple[float, float, float]) -> None:
+    params = fit_activity(*targets, sigma=1.0)
+    r1, r7, r30 = expected_retention(params, [1, 7, 30])
+    assert r1 == pytest.approx(targets[0], rel=0.02)
+    assert r7 == pytest.approx(targets[1], rel=0.12)
+    assert r30 == pytest.approx(targets[2], rel=0.12)
+
+
+def test_curve_falls_with_power_law_exponent_in_band() -> None:
+    params = fit_activity(0.30, 0.11, 0.045, sigma=1.0)
+    curve = expected_retention(params, list(range(1, 31)))
+    assert all(a > b for a, b in zip(curve, curve[1:], strict=False))
+    b = math.log(curve[0] / curve[6]) / math.log(7)   # realism-bands.md §8 invariant 1
+    assert 0.15 <= b <= 0.8
+
+
+def test_targets_must_fall() -> None:
+    with pytest.raises(ValueError, match="must fall"):
+        fit_activity(0.1, 0.2, 0.05, sigma=1.0)
