@@ -1,0 +1,48 @@
+"""`demogen rules …` and `demogen cache …` through the real Typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from demogen.cli._app import app
+
+runner = CliRunner()
+
+
+def test_rules_schema_prints_json_schema() -> None:
+    result = runner.invoke(app, ["rules", "schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert "segment_analysis" in schema["properties"]
+
+
+def test_rules_check_accepts_good_and_rejects_bad(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("event_constraints:\n  one_time_events: [signup]\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "valid rules" in result.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("value_ranges:\n  level: {min: 9, max: 1}\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(bad)])
+    assert result.exit_code == 2
+    assert "value_ranges.level" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cache_info_and_clear(tmp_path: Path) -> None:
+    (tmp_path / "analysis_heuristic_abc.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path)])
+    assert "1 cached analysis" in result.stdout
+    result = runner.invoke(app, ["cache", "clear", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "Removed 1 cached analysis" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("demogen ")
