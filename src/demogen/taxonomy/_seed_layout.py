@@ -1,0 +1,150 @@
+"""demogen's own layout: an events table and a properties table (CSV, Excel, JSON, YAML).
+
+Events list their properties by name (``properties`` = ``a,b,c``); each property is defined
+once, with a scope: ``event`` (the default), ``common`` (sent with every event) or ``user``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from demogen.errors import Location
+from demogen.taxonomy._models import Event, EventTaxonomy, Property, ReadStats, SourceRef
+from demogen.taxonomy._names import NameChecker
+from demogen.taxonomy._props import build_property
+from demogen.taxonomy._report import Report
+from demogen.taxonomy._table import Record, Table, TableSpec
+from demogen.taxonomy._tree import Tree
+from demogen.taxonomy._types import parse_scope
+from demogen.taxonomy._validate import check_unique
+from demogen.taxonomy._values import split_items
+from demogen.vocab import Scope
+
+__all__ = ["SEED_EVENTS", "SEED_PROPERTIES", "build_seed"]
+
+SEED_EVENTS = TableSpec(("event_name",),
+                        ("event_display_name", "event_description", "event_tag", "properties"))
+SEED_PROPERTIES = TableSpec(("property_name", "property_type"),
+                            ("property_display_name", "property_description", "constraint",
+                             "scope", "update_method", "property_tag"))
+
+
+@dataclass(frozen=True)
+class _Definitions:
+    """What event rows are checked against: defined names, user names, rows with problems."""
+
+    known: dict[str, Property]
+    user: frozenset[str]
+    broken: frozenset[str]
+    label: str
+
+
+def build_seed(events: Table, properties: list[Table], report: Report) -> EventTaxonomy | None:
+    """The taxonomy these tables describe, or None when they have problems (all reported)."""
+    names = NameChecker(report, strict_presets=True)
+    shared = Tree("", report, flat_paths=True)     # event and common: one name space
+    user = Tree("", report, flat_paths=True)
+    broken: set[str] = set()                       # rows already reported: don't cascade
+    for record in _by_depth(r for table in properties for r in table.records()):
+        scope = _scope(record, report)
+        built = build_property(record, scope, names, report) if scope else None
+        if built is None:
+            broken.add(record.get("property_name").casefold())
+        else:
+            (user if scope is Scope.USER else shared).add(built[0], record)
+    defined, users = shared.freeze(), user.freeze()
+    label = properties[0].raw.label if len(properties) == 1 else properties[0].raw.file
+    event_list = _events(events, _Definitions({p.name.casefold(): p for p in defined},
+                                              frozenset(p.name.casefold() for p in users),
+                                              frozenset(broken), label), names, report)
+    _warn_dotted(shared.dotted + user.dotted, properties[0], report)
+    names.flush()
+    if report.failed:
+        return None
+    _warn_unused(defined, event_list, properties[0], report)
+    return EventTaxonomy(
+        events=tuple(event_list),
+        properties=tuple(p for p in defined if p.scope is Scope.EVENT),
+        common_properties=tuple(p for p in defined if p.scope is Scope.COMMON),
+        user_properties=users,
+        stats=ReadStats(layout="seed",
+                        event_property_rows=sum(len(e.properties) for e in event_list)),
+    )
+
+
+def _by_depth(records: Iterable[Record]) -> list[Record]:
+    """Parents before their ``parent.child`` rows, whatever order the file has them in."""
+    return sorted(records, key=lambda r: r.get("property_name").count("."))
+
+
+def _scope(record: Record, report: Report) -> Scope | None:
+    word = record.get("scope")
+    scope = parse_scope(word) if word else Scope.EVENT
+    if scope is None:
+        report.problem(f"unknown scope '{word}' for property '{record.get('property_name')}'",
+                       record.at("scope"), hint="use event, common or user (empty means event)")
+    return scope
+
+
+def _events(table: Table, definitions: _Definitions, names: NameChecker,
+            report: Report) -> list[Event]:
+    """The events, each with the defined names of the properties it lists."""
+    records = list(table.records())
+    if not records:
+        report.problem("no events found", table.raw.location(),
+                       hint="add one row per event below the header")
+        return []
+    check_unique("event", ((r.get("event_name"), r, "event_name") for r in records), report)
+    events = []
+    for record in records:
+        name = record.get("event_name")
+        names.event(name, record.at("event_name"))
+        events.append(Event(
+            name=name, display_name=record.get("event_display_name"),
+            description=record.get("event_description"), tag=record.get("event_tag"),
+            properties=_listed(record, definitions, report),
+            source=SourceRef(file=table.raw.file, sheet=table.raw.sheet, row=record.row)))
+    return events
+
+
+def _listed(record: Record, definitions: _Definitions, report: Report) -> tuple[str, ...]:
+    """The event's property names as defined, each checked against the definitions."""
+    event, where = record.get("event_name"), record.at("properties")
+    found: dict[str, str] = {}
+    for name in split_items(record.get("properties").replace("\n", ",")):
+        key = name.casefold()
+        prop = definitions.known.get(key)
+        if key in found:
+            report.problem(f"event '{event}' lists property '{name}' twice", where,
+                           hint="remove the repeated name")
+        elif prop is not None:
+            found[key] = prop.name
+            if prop.name != name:
+                report.warn(f"event '{event}' lists '{name}', defined as '{prop.name}'; "
+                            "read as the definition", where)
+        elif key in definitions.user:
+            report.problem(f"event '{event}' lists '{name}', which is a user property; events "
+                           "carry only event and common properties", where,
+                           hint=f"remove '{name}' from the list, or define an event property")
+        elif key not in definitions.broken:
+            report.problem(f"event '{event}' lists property '{name}', which "
+                           f"{definitions.label} does not define", where,
+                           hint=f"add a row for '{name}' there, or remove it from the list")
+    return tuple(found.values())
+
+
+def _warn_dotted(dotted: list[str], table: Table, report: Report) -> None:
+    if dotted:
+        report.warn(f"property names with '.' that ThinkingData does not accept: "
+                    f"{', '.join(dotted)}; kept as written — send them as nested objects or "
+                    "under names with '_'", Location(table.raw.file, table.raw.sheet))
+
+
+def _warn_unused(defined: tuple[Property, ...], events: list[Event], table: Table,
+                 report: Report) -> None:
+    used = {name for event in events for name in event.properties}
+    unused = [p.name for p in defined if p.scope is Scope.EVENT and p.name not in used]
+    if unused:
+        report.warn(f"event properties that no event lists: {', '.join(unused)}; kept",
+                    Location(table.raw.file, table.raw.sheet))

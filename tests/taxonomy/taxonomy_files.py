@@ -1,0 +1,50 @@
+"""Small taxonomy files for the reader tests: default CSVs and workbook writers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+EVENTS_CSV = """event_name,event_tag,description,properties
+login,account,User logs in,"method,level"
+level_up,progress,Level up,level
+"""
+
+PROPERTIES_CSV = """name,type,description,constraint,scope
+method,string,Login method,"google,apple",event
+level,number,Level,1-100,event
+platform,string,Platform,"ios,android",common
+coins,number,Coins,0-1000000,user
+"""
+
+TE_HEADER = ("이벤트 이름 (필수)", "이벤트 별칭", "이벤트 설명", "이벤트 태그", "속성 이름 (필수)",
+             "속성 별칭", "속성 유형 (필수)", "속성 설명")
+
+Sheets = dict[str, list[tuple]]
+
+
+def write_xlsx(path: Path, sheets: Sheets, merges: dict[str, list[str]] | None = None) -> Path:
+    """A workbook with one sheet per entry (rows as tuples) and optional merged ranges."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+        for cells in (merges or {}).get(title, []):
+            sheet.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
+def write_files(folder: Path, files: dict[str, str | bytes | Sheets]) -> None:
+    """Text (UTF-8), bytes, or a workbook (for names ending in .xlsx) per file name."""
+    for name, content in files.items():
+        target = folder / name
+        if isinstance(content, dict):
+            write_xlsx(target, content)
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
