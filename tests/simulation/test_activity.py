@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -24,7 +25,7 @@ def test_fit_hits_d1_d7_d30(targets: tuple[float, float, float]) -> None:
 def test_curve_falls_with_power_law_exponent_in_band() -> None:
     params = fit_activity(0.30, 0.11, 0.045, sigma=1.0)
     curve = expected_retention(params, list(range(1, 31)))
-    assert all(a > b for a, b in zip(curve, curve[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(curve))
     b = math.log(curve[0] / curve[6]) / math.log(7)   # realism-bands.md §8 invariant 1
     assert 0.15 <= b <= 0.8
 
