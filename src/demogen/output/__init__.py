@@ -1,1 +1,26 @@
-"""output stage."""
+"""Write serialized records: the :class:`OutputSink` seam, daily JSONL files, the manifest."""
+
+from demogen.output._daily import (
+    DailyJsonlSink,
+    concat_parts,
+    part_file_name,
+    prepare_output_dir,
+)
+from demogen.output._manifest import MANIFEST_VERSION, Manifest, read_manifest, write_manifest
+from demogen.output._sink import FileStats, MemorySink, OutputSink, OutputSummary, day_file_name
+
+__all__ = [
+    "MANIFEST_VERSION",
+    "DailyJsonlSink",
+    "FileStats",
+    "Manifest",
+    "MemorySink",
+    "OutputSink",
+    "OutputSummary",
+    "concat_parts",
+    "day_file_name",
+    "part_file_name",
+    "prepare_output_dir",
+    "read_manifest",
+    "write_manifest",
+]
