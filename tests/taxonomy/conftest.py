@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from taxonomy_files import Sheets, write_files
+from tests.taxonomy.taxonomy_files import Sheets, write_files
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taxonomy_files import EVENTS_CSV, PROPERTIES_CSV, TE_HEADER
+from tests.taxonomy.taxonomy_files import EVENTS_CSV, PROPERTIES_CSV, TE_HEADER
 
 PROPS_HEADER = "name,type,description,constraint,scope\n"
 EVENTS_HEADER = "event_name,event_tag,description,properties\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from taxonomy_files import EVENTS_CSV, PROPERTIES_CSV, TE_HEADER, write_xlsx
+from tests.taxonomy.taxonomy_files import EVENTS_CSV, PROPERTIES_CSV, TE_HEADER, write_xlsx
 
 import demogen.taxonomy
 from demogen.taxonomy import load_taxonomy

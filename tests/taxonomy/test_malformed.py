@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from malformed_cases import CASES, EXPECTED
+from tests.taxonomy.malformed_cases import CASES, EXPECTED
 
 from demogen.errors import TaxonomyError
 from demogen.taxonomy import load_taxonomy

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sample_records import valid_records
-from sdk_replay import SdkRejected, replay_through_sdk
+from tests.validate.sample_records import valid_records
+from tests.validate.sdk_replay import SdkRejected, replay_through_sdk
 
 from demogen.validate import check_record
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
 import pytest
-from sample_records import UUID, valid_records
+from tests.validate.sample_records import UUID, valid_records
 
 import demogen.validate as validate
 from demogen.validate import (
