@@ -1,0 +1,178 @@
+"""Money: which event properties hold real money, and which events are real-money purchases.
+
+A numeric property is money when its name says so (``price``, ``revenue``, ``pay_amount``,
+``결제 금액``), or when an ambiguous name (``value``, ``total``) travels with a currency
+property on the same event. Virtual currency is not money: on events about earning or
+spending coins/gems, or when the description says "not money", the property is left out
+(GA4's ``value`` is money on ``purchase`` and coins on ``earn_virtual_currency``).
+Only event and common properties are listed; user-level money (``total_spent``) follows
+from the update patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._text import contains_any, norm, split_words
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
+
+#: Name words of purchase events that are real money without further evidence.
+_REAL_MONEY_WORDS = frozenset(
+    {"payment", "pay", "iap", "inapp", "order", "checkout", "transaction", "subscription",
+     "subscribe", "charge", "recharge", "billing", "invoice", "topup", "deposit"}
+)
+_REAL_MONEY_DESC = ("real money", "real-money", "in-app purchase", "iap", "revenue", "receipt",
+                    "인앱", "결제", "매출", "현금", "영수증", "充值", "支付")
+_VIRTUAL_DESC = ("virtual currency", "in-game currency", "인게임 재화", "게임 재화", "虚拟货币",
+                 "游戏币")
+_PAREN = re.compile(r"\([^)]*\)")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+@dataclass(frozen=True)
+class MoneyProperty:
+    name: str
+    events: tuple[str, ...]
+    currency: str | None
+
+
+@dataclass
+class Money:
+    """Money facts of one taxonomy (computed on first use)."""
+
+    ctx: Context
+    words: dict = field(default_factory=lambda: load("properties")["money"])
+
+    def kind(self, prop: Property) -> str | None:
+        """``"strong"`` (money by name), ``"weak"`` (money beside a currency) or None."""
+        if prop.type != PropertyType.NUMBER:
+            return None
+        return self.kind_of_name(prop.name, prop.display_name)
+
+    def kind_of_name(self, name: str, display: str = "") -> str | None:
+        words = set(split_words(name)) | set(split_words(display))
+        text = norm(f"{name} {display}")
+        if words & set(self.words["not"]) or contains_any(text, _cjk(self.words["not"])):
+            return None
+        if words & set(self.words["strong"]) or contains_any(text, _cjk(self.words["strong"])):
+            return "strong"
+        if words & set(self.words["weak"]) or contains_any(text, _cjk(self.words["weak"])):
+            return "weak"
+        return None
+
+    def is_currency(self, name: str) -> bool:
+        last = name.rsplit(".", 1)[-1]
+        return last.lower() in {w.lower() for w in self.words["currency"]}
+
+    def currency_of(self, event: str) -> str | None:
+        return next((p for p in self.ctx.props_of(event) if self.is_currency(p)), None)
+
+    def virtual_event(self, event: str) -> bool:
+        idx = self.ctx.index
+        if idx.has(event, "vc_earn") or idx.has(event, "vc_spend"):
+            return True
+        return contains_any(idx.info(event).desc, self.words["not_money_desc"])
+
+    def money_on(self, prop: Property, event: str) -> bool:
+        kind = self.kind(prop)
+        if kind is None or self.virtual_event(event):
+            return False
+        if kind == "strong":
+            return True
+        desc = norm(prop.description)
+        described = contains_any(desc, self.words["money_desc"]) and not contains_any(
+            desc, self.words["not_money_desc"]
+        )
+        return self.currency_of(event) is not None or described
+
+    @cached_property
+    def properties(self) -> list[MoneyProperty]:
+        out: list[MoneyProperty] = []
+        for name, prop in self.ctx.event_props.items():
+            events = tuple(e for e in self.ctx.events_with.get(name, []) if self.money_on(prop, e))
+            if events:
+                out.append(MoneyProperty(name, events, self._currency(events)))
+            if prop.type in (PropertyType.LIST, PropertyType.OBJECT, PropertyType.OBJECT_GROUP):
+                carriers = tuple(
+                    e for e in self.ctx.events_with.get(name, []) if not self.virtual_event(e)
+                )
+                if carriers:
+                    for field_name in self._money_fields(prop):
+                        out.append(MoneyProperty(field_name, carriers, self._currency(carriers)))
+        return out
+
+    def _currency(self, events: tuple[str, ...]) -> str | None:
+        return next((c for e in events if (c := self.currency_of(e))), None)
+
+    def _money_fields(self, prop: Property) -> list[str]:
+        """``items.price``: money fields of a list/object, from children or the description."""
+        found: list[str] = []
+        for child in prop.children:
+            if self.kind(child) == "strong":
+                found.append(child.name if "." in child.name else f"{prop.name}.{child.name}")
+        if not found:
+            for word in _field_list(prop.description):
+                if self.kind_of_name(word) == "strong":
+                    found.append(f"{prop.name}.{word}")
+        return list(dict.fromkeys(found))
+
+    @cached_property
+    def by_name(self) -> dict[str, MoneyProperty]:
+        return {m.name: m for m in self.properties}
+
+    def event_money(self, event: str) -> list[str]:
+        """Money properties carried by ``event`` in taxonomy order (top-level only)."""
+        return [m.name for m in self.properties if event in m.events and "." not in m.name]
+
+    # -- purchases ---------------------------------------------------------------------------
+
+    @cached_property
+    def revenue_events(self) -> list[str]:
+        """Purchase-concept events that move real money, best first."""
+        idx = self.ctx.index
+        candidates = idx.all("purchase")
+        real = [i.name for i in candidates if self._real(i.name)]
+        if real:
+            return real
+        subscriptions = [i.name for i in idx.all("subscription_start")
+                         if idx.score(i.name, "subscription_start") >= 0.5]
+        if subscriptions:
+            return subscriptions
+        return [candidates[0].name] if candidates else []
+
+    def _real(self, event: str) -> bool:
+        info = self.ctx.index.info(event)
+        if contains_any(info.desc, _VIRTUAL_DESC) and not contains_any(info.desc, ("real money",)):
+            return False
+        if self.event_money(event):
+            return True
+        if set(info.words) & _REAL_MONEY_WORDS:
+            return True
+        if contains_any(info.desc, _REAL_MONEY_DESC):
+            return True
+        return bool(set(info.words) & {"purchase"}) and not set(info.words) & {"shop", "item"}
+
+
+def _cjk(words: list[str]) -> list[str]:
+    return [w for w in words if not w.isascii()]
+
+
+def _field_list(description: str) -> list[str]:
+    """Identifiers listed with commas in a description ("product_id, sku, price, quantity")."""
+    text = _QUOTED.sub(" ", _PAREN.sub(" ", description))
+    fields: list[str] = []
+    for run in re.split(r"[.;:{}\[\]]", text):
+        items = [i.strip() for i in run.split(",")]
+        names = [i.split()[-1] for i in items if i and re.fullmatch(r"[\w\s]*\w", i)]
+        idents = [n for n in names if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n)]
+        if len(idents) >= 3:
+            fields.extend(idents)
+    return fields
+
+
+__all__ = ["Money", "MoneyProperty"]

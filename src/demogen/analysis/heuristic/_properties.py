@@ -1,0 +1,228 @@
+"""Property rules: country-dependent values, derived formulas and numeric ranges.
+
+- ``property_constraints``: carrier, currency, city, province, language, time zone and locale
+  follow the country (or the locale's region), with values from ``heuristic_locales.yaml``
+  for the countries in the taxonomy's enumeration (KR/US/JP by default), narrowed to the
+  dependent property's own enumeration when it has one.
+- ``property_relationships``: a few formulas that are clearly true where every input travels
+  with the target (``total = subtotal + shipping + tax``, ``xp = level * 100 + randint(0, 50)``).
+- ``value_ranges``: min/max from the constraint column, else a prior by name (level, age,
+  duration, price, quantity, score, count …); the mean from the prior, or a skewed point.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._text import contains_any, norm, split_words
+from demogen.analysis.rules import NumberRange, PropertyConstraint, PropertyRelationship
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+# -- constraints -------------------------------------------------------------------------------
+
+def _all_props(ctx: Context) -> list[Property]:
+    seen: dict[str, Property] = {}
+    for prop in (*ctx.taxonomy.common_properties, *ctx.taxonomy.properties,
+                 *ctx.taxonomy.user_properties):
+        seen.setdefault(prop.name, prop)
+    return list(seen.values())
+
+
+def _named(prop: Property, words: list[str]) -> bool:
+    mine = split_words(prop.name)
+    joined = "_".join(mine)
+    latin = [w for w in words if w.isascii()]
+    if any(joined == w or joined.endswith("_" + w) for w in latin):
+        return True
+    return bool(prop.display_name) and contains_any(norm(prop.display_name),
+                                                    [w for w in words if not w.isascii()])
+
+
+def _country_table() -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    data = load("locales")
+    countries = data["countries"]
+    alias = {}
+    for code, spec in countries.items():
+        for name in [code, *spec["names"]]:
+            alias[str(name).lower()] = code
+    return countries, alias
+
+
+def property_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
+    spec = load("properties")
+    countries, alias = _country_table()
+    props = _all_props(ctx)
+    parent = next((p for p in props if p.type == PropertyType.STRING
+                   and _named(p, spec["country_words"])), None)
+    parent_kind = "country"
+    if parent is None:
+        parent = next((p for p in props if p.type == PropertyType.STRING
+                       and _named(p, spec["locale_words"])), None)
+        parent_kind = "locale"
+    values: dict[str, str] = {}  # parent value -> ISO country
+    if parent is not None and parent.enum:
+        for value in parent.enum:
+            text = str(value)
+            if parent_kind == "locale":
+                region = re.split(r"[-_]", text)[-1].lower()
+                code = alias.get(region)
+            else:
+                code = alias.get(text.lower())
+            if code:
+                values[text] = code
+    elif parent is None or parent_kind == "country":
+        values = {code: code for code in load("locales")["defaults"]}
+    if not values:
+        return {}
+    parent_name = parent.name if parent is not None else "#country"
+    out: dict[str, PropertyConstraint] = {}
+    for kind, words in spec["country_dependent"].items():
+        for prop in props:
+            if prop is parent or not _named(prop, words):
+                continue
+            if kind == "locale" and parent_kind == "locale":
+                continue
+            mapping = _mapping(kind, prop, values, countries)
+            if mapping:
+                out[prop.name] = PropertyConstraint(depends_on=[parent_name], mapping=mapping)
+    return out
+
+
+def _mapping(kind: str, prop: Property, values: dict[str, str],
+             countries: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
+    field = {"currency": "currency", "carrier": "carriers", "city": "cities",
+             "province": "provinces", "language": "languages", "timezone": "timezones",
+             "locale": "locales"}[kind]
+    allowed = {str(v).lower(): v for v in prop.enum} if prop.enum else None
+    mapping: dict[str, list[Any]] = {}
+    for value, code in values.items():
+        facts = countries[code]
+        if kind == "timezone" and prop.type == PropertyType.NUMBER:
+            options: list[Any] = [facts["zone_offset"]]
+        else:
+            raw = facts[field]
+            options = list(raw) if isinstance(raw, list) else [raw]
+        if allowed is not None:
+            options = [allowed[str(o).lower()] for o in options if str(o).lower() in allowed]
+        if options:
+            mapping[value] = options
+    return mapping
+
+
+# -- relationships -----------------------------------------------------------------------------
+
+def _ends_with(name: str, words: list[str]) -> bool:
+    low = name.lower()
+    return any(low == w or low.endswith("_" + w) for w in words)
+
+
+def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
+    out: dict[str, PropertyRelationship] = {}
+    affects: dict[str, list[str]] = {}
+    groups = [(info.name, list(ctx.props_of(info.name))) for info in ctx.infos]
+    user = [p.name for p in ctx.taxonomy.user_properties]
+    numeric = {p.name for p in ctx.numeric_props}
+    for spec in load("properties")["formulas"]:
+        for group_name, names in [*groups, ("", user)]:
+            for target in names:
+                if (target not in numeric or not _IDENT.match(target)
+                        or not _ends_with(target, spec["target"])):
+                    continue
+                sources = {}
+                for key, words in spec["sources"].items():
+                    src = next((n for n in names if n != target and n in numeric
+                                and _IDENT.match(n) and _ends_with(n, words)), None)
+                    if src is None:
+                        break
+                    sources[key] = src
+                else:
+                    formula = spec["formula"].format(**sources)
+                    rel = out.get(target)
+                    if rel is None or rel.formula == formula:
+                        events = list(getattr(rel, "events", []) or []) if rel else []
+                        if group_name and group_name not in events:
+                            events.append(group_name)
+                        extra = {"events": events} if events else {}
+                        out[target] = PropertyRelationship(
+                            type="number", depends_on=list(sources.values()), formula=formula,
+                            **extra,
+                        )
+                        for src in sources.values():
+                            affects.setdefault(src, [])
+                            if target not in affects[src]:
+                                affects[src].append(target)
+    for target, rel in out.items():
+        carriers = ctx.events_with.get(target, [])
+        if set(getattr(rel, "events", []) or []) >= set(carriers) and rel.model_extra:
+            rel.model_extra.pop("events", None)  # true wherever the target travels
+    for src, targets in affects.items():
+        if src not in out:
+            out[src] = PropertyRelationship(type="number", depends_on=[], affects=targets)
+        else:
+            out[src].affects = targets
+    return out
+
+
+# -- ranges ------------------------------------------------------------------------------------
+
+def _prior(prop: Property) -> dict[str, Any] | None:
+    spec = load("properties")
+    words = set(split_words(prop.name.rsplit(".", 1)[-1]))
+    display = norm(prop.display_name)
+    for prior in spec["range_priors"]:
+        latin = {w for w in prior["words"] if w.isascii()}
+        cjk = [w for w in prior["words"] if not w.isascii()]
+        if words & latin or (display and contains_any(display, cjk)):
+            return prior
+    return None
+
+
+def value_range(prop: Property) -> NumberRange:
+    prior = _prior(prop)
+    default = load("properties")["default_range"]
+    basis = prior or default
+    integer = False
+    if prop.value_range is not None:
+        lo, hi = prop.value_range.min, prop.value_range.max
+        integer = prop.value_range.integer or (float(lo).is_integer() and float(hi).is_integer()
+                                               and basis is not default and _integer_prior(basis))
+    elif prop.enum and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in prop.enum
+    ):
+        nums = [float(v) for v in prop.enum]
+        lo, hi = min(nums), max(nums)
+        return NumberRange(min=lo, max=hi, mean=round(sum(nums) / len(nums), 4))
+    else:
+        lo, hi = float(basis["min"]), float(basis["max"])
+        integer = _integer_prior(basis)
+    if lo > hi:
+        lo, hi = hi, lo
+    mean = float(basis["mean"])
+    if not lo <= mean <= hi or (prior is None and prop.value_range is not None):
+        mean = lo + float(basis["skew"]) * (hi - lo)
+    if integer:
+        mean = float(round(mean))
+    mean = min(max(mean, lo), hi)
+    return NumberRange(min=_num(lo), max=_num(hi), mean=round(mean, 4))
+
+
+def _integer_prior(prior: dict[str, Any]) -> bool:
+    return all(float(prior[k]).is_integer() for k in ("min", "max"))
+
+
+def _num(x: float) -> float:
+    return float(int(x)) if float(x).is_integer() else float(x)
+
+
+def value_ranges(ctx: Context) -> dict[str, NumberRange]:
+    return {prop.name: value_range(prop) for prop in ctx.numeric_props if not prop.is_preset}
+
+
+__all__ = ["property_constraints", "property_relationships", "value_range", "value_ranges"]

@@ -1,0 +1,385 @@
+"""Update patterns: which events change which user properties, and how.
+
+Three sources, strongest first:
+
+1. the small value language of ThinkingData Korea plans: a user property described as
+   ``payment|pay_amount|sum`` (event | property | sum, cnt, daycnt, last, first);
+2. the role a name gives (``player_level``, ``total_spent``, ``is_payer``,
+   ``first_pay_time``, ``virtual_currency_balance`` … in ``heuristic_properties.yaml``):
+   level_up sets the level from ``{{level}}`` (or adds 1), a purchase adds ``{{revenue}}``
+   to the spend total, 1 to the purchase count, sets the payer flag and, once, the first
+   pay time; earning/spending virtual currency moves the balance by ``{{value}}``;
+3. the workbook's update method (user_add -> increment, user_setOnce -> set_once,
+   user_append -> append) with the event the property's name or description points at.
+
+Values are literals or ``{{property}}`` references to the event's properties; ``{{#time}}``
+is the event's time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._events import concepts
+from demogen.analysis.heuristic._money import Money
+from demogen.analysis.heuristic._text import (
+    compile_pattern,
+    contains_any,
+    norm,
+    pattern_matches,
+    read,
+    split_words,
+)
+from demogen.analysis.rules import UpdateRule
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType, UpdateMethod, UpdateType
+
+TIME = "{{#time}}"
+_VALUE_LANGUAGE = re.compile(r"^\s*([#\w]+)\s*\|\s*([#\w.]+)\s*\|\s*(\w+)\s*(?:\|.*)?$")
+#: Concepts a user property's description may point at ("결제 시마다 증가"), in priority order.
+TRIGGERS = ("purchase", "refund", "level_up", "tutorial_complete", "signup", "login", "install",
+            "session_end", "session_start", "ad_show", "vc_earn", "vc_spend", "core_end",
+            "quest_complete", "achievement", "gacha", "group_join", "share", "invite_send")
+_AMOUNT_WORDS = {"value", "amount", "num", "number", "count", "quantity", "qty", "change",
+                 "delta", "gain", "cost", "reward"}
+_STATE_WORDS = {"current", "tmp", "balance", "left", "remain", "remaining", "after", "before",
+                "total", "own", "owned"}
+_CURRENCY_WORDS = {"gold", "coin", "coins", "gem", "gems", "diamond", "diamonds", "crystal",
+                   "crystals", "ruby", "rubies", "cash", "point", "points",
+                   "credit", "credits", "energy", "stamina", "ticket", "tickets"}
+_BEFORE_WORDS = {"previous", "prev", "before", "old", "from", "last", "pre"}
+_COUNT_WORDS = {"count", "cnt", "times", "num", "number", "watched", "visits", "days"}
+_BALANCE_WORDS = {"balance", "left", "remain", "remaining", "after"}
+_GENERIC_WORDS = {"total", "count", "current", "num", "number", "times", "cumulative",
+                  "lifetime", "user", "is", "has", "last", "first", "time", "id", "cnt"}
+_CHANGE_VERBS = {"signup", "create", "update", "add", "join", "login", "submit", "levelup",
+                 "upgrade", "connect", "click", "accept", "earn"}
+_TYPES = {
+    "boolean": PropertyType.BOOLEAN, "number": PropertyType.NUMBER, "time": PropertyType.TIME,
+    "string": PropertyType.STRING, "list": PropertyType.LIST,
+}
+
+Rule = tuple[str, UpdateRule]
+
+
+def update_patterns(ctx: Context, money: Money) -> dict[str, dict[str, UpdateRule]]:
+    found: dict[str, dict[str, UpdateRule]] = {}
+    for prop in ctx.taxonomy.user_properties:
+        if prop.is_preset:
+            continue
+        for event, rule in _rules_for(ctx, money, prop):
+            found.setdefault(event, {}).setdefault(prop.name, rule)
+    return {e: found[e] for e in ctx.names if e in found}
+
+
+def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
+    return (
+        _value_language(ctx, prop)
+        or _by_role(ctx, money, prop)
+        or _by_enum(ctx, prop)
+        or _by_same_property(ctx, prop)
+        or _by_method(ctx, prop)
+    )
+
+
+# -- 1. "event|property|aggregation" ----------------------------------------------------------
+
+def _value_language(ctx: Context, prop: Property) -> list[Rule]:
+    m = _VALUE_LANGUAGE.match(prop.description)
+    if not m or m.group(1) not in ctx.order:
+        return []
+    event, source, agg = m.group(1), m.group(2), m.group(3).lower()
+    ref = TIME if source == "#time" else _ref(source)
+    if agg == "sum":
+        return [(event, UpdateRule(type=UpdateType.INCREMENT, value=ref))]
+    if agg in ("cnt", "count", "daycnt"):
+        return [(event, UpdateRule(type=UpdateType.INCREMENT, value=1))]
+    if agg == "first":
+        return [(event, UpdateRule(type=UpdateType.SET_ONCE, value=ref))]
+    if agg in ("last", "max", "min", "set"):
+        return [(event, UpdateRule(type=UpdateType.SET, value=ref))]
+    return []
+
+
+# -- 2. roles --------------------------------------------------------------------------------
+
+def role_of(prop: Property) -> str | None:
+    keys = read(prop.name).keys
+    text = norm(f"{prop.display_name} {prop.description}")
+    for role, spec in load("properties")["user_roles"].items():
+        if prop.type not in {_TYPES[t] for t in spec.get("types", [])}:
+            continue
+        veto = {read(w).words[0] for w in spec.get("not", []) if read(w).words}
+        if keys & veto:
+            continue
+        if any(pattern_matches(compile_pattern(p), keys) for p in spec.get("en", [])):
+            return str(role)
+        display = norm(prop.display_name)
+        if display and contains_any(display, spec.get("ko", [])):
+            return str(role)
+        if not prop.display_name and contains_any(text, spec.get("ko", [])):
+            return str(role)
+    return None
+
+
+def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
+    role = role_of(prop)
+    if role is None:
+        return []
+    idx = ctx.index
+    revenue = list(money.revenue_events)
+    refunds = [i.name for i in idx.all("refund")][:1]  # one reversal per refund
+    cancels = [i.name for i in idx.all("order_cancel")]
+
+    def first(*names: str) -> str | None:
+        return next((b.name for c in names if (b := idx.best(c)) is not None), None)
+
+    rules: list[Rule] = []
+    if role == "payer_flag":
+        rules = [(e, UpdateRule(type=UpdateType.SET, value=True)) for e in revenue]
+    elif role == "tutorial_flag":
+        e = first("tutorial_complete")
+        rules = [(e, UpdateRule(type=UpdateType.SET, value=True))] if e else []
+    elif role == "level":
+        rules = _level_rules(ctx, prop)
+    elif role == "balance":
+        moves = (("vc_earn", UpdateType.INCREMENT), ("vc_spend", UpdateType.DECREMENT))
+        for concept, kind in moves:
+            for info in idx.all(concept):
+                if not _same_currency(ctx, prop, info.name):
+                    continue
+                if (state := _balance_prop(ctx, prop, info.name)) is not None:
+                    rules.append((info.name, UpdateRule(type=UpdateType.SET, value=_ref(state))))
+                elif (amount := _amount_prop(ctx, info.name)) is not None:
+                    rules.append((info.name, UpdateRule(type=kind, value=_ref(amount))))
+    elif role == "earned_total":
+        for info in idx.all("vc_earn"):
+            if not _same_currency(ctx, prop, info.name):
+                continue
+            if (amount := _amount_prop(ctx, info.name)) is not None:
+                rules.append((info.name, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount))))
+    elif role == "money_total":
+        for e in revenue:
+            if (m := _mentioned_prop(ctx, prop, e) or _money_prop(money, e)) is not None:
+                rules.append((e, UpdateRule(type=UpdateType.INCREMENT, value=_ref(m))))
+        preferred = rules[0][1].value if rules else None
+        for e in refunds + cancels:
+            m = _money_prop(money, e, prefer=preferred)
+            if m is not None:
+                rules.append((e, UpdateRule(type=UpdateType.DECREMENT, value=_ref(m))))
+    elif role == "purchase_count":
+        rules = [(e, UpdateRule(type=UpdateType.INCREMENT, value=1)) for e in revenue]
+        rules += [(e, UpdateRule(type=UpdateType.DECREMENT, value=1)) for e in cancels]
+    elif role in ("login_count", "session_count", "ad_count"):
+        concept = {"login_count": "login", "session_count": "session_start", "ad_count": "ad_show"}
+        e = first(concept[role], "session_start")
+        rules = [(e, UpdateRule(type=UpdateType.INCREMENT, value=1))] if e else []
+    elif role in ("first_pay_time", "last_pay_time"):
+        kind = UpdateType.SET_ONCE if role == "first_pay_time" else UpdateType.SET
+        rules = [(e, UpdateRule(type=kind, value=TIME)) for e in revenue]
+    elif role == "last_login_time":
+        e = first("login", "session_start")
+        rules = [(e, UpdateRule(type=UpdateType.SET, value=TIME))] if e else []
+    elif role == "first_seen_time":
+        e = first("install", "session_start", "signup")
+        rules = [(e, UpdateRule(type=UpdateType.SET_ONCE, value=TIME))] if e else []
+    elif role == "created_time":
+        e = first("signup", "account_create", "install")
+        rules = [(e, UpdateRule(type=UpdateType.SET_ONCE, value=TIME))] if e else []
+    return rules
+
+
+def _level_rules(ctx: Context, prop: Property) -> list[Rule]:
+    words = set(read(prop.name).words) - {"level", "lv", "lvl", "current"}
+    candidates = ctx.index.all("level_up")
+    if not candidates:
+        return []
+    # Prefer the level-up about the same thing ("hero_level" <- "hero_levelup").
+    best = max(candidates, key=lambda i: (len(i.obj & words), -len(i.obj), -i.index))
+    level = next(
+        (p for p in ctx.props_of(best.name)
+         if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER
+         and {"level", "lv", "lvl"} & set(split_words(p))
+         and not _BEFORE_WORDS & set(split_words(p))),
+        None,
+    )
+    if level is not None:
+        return [(best.name, UpdateRule(type=UpdateType.SET, value=_ref(level)))]
+    return [(best.name, UpdateRule(type=UpdateType.INCREMENT, value=1))]
+
+
+def _currencies(words: set[str]) -> set[str]:
+    return words & _CURRENCY_WORDS
+
+
+def _same_currency(ctx: Context, prop: Property, event: str) -> bool:
+    """``gold`` moves with ``gold_earn``, not with ``gem_earn`` (unnamed currencies: any)."""
+    mine = _currencies(set(read(prop.name).words) | set(split_words(prop.name)))
+    info = ctx.index.info(event)
+    theirs = _currencies(set(info.words))
+    return not mine or not theirs or bool(mine & theirs)
+
+
+def _balance_prop(ctx: Context, prop: Property, event: str) -> str | None:
+    """The event's own "balance after" property for this currency (``gold_balance``)."""
+    mine = _currencies(set(split_words(prop.name)))
+    for name in ctx.props_of(event):
+        ep = ctx.prop(name)
+        words = set(split_words(name))
+        if ep is None or ep.type != PropertyType.NUMBER or not words & _BALANCE_WORDS:
+            continue
+        if not mine or words & mine:
+            return name
+    return None
+
+
+def _mentioned_prop(ctx: Context, prop: Property, event: str) -> str | None:
+    """A numeric property of the event named in the user property's description."""
+    for name in ctx.props_of(event):
+        ep = ctx.prop(name)
+        if ep is not None and ep.type == PropertyType.NUMBER and _mentions(prop.description, name):
+            return name
+    return None
+
+
+def _mentions(text: str, name: str) -> bool:
+    return bool(re.search(rf"(?<![A-Za-z0-9_#]){re.escape(name)}(?![A-Za-z0-9_])", text))
+
+
+def _mentioned_events(ctx: Context, prop: Property) -> list[str]:
+    """Events named in a user property's description ("arena_result 후 … 덮어쓰기")."""
+    return [n for n in ctx.names if len(n) > 2 and _mentions(prop.description, n)]
+
+
+def _amount_prop(ctx: Context, event: str) -> str | None:
+    for name in ctx.props_of(event):
+        prop = ctx.prop(name)
+        if prop is None or prop.type != PropertyType.NUMBER:
+            continue
+        words = set(split_words(name))
+        if words & _AMOUNT_WORDS and not words & _STATE_WORDS:
+            return name
+    return None
+
+
+def _money_prop(money: Money, event: str, *, prefer: Any = None) -> str | None:
+    options = money.event_money(event)
+    if not options:
+        return None
+    if isinstance(prefer, str):
+        wanted = prefer.strip("{}")
+        if wanted in options:
+            return wanted
+    priority = ("revenue", "value", "amount", "total", "price", "subtotal")
+    for word in priority:
+        for name in options:
+            if word in split_words(name):
+                return name
+    return options[0]
+
+
+def _ref(name: str) -> str:
+    return "{{" + name + "}}"
+
+
+# -- 3. enumerated states and mirrored properties ----------------------------------------------
+
+def _by_enum(ctx: Context, prop: Property) -> list[Rule]:
+    if not prop.enum:
+        return []
+    values = {str(v).lower(): v for v in prop.enum}
+    rules: list[Rule] = []
+    for spec in load("properties")["enum_states"]:
+        event = ctx.index.best(spec["concept"])
+        value = next((values[v] for v in spec["values"] if v in values), None)
+        if event is None or value is None:
+            continue
+        kind = UpdateType.SET_ONCE if spec.get("once") else UpdateType.SET
+        rules.append((event.name, UpdateRule(type=kind, value=value)))
+    return rules
+
+
+def _by_same_property(ctx: Context, prop: Property) -> list[Rule]:
+    """``email`` <- Signed Up's ``email``; ``account_role`` <- Account Added User's ``role``."""
+    mine = set(split_words(prop.name))
+    once = prop.update_method == UpdateMethod.USER_SET_ONCE
+    kind = UpdateType.SET_ONCE if once else UpdateType.SET
+    rules: list[Rule] = []
+    named = set(_mentioned_events(ctx, prop))
+    for info in ctx.infos:
+        if named and info.name not in named:
+            continue
+        for name in info.props:
+            theirs = set(split_words(name))
+            if not theirs or not theirs <= mine:
+                continue
+            rest = mine - theirs - _GENERIC_WORDS
+            if rest and not rest & (info.obj | set(info.words)) and info.name not in named:
+                continue
+            ep = ctx.prop(name)
+            if ep is not None and ep.type != prop.type:
+                continue
+            if info.name in named or info.verb in _CHANGE_VERBS or ctx.index.concepts_of(
+                info.name
+            ).keys() & {"signup", "account_create", "member_add", "level_up"}:
+                rules.append((info.name, UpdateRule(type=kind, value=_ref(name))))
+                break
+    return rules
+
+
+def _by_method(ctx: Context, prop: Property) -> list[Rule]:
+    method = prop.update_method
+    if method not in (UpdateMethod.USER_ADD, UpdateMethod.USER_APPEND,
+                      UpdateMethod.USER_UNIQ_APPEND):
+        return []
+    event = _pointed_event(ctx, prop)
+    if event is None:
+        return []
+    if method == UpdateMethod.USER_ADD:
+        if prop.type != PropertyType.NUMBER:
+            return []
+        mine = set(split_words(prop.name)) - _GENERIC_WORDS
+        amount = _mentioned_prop(ctx, prop, event) or next(
+            (p for p in ctx.props_of(event)
+             if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER
+             and set(split_words(p)) & mine and not set(split_words(p)) & _STATE_WORDS),
+            None,
+        )
+        if amount:
+            return [(event, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount)))]
+        if set(split_words(prop.name)) & _COUNT_WORDS:
+            return [(event, UpdateRule(type=UpdateType.INCREMENT, value=1))]
+        return []
+    words = set(split_words(prop.name))
+    if words & {"time", "timestamp", "timestamps", "date", "dates"}:
+        return [(event, UpdateRule(type=UpdateType.APPEND, value=TIME))]
+    same = next((p for p in ctx.props_of(event) if set(split_words(p)) <= words), None)
+    return [(event, UpdateRule(type=UpdateType.APPEND, value=_ref(same)))] if same else []
+
+
+def _pointed_event(ctx: Context, prop: Property) -> str | None:
+    """The event a user property's name or description points at."""
+    named = _mentioned_events(ctx, prop)
+    if named:
+        return named[0]
+    idx = ctx.index
+    book = concepts()
+    keys = read(prop.name).keys | read(prop.description).keys
+    text = norm(f"{prop.display_name} {prop.description}")
+    for concept in TRIGGERS:
+        c = book[concept]
+        named = any(pattern_matches(p, keys) for p in c.patterns) and not keys & c.veto
+        if named or contains_any(text, c.cjk):
+            best = idx.best(concept)
+            if best is not None:
+                return best.name
+    mine = set(read(prop.name).words) - _GENERIC_WORDS
+    scored = [(len(mine & (i.obj | set(i.words))), -i.index, i.name) for i in ctx.infos]
+    top = max(scored, default=(0, 0, ""))
+    return top[2] if top[0] > 0 else None
+
+
+__all__ = ["TIME", "role_of", "update_patterns"]
