@@ -72,6 +72,8 @@ class Funnel(BaseModel):
     name: str
     steps: list[str]
     conversion: list[float] = Field(default_factory=list)
+    #: True when the whole funnel usually happens inside one session (shop → purchase).
+    per_session: bool = False
 
     @field_validator("conversion")
     @classmethod
@@ -91,6 +93,28 @@ class Funnel(BaseModel):
         return self
 
 
+class SequenceDetail(BaseModel):
+    """How one sequence behaves: its scope, whether order is required, step conversions.
+
+    ``scope`` is ``session`` (level_start → level_end inside a session), ``user`` (a
+    tutorial over the first sessions; purchase → a rare refund), or ``account``
+    (spans several users, e.g. invite → invitee's signup: not ordered per user).
+    """
+
+    model_config = _ALLOW_EXTRA
+
+    events: list[str]
+    scope: str = "user"
+    strict: bool = True
+    conversion: list[float] = Field(default_factory=list)
+    key: str | None = None
+
+    @field_validator("conversion")
+    @classmethod
+    def _probabilities(cls, value: list[float]) -> list[float]:
+        return Funnel._probabilities(value)
+
+
 class EventConstraints(BaseModel):
     model_config = _ALLOW_EXTRA
 
@@ -100,12 +124,18 @@ class EventConstraints(BaseModel):
     one_time_events: list[str] = Field(default_factory=list)
     session_start_events: list[str] = Field(default_factory=list)
     session_end_events: list[str] = Field(default_factory=list)
+    #: Optional details per sequence, matched by their ``events`` list.
+    sequence_details: list[SequenceDetail] = Field(default_factory=list)
+    #: Server-side snapshots and feeds (online counts, ad-revenue reports): not user actions.
+    system_events: list[str] = Field(default_factory=list)
 
 
 class MonetaryProperty(BaseModel):
     model_config = _ALLOW_EXTRA
 
     currency_property: str | None = None
+    #: Events on which the property is money (empty: wherever it travels).
+    events: list[str] = Field(default_factory=list)
 
 
 class SegmentProfile(BaseModel):
@@ -226,6 +256,7 @@ class Rules(BaseModel):
 
 __all__ = [
     "RULES_SCHEMA_VERSION",
+    "SequenceDetail",
     "EventConstraints",
     "EventRoles",
     "Funnel",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import EventConstraints, Funnel, Rules, SequenceDetail
 from demogen.simulation.lifecycle import allowed_events
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import LifecycleStage, Segment
@@ -20,6 +20,10 @@ from demogen.vocab import LifecycleStage, Segment
 DEFAULT_STEP_CONVERSION = 0.9
 #: Probability of a backbone step the segment gives no probability for.
 DEFAULT_STEP_PROBABILITY = 0.6
+#: Conversion of each step of a purchase flow once a payer has decided to buy.
+PURCHASE_FLOW_CONVERSION = 0.9
+#: Share of purchases refunded when the rules say nothing (assumption: a few percent).
+DEFAULT_REFUND_RATE = 0.02
 #: Weight of an event in the free part of a session when the segment names none.
 DEFAULT_FILL_WEIGHT = 0.25
 
@@ -61,6 +65,7 @@ class BehaviourPlan:
     revenue: tuple[str, ...]
     refund: tuple[str, ...]
     purchase_flow: dict[str, Flow]
+    refund_rate: float
     onboarding: frozenset[str]
     onboarding_complete: frozenset[str]
     segments: dict[Segment, SegmentBehaviour]
@@ -80,13 +85,15 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     session_end = next(iter(real(ec.session_end_events)), None)
     funnels = [Flow(real(f.steps), _conversions(f.steps, f.conversion, known))
                for f in ec.funnels]
-    progressions, chains = _split_sequences(ec.sequences, funnels, one_time, known)
+    onboarding = {*roles.install, *roles.signup, *roles.onboarding, *roles.onboarding_complete}
+    progressions, chains = _split_sequences(ec, funnels, one_time, known, onboarding)
     prerequisites = {event: real(pre) for event, pre in ec.prerequisites.items() if event in known}
     for flow in progressions:
         for before, after in zip(flow.steps, flow.steps[1:], strict=False):
             prerequisites[after] = tuple(dict.fromkeys((*prerequisites.get(after, ()), before)))
     revenue = real(roles.revenue)
-    special = {*real(roles.install), session_start, session_end, *revenue, *real(roles.refund)}
+    special = {*real(roles.install), session_start, session_end, *revenue, *real(roles.refund),
+               *real(ec.system_events)}
     plan_without_segments = dict(
         events=names,
         install=real(roles.install),
@@ -100,7 +107,9 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         chains=chains,
         revenue=revenue,
         refund=real(roles.refund),
-        purchase_flow={r: _purchase_flow(r, funnels) for r in revenue},
+        purchase_flow={r: _purchase_flow(r, ec.funnels, one_time, known, special)
+                       for r in revenue},
+        refund_rate=_refund_rate(ec, revenue, real(roles.refund)),
         onboarding=frozenset(real(roles.onboarding)),
         onboarding_complete=frozenset(real(roles.onboarding_complete)),
     )
@@ -120,23 +129,43 @@ def _conversions(steps: list[str], given: list[float], known: set[str]) -> tuple
 
 
 def _split_sequences(
-    sequences: list[list[str]], funnels: list[Flow], one_time: frozenset[str], known: set[str]
+    ec: EventConstraints, funnels: list[Flow], one_time: frozenset[str], known: set[str],
+    onboarding: set[str],
 ) -> tuple[list[Flow], dict[str, Flow]]:
-    """User-scope progressions (they contain one-time events) vs session-scope chains."""
+    """Sequences become session chains or user progressions, by their declared scope.
+
+    Without details, a sequence holding one-time events is a user progression and any
+    other a session chain. Only onboarding-like one-time events (install, signup,
+    tutorial) progress in the first sessions; other user-scope sequences (purchase →
+    refund, signup → login) are left to prerequisites and the free part of sessions.
+    """
+    details = {tuple(d.events): d for d in ec.sequence_details}
     progressions: list[Flow] = []
     chains: dict[str, Flow] = {}
-    for sequence in sequences:
-        steps = tuple(dict.fromkeys(s for s in sequence if s in known))
-        if len(steps) < 2:
+    for sequence in ec.sequences:
+        detail = details.get(tuple(sequence))
+        conversion = _declared_conversion(sequence, detail, funnels)
+        kept = [(s, c) for s, c in zip(sequence, conversion, strict=True) if s in known]
+        kept = list({s: (s, c) for s, c in kept}.values())
+        if len(kept) < 2:
             continue
-        conversion = _matching_conversion(steps, funnels)
-        if any(s in one_time for s in steps):
-            progressions.append(Flow(tuple(s for s in steps if s in one_time),
-                                     tuple(c for s, c in zip(steps, conversion, strict=True)
-                                           if s in one_time)))
-        elif steps[0] not in chains:
-            chains[steps[0]] = Flow(steps, conversion)
-    return [p for p in progressions if len(p.steps) >= 1], chains
+        steps = tuple(s for s, _ in kept)
+        scope = detail.scope if detail else ("user" if one_time & set(steps) else "session")
+        if scope == "session" and steps[0] not in chains:
+            chains[steps[0]] = Flow(steps, tuple(c for _, c in kept))
+        elif scope == "user":
+            onboarding_steps = [(s, c) for s, c in kept if s in one_time and s in onboarding]
+            if len(onboarding_steps) >= 2:
+                progressions.append(Flow(tuple(s for s, _ in onboarding_steps),
+                                         tuple(c for _, c in onboarding_steps)))
+    return progressions, chains
+
+
+def _declared_conversion(sequence: list[str], detail: SequenceDetail | None,
+                         funnels: list[Flow]) -> tuple[float, ...]:
+    if detail is not None and len(detail.conversion) == len(sequence):
+        return tuple(detail.conversion)
+    return _matching_conversion(tuple(sequence), funnels)
 
 
 def _matching_conversion(steps: tuple[str, ...], funnels: list[Flow]) -> tuple[float, ...]:
@@ -151,17 +180,33 @@ def _matching_conversion(steps: tuple[str, ...], funnels: list[Flow]) -> tuple[f
     return tuple(result)
 
 
-def _purchase_flow(revenue_event: str, funnels: list[Flow]) -> Flow:
-    """The steps before a purchase (shop → product → checkout), from the funnel ending in it."""
+def _purchase_flow(revenue_event: str, funnels: list[Funnel], one_time: frozenset[str],
+                   known: set[str], skip: set[str | None]) -> Flow:
+    """The steps before a purchase (shop → product → checkout) from a funnel ending in it.
+
+    Only funnels that happen within one session count; one-time steps and session
+    brackets are dropped.
+    A payer who decided to buy walks the flow, so inner steps convert highly here: the
+    drop-off before that point is carried by non-payers browsing.
+    """
     for funnel in funnels:
-        if revenue_event in funnel.steps:
-            end = funnel.steps.index(revenue_event)
-            steps = funnel.steps[: end + 1]
-            # A payer who decided to buy walks the flow; drop-off before that point is
-            # carried by non-payers browsing, so inner steps convert highly here.
-            return Flow(steps, tuple(1.0 if i == 0 else max(c, 0.85)
-                                     for i, c in enumerate(funnel.conversion[: end + 1])))
+        if not funnel.per_session or revenue_event not in funnel.steps:
+            continue
+        end = funnel.steps.index(revenue_event)
+        steps = tuple(s for s in funnel.steps[:end]
+                      if s in known and s not in one_time and s not in skip)
+        flow = (*steps, revenue_event)
+        return Flow(flow, (1.0,) + (PURCHASE_FLOW_CONVERSION,) * (len(flow) - 1))
     return Flow((revenue_event,), (1.0,))
+
+
+def _refund_rate(ec: EventConstraints, revenue: tuple[str, ...], refund: tuple[str, ...]) -> float:
+    """The declared purchase → refund conversion, else a few percent (assumption)."""
+    for detail in ec.sequence_details:
+        pair = detail.events
+        if len(pair) == 2 and pair[0] in revenue and pair[1] in refund and detail.conversion:
+            return detail.conversion[-1]
+    return DEFAULT_REFUND_RATE
 
 
 def _segment_behaviour(

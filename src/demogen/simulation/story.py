@@ -15,8 +15,6 @@ from demogen.simulation.lifecycle import advance
 from demogen.simulation.population import SimUser
 from demogen.vocab import LifecycleStage, Segment
 
-#: Chance that a purchase is refunded (assumption: app-store refund rates are a few %).
-REFUND_RATE = 0.02
 #: Free draws tried per planned event before the session gives up filling.
 _DRAW_TRIES = 4
 
@@ -24,6 +22,7 @@ _DRAW_TRIES = 4
 class SessionPlanner:
     def __init__(self, plan: BehaviourPlan):
         self.plan = plan
+        self._revenue = frozenset(plan.revenue)
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
              *plan.revenue, *plan.refund}
@@ -100,8 +99,11 @@ class SessionPlanner:
             self._walk(user, chain, names, start=1)
 
     def _walk(self, user: SimUser, flow: Flow, names: list[str], start: int) -> None:
+        """Follow a chain until a step is not converted; purchases are left to payers."""
         for step, conversion in zip(flow.steps[start:], flow.conversion[start:], strict=True):
-            if user.rnd.random() >= conversion or not self.can(user, step):
+            if step in self._revenue or user.rnd.random() >= conversion:
+                return
+            if not self.can(user, step):
                 return
             self._note(user, step, names)
 
@@ -115,13 +117,13 @@ class SessionPlanner:
         plan, rnd = self.plan, user.rnd
         revenue = plan.revenue[0] if len(plan.revenue) == 1 else rnd.choice(plan.revenue)
         flow = plan.purchase_flow[revenue]
-        for step in flow.steps[:-1]:
-            if self.can(user, step):
+        for step, conversion in zip(flow.steps[:-1], flow.conversion[:-1], strict=True):
+            if self.can(user, step) and rnd.random() < conversion:
                 self._note(user, step, names)
         if self.can(user, revenue):
             self._note(user, revenue, names)
             user.purchases += 1
-            if plan.refund and rnd.random() < REFUND_RATE and self.can(user, plan.refund[0]):
+            if plan.refund and rnd.random() < plan.refund_rate and self.can(user, plan.refund[0]):
                 self._note(user, plan.refund[0], names)
 
     def _fill(self, user: SimUser, target: int, names: list[str]) -> None:

@@ -1,0 +1,81 @@
+"""Values for the real tracking plans in shared/: every property of every event, typed."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from demogen.analysis.rules import Rules
+from demogen.simulation._context import UserContext
+from demogen.simulation.devices import DeviceFactory
+from demogen.simulation.values import ValueFactory
+from demogen.taxonomy import load_taxonomy
+from demogen.vocab import Segment
+
+from .test_values import NOW, check_event, check_type
+
+PLANS = ["taxonomies/ga4_games", "taxonomies/segment_ecommerce_v2",
+         "taxonomies/segment_b2b_saas",
+         "kr-xlsx/demo_data_generator__idle-game-example.xlsx",
+         "kr-xlsx/te_data_generator__card-game-tracking-plan.xlsx",
+         "kr-xlsx/te_data_generator__casual-game-tracking-plan.xlsx",
+         "kr-xlsx/te_data_generator__ecommerce-tracking-plan.xlsx"]
+
+
+def _heuristic_rules(loaded) -> Rules | None:
+    try:
+        from demogen.analysis.heuristic import HeuristicAnalyzer
+    except ImportError:
+        return None
+    return HeuristicAnalyzer().analyze(loaded.taxonomy, loaded.product)
+
+
+@pytest.mark.parametrize("plan", PLANS)
+@pytest.mark.parametrize("with_rules", [False, True], ids=["no-rules", "heuristic-rules"])
+def test_every_event_property_is_typed(shared_dir: Path, plan: str, with_rules: bool) -> None:
+    loaded = load_taxonomy(shared_dir / plan)
+    taxonomy, product = loaded.taxonomy, loaded.product
+    rules = _heuristic_rules(loaded) if with_rules else None
+    if with_rules and rules is None:
+        pytest.skip("the heuristic analyzer is not available")
+    factory = ValueFactory(taxonomy, rules, product, seed=5, pool_size=60)
+    devices = DeviceFactory(product.platform, factory.country_weights())
+    samplers = [factory.event_sampler(e.name) for e in taxonomy.events]
+    money = frozenset(rules.monetary_properties) if rules else frozenset()
+    for i in range(24):
+        rnd = random.Random(i)
+        user = UserContext(index=i, rnd=rnd, device=devices.new_device(rnd, i, 5),
+                           segment=list(Segment)[i % len(Segment)])
+        user.state = factory.initial_user_state(user, NOW)
+        for prop in taxonomy.user_properties:
+            if prop.name in user.state:
+                check_type(prop, user.state[prop.name], f"state.{prop.name}")
+        for sampler in samplers:
+            values = sampler.sample(user, NOW)
+            check_event(taxonomy, sampler.event_name, values, money)
+            event = taxonomy.event(sampler.event_name)
+            assert event is not None
+            listed = [n for n in event.properties if not n.startswith("#")]
+            assert all(n in values for n in listed if "." not in n or n.split(".")[0]
+                       not in listed), sampler.event_name
+
+
+def test_ga4_games_consistency(shared_dir: Path) -> None:
+    loaded = load_taxonomy(shared_dir / "taxonomies/ga4_games")
+    factory = ValueFactory(loaded.taxonomy, _heuristic_rules(loaded), loaded.product, seed=2)
+    devices = DeviceFactory("mobile_app", factory.country_weights())
+    assert set(devices.countries) == {"US", "KR", "JP", "DE", "GB", "FR"}
+    purchase = factory.event_sampler("purchase")
+    for i in range(200):
+        rnd = random.Random(i)
+        user = UserContext(index=i, rnd=rnd, device=devices.new_device(rnd, i, 2))
+        out = purchase.sample(user, NOW)
+        assert out["platform"] == user.device.presets["#os"].upper()
+        assert out["country"] == user.device.country
+        assert out["currency"] in ("USD", "KRW", "JPY", "EUR", "GBP")
+        if out["currency"] in ("KRW", "JPY"):   # no minor unit: whole amounts
+            assert isinstance(out["value"], int) and out["value"] >= 100
+        else:
+            assert out["value"] < 100 and round(out["value"] % 1, 2) == 0.99
