@@ -50,11 +50,13 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
+from demogen.taxonomy import EventTaxonomy
 from demogen.validate._reader import output_files
 from demogen.vocab import NAME_PATTERN
 
-__all__ = ["SESSION_GAP_MINUTES", "Kpis", "Retention", "compute_kpis"]
+__all__ = ["SESSION_GAP_MINUTES", "Kpis", "Retention", "compute_kpis", "kpi_parameters"]
 
 #: Inactivity that ends a session when no start events are given (realism-bands.md §0).
 SESSION_GAP_MINUTES = 30
@@ -367,3 +369,23 @@ def _empty(files, records, records_by_type, retention_days, session_rule) -> Kpi
         hourly_activity=[0.0] * 24, weekday_activity=[0.0] * 7,
     )
 
+
+
+def kpi_parameters(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, object]:
+    """The event names :func:`compute_kpis` needs, read from the rules of the run."""
+    ec, roles = rules.event_constraints, rules.event_roles
+    amounts: dict[str, str] = {}
+    for event_name in roles.revenue:
+        event = taxonomy.event(event_name)
+        listed = set(event.properties) if event else set()
+        for prop, money in rules.monetary_properties.items():
+            if (event_name in money.events or not money.events) and prop in listed:
+                amounts[event_name] = prop
+                break
+    return {
+        "revenue_events": list(roles.revenue),
+        "revenue_property": amounts,
+        "session_start_events": list(ec.session_start_events),
+        "session_end_events": list(ec.session_end_events),
+        "install_events": list(roles.install),
+    }
