@@ -30,6 +30,26 @@ def test_curve_falls_with_power_law_exponent_in_band() -> None:
     assert 0.15 <= b <= 0.8
 
 
+@pytest.mark.parametrize("base", [0.15, 0.3, 0.5])
+def test_long_run_activity_of_survivors_hits_its_target(base: float) -> None:
+    import numpy as np
+
+    from demogen.simulation.activity import SURVIVOR_AGE, engagement_grid
+
+    params = fit_activity(0.30, 0.11, 0.045, sigma=1.0, base_activity=base)
+    e = engagement_grid(1.0)
+    weights = np.array([(1 - params.hazard(x)) ** SURVIVOR_AGE for x in e])
+    habits = np.array([params.habit(x) for x in e])
+    assert float(np.sum(weights * habits) / np.sum(weights)) == pytest.approx(base, rel=0.01)
+
+
+def test_novelty_fades() -> None:
+    params = fit_activity(0.30, 0.11, 0.045, sigma=1.0, base_activity=0.25)
+    habit = params.habit(1.0)
+    assert params.active_probability(habit, 1) > params.active_probability(habit, 5) > habit
+    assert params.active_probability(habit, 60) == pytest.approx(habit, rel=1e-3)
+
+
 def test_targets_must_fall() -> None:
     with pytest.raises(ValueError, match="must fall"):
         fit_activity(0.1, 0.2, 0.05, sigma=1.0)

@@ -49,3 +49,9 @@ class UserContext:
     state: dict[str, Any] = field(default_factory=dict)
     #: Local time of the event being built, seconds since the window start at 00:00 local.
     clock: float = 0.0
+    #: The current session: 1-based number over the user's life, and its start clock.
+    session_number: int = 0
+    session_start: float = 0.0
+    #: Values fixed once per user (server, channel, language …) and per-user memory of
+    #: key values that pair events (the level_name of the open level_start).
+    sticky: dict[str, Any] = field(default_factory=dict)

@@ -32,6 +32,9 @@ CHURNING_GAP_DAYS = 4
 _DURATION_NAMES = ("#duration", "duration", "session_duration", "session_length",
                    "duration_sec", "duration_seconds", "play_time", "playtime")
 
+#: Established users' activity ÷ DAU/MAU (see :func:`long_run_activity`).
+LONG_RUN_FACTOR = 1.5
+
 Progress = Callable[[int], None]
 
 
@@ -56,7 +59,8 @@ class Simulation:
               config: SimulationConfig) -> Simulation:
         preset = load_preset(config.preset)
         r = preset.retention
-        activity = fit_activity(r.d1, r.d7, r.d30, preset.engagement_sigma)
+        activity = fit_activity(r.d1, r.d7, r.d30, preset.engagement_sigma,
+                                base_activity=long_run_activity(preset))
         behaviour = compile_behaviour(taxonomy, rules)
         values = ValueFactory(taxonomy, rules, product, seed=config.seed)
         return cls(
@@ -159,13 +163,24 @@ def _active_today(sim: Simulation, user: SimUser, day: int, weekday_multiplier: 
         if rnd.random() < user.hazard:
             user.alive = False
             return False
-        return rnd.random() < min(user.active_probability * weekday_multiplier, 0.98)
+        chance = sim.activity.active_probability(user.habit, day - user.install_day)
+        return rnd.random() < chance * weekday_multiplier
     gap = day - (user.last_active_day if user.last_active_day is not None else user.install_day)
     returning = sim.preset.returning
     if gap >= returning.churn_after_days and rnd.random() < _daily(returning.return_probability):
         user.alive, user.returned_day = True, day
         return True
     return False
+
+
+def long_run_activity(preset: VerticalPreset) -> float:
+    """Daily activity of established users that yields the preset's DAU/MAU.
+
+    MAU also counts the many new installs who leave within days, so established users
+    must be active more often than DAU/MAU itself; the factor was measured on the
+    bundled examples (see docs/ROADMAP.md).
+    """
+    return min(max(preset.dau_mau * LONG_RUN_FACTOR, 0.03), 0.8)
 
 
 def _daily(monthly: float) -> float:

@@ -23,7 +23,7 @@ MIN_SESSION_GAP_SECONDS = 30 * 60.0
 MAX_EVENTS_PER_SESSION = 400
 
 _SEGMENT_LENGTH = {Segment.POWER_USER: 1.3, Segment.CHURNING_USER: 0.6, Segment.NEW_USER: 1.1}
-_SEGMENT_COUNT = {Segment.POWER_USER: 1.4, Segment.CHURNING_USER: 0.6}
+_SEGMENT_COUNT = {Segment.POWER_USER: 1.2, Segment.CHURNING_USER: 0.6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class SessionModel:
     def day(self, rnd: random.Random, segment: Segment, engagement: float) -> list[Session]:
         """The sessions of one active day, in order and not overlapping."""
         count = 1 + _poisson(rnd, self._extra_sessions * _SEGMENT_COUNT.get(segment, 1.0)
-                             * min(engagement, 4.0) ** 0.3)
+                             * min(engagement, 4.0) ** 0.15)
         count = min(count, self._max_sessions)
         starts = sorted(self._start_time(rnd) for _ in range(count))
         sessions: list[Session] = []

@@ -378,10 +378,15 @@ def kpi_parameters(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, object]:
     for event_name in roles.revenue:
         event = taxonomy.event(event_name)
         listed = set(event.properties) if event else set()
-        for prop, money in rules.monetary_properties.items():
-            if (event_name in money.events or not money.events) and prop in listed:
-                amounts[event_name] = prop
-                break
+        # The amount made for this event alone (price_usd on purchase) beats one shared
+        # with browsing events (price on product_view, cart, purchase).
+        candidates = [
+            (len(money.events) or 10_000, "usd" not in prop.lower(), prop)
+            for prop, money in rules.monetary_properties.items()
+            if prop in listed and (event_name in money.events or not money.events)
+        ]
+        if candidates:
+            amounts[event_name] = min(candidates)[2]
     return {
         "revenue_events": list(roles.revenue),
         "revenue_property": amounts,
