@@ -117,7 +117,7 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
                 _introduce(sim, emitter, user, clock)
                 introduced = True
             _run_session(sim, planner, emitter, user, day, session,
-                         sim.rollout.version_at(adoption, day))
+                         sim.rollout.version_at(adoption, day, user.install_day))
 
 
 def _prepare(sim: Simulation, user: SimUser) -> None:
@@ -211,11 +211,13 @@ def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -
 
 def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, user: SimUser,
                  day: int, session: Session, app_version: str) -> None:
-    names = planner.plan_session(user, session.events, day)
     start = day * DAY_SECONDS + session.start
+    user.session_number, user.session_start = user.sessions + 1, start
+    names = planner.plan_session(user, session.events, day)
     clocks = _event_clocks(user, start, session.duration, len(names))
-    presets = {**user.device.presets, "#app_version": app_version,
-               "#zone_offset": user.device.zone_offset}
+    if user.device.presets.get("#lib") != "js":   # the web SDK sends no #app_version
+        user.device.presets["#app_version"] = app_version
+    presets = {**user.device.presets, "#zone_offset": user.device.zone_offset}
     network = sim.devices.network_type(user.rnd, user.device)
     if network is not None:
         presets["#network_type"] = network
