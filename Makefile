@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/demogen analyze examples/game -o out/game/rules.yaml
+	$(BIN)/demogen analyze examples/game -o out/game-rules.yaml
+	$(BIN)/demogen generate examples/game -o out/game --users 3000 --days 14 --overwrite
+	@echo "Demo data: $(CURDIR)/out/game (rules: $(CURDIR)/out/game-rules.yaml)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

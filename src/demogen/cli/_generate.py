@@ -33,6 +33,11 @@ def generate(
         None, "--preset", help="Behaviour preset (default: from the product's industry)."
     ),
     gzip: bool = typer.Option(False, "--gzip", help="Write .jsonl.gz files."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Worker processes (same bytes)."),
+    engine: str = typer.Option("local", "--engine", help="local (processes) or dask."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://host:port); default: local."
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a previous output."),
     industry: str | None = opt.IndustryOpt,
     platform: str | None = opt.PlatformOpt,
@@ -45,6 +50,7 @@ def generate(
     from demogen.output import DailyJsonlSink, Manifest, write_manifest
     from demogen.simulation import SimulationConfig, generate, preset_for_industry
     from demogen.simulation.config import default_start
+    from demogen.simulation.parallel import SimulationSpec, run_parallel
 
     inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
                          product_name=product_name, refresh=refresh_analysis,
@@ -65,6 +71,7 @@ def generate(
         seed=seed,
         options={"users": users, "start": first_day.isoformat(), "days": days,
                  "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
+                 "shard_size": config.shard_size,
                  "rules": str(rules_path) if rules_path else None},
         taxonomy_hash=tax.content_hash(),
         rules_hash=hashlib.sha256(rules.to_json().encode()).hexdigest(),
