@@ -50,7 +50,6 @@ def generate(
     from demogen.output import DailyJsonlSink, Manifest, write_manifest
     from demogen.simulation import SimulationConfig, generate, preset_for_industry
     from demogen.simulation.config import default_start
-    from demogen.simulation.parallel import SimulationSpec, run_parallel
 
     inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
                          product_name=product_name, refresh=refresh_analysis,

@@ -100,7 +100,8 @@ def _pool_results(payload: bytes, shards: int, out_dir: str, workers: int,
 def _dask_results(payload: bytes, shards: int, out_dir: str, workers: int,
                   scheduler: str | None) -> Iterable[tuple[int, dict[str, int]]]:
     try:
-        from distributed import Client, LocalCluster, as_completed as dask_completed
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise ConfigError(
             "the dask engine needs the 'distributed' package: pip install 'demogen[dask]'"
