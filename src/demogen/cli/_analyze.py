@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from demogen.cli import _options as opt
@@ -38,13 +39,14 @@ def analyze(
         output.parent.mkdir(parents=True, exist_ok=True)
         inputs.rules.save(output)
         if not quiet:
-            out.print(f"Rules written to {output}")
+            out.print(f"Rules written to {output}", markup=False)
 
 
 def _print_summary(loaded, rules) -> None:  # type: ignore[no-untyped-def]
     tax, product = loaded.taxonomy, loaded.product
     out.print(
-        f"[bold]{product.product_name}[/] ({product.industry}, {product.platform}): "
+        f"[bold]{escape(product.product_name)}[/] "
+        f"({escape(product.industry)}, {escape(product.platform)}): "
         f"{len(tax.events)} events, {len(tax.properties)} event properties, "
         f"{len(tax.common_properties)} common, {len(tax.user_properties)} user properties"
     )

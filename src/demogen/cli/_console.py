@@ -8,6 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from demogen.errors import DemogenError
 
@@ -16,6 +17,11 @@ err = Console(stderr=True, soft_wrap=True)
 
 #: Exit status for bad input: a taxonomy, rules file or option that cannot be used.
 EXIT_BAD_INPUT = 2
+
+def warn(message: str) -> None:
+    """A yellow warning on stderr; the text is printed as is, never read as markup."""
+    err.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,7 +35,8 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except DemogenError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            # The message may hold brackets ("[min,max]") that rich would read as markup.
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=EXIT_BAD_INPUT) from None
 
     return wrapper

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from demogen.cli._console import err
+from demogen.cli._console import err, warn
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def load_inputs(taxonomy: Path, *, rules_path: Path | None, industry: str | None
                            product_name=product_name)
     if not quiet:
         for warning in loaded.taxonomy.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            warn(warning)
     cache = AnalysisCache(cache_dir_or_default(cache_dir))
     result = analyze(loaded.taxonomy, loaded.product, HeuristicAnalyzer(), cache=cache,
                      refresh=refresh)
