@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.taxonomy.malformed_cases import CASES, EXPECTED
-from tests.taxonomy.taxonomy_files import write_files
 from typer.testing import CliRunner
 
 from demogen.analysis.rules import Rules
 from demogen.cli._app import app
+from tests.taxonomy.malformed_cases import CASES, EXPECTED
+from tests.taxonomy.taxonomy_files import write_files
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.taxonomy.taxonomy_files import EVENTS_CSV, PROPERTIES_CSV, TE_HEADER, write_xlsx
 
 import demogen.taxonomy
 from demogen.taxonomy import load_taxonomy
 from demogen.vocab import PropertyType, Scope, UpdateMethod
+from tests.taxonomy.taxonomy_files import EVENTS_CSV, PROPERTIES_CSV, TE_HEADER, write_xlsx
 
 KOREAN_EVENTS = "event_name,description,properties\nlogin,로그인 시 기록,method\n"
 KOREAN_PROPS = "name,type,description,constraint\nmethod,string,로그인 방식,\"카카오,네이버\"\n"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.taxonomy.malformed_cases import CASES, EXPECTED
 
 from demogen.errors import TaxonomyError
 from demogen.taxonomy import load_taxonomy
+from tests.taxonomy.malformed_cases import CASES, EXPECTED
 
 
 def test_every_case_has_expected_problems() -> None:
