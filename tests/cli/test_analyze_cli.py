@@ -59,3 +59,21 @@ def test_second_analysis_is_reported_as_a_cache_hit(tmp_path: Path) -> None:
     assert "analysed" in first.stderr and "cache hit" in second.stderr
     third = runner.invoke(app, [*args, "--refresh-analysis"])
     assert "analysed" in third.stderr
+
+
+def test_cache_hit_reads_no_taxonomy_and_prints_the_same(tmp_path: Path) -> None:
+    """The fast path (files fingerprinted, rules recalled) shows what a full analysis showed."""
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    for name in ("events.csv", "properties.csv", "product.json"):
+        (plan / name).write_bytes((REPO / "examples" / "saas" / name).read_bytes())
+    args = ["analyze", str(plan), "--cache-dir", str(tmp_path / "cache")]
+    first = runner.invoke(app, [*args, "-o", str(tmp_path / "a.yaml")])
+    second = runner.invoke(app, [*args, "-o", str(tmp_path / "b.yaml")])
+    assert "cache hit" in second.stderr
+    assert first.stdout.replace("a.yaml", "b.yaml") == second.stdout
+    assert (tmp_path / "a.yaml").read_text() == (tmp_path / "b.yaml").read_text()
+    with (plan / "events.csv").open("a", encoding="utf-8") as events:
+        events.write('"extra_event","misc","An event added later.",""\n')
+    third = runner.invoke(app, args)
+    assert "analysed" in third.stderr and "extra_event" not in first.stdout

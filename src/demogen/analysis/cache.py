@@ -9,14 +9,19 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from demogen.analysis.rules import RULES_SCHEMA_VERSION, Rules
+from demogen.analysis._documents import RULES_SCHEMA_VERSION
 from demogen.errors import CacheError, RulesError
-from demogen.taxonomy import EventTaxonomy, ProductInfo
+
+if TYPE_CHECKING:     # the fast path of `demogen analyze` must not import pydantic
+    from demogen.analysis.rules import Rules
+    from demogen.taxonomy import EventTaxonomy, ProductInfo
 
 _PREFIX = "analysis_"
+_SOURCE_PREFIX = "source_"
 
 
 def default_cache_dir() -> Path:
@@ -51,29 +56,68 @@ class AnalysisCache:
 
     def get(self, key: str) -> Rules | None:
         """The cached rules, or ``None``. A corrupt entry counts as a miss and is removed."""
+        from demogen.analysis.rules import Rules
+
+        data = self.get_data(key)
+        if data is None:
+            return None
+        try:
+            return Rules.from_data(data, source=str(self._path(key)))
+        except RulesError:
+            self._path(key).unlink(missing_ok=True)
+            return None
+
+    def get_data(self, key: str) -> dict[str, Any] | None:
+        """The cached rules as the plain data they were validated from, or ``None``."""
         path = self._path(key)
         try:
             data = orjson.loads(path.read_bytes())
-            return Rules.from_data(data, source=str(path))
         except FileNotFoundError:
             return None
-        except (OSError, orjson.JSONDecodeError, RulesError):
+        except (OSError, orjson.JSONDecodeError):
             path.unlink(missing_ok=True)
             return None
+        return data if isinstance(data, dict) else None
 
     def put(self, key: str, rules: Rules) -> Path:
         path = self._path(key)
+        self._write(path, rules.to_data())
+        return path
+
+    def remember_source(self, fingerprint: str, key: str, summary: dict[str, Any]) -> None:
+        """Note which analysis belongs to these taxonomy files, with a summary to show.
+
+        A later run with byte-identical files finds its rules without reading the
+        taxonomy at all (the fast path of ``demogen analyze``).
+        """
+        self._write(self.directory / f"{_SOURCE_PREFIX}{fingerprint[:40]}.json",
+                    {"key": key, "summary": summary})
+
+    def recall_source(self, fingerprint: str) -> tuple[dict[str, Any], str, dict[str, Any]] | None:
+        """Rules data, cache key and summary remembered for these files, or ``None``."""
+        path = self.directory / f"{_SOURCE_PREFIX}{fingerprint[:40]}.json"
+        try:
+            entry = orjson.loads(path.read_bytes())
+            key, summary = str(entry["key"]), dict(entry["summary"])
+        except FileNotFoundError:
+            return None
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            path.unlink(missing_ok=True)
+            return None
+        rules = self.get_data(key)
+        return None if rules is None else (rules, key, summary)
+
+    def _write(self, path: Path, data: Any) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(orjson.dumps(rules.to_data(), option=orjson.OPT_INDENT_2))
+            tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
             tmp.replace(path)
         except OSError as exc:
             raise CacheError(
                 f"cannot write the analysis cache in {self.directory} ({exc.strerror}); "
                 "set DEMOGEN_CACHE_DIR or --cache-dir to a writable folder"
             ) from None
-        return path
 
     def clear(self) -> int:
         """Remove every cached analysis; returns how many entries were removed."""
@@ -83,6 +127,8 @@ class AnalysisCache:
         for entry in self.directory.glob(f"{_PREFIX}*.json"):
             entry.unlink(missing_ok=True)
             removed += 1
+        for entry in self.directory.glob(f"{_SOURCE_PREFIX}*.json"):
+            entry.unlink(missing_ok=True)
         return removed
 
     def entries(self) -> list[Path]:

@@ -17,11 +17,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from demogen.analysis._documents import RULES_SCHEMA_VERSION, document_text, write_document
 from demogen.errors import RulesError
 from demogen.vocab import LifecycleStage, Segment, UpdateType
-
-#: Bump when the shape changes; part of the analysis cache key.
-RULES_SCHEMA_VERSION = 1
 
 _ALLOW_EXTRA = ConfigDict(extra="allow")
 
@@ -236,18 +234,14 @@ class Rules(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.to_data(), sort_keys=False, allow_unicode=True, width=100)
+        return document_text(self.to_data(), ".yaml")
 
     def to_json(self) -> str:
-        return json.dumps(self.to_data(), ensure_ascii=False, indent=2)
+        return document_text(self.to_data(), ".json")
 
     def save(self, path: str | Path) -> None:
         """Write as YAML or JSON (by suffix), atomically."""
-        path = Path(path)
-        text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_document(self.to_data(), Path(path))
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
@@ -256,7 +250,6 @@ class Rules(BaseModel):
 
 __all__ = [
     "RULES_SCHEMA_VERSION",
-    "SequenceDetail",
     "EventConstraints",
     "EventRoles",
     "Funnel",
@@ -266,5 +259,6 @@ __all__ = [
     "PropertyRelationship",
     "Rules",
     "SegmentProfile",
+    "SequenceDetail",
     "UpdateRule",
 ]

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from demogen.cli import _options as opt
-from demogen.cli._console import out, reports_errors
+from demogen.cli._console import err, out, reports_errors, warn
 from demogen.cli._load import load_inputs
 
 
@@ -30,47 +30,82 @@ def analyze(
     quiet: bool = opt.QuietOpt,
 ) -> None:
     """Analyse TAXONOMY offline and print what was inferred."""
-    inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
-                         product_name=product_name, refresh=refresh_analysis,
-                         cache_dir=cache_dir, quiet=quiet)
+    from demogen.analysis._documents import RULES_SCHEMA_VERSION, write_document
+    from demogen.analysis.cache import AnalysisCache
+    from demogen.taxonomy import source_fingerprint
+
+    cache = AnalysisCache(opt.cache_dir_or_default(cache_dir))
+    # Fast path: byte-identical files were analysed before; no need to read them again.
+    fingerprint = source_fingerprint(taxonomy, "heuristic", str(RULES_SCHEMA_VERSION),
+                                     industry or "", platform or "", product_name or "")
+    recalled = None
+    if fingerprint and not refresh_analysis and rules_path is None:
+        recalled = cache.recall_source(fingerprint)
+    if recalled is not None:
+        rules, key, summary = recalled
+        if not quiet:
+            for warning in summary.get("warnings", []):
+                warn(warning)
+            err.print(f"[dim]rules: cache hit ({key})[/]", highlight=False)
+    else:
+        inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
+                             platform=platform, product_name=product_name,
+                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet)
+        rules, summary = inputs.rules.to_data(), _summary(inputs.loaded)
+        if fingerprint and rules_path is None:
+            cache.remember_source(fingerprint, inputs.cache_key, summary)
     if not quiet:
-        _print_summary(inputs.loaded, inputs.rules)
+        _print_summary(summary, rules)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        inputs.rules.save(output)
+        write_document(rules, output)
         if not quiet:
             out.print(f"Rules written to {output}", markup=False)
 
 
-def _print_summary(loaded, rules) -> None:  # type: ignore[no-untyped-def]
+def _summary(loaded) -> dict:  # type: ignore[no-untyped-def]
+    """What the summary shows of the taxonomy, small enough to keep in the cache."""
     tax, product = loaded.taxonomy, loaded.product
+    return {
+        "product_name": product.product_name, "industry": product.industry,
+        "platform": product.platform, "events": len(tax.events),
+        "properties": len(tax.properties), "common": len(tax.common_properties),
+        "user": len(tax.user_properties), "warnings": list(tax.warnings),
+    }
+
+
+def _print_summary(summary: dict, rules: dict) -> None:
+    """What was inferred, from the rules as plain data (cached or just analysed)."""
     out.print(
-        f"[bold]{escape(product.product_name)}[/] "
-        f"({escape(product.industry)}, {escape(product.platform)}): "
-        f"{len(tax.events)} events, {len(tax.properties)} event properties, "
-        f"{len(tax.common_properties)} common, {len(tax.user_properties)} user properties"
+        f"[bold]{escape(summary['product_name'])}[/] "
+        f"({escape(summary['industry'])}, {escape(summary['platform'])}): "
+        f"{summary['events']} events, {summary['properties']} event properties, "
+        f"{summary['common']} common, {summary['user']} user properties"
     )
-    ec = rules.event_constraints
+    ec = rules.get("event_constraints", {})
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("inferred")
     table.add_column("details", overflow="fold")
-    table.add_row("sequences", "; ".join(" → ".join(s) for s in ec.sequences) or "-")
-    for funnel in ec.funnels:
-        steps = " → ".join(
-            f"{step} ({p:.0%})" for step, p in zip(funnel.steps, funnel.conversion, strict=False)
-        ) or " → ".join(funnel.steps)
-        table.add_row(f"funnel {funnel.name}", steps)
-    table.add_row("one-time events", ", ".join(ec.one_time_events) or "-")
-    table.add_row("session start/end", f"{', '.join(ec.session_start_events) or '-'} / "
-                  f"{', '.join(ec.session_end_events) or '-'}")
+    table.add_row("sequences", "; ".join(" → ".join(s) for s in ec.get("sequences", [])) or "-")
+    for funnel in ec.get("funnels", []):
+        steps = zip(funnel["steps"], funnel.get("conversion") or [None] * len(funnel["steps"]),
+                    strict=False)
+        table.add_row(f"funnel {funnel['name']}", " → ".join(
+            step if p is None else f"{step} ({p:.0%})" for step, p in steps))
+    table.add_row("one-time events", ", ".join(ec.get("one_time_events", [])) or "-")
+    table.add_row("session start/end",
+                  f"{', '.join(ec.get('session_start_events', [])) or '-'} / "
+                  f"{', '.join(ec.get('session_end_events', [])) or '-'}")
     table.add_row("prerequisites", "; ".join(
-        f"{event} ⇐ {', '.join(pre)}" for event, pre in ec.prerequisites.items()) or "-")
-    table.add_row("monetary", ", ".join(
-        f"{prop} ({m.currency_property or 'no currency'})"
-        for prop, m in rules.monetary_properties.items()) or "-")
-    table.add_row("update patterns", ", ".join(
-        f"{event}→{'/'.join(props)}" for event, props in rules.update_patterns.items()) or "-")
-    table.add_row("segments", ", ".join(
-        f"{seg.value} ({len(p.event_sequence)} steps)" for seg, p in rules.segment_analysis.items())
+        f"{event} ⇐ {', '.join(pre)}" for event, pre in ec.get("prerequisites", {}).items())
         or "-")
-    out.print(table)
+    table.add_row("monetary", ", ".join(
+        f"{prop} ({m.get('currency_property') or 'no currency'})"
+        for prop, m in rules.get("monetary_properties", {}).items()) or "-")
+    table.add_row("update patterns", ", ".join(
+        f"{event}→{'/'.join(props)}" for event, props in rules.get("update_patterns", {}).items())
+        or "-")
+    table.add_row("segments", ", ".join(
+        f"{segment} ({len(p.get('event_sequence', []))} steps)"
+        for segment, p in rules.get("segment_analysis", {}).items()) or "-")
+    out.print(table, markup=False)

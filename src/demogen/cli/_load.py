@@ -13,6 +13,7 @@ class Inputs:
     loaded: object          # demogen.taxonomy.LoadedTaxonomy
     rules: object           # demogen.analysis.Rules
     cache_hit: bool
+    cache_key: str
 
 
 def load_inputs(taxonomy: Path, *, rules_path: Path | None, industry: str | None,
@@ -40,4 +41,5 @@ def load_inputs(taxonomy: Path, *, rules_path: Path | None, industry: str | None
         where = "cache hit" if result.cache_hit else "analysed"
         err.print(f"[dim]rules: {where} ({result.cache_key})"
                   f"{', merged with ' + str(rules_path) if rules_path else ''}[/]", highlight=False)
-    return Inputs(loaded=loaded, rules=rules, cache_hit=result.cache_hit)
+    return Inputs(loaded=loaded, rules=rules, cache_hit=result.cache_hit,
+                  cache_key=result.cache_key)

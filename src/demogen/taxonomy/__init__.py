@@ -1,31 +1,38 @@
 """Read tracking plans (xlsx, csv, json, yaml) into an :class:`EventTaxonomy`.
 
 ``load_taxonomy(path)`` is the entry point; every problem in the input is reported at once
-in one :class:`demogen.errors.TaxonomyError`, with file, sheet, row and column.
+in one :class:`demogen.errors.TaxonomyError`, with file, sheet, row and column. Names are
+imported on first use: a cached ``demogen analyze`` only fingerprints the files and must
+not pay for pydantic or openpyxl.
 """
 
-from demogen.taxonomy._loader import LoadedTaxonomy, load_taxonomy
-from demogen.taxonomy._models import (
-    Event,
-    EventTaxonomy,
-    ProductInfo,
-    Property,
-    ReadStats,
-    SourceRef,
-    ValueRange,
-)
+from __future__ import annotations
 
-__all__ = [
-    "Event",
-    "EventTaxonomy",
-    "LoadedTaxonomy",
-    "ProductInfo",
-    "Property",
-    "ReadStats",
-    "SourceRef",
-    "ValueRange",
-    "load_taxonomy",
-]
+from importlib import import_module
+from typing import Any
 
-for _name in ("LoadedTaxonomy", "load_taxonomy"):
-    globals()[_name].__module__ = __name__
+_EXPORTS = {
+    "Event": "_models",
+    "EventTaxonomy": "_models",
+    "ProductInfo": "_models",
+    "Property": "_models",
+    "ReadStats": "_models",
+    "SourceRef": "_models",
+    "ValueRange": "_models",
+    "LoadedTaxonomy": "_loader",
+    "load_taxonomy": "_loader",
+    "source_fingerprint": "_files",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'demogen.taxonomy' has no attribute {name!r}")
+    value = getattr(import_module(f"demogen.taxonomy.{module}"), name)
+    if module == "_loader":
+        value.__module__ = __name__
+    globals()[name] = value
+    return value

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from demogen.errors import Location
 from demogen.taxonomy._csv import read_csv
+from demogen.taxonomy._files import product_file, taxonomy_files
 from demogen.taxonomy._models import EventTaxonomy, ProductInfo
 from demogen.taxonomy._report import Report
 from demogen.taxonomy._seed_layout import SEED_EVENTS, SEED_PROPERTIES, build_seed
@@ -25,11 +26,7 @@ from demogen.taxonomy._workbook import read_workbook
 
 __all__ = ["LoadedTaxonomy", "load_taxonomy"]
 
-_FOLDER_FILES = ("taxonomy.xlsx", "taxonomy.json", "taxonomy.yaml", "taxonomy.yml")
-_SINGLE_FILES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml")
-_PRODUCT_FILE = "product.json"
 _PRODUCT_FIELDS = tuple(ProductInfo.model_fields)
-_SUPPORTED = ".xlsx, .json, .yaml/.yml, or a folder holding events.csv and properties.csv"
 
 
 @dataclass(frozen=True)
@@ -52,59 +49,16 @@ def load_taxonomy(path: str | Path, *, industry: str | None = None,
     >>> loaded.taxonomy.events[0].name, loaded.product.industry  # doctest: +SKIP
     """
     report = Report()
-    files = _taxonomy_files(Path(path), report)
+    files = taxonomy_files(Path(path), report)
     taxonomy, embedded = _read(files, report) if files else (None, None)
-    product_file = _product_file(Path(path))
+    product_path = product_file(Path(path))
     overrides = {"industry": industry, "platform": platform, "product_name": product_name}
-    product = _product(product_file, embedded, overrides, report)
+    product = _product(product_path, embedded, overrides, report)
     report.problems.raise_if_any()
     assert taxonomy is not None and product is not None  # no problems means both were read
-    read = (*files, product_file) if product_file.is_file() else tuple(files)
+    read = (*files, product_path) if product_path.is_file() else tuple(files)
     return LoadedTaxonomy(taxonomy.model_copy(update={"warnings": tuple(report.warnings)}),
                           product, read)
-
-
-def _taxonomy_files(path: Path, report: Report) -> list[Path]:
-    """The file(s) holding the taxonomy, or [] after reporting why there are none."""
-    if not path.exists():
-        report.problem("file or folder not found", Location(str(path)), hint="check the path")
-        return []
-    if path.is_dir():
-        return _folder_files(path, report)
-    suffix = path.suffix.lower()
-    if suffix in _SINGLE_FILES:
-        return [path]
-    if suffix == ".csv":
-        report.problem("a single CSV file cannot hold a whole taxonomy", Location(path.name),
-                       hint="pass the folder that holds events.csv and properties.csv")
-    elif suffix == ".xls":
-        report.problem("old Excel .xls files are not supported", Location(path.name),
-                       hint="open it in Excel and save it as .xlsx")
-    else:
-        report.problem(f"unsupported file type '{suffix or path.name}'", Location(path.name),
-                       hint=f"use {_SUPPORTED}")
-    return []
-
-
-def _folder_files(folder: Path, report: Report) -> list[Path]:
-    found = [folder / name for name in _FOLDER_FILES if (folder / name).is_file()]
-    events, properties = folder / "events.csv", folder / "properties.csv"
-    if found:
-        for extra in [*found[1:], *(p for p in (events, properties) if p.is_file())]:
-            report.warn(f"{extra.name} was not read: {found[0].name} is the taxonomy",
-                        Location(str(folder)))
-        return found[:1]
-    if events.is_file() and properties.is_file():
-        return [events, properties]
-    if events.is_file() or properties.is_file():
-        have, need = (events, properties) if events.is_file() else (properties, events)
-        report.problem(f"found {have.name} but no {need.name}", Location(str(folder)),
-                       hint=f"add {need.name} beside {have.name}")
-    else:
-        report.problem("no taxonomy file in this folder", Location(str(folder)),
-                       hint="add taxonomy.xlsx, taxonomy.json, taxonomy.yaml, or events.csv "
-                            "with properties.csv")
-    return []
 
 
 def _read(files: list[Path], report: Report) -> tuple[EventTaxonomy | None, dict | None]:
@@ -128,10 +82,6 @@ def _read(files: list[Path], report: Report) -> tuple[EventTaxonomy | None, dict
     if events is None or any(t is None for t in tables):
         return None, structured.product
     return build_seed(events, [t for t in tables if t is not None], report), structured.product
-
-
-def _product_file(path: Path) -> Path:
-    return (path if path.is_dir() else path.parent) / _PRODUCT_FILE
 
 
 def _product(file: Path, embedded: dict | None, overrides: dict[str, str | None],
