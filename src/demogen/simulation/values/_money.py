@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._names import normalize
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
-from demogen.simulation.values._pools import Sampler
 
 CurrencyOf = Callable[[UserContext, dict[str, Any]], str]
 

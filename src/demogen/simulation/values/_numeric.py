@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from demogen.simulation.values._pools import Sampler
+from demogen.simulation.values._draw import Sampler
 
 _GEOM_P = 0.55  # P(quantity == lo); an assumption: realism-bands.md has no basket-size band
 

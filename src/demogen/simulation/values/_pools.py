@@ -12,12 +12,9 @@ every event without storing anything.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import hashlib
 import random
 import re
-import uuid
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
@@ -28,66 +25,17 @@ from faker.config import AVAILABLE_LOCALES
 
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import AppVersionRollout
-from demogen.simulation.values._names import IdSpec, normalize, singular
-
-#: A compiled sampler: (user, values generated so far for this event, event time) → value.
-Sampler = Callable[[UserContext, dict[str, Any], str], Any]
+from demogen.simulation.values._draw import Sampler, choice_sampler, mix64, salt, stable_sampler
+from demogen.simulation.values._names import normalize
 
 MAX_STRING = 2048
 _DIGITS = re.compile(r"\d+")
-_MASK64 = (1 << 64) - 1
-
-
-def mix64(x: int) -> int:
-    """SplitMix64's finaliser: a cheap, well-spread 64-bit hash of an integer."""
-    x = (x + 0x9E3779B97F4A7C15) & _MASK64
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
-    return x ^ (x >> 31)
-
-
-def salt(*parts: object) -> int:
-    """A stable 64-bit number for a tuple of names (compile time only)."""
-    text = "\x1f".join(str(p) for p in parts).encode()
-    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
 
 
 @functools.cache
 def load_vocab() -> dict[str, Any]:
     node = resources.files("demogen").joinpath("data", "locale", "vocab.yaml")
     return yaml.safe_load(node.read_text(encoding="utf-8"))
-
-
-def zipf_cum(n: int, s: float) -> tuple[float, ...]:
-    """Cumulative weights 1/(i+1)^s: the first values are the most common, none is rare."""
-    total = 0.0
-    out = []
-    for i in range(n):
-        total += 1.0 / (i + 1) ** s
-        out.append(total)
-    return tuple(out)
-
-
-def choice_sampler(values: Sequence[Any], skew: float = 0.0) -> Sampler:
-    """Draw from ``values``; ``skew`` > 0 gives a mild Zipf skew towards the first ones."""
-    vals = tuple(values)
-    n = len(vals)
-    if n == 1:
-        only = vals[0]
-        return lambda u, v, t: only
-    if skew <= 0:
-        return lambda u, v, t: vals[int(u.rnd.random() * n)]
-    cum = zipf_cum(n, skew)
-    total = cum[-1]
-    bis = bisect.bisect_right
-    return lambda u, v, t: vals[bis(cum, u.rnd.random() * total)]
-
-
-def stable_sampler(values: Sequence[Any], key: int) -> Sampler:
-    """The same value of ``values`` for a user every time (a hash of the user index)."""
-    vals = tuple(values)
-    n = len(vals)
-    return lambda u, v, t: vals[mix64(u.index ^ key) % n]
 
 
 def _vary(digits: str, rnd: random.Random) -> str:
@@ -221,21 +169,28 @@ class Pools:
             rnd.shuffle(out)
             return out[: self.size]
         if kind in vocab["patterns"]:
-            themes = self.vocab_list("stage_themes")
-            out = []
-            seen = set()
-            for _ in range(self.size * 3):
-                text = rnd.choice(vocab["patterns"][kind]).format(
-                    a=rnd.randint(1, 9), b=rnd.randint(1, 20), n=rnd.randint(1, 200),
-                    theme=rnd.choice(themes), hex4=f"{rnd.getrandbits(16):04X}",
-                    hex6=f"{rnd.getrandbits(24):06X}",
-                )
-                if text not in seen:
-                    seen.add(text)
-                    out.append(text)
-                if len(out) >= min(self.size, 200):
-                    break
-            return out
+            return self._fill_patterns(vocab["patterns"][kind], rnd)
+        return self._build_named(kind, rnd)
+
+    def _fill_patterns(self, patterns: list[str], rnd: random.Random) -> list[str]:
+        """Distinct fillings of patterns like ``{theme} {a}-{b}`` (at most 200)."""
+        themes = self.vocab_list("stage_themes")
+        out: list[str] = []
+        seen = set()
+        for _ in range(self.size * 3):
+            text = rnd.choice(patterns).format(
+                a=rnd.randint(1, 9), b=rnd.randint(1, 20), n=rnd.randint(1, 200),
+                theme=rnd.choice(themes), hex4=f"{rnd.getrandbits(16):04X}",
+                hex6=f"{rnd.getrandbits(24):06X}",
+            )
+            if text not in seen:
+                seen.add(text)
+                out.append(text)
+            if len(out) >= min(self.size, 200):
+                break
+        return out
+
+    def _build_named(self, kind: str, rnd: random.Random) -> list[str]:
         if kind == "nickname":
             adjectives = self.vocab_list("guild_adjectives")
             names = self.vocab_list("heroes")
@@ -350,106 +305,3 @@ class Pools:
                 seen.add(variant)
                 out.append(variant)
         return tuple(out)
-
-    # -- ids --------------------------------------------------------------------------------
-
-    def id_sampler(self, spec: IdSpec, name: str, *, numeric: bool) -> Sampler:
-        """Ids shaped by how they behave: the user's own, new per event, or a catalogue's."""
-        stem = spec.stem or "id"
-        key = salt(self.seed, "id", normalize(name))
-        if spec.mode == "stable":
-            return self._stable_id(stem, key, numeric)
-        if spec.mode == "unique":
-            return self._unique_id(stem, numeric)
-        if spec.mode == "scoped":
-            cum = (0.6, 0.9, 1.0)
-            bis = bisect.bisect_right
-
-            def scoped(u: UserContext, v: dict[str, Any], t: str) -> Any:
-                j = bis(cum, u.rnd.random())
-                h = mix64(u.index ^ key ^ (j * 0x9E3779B9))
-                return 10_000_000 + h % 90_000_000 if numeric else f"{stem}_{h % 1_000_000:06d}"
-
-            return scoped
-        return self._catalogue_id(stem, numeric)
-
-    def _stable_id(self, stem: str, key: int, numeric: bool) -> Sampler:
-        shared = {"guild": 300, "clan": 300, "team": 200, "alliance": 100, "group": 300,
-                  "server": 12, "realm": 12, "workspace": 500, "org": 500, "organization": 500,
-                  "company": 500, "tenant": 500, "family": 1000, "context_group": 500}
-        last = stem.rsplit("_", 1)[-1]
-        size = shared.get(stem) or shared.get(last)
-        if size:
-            if numeric:
-                base = 1 if last in ("server", "realm") else 1000
-                return lambda u, v, t: base + mix64(u.index ^ key) % size
-            width = 2 if size < 100 else 4
-            label = "server" if last in ("server", "realm") else stem
-            return lambda u, v, t: f"{label}_{mix64(u.index ^ key) % size + 1:0{width}d}"
-        if stem in ("advertising", "idfa", "gaid", "adid", "advertising_vendor") or \
-                last in ("advertising", "idfa", "gaid", "adid"):
-            return lambda u, v, t: str(uuid.UUID(int=(mix64(u.index ^ key) << 64)
-                                                 | mix64(u.index ^ ~key & _MASK64), version=4))
-        if stem in ("open", "union"):
-            return lambda u, v, t: f"o{mix64(u.index ^ key):016x}{mix64(u.index + key):012x}"[:29]
-        if numeric:
-            return lambda u, v, t: 10_000_000 + mix64(u.index ^ key) % 90_000_000
-        if last in ("account", "user", "uid", "member", "player", "customer"):
-            # The account id once the user has one, else a number-like id of the device's user.
-            return lambda u, v, t: u.account_id or str(
-                10_000_000 + mix64(u.index ^ key) % 90_000_000)
-        return lambda u, v, t: f"{stem}_{mix64(u.index ^ key) % 100_000_000:08d}"
-
-    def _unique_id(self, stem: str, numeric: bool) -> Sampler:
-        if numeric:
-            return lambda u, v, t: 1_000_000_000 + int(u.rnd.random() * 8_999_999_999)
-        last = stem.rsplit("_", 1)[-1]
-        if last in ("order", "invoice", "purchase"):
-            # Shop-style order numbers: the event date and a sequence-looking tail.
-            return lambda u, v, t: f"{t[0:4]}{t[5:7]}{t[8:10]}{int(u.rnd.random() * 1e8):08d}"
-        if last in ("transaction", "store_transaction", "payment", "receipt", "refund") or \
-                "transaction" in stem:
-
-            def transaction(u: UserContext, v: dict[str, Any], t: str) -> str:
-                r = u.rnd.getrandbits(64)
-                if u.device.presets.get("#os") == "iOS":  # App Store: 16 digits
-                    return f"2000000{r % 1_000_000_000:09d}"
-                if u.device.presets.get("#os") == "Android":  # Google Play order id
-                    d = f"{r % 10**17:017d}"
-                    return f"GPA.{d[:4]}-{d[4:8]}-{d[8:12]}-{d[12:]}"
-                return f"ch_{r:016x}"
-
-            return transaction
-        return lambda u, v, t: str(uuid.UUID(int=u.rnd.getrandbits(128), version=4))
-
-    def _catalogue_id(self, stem: str, numeric: bool) -> Sampler:
-        sizes = {"item": 200, "product": 300, "sku": 300, "commodity": 300, "goods": 300,
-                 "stage": 100, "level": 100, "main": 100, "hero": 80, "unit": 80, "card": 120,
-                 "shop": 8, "banner": 12, "ad": 20, "coupon": 40, "achievement": 60, "quest": 80,
-                 "skill": 40, "gift": 20, "activity": 12, "promotion": 12, "event": 12,
-                 "category": 14, "list": 20, "creative": 20, "campaign": 15, "pond": 8,
-                 "gacha": 8, "tutorial": 5, "step": 10, "guide": 10, "task": 50, "mission": 50,
-                 "tower_level": 60, "equipment": 150, "weapon": 80, "pet": 30, "map": 30,
-                 "chapter": 20, "sale": 12, "wishlist": 20, "list_id": 20, "reward": 60,
-                 "resource": 30, "currency": 6, "token": 8, "friend": 500, "room": 50,
-                 "channel": 20, "content": 100, "offer": 20, "package": 20, "bundle": 20}
-        last = stem.rsplit("_", 1)[-1]
-        n = sizes.get(stem) or sizes.get(last) or 50
-        if numeric:
-            base = 10_000 if last in ("item", "product", "sku", "equipment") else 1000
-            values: list[Any] = [base + k for k in range(1, n + 1)]
-        elif last == "item" and self.gaming:
-            codes = list(self.vocab_list("item_codes"))
-            values = codes + [f"item_{k:04d}" for k in range(1, max(0, n - len(codes)) + 1)]
-        elif last in ("product", "package", "offer", "bundle") and self.gaming:
-            # Store product ids of in-app purchases: com.<app>.<pack>
-            app = self.domain.split(".")[0]
-            values = [f"com.{app}.{code}" for code in self.vocab_list("item_codes")]
-        elif last in ("product", "commodity", "goods"):
-            values = [f"P{100_000 + 37 * k}" for k in range(1, n + 1)]
-        elif last == "sku":
-            values = [f"SKU-{20_000 + 53 * k}" for k in range(1, n + 1)]
-        else:
-            prefix = singular(stem)
-            values = [f"{prefix}_{k:03d}" for k in range(1, n + 1)]
-        return choice_sampler(values, 0.7)

@@ -1,0 +1,161 @@
+"""Compiling one property into one sampler: a chain of closures, most specific first.
+
+The plain chain (event and user properties alike)::
+
+    constraint ─► device ─► formula ─► by type (number, string, time, list, object …)
+
+Each link returns its value or hands over to the next. An event property then gets its
+lifetime (``_plans.lifetime``): the session's value, a state mirror, a per-user value
+(or the latest value it tracks), or a per-event draw that may reuse a paired event's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from demogen.simulation.values import _names as names
+from demogen.simulation.values import _sticky as sticky
+from demogen.simulation.values._derived import constraint_sampler, formula_sampler
+from demogen.simulation.values._device import device_sampler
+from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._kinds import boolean_probability
+from demogen.simulation.values._numbers import number_property
+from demogen.simulation.values._objects import (
+    list_property,
+    object_group_property,
+    object_property,
+)
+from demogen.simulation.values._pairs import follower
+from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
+from demogen.simulation.values._sampler import EventSampler
+from demogen.simulation.values._scopes import session_role
+from demogen.simulation.values._state import before_sampler, mirror_sampler
+from demogen.simulation.values._strings import string_property
+from demogen.simulation.values._tables import Tables
+from demogen.simulation.values._times import names_event, time_sampler
+from demogen.taxonomy import Event, Property
+from demogen.vocab import PropertyType
+
+#: A sampler and the names of the event's other properties it reads.
+Compiled = tuple[Sampler, frozenset[str]]
+
+
+def core(tables: Tables, prop: Property, event: str | None = None,
+         present: frozenset[str] = frozenset(), deps: set[str] | None = None) -> Sampler:
+    """The sampler of a property by its type alone."""
+    ptype = prop.type
+    if ptype == PropertyType.NUMBER:
+        return number_property(tables, prop, event, present, set() if deps is None else deps)
+    if ptype == PropertyType.BOOLEAN:
+        p = boolean_probability(prop.name)
+        return lambda u, v, t: u.rnd.random() < p
+    if ptype == PropertyType.TIME:
+        if event is not None and names_event(prop.name, event):
+            return lambda u, v, t: t   # register_time on the register event: now
+        return time_sampler(prop.name, tables.seed)
+    if ptype == PropertyType.LIST:
+        return list_property(tables, prop)
+    if ptype == PropertyType.OBJECT:
+        return object_property(tables, prop, core)
+    if ptype == PropertyType.OBJECT_GROUP:
+        return object_group_property(tables, prop, core)
+    return string_property(tables, prop)
+
+
+def plain(tables: Tables, prop: Property, event: str | None,
+          present: frozenset[str]) -> Compiled:
+    """Constraint ▸ device ▸ formula ▸ type: the property's value with no lifetime."""
+    deps: set[str] = set()
+    fn = core(tables, prop, event, present, deps)
+    attr = "currency" if prop.name in tables.currency_props else \
+        names.device_attribute(prop.name)
+    formula = tables.formulas.get(prop.name)
+    if formula is not None:
+        fn = formula_sampler(tables, prop, formula, fn, present, deps, event)
+    if attr is not None:
+        fn = device_sampler(tables, prop, attr, fn)
+    constraint = tables.rules.property_constraints.get(prop.name)
+    if constraint is not None and constraint.depends_on and constraint.mapping:
+        fn = constraint_sampler(tables, prop, constraint.depends_on[0], constraint.mapping, fn,
+                                present, deps, attr)
+    return fn, frozenset(deps)
+
+
+def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
+                   present: frozenset[str]) -> Compiled:
+    """The plain chain given the property's lifetime on ``event``."""
+    life = lifetime(tables, prop, event)
+    if life == SESSION:
+        role = session_role(prop.name)
+        assert role is not None
+        return sticky.per_session(tables, prop, role), frozenset()
+    fn, deps = plain(tables, prop, event, present)
+    if life == STATE:
+        return _state(tables, prop, event, sticky.per_user(prop.name, fn)), deps
+    if life == USER:
+        fn = sticky.per_user(prop.name, fn)
+        stem = plan.latest.get(prop.name)
+        return (sticky.latest(stem, fn) if stem else fn), deps
+    group = plan.follows.get((event, prop.name))
+    if group is not None:
+        fn = follower(group, event, prop.name, fn)
+    if prop.name in plan.recorded:
+        fn = sticky.recorded(prop.name, fn)
+    return fn, deps
+
+
+def _state(tables: Tables, prop: Property, event: str, fallback: Sampler) -> Sampler:
+    target = tables.mirror_target(prop)
+    if target is not None:
+        return mirror_sampler(tables, prop, target.name, fallback)
+    before = tables.before_target(prop)
+    assert before is not None
+    return before_sampler(tables, prop, before, event, fallback)
+
+
+def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler:
+    order = event_property_names(tables, event)
+    present = frozenset(order)
+    compiled: dict[str, Compiled] = {}
+    for name in order:
+        prop = tables.props.get(name)
+        if prop is None:
+            tables.warn(f"event '{event.name}' lists property '{name}', which is not "
+                        "defined; it is generated as a string")
+            prop = Property(name=name, type=PropertyType.STRING)
+        compiled[name] = event_property(tables, plan, prop, event.name, present)
+    steps = [(n, compiled[n][0]) for n in dependency_order(order, compiled)]
+    return EventSampler(event.name, steps, order, plan.writers(event.name, present))
+
+
+def event_property_names(tables: Tables, event: Event) -> list[str]:
+    """The event's own properties, then the common ones; no presets, no object children."""
+    listed = [n for n in event.properties if not n.startswith("#")]
+    own = set(listed)
+    out: list[str] = []
+    for name in (*listed, *tables.common):
+        if name in out:
+            continue
+        head = name.split(".", 1)[0]
+        parent = tables.props.get(head)
+        if "." in name and head in own and parent is not None and \
+                parent.type in (PropertyType.OBJECT, PropertyType.OBJECT_GROUP):
+            continue  # a child row of an object listed separately
+        out.append(name)
+    return out
+
+
+def dependency_order(order: Sequence[str], compiled: dict[str, Compiled]) -> list[str]:
+    """Taxonomy order, except that a property comes after the ones it reads.
+    Cycles are broken by taxonomy order (the reader then falls back to state or device)."""
+    done: list[str] = []
+    placed: set[str] = set()
+    pending = list(order)
+    while pending:
+        ready = next((name for name in pending
+                      if all(d in placed or d not in compiled
+                             for d in compiled[name][1] if d != name)), pending[0])
+        pending.remove(ready)
+        done.append(ready)
+        placed.add(ready)
+    return done

@@ -1,0 +1,106 @@
+"""Properties that report the device: os, country, language, currency, carrier …
+
+The device (:class:`~demogen.simulation._context.DeviceProfile`) is fixed per user, so
+these values are too; the compile step also marks them per-user (``_scopes``), so these samplers
+run once per user, not per event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from demogen.simulation._context import UserContext
+from demogen.simulation.values._convert import MISS, coerce_enum, converter, loose, loose_lookup
+from demogen.simulation.values._draw import Sampler, mix64, salt
+from demogen.simulation.values._tables import Tables
+from demogen.taxonomy import Property
+
+Getter = Callable[[UserContext], Iterable[Any]]
+
+#: Device attributes read straight from the ``#`` presets.
+_PRESET_KEYS = {
+    "os_version": "#os_version", "device_type": "#device_type", "device_model": "#device_model",
+    "manufacturer": "#manufacturer", "carrier": "#carrier", "app_version": "#app_version",
+    "device_id": "#device_id", "screen_width": "#screen_width",
+    "screen_height": "#screen_height", "browser": "#browser",
+    "browser_version": "#browser_version",
+}
+
+
+def device_getter(attr: str | None) -> Getter | None:
+    """Candidates (most specific first) of a device attribute, for enum matching."""
+    if attr in _PRESET_KEYS:
+        key = _PRESET_KEYS[attr]
+        if attr == "device_type":  # context.device.type: ios/android, or Phone/Tablet
+            return lambda u: tuple(x for x in (u.device.presets.get(key),
+                                               u.device.presets.get("#os")) if x is not None)
+        return lambda u: (u.device.presets[key],) if key in u.device.presets else ()
+    getters: dict[str, Getter] = {
+        "os": lambda u: (u.device.presets.get("#os", ""),
+                         "web" if "#browser" in u.device.presets else "app"),
+        "country": lambda u: (u.device.country,),
+        "language": lambda u: (u.device.language, f"{u.device.language}-{u.device.country}"),
+        "locale": lambda u: (f"{u.device.language}-{u.device.country}", u.device.language),
+        "currency": lambda u: (u.device.currency,),
+        "ip": lambda u: (u.device.ip,),
+        "zone_offset": lambda u: (u.device.zone_offset,),
+        "distinct_id": lambda u: (u.device.distinct_id,),
+    }
+    return getters.get(attr) if attr else None
+
+
+def device_sampler(tables: Tables, prop: Property, attr: str, fallback: Sampler) -> Sampler:
+    """The device's value in the property's type or enum; ``fallback`` when it has none."""
+    getter = device_getter(attr)
+    if getter is None:
+        return fallback
+    enum = coerce_enum(prop) if prop.enum else None
+    if enum:
+        return _enum_device(tables, prop, attr, getter, enum)
+    if attr == "app_version":  # until the engine sets #app_version: one per user
+        pool = tables.pools.built("version")
+        key = salt(tables.seed, "app-version")  # every app-version property agrees
+        fallback = lambda u, v, t: pool[mix64(u.index ^ key) % len(pool)]  # noqa: E731
+    convert = converter(prop.type)
+
+    def direct(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        for candidate in getter(u):
+            x = convert(candidate)
+            if x is not MISS:
+                return x
+        return fallback(u, v, t)
+
+    return direct
+
+
+def _enum_device(tables: Tables, prop: Property, attr: str, getter: Getter,
+                 enum: list[Any]) -> Sampler:
+    # A currency property takes the device currency when its enum has it, else its first
+    # value (so amounts still agree with it). Other devices get one enum value for good
+    # (a Thai device in a KR/JP/US plan reports the same country on every event).
+    find = loose_lookup({loose(e): e for e in enum})
+    key = salt(tables.seed, "device-miss", prop.name)
+    first, count = enum[0], len(enum)
+    currency = attr == "currency"
+
+    def mapped(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        for candidate in getter(u):
+            hit = find(candidate)
+            if hit is not None:
+                return hit
+        return first if currency else enum[mix64(u.index ^ key) % count]
+
+    return mapped
+
+
+def previous_os_version(u: UserContext, v: dict[str, Any], t: str) -> str:
+    """One version below the device's (``os_update``'s ``previous_os_version``)."""
+    parts = [p for p in str(u.device.presets.get("#os_version", "")).split(".") if p.isdigit()]
+    if not parts:
+        return "13"
+    major = int(parts[0])
+    if len(parts) == 1:
+        return str(max(major - 1, 1))
+    minor = int(parts[1])
+    return f"{major}.{minor - 1}" if minor > 0 else f"{max(major - 1, 1)}.7"

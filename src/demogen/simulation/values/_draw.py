@@ -1,0 +1,62 @@
+"""Drawing primitives shared by every sampler: the sampler type, cheap stable hashes,
+and picks from a fixed list (uniform, mildly skewed, or the same one per user)."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from demogen.simulation._context import UserContext
+
+#: A compiled sampler: (user, values generated so far for this event, event time) → value.
+Sampler = Callable[[UserContext, dict[str, Any], str], Any]
+
+MASK64 = (1 << 64) - 1
+
+
+def mix64(x: int) -> int:
+    """SplitMix64's finaliser: a cheap, well-spread 64-bit hash of an integer."""
+    x = (x + 0x9E3779B97F4A7C15) & MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK64
+    return x ^ (x >> 31)
+
+
+def salt(*parts: object) -> int:
+    """A stable 64-bit number for a tuple of names (compile time only)."""
+    text = "\x1f".join(str(p) for p in parts).encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
+
+
+def zipf_cum(n: int, s: float) -> tuple[float, ...]:
+    """Cumulative weights 1/(i+1)^s: the first values are the most common, none is rare."""
+    total = 0.0
+    out = []
+    for i in range(n):
+        total += 1.0 / (i + 1) ** s
+        out.append(total)
+    return tuple(out)
+
+
+def choice_sampler(values: Sequence[Any], skew: float = 0.0) -> Sampler:
+    """Draw from ``values``; ``skew`` > 0 gives a mild Zipf skew towards the first ones."""
+    vals = tuple(values)
+    n = len(vals)
+    if n == 1:
+        only = vals[0]
+        return lambda u, v, t: only
+    if skew <= 0:
+        return lambda u, v, t: vals[int(u.rnd.random() * n)]
+    cum = zipf_cum(n, skew)
+    total = cum[-1]
+    bis = bisect.bisect_right
+    return lambda u, v, t: vals[bis(cum, u.rnd.random() * total)]
+
+
+def stable_sampler(values: Sequence[Any], key: int) -> Sampler:
+    """The same value of ``values`` for a user every time (a hash of the user index)."""
+    vals = tuple(values)
+    n = len(vals)
+    return lambda u, v, t: vals[mix64(u.index ^ key) % n]

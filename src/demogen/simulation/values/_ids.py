@@ -1,0 +1,121 @@
+"""Id samplers, shaped by how an id behaves (``_names.id_spec`` decides the shape).
+
+- ``stable``: the user's own thing (their account, guild, server): a hash of the user
+  index, so it is the same on every event without storing anything.
+- ``unique``: new for every event (a transaction, a battle): drawn from ``user.rnd``.
+- ``scoped``: one of a few things the user owns and reuses (their carts, decks).
+- ``catalogue``: one of a fixed list shared by all users (items, stages), mildly skewed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import uuid
+from typing import Any
+
+from demogen.simulation._context import UserContext
+from demogen.simulation.values._draw import MASK64, Sampler, choice_sampler, mix64, salt
+from demogen.simulation.values._names import IdSpec, normalize, singular
+from demogen.simulation.values._pools import Pools
+
+
+def id_sampler(pools: Pools, spec: IdSpec, name: str, *, numeric: bool) -> Sampler:
+    """Ids shaped by how they behave: the user's own, new per event, or a catalogue's."""
+    stem = spec.stem or "id"
+    key = salt(pools.seed, "id", normalize(name))
+    if spec.mode == "stable":
+        return _stable_id(stem, key, numeric)
+    if spec.mode == "unique":
+        return _unique_id(stem, numeric)
+    if spec.mode == "scoped":
+        cum = (0.6, 0.9, 1.0)
+        bis = bisect.bisect_right
+
+        def scoped(u: UserContext, v: dict[str, Any], t: str) -> Any:
+            j = bis(cum, u.rnd.random())
+            h = mix64(u.index ^ key ^ (j * 0x9E3779B9))
+            return 10_000_000 + h % 90_000_000 if numeric else f"{stem}_{h % 1_000_000:06d}"
+
+        return scoped
+    return _catalogue_id(pools, stem, numeric)
+
+def _stable_id(stem: str, key: int, numeric: bool) -> Sampler:
+    shared = {"guild": 300, "clan": 300, "team": 200, "alliance": 100, "group": 300,
+              "server": 12, "realm": 12, "workspace": 500, "org": 500, "organization": 500,
+              "company": 500, "tenant": 500, "family": 1000, "context_group": 500}
+    last = stem.rsplit("_", 1)[-1]
+    size = shared.get(stem) or shared.get(last)
+    if size:
+        if numeric:
+            base = 1 if last in ("server", "realm") else 1000
+            return lambda u, v, t: base + mix64(u.index ^ key) % size
+        width = 2 if size < 100 else 4
+        label = "server" if last in ("server", "realm") else stem
+        return lambda u, v, t: f"{label}_{mix64(u.index ^ key) % size + 1:0{width}d}"
+    if stem in ("advertising", "idfa", "gaid", "adid", "advertising_vendor") or \
+            last in ("advertising", "idfa", "gaid", "adid"):
+        return lambda u, v, t: str(uuid.UUID(int=(mix64(u.index ^ key) << 64)
+                                             | mix64(u.index ^ ~key & MASK64), version=4))
+    if stem in ("open", "union"):
+        return lambda u, v, t: f"o{mix64(u.index ^ key):016x}{mix64(u.index + key):012x}"[:29]
+    if numeric:
+        return lambda u, v, t: 10_000_000 + mix64(u.index ^ key) % 90_000_000
+    if last in ("account", "user", "uid", "member", "player", "customer"):
+        # The account id once the user has one, else a number-like id of the device's user.
+        return lambda u, v, t: u.account_id or str(
+            10_000_000 + mix64(u.index ^ key) % 90_000_000)
+    return lambda u, v, t: f"{stem}_{mix64(u.index ^ key) % 100_000_000:08d}"
+
+def _unique_id(stem: str, numeric: bool) -> Sampler:
+    if numeric:
+        return lambda u, v, t: 1_000_000_000 + int(u.rnd.random() * 8_999_999_999)
+    last = stem.rsplit("_", 1)[-1]
+    if last in ("order", "invoice", "purchase"):
+        # Shop-style order numbers: the event date and a sequence-looking tail.
+        return lambda u, v, t: f"{t[0:4]}{t[5:7]}{t[8:10]}{int(u.rnd.random() * 1e8):08d}"
+    if last in ("transaction", "store_transaction", "payment", "receipt", "refund") or \
+            "transaction" in stem:
+
+        def transaction(u: UserContext, v: dict[str, Any], t: str) -> str:
+            r = u.rnd.getrandbits(64)
+            if u.device.presets.get("#os") == "iOS":  # App Store: 16 digits
+                return f"2000000{r % 1_000_000_000:09d}"
+            if u.device.presets.get("#os") == "Android":  # Google Play order id
+                d = f"{r % 10**17:017d}"
+                return f"GPA.{d[:4]}-{d[4:8]}-{d[8:12]}-{d[12:]}"
+            return f"ch_{r:016x}"
+
+        return transaction
+    return lambda u, v, t: str(uuid.UUID(int=u.rnd.getrandbits(128), version=4))
+
+def _catalogue_id(pools: Pools, stem: str, numeric: bool) -> Sampler:
+    sizes = {"item": 200, "product": 300, "sku": 300, "commodity": 300, "goods": 300,
+             "stage": 100, "level": 100, "main": 100, "hero": 80, "unit": 80, "card": 120,
+             "shop": 8, "banner": 12, "ad": 20, "coupon": 40, "achievement": 60, "quest": 80,
+             "skill": 40, "gift": 20, "activity": 12, "promotion": 12, "event": 12,
+             "category": 14, "list": 20, "creative": 20, "campaign": 15, "pond": 8,
+             "gacha": 8, "tutorial": 5, "step": 10, "guide": 10, "task": 50, "mission": 50,
+             "tower_level": 60, "equipment": 150, "weapon": 80, "pet": 30, "map": 30,
+             "chapter": 20, "sale": 12, "wishlist": 20, "list_id": 20, "reward": 60,
+             "resource": 30, "currency": 6, "token": 8, "friend": 500, "room": 50,
+             "channel": 20, "content": 100, "offer": 20, "package": 20, "bundle": 20}
+    last = stem.rsplit("_", 1)[-1]
+    n = sizes.get(stem) or sizes.get(last) or 50
+    if numeric:
+        base = 10_000 if last in ("item", "product", "sku", "equipment") else 1000
+        values: list[Any] = [base + k for k in range(1, n + 1)]
+    elif last == "item" and pools.gaming:
+        codes = list(pools.vocab_list("item_codes"))
+        values = codes + [f"item_{k:04d}" for k in range(1, max(0, n - len(codes)) + 1)]
+    elif last in ("product", "package", "offer", "bundle") and pools.gaming:
+        # Store product ids of in-app purchases: com.<app>.<pack>
+        app = pools.domain.split(".")[0]
+        values = [f"com.{app}.{code}" for code in pools.vocab_list("item_codes")]
+    elif last in ("product", "commodity", "goods"):
+        values = [f"P{100_000 + 37 * k}" for k in range(1, n + 1)]
+    elif last == "sku":
+        values = [f"SKU-{20_000 + 53 * k}" for k in range(1, n + 1)]
+    else:
+        prefix = singular(stem)
+        values = [f"{prefix}_{k:03d}" for k in range(1, n + 1)]
+    return choice_sampler(values, 0.7)

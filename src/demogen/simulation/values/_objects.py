@@ -1,0 +1,193 @@
+"""Lists, objects and object groups (ThinkingData ``list``, ``object``, ``object group``).
+
+Children come from the plan (``rewards_info.quantity`` rows) or, when the plan gives only
+a JSON sample in the description, from that sample. Children get enums, ranges and name
+priors, but no state mirrors or rules formulas.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from demogen.simulation._context import UserContext
+from demogen.simulation.values import _kinds as kinds
+from demogen.simulation.values import _names as names
+from demogen.simulation.values._convert import MAX_LIST, coerce_enum, to_str
+from demogen.simulation.values._draw import Sampler, choice_sampler
+from demogen.simulation.values._ids import id_sampler
+from demogen.simulation.values._json import children_from_example, example_fields
+from demogen.simulation.values._numbers import ENUM_SKEW, number_spec, prior_sampler
+from demogen.simulation.values._numeric import number_sampler
+from demogen.simulation.values._pools import OTHER_PERSON_WORDS
+from demogen.simulation.values._priors import number_prior
+from demogen.simulation.values._strings import plan_examples, string_property
+from demogen.simulation.values._tables import Tables
+from demogen.simulation.values._times import epoch_sampler, time_sampler
+from demogen.taxonomy import Property, ValueRange
+from demogen.vocab import PropertyType
+
+#: Compiles a property of any type (``_compile.core``), for children that are not
+#: numbers or strings.
+Core = Callable[[Tables, Property], Sampler]
+
+MAX_OBJECT_KEYS = 100
+MAX_GROUP_ROWS = 500
+_INDEX_CHILD = re.compile(r"^(index|idx|seq|sequence|no|order|rank|row|position)$")
+_TIME_WORDS = re.compile(r"time|date|timestamp")
+
+
+def list_property(tables: Tables, prop: Property) -> Sampler:
+    """Distinct strings: enum values, example-like values, or elements named by the list."""
+    lo, hi = _length_bounds(prop.list_length or prop.value_range, default=(1, 3), cap=MAX_LIST)
+    values = tuple(str(x) for x in coerce_enum(prop) if x is not None) if prop.enum else ()
+    examples = plan_examples(prop)
+    if values:
+        element = choice_sampler(values, ENUM_SKEW)
+    elif examples:
+        element = choice_sampler(tables.pools.example_pool(examples, prop.name, 40), 0.5)
+    else:
+        element = _list_element(tables, prop)
+
+    def make_list(u: UserContext, v: dict[str, Any], t: str) -> list[str]:
+        n = lo if lo == hi else u.rnd.randint(lo, hi)
+        out: list[str] = []
+        seen: set[str] = set()
+        for _ in range(n * 3):
+            if len(out) >= n:
+                break
+            x = element(u, v, t)
+            x = x if isinstance(x, str) else to_str(x)
+            if x not in seen:
+                seen.add(x)
+                out.append(x)
+        return out
+
+    return make_list
+
+
+def _list_element(tables: Tables, prop: Property) -> Sampler:
+    norm = names.normalize(names.leaf(prop.name))
+    for suffix in ("_list", "_array", "_arr", "_set"):
+        if norm.endswith(suffix):
+            norm = norm[: -len(suffix)]
+    if _TIME_WORDS.search(norm):
+        return time_sampler("last_" + norm, tables.seed)
+    elem = names.singular(norm) if not norm.endswith(("_ids", "_id")) else norm
+    if elem.endswith("_ids"):
+        elem = elem[:-1]
+    spec = names.id_spec(elem, industry=tables.industry)
+    if spec is None and kinds.string_kind(elem) in ("generic", "category_code"):
+        stem = elem
+        for noise in ("tmp_", "current_", "cur_", "my_"):
+            if stem.startswith(noise):
+                stem = stem[len(noise):]
+        spec = names.IdSpec(stem=stem, mode="catalogue")
+    if spec is None:
+        return string_property(tables, Property(name=elem, type=PropertyType.STRING))
+    if any(w in norm for w in OTHER_PERSON_WORDS):
+        spec = names.IdSpec(stem=spec.stem, mode="catalogue")
+    return id_sampler(tables.pools, spec, elem, numeric=False)
+
+
+def object_property(tables: Tables, prop: Property, core: Core) -> Sampler:
+    fields = _object_fields(tables, prop, core)
+
+    def make_object(u: UserContext, v: dict[str, Any], t: str) -> dict[str, Any]:
+        return {key: (1 if not as_str else "1") if index else fn(u, v, t)
+                for key, fn, index, as_str in fields}
+
+    return make_object
+
+
+def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler:
+    fields = _object_fields(tables, prop, core)
+    lo, hi = _length_bounds(prop.list_length or prop.value_range, default=(1, 3),
+                            cap=MAX_GROUP_ROWS)
+
+    def make_rows(u: UserContext, v: dict[str, Any], t: str) -> list[dict[str, Any]]:
+        n = lo if lo == hi else u.rnd.randint(lo, hi)
+        return [
+            {key: (i + 1 if not as_str else str(i + 1)) if index else fn(u, v, t)
+             for key, fn, index, as_str in fields}
+            for i in range(n)
+        ]
+
+    return make_rows
+
+
+def _object_fields(tables: Tables, prop: Property,
+                   core: Core) -> list[tuple[str, Sampler, bool, bool]]:
+    """(key, sampler, is-a-row-index, index-as-string) per child."""
+    fields = []
+    for child in _children(prop):
+        key = names.leaf(child.name)
+        index = bool(_INDEX_CHILD.match(names.normalize(key))) and \
+            child.type in (PropertyType.NUMBER, PropertyType.STRING) and not child.enum
+        fields.append((key, _child_sampler(tables, child, prop, core), index,
+                       child.type == PropertyType.STRING))
+    return fields
+
+
+def _children(prop: Property) -> list[Property]:
+    children = [_without_parent_name(c, prop.name) for c in prop.children] or \
+        children_from_example(prop, MAX_OBJECT_KEYS)
+    seen = example_fields(prop)
+    if seen:  # the plan's JSON sample shows values: use them as the children's examples
+        children = [
+            c.model_copy(update={"examples": tuple(seen[names.leaf(c.name)])})
+            if not c.examples and not c.enum and c.type == PropertyType.STRING
+            and seen.get(names.leaf(c.name)) else c
+            for c in children
+        ]
+    return children[:MAX_OBJECT_KEYS]
+
+
+def _without_parent_name(child: Property, parent: str) -> Property:
+    """Some plans repeat the object's name as each field's example (``hero_id``:
+    "hero_info"): that is no value."""
+    if parent not in child.examples:
+        return child
+    return child.model_copy(update={"examples": tuple(e for e in child.examples if e != parent)})
+
+
+def _child_sampler(tables: Tables, child: Property, parent: Property, core: Core) -> Sampler:
+    """A child of an object: enum, ranges (by ``parent.child`` then by the child's own
+    name), name priors."""
+    if child.type == PropertyType.NUMBER:
+        return _child_number(tables, child, parent)
+    if child.type == PropertyType.STRING:
+        return string_property(tables, child, parent=parent.name)
+    return core(tables, child)
+
+
+def _child_number(tables: Tables, child: Property, parent: Property) -> Sampler:
+    name = child.name if "." in child.name else f"{parent.name}.{child.name}"
+    key = names.leaf(name)
+    vr = tables.rules.value_ranges.get(name) or tables.rules.value_ranges.get(key)
+    prior = number_prior(key)
+    if child.enum:
+        values = [x for x in coerce_enum(child) if isinstance(x, int | float)]
+        if values:
+            return choice_sampler(values, ENUM_SKEW)
+    if vr is not None:
+        integer = bool(child.value_range and child.value_range.integer)
+        return number_sampler(number_spec(child, prior, vr.min, vr.max, vr.mean, integer))
+    if child.value_range is not None:
+        r = child.value_range
+        return number_sampler(number_spec(child, prior, r.min, r.max, None, r.integer))
+    spec = names.id_spec(key, parent=parent.name, industry=tables.industry)
+    if spec is not None:
+        return id_sampler(tables.pools, spec, name, numeric=True)
+    return prior_sampler(prior) if prior.shape != "epoch" else epoch_sampler(millis=False)
+
+
+def _length_bounds(rng: ValueRange | None, *, default: tuple[int, int],
+                   cap: int) -> tuple[int, int]:
+    if rng is None:
+        return default
+    lo = max(0, math.ceil(rng.min))
+    hi = min(cap, math.floor(rng.max))
+    return (lo, hi) if lo <= hi else default

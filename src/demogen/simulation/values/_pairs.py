@@ -1,0 +1,224 @@
+"""Paired events share the thing they are about: level_end shows the level_start's level.
+
+Pairs come from the rules' ``sequence_details`` (their ``key``, or else the best id-like
+property the events share) and from names (``stage_start`` → ``stage_clear`` /
+``stage_fail`` sharing ``stage_id``; ``payment`` → ``payment_fail``). Linked events with
+the same key form a :class:`PairGroup`: its leaders start a new thing, its followers
+reuse the key, and the other shared properties that describe the thing (chapter,
+difficulty, price), from the user's latest member event; an event that ends the thing
+(``level_end``, ``refund``) uses it once. Decided once at compile time;
+per event, a follower's property does one ``user.sticky`` lookup and each member event
+stores its values once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from demogen.simulation._context import UserContext
+from demogen.simulation.values._convert import MISS
+from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._scopes import describes_the_thing, key_rank
+from demogen.simulation.values._tables import Tables
+from demogen.taxonomy import Property
+
+#: (event, property) → whether its value is drawn per event (not per user, session, state).
+PerEvent = Callable[[str, Property], bool]
+#: Runs after an event's values are drawn.
+Hook = Callable[[UserContext, dict[str, Any]], None]
+
+_STARTS = re.compile(r"^(.+?)_(start|started|begin|began)$")
+_ENDS = ("end", "ended", "clear", "cleared", "fail", "failed", "failure", "complete",
+         "completed", "result", "win", "won", "lose", "lost", "finish", "finished",
+         "success", "succeed", "cancel", "cancelled", "quit", "abort", "exit")
+_FAILURES = ("fail", "failed", "failure", "cancel", "cancelled", "error")
+PAIR = "pair\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class PairGroup:
+    slot: str                       # its key in user.sticky
+    key: str                        # the property naming the thing
+    names: frozenset[str]           # the key and the properties describing the thing
+    leaders: frozenset[str]         # events that start a new thing
+    closers: frozenset[str]         # events that end it: each uses one thing once
+    members: tuple[str, ...]
+    session: bool                   # reuse only within the session
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    leader: str
+    follower: str
+    key: str
+    session: bool
+    last: bool = True               # the follower ends the sequence (not a middle step)
+
+
+def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
+    """Every pair group of the taxonomy, in a stable order."""
+    own = _own_properties(tables, per_event)
+    links = [*_rule_links(tables, own), *_name_links(tables, own)]
+    links += _failure_links(links, own)
+    return _groups(links, own)
+
+
+def _own_properties(tables: Tables, per_event: PerEvent) -> dict[str, dict[str, Property]]:
+    """Per event, its own listed properties whose values are drawn per event."""
+    out: dict[str, dict[str, Property]] = {}
+    for event in tables.taxonomy.events:
+        props = {}
+        for name in event.properties:
+            prop = tables.props.get(name)
+            if prop is not None and "." not in name and per_event(event.name, prop):
+                props[name] = prop
+        out[event.name] = props
+    return out
+
+
+def _best_key(tables: Tables, props: Iterable[Property]) -> str | None:
+    ranked = [(rank, i, p.name) for i, p in enumerate(props)
+              if (rank := key_rank(p, tables.industry)) is not None]
+    return min(ranked)[2] if ranked else None
+
+
+def _rule_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
+    links = []
+    for detail in tables.rules.event_constraints.sequence_details:
+        events = [e for e in detail.events if e in own]
+        key = detail.key
+        if key is None:
+            shared = [p for e in events for n, p in own[e].items()
+                      if sum(n in own[x] for x in events) >= 2]
+            key = _best_key(tables, shared)
+        holders = [e for e in events if key is not None and key in own[e]]
+        if detail.key is not None and sum(
+                detail.key in _listed(tables, e) for e in events) < 2:
+            tables.warn(f"sequence {' → '.join(detail.events)}: key '{detail.key}' is not a "
+                        "property of two of its events; the events are not paired")
+            continue
+        if key is None or len(holders) < 2:  # no usable key (a per-user one needs no pairing)
+            continue
+        session = detail.scope == "session"
+        links += [_Link(holders[0], f, key, session, last=f == holders[-1])
+                  for f in holders[1:]]
+    return links
+
+
+def _listed(tables: Tables, event: str) -> tuple[str, ...]:
+    found = tables.taxonomy.event(event)
+    return found.properties if found is not None else ()
+
+
+def _name_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
+    """``x_start`` → ``x``, ``x_end``, ``x_clear``, ``x_fail`` … sharing an id-like property."""
+    links = []
+    for leader in own:
+        m = _STARTS.match(leader)
+        if m is None:
+            continue
+        stem = m.group(1)
+        for follower in (stem, *(f"{stem}_{end}" for end in _ENDS)):
+            if follower not in own or follower == leader:
+                continue
+            key = _best_key(tables, [p for n, p in own[leader].items() if n in own[follower]])
+            if key is not None:
+                links.append(_Link(leader, follower, key, True))
+    return links
+
+
+def _failure_links(links: list[_Link], own: dict[str, dict[str, Property]]) -> list[_Link]:
+    """``init_order`` → ``payment`` also gives ``init_order`` → ``payment_fail``."""
+    extra = []
+    for link in links:
+        for suffix in _FAILURES:
+            variant = f"{link.follower}_{suffix}"
+            if variant in own and link.key in own[variant] and variant != link.leader:
+                extra.append(_Link(link.leader, variant, link.key, link.session))
+    return extra
+
+
+def _groups(links: list[_Link], own: dict[str, dict[str, Property]]) -> list[PairGroup]:
+    """Links with the same key that touch the same events become one group."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for link in links:
+        parent[root((link.key, link.follower))] = root((link.key, link.leader))
+    by_root: dict[tuple[str, str], list[_Link]] = {}
+    for link in links:
+        by_root.setdefault(root((link.key, link.leader)), []).append(link)
+    return [_group(found, own) for _, found in sorted(by_root.items())]
+
+
+def _group(links: list[_Link], own: dict[str, dict[str, Property]]) -> PairGroup:
+    key = links[0].key
+    members = tuple(dict.fromkeys(e for link in links for e in (link.leader, link.follower)))
+    followers = {link.follower for link in links}
+    leaders = frozenset(e for e in members if e not in followers) or frozenset({members[0]})
+    opening = {link.leader for link in links} | {link.follower for link in links
+                                                    if not link.last}
+    described: dict[str, Property] = {}
+    for event in members:
+        for name, prop in own[event].items():
+            described.setdefault(name, prop)
+    names = {key} | {name for name, prop in described.items()
+                     if sum(name in own[e] for e in members) >= 2 and describes_the_thing(prop)}
+    return PairGroup(slot=f"{PAIR}{key}\x1f{members[0]}", key=key, names=frozenset(names),
+                     leaders=leaders, closers=frozenset(members) - opening, members=members,
+                     session=all(link.session for link in links))
+
+
+#: What ``user.sticky[group.slot]`` holds: (session number, values, closing events that
+#: already used these values).
+Kept = tuple[int, dict[str, Any], frozenset[str]]
+
+
+def follower(group: PairGroup, event: str, name: str, inner: Sampler) -> Sampler:
+    """The value of ``name`` in the user's latest member event, else ``inner``'s. A closing
+    event (``level_end``) uses a thing once: a second one without a new leader draws."""
+    slot, session = group.slot, group.session
+    closing = event in group.closers
+
+    def paired(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        kept: Kept | None = u.sticky.get(slot)
+        if kept is not None and (not session or kept[0] == u.session_number) and \
+                not (closing and event in kept[2]):
+            x = kept[1].get(name, MISS)
+            if x is not MISS:
+                return x
+        return inner(u, v, t)
+
+    return paired
+
+
+def writer(group: PairGroup, event: str, present: Iterable[str]) -> Hook:
+    """Stores the event's values of the group's properties for the followers to come; a
+    closing event (``level_end``, ``refund``) only notes that it used them."""
+    slot, session = group.slot, group.session
+    if event in group.closers:
+
+        def used(u: UserContext, values: dict[str, Any]) -> None:
+            kept: Kept | None = u.sticky.get(slot)
+            if kept is not None:
+                u.sticky[slot] = (kept[0], kept[1], kept[2] | {event})
+
+        return used
+    names = tuple(n for n in present if n in group.names)
+    leader = event in group.leaders
+
+    def store(u: UserContext, values: dict[str, Any]) -> None:
+        mine = {n: values[n] for n in names}
+        kept: Kept | None = None if leader else u.sticky.get(slot)
+        if kept is not None and (not session or kept[0] == u.session_number):
+            mine = {**kept[1], **mine}
+        u.sticky[slot] = (u.session_number, mine, frozenset())
+
+    return store

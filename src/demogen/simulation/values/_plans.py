@@ -1,0 +1,79 @@
+"""Compile-time decisions about how long each property's value lives and what it follows.
+
+:func:`lifetime` gives one of four answers per (event, property):
+
+- ``session``: the session's id or number (``_sticky.per_session``);
+- ``state``: a mirror of a user property, now or before the event (``_state``);
+- ``user``: drawn once per user (``_sticky.per_user``), or the latest value of the event
+  property it tracks (``cur_stage_id`` ← ``stage_id``);
+- ``event``: drawn per event, unless the event follows a paired one (``_pairs``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from demogen.simulation.values import _scopes as scopes
+from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
+from demogen.simulation.values._tables import Tables
+from demogen.taxonomy import Property
+
+SESSION, STATE, USER, EVENT = "session", "state", "user", "event"
+
+
+def lifetime(tables: Tables, prop: Property, event: str | None) -> str:
+    """How long the value of ``prop`` on ``event`` lives (see the module docstring)."""
+    if scopes.session_role(prop.name) is not None:
+        return SESSION
+    if tables.mirror_target(prop) is not None or tables.before_target(prop) is not None:
+        return STATE
+    if prop.name not in tables.formulas and scopes.per_user(
+            prop, event, common=prop.name in tables.common):
+        return USER
+    return EVENT
+
+
+@dataclass(frozen=True)
+class ValuePlan:
+    """What pairs with what, and which per-user values track an event property."""
+
+    groups: tuple[PairGroup, ...]
+    #: (event, property) → the group whose latest values the property reuses.
+    follows: dict[tuple[str, str], PairGroup]
+    #: per-user property → the event property whose latest value it shows.
+    latest: dict[str, str]
+    #: event properties whose latest value some per-user property shows.
+    recorded: frozenset[str]
+
+    @classmethod
+    def build(cls, tables: Tables) -> ValuePlan:
+        groups = tuple(plan_pairs(tables, lambda e, p: lifetime(tables, p, e) == EVENT))
+        follows: dict[tuple[str, str], PairGroup] = {}
+        for group in groups:
+            for event in group.members:
+                if event in group.leaders:
+                    continue
+                for name in group.names:
+                    follows.setdefault((event, name), group)
+        latest = _latest(tables)
+        return cls(groups=groups, follows=follows, latest=latest,
+                   recorded=frozenset(latest.values()))
+
+    def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
+        """Hooks that store the event's values for the followers of its groups."""
+        return tuple(writer(g, event, sorted(present)) for g in self.groups if event in g.members)
+
+
+def _latest(tables: Tables) -> dict[str, str]:
+    """``cur_stage_id`` → ``stage_id`` where ``stage_id`` is an event's own, per-event
+    property of the same type."""
+    own = {p.name for p in tables.taxonomy.properties}
+    out: dict[str, str] = {}
+    for name, prop in tables.props.items():
+        stem = scopes.current_stem(name)
+        tracked = tables.props.get(stem) if stem in own else None
+        if tracked is None or tracked.type != prop.type or stem == name:
+            continue
+        if lifetime(tables, prop, None) == USER and lifetime(tables, tracked, None) == EVENT:
+            out[name] = tracked.name
+    return out

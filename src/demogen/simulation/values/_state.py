@@ -1,0 +1,174 @@
+"""User state as values see it: event properties that mirror it, and its starting values.
+
+A mirror (``cur_level`` ↔ user ``level``) shows exactly the user's current state, clipped
+into the event property's range; a "before" mirror (``previous_level``) shows it less
+what the event itself added. Only when the state has no usable value does either fall
+back (to a per-user draw, so it still never changes from event to event).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from demogen.simulation._context import UserContext
+from demogen.simulation.values import _names as names
+from demogen.simulation.values import _priors as priors
+from demogen.simulation.values._convert import MISS, coerce_enum, converter, number_value
+from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._kinds import boolean_probability
+from demogen.simulation.values._numbers import number_spec, range_sampler
+from demogen.simulation.values._numeric import number_sampler
+from demogen.simulation.values._tables import Tables
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType, Segment, UpdateMethod, UpdateType
+
+_CONTAINERS = (PropertyType.LIST, PropertyType.OBJECT, PropertyType.OBJECT_GROUP)
+_OPT_IN = re.compile(r"opt_in|optin|push|consent|agree|notification|allow")
+_INSTALL_LIKE = re.compile(r"install|first_seen|first_open|first_active|first_launch")
+
+
+def mirrors(tables: Tables) -> dict[str, str]:
+    """Event property → the user property it shows (``level`` → ``player_level``)."""
+    out: dict[str, str] = {}
+    for name, prop in tables.props.items():
+        target = tables.mirror_target(prop)
+        if target is not None:
+            out[name] = target.name
+    return out
+
+
+def mirror_sampler(tables: Tables, prop: Property, state_name: str,
+                   fallback: Sampler) -> Sampler:
+    """The user's current ``state_name``, in the property's type, enum and range."""
+    if prop.type == PropertyType.NUMBER:
+        # Only the top is clipped (a level past the plan's max): below its min the state
+        # is still what the user has (an MRR of 0 under a plan range that starts at 8).
+        bounds = tables.bounds(prop, None)
+        return _number_mirror(state_name, -1e13, bounds[1] if bounds else 1e13, fallback)
+    convert = converter(prop.type)
+    allowed = frozenset(coerce_enum(prop)) if prop.enum else None
+    container = prop.type in _CONTAINERS
+
+    as_is = str if prop.type == PropertyType.STRING else None  # the common case, no copy
+
+    def mirror(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        x = u.state.get(state_name)
+        if x is None or (container and not x):  # an empty team shows the user's usual one
+            return fallback(u, v, t)
+        if x.__class__ is not as_is:
+            x = convert(x)
+        if x is MISS or (allowed is not None and x not in allowed):
+            return fallback(u, v, t)
+        return x
+
+    return mirror
+
+
+def before_sampler(tables: Tables, prop: Property, target: Property, event: str,
+                   fallback: Sampler) -> Sampler:
+    """``previous_level`` on ``level_up``: the state less what the event's update pattern
+    added before the event was drawn (``level +1``), in the property's range."""
+    bounds = tables.bounds(prop, None)
+    lo, hi = (bounds[0], bounds[1]) if bounds else (-1e13, 1e13)
+    return _number_mirror(target.name, lo, hi, fallback, _step(tables, event, target))
+
+
+def _step(tables: Tables, event: str, target: Property) -> float:
+    """How much ``event`` changes ``target`` before its properties are drawn."""
+    rule = tables.rules.update_patterns.get(event, {}).get(target.name)
+    if rule is None:
+        return 0
+    if isinstance(rule.value, str):  # "{{level}}": set from a mirror means one step up
+        shown = tables.props.get(rule.value.strip("{} "))
+        mirrored = shown is not None and tables.mirror_target(shown) == target
+        return 1 if rule.type == UpdateType.SET and mirrored else 0
+    amount = rule.value if isinstance(rule.value, int | float) else 0
+    if rule.type == UpdateType.INCREMENT:
+        return amount
+    return -amount if rule.type == UpdateType.DECREMENT else 0
+
+
+def _number_mirror(state_name: str, lo: float, hi: float, fallback: Sampler,
+                   step: float = 0) -> Sampler:
+    convert = converter(PropertyType.NUMBER)
+    ilo, ihi = number_value(lo), number_value(hi)
+
+    def mirror(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        x = u.state.get(state_name)
+        if x.__class__ is not int and x.__class__ is not float:  # rare: parse, or fall back
+            x = MISS if x is None else convert(x)
+            if x is MISS:
+                return fallback(u, v, t)
+        x -= step
+        return ilo if x < lo else ihi if x > hi else x
+
+    return mirror
+
+
+def borrowed_enum(tables: Tables, prop: Property) -> Property:
+    """A user property without an enum takes the enum of an event property that shows
+    it (``vip_level`` common ``lv1,lv2``), so state and events agree."""
+    if prop.enum:
+        return prop
+    for event_prop in tables.props.values():
+        if event_prop.enum and event_prop.type == prop.type and not event_prop.is_preset:
+            target = tables.mirror_target(event_prop)
+            if target is not None and target.name == prop.name:
+                return prop.model_copy(update={"enum": event_prop.enum})
+    return prop
+
+
+def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
+    """The start value of a user property (``fresh``: its plain sampler); ``MISS`` leaves
+    the property out of the initial state."""
+    norm = names.normalize(prop.name)
+    ptype = prop.type
+    if names.device_attribute(prop.name) is not None and \
+            ptype in (PropertyType.STRING, PropertyType.NUMBER):
+        return fresh
+    if ptype == PropertyType.NUMBER:
+        return _number_start(tables, prop, norm)
+    if ptype == PropertyType.BOOLEAN:
+        p = boolean_probability(prop.name)
+        if p >= 0.6 and _OPT_IN.search(norm):
+            return lambda u, s, t: u.rnd.random() < p
+        return lambda u, s, t: False
+    if ptype == PropertyType.STRING:
+        if prop.enum and priors.STATUS.search(norm):
+            first = coerce_enum(prop)[0]
+            return lambda u, s, t: first
+        return fresh
+    if ptype == PropertyType.TIME:
+        if _INSTALL_LIKE.search(norm):
+            return lambda u, s, t: t if t else MISS
+        return lambda u, s, t: MISS
+    if ptype in (PropertyType.LIST, PropertyType.OBJECT_GROUP):
+        return lambda u, s, t: []
+    return lambda u, s, t: {}
+
+
+def _number_start(tables: Tables, prop: Property, norm: str) -> Sampler:
+    """Counters at 0, levels at 1 (new users), others from the segment's or own range."""
+    prior = priors.number_prior(prop.name)
+    bounds = tables.bounds(prop, None)
+    by_segment = {
+        seg: range_sampler(prop, prior, rng, bounds)
+        for seg, profile in tables.rules.segment_analysis.items()
+        if (rng := profile.property_ranges.get(prop.name)) is not None
+    }
+    counter = prop.update_method == UpdateMethod.USER_ADD or bool(priors.COUNTER.search(norm))
+    progress = bool(priors.PROGRESS.search(norm))
+    lo = bounds[0] if bounds else 0.0
+    start = number_value(max(lo, 1.0) if progress else max(lo, 0.0))
+    ranged = number_sampler(number_spec(prop, prior, *bounds)) if bounds else None
+
+    def number_start(u: UserContext, s: dict[str, Any], t: str) -> Any:
+        seg = by_segment.get(u.segment)
+        if seg is not None:
+            return seg(u, s, t)
+        if counter or ranged is None or u.segment == Segment.NEW_USER:
+            return start
+        return ranged(u, s, t)
+
+    return number_start

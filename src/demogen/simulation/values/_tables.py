@@ -1,0 +1,151 @@
+"""What every compile step reads: the taxonomy's property tables, the rules and the pools.
+
+One :class:`Tables` is built per :class:`~demogen.simulation.values.ValueFactory`; the
+compile functions in the other modules take it as their first argument. Nothing here runs
+per event.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from demogen.analysis.formula import Formula, FormulaEvaluator
+from demogen.analysis.rules import Rules
+from demogen.errors import FormulaError
+from demogen.simulation.values import _names as names
+from demogen.simulation.values._money import Money
+from demogen.simulation.values._pools import Pools
+from demogen.taxonomy import EventTaxonomy, ProductInfo, Property
+from demogen.vocab import PropertyType
+
+#: (lo, hi, mean or None, integer flag) of a number property.
+Bounds = tuple[float, float, float | None, bool]
+
+_BEFORE = re.compile(r"^(previous|prev|old|before)_(.+)$|^(.+)_(before|prev|previous|old)$")
+_CONTAINERS = (PropertyType.LIST, PropertyType.OBJECT, PropertyType.OBJECT_GROUP)
+_INDUSTRY_WORDS = {
+    "gaming": re.compile(r"level|stage|gacha|guild|quest|hero|battle|combat|summon|tutorial|"
+                         r"pvp|dungeon|character|arena|reward|clan|tower|mission"),
+    "ecommerce": re.compile(r"cart|checkout|order|product|commodity|coupon|wishlist|shipping|"
+                            r"refund|return"),
+    "saas": re.compile(r"workspace|project|invite|trial|seat|subscription|integration|"
+                       r"report|document|team"),
+}
+
+
+class RandomBridge:
+    """The numpy-Generator methods FormulaEvaluator calls, served by the current user's
+    ``random.Random`` (set before each evaluation), so formulas draw from the user's stream."""
+
+    __slots__ = ("rnd",)
+
+    def __init__(self) -> None:
+        self.rnd: Any = None
+
+    def integers(self, low: int, high: int, endpoint: bool = False) -> int:
+        return self.rnd.randint(int(low), int(high) if endpoint else int(high) - 1)
+
+    def uniform(self, low: float, high: float) -> float:
+        return self.rnd.uniform(low, high)
+
+    def random(self) -> float:
+        return self.rnd.random()
+
+
+class Tables:
+    """The taxonomy and rules indexed for compiling, plus the shared pools and warnings."""
+
+    def __init__(self, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo, *,
+                 seed: int, pool_size: int):
+        self.taxonomy = taxonomy
+        self.rules = rules
+        self.seed = seed
+        self.warnings: list[str] = []
+        industry = product.industry.lower()
+        if industry in ("", "generic", "other", "unknown"):
+            industry = guess_industry(taxonomy)
+        self.industry = industry
+        self.pools = Pools(seed=seed, size=pool_size, industry=industry,
+                           product_name=product.product_name)
+        self.money = Money(industry)
+        self.props: dict[str, Property] = {}
+        for prop in (*taxonomy.properties, *taxonomy.common_properties):
+            self.props.setdefault(prop.name, prop)
+        self.common = tuple(p.name for p in taxonomy.common_properties if not p.is_preset)
+        self.user_props = {p.name: p for p in taxonomy.user_properties}
+        self._user_by_key: dict[str, Property] = {}
+        for prop in taxonomy.user_properties:
+            if not prop.is_preset:
+                self._user_by_key.setdefault(names.mirror_key(prop.name), prop)
+        self.currency_props = {
+            mp.currency_property for mp in rules.monetary_properties.values()
+            if mp.currency_property
+        }
+        self.formulas = self._compile_formulas()
+        self.bridge = RandomBridge()
+        self.evaluator = FormulaEvaluator(cast(Any, self.bridge))
+        #: "formula of 'xp' reads power" → the events where that made it fall back.
+        self.skipped_formulas: dict[str, list[str]] = {}
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def _compile_formulas(self) -> dict[str, Formula]:
+        out: dict[str, Formula] = {}
+        for prop_name, rel in self.rules.property_relationships.items():
+            if not rel.formula:
+                continue
+            try:
+                out[prop_name] = Formula.compile(rel.formula)
+            except FormulaError as exc:
+                self.warn(f"property '{prop_name}': {exc}; the formula is ignored")
+        return out
+
+    def bounds(self, prop: Property, event: str | None) -> Bounds | None:
+        """(lo, hi, mean, integer-flag) from value_ranges (per event first) or the taxonomy."""
+        vr = None
+        if event is not None:
+            vr = self.rules.value_ranges.get(f"{prop.name}@{event}")
+        vr = vr or self.rules.value_ranges.get(prop.name)
+        own = prop.value_range
+        if vr is not None:
+            return float(vr.min), float(vr.max), vr.mean, bool(own and own.integer)
+        if own is not None:
+            return float(own.min), float(own.max), None, own.integer
+        return None
+
+    def mirror_target(self, prop: Property) -> Property | None:
+        """The user property an event property shows (``cur_level`` → ``level``), if any."""
+        if prop.is_preset:
+            return None
+        target = self.user_props.get(prop.name)
+        if target is None and prop.type not in _CONTAINERS:
+            target = self._user_by_key.get(names.mirror_key(prop.name))
+        if target is None or target.is_preset:
+            return None
+        if target.type == prop.type or (prop.type == PropertyType.STRING
+                                        and target.type == PropertyType.NUMBER):
+            return target
+        return None
+
+    def before_target(self, prop: Property) -> Property | None:
+        """The number user property whose value *before* the event a property shows
+        (``previous_level``, ``level_before`` → ``level``), if any."""
+        m = _BEFORE.match(names.normalize(prop.name))
+        if m is None or prop.type != PropertyType.NUMBER or prop.is_preset:
+            return None
+        base = m.group(2) or m.group(3)
+        target = self.user_props.get(base) or self._user_by_key.get(names.mirror_key(base))
+        if target is None or target.is_preset or target.type != PropertyType.NUMBER:
+            return None
+        return target
+
+
+def guess_industry(taxonomy: EventTaxonomy) -> str:
+    """The product's industry from its event names, when the product info says nothing."""
+    counts = {k: sum(bool(p.search(e.name.lower())) for e in taxonomy.events)
+              for k, p in _INDUSTRY_WORDS.items()}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] >= 2 else "generic"

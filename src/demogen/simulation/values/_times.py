@@ -1,0 +1,92 @@
+"""Time values: the event's own time, a moment before or after it, a birthday, an epoch.
+
+Every sampler reads the event's ``#time`` text (``yyyy-MM-dd HH:mm:ss.SSS``, local) and
+answers in the same format, so times in properties line up with the record's time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from demogen.simulation._context import UserContext
+from demogen.simulation.values import _kinds as kinds
+from demogen.simulation.values._draw import Sampler, mix64, salt
+from demogen.simulation.values._names import normalize
+
+_EPOCH = datetime(1970, 1, 1)
+_TIME_SUFFIX = re.compile(r"_(time|at|date|timestamp|ts|datetime)$")
+
+
+def format_time(dt: datetime) -> str:
+    """``yyyy-MM-dd HH:mm:ss.SSS`` (format doc §4)."""
+    return f"{dt:%Y-%m-%d %H:%M:%S}.{dt.microsecond // 1000:03d}"
+
+
+def names_event(prop_name: str, event: str) -> bool:
+    """``signup_time`` on ``sign_up``: the property is the time of this very event."""
+    stem = _TIME_SUFFIX.sub("", normalize(prop_name)).replace("_", "")
+    ev = normalize(event).replace("_", "")
+    return len(stem) >= 4 and len(ev) >= 4 and (stem in ev or ev in stem)
+
+
+def time_sampler(name: str, seed: int) -> Sampler:
+    """Times by what the name says: now, a past or future moment, or a birthday."""
+    kind = kinds.time_kind(name)
+    if kind == "now":
+        return lambda u, v, t: t
+    if kind == "birthday":
+        return _birthday(salt(seed, "birthday", normalize(name)))
+    if kind == "future":
+        return _future(14.0 if "trial" in normalize(name) else None)
+    return _past(30.0 if kind == "long_past" else 3.0)
+
+
+def date_sampler(name: str, seed: int) -> Sampler:
+    """The ``yyyy-MM-dd`` part of :func:`time_sampler`'s value."""
+    time_fn = time_sampler(name, seed)
+    return lambda u, v, t: time_fn(u, v, t)[:10]
+
+
+def _birthday(key: int) -> Sampler:
+    def birthday(u: UserContext, v: dict[str, Any], t: str) -> str:
+        h = mix64(u.index ^ key)  # a hash, not a draw: the same birthday on every event
+        year = int(t[:4]) - 18 - h % 38
+        return format_time(datetime(year, 1, 1) + timedelta(days=(h >> 8) % 365))
+
+    return birthday
+
+
+def _future(fixed_days: float | None) -> Sampler:
+    parse = datetime.fromisoformat
+
+    def future(u: UserContext, v: dict[str, Any], t: str) -> str:
+        days = fixed_days if fixed_days is not None else 1.0 + 29.0 * u.rnd.random()
+        return format_time(parse(t) + timedelta(days=days))
+
+    return future
+
+
+def _past(median_days: float) -> Sampler:
+    parse = datetime.fromisoformat
+    mu = math.log(median_days * 86400.0)
+
+    def past(u: UserContext, v: dict[str, Any], t: str) -> str:
+        seconds = min(u.rnd.lognormvariate(mu, 1.0), 365 * 86400.0)
+        return format_time(parse(t) - timedelta(seconds=seconds))
+
+    return past
+
+
+def epoch_seconds(u: UserContext, t: str) -> float:
+    """The event time as Unix seconds (the device's zone offset taken off local time)."""
+    local = datetime.fromisoformat(t)
+    return (local - _EPOCH).total_seconds() - u.device.zone_offset * 3600.0
+
+
+def epoch_sampler(*, millis: bool) -> Sampler:
+    if millis:
+        return lambda u, v, t: int(epoch_seconds(u, t) * 1000)
+    return lambda u, v, t: int(epoch_seconds(u, t))
