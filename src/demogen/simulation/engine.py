@@ -53,6 +53,7 @@ class Simulation:
     rollout: AppVersionRollout
     state: StateApplier
     duration_props: dict[str, str]
+    mirrored_by: dict[str, tuple[str, ...]]
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -76,6 +77,7 @@ class Simulation:
             rollout=AppVersionRollout.for_window(config.days, seed=config.seed),
             state=StateApplier(rules, taxonomy, values.mirrors()),
             duration_props=_duration_props(taxonomy, behaviour.session_end),
+            mirrored_by=_invert(values.mirrors()),
         )
 
     @property
@@ -232,8 +234,11 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
         props = sim.values.event_sampler(event).sample(user, text)
         if event == plan.session_end:
             _stamp_duration(sim.duration_props, props, session.duration)
+        later = sim.state.after(event, user.state, props, text)
+        if later:   # "balance after"-style properties show the state the event left
+            _show_state(sim.mirrored_by, later, user.state, props)
+            _merge(changes, later)
         emitter.track(user, event, clock, text, presets, props)
-        _merge(changes, sim.state.after(event, user.state, props, text))
         for kind, values in changes.items():
             emitter.user_update(user, kind, clock, text, values)
 
@@ -255,6 +260,13 @@ def _stamp_duration(names: dict[str, str], props: dict[str, Any], seconds: float
         props[name] = round(seconds * 1000) if unit == "ms" else round(seconds, 3)
 
 
+def _invert(mirrors: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    inverted: dict[str, list[str]] = {}
+    for event_prop, user_prop in mirrors.items():
+        inverted.setdefault(user_prop, []).append(event_prop)
+    return {user_prop: tuple(props) for user_prop, props in inverted.items()}
+
+
 def _duration_props(taxonomy: EventTaxonomy, session_end: str | None) -> dict[str, str]:
     event = taxonomy.event(session_end) if session_end else None
     if event is None:
@@ -266,6 +278,15 @@ def _duration_props(taxonomy: EventTaxonomy, session_end: str | None) -> dict[st
                                                            "_msec", "_ms")):
             found[name] = "ms" if lowered.endswith(("_ms", "_msec")) else "s"
     return found
+
+
+def _show_state(mirrored_by: dict[str, tuple[str, ...]], changes: Changes,
+                state: dict[str, Any], props: dict[str, Any]) -> None:
+    for values in changes.values():
+        for user_prop in values:
+            for event_prop in mirrored_by.get(user_prop, ()):
+                if event_prop in props:
+                    props[event_prop] = state[user_prop]
 
 
 def _merge(into: Changes, more: Changes) -> None:

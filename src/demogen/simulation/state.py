@@ -34,6 +34,10 @@ class Update:
     reference: str | None
     kind: PropertyType
     record: RecordType
+    #: Bounds of the user property (its taxonomy range, else the rules' value range):
+    #: a level capped at 150 stays at 150.
+    low: float | None = None
+    high: float | None = None
 
 
 class StateApplier:
@@ -41,6 +45,7 @@ class StateApplier:
 
     def __init__(self, rules: Rules, taxonomy: EventTaxonomy, mirrors: Mapping[str, str]):
         user_props = {p.name: p for p in taxonomy.user_properties}
+        bounds = _bounds(rules, taxonomy)
         self._before: dict[str, tuple[Update, ...]] = {}
         self._after: dict[str, tuple[Update, ...]] = {}
         for event, pattern in rules.update_patterns.items():
@@ -49,7 +54,8 @@ class StateApplier:
                 definition = user_props.get(prop)
                 kind = definition.type if definition else PropertyType.NUMBER
                 method = definition.update_method if definition else None
-                update = _compile(prop, rule.type, rule.value, kind, method, mirrors)
+                update = _compile(prop, rule.type, rule.value, kind, method, mirrors,
+                                  bounds.get(prop, (None, None)))
                 (after if update.reference else before).append(update)
             self._before[event] = tuple(before)
             self._after[event] = tuple(after)
@@ -62,8 +68,17 @@ class StateApplier:
         return _apply(self._after.get(event, ()), state, props, time_str)
 
 
+def _bounds(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, tuple[float, float]]:
+    found = {name: (r.min, r.max) for name, r in rules.value_ranges.items()}
+    for prop in taxonomy.user_properties:
+        if prop.value_range is not None:
+            found[prop.name] = (prop.value_range.min, prop.value_range.max)
+    return found
+
+
 def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
-             method: UpdateMethod | None, mirrors: Mapping[str, str]) -> Update:
+             method: UpdateMethod | None, mirrors: Mapping[str, str],
+             bounds: tuple[float | None, float | None]) -> Update:
     match = _REFERENCE.match(value) if isinstance(value, str) else None
     reference = match.group(1) if match else None
     if op is UpdateType.SET and reference and mirrors.get(reference) == prop and (
@@ -80,7 +95,7 @@ def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
         record = RecordType.USER_ADD
     else:
         record = RecordType.USER_SET
-    return Update(prop, op, None if reference else value, reference, kind, record)
+    return Update(prop, op, None if reference else value, reference, kind, record, *bounds)
 
 
 def _resolve(update: Update, state: Mapping[str, Any], props: Mapping[str, Any],
@@ -124,16 +139,28 @@ def _next_value(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
         if amount is None:
             return current, None
         base = _number(current) or 0
-        delta = amount if op is UpdateType.INCREMENT else -amount
-        new = base + delta
-        if op is UpdateType.DECREMENT and new < 0:   # balances never go negative (seed)
-            new, delta = 0, -base
-        new = _tidy(new)
-        return new, (_tidy(delta) if update.record is RecordType.USER_ADD else new)
+        new = base + (amount if op is UpdateType.INCREMENT else -amount)
+        new = _clamp(new, 0 if op is UpdateType.DECREMENT else None, update.high)
+        new = _clamp(new, update.low if new < base else None, None)
+        if new == base:
+            return current, None
+        new = _tidy(new)      # balances never go negative (seed); capped values stay capped
+        return new, (_tidy(new - base) if update.record is RecordType.USER_ADD else new)
     if update.kind is PropertyType.NUMBER:
         number = _number(value)
-        return (number, number) if number is not None and number != current else (current, None)
+        if number is None:
+            return current, None
+        number = _clamp(number, update.low, update.high)
+        return (number, number) if number != current else (current, None)
     return (value, value) if value != current else (current, None)
+
+
+def _clamp(number: float, low: float | None, high: float | None) -> float:
+    if high is not None and number > high:
+        return high
+    if low is not None and number < low:
+        return low
+    return number
 
 
 def _number(value: Any) -> float | int | None:

@@ -151,10 +151,12 @@ def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
             for info in idx.all(concept):
                 if not _same_currency(ctx, prop, info.name):
                     continue
-                if (state := _balance_prop(ctx, prop, info.name)) is not None:
-                    rules.append((info.name, UpdateRule(type=UpdateType.SET, value=_ref(state))))
-                elif (amount := _amount_prop(ctx, info.name)) is not None:
+                # The amount moves the balance; an event's own "balance after" property
+                # then shows the result. Only without an amount is that property the source.
+                if (amount := _amount_prop(ctx, info.name)) is not None:
                     rules.append((info.name, UpdateRule(type=kind, value=_ref(amount))))
+                elif (state := _balance_prop(ctx, prop, info.name)) is not None:
+                    rules.append((info.name, UpdateRule(type=UpdateType.SET, value=_ref(state))))
     elif role == "earned_total":
         for info in idx.all("vc_earn"):
             if not _same_currency(ctx, prop, info.name):
