@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import orjson
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.naming import NameMap
 from demogen.vocab import RecordType
 
 
@@ -30,11 +31,14 @@ def new_uuid4(bits: int) -> str:
 class Emitter:
     """Stamps time, ids and presets on records and writes them to the day's file."""
 
-    def __init__(self, sink: LineSink, start: date, days: int, app_id: str | None = None):
+    def __init__(self, sink: LineSink, start: date, days: int, app_id: str | None = None,
+                 names: NameMap | None = None):
         self._sink = sink
         self._dates = [start + timedelta(days=d) for d in range(days + 1)]
         self._date_text = [d.isoformat() for d in self._dates]
         self._app_id = app_id
+        self._events = names.events if names else {}
+        self._props = names.properties if names else {}
         self.counts: Counter[str] = Counter()
 
     def time_text(self, clock: float) -> str:
@@ -58,18 +62,25 @@ class Emitter:
     def track(self, user: UserContext, event: str, clock: float, time_text: str,
               presets: dict[str, Any], properties: dict[str, Any]) -> None:
         record = self._header(user, RecordType.TRACK.value, time_text)
-        record["#event_name"] = event
+        record["#event_name"] = self._events.get(event, event)
         record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
         record["#ip"] = user.device.ip
-        record["properties"] = {**presets, **properties}
+        record["properties"] = {**presets, **self._renamed(properties)}
         self._write(clock, record)
 
     def user_update(self, user: UserContext, kind: RecordType, clock: float, time_text: str,
                     properties: dict[str, Any]) -> None:
         record = self._header(user, kind.value, time_text)
         record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
-        record["properties"] = properties
+        record["properties"] = self._renamed(properties)
         self._write(clock, record)
+
+    def _renamed(self, properties: dict[str, Any]) -> dict[str, Any]:
+        """Plan names ThinkingData would reject, written as their snake_case renames."""
+        renames = self._props
+        if not renames or not any(k in renames for k in properties):
+            return properties
+        return {renames.get(k, k): v for k, v in properties.items()}
 
     def _write(self, clock: float, record: dict[str, Any]) -> None:
         self.counts[record["#type"]] += 1

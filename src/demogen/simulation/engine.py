@@ -16,6 +16,7 @@ from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink
+from demogen.simulation.naming import NameMap
 from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset, load_preset
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
@@ -54,6 +55,7 @@ class Simulation:
     state: StateApplier
     duration_props: dict[str, str]
     mirrored_by: dict[str, tuple[str, ...]]
+    names: NameMap
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -78,6 +80,7 @@ class Simulation:
             state=StateApplier(rules, taxonomy, values.mirrors()),
             duration_props=_duration_props(taxonomy, behaviour.session_end),
             mirrored_by=_invert(values.mirrors()),
+            names=NameMap.build(taxonomy),
         )
 
     @property
@@ -89,7 +92,7 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
                    progress: Progress | None = None) -> dict[str, int]:
     """Simulate users ``[shard × size, (shard + 1) × size)``; returns records per type."""
     config = sim.config
-    emitter = Emitter(sink, config.start, config.days, config.app_id)
+    emitter = Emitter(sink, config.start, config.days, config.app_id, sim.names)
     planner = SessionPlanner(sim.behaviour)
     first = shard * config.shard_size
     for index in range(first, min(first + config.shard_size, config.users)):
