@@ -24,7 +24,7 @@ from demogen.simulation.state import Changes, StateApplier
 from demogen.simulation.story import SessionPlanner
 from demogen.simulation.values import ValueFactory
 from demogen.taxonomy import EventTaxonomy, ProductInfo
-from demogen.vocab import RecordType, Segment
+from demogen.vocab import RecordType, Segment, UpdateType
 
 #: Days a user stays RETURNING after coming back, and the gap that marks CHURNING.
 RETURNING_DAYS = 7
@@ -56,6 +56,7 @@ class Simulation:
     duration_props: dict[str, str]
     mirrored_by: dict[str, tuple[str, ...]]
     names: NameMap
+    fresh_state: dict[str, float | None]
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -81,6 +82,7 @@ class Simulation:
             duration_props=_duration_props(taxonomy, behaviour.session_end),
             mirrored_by=_invert(values.mirrors()),
             names=NameMap.build(taxonomy),
+            fresh_state=_fresh_state(rules, taxonomy),
         )
 
     @property
@@ -207,8 +209,19 @@ def _segment(sim: Simulation, user: SimUser, day: int) -> Segment:
 
 
 def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -> None:
-    """The user's properties as they stand when the user first shows up in the window."""
+    """The user's properties as they stand when the user first shows up in the window.
+
+    An existing user arrives with a history (a level, a balance from the segment's
+    ranges). A new install has none: what the events count starts from zero (or the
+    range's minimum, level 1), what the events set is unset until they set it.
+    """
     user.state = sim.values.initial_user_state(user)
+    if not user.existing:
+        for prop, start in sim.fresh_state.items():
+            if start is None:
+                user.state.pop(prop, None)
+            else:
+                user.state[prop] = start
     snapshot = {k: v for k, v in user.state.items() if v is not None}
     if snapshot:
         emitter.user_update(user, RecordType.USER_SET, clock, emitter.time_text(clock), snapshot)
@@ -219,14 +232,16 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     start = day * DAY_SECONDS + session.start
     user.session_number, user.session_start = user.sessions + 1, start
     names = planner.plan_session(user, session.events, day)
+    plan = sim.behaviour
     clocks = _event_clocks(user, start, session.duration, len(names))
+    # The session runs from its start event (install events may come first).
+    opened = clocks[names.index(plan.session_start)] if plan.session_start in names else start
     if user.device.presets.get("#lib") != "js":   # the web SDK sends no #app_version
         user.device.presets["#app_version"] = app_version
     presets = {**user.device.presets, "#zone_offset": user.device.zone_offset}
     network = sim.devices.network_type(user.rnd, user.device)
     if network is not None:
         presets["#network_type"] = network
-    plan = sim.behaviour
     for event, clock in zip(names, clocks, strict=True):
         if user.account_id is None and (event == plan.signup or
                                         (plan.signup is None and event in plan.login)):
@@ -236,7 +251,7 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
         changes = sim.state.before(event, user.state, text)
         props = sim.values.event_sampler(event).sample(user, text)
         if event == plan.session_end:
-            _stamp_duration(sim.duration_props, props, session.duration)
+            _stamp_duration(sim.duration_props, props, clock - opened)
         later = sim.state.after(event, user.state, props, text)
         if later:   # "balance after"-style properties show the state the event left
             _show_state(sim.mirrored_by, later, user.state, props)
@@ -261,6 +276,24 @@ def _event_clocks(user: SimUser, start: float, duration: float, count: int) -> l
 def _stamp_duration(names: dict[str, str], props: dict[str, Any], seconds: float) -> None:
     for name, unit in names.items():
         props[name] = round(seconds * 1000) if unit == "ms" else round(seconds, 3)
+
+
+def _fresh_state(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, float | None]:
+    """Start value of each user property the rules update: counters at their floor, the
+    rest unset (``None``)."""
+    floors = {name: r.min for name, r in rules.value_ranges.items()}
+    floors.update({p.name: p.value_range.min for p in taxonomy.user_properties
+                   if p.value_range is not None})
+    counted = (UpdateType.INCREMENT, UpdateType.DECREMENT)
+    start: dict[str, float | None] = {}
+    for pattern in rules.update_patterns.values():
+        for prop, rule in pattern.items():
+            if rule.type in counted:
+                floor = max(floors.get(prop, 0), 0)
+                start[prop] = int(floor) if float(floor).is_integer() else floor
+            else:
+                start.setdefault(prop, None)
+    return start
 
 
 def _invert(mirrors: dict[str, str]) -> dict[str, tuple[str, ...]]:
