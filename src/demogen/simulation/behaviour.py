@@ -61,7 +61,11 @@ class BehaviourPlan:
     one_time: frozenset[str]
     prerequisites: dict[str, tuple[str, ...]]
     progressions: tuple[Flow, ...]
-    chains: dict[str, Flow]
+    #: Session chains by their first step; several when a start has alternative ends
+    #: (combat_start → victory | defeat): one is walked, picked at random.
+    chains: dict[str, tuple[Flow, ...]]
+    #: A chain's later steps need the step before them earlier in the same session.
+    session_prerequisites: dict[str, tuple[str, ...]]
     revenue: tuple[str, ...]
     refund: tuple[str, ...]
     purchase_flow: dict[str, Flow]
@@ -105,6 +109,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         prerequisites=prerequisites,
         progressions=tuple(progressions),
         chains=chains,
+        session_prerequisites=_session_prerequisites(chains),
         revenue=revenue,
         refund=real(roles.refund),
         purchase_flow={r: _purchase_flow(r, ec.funnels, one_time, known, special)
@@ -114,7 +119,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         onboarding_complete=frozenset(real(roles.onboarding_complete)),
     )
     allowed = allowed_events(list(names), rules.lifecycle_rules)
-    chain_followers = {s for flow in chains.values() for s in flow.steps[1:]}
+    chain_followers = {s for flows in chains.values() for flow in flows for s in flow.steps[1:]}
     fillable = [n for n in names if n not in special and n not in chain_followers]
     segments = {
         segment: _segment_behaviour(rules, segment, fillable, allowed, known, special)
@@ -131,7 +136,7 @@ def _conversions(steps: list[str], given: list[float], known: set[str]) -> tuple
 def _split_sequences(
     ec: EventConstraints, funnels: list[Flow], one_time: frozenset[str], known: set[str],
     onboarding: set[str],
-) -> tuple[list[Flow], dict[str, Flow]]:
+) -> tuple[list[Flow], dict[str, tuple[Flow, ...]]]:
     """Sequences become session chains or user progressions, by their declared scope.
 
     Without details, a sequence holding one-time events is a user progression and any
@@ -141,7 +146,7 @@ def _split_sequences(
     """
     details = {tuple(d.events): d for d in ec.sequence_details}
     progressions: list[Flow] = []
-    chains: dict[str, Flow] = {}
+    chains: dict[str, tuple[Flow, ...]] = {}
     for sequence in ec.sequences:
         detail = details.get(tuple(sequence))
         conversion = _declared_conversion(sequence, detail, funnels)
@@ -151,14 +156,23 @@ def _split_sequences(
             continue
         steps = tuple(s for s, _ in kept)
         scope = detail.scope if detail else ("user" if one_time & set(steps) else "session")
-        if scope == "session" and steps[0] not in chains:
-            chains[steps[0]] = Flow(steps, tuple(c for _, c in kept))
+        if scope == "session":
+            flow = Flow(steps, tuple(c for _, c in kept))
+            chains[steps[0]] = (*chains.get(steps[0], ()), flow)
         elif scope == "user":
             onboarding_steps = [(s, c) for s, c in kept if s in one_time and s in onboarding]
             if len(onboarding_steps) >= 2:
                 progressions.append(Flow(tuple(s for s, _ in onboarding_steps),
                                          tuple(c for _, c in onboarding_steps)))
     return progressions, chains
+
+
+def _session_prerequisites(chains: dict[str, tuple[Flow, ...]]) -> dict[str, tuple[str, ...]]:
+    needs: dict[str, list[str]] = {}
+    for flow in (f for flows in chains.values() for f in flows):
+        for before, after in zip(flow.steps, flow.steps[1:], strict=False):
+            needs.setdefault(after, []).append(before)
+    return {event: tuple(dict.fromkeys(before)) for event, before in needs.items()}
 
 
 def _declared_conversion(sequence: list[str], detail: SequenceDetail | None,

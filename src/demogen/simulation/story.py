@@ -23,6 +23,7 @@ class SessionPlanner:
     def __init__(self, plan: BehaviourPlan):
         self.plan = plan
         self._revenue = frozenset(plan.revenue)
+        self._session: set[str] = set()     # events of the session being planned
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
              *plan.revenue, *plan.refund}
@@ -38,11 +39,15 @@ class SessionPlanner:
         for before in plan.prerequisites.get(event, ()):
             if before not in user.done:
                 return False
+        leaders = plan.session_prerequisites.get(event)
+        if leaders and not any(leader in self._session for leader in leaders):
+            return False
         return event in self._always or event in plan.allowed[user.stage]
 
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
         names.append(event)
         user.done.add(event)
+        self._session.add(event)
         plan = self.plan
         stage = advance(user.stage, LifecycleStage.FIRST_SESSION)
         if event == plan.signup:
@@ -57,6 +62,7 @@ class SessionPlanner:
 
     def plan_session(self, user: SimUser, budget: int, day: int) -> list[str]:
         plan, rnd, names = self.plan, user.rnd, []
+        self._session.clear()
         if user.sessions == 0:
             for event in plan.install:
                 if self.can(user, event):
@@ -94,8 +100,9 @@ class SessionPlanner:
 
     def _with_chain(self, user: SimUser, event: str, names: list[str]) -> None:
         self._note(user, event, names)
-        chain = self.plan.chains.get(event)
-        if chain is not None:
+        chains = self.plan.chains.get(event)
+        if chains:
+            chain = chains[0] if len(chains) == 1 else user.rnd.choice(chains)
             self._walk(user, chain, names, start=1)
 
     def _walk(self, user: SimUser, flow: Flow, names: list[str], start: int) -> None:
