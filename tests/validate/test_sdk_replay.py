@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.validate.sample_records import valid_records
-from tests.validate.sdk_replay import SdkRejected, replay_through_sdk
 
 from demogen.validate import check_record
+from tests.validate.sample_records import valid_records
+from tests.validate.sdk_replay import SdkRejected, replay_through_sdk
 
 
 def _strip_time(record: dict) -> dict:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
 import pytest
-from tests.validate.sample_records import UUID, valid_records
 
 import demogen.validate as validate
 from demogen.validate import (
@@ -21,6 +20,7 @@ from demogen.validate import (
     property_type,
 )
 from demogen.vocab import PropertyType
+from tests.validate.sample_records import UUID, valid_records
 
 
 def _track(**props) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from demogen import __version__
-from demogen.cli import _analyze, _cache, _generate, _rules
+from demogen.cli import _analyze, _cache, _generate, _presets, _report, _rules, _validate
 
 app = typer.Typer(
     name="demogen",
@@ -16,6 +16,9 @@ app = typer.Typer(
 )
 app.command("analyze")(_analyze.analyze)
 app.command("generate")(_generate.generate)
+app.command("validate")(_validate.validate)
+app.command("report")(_report.report)
+app.command("presets")(_presets.presets)
 app.add_typer(_rules.app, name="rules")
 app.add_typer(_cache.app, name="cache")
 

@@ -24,7 +24,7 @@ from demogen.simulation.state import Changes, StateApplier
 from demogen.simulation.story import SessionPlanner
 from demogen.simulation.values import ValueFactory
 from demogen.taxonomy import EventTaxonomy, ProductInfo
-from demogen.vocab import RecordType, Segment, UpdateType
+from demogen.vocab import RecordType, Segment
 
 #: Days a user stays RETURNING after coming back, and the gap that marks CHURNING.
 RETURNING_DAYS = 7
@@ -67,6 +67,7 @@ class Simulation:
                                 base_activity=long_run_activity(preset))
         behaviour = compile_behaviour(taxonomy, rules)
         values = ValueFactory(taxonomy, rules, product, seed=config.seed)
+        applier = StateApplier(rules, taxonomy, values.mirrors())
         return cls(
             config=config,
             preset=preset,
@@ -78,11 +79,11 @@ class Simulation:
             values=values,
             devices=DeviceFactory(product.platform, values.country_weights()),
             rollout=AppVersionRollout.for_window(config.days, seed=config.seed),
-            state=StateApplier(rules, taxonomy, values.mirrors()),
+            state=applier,
             duration_props=_duration_props(taxonomy, behaviour.session_end),
             mirrored_by=_invert(values.mirrors()),
             names=NameMap.build(taxonomy),
-            fresh_state=_fresh_state(rules, taxonomy),
+            fresh_state=_fresh_state(rules, taxonomy, applier.counted()),
         )
 
     @property
@@ -137,9 +138,9 @@ def _prepare(sim: Simulation, user: SimUser) -> None:
         return
     user.done.update(plan.install)
     user.sessions = 1 if user.segment is Segment.NEW_USER else 20
-    if user.segment is not Segment.NEW_USER:
-        for flow, limit in zip(plan.progressions, user.progress_limits, strict=True):
-            user.done.update(flow.steps[:limit])
+    if user.segment is not Segment.NEW_USER:     # established: onboarding is behind them
+        for flow in plan.progressions:
+            user.done.update(flow.steps)
         if plan.signup and rnd.random() < 0.9:
             user.done.add(plan.signup)
         user.done.update(e for e in plan.onboarding_complete)
@@ -250,6 +251,9 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
         text = emitter.time_text(clock)
         changes = sim.state.before(event, user.state, text)
         props = sim.values.event_sampler(event).sample(user, text)
+        for event_prop, user_prop in sim.state.shows.get(event, ()):
+            if event_prop in props and user_prop in user.state:
+                props[event_prop] = user.state[user_prop]
         if event == plan.session_end:
             _stamp_duration(sim.duration_props, props, clock - opened)
         later = sim.state.after(event, user.state, props, text)
@@ -278,19 +282,19 @@ def _stamp_duration(names: dict[str, str], props: dict[str, Any], seconds: float
         props[name] = round(seconds * 1000) if unit == "ms" else round(seconds, 3)
 
 
-def _fresh_state(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, float | None]:
-    """Start value of each user property the rules update: counters at their floor, the
-    rest unset (``None``)."""
+def _fresh_state(rules: Rules, taxonomy: EventTaxonomy,
+                 counted: frozenset[str]) -> dict[str, float | None]:
+    """Start value of each user property the rules update: counters at zero (levels at
+    their range's whole-number floor, e.g. 1), the rest unset (``None``)."""
     floors = {name: r.min for name, r in rules.value_ranges.items()}
     floors.update({p.name: p.value_range.min for p in taxonomy.user_properties
                    if p.value_range is not None})
-    counted = (UpdateType.INCREMENT, UpdateType.DECREMENT)
     start: dict[str, float | None] = {}
     for pattern in rules.update_patterns.values():
-        for prop, rule in pattern.items():
-            if rule.type in counted:
-                floor = max(floors.get(prop, 0), 0)
-                start[prop] = int(floor) if float(floor).is_integer() else floor
+        for prop in pattern:
+            if prop in counted:
+                floor = floors.get(prop, 0)
+                start[prop] = int(floor) if floor >= 1 and float(floor).is_integer() else 0
             else:
                 start.setdefault(prop, None)
     return start

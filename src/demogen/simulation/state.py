@@ -24,6 +24,8 @@ _REFERENCE = re.compile(r"^\{\{\s*([#A-Za-z0-9_.]+)\s*\}\}$")
 TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "timestamp", "now"})
 
 Changes = dict[RecordType, dict[str, Any]]
+#: User properties that are levels: set from an event, they go up one step.
+_LEVEL = re.compile(r"(^|_)(level|lv|lvl|rank|tier|grade)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,9 @@ class StateApplier:
         bounds = _bounds(rules, taxonomy)
         self._before: dict[str, tuple[Update, ...]] = {}
         self._after: dict[str, tuple[Update, ...]] = {}
+        #: Per event, (event property, user property) pairs where the event shows the
+        #: user property's new value (``level_up.level`` after the step up).
+        self.shows: dict[str, tuple[tuple[str, str], ...]] = {}
         for event, pattern in rules.update_patterns.items():
             before, after = [], []
             for prop, rule in pattern.items():
@@ -57,8 +62,17 @@ class StateApplier:
                 update = _compile(prop, rule.type, rule.value, kind, method, mirrors,
                                   bounds.get(prop, (None, None)))
                 (after if update.reference else before).append(update)
+                reference = _reference(rule.value)
+                if reference and update.reference is None and rule.type is UpdateType.SET:
+                    self.shows[event] = (*self.shows.get(event, ()), (reference, prop))
             self._before[event] = tuple(before)
             self._after[event] = tuple(after)
+
+    def counted(self) -> frozenset[str]:
+        """User properties that events add to or take from (counters, balances, levels)."""
+        counted = (UpdateType.INCREMENT, UpdateType.DECREMENT)
+        return frozenset(u.prop for updates in (*self._before.values(), *self._after.values())
+                         for u in updates if u.op in counted)
 
     def before(self, event: str, state: dict[str, Any], time_str: str) -> Changes:
         return _apply(self._before.get(event, ()), state, {}, time_str)
@@ -79,13 +93,10 @@ def _bounds(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, tuple[float, flo
 def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
              method: UpdateMethod | None, mirrors: Mapping[str, str],
              bounds: tuple[float | None, float | None]) -> Update:
-    match = _REFERENCE.match(value) if isinstance(value, str) else None
-    reference = match.group(1) if match else None
-    if op is UpdateType.SET and reference and mirrors.get(reference) == prop and (
-        kind is PropertyType.NUMBER
-    ):
-        # "set level from the event's level" where the event shows the user's level:
-        # the event reports the level reached, so the update is one step up.
+    reference = _reference(value)
+    if _is_step_up(op, reference, prop, kind, mirrors):
+        # "set level from the event's level": the event reports the level reached, so
+        # the update is one step up and the event shows the result (see ``shows``).
         op, reference, value = UpdateType.INCREMENT, None, 1
     if op is UpdateType.SET_ONCE:
         record = RecordType.USER_SET_ONCE
@@ -96,6 +107,19 @@ def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
     else:
         record = RecordType.USER_SET
     return Update(prop, op, None if reference else value, reference, kind, record, *bounds)
+
+
+def _reference(value: Any) -> str | None:
+    match = _REFERENCE.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
+
+
+def _is_step_up(op: UpdateType, reference: str | None, prop: str, kind: PropertyType,
+                mirrors: Mapping[str, str]) -> bool:
+    """A level set from the event: levels move one step at a time and never go down."""
+    if op is not UpdateType.SET or reference is None or kind is not PropertyType.NUMBER:
+        return False
+    return mirrors.get(reference) == prop or bool(_LEVEL.search(prop))
 
 
 def _resolve(update: Update, state: Mapping[str, Any], props: Mapping[str, Any],

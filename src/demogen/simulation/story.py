@@ -150,5 +150,6 @@ class SessionPlanner:
         onboarded = not plan.onboarding_complete or bool(plan.onboarding_complete & user.done)
         if onboarded and user.sessions >= 2:
             user.stage = advance(user.stage, LifecycleStage.ACTIVE)
-        if user.sessions >= 15 or (user.segment is Segment.POWER_USER and user.sessions >= 5):
+        if onboarded and (user.sessions >= 15 or
+                          (user.segment is Segment.POWER_USER and user.sessions >= 5)):
             user.stage = advance(user.stage, LifecycleStage.ADVANCED)

@@ -1,6 +1,8 @@
 """Check output records (thinkingdata-format.md §14) and compute KPIs (realism-bands.md §0).
 
-``compute_kpis`` needs DuckDB, which is imported only when it runs.
+``validate_output`` runs every check of ``demogen validate`` (records, identity, and with
+rules the per-user rule checks). ``compute_kpis`` and ``validate_output`` need DuckDB, which
+is imported only when they run.
 """
 
 from demogen.validate._check import CheckResult, Issue, check_output
@@ -13,16 +15,29 @@ from demogen.validate._format import (
     property_type,
 )
 from demogen.validate._reader import OutputReadError, iter_lines, iter_records, output_files
+from demogen.validate._scan import Finding
+from demogen.validate._validate import (
+    BASIC_CHECKS,
+    CHECKS,
+    RULE_CHECKS,
+    ValidationReport,
+    validate_output,
+)
 from demogen.validate.kpis import Kpis, Retention, compute_kpis
 
 __all__ = [
+    "BASIC_CHECKS",
+    "CHECKS",
     "LIMITS",
+    "RULE_CHECKS",
     "CheckResult",
+    "Finding",
     "Issue",
     "Kpis",
     "OutputReadError",
     "Retention",
     "TypeTracker",
+    "ValidationReport",
     "check_output",
     "check_record",
     "check_time_window",
@@ -32,4 +47,5 @@ __all__ = [
     "output_files",
     "parse_time",
     "property_type",
+    "validate_output",
 ]

@@ -1,0 +1,133 @@
+"""``demogen report``: KPIs of an output folder as a self-contained HTML page (+ JSON)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from demogen.cli import _options as opt
+from demogen.cli._console import err, out, reports_errors
+
+
+@reports_errors
+def report(
+    output: Path = typer.Argument(..., help="Output folder of 'demogen generate'.",
+                                  show_default=False),
+    html_path: Path = typer.Option(Path("report.html"), "--output", "-o",
+                                   help="HTML file to write."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the KPIs as JSON."),
+    taxonomy: Path | None = typer.Option(
+        None, "--taxonomy", help="Taxonomy of the run (default: the one in OUTPUT's manifest, "
+        "if it still exists): revenue events, funnels, sessions, product name."),
+    rules_path: Path | None = typer.Option(
+        None, "--rules", help="Rules (.yaml/.json); merged over the analysis with --taxonomy."),
+    preset: str | None = typer.Option(
+        None, "--preset", help="Vertical whose KPI bands mark the report (default: the run's "
+        "preset, else the product's industry). See 'demogen presets'."),
+    industry: str | None = opt.IndustryOpt,
+    platform: str | None = opt.PlatformOpt,
+    product_name: str | None = opt.ProductNameOpt,
+    refresh_analysis: bool = opt.RefreshOpt,
+    cache_dir: Path | None = opt.CacheDirOpt,
+    quiet: bool = opt.QuietOpt,
+) -> None:
+    """Compute KPIs of OUTPUT with DuckDB and write an HTML report with charts, each KPI
+    marked against its vertical's band."""
+    from demogen.errors import ConfigError, DemogenError
+    from demogen.output import read_manifest
+    from demogen.report import compute_report, render_html
+    from demogen.simulation.presets import load_preset, preset_for_industry
+
+    try:
+        options = read_manifest(output).options
+    except DemogenError:
+        options = {}
+    if taxonomy is None and rules_path is None and options.get("taxonomy"):
+        candidate = Path(str(options["taxonomy"]))
+        if candidate.exists():
+            taxonomy = candidate
+            if options.get("rules") and Path(str(options["rules"])).exists():
+                rules_path = Path(str(options["rules"]))
+            if not quiet:
+                err.print(f"[dim]taxonomy from the run's manifest: {taxonomy}[/]",
+                          highlight=False)
+    rules, product, industry_name, listed = None, output.resolve().name, None, None
+    if taxonomy is not None:
+        from demogen.cli._load import load_inputs
+
+        inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
+                             platform=platform, product_name=product_name,
+                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet)
+        rules = inputs.rules
+        product = inputs.loaded.product.product_name
+        industry_name = inputs.loaded.product.industry
+        listed = {e.name: set(e.properties) for e in inputs.loaded.taxonomy.events}
+    elif rules_path is not None:
+        from demogen.analysis.rules import Rules
+
+        rules = Rules.load(rules_path)
+    if product_name:
+        product = product_name
+    name = preset or options.get("preset") or (
+        preset_for_industry(industry or industry_name) if (industry or industry_name) else None)
+    vertical = load_preset(str(name)) if name else None
+
+    data = compute_report(output, rules=rules, product=product, preset=vertical, listed=listed)
+    page = render_html(data)
+    _write(html_path, page.encode("utf-8"))
+    if json_path is not None:
+        import orjson
+
+        try:
+            payload = orjson.dumps(data.kpis, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        except TypeError as exc:  # pragma: no cover - every KPI is a JSON value
+            raise ConfigError(f"KPIs cannot be written as JSON: {exc}") from None
+        _write(json_path, payload + b"\n")
+    _print(data)
+    if not quiet:
+        err.print(f"[green]report written to[/] {html_path}"
+                  + (f" and {json_path}" if json_path else ""), highlight=False)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomically: a temp file beside the target, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+def _print(data) -> None:  # type: ignore[no-untyped-def]
+    from demogen.report import KPI_ROWS, mark
+
+    k = data.kpis
+    title = (f"{data.product}: {k['first_day']} … {k['last_day']} ({k['days']} days), "
+             f"preset {data.preset or '—'}")
+    table = Table(title=title, box=None, pad_edge=False, title_justify="left")
+    table.add_column("KPI", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column("band", justify="right")
+    table.add_column("")
+    for key, label, unit in KPI_ROWS:
+        value = k.get(key)
+        status, band = mark(key, value, data.bands, unit)
+        symbol = {"in": Text("✓", style="green"), "out": Text("✗", style="red")}.get(
+            status, Text(""))
+        table.add_row(label, _value(value, unit), band, symbol)
+    out.print(table)
+
+
+def _value(value, unit: str) -> str:  # type: ignore[no-untyped-def]
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value * 100:.1f}%"
+    if unit == "$":
+        return f"${value:,.4f}" if abs(value) < 1 else f"${value:,.2f}"
+    if unit == "int":
+        return f"{value:,.0f}"
+    return f"{value:.2f}"

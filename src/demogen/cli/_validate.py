@@ -1,0 +1,104 @@
+"""``demogen validate``: check an output folder; exit 0 clean, 1 violations, 2 bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from demogen.cli import _options as opt
+from demogen.cli._console import err, out, reports_errors
+
+#: Exit status when the output has violations.
+EXIT_VIOLATIONS = 1
+
+OutArg = typer.Argument(..., help="Output folder of 'demogen generate' (logs_*.jsonl[.gz]).",
+                        show_default=False)
+
+
+@reports_errors
+def validate(
+    output: Path = OutArg,
+    taxonomy: Path | None = typer.Option(
+        None, "--taxonomy", help="Taxonomy of the run: its rules (analysed as 'generate' "
+        "does, cached) enable the rule checks."
+    ),
+    rules_path: Path | None = typer.Option(
+        None, "--rules", help="Rules (.yaml/.json); merged over the analysis with --taxonomy, "
+        "used alone without it."
+    ),
+    memory_limit: str = typer.Option(
+        "2GB", "--memory-limit", help="DuckDB memory limit; larger sorts spill to disk."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes for the record pass (default: CPUs)."
+    ),
+    industry: str | None = opt.IndustryOpt,
+    platform: str | None = opt.PlatformOpt,
+    product_name: str | None = opt.ProductNameOpt,
+    refresh_analysis: bool = opt.RefreshOpt,
+    cache_dir: Path | None = opt.CacheDirOpt,
+    quiet: bool = opt.QuietOpt,
+) -> None:
+    """Check OUTPUT: record format (§14), types, times and identities; with --taxonomy or
+    --rules also one-time events, prerequisites, sessions, lifecycle, install order,
+    constraints and user-property state."""
+    from demogen.validate import validate_output
+
+    rules = None
+    if taxonomy is not None:
+        from demogen.cli._load import load_inputs
+
+        rules = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
+                            platform=platform, product_name=product_name,
+                            refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet).rules
+    elif rules_path is not None:
+        from demogen.analysis.rules import Rules
+
+        rules = Rules.load(rules_path)
+    report = validate_output(output, rules=rules, workers=workers, memory_limit=memory_limit)
+    _print(report)
+    if not report.ok:
+        raise typer.Exit(code=EXIT_VIOLATIONS)
+
+
+def _print(report) -> None:  # type: ignore[no-untyped-def]
+    from demogen.validate import CHECKS
+
+    out.print(
+        f"{report.out_dir}: {report.files} files, {report.records:,} records, "
+        f"{report.users:,} users checked in {report.seconds:.1f} s",
+        highlight=False, markup=False,
+    )
+    table = Table(box=None, pad_edge=False)
+    table.add_column("check", style="bold")
+    table.add_column("violations", justify="right")
+    table.add_column("")
+    table.add_column("what it verifies")
+    for check in CHECKS:
+        if check not in report.checks:
+            table.add_row(check, "—", Text("skipped", style="dim"), CHECKS[check])
+            continue
+        count = report.count(check)
+        mark = Text("✓ ok", style="green") if count == 0 else Text("✗ fail", style="red")
+        table.add_row(check, f"{count:,}", mark, CHECKS[check])
+    out.print(table)
+    for note in report.notes:
+        out.print(Text(f"note: {note}", style="yellow"))
+    for check in CHECKS:
+        count = report.count(check)
+        if not count:
+            continue
+        out.print(Text(f"\n{check}: {count:,} violation{'s' if count != 1 else ''}",
+                       style="bold red"))
+        for issue in report.examples(check):
+            out.print(Text(f"  {issue}"))
+        if count > len(report.examples(check)):
+            out.print(Text(f"  … and {count - len(report.examples(check)):,} more",
+                           style="dim"))
+    if report.ok:
+        err.print("[green]valid:[/] no violations", highlight=False)
+    else:
+        err.print(f"[red]invalid:[/] {report.violations:,} violations", highlight=False)

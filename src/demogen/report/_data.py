@@ -1,0 +1,667 @@
+"""Everything the report shows, computed with DuckDB from the day files.
+
+The headline KPIs come from :func:`demogen.validate.compute_kpis`, so the report, the
+calibration tests and ``kpis.json`` share one set of definitions (``demogen/validate/kpis.py``,
+realism-bands.md §0). The rest is computed here on one more scan of the files, with the same
+conventions: events are ``track*`` records, a user is ``#distinct_id`` (else ``#account_id``),
+days and hours are local (the date and hour of ``#time``), the install day is the first
+install event's day (else the first active day), sessions are the rules' start events (else
+30 minutes of inactivity).
+
+Definitions of what is added here:
+
+- **WAU / MAU per day**: distinct users active in the 7 / 30 days ending that day (fewer at
+  the start of the window); **stickiness** per day = DAU / MAU of that day.
+- **New users per day**: users whose install day is that day; **returning** = DAU − new.
+- **Cohort retention** (classic, by install cohort): for cohort day d0 and N = 0…30, the
+  share of the cohort active on d0 + N, shown only where d0 + N is inside the window. The
+  curve pools the cohorts that can be observed at N (the same rule as ``compute_kpis``).
+- **Funnels** (classic, per user, over the whole window): step 1 counts users with the
+  first step; step k counts users who did step k strictly after the time they reached step
+  k − 1. Conversion = step k / step k − 1; overall = last / first.
+- **Revenue** is in US dollars: a revenue event's amount is its USD monetary property when
+  the rules have one (a name containing ``usd``), else its amount property converted with
+  the static table in ``usd_rates.yaml`` by the record's currency property; amounts without a
+  currency are taken as USD, amounts in a currency missing from the table are left out (and
+  counted). **ARPDAU** = revenue / active user-days; **ARPPU** = revenue of the MAU window /
+  payers in it; **top x% share** = revenue share of the top ⌈x% × payers⌉ payers (at least 1)
+  by revenue over the window.
+- **Sessions per active user per day** = sessions starting that day / DAU of that day.
+- **Property distributions**: the most frequent custom event properties (from a sample of
+  the first 20,000 events): numbers as histograms, strings with at most 20 values as top
+  values.
+- **Mix over time**: with a string user property named like a segment or lifecycle stage
+  (``segment``, ``lifecycle``, ``…_stage``) holding at most 12 values, the share of each
+  value among each day's active users (their latest value); otherwise the share of new vs
+  returning users per day.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import tempfile
+from collections import Counter
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from demogen.analysis.rules import Rules
+from demogen.errors import ConfigError
+from demogen.validate import Kpis, compute_kpis, output_files
+from demogen.validate.kpis import MAU_DAYS, SESSION_GAP_MINUTES
+
+__all__ = ["Funnel", "ReportData", "UsdRates", "compute_report", "usd_rates"]
+
+#: Retention days shown in the cohort table and curve.
+RETENTION_DAYS = 30
+#: Session length histogram edges, minutes.
+SESSION_BINS = (0, 0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120)
+_SAMPLE = 20_000
+_MAX_PROPERTIES = 8
+_MAX_VALUES = 20
+_NAME = re.compile(r"#?[A-Za-z][A-Za-z0-9_]{0,49}")
+_COLUMNS = (
+    "{'#type': 'VARCHAR', '#time': 'VARCHAR', '#distinct_id': 'VARCHAR', "
+    "'#account_id': 'VARCHAR', '#event_name': 'VARCHAR', 'properties': 'JSON'}"
+)
+#: A user property naming the user's segment or lifecycle stage (not a game's stage id).
+_MIX_NAME = re.compile(r"segment|lifecycle|(^|_)stage$", re.IGNORECASE)
+_MAX_MIX_VALUES = 12
+
+
+class UsdRates(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    as_of: str
+    usd_per_unit: dict[str, float]
+
+
+@cache
+def usd_rates() -> UsdRates:
+    """The static rate table shipped in ``demogen/report/usd_rates.yaml``."""
+    text = (resources.files("demogen.report") / "usd_rates.yaml").read_text(encoding="utf-8")
+    return UsdRates.model_validate(yaml.safe_load(text))
+
+
+class FunnelStep(BaseModel):
+    event: str
+    users: int
+    conversion: float | None  # from the previous step (None for the first)
+
+
+class Funnel(BaseModel):
+    name: str
+    per_session: bool = False
+    steps: list[FunnelStep]
+    overall: float | None
+
+
+class Distribution(BaseModel):
+    """``kind`` ``numeric``: ``labels`` are bin ranges; ``categorical``: top values."""
+
+    name: str
+    kind: str
+    labels: list[str]
+    counts: list[int]
+    events: int
+
+
+class ReportData(BaseModel):
+    """The report's numbers; ``kpis`` is the flat dict written to ``kpis.json``."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    product: str
+    out_dir: str
+    preset: str | None
+    bands: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    kpis: dict[str, Any]
+    days: list[date]
+    dau: list[int]
+    wau: list[int]
+    mau: list[int]
+    new_users: list[int]
+    returning_users: list[int]
+    sessions_per_user: list[float | None]
+    revenue_per_day: list[float]
+    cohorts: list[dict[str, Any]]  # {day, size, rates: [rate or None for N = 0..30]}
+    retention_curve: list[float | None]
+    funnels: list[Funnel]
+    session_minutes_bins: list[str]
+    session_minutes_counts: list[int]
+    hourly: list[float]
+    weekday: list[float]
+    top_events: list[dict[str, Any]]
+    distributions: list[Distribution]
+    mix_property: str | None
+    mix: dict[str, list[float]]  # value → share per day
+    notes: list[str]
+
+
+def _q_names(names: list[str]) -> str:
+    for name in names:
+        if not _NAME.fullmatch(name):
+            raise ConfigError(f"{name!r} is not an event or property name")
+    return "(" + ", ".join(f"'{n}'" for n in names) + ")" if names else "(NULL)"
+
+
+def revenue_amounts(rules: Rules, listed: dict[str, set[str]] | None = None
+                    ) -> dict[str, tuple[str, str | None]]:
+    """Revenue event → (amount property, currency property or None). A property whose name
+    holds ``usd`` wins (no conversion needed); then the property made for fewer events.
+    ``listed`` (event → its taxonomy properties) limits the choice when known."""
+    result: dict[str, tuple[str, str | None]] = {}
+    for event in rules.event_roles.revenue:
+        candidates = []
+        for prop, money in rules.monetary_properties.items():
+            if money.events and event not in money.events:
+                continue
+            if listed is not None and event in listed and prop not in listed[event]:
+                continue
+            candidates.append(("usd" not in prop.lower(), len(money.events) or 10_000, prop,
+                               money.currency_property))
+        if candidates:
+            _, _, prop, currency = min(candidates)
+            result[event] = (prop, None if "usd" in prop.lower() else currency)
+    return result
+
+
+def compute_report(
+    out_dir: str | Path,
+    *,
+    rules: Rules | None,
+    product: str,
+    preset: Any | None = None,
+    listed: dict[str, set[str]] | None = None,
+    memory_limit: str = "2GB",
+) -> ReportData:
+    """Compute the report of ``out_dir`` (definitions: module docstring).
+
+    ``preset`` is a :class:`~demogen.simulation.presets.VerticalPreset` whose ``bands``
+    mark the KPIs; ``listed`` maps events to their taxonomy properties.
+    """
+    try:
+        import duckdb
+    except ImportError:  # pragma: no cover
+        raise ConfigError("the report needs DuckDB: pip install duckdb") from None
+    folder = Path(out_dir)
+    if not folder.is_dir():
+        raise ConfigError(f"{folder} does not exist or is not a folder")
+    files = output_files(folder)
+    if not files:
+        raise ConfigError(f"{folder} holds no logs_YYYYMMDD.jsonl(.gz) day files")
+    notes: list[str] = []
+    amounts = revenue_amounts(rules, listed) if rules is not None else {}
+    ec = rules.event_constraints if rules is not None else None
+    roles = rules.event_roles if rules is not None else None
+    kpis = compute_kpis(
+        folder,
+        revenue_events=list(roles.revenue) if roles else [],
+        revenue_property={e: p for e, (p, _) in amounts.items()},
+        session_start_events=list(ec.session_start_events) if ec else [],
+        session_end_events=list(ec.session_end_events) if ec else [],
+        install_events=list(roles.install) if roles else [],
+        retention_days=list(range(RETENTION_DAYS + 1)),
+    )
+    if rules is None:
+        notes.append("no taxonomy or rules: revenue, funnels and session start/end events are "
+                     "unknown; sessions use the 30-minute rule")
+    elif not roles.revenue:
+        notes.append("the rules name no revenue events: payer and revenue KPIs are empty")
+    spill = tempfile.mkdtemp(prefix="demogen-report-")
+    con = duckdb.connect(str(Path(spill) / "report.duckdb"))
+    try:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = '{Path(spill) / 'spill'}'")
+        return _Report(con, [str(f) for f in files], rules, kpis, amounts, notes,
+                       folder, product, preset).build()
+    except duckdb.Error as exc:
+        raise ConfigError(f"DuckDB cannot read the output in {folder} ({exc}); run "
+                          "'demogen validate' to find the bad line") from None
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+class _Report:
+    def __init__(self, con, files, rules, kpis: Kpis, amounts, notes, folder, product, preset):
+        self.con, self.files, self.rules, self.k = con, files, rules, kpis
+        self.amounts, self.notes = amounts, notes
+        self.folder, self.product, self.preset = folder, product, preset
+
+    def q(self, sql: str, params: Any = None):
+        return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def _sample(self) -> tuple[list[tuple[str, str]], str | None]:
+        """(property, kind) to show as distributions, and a segment/lifecycle property."""
+        rows = self.q(
+            f"""SELECT "#type", properties FROM read_json($files, format='newline_delimited',
+                   columns={_COLUMNS}, compression='auto', ignore_errors=true)
+                WHERE properties IS NOT NULL LIMIT {_SAMPLE * 2}""",
+            {"files": self.files},
+        ).fetchall()
+        import orjson
+
+        keys: Counter[str] = Counter()
+        kinds: dict[str, set[str]] = {}
+        values: dict[str, set[str]] = {}
+        user_keys: Counter[str] = Counter()
+        user_values: dict[str, set[str]] = {}
+        skip = self._skipped_properties()
+        for rtype, props in rows:
+            data = orjson.loads(props)
+            if not isinstance(data, dict):
+                continue
+            if rtype in ("user_set", "user_setOnce"):
+                for key, value in data.items():
+                    if isinstance(value, str):
+                        user_keys[key] += 1
+                        seen = user_values.setdefault(key, set())
+                        if len(seen) <= _MAX_MIX_VALUES:
+                            seen.add(value)
+                continue
+            if not (rtype or "").startswith("track"):
+                continue
+            for key, value in data.items():
+                if key.startswith("#") or key in skip or not _NAME.fullmatch(key):
+                    continue
+                keys[key] += 1
+                kind = ("bool" if isinstance(value, bool) else "number"
+                        if isinstance(value, int | float) else "string"
+                        if isinstance(value, str) else "other")
+                kinds.setdefault(key, set()).add(kind)
+                if kind == "string" and len(values.setdefault(key, set())) <= _MAX_VALUES:
+                    values[key].add(value)
+        chosen = []
+        for key, _ in keys.most_common():
+            kind = kinds[key]
+            if kind == {"number"}:
+                chosen.append((key, "numeric"))
+            elif kind <= {"string", "bool"} and len(values.get(key, ())) <= _MAX_VALUES:
+                chosen.append((key, "categorical"))
+            if len(chosen) == _MAX_PROPERTIES:
+                break
+        mix = next((k for k, _ in user_keys.most_common()
+                    if _MIX_NAME.search(k) and _NAME.fullmatch(k)
+                    and len(user_values[k]) <= _MAX_MIX_VALUES), None)
+        return chosen, mix
+
+    def _skipped_properties(self) -> set[str]:
+        """Amounts are shown in the revenue section, not as distributions."""
+        return {p for p, _ in self.amounts.values()}
+
+    def load(self) -> None:
+        self.props, self.mix_prop = self._sample()
+        self.cols = {name: f"p{i}" for i, (name, _) in enumerate(self.props)}
+        extract = "".join(
+            f", json_extract_string(properties, '$.\"{n}\"') AS {c}" for n, c in self.cols.items()
+        )
+        mix = (f", json_extract_string(properties, '$.\"{self.mix_prop}\"') AS mix"
+               if self.mix_prop else ", NULL::VARCHAR AS mix")
+        money = []
+        for event, (prop, currency) in sorted(self.amounts.items()):
+            cur = (f"upper(json_extract_string(properties, '$.\"{currency}\"'))"
+                   if currency else "NULL")
+            money.append(
+                f"WHEN \"#event_name\" = '{event}' THEN {{'amount': TRY_CAST(json_extract_string("
+                f"properties, '$.\"{prop}\"') AS DOUBLE), 'currency': {cur}}}")
+        money_sql = (f"CASE {' '.join(money)} END" if money
+                     else "CAST(NULL AS STRUCT(amount DOUBLE, currency VARCHAR))")
+        rules = self.rules
+        ec = rules.event_constraints if rules is not None else None
+        starts = _q_names(list(ec.session_start_events) if ec else [])
+        ends = _q_names(list(ec.session_end_events) if ec else [])
+        revenue = _q_names(list(rules.event_roles.revenue) if rules else [])
+        installs = _q_names(list(rules.event_roles.install) if rules else [])
+        self.has_starts = bool(ec and ec.session_start_events)
+        self.has_installs = bool(rules and rules.event_roles.install)
+        self.q(
+            f"""CREATE TABLE raw AS
+            SELECT "#type" AS type,
+                   coalesce(nullif("#distinct_id", ''), nullif("#account_id", '')) AS uid,
+                   "#event_name" AS name,
+                   try_strptime("#time", '%Y-%m-%d %H:%M:%S.%g') AS ts,
+                   "#event_name" IN {revenue} AS is_revenue,
+                   "#event_name" IN {starts} AS is_start,
+                   "#event_name" IN {ends} AS is_end,
+                   "#event_name" IN {installs} AS is_install,
+                   CASE WHEN "#event_name" IN {ends} THEN TRY_CAST(json_extract_string(
+                       properties, '$."#duration"') AS DOUBLE) END AS duration_s,
+                   CASE WHEN "#event_name" IN {revenue} THEN {money_sql} END AS money
+                   {extract} {mix}
+            FROM read_json($files, format='newline_delimited', columns={_COLUMNS},
+                           compression='auto', ignore_errors=true)""",
+            {"files": self.files},
+        )
+        first, last = self.k.first_day, self.k.last_day
+        self.q(f"""CREATE TABLE ev AS
+                   SELECT rowid AS seq, *, CAST(ts AS DATE) AS day FROM raw
+                   WHERE type IN ('track', 'track_update', 'track_overwrite')
+                     AND uid IS NOT NULL AND ts IS NOT NULL
+                     AND CAST(ts AS DATE) BETWEEN DATE '{first}' AND DATE '{last}'""")
+        self.q("""CREATE TABLE ups AS SELECT uid, ts, mix FROM raw
+                  WHERE mix IS NOT NULL AND uid IS NOT NULL AND ts IS NOT NULL
+                    AND type IN ('user_set', 'user_setOnce')""")
+        self.q("DROP TABLE raw")
+        self.q("CREATE TABLE ud AS SELECT DISTINCT uid, day FROM ev")
+        if self.has_installs:
+            self.q("CREATE TABLE inst AS SELECT uid, min(day) AS d0 FROM ev WHERE is_install "
+                   "GROUP BY uid")
+        else:
+            self.q("CREATE TABLE inst AS SELECT uid, min(day) AS d0 FROM ud GROUP BY uid")
+        rates = usd_rates()
+        self.q("CREATE TABLE rate (currency VARCHAR, usd DOUBLE)")
+        self.con.executemany("INSERT INTO rate VALUES (?, ?)", list(rates.usd_per_unit.items()))
+        self.q("""CREATE TABLE pay AS
+                  SELECT ev.uid, ev.day, money.amount AS amount, money.currency AS currency,
+                         CASE WHEN money.currency IS NULL THEN money.amount
+                              ELSE money.amount * rate.usd END AS usd
+                  FROM ev LEFT JOIN rate ON rate.currency = ev.money.currency
+                  WHERE ev.is_revenue""")
+
+    # -- sections --------------------------------------------------------------------------
+
+    def build(self) -> ReportData:
+        self.load()
+        k = self.k
+        days = [k.first_day + timedelta(days=i) for i in range(k.days)] if k.first_day else []
+        index = {d: i for i, d in enumerate(days)}
+
+        def series(rows, default=0):
+            out = [default] * len(days)
+            for day, value in rows:
+                if day in index:
+                    out[index[day]] = value
+            return out
+
+        wau = series(self._rolling(7))
+        mau = series(self._rolling(MAU_DAYS))
+        new = series(self.q("SELECT d0, count(*) FROM inst GROUP BY d0").fetchall())
+        returning = [max(a - n, 0) for a, n in zip(k.dau, new, strict=True)]
+        sessions = self._sessions()
+        per_day = series(self.q("SELECT day, count(*) FROM sess GROUP BY day").fetchall())
+        sessions_per_user = [s / a if a else None for s, a in zip(per_day, k.dau, strict=True)]
+        revenue_rows = self.q("SELECT day, sum(usd) FROM pay GROUP BY day").fetchall()
+        revenue_per_day = [float(v or 0) for v in series(revenue_rows, 0.0)]
+        cohorts, curve = self._cohorts(days)
+        kpis = self._kpis(days, sessions)
+        mix_values = self._mix(days, new)
+        labels, counts = self._session_histogram()
+        return ReportData(
+            product=self.product,
+            out_dir=str(self.folder),
+            preset=getattr(self.preset, "name", None),
+            bands=dict(getattr(self.preset, "bands", {}) or {}),
+            kpis=kpis,
+            days=days,
+            dau=list(k.dau),
+            wau=wau,
+            mau=mau,
+            new_users=new,
+            returning_users=returning,
+            sessions_per_user=sessions_per_user,
+            revenue_per_day=revenue_per_day,
+            cohorts=cohorts,
+            retention_curve=curve,
+            funnels=self._funnels(),
+            session_minutes_bins=labels,
+            session_minutes_counts=counts,
+            hourly=list(k.hourly_activity),
+            weekday=list(k.weekday_activity),
+            top_events=self._top_events(),
+            distributions=self._distributions(),
+            mix_property=self.mix_prop,
+            mix=mix_values,
+            notes=self.notes,
+        )
+
+    def _rolling(self, width: int) -> list[tuple[date, int]]:
+        return self.q(
+            f"""SELECT d.day, count(DISTINCT ud.uid) FROM (SELECT DISTINCT day FROM ud) d
+                JOIN ud ON ud.day BETWEEN d.day - INTERVAL {width - 1} DAY AND d.day
+                GROUP BY d.day"""
+        ).fetchall()
+
+    def _sessions(self) -> dict[str, Any]:
+        """Sessions by the rule of ``compute_kpis`` (``kpis.py``): start events, else a
+        30-minute gap; ties ordered end, start, other, file order."""
+        order = "ts, is_end DESC, is_start DESC, seq"
+        if self.has_starts:
+            new_session = "CASE WHEN is_start THEN 1 ELSE 0 END"
+        else:
+            new_session = (f"CASE WHEN prev_ts IS NULL OR ts - prev_ts >= INTERVAL "
+                           f"{SESSION_GAP_MINUTES} MINUTE THEN 1 ELSE 0 END")
+        self.q(f"""
+            CREATE TABLE sess AS
+            WITH ordered AS (
+                SELECT *, lag(ts) OVER (PARTITION BY uid ORDER BY {order}) AS prev_ts FROM ev
+            ), numbered AS (
+                SELECT *, sum({new_session}) OVER (PARTITION BY uid ORDER BY {order}
+                                                   ROWS UNBOUNDED PRECEDING) AS sid
+                FROM ordered
+            )
+            SELECT uid, sid, min(day) AS day, count(*) AS n_events,
+                   coalesce(arg_min(duration_s, ts) FILTER (WHERE duration_s IS NOT NULL),
+                            epoch(max(ts) - min(ts))) AS seconds
+            FROM numbered WHERE sid > 0 GROUP BY uid, sid
+        """)
+        count, mean_minutes = self.q("SELECT count(*), avg(seconds) / 60 FROM sess").fetchone()
+        return {"sessions": count, "mean_minutes": mean_minutes}
+
+    def _session_histogram(self) -> tuple[list[str], list[int]]:
+        edges = list(SESSION_BINS)
+        rows = dict(self.q(
+            f"""SELECT CASE {' '.join(f'WHEN seconds / 60 < {e} THEN {i}'
+                                      for i, e in enumerate(edges[1:]))}
+                       ELSE {len(edges) - 1} END AS bin, count(*)
+                FROM sess GROUP BY bin"""
+        ).fetchall())
+        labels = [f"{a:g}–{b:g}" for a, b in pairwise(edges)]
+        labels.append(f"≥{edges[-1]:g}")
+        return labels, [rows.get(i, 0) for i in range(len(labels))]
+
+    def _cohorts(self, days: list[date]) -> tuple[list[dict[str, Any]], list[float | None]]:
+        if not days:
+            return [], [None] * (RETENTION_DAYS + 1)
+        last = days[-1]
+        sizes = dict(self.q("SELECT d0, count(*) FROM inst GROUP BY d0").fetchall())
+        kept = {
+            (d0, n): c for d0, n, c in self.q(
+                f"""SELECT i.d0, CAST(ud.day - i.d0 AS INTEGER) AS n, count(*) FROM inst i
+                    JOIN ud ON ud.uid = i.uid AND ud.day >= i.d0
+                               AND ud.day <= i.d0 + INTERVAL {RETENTION_DAYS} DAY
+                    GROUP BY ALL""").fetchall()
+        }
+        cohorts = []
+        for d0 in sorted(sizes):
+            size = sizes[d0]
+            rates = [kept.get((d0, n), 0) / size if (last - d0).days >= n else None
+                     for n in range(RETENTION_DAYS + 1)]
+            cohorts.append({"day": d0.isoformat(), "size": size, "rates": rates})
+        curve = []
+        for n in range(RETENTION_DAYS + 1):
+            cohort = sum(sizes[d0] for d0 in sizes if (last - d0).days >= n)
+            kept_n = sum(kept.get((d0, n), 0) for d0 in sizes if (last - d0).days >= n)
+            curve.append(kept_n / cohort if cohort else None)
+        return cohorts, curve
+
+    def _funnels(self) -> list[Funnel]:
+        rules = self.rules
+        if rules is None:
+            return []
+        result = []
+        for funnel in rules.event_constraints.funnels:
+            steps: list[FunnelStep] = []
+            previous = None
+            for i, step in enumerate(funnel.steps):
+                _q_names([step])
+                table = f"fun_{i}"
+                self.q(f"DROP TABLE IF EXISTS {table}")
+                if previous is None:
+                    self.q(f"CREATE TEMP TABLE {table} AS SELECT uid, min(ts) AS t FROM ev "
+                           f"WHERE name = '{step}' GROUP BY uid")
+                else:
+                    self.q(f"""CREATE TEMP TABLE {table} AS SELECT e.uid, min(e.ts) AS t
+                               FROM ev e JOIN {previous} p ON p.uid = e.uid AND e.ts > p.t
+                               WHERE e.name = '{step}' GROUP BY e.uid""")
+                users = self.q(f"SELECT count(*) FROM {table}").fetchone()[0]
+                before = steps[-1].users if steps else None
+                steps.append(FunnelStep(event=step, users=users,
+                                        conversion=(users / before if before else None)
+                                        if steps else None))
+                previous = table
+            first = steps[0].users if steps else 0
+            result.append(Funnel(name=funnel.name, per_session=funnel.per_session, steps=steps,
+                                 overall=steps[-1].users / first if first else None))
+        return result
+
+    def _top_events(self) -> list[dict[str, Any]]:
+        total = self.k.events or 1
+        return [
+            {"event": name, "count": n, "share": n / total, "users": users}
+            for name, n, users in self.q(
+                "SELECT name, count(*) AS n, count(DISTINCT uid) FROM ev GROUP BY name "
+                "ORDER BY n DESC, name LIMIT 20").fetchall()
+        ]
+
+    def _distributions(self) -> list[Distribution]:
+        out = []
+        for name, kind in self.props:
+            col = self.cols[name]
+            if kind == "numeric":
+                out.append(self._histogram(name, col))
+            else:
+                rows = self.q(f"""SELECT {col}, count(*) AS n FROM ev WHERE {col} IS NOT NULL
+                                  GROUP BY 1 ORDER BY n DESC, 1 LIMIT {_MAX_VALUES}""").fetchall()
+                total = self.q(f"SELECT count({col}) FROM ev").fetchone()[0]
+                out.append(Distribution(name=name, kind="categorical",
+                                        labels=[str(v) for v, _ in rows],
+                                        counts=[n for _, n in rows], events=total))
+        return out
+
+    def _histogram(self, name: str, col: str, bins: int = 20) -> Distribution:
+        value = f"TRY_CAST({col} AS DOUBLE)"
+        low, high, total = self.q(
+            f"SELECT min({value}), max({value}), count({value}) FROM ev").fetchone()
+        if total == 0 or low is None:
+            return Distribution(name=name, kind="numeric", labels=[], counts=[], events=0)
+        if high == low:
+            return Distribution(name=name, kind="numeric", labels=[f"{low:g}"], counts=[total],
+                                events=total)
+        width = _nice_width((high - low) / bins)
+        start = math.floor(low / width) * width
+        count = max(1, math.ceil((high - start) / width + 1e-9))
+        if start + count * width <= high:
+            count += 1
+        rows = dict(self.q(
+            f"""SELECT CAST(floor(({value} - {start!r}) / {width!r}) AS BIGINT) AS b, count(*)
+                FROM ev WHERE {value} IS NOT NULL GROUP BY b""").fetchall())
+        labels = [f"{start + i * width:g}–{start + (i + 1) * width:g}" for i in range(count)]
+        return Distribution(name=name, kind="numeric", labels=labels,
+                            counts=[rows.get(i, 0) for i in range(count)], events=total)
+
+    def _mix(self, days: list[date], new: list[int]) -> dict[str, list[float]]:
+        k = self.k
+        if self.mix_prop and days:
+            rows = self.q(
+                """SELECT ud.day, coalesce(u.mix, '(unknown)') AS value, count(*)
+                   FROM ud ASOF LEFT JOIN ups u
+                        ON u.uid = ud.uid AND CAST(ud.day AS TIMESTAMP) + INTERVAL 1 DAY > u.ts
+                   GROUP BY ALL"""
+            ).fetchall()
+            index = {d: i for i, d in enumerate(days)}
+            values = sorted({v for _, v, _ in rows})
+            mix = {v: [0.0] * len(days) for v in values}
+            for day, value, n in rows:
+                if day in index and k.dau[index[day]]:
+                    mix[value][index[day]] = n / k.dau[index[day]]
+            return mix
+        return {
+            "new": [n / a if a else 0.0 for n, a in zip(new, k.dau, strict=True)],
+            "returning": [(a - n) / a if a else 0.0 for n, a in zip(new, k.dau, strict=True)],
+        }
+
+    def _kpis(self, days: list[date], sessions: dict[str, Any]) -> dict[str, Any]:
+        k = self.k
+        mau_start = (k.last_day - timedelta(days=k.mau_days - 1)) if k.last_day else None
+        revenue = self.q("SELECT coalesce(sum(usd), 0) FROM pay").fetchone()[0]
+        unconverted = self.q(
+            "SELECT count(*), string_agg(DISTINCT currency, ', ') FROM pay "
+            "WHERE amount IS NOT NULL AND usd IS NULL").fetchone()
+        if unconverted[0]:
+            self.notes.append(f"{unconverted[0]} revenue events in currencies missing from the "
+                              f"rate table ({unconverted[1]}) are left out of revenue")
+        mau_revenue, mau_payers = self.q(
+            "SELECT coalesce(sum(usd), 0), count(DISTINCT uid) FROM pay WHERE day >= $s",
+            {"s": mau_start}).fetchone() if mau_start else (0.0, 0)
+        per_payer = [r[0] for r in self.q(
+            "SELECT coalesce(sum(usd), 0) AS r FROM pay GROUP BY uid ORDER BY r DESC"
+        ).fetchall()]
+        wau = self._rolling(7)
+        retention = {n: k.retention_rate(n) for n in (1, 7, 30)}
+        return {
+            "product": self.product,
+            "first_day": k.first_day.isoformat() if k.first_day else None,
+            "last_day": k.last_day.isoformat() if k.last_day else None,
+            "days": k.days,
+            "records": k.records,
+            "events": k.events,
+            "users": k.users,
+            "d1_retention": retention[1],
+            "d7_retention": retention[7],
+            "d30_retention": retention[30],
+            "d1_cohort": k.retention[1].cohort if 1 in k.retention else 0,
+            "d7_cohort": k.retention[7].cohort if 7 in k.retention else 0,
+            "d30_cohort": k.retention[30].cohort if 30 in k.retention else 0,
+            "dau_mean": k.dau_mean,
+            "wau_mean": sum(n for _, n in wau) / len(days) if days else None,
+            "mau": k.mau,
+            "mau_days": k.mau_days,
+            "dau_mau": k.dau_mau,
+            "new_users": self.q("SELECT count(*) FROM inst").fetchone()[0],
+            "payers": k.payers,
+            "payer_rate": k.payer_rate,
+            "revenue_usd": float(revenue),
+            "arpdau": float(revenue) / k.active_user_days if k.active_user_days else None,
+            "arppu": float(mau_revenue) / mau_payers if mau_payers else None,
+            "top1_payer_revenue_share": _top_share(per_payer, 0.01),
+            "top10_payer_revenue_share": _top_share(per_payer, 0.10),
+            "sessions": sessions["sessions"],
+            "session_rule": k.session_rule,
+            "sessions_per_active_day": k.sessions_per_active_day,
+            "median_session_minutes": k.median_session_minutes,
+            "mean_session_minutes": sessions["mean_minutes"],
+            "events_per_session_median": k.events_per_session_median,
+            "peak_hour": max(range(24), key=lambda h: k.hourly_activity[h]) if k.events
+            else None,
+            "currency_rates_as_of": usd_rates().as_of,
+        }
+
+
+def _top_share(per_payer: list[float], share: float) -> float | None:
+    total = sum(per_payer)
+    if not per_payer or total <= 0:
+        return None
+    top = max(1, math.ceil(share * len(per_payer)))
+    return sum(per_payer[:top]) / total
+
+
+def _nice_width(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least ``raw``."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if step * power >= raw:
+            return float(step * power)
+    return float(10 * power)

@@ -1,0 +1,292 @@
+"""The HTML page: one self-contained file with Plotly charts.
+
+Plotly was chosen because the ``plotly`` package ships plotly.js inside it
+(``plotly.offline.get_plotlyjs()``): the page embeds it inline and works offline, with no
+CDN, no browser download at build time and no Node tool chain. Charts are SVG, zoomable
+and show values on hover, which is how people read product dashboards.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from demogen.report._bands import KPI_ROWS, mark
+from demogen.report._data import ReportData, usd_rates
+
+__all__ = ["render_html"]
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_CONFIG = {"displaylogo": False, "responsive": True}
+
+_CSS = """
+body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       margin: 0; color: #1f2933; background: #f5f7fa; }
+header { background: #1f2933; color: #fff; padding: 20px 32px; }
+header h1 { margin: 0 0 6px 0; font-size: 24px; }
+header p { margin: 2px 0; color: #cbd2d9; }
+main { padding: 16px 32px 48px 32px; max-width: 1400px; }
+section { background: #fff; border-radius: 8px; padding: 12px 20px; margin: 16px 0;
+          box-shadow: 0 1px 3px rgba(0,0,0,.08); }
+h2 { font-size: 18px; margin: 8px 0 12px 0; }
+table { border-collapse: collapse; font-size: 14px; }
+th, td { padding: 4px 12px; border-bottom: 1px solid #e4e7eb; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #f5f7fa; }
+.ok { color: #1a7f37; font-weight: 600; }
+.bad { color: #cf222e; font-weight: 600; }
+.muted { color: #7b8794; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr));
+        gap: 12px; }
+.chart { min-height: 340px; }
+.cohort td { font-variant-numeric: tabular-nums; font-size: 12px; padding: 2px 6px; }
+ul.notes { font-size: 13px; color: #52606d; }
+"""
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _fmt(value: Any, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return _pct(value)
+    if unit == "$":
+        return f"${value:,.2f}" if abs(value) >= 1 else f"${value:,.4f}"
+    if unit == "int":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+class _Charts:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def html(self, fig, height: int = 340, *, days: bool = False) -> str:
+        import plotly.io as pio
+
+        self.count += 1
+        if days:   # one tick per day, not a time axis with hours
+            fig.update_xaxes(type="category")
+        fig.update_layout(template="plotly_white", height=height,
+                          margin={"l": 50, "r": 20, "t": 50, "b": 40},
+                          legend={"orientation": "h", "y": -0.2})
+        return ('<div class="chart">'
+                + pio.to_html(fig, include_plotlyjs=False, full_html=False,
+                              div_id=f"chart-{self.count}", config=_CONFIG)
+                + "</div>")
+
+
+def render_html(data: ReportData) -> str:
+    """The whole page as text (plotly.js inline, no network access)."""
+    import plotly.graph_objects as go
+    from plotly.offline import get_plotlyjs
+
+    charts = _Charts()
+    k = data.kpis
+    days = [d.isoformat() for d in data.days]
+    sections: list[str] = [_summary(data)]
+
+    activity = go.Figure()
+    activity.add_scatter(x=days, y=data.dau, name="DAU", mode="lines+markers")
+    activity.add_scatter(x=days, y=data.wau, name="WAU (7 days)", mode="lines")
+    activity.add_scatter(x=days, y=data.mau, name="MAU (30 days)", mode="lines")
+    activity.add_scatter(x=days, y=[d / m if m else None for d, m in
+                                    zip(data.dau, data.mau, strict=True)],
+                         name="stickiness DAU/MAU", yaxis="y2", line={"dash": "dot"})
+    activity.update_layout(title="Active users per day", yaxis={"title": "users"},
+                           yaxis2={"title": "DAU/MAU", "overlaying": "y", "side": "right",
+                                   "tickformat": ".0%", "rangemode": "tozero"})
+    users = go.Figure()
+    users.add_bar(x=days, y=data.new_users, name="new (installed that day)")
+    users.add_bar(x=days, y=data.returning_users, name="returning")
+    users.update_layout(title="New and returning users per day", barmode="stack")
+    mix = go.Figure()
+    for value, shares in data.mix.items():
+        mix.add_scatter(x=days, y=shares, name=value, stackgroup="mix", mode="lines")
+    mix_title = (f"Mix of active users by {data.mix_property}" if data.mix_property
+                 else "Share of new vs returning users among daily actives")
+    mix.update_layout(title=mix_title, yaxis={"tickformat": ".0%", "range": [0, 1]})
+    sections.append(_section("Activity", [charts.html(activity, days=True),
+                                          charts.html(users, days=True),
+                                          charts.html(mix, days=True)]))
+
+    curve = go.Figure()
+    curve.add_scatter(x=[f"D{n}" for n in range(len(data.retention_curve))],
+                      y=data.retention_curve, mode="lines+markers", name="retention")
+    curve.update_layout(title="Retention curve (classic N-day, all install cohorts)",
+                        yaxis={"tickformat": ".0%", "rangemode": "tozero"})
+    heat = go.Figure(go.Heatmap(
+        z=[c["rates"] for c in data.cohorts], x=[f"D{n}" for n in range(31)],
+        y=[f"{c['day']} ({c['size']})" for c in data.cohorts], colorscale="Blues",
+        zmin=0, zmax=1, hovertemplate="cohort %{y}<br>%{x}: %{z:.1%}<extra></extra>"))
+    heat.update_layout(title="Cohort retention by install day (cohort size)",
+                       yaxis={"autorange": "reversed", "type": "category"})
+    sections.append(_section("Retention", [charts.html(curve), charts.html(heat, 380)],
+                             _cohort_table(data)))
+
+    funnel_charts = []
+    for funnel in data.funnels:
+        fig = go.Figure(go.Funnel(
+            y=[s.event for s in funnel.steps], x=[s.users for s in funnel.steps],
+            textinfo="value+percent previous+percent initial"))
+        scope = " (defined per session; counted per user)" if funnel.per_session else ""
+        fig.update_layout(title=f"Funnel {funnel.name}: {_pct(funnel.overall)} overall{scope}")
+        funnel_charts.append(charts.html(fig, 300 + 30 * len(funnel.steps)))
+    if funnel_charts:
+        sections.append(_section("Funnels", funnel_charts, _funnel_table(data)))
+
+    revenue = go.Figure()
+    revenue.add_bar(x=days, y=data.revenue_per_day, name="revenue (USD)")
+    revenue.update_layout(title=f"Revenue per day (USD) — total ${k['revenue_usd']:,.2f}",
+                          yaxis={"tickprefix": "$"})
+    sections.append(_section("Monetization", [charts.html(revenue, days=True)],
+                             _money_table(data)))
+
+    per_user = go.Figure()
+    per_user.add_scatter(x=days, y=data.sessions_per_user, mode="lines+markers",
+                         name="sessions per active user")
+    per_user.update_layout(title="Sessions per active user per day",
+                           yaxis={"rangemode": "tozero"})
+    lengths = go.Figure()
+    lengths.add_bar(x=data.session_minutes_bins, y=data.session_minutes_counts,
+                    name="sessions")
+    lengths.update_layout(title=f"Session length (minutes), median "
+                                f"{_fmt(k['median_session_minutes'], '')} min",
+                          xaxis={"type": "category"})
+    hourly = go.Figure()
+    hourly.add_bar(x=[f"{h:02d}" for h in range(24)], y=data.hourly, name="events")
+    hourly.update_layout(title="Events by local hour", yaxis={"tickformat": ".0%"},
+                         xaxis={"type": "category"})
+    weekday = go.Figure()
+    weekday.add_bar(x=list(_WEEKDAYS), y=data.weekday, name="events")
+    weekday.update_layout(title="Events by weekday", yaxis={"tickformat": ".0%"})
+    sections.append(_section("Sessions and timing", [charts.html(per_user, days=True),
+                                                     charts.html(lengths),
+                                                     charts.html(hourly),
+                                                     charts.html(weekday)]))
+
+    top = go.Figure()
+    top.add_bar(y=[e["event"] for e in data.top_events][::-1],
+                x=[e["count"] for e in data.top_events][::-1], orientation="h",
+                name="events")
+    top.update_layout(title="Top events", yaxis={"type": "category"})
+    dist_charts = [charts.html(top, 120 + 22 * max(len(data.top_events), 1))]
+    for dist in data.distributions:
+        fig = go.Figure()
+        fig.add_bar(x=dist.labels, y=dist.counts, name=dist.name)
+        kind = "histogram" if dist.kind == "numeric" else "top values"
+        fig.update_layout(title=f"{dist.name} ({kind}, {dist.events:,} events)",
+                          xaxis={"type": "category"})
+        dist_charts.append(charts.html(fig, 320))
+    sections.append(_section("Events and properties", dist_charts))
+    sections.append(_notes(data))
+
+    window = (f"{k['first_day']} … {k['last_day']} ({k['days']} days)" if k["first_day"]
+              else "no events")
+    preset = (f"vertical preset <b>{html.escape(data.preset)}</b> (bands from "
+              "realism-bands.md §8)" if data.preset else "no vertical preset: KPIs unmarked")
+    title = f"{data.product} — demogen report"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{_CSS}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head>
+<body data-charts="{charts.count}">
+<header><h1>{html.escape(title)}</h1>
+<p>Window {html.escape(window)} · {k['users']:,} users · {k['events']:,} events ·
+{k['records']:,} records</p>
+<p>Output {html.escape(data.out_dir)} · {preset}</p></header>
+<main>
+{"".join(sections)}
+</main></body></html>
+"""
+
+
+def _section(title: str, charts: list[str], extra: str = "") -> str:
+    return (f"<section><h2>{html.escape(title)}</h2>{extra}"
+            f"<div class=\"grid\">{''.join(charts)}</div></section>")
+
+
+def _summary(data: ReportData) -> str:
+    rows = []
+    for key, label, unit in KPI_ROWS:
+        value = data.kpis.get(key)
+        status, band = mark(key, value, data.bands, unit)
+        css = {"in": "ok", "out": "bad"}.get(status, "muted")
+        symbol = {"in": "✓ in band", "out": "✗ out of band"}.get(status, "")
+        rows.append(f"<tr><td>{html.escape(label)}</td><td>{_fmt(value, unit)}</td>"
+                    f"<td class=\"muted\">{html.escape(band)}</td>"
+                    f"<td class=\"{css}\">{symbol}</td></tr>")
+    return ("<section><h2>KPI summary</h2><table id=\"kpi-summary\">"
+            "<tr><th>KPI</th><th>value</th><th>band</th><th></th></tr>"
+            + "".join(rows) + "</table></section>")
+
+
+def _cohort_table(data: ReportData) -> str:
+    shown = [0, 1, 2, 3, 7, 14, 30]
+    head = "".join(f"<th>D{n}</th>" for n in shown)
+    rows = []
+    for c in data.cohorts:
+        cells = "".join(f"<td>{_pct(c['rates'][n])}</td>" for n in shown)
+        rows.append(f"<tr><td>{c['day']}</td><td>{c['size']:,}</td>{cells}</tr>")
+    curve = "".join(f"<td><b>{_pct(data.retention_curve[n])}</b></td>" for n in shown)
+    rows.append(f"<tr><td><b>all cohorts</b></td><td></td>{curve}</tr>")
+    return (f"<table class=\"cohort\"><tr><th>install day</th><th>users</th>{head}</tr>"
+            + "".join(rows) + "</table>")
+
+
+def _funnel_table(data: ReportData) -> str:
+    rows = []
+    for f in data.funnels:
+        steps = " → ".join(
+            f"{html.escape(s.event)} {s.users:,}"
+            + (f" ({_pct(s.conversion)})" if s.conversion is not None else "")
+            for s in f.steps)
+        rows.append(f"<tr><td>{html.escape(f.name)}</td><td style=\"text-align:left\">"
+                    f"{steps}</td><td>{_pct(f.overall)}</td></tr>")
+    return ("<table><tr><th>funnel</th><th style=\"text-align:left\">users per step "
+            "(conversion from the previous step)</th><th>overall</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _money_table(data: ReportData) -> str:
+    k = data.kpis
+    items = [
+        ("payers (last 30 days)", f"{k['payers']:,}"),
+        ("payer conversion (payers / MAU)", _pct(k["payer_rate"])),
+        ("revenue (USD)", _fmt(k["revenue_usd"], "$")),
+        ("ARPDAU", _fmt(k["arpdau"], "$")),
+        ("ARPPU (last 30 days)", _fmt(k["arppu"], "$")),
+        ("revenue share of the top 1% of payers", _pct(k["top1_payer_revenue_share"])),
+        ("revenue share of the top 10% of payers", _pct(k["top10_payer_revenue_share"])),
+    ]
+    return "<table>" + "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in items) + \
+        "</table>"
+
+
+def _notes(data: ReportData) -> str:
+    rates = usd_rates()
+    k = data.kpis
+    rule = ("the rules' session start events" if k["session_rule"] == "start_events"
+            else "30 minutes of inactivity")
+    notes = [
+        "Definitions follow realism-bands.md §0: classic N-day retention by install cohort; "
+        "DAU/MAU = mean DAU of the last 30 days / users active in them; payer rate = payers "
+        "/ MAU over the last 30 days; days and hours are the users' local time (#time).",
+        f"Sessions: {rule}; session length is #duration of the end event when present, "
+        "else last − first event time.",
+        "Revenue is shown in US dollars: a USD amount property is used when the rules have "
+        "one, otherwise amounts are converted with a small static rate table "
+        f"(demogen/report/usd_rates.yaml, as of {rates.as_of}); amounts without a currency "
+        "count as USD.",
+        "Funnels are classic: users who did each step after the previous one, anywhere in "
+        "the window.",
+        *data.notes,
+    ]
+    return ("<section><h2>Notes</h2><ul class=\"notes\">"
+            + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul></section>")
