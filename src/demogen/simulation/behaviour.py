@@ -84,7 +84,9 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     def real(items: list[str]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i for i in items if i in known))
 
-    one_time = frozenset(real(ec.one_time_events)) | frozenset(real(roles.install))
+    # Installing, signing up and finishing onboarding happen once, whatever the list says.
+    one_time = frozenset((*real(ec.one_time_events), *real(roles.install), *real(roles.signup),
+                          *real(roles.onboarding_complete)))
     session_start = next(iter(real(ec.session_start_events)), None)
     session_end = next(iter(real(ec.session_end_events)), None)
     funnels = [Flow(real(f.steps), _conversions(f.steps, f.conversion, known))

@@ -217,7 +217,11 @@ def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -
     range's minimum, level 1), what the events set is unset until they set it.
     """
     user.state = sim.values.initial_user_state(user)
-    if not user.existing:
+    if user.existing:       # what their onboarding before the window left behind
+        text = emitter.time_text(clock)
+        for event in sorted(user.done):
+            sim.state.before(event, user.state, text)
+    else:
         for prop, start in sim.fresh_state.items():
             if start is None:
                 user.state.pop(prop, None)
