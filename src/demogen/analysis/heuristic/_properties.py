@@ -85,7 +85,10 @@ def property_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     out: dict[str, PropertyConstraint] = {}
     for kind, words in spec["country_dependent"].items():
         for prop in props:
-            if prop is parent or not _named(prop, words):
+            # Carriers, currencies, cities are names: a number (price_local) is not one;
+            # presets (#carrier, #system_language) come from the device, already consistent.
+            if (prop is parent or prop.type != PropertyType.STRING or prop.is_preset
+                    or not _named(prop, words)):
                 continue
             if kind == "locale" and parent_kind == "locale":
                 continue
