@@ -396,13 +396,14 @@ def test_country_dependent_values_follow_the_country_enum() -> None:
     tax = taxonomy(
         [ev("purchase", "currency")],
         props=[text("currency", "KRW", "JPY", "USD")],
-        common=[text("country", "KR", "JP"), text("#carrier"), text("city")],
+        common=[text("country", "KR", "JP"), text("carrier"), text("#carrier"), text("city")],
     )
     constraints = analyze(tax).property_constraints
     assert constraints["currency"].depends_on == ["country"]
     assert constraints["currency"].mapping == {"KR": ["KRW"], "JP": ["JPY"]}
-    assert constraints["#carrier"].mapping["KR"] == ["SKT", "KT", "LG U+"]
+    assert constraints["carrier"].mapping["KR"] == ["SKT", "KT", "LG U+"]
     assert "Tokyo" in constraints["city"].mapping["JP"]
+    assert "#carrier" not in constraints     # a preset: the device chain keeps it consistent
 
 
 def test_locale_region_drives_currency_without_a_country() -> None:
