@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/demogen analyze examples/game -o out/game-rules.yaml
 	$(BIN)/demogen generate examples/game -o out/game --users 3000 --days 14 --overwrite
-	@echo "Demo data: $(CURDIR)/out/game (rules: $(CURDIR)/out/game-rules.yaml)"
+	$(BIN)/demogen report out/game -o out/game-report.html --json out/game-kpis.json
+	@echo "Demo data:   $(CURDIR)/out/game (rules: $(CURDIR)/out/game-rules.yaml)"
+	@echo "Demo report: $(CURDIR)/out/game-report.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
