@@ -98,8 +98,10 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         for before, after in zip(flow.steps, flow.steps[1:], strict=False):
             prerequisites[after] = tuple(dict.fromkeys((*prerequisites.get(after, ()), before)))
     revenue = real(roles.revenue)
+    # Events with a story of their own never come from the backbone or free draws:
+    # onboarding steps follow the user's progression (and its drop-off) only.
     special = {*real(roles.install), session_start, session_end, *revenue, *real(roles.refund),
-               *real(ec.system_events)}
+               *real(ec.system_events), *(s for flow in progressions for s in flow.steps)}
     plan_without_segments = dict(
         events=names,
         install=real(roles.install),
