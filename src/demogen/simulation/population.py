@@ -43,6 +43,8 @@ PAYER_SHARE_FACTOR = 0.9
 #: A payer's chance of buying in a session at median engagement: about 2–3 purchases a
 #: month for a typical payer (Swrve, realism-bands.md §1.5), more for whales.
 PURCHASE_RATE = 0.03
+#: Sessions per active day PURCHASE_RATE was tuned at (the game preset).
+PURCHASE_SESSIONS = 2.8
 
 
 def user_random(seed: int, index: int) -> random.Random:
@@ -137,4 +139,7 @@ class PopulationModel:
             share *= 2
         user.potential_payer = rnd.random() < min(share, 0.9)
         if user.potential_payer:
-            user.purchase_rate = min(PURCHASE_RATE * user.engagement**0.5, 0.25)
+            # Per session: verticals with fewer sessions a day buy more often per session.
+            sessions = self.preset.sessions_per_active_day.mean
+            per_session = PURCHASE_RATE * PURCHASE_SESSIONS / sessions
+            user.purchase_rate = min(per_session * user.engagement**0.5, 0.25)

@@ -32,7 +32,9 @@ class SessionPlanner:
 
     # -- the gate ------------------------------------------------------------------------
 
-    def can(self, user: SimUser, event: str) -> bool:
+    def can(self, user: SimUser, event: str, *, in_flow: bool = False) -> bool:
+        """One-time events once, prerequisites first, the stage allows it. Inside a
+        purchase flow the flow itself orders the steps, so chain leaders are not needed."""
         plan = self.plan
         if event in plan.one_time and event in user.done:
             return False
@@ -40,7 +42,7 @@ class SessionPlanner:
             if before not in user.done:
                 return False
         leaders = plan.session_prerequisites.get(event)
-        if leaders and not any(leader in self._session for leader in leaders):
+        if leaders and not in_flow and not any(leader in self._session for leader in leaders):
             return False
         return event in self._always or event in plan.allowed[user.stage]
 
@@ -125,9 +127,9 @@ class SessionPlanner:
         revenue = plan.revenue[0] if len(plan.revenue) == 1 else rnd.choice(plan.revenue)
         flow = plan.purchase_flow[revenue]
         for step, conversion in zip(flow.steps[:-1], flow.conversion[:-1], strict=True):
-            if self.can(user, step) and rnd.random() < conversion:
+            if self.can(user, step, in_flow=True) and rnd.random() < conversion:
                 self._note(user, step, names)
-        if self.can(user, revenue):
+        if self.can(user, revenue, in_flow=True):
             self._note(user, revenue, names)
             user.purchases += 1
             if plan.refund and rnd.random() < plan.refund_rate and self.can(user, plan.refund[0]):
