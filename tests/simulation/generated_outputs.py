@@ -947,30 +947,10 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 
 #: (invariant, source id) → the generator bug that breaks it there ("*": every source).
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
-_FOLLOWERS_FROM_BACKBONE = (
-    "story.SessionPlanner.plan_session: segment backbones (behaviour._segment_behaviour) "
-    "still list chain followers (level_end, stage_clear, battle_win …); once the leader "
-    "happened in the session, the backbone step emits the follower a second time, so a "
-    "chain's second step outnumbers its first (150 users × 10 days: ga4 level_end 3,652 vs "
-    "level_start 3,576; game stage_clear 2,403 vs stage_start 2,211; card battle_win 799 "
-    "vs battle_start 637)")
 KNOWN_BUGS: dict[tuple[str, str], str] = {
     ("objects", "te_data_generator__card-game-tracking-plan"): (
         "the user object-group property bag_info (children item_id, item_num) is always "
         "written as [] in user_set: its children are never filled"),
-    ("session_sequences", "te_data_generator__card-game-tracking-plan"): (
-        "story.SessionPlanner._purchase: the purchase flow of payment is only ('payment',) "
-        "(no per-session funnel ends in it) and can(..., in_flow=True) skips the session "
-        "leaders, so payment is written in sessions without init_order (strict session "
-        "sequence init_order → payment)"),
-    ("validate", "segment_ecommerce_v2"): (
-        "demogen.validate (not the generator): the state check reads the written snake_case "
-        "names (order_completed) but the rules' plan names ('Order Completed'), so every "
-        "user_add of lifetime_revenue/orders_count looks like a change without its event"),
-    ("chains", "game"): _FOLLOWERS_FROM_BACKBONE,
-    ("chains", "ga4_games"): _FOLLOWERS_FROM_BACKBONE,
-    ("chains", "te_data_generator__card-game-tracking-plan"): _FOLLOWERS_FROM_BACKBONE,
-    ("chains", "te_data_generator__casual-game-tracking-plan"): _FOLLOWERS_FROM_BACKBONE,
 }
 
 

@@ -31,12 +31,13 @@ def analyze(
 ) -> None:
     """Analyse TAXONOMY offline and print what was inferred."""
     from demogen.analysis._documents import RULES_SCHEMA_VERSION, write_document
-    from demogen.analysis.cache import AnalysisCache
+    from demogen.analysis.cache import AnalysisCache, heuristic_revision
     from demogen.taxonomy import source_fingerprint
 
     cache = AnalysisCache(opt.cache_dir_or_default(cache_dir))
     # Fast path: byte-identical files were analysed before; no need to read them again.
-    fingerprint = source_fingerprint(taxonomy, "heuristic", str(RULES_SCHEMA_VERSION),
+    fingerprint = source_fingerprint(taxonomy, "heuristic", heuristic_revision(),
+                                     str(RULES_SCHEMA_VERSION),
                                      industry or "", platform or "", product_name or "")
     recalled = None
     if fingerprint and not refresh_analysis and rules_path is None:

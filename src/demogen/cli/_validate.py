@@ -50,10 +50,13 @@ def validate(
     rules = None
     if taxonomy is not None:
         from demogen.cli._load import load_inputs
+        from demogen.simulation.naming import NameMap, rename_rules
 
-        rules = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
-                            platform=platform, product_name=product_name,
-                            refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet).rules
+        inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
+                             platform=platform, product_name=product_name,
+                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet)
+        # The files carry ThinkingData-safe names ("Order Completed" → order_completed).
+        rules = rename_rules(inputs.rules, NameMap.build(inputs.loaded.taxonomy))
     elif rules_path is not None:
         from demogen.analysis.rules import Rules
 

@@ -116,7 +116,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         session_prerequisites=_session_prerequisites(chains),
         revenue=revenue,
         refund=real(roles.refund),
-        purchase_flow={r: _purchase_flow(r, ec.funnels, one_time, known, special)
+        purchase_flow={r: _purchase_flow(r, ec.funnels, chains, one_time, known, special)
                        for r in revenue},
         refund_rate=_refund_rate(ec, revenue, real(roles.refund)),
         onboarding=frozenset(real(roles.onboarding)),
@@ -126,7 +126,9 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     chain_followers = {s for flows in chains.values() for flow in flows for s in flow.steps[1:]}
     fillable = [n for n in names if n not in special and n not in chain_followers]
     segments = {
-        segment: _segment_behaviour(rules, segment, fillable, allowed, known, special)
+        # A chain's later steps follow their leader through the chain, never on their own.
+        segment: _segment_behaviour(rules, segment, fillable, allowed, known,
+                                    special | chain_followers)
         for segment in Segment
     }
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed)
@@ -198,7 +200,8 @@ def _matching_conversion(steps: tuple[str, ...], funnels: list[Flow]) -> tuple[f
     return tuple(result)
 
 
-def _purchase_flow(revenue_event: str, funnels: list[Funnel], one_time: frozenset[str],
+def _purchase_flow(revenue_event: str, funnels: list[Funnel],
+                   chains: dict[str, tuple[Flow, ...]], one_time: frozenset[str],
                    known: set[str], skip: set[str | None]) -> Flow:
     """The steps before a purchase (shop → product → checkout) from a funnel ending in it.
 
@@ -215,6 +218,10 @@ def _purchase_flow(revenue_event: str, funnels: list[Funnel], one_time: frozense
                       if s in known and s not in one_time and s not in skip)
         flow = (*steps, revenue_event)
         return Flow(flow, (1.0,) + (PURCHASE_FLOW_CONVERSION,) * (len(flow) - 1))
+    for chain in (c for flows in chains.values() for c in flows):   # init_order → payment
+        if revenue_event in chain.steps[1:]:
+            flow = chain.steps[: chain.steps.index(revenue_event) + 1]
+            return Flow(flow, (1.0,) + (PURCHASE_FLOW_CONVERSION,) * (len(flow) - 1))
     return Flow((revenue_event,), (1.0,))
 
 

@@ -9,8 +9,11 @@ equivalents, decided once per run, unique case-insensitively.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from demogen.analysis.rules import Rules
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import NAME_PATTERN, PRESET_PROPERTIES
 
@@ -62,3 +65,50 @@ def _renames(names: list[str]) -> dict[str, str]:
         taken.add(candidate.lower())
         renames[name] = candidate
     return renames
+
+
+def rename_rules(rules: Rules, names: NameMap) -> Rules:
+    """The rules with plan names replaced by the names written to the files.
+
+    For checking written output against rules that speak the plan's language
+    (``Order Completed`` → ``order_completed``). Only name positions are renamed; values
+    such as enumerations and carrier names are left alone.
+    """
+    if not names.events and not names.properties:
+        return rules
+    ev, pr = names.event, lambda n: names.properties.get(n, n)
+    data = rules.to_data()
+    ec = data.get("event_constraints", {})
+    for key in ("one_time_events", "session_start_events", "session_end_events",
+                "system_events"):
+        ec[key] = [ev(e) for e in ec.get(key, [])]
+    ec["sequences"] = [[ev(e) for e in seq] for seq in ec.get("sequences", [])]
+    for funnel in ec.get("funnels", []):
+        funnel["steps"] = [ev(e) for e in funnel["steps"]]
+    for detail in ec.get("sequence_details", []):
+        detail["events"] = [ev(e) for e in detail["events"]]
+    ec["prerequisites"] = {ev(k): [ev(e) for e in v]
+                           for k, v in ec.get("prerequisites", {}).items()}
+    data["event_roles"] = {k: [ev(e) for e in v] for k, v in data.get("event_roles", {}).items()}
+    data["update_patterns"] = {
+        ev(event): {pr(prop): {**rule, "value": _renamed_ref(rule.get("value"), pr)}
+                    for prop, rule in props.items()}
+        for event, props in data.get("update_patterns", {}).items()
+    }
+    data["property_constraints"] = {
+        pr(p): {**c, "depends_on": [pr(d) for d in c.get("depends_on", [])]}
+        for p, c in data.get("property_constraints", {}).items()
+    }
+    data["value_ranges"] = {pr(p): r for p, r in data.get("value_ranges", {}).items()}
+    data["monetary_properties"] = {
+        pr(p): {**m, "events": [ev(e) for e in m.get("events", [])],
+                "currency_property": m.get("currency_property") and pr(m["currency_property"])}
+        for p, m in data.get("monetary_properties", {}).items()
+    }
+    return Rules.from_data(data)
+
+
+def _renamed_ref(value: Any, rename: Callable[[str], str]) -> Any:
+    if isinstance(value, str) and value.startswith("{{") and value.endswith("}}"):
+        return "{{" + rename(value[2:-2].strip()) + "}}"
+    return value

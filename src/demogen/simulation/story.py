@@ -127,8 +127,9 @@ class SessionPlanner:
         revenue = plan.revenue[0] if len(plan.revenue) == 1 else rnd.choice(plan.revenue)
         flow = plan.purchase_flow[revenue]
         for step, conversion in zip(flow.steps[:-1], flow.conversion[:-1], strict=True):
-            if self.can(user, step, in_flow=True) and rnd.random() < conversion:
-                self._note(user, step, names)
+            if not (self.can(user, step, in_flow=True) and rnd.random() < conversion):
+                return          # the buyer dropped out of the flow
+            self._note(user, step, names)
         if self.can(user, revenue, in_flow=True):
             self._note(user, revenue, names)
             user.purchases += 1

@@ -41,7 +41,14 @@ class HeuristicAnalyzer:
     """
 
     name = "heuristic"
+    #: No model behind it; its revision (a hash of its code and word lists) takes the place
+    #: of one in the cache key.
     model = ""
+
+    def __init__(self) -> None:
+        from demogen.analysis.cache import heuristic_revision
+
+        self.model = f"rev-{heuristic_revision()}"
 
     def analyze(self, taxonomy: EventTaxonomy, product: ProductInfo) -> Rules:
         ctx = Context(taxonomy=taxonomy, product=product)
