@@ -532,7 +532,10 @@ def session_bracket_violations(g: Generated) -> tuple[list[str], int]:
     end_event = g.taxonomy.event(end)
     durations = [p for p in (end_event.properties if end_event else ())
                  if "duration" in p.lower() or p.lower() in ("session_length", "play_time")]
-    installs = set(g.roles("install"))
+    # Install events come before the first session; so does signing up where signing in
+    # opens a session (web SaaS: the first visit opens with "Signed Up").
+    openers = set(g.roles("install")) | (set(g.roles("signup")) & set(
+        ec.prerequisites.get(start, ())))
     sessions = 0
     for user, records in g.timelines.items():
         opened: Mapping[str, Any] | None = None
@@ -553,7 +556,7 @@ def session_bracket_violations(g: Generated) -> tuple[list[str], int]:
                 if problem:
                     _report(messages, f"user {user}: {problem}: {show(record)}")
                 opened = None
-            elif opened is None and name not in installs:
+            elif opened is None and name not in openers:
                 _report(messages, f"user {user}: {name!r} outside a session: {show(record)}")
             else:
                 inside += 1

@@ -70,6 +70,10 @@ class SessionPlanner:
                 if self.can(user, event):
                     self._note(user, event, names)
         if plan.session_start:
+            # Where signing in opens a session, the very first one opens with signing up.
+            for before in plan.prerequisites.get(plan.session_start, ()):
+                if before not in user.done and self.can(user, before):
+                    self._note(user, before, names)
             self._note(user, plan.session_start, names)
         self._onboarding(user, names)
         self._signup(user, names)
