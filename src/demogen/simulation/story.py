@@ -134,7 +134,7 @@ class SessionPlanner:
             if not (self.can(user, step, in_flow=True) and rnd.random() < conversion):
                 return          # the buyer dropped out of the flow
             self._note(user, step, names)
-        if self.can(user, revenue, in_flow=True):
+        if self.can(user, revenue, in_flow=True) and rnd.random() < flow.conversion[-1]:
             self._note(user, revenue, names)
             user.purchases += 1
             if plan.refund and rnd.random() < plan.refund_rate and self.can(user, plan.refund[0]):
