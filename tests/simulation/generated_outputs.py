@@ -951,9 +951,6 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 #: (invariant, source id) → the generator bug that breaks it there ("*": every source).
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("objects", "te_data_generator__card-game-tracking-plan"): (
-        "the user object-group property bag_info (children item_id, item_num) is always "
-        "written as [] in user_set: its children are never filled"),
 }
 
 

@@ -57,6 +57,7 @@ class Simulation:
     mirrored_by: dict[str, tuple[str, ...]]
     names: NameMap
     fresh_state: dict[str, float | None]
+    held_objects: tuple[str, ...]
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -84,6 +85,9 @@ class Simulation:
             mirrored_by=_invert(values.mirrors()),
             names=NameMap.build(taxonomy),
             fresh_state=_fresh_state(rules, taxonomy, applier.counted()),
+            # Object(-group) user properties no event shows: filled from their children.
+            held_objects=tuple(p.name for p in taxonomy.user_properties
+                               if p.children and p.name not in values.mirrors().values()),
         )
 
     @property
@@ -221,6 +225,9 @@ def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -
         text = emitter.time_text(clock)
         for event in sorted(user.done):
             sim.state.before(event, user.state, text)
+        for prop in sim.held_objects:     # a bag, a team: what an established user holds
+            if not user.state.get(prop):
+                user.state[prop] = sim.values.user_value(prop, user, text)
     else:
         for prop, start in sim.fresh_state.items():
             if start is None:
