@@ -499,6 +499,10 @@ def session_sequence_violations(g: Generated) -> list[str]:
     return messages
 
 
+#: Fewest leader events for a drop-off verdict (see chain_dropoff_violations).
+MIN_CHAIN_EVENTS = 20
+
+
 def chain_dropoff_violations(g: Generated) -> list[str]:
     """Session chains (strict session-scope sequences of the rules, session brackets aside:
     ``level_start → level_end``) lose some at each step: over the output, step k happens
@@ -512,7 +516,9 @@ def chain_dropoff_violations(g: Generated) -> list[str]:
         if detail.scope != "session" or not detail.strict:
             continue
         for before, after in pairwise(steps):
-            if counts[after] and counts[after] >= counts[before]:
+            # Drop-off is a statement about many users: a handful of events (a 25-user
+            # hypothesis run) can tie by chance, or through another chain with that end.
+            if counts[before] >= MIN_CHAIN_EVENTS and counts[after] >= counts[before]:
                 _report(messages, f"{after!r} ×{counts[after]} ≥ {before!r} ×{counts[before]} "
                         f"(chain {' → '.join(steps)}, declared conversion {detail.conversion})")
     return messages
