@@ -27,5 +27,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
+# Throughput, floor ratio, memory and worker scaling (docs/performance.md). The default sizes
+# take about an hour on 2 cores; `make bench BENCH_ARGS=--quick` takes a few minutes.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf out .pytest_cache

@@ -15,9 +15,11 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from demogen.errors import ConfigError
 from demogen.output._files import (
@@ -31,7 +33,7 @@ from demogen.output._files import (
 )
 from demogen.output._sink import FileStats, OutputSummary, day_file_name
 
-__all__ = ["DailyJsonlSink", "concat_parts", "part_file_name", "prepare_output_dir"]
+__all__ = ["DailyJsonlSink", "PartJoiner", "concat_parts", "part_file_name", "prepare_output_dir"]
 
 #: Bytes buffered per day before they are appended to the day's temp file.
 DEFAULT_DAY_BUFFER = 1 << 20
@@ -106,14 +108,14 @@ def prepare_output_dir(out_dir: str | os.PathLike[str], *, overwrite: bool = Fal
 class _Day:
     __slots__ = ("buffer", "buffered", "bytes", "final", "lines", "sha", "temp")
 
-    def __init__(self, temp: Path, final: Path) -> None:
+    def __init__(self, temp: Path, final: Path, checksum: bool) -> None:
         self.temp = temp
         self.final = final
         self.buffer: list[bytes] = []
         self.buffered = 0
         self.lines = 0
         self.bytes = 0
-        self.sha = hashlib.sha256()
+        self.sha = hashlib.sha256() if checksum else None
 
 
 class DailyJsonlSink:
@@ -127,7 +129,9 @@ class DailyJsonlSink:
     ``gzip=True`` writes ``.jsonl.gz`` with deterministic bytes. ``part=3`` makes this the sink
     of shard 3: it writes ``OUT/.parts/logs_YYYYMMDD.part-00003.jsonl`` (always plain; gzip is
     applied by :func:`concat_parts`) and does not check or clean ``OUT`` — the coordinator calls
-    :func:`prepare_output_dir` once before starting the shards.
+    :func:`prepare_output_dir` once before starting the shards. ``checksums=False`` skips the
+    SHA-256 of each file (``FileStats.sha256`` is then empty): for part files, which the
+    coordinator hashes anyway as it joins them.
 
     Usage::
 
@@ -148,6 +152,7 @@ class DailyJsonlSink:
         day_buffer_bytes: int = DEFAULT_DAY_BUFFER,
         total_buffer_bytes: int = DEFAULT_TOTAL_BUFFER,
         durable: bool = True,
+        checksums: bool = True,
     ) -> None:
         check_prefix(prefix)
         if not 0 <= gzip_level <= 9:
@@ -158,6 +163,7 @@ class DailyJsonlSink:
         self.part = part
         self.gzip_level = gzip_level
         self.durable = durable
+        self.checksums = checksums
         self._day_limit = day_buffer_bytes
         self._total_limit = total_buffer_bytes
         self._total = 0
@@ -208,15 +214,16 @@ class DailyJsonlSink:
                     writer = FinalWriter(state.final, gzip=True, gzip_level=self.gzip_level,
                                          durable=self.durable)
                     writers.append(writer)
-                    writer.copy_from(state.temp)
+                    writer.copy_from(state.temp, lines=state.lines)
                     files[state.final.name] = writer.finish()
                     state.temp.unlink()
                 else:
                     if self.durable:
                         with open(state.temp, "rb+") as f:
                             os.fsync(f.fileno())
+                    sha = "" if state.sha is None else state.sha.hexdigest()
                     files[state.final.name] = FileStats(
-                        lines=state.lines, bytes=state.bytes, sha256=state.sha.hexdigest()
+                        lines=state.lines, bytes=state.bytes, sha256=sha
                     )
             # Everything is on disk under temp names; the renames are quick and last.
             for day in sorted(self._days):
@@ -263,7 +270,8 @@ class DailyJsonlSink:
         else:
             final_name = part_file_name(day, self.part, prefix=self.prefix)
         plain_name = final_name.removesuffix(".gz")
-        state = _Day(self._dir / temp_name(plain_name), self._dir / final_name)
+        state = _Day(self._dir / temp_name(plain_name), self._dir / final_name,
+                     self.checksums and not self.gzip)
         # A stale temp of a crashed run with the same pid must not be appended to.
         remove_quietly([state.temp])
         self._days[day] = state
@@ -272,15 +280,21 @@ class DailyJsonlSink:
     def _flush(self, state: _Day) -> None:
         if not state.buffer:
             return
-        data = b"\n".join(state.buffer) + b"\n"
-        with open(state.temp, "ab") as f:
-            f.write(data)
-        state.sha.update(data)
+        lines = len(state.buffer)
+        state.buffer.append(b"")    # so the join ends with the last line's newline
+        data = b"\n".join(state.buffer)
+        self._append(state, data)
+        if state.sha is not None:
+            state.sha.update(data)
         state.bytes += len(data)
-        state.lines += len(state.buffer)
+        state.lines += lines
         self._total -= state.buffered
         state.buffer = []
         state.buffered = 0
+
+    def _append(self, state: _Day, data: bytes) -> None:
+        with open(state.temp, "ab") as f:
+            f.write(data)
 
     def _flush_all(self) -> None:
         for state in self._days.values():
@@ -303,6 +317,114 @@ def _part_pattern(prefix: str) -> re.Pattern[str]:
     return pattern
 
 
+class PartJoiner:
+    """Appends shards' part files to the day files, shard after shard, as shards finish.
+
+    The coordinator of a sharded run calls :meth:`append` with each shard's parts in shard
+    order (not in the order shards finish), so the joining overlaps the simulation of later
+    shards instead of waiting for all of them. Each day file is streamed into a temp file
+    (hashed and, with ``gzip=True``, compressed on the way); :meth:`finish` finishes every
+    day before renaming any, so a failure leaves no half day file.
+
+    Day files are independent, so one shard's parts are copied by ``threads`` threads side
+    by side (reads, SHA-256, zlib and writes release the GIL); :meth:`append` returns when
+    all are copied, which keeps each day's parts in shard order.
+
+    Usage::
+
+        joiner = PartJoiner(out)
+        try:
+            for shard in range(shards):     # in shard order
+                joiner.append({"logs_20240101.part-00003.jsonl": 1200, ...}, remove=True)
+            summary = joiner.finish()
+        except BaseException:
+            joiner.discard()
+            raise
+    """
+
+    def __init__(self, out_dir: str | os.PathLike[str], *, gzip: bool = False,
+                 prefix: str = "logs_", gzip_level: int = 6, durable: bool = True,
+                 threads: int | None = None) -> None:
+        self.out = Path(out_dir)
+        self.gzip = gzip
+        self.prefix = check_prefix(prefix)
+        self.gzip_level = gzip_level
+        self.durable = durable
+        self._writers: dict[str, FinalWriter] = {}
+        self._threads = threads or min(4, os.cpu_count() or 1)
+        self._pool: ThreadPoolExecutor | None = None
+
+    def append(self, parts: Mapping[str, int | None], *, remove: bool = False) -> None:
+        """Append one shard's parts to their day files.
+
+        ``parts`` maps each part's file name in ``OUT/.parts`` to its number of lines, or to
+        ``None`` when unknown (they are counted then). ``remove=True`` deletes each part once
+        appended: its bytes are in the day file's temp file now.
+        """
+        pattern = _part_pattern(self.prefix)
+        copies: list[tuple[FinalWriter, Path, int | None]] = []
+        for name in sorted(parts):
+            match = pattern.match(name)
+            if match is None:
+                raise ValueError(f"{name} is not the name of a part file")
+            copies.append((self._writer(match.group(1)), self.out / PARTS_DIR / name,
+                           parts[name]))
+        self._each(_append_part, copies)
+        if remove:
+            remove_quietly([path for _, path, _ in copies])
+
+    def finish(self) -> OutputSummary:
+        """Finish every day file, then rename them all into place; drops ``OUT/.parts``."""
+        try:
+            writers = [self._writers[day] for day in sorted(self._writers)]
+            stats = self._each(FinalWriter.finish, writers)
+            for writer in writers:
+                writer.commit()
+        except BaseException:
+            self.discard()
+            raise
+        self._close_pool()
+        if self.durable and writers:
+            fsync_dir(self.out)
+        shutil.rmtree(self.out / PARTS_DIR, ignore_errors=True)
+        return OutputSummary(files={w.final.name: s for w, s in zip(writers, stats, strict=True)})
+
+    def discard(self) -> None:
+        """Remove the unfinished day files (the parts not yet appended stay)."""
+        self._close_pool()
+        for writer in self._writers.values():
+            writer.discard()
+        self._writers.clear()
+
+    def _writer(self, day: str) -> FinalWriter:
+        writer = self._writers.get(day)
+        if writer is None:
+            final = f"{self.prefix}{day}.jsonl{'.gz' if self.gzip else ''}"
+            writer = self._writers[day] = FinalWriter(
+                self.out / final, gzip=self.gzip, gzip_level=self.gzip_level,
+                durable=self.durable)
+        return writer
+
+    def _each(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """``[fn(item) for item in items]``, on the joiner's threads when there are several."""
+        if self._threads <= 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="demogen-join")
+        return list(self._pool.map(fn, items))
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+def _append_part(copy: tuple[FinalWriter, Path, int | None]) -> None:
+    writer, path, lines = copy
+    writer.copy_from(path, lines=lines)
+    writer.pause()
+
+
 def concat_parts(
     out_dir: str | os.PathLike[str],
     shard_order: Sequence[int],
@@ -317,7 +439,8 @@ def concat_parts(
     Each day file is streamed into a temp file (8 MiB reads), every day is finished before any
     is renamed, and the parts are removed only after all renames — so a failure leaves the
     parts in place for a retry and no half day file. Gzip is applied here, which keeps the
-    ``.gz`` bytes independent of the number of shards.
+    ``.gz`` bytes independent of the number of shards. (A coordinator that gets shards one
+    by one uses :class:`PartJoiner` directly, so joining overlaps the simulation.)
 
     Raises :class:`ConfigError` when a part belongs to a shard missing from ``shard_order``,
     when ``shard_order`` repeats a shard, or when a shard left an unfinished temp file.
@@ -329,7 +452,7 @@ def concat_parts(
     if len(set(order)) != len(order):
         raise ConfigError(f"shard_order repeats a shard: {order}")
     rank = {shard: i for i, shard in enumerate(order)}
-    by_day: dict[str, list[tuple[int, Path]]] = {}
+    by_shard: dict[int, dict[str, int | None]] = {}
     pattern = _part_pattern(prefix)
     entries = sorted(parts_dir.iterdir()) if parts_dir.is_dir() else []
     unfinished = [p.name for p in entries if ".tmp-" in p.name]
@@ -347,25 +470,13 @@ def concat_parts(
             raise ConfigError(
                 f"part {path.name} belongs to shard {shard}, which is not in shard_order {order}"
             )
-        by_day.setdefault(match.group(1), []).append((rank[shard], path))
+        by_shard.setdefault(rank[shard], {})[path.name] = None
 
-    writers: list[FinalWriter] = []
-    files: dict[str, FileStats] = {}
+    joiner = PartJoiner(out, gzip=gzip, prefix=prefix, gzip_level=gzip_level, durable=durable)
     try:
-        for day in sorted(by_day):
-            name = f"{prefix}{day}.jsonl{'.gz' if gzip else ''}"
-            writer = FinalWriter(out / name, gzip=gzip, gzip_level=gzip_level, durable=durable)
-            writers.append(writer)
-            for _, path in sorted(by_day[day]):
-                writer.copy_from(path)
-            files[name] = writer.finish()
-        for writer in writers:
-            writer.commit()
+        for position in sorted(by_shard):
+            joiner.append(by_shard[position])
     except BaseException:
-        for writer in writers:
-            writer.discard()
+        joiner.discard()
         raise
-    if durable and writers:
-        fsync_dir(out)
-    shutil.rmtree(parts_dir, ignore_errors=True)
-    return OutputSummary(files=files)
+    return joiner.finish()

@@ -7,6 +7,7 @@ import gzip as _gzip
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -59,20 +60,44 @@ def remove_quietly(paths: Iterable[Path]) -> None:
 
 
 class _HashingWriter:
-    """Write-only wrapper that counts and hashes the bytes that reach the file."""
+    """Write-only file that counts and hashes the bytes that reach it.
 
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
+    The file is opened on the first write after :meth:`pause`, so a coordinator can keep
+    one writer per day of a long window without one open descriptor per day.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._raw: BinaryIO | None = open(path, "wb")  # noqa: SIM115 - closed by pause/close
         self.sha = hashlib.sha256()
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | memoryview) -> int:
+        if self._raw is None:
+            self._raw = open(self._path, "ab")  # noqa: SIM115 - closed by pause/close
         self.sha.update(data)
         self.size += len(data)
         return self._raw.write(data)
 
     def flush(self) -> None:
-        self._raw.flush()
+        if self._raw is not None:
+            self._raw.flush()
+
+    def pause(self) -> None:
+        """Close the file until the next write."""
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
+
+    def close(self, *, durable: bool) -> None:
+        if self._raw is None:
+            self._raw = open(self._path, "ab")  # noqa: SIM115 - closed right below
+        try:
+            self._raw.flush()
+            if durable:
+                os.fsync(self._raw.fileno())
+        finally:
+            self.pause()
 
 
 class FinalWriter:
@@ -81,7 +106,8 @@ class FinalWriter:
     With ``gzip=True`` the bytes are compressed deterministically (mtime 0, no file name
     in the header), so equal input gives byte-identical ``.gz`` files for a given zlib.
     ``lines`` counts newlines of the uncompressed content; ``bytes`` and ``sha256`` describe
-    the file on disk.
+    the file on disk. :meth:`pause` closes the temp file between appends (it reopens on the
+    next one), which :class:`~demogen.output._daily.PartJoiner` does after every shard.
     """
 
     def __init__(
@@ -91,8 +117,7 @@ class FinalWriter:
         self.temp = final.with_name(temp_name(final.name))
         self.durable = durable
         self.lines = 0
-        self._raw = open(self.temp, "wb")  # noqa: SIM115 - closed by finish() or discard()
-        self._hashing = _HashingWriter(self._raw)
+        self._hashing = _HashingWriter(self.temp)
         self._gz = (
             _gzip.GzipFile(
                 filename="", mode="wb", compresslevel=gzip_level, fileobj=self._hashing, mtime=0
@@ -103,24 +128,34 @@ class FinalWriter:
 
     def write(self, data: bytes) -> None:
         self.lines += data.count(b"\n")
+        self._write(data)
+
+    def copy_from(self, path: Path, *, lines: int | None = None) -> None:
+        """Append the bytes of ``path``; pass ``lines`` when it is known (saves a scan)."""
+        buffer = _copy_buffer()
+        view = memoryview(buffer)
+        with open(path, "rb", buffering=0) as src:
+            while n := src.readinto(buffer):
+                if lines is None:
+                    self.lines += buffer.count(b"\n", 0, n)
+                self._write(view[:n])
+        if lines is not None:
+            self.lines += lines
+
+    def _write(self, data: bytes | memoryview) -> None:
         if self._gz is not None:
             self._gz.write(data)
         else:
             self._hashing.write(data)
 
-    def copy_from(self, path: Path) -> None:
-        with open(path, "rb") as src:
-            while chunk := src.read(COPY_CHUNK):
-                self.write(chunk)
+    def pause(self) -> None:
+        self._hashing.pause()
 
     def finish(self) -> FileStats:
         """Flush and close the temp file; it is not renamed yet."""
         if self._gz is not None:
             self._gz.close()
-        self._raw.flush()
-        if self.durable:
-            os.fsync(self._raw.fileno())
-        self._raw.close()
+        self._hashing.close(durable=self.durable)
         return FileStats(
             lines=self.lines, bytes=self._hashing.size, sha256=self._hashing.sha.hexdigest()
         )
@@ -133,5 +168,16 @@ class FinalWriter:
             if self._gz is not None:
                 self._gz.close()
         with contextlib.suppress(Exception):
-            self._raw.close()
+            self._hashing.pause()
         remove_quietly([self.temp])
+
+
+_LOCAL = threading.local()
+
+
+def _copy_buffer() -> bytearray:
+    """One reusable read buffer per thread: streamed copies allocate nothing per chunk."""
+    buffer: bytearray | None = getattr(_LOCAL, "buffer", None)
+    if buffer is None:
+        buffer = _LOCAL.buffer = bytearray(COPY_CHUNK)
+    return buffer

@@ -1,31 +1,47 @@
 """Engines that run shards: in-process, a local process pool, or a Dask cluster.
 
-Every engine runs the same function, :func:`run_shard_part`: build (or reuse) the
-compiled simulation, simulate one fixed block of users into its own part files, return
-the record counts. The coordinator then concatenates the parts in shard order, so the
-bytes are the same whatever the engine or the number of workers.
+Every engine runs the same function, :func:`run_shard_part`: take the compiled
+simulation, simulate one fixed block of users into its own part files, return the record
+counts and the parts. The coordinator appends each shard's parts to the day files in shard
+order as soon as the shards before it are done (:class:`~demogen.output._daily.PartJoiner`),
+so the joining overlaps the simulation, and the bytes are the same whatever the engine or
+the number of workers: a day file is every user's lines of that day, users in order.
+
+Where the work goes (measured in docs/performance.md):
+
+- one worker: no parts at all, one :class:`DailyJsonlSink` written directly;
+- a local pool: the simulation is compiled once, in this process, and the workers are
+  forked from it (no pickling, no rebuild per worker); on platforms without ``fork`` each
+  worker compiles it once from the pickled :class:`SimulationSpec`;
+- Dask: each worker process compiles it once from the scattered spec.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import pickle
 import shutil
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
-from demogen.output import DailyJsonlSink, OutputSummary, concat_parts, prepare_output_dir
+from demogen.output import DailyJsonlSink, OutputSummary, prepare_output_dir
+from demogen.output._daily import PartJoiner
 from demogen.output._files import PARTS_DIR
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.engine import Simulation, simulate_shard
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 
 ENGINES = ("local", "dask")
+
+#: What a shard sends back: its index, records per type, and its parts (file name → lines).
+ShardResult = tuple[int, dict[str, int], dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -40,65 +56,130 @@ class SimulationSpec:
     def to_bytes(self) -> bytes:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def build(self) -> Simulation:
+        return Simulation.build(self.taxonomy, self.rules, self.product, self.config)
+
 
 @lru_cache(maxsize=2)
 def _simulation(spec_bytes: bytes) -> Simulation:
     """Compile once per worker process and reuse it for every shard it runs."""
     spec: SimulationSpec = pickle.loads(spec_bytes)
-    return Simulation.build(spec.taxonomy, spec.rules, spec.product, spec.config)
+    return spec.build()
 
 
-def run_shard_part(spec_bytes: bytes, shard: int, out_dir: str) -> tuple[int, dict[str, int]]:
+def run_shard_part(spec_bytes: bytes, shard: int, out_dir: str) -> ShardResult:
     """Simulate one shard into ``OUT/.parts``; the unit of work of every engine."""
-    simulation = _simulation(spec_bytes)
-    sink = DailyJsonlSink(out_dir, part=shard)
+    return _simulate_part(_simulation(spec_bytes), shard, out_dir)
+
+
+def _simulate_part(simulation: Simulation, shard: int, out_dir: str) -> ShardResult:
+    # Parts are hashed by the coordinator as it joins them, and are not kept: no checksum,
+    # no fsync here (the day files are made durable when they are finished).
+    sink = DailyJsonlSink(out_dir, part=shard, durable=False, checksums=False)
     try:
         counts = simulate_shard(simulation, shard, sink)
-        sink.close()
+        summary = sink.close()
     except BaseException:
         sink.abort()
         raise
-    return shard, counts
+    return shard, counts, {name: stats.lines for name, stats in summary.files.items()}
+
+
+#: The simulation a forked pool worker inherits from the coordinator (see _pool_results).
+_FORKED: Simulation | None = None
+
+
+def _run_forked_part(shard: int, out_dir: str) -> ShardResult:
+    assert _FORKED is not None, "pool worker started without the coordinator's simulation"
+    return _simulate_part(_FORKED, shard, out_dir)
 
 
 def run_parallel(spec: SimulationSpec, out_dir: Path, *, workers: int, engine: str = "local",
                  scheduler: str | None = None, gzip: bool = False, overwrite: bool = False,
                  on_shard: Callable[[int], None] | None = None) -> tuple[dict[str, int],
                                                                         OutputSummary]:
-    """Run every shard on ``workers`` processes (or a Dask cluster), then join the parts."""
+    """Run every shard on ``workers`` processes (or a Dask cluster), joining parts as they come.
+
+    ``workers=1`` with the local engine simulates in this process straight into the day
+    files. Returns the records per ``#type`` and what was written.
+    """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
+    if engine == "local" and workers <= 1:
+        return _run_in_process(spec, out_dir, gzip=gzip, overwrite=overwrite, on_shard=on_shard)
     prepare_output_dir(out_dir, overwrite=overwrite)
     shards = -(-spec.config.users // spec.config.shard_size)
-    payload = spec.to_bytes()
-    runner = _dask_results if engine == "dask" else _pool_results
+    if engine == "dask":
+        results = _dask_results(spec.to_bytes(), shards, str(out_dir), workers, scheduler)
+    else:
+        results = _pool_results(spec, shards, str(out_dir), workers)
     totals: Counter[str] = Counter()
+    joiner = PartJoiner(out_dir, gzip=gzip)
     try:
-        for shard, counts in runner(payload, shards, str(out_dir), workers, scheduler):
+        for shard, counts in _join_in_order(results, joiner):
             totals.update(counts)
             if on_shard is not None:
                 on_shard(shard)
-        summary = concat_parts(out_dir, range(shards), gzip=gzip)
+        summary = joiner.finish()
     except BaseException:
+        joiner.discard()
         _remove_parts(out_dir)
         raise
     return dict(sorted(totals.items())), summary
 
 
-def _pool_results(payload: bytes, shards: int, out_dir: str, workers: int,
-                  scheduler: str | None) -> Iterable[tuple[int, dict[str, int]]]:
-    if workers <= 1:
-        for shard in range(shards):
-            yield run_shard_part(payload, shard, out_dir)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_shard_part, payload, shard, out_dir) for shard in range(shards)]
-        for future in as_completed(futures):
-            yield future.result()
+def _run_in_process(spec: SimulationSpec, out_dir: Path, *, gzip: bool, overwrite: bool,
+                    on_shard: Callable[[int], None] | None) -> tuple[dict[str, int],
+                                                                    OutputSummary]:
+    simulation = spec.build()
+    totals: Counter[str] = Counter()
+    with DailyJsonlSink(out_dir, gzip=gzip, overwrite=overwrite) as sink:
+        for shard in range(simulation.shard_count):
+            totals.update(simulate_shard(simulation, shard, sink))
+            if on_shard is not None:
+                on_shard(shard)
+        summary = sink.close()
+    return dict(sorted(totals.items())), summary
+
+
+def _join_in_order(results: Iterable[ShardResult],
+                   joiner: PartJoiner) -> Iterator[tuple[int, dict[str, int]]]:
+    """Hand each shard's parts to ``joiner`` once every shard before it has been joined."""
+    waiting: dict[int, dict[str, int]] = {}
+    next_shard = 0
+    for shard, counts, parts in results:
+        waiting[shard] = parts
+        while next_shard in waiting:
+            joiner.append(waiting.pop(next_shard), remove=True)
+            next_shard += 1
+        yield shard, counts
+
+
+def _pool_results(spec: SimulationSpec, shards: int, out_dir: str,
+                  workers: int) -> Iterator[ShardResult]:
+    global _FORKED
+    if sys.platform == "linux":     # fork: the workers share the simulation compiled here
+        _FORKED = spec.build()
+        context = multiprocessing.get_context("fork")
+        task = partial(_run_forked_part, out_dir=out_dir)
+    else:                           # spawn: each worker compiles it once from the spec
+        context = None
+        task = partial(run_shard_part, spec.to_bytes(), out_dir=out_dir)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(task, shard) for shard in range(shards)]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            except BaseException:
+                pool.shutdown(cancel_futures=True)
+                raise
+    finally:
+        _FORKED = None
 
 
 def _dask_results(payload: bytes, shards: int, out_dir: str, workers: int,
-                  scheduler: str | None) -> Iterable[tuple[int, dict[str, int]]]:
+                  scheduler: str | None) -> Iterator[ShardResult]:
     try:
         from distributed import Client, LocalCluster
         from distributed import as_completed as dask_completed
@@ -106,8 +187,10 @@ def _dask_results(payload: bytes, shards: int, out_dir: str, workers: int,
         raise ConfigError(
             "the dask engine needs the 'distributed' package: pip install 'demogen[dask]'"
         ) from None
+    # Without --scheduler: a cluster of local processes, listening on 127.0.0.1 only.
     cluster = None if scheduler else LocalCluster(n_workers=max(workers, 1),
-                                                  threads_per_worker=1, processes=True)
+                                                  threads_per_worker=1, processes=True,
+                                                  host="127.0.0.1", dashboard_address=None)
     client = Client(scheduler or cluster)
     try:
         data = client.scatter(payload, broadcast=True)

@@ -1,0 +1,173 @@
+"""The emitter alone: µs per record, spliced bytes vs one dict serialised whole.
+
+    python benchmarks/emitter.py [--users 300] [--days 30] [--repeat 5]
+
+Records the emitter calls of a small game run (same users, presets and properties as
+the real thing), then replays them, with a sink that drops the lines, through:
+
+- ``DictEmitter``: the record built as a dict and serialised whole with ``orjson.dumps``,
+  ``#time`` formatted with divmod and an f-string (what the emitter did before);
+- ``Emitter``: the current one (pre-serialised parts spliced around the properties).
+
+Both produce the same bytes (checked here, and in tests/simulation/test_emitter.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import _spec
+
+from demogen.simulation import emitter as emitter_module
+from demogen.simulation import engine
+from demogen.simulation.emitter import Emitter, new_uuid4
+from demogen.simulation.run import generate
+
+
+class DictEmitter:
+    """The record as a dict, serialised whole (the emitter before the splicing)."""
+
+    def __init__(self, sink: Any, start: date, days: int) -> None:
+        self._sink = sink
+        self._dates = [start + timedelta(days=d) for d in range(days + 1)]
+        self._date_text = [d.isoformat() for d in self._dates]
+
+    def time_text(self, clock: float) -> str:
+        millis = int(clock * 1000)
+        day, ms = divmod(millis, 86_400_000)
+        sec, ms = divmod(ms, 1000)
+        minutes, sec = divmod(sec, 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{self._date_text[day]} {hours:02d}:{minutes:02d}:{sec:02d}.{ms:03d}"
+
+    def _header(self, user: Any, kind: str, time_text: str) -> dict[str, Any]:
+        record: dict[str, Any] = {"#type": kind, "#time": time_text,
+                                  "#distinct_id": user.device.distinct_id}
+        if user.account_id is not None:
+            record["#account_id"] = user.account_id
+        return record
+
+    def track(self, user: Any, event: str, clock: float, time_text: str,
+              presets: dict[str, Any], properties: dict[str, Any]) -> None:
+        record = self._header(user, "track", time_text)
+        record["#event_name"] = event
+        record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
+        record["#ip"] = user.device.ip
+        record["properties"] = {**presets, **properties}
+        self._sink.write(self._dates[int(clock // 86_400)], orjson.dumps(record))
+
+    def user_update(self, user: Any, kind: Any, clock: float, time_text: str,
+                    properties: dict[str, Any]) -> None:
+        record = self._header(user, kind.value, time_text)
+        record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
+        record["properties"] = properties
+        self._sink.write(self._dates[int(clock // 86_400)], orjson.dumps(record))
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+
+    def write(self, day: date, line: bytes) -> None:
+        self.lines.append(line)
+
+
+class NullSink:
+    def write(self, day: date, line: bytes) -> None:
+        pass
+
+
+def record_calls(users: int, days: int) -> tuple[list[tuple[Any, ...]], Any]:
+    """The emitter calls of a real run, with each user's stream state before the call."""
+    calls: list[tuple[Any, ...]] = []
+
+    class Recording(Emitter):
+        def track(self, user, event, clock, text, presets, props):  # type: ignore[no-untyped-def]
+            calls.append(("track", user, user.rnd.getstate(), user.account_id, event, clock,
+                          text, presets, dict(props)))
+            super().track(user, event, clock, text, presets, props)
+
+        def user_update(self, user, kind, clock, text, props):  # type: ignore[no-untyped-def]
+            calls.append(("user", user, user.rnd.getstate(), user.account_id, kind, clock,
+                          text, dict(props)))
+            super().user_update(user, kind, clock, text, props)
+
+    spec = _spec("examples/game", users, days)
+    engine.Emitter = Recording  # type: ignore[misc]
+    try:
+        generate(spec.taxonomy, spec.rules, spec.product, spec.config, NullSink())
+    finally:
+        engine.Emitter = emitter_module.Emitter  # type: ignore[misc]
+    return calls, spec.config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    calls, config = record_calls(args.users, args.days)
+    users = {id(call[1]) for call in calls}
+
+    def fresh(kind: type, sink: Any) -> Any:
+        if kind is Emitter:
+            return Emitter(sink, config.start, config.days)
+        return DictEmitter(sink, config.start, config.days)
+
+    def run(kind: type, sink: Any, *, restore: bool = False) -> float:
+        """Seconds to emit every call. ``restore``: each user's stream as it was at the
+        call, so the bytes are the run's (the timed passes skip it: same work, other ids)."""
+        emitter = fresh(kind, sink)
+        track, user_update = emitter.track, emitter.user_update
+        began = time.perf_counter()
+        for call in calls:
+            user = call[1]
+            if restore:
+                user.rnd.setstate(call[2])
+            user.account_id = call[3]
+            if call[0] == "track":
+                track(user, call[4], call[5], call[6], call[7], call[8])
+            else:
+                user_update(user, call[4], call[5], call[6], call[7])
+        return time.perf_counter() - began
+
+    same = ListSink(), ListSink()
+    run(DictEmitter, same[0], restore=True)
+    run(Emitter, same[1], restore=True)
+    assert same[0].lines == same[1].lines, "the two emitters wrote different bytes"
+    clocks = [c[5] for c in calls]
+    results: dict[str, list[float]] = {"dict": [], "spliced": [], "time_dict": [],
+                                       "time_spliced": []}
+    for _ in range(args.repeat):
+        results["dict"].append(run(DictEmitter, NullSink()) / len(calls))
+        results["spliced"].append(run(Emitter, NullSink()) / len(calls))
+        for name, kind in (("time_dict", DictEmitter), ("time_spliced", Emitter)):
+            time_text = fresh(kind, NullSink()).time_text
+            began = time.perf_counter()
+            for clock in clocks:
+                time_text(clock)
+            results[name].append((time.perf_counter() - began) / len(clocks))
+    med = {k: statistics.median(v) * 1e6 for k, v in results.items()}
+    print(f"{len(calls):,} records ({len(users):,} users), medians of {args.repeat}, "
+          "same bytes: yes")
+    print("| | dict + orjson.dumps | spliced bytes | ratio |")
+    print("| --- | --- | --- | --- |")
+    print(f"| record (µs) | {med['dict']:.2f} | {med['spliced']:.2f} | "
+          f"{med['dict'] / med['spliced']:.2f}× |")
+    print(f"| #time (µs) | {med['time_dict']:.2f} | {med['time_spliced']:.2f} | "
+          f"{med['time_dict'] / med['time_spliced']:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
