@@ -23,7 +23,7 @@ import pickle
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -122,6 +122,7 @@ def run_parallel(spec: SimulationSpec, out_dir: Path, *, workers: int, engine: s
                 on_shard(shard)
         summary = joiner.finish()
     except BaseException:
+        results.close()     # stop the engine first: no shard may still be writing parts
         joiner.discard()
         _remove_parts(out_dir)
         raise
@@ -156,7 +157,7 @@ def _join_in_order(results: Iterable[ShardResult],
 
 
 def _pool_results(spec: SimulationSpec, shards: int, out_dir: str,
-                  workers: int) -> Iterator[ShardResult]:
+                  workers: int) -> Generator[ShardResult, None, None]:
     global _FORKED
     if sys.platform == "linux":     # fork: the workers share the simulation compiled here
         _FORKED = spec.build()
@@ -179,7 +180,7 @@ def _pool_results(spec: SimulationSpec, shards: int, out_dir: str,
 
 
 def _dask_results(payload: bytes, shards: int, out_dir: str, workers: int,
-                  scheduler: str | None) -> Iterator[ShardResult]:
+                  scheduler: str | None) -> Generator[ShardResult, None, None]:
     try:
         from distributed import Client, LocalCluster
         from distributed import as_completed as dask_completed
@@ -196,8 +197,12 @@ def _dask_results(payload: bytes, shards: int, out_dir: str, workers: int,
         data = client.scatter(payload, broadcast=True)
         futures = [client.submit(run_shard_part, data, shard, out_dir, pure=False)
                    for shard in range(shards)]
-        for future in dask_completed(futures):
-            yield future.result()
+        try:
+            for future in dask_completed(futures):
+                yield future.result()
+        except BaseException:
+            client.cancel(futures)
+            raise
     finally:
         client.close()
         if cluster is not None:
