@@ -7,8 +7,9 @@
 
 What each section measures (every run in its own subprocess, so no run warms another):
 
-- throughput: ``run_parallel(workers=1)`` (the in-process engine, what ``demogen generate``
-  does) and ``workers=N``, alternated, ``--repeat`` times each, on the same inputs; timed
+- throughput: one worker (``simulation.generate`` into one ``DailyJsonlSink``: what
+  ``demogen generate`` does, and ``run_parallel(workers=1)``) and ``run_parallel(workers=N)``,
+  alternated, ``--repeat`` times each, on the same inputs; timed
   from the start of the simulation (compiling the simulation included) to the last day file
   renamed into place, fsync included. Events are ``track`` records; every run's files are
   checked byte-identical (SHA-256 of each day file). ``--baseline OLD/src`` also times
@@ -84,16 +85,24 @@ def _discarding_sink(out: Path) -> Any:
 
 def child_run(job: dict[str, Any]) -> dict[str, Any]:
     """One generation; prints seconds, record counts and the day files' stats."""
+    from demogen.output import DailyJsonlSink
     from demogen.simulation import generate
     from demogen.simulation.parallel import run_parallel
 
     spec = _spec(job["taxonomy"], job["users"], job["days"])
     out = Path(job["out"])
+    loaded_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     began = time.perf_counter()
     if job.get("discard"):
         sink = _discarding_sink(out)
         counts = generate(spec.taxonomy, spec.rules, spec.product, spec.config, sink)
         summary = sink.close()
+    elif job["workers"] == 1 and job.get("engine", "local") == "local":
+        # What `demogen generate` does (and run_parallel(workers=1) now): one process, one
+        # sink. Written out so that a --baseline checkout is timed on the same path.
+        with DailyJsonlSink(out) as sink:
+            counts = generate(spec.taxonomy, spec.rules, spec.product, spec.config, sink)
+            summary = sink.close()
     else:
         counts, summary = run_parallel(spec, out, workers=job["workers"],
                                        engine=job.get("engine", "local"))
@@ -101,7 +110,17 @@ def child_run(job: dict[str, Any]) -> dict[str, Any]:
     files = {name: [s.lines, s.bytes, s.sha256] for name, s in summary.files.items()}
     own = resource.getrusage(resource.RUSAGE_SELF)      # the coordinator, without its workers
     return {"seconds": seconds, "counts": counts, "files": files,
-            "own_cpu_seconds": own.ru_utime + own.ru_stime}
+            "own_cpu_seconds": own.ru_utime + own.ru_stime,
+            "loaded_peak_mib": loaded_peak, "end_rss_mib": _current_rss_mib()}
+
+
+def _current_rss_mib() -> float:
+    """Resident memory now (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def child_floor(job: dict[str, Any]) -> dict[str, Any]:
@@ -187,11 +206,13 @@ def spawn(kind: str, job: dict[str, Any], source: Path | None = None) -> subproc
                             stdout=subprocess.PIPE, cwd=REPO, env=env)
 
 
-def collect(process: subprocess.Popen[bytes]) -> dict[str, Any]:
-    """Wait for one child; its JSON answer plus its peak RSS in MiB (Linux: KiB units)."""
+def collect(process: subprocess.Popen[bytes],
+            waited: tuple[int, int, Any] | None = None) -> dict[str, Any]:
+    """Wait for one child (unless ``waited`` holds its ``os.wait4`` answer already); its JSON
+    answer plus its peak RSS in MiB (Linux: ``ru_maxrss`` is in KiB) and its CPU seconds."""
     assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    output = process.stdout.read()       # one JSON line, printed when the child is done
+    _, status, usage = waited or os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"benchmark child failed ({process.returncode}): {process.args}")
@@ -302,13 +323,19 @@ def bench_memory(args: argparse.Namespace, scratch: Path, results: dict[str, Any
             job = {"taxonomy": args.taxonomy, "users": users, "days": days, "workers": 1,
                    "out": str(out), "discard": not args.mem_files}
             running.append(((users, days), spawn("run", job)))
-        (users, days), process = running.pop(0)
-        result = collect(process)
+        waited = os.wait4(-1, 0)        # whichever finishes first
+        index = next(i for i, (_, p) in enumerate(running) if p.pid == waited[0])
+        (users, days), process = running.pop(index)
+        result = collect(process, waited)
         shutil.rmtree(scratch / f"mem-{users}-{days}", ignore_errors=True)
         measured[f"{users}x{days}"] = {"users": users, "days": days,
                                        "events": result["counts"].get("track", 0),
-                                       "peak_rss_mib": result["peak_rss_mib"]}
-        say(f"  memory {users:,} users × {days} days: peak RSS {result['peak_rss_mib']:.0f} MiB")
+                                       "peak_rss_mib": result["peak_rss_mib"],
+                                       "loaded_peak_mib": result["loaded_peak_mib"],
+                                       "end_rss_mib": result["end_rss_mib"]}
+        say(f"  memory {users:,} users × {days} days: peak RSS {result['peak_rss_mib']:.0f} MiB "
+            f"(before simulating {result['loaded_peak_mib']:.0f} MiB, at the end "
+            f"{result['end_rss_mib']:.0f} MiB)")
     results["memory"] = measured
 
 
@@ -367,7 +394,9 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
                   f"| **ratio to the floor** | **{f['ratio']:.2f}×** |"]
     for m in (results.get("memory") or {}).values():
         lines.append(f"| peak RSS {m['users']:,} users × {m['days']} days "
-                     f"({m['events']:,} events) | **{m['peak_rss_mib']:.0f} MiB** |")
+                     f"({m['events']:,} events) | **{m['peak_rss_mib']:.0f} MiB** (peak before "
+                     f"simulating {m['loaded_peak_mib']:.0f} MiB; RSS at the end "
+                     f"{m['end_rss_mib']:.0f} MiB) |")
     p = results.get("profile")
     if p:
         lines += ["", f"Where one event's {p['us_per_event']:.1f} µs go (sampling profile, "

@@ -5,8 +5,9 @@
 Records the emitter calls of a small game run (same users, presets and properties as
 the real thing), then replays them, with a sink that drops the lines, through:
 
-- ``DictEmitter``: the record built as a dict and serialised whole with ``orjson.dumps``,
-  ``#time`` formatted with divmod and an f-string (what the emitter did before);
+- ``DictEmitter``: the emitter as it was before (commit f351080), verbatim: the record
+  built as a dict and serialised whole with ``orjson.dumps``, ``#time`` formatted with
+  divmod and an f-string;
 - ``Emitter``: the current one (pre-serialised parts spliced around the properties).
 
 Both produce the same bytes (checked here, and in tests/simulation/test_emitter.py).
@@ -18,6 +19,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,15 +34,21 @@ from demogen.simulation import emitter as emitter_module
 from demogen.simulation import engine
 from demogen.simulation.emitter import Emitter, new_uuid4
 from demogen.simulation.run import generate
+from demogen.vocab import RecordType
 
 
 class DictEmitter:
-    """The record as a dict, serialised whole (the emitter before the splicing)."""
+    """The emitter before the splicing, verbatim: the record as a dict, dumped whole."""
 
-    def __init__(self, sink: Any, start: date, days: int) -> None:
+    def __init__(self, sink: Any, start: date, days: int, app_id: str | None = None,
+                 names: Any = None) -> None:
         self._sink = sink
         self._dates = [start + timedelta(days=d) for d in range(days + 1)]
         self._date_text = [d.isoformat() for d in self._dates]
+        self._app_id = app_id
+        self._events = names.events if names else {}
+        self._props = names.properties if names else {}
+        self.counts: Counter[str] = Counter()
 
     def time_text(self, clock: float) -> str:
         millis = int(clock * 1000)
@@ -55,22 +63,34 @@ class DictEmitter:
                                   "#distinct_id": user.device.distinct_id}
         if user.account_id is not None:
             record["#account_id"] = user.account_id
+        if self._app_id is not None:
+            record["#app_id"] = self._app_id
         return record
 
     def track(self, user: Any, event: str, clock: float, time_text: str,
               presets: dict[str, Any], properties: dict[str, Any]) -> None:
-        record = self._header(user, "track", time_text)
-        record["#event_name"] = event
+        record = self._header(user, RecordType.TRACK.value, time_text)
+        record["#event_name"] = self._events.get(event, event)
         record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
         record["#ip"] = user.device.ip
-        record["properties"] = {**presets, **properties}
-        self._sink.write(self._dates[int(clock // 86_400)], orjson.dumps(record))
+        record["properties"] = {**presets, **self._renamed(properties)}
+        self._write(clock, record)
 
-    def user_update(self, user: Any, kind: Any, clock: float, time_text: str,
+    def user_update(self, user: Any, kind: RecordType, clock: float, time_text: str,
                     properties: dict[str, Any]) -> None:
         record = self._header(user, kind.value, time_text)
         record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
-        record["properties"] = properties
+        record["properties"] = self._renamed(properties)
+        self._write(clock, record)
+
+    def _renamed(self, properties: dict[str, Any]) -> dict[str, Any]:
+        renames = self._props
+        if not renames or not any(k in renames for k in properties):
+            return properties
+        return {renames.get(k, k): v for k, v in properties.items()}
+
+    def _write(self, clock: float, record: dict[str, Any]) -> None:
+        self.counts[record["#type"]] += 1
         self._sink.write(self._dates[int(clock // 86_400)], orjson.dumps(record))
 
 
