@@ -215,3 +215,26 @@ def test_an_unknown_preset_exits_2_listing_the_presets(tmp_path: Path) -> None:
     assert "casino" in text
     assert all(name in text for name in preset_names()), text
     assert nothing_written(out)
+
+
+def test_an_unknown_engine_exits_2_naming_the_engines(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = generate(ECOMMERCE, "-o", out, "--engine", "spark", "--users", 5, "--days", 1,
+                      "--start", window_start(1))
+    assert result.exit_code == 2, result.output
+    assert "unknown engine 'spark'" in shown(result) and "local, dask" in shown(result)
+    assert nothing_written(out)
+
+
+def test_two_workers_write_the_manifest_of_one(tmp_path: Path) -> None:
+    """The CLI hands --workers to the process pool; the day files' checksums match."""
+    summaries = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        result = generate(ECOMMERCE, "-o", out, "--users", 30, "--days", 2, "--start",
+                          window_start(2), "--workers", workers, "-q")
+        assert result.exit_code == 0, result.output
+        manifest = read_manifest(out)
+        assert manifest.options["workers"] == workers
+        summaries.append(manifest.files)
+    assert summaries[0] == summaries[1] and summaries[0]

@@ -47,9 +47,10 @@ def generate(
     quiet: bool = opt.QuietOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
-    from demogen.output import DailyJsonlSink, Manifest, write_manifest
-    from demogen.simulation import SimulationConfig, generate, preset_for_industry
+    from demogen.output import Manifest, write_manifest
+    from demogen.simulation import SimulationConfig, preset_for_industry
     from demogen.simulation.config import default_start
+    from demogen.simulation.parallel import SimulationSpec, run_parallel
 
     inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
                          product_name=product_name, refresh=refresh_analysis,
@@ -61,15 +62,17 @@ def generate(
     _check_window(config)
     began = time.perf_counter()
     started_at = datetime.now(UTC)
-    with DailyJsonlSink(output, gzip=gzip, overwrite=overwrite) as sink:
-        with progress_bar("simulating users", users, quiet=quiet) as advance:
-            counts = generate(tax, rules, product, config, sink, progress=advance)
-        summary = sink.close()
+    with progress_bar("simulating users", users, quiet=quiet) as advance:
+        counts, summary = run_parallel(
+            SimulationSpec(tax, rules, product, config), output, workers=workers,
+            engine=engine, scheduler=scheduler, gzip=gzip, overwrite=overwrite,
+            progress=advance)
     seconds = time.perf_counter() - began
     manifest = Manifest(
         seed=seed,
         options={"users": users, "start": first_day.isoformat(), "days": days,
                  "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
+                 "workers": workers, "engine": engine,
                  "shard_size": config.shard_size,
                  "rules": str(rules_path) if rules_path else None},
         taxonomy_hash=tax.content_hash(),

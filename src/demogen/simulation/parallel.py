@@ -23,7 +23,7 @@ import pickle
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -35,7 +35,7 @@ from demogen.output import DailyJsonlSink, OutputSummary, prepare_output_dir
 from demogen.output._daily import PartJoiner
 from demogen.output._files import PARTS_DIR
 from demogen.simulation.config import SimulationConfig
-from demogen.simulation.engine import Simulation, simulate_shard
+from demogen.simulation.engine import Progress, Simulation, simulate_shard
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 
 ENGINES = ("local", "dask")
@@ -85,28 +85,34 @@ def _simulate_part(simulation: Simulation, shard: int, out_dir: str) -> ShardRes
     return shard, counts, {name: stats.lines for name, stats in summary.files.items()}
 
 
-#: The simulation a forked pool worker inherits from the coordinator (see _pool_results).
-_FORKED: Simulation | None = None
+#: The simulation of this pool worker process, set once when the worker starts
+#: (:func:`_adopt`); the coordinator never sets it.
+_WORKER_SIMULATION: Simulation | None = None
+
+
+def _adopt(simulation: Simulation) -> None:
+    global _WORKER_SIMULATION
+    _WORKER_SIMULATION = simulation
 
 
 def _run_forked_part(shard: int, out_dir: str) -> ShardResult:
-    assert _FORKED is not None, "pool worker started without the coordinator's simulation"
-    return _simulate_part(_FORKED, shard, out_dir)
+    assert _WORKER_SIMULATION is not None, "pool worker started without its simulation"
+    return _simulate_part(_WORKER_SIMULATION, shard, out_dir)
 
 
 def run_parallel(spec: SimulationSpec, out_dir: Path, *, workers: int, engine: str = "local",
                  scheduler: str | None = None, gzip: bool = False, overwrite: bool = False,
-                 on_shard: Callable[[int], None] | None = None) -> tuple[dict[str, int],
-                                                                        OutputSummary]:
+                 progress: Progress | None = None) -> tuple[dict[str, int], OutputSummary]:
     """Run every shard on ``workers`` processes (or a Dask cluster), joining parts as they come.
 
     ``workers=1`` with the local engine simulates in this process straight into the day
-    files. Returns the records per ``#type`` and what was written.
+    files. ``progress(n)`` is told of every ``n`` users done (one by one in process, a shard
+    at a time otherwise). Returns the records per ``#type`` and what was written.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
     if engine == "local" and workers <= 1:
-        return _run_in_process(spec, out_dir, gzip=gzip, overwrite=overwrite, on_shard=on_shard)
+        return _run_in_process(spec, out_dir, gzip=gzip, overwrite=overwrite, progress=progress)
     prepare_output_dir(out_dir, overwrite=overwrite)
     shards = -(-spec.config.users // spec.config.shard_size)
     if engine == "dask":
@@ -118,8 +124,8 @@ def run_parallel(spec: SimulationSpec, out_dir: Path, *, workers: int, engine: s
     try:
         for shard, counts in _join_in_order(results, joiner):
             totals.update(counts)
-            if on_shard is not None:
-                on_shard(shard)
+            if progress is not None:
+                progress(_shard_users(spec.config, shard))
         summary = joiner.finish()
     except BaseException:
         results.close()     # stop the engine first: no shard may still be writing parts
@@ -130,17 +136,19 @@ def run_parallel(spec: SimulationSpec, out_dir: Path, *, workers: int, engine: s
 
 
 def _run_in_process(spec: SimulationSpec, out_dir: Path, *, gzip: bool, overwrite: bool,
-                    on_shard: Callable[[int], None] | None) -> tuple[dict[str, int],
-                                                                    OutputSummary]:
+                    progress: Progress | None) -> tuple[dict[str, int], OutputSummary]:
     simulation = spec.build()
     totals: Counter[str] = Counter()
     with DailyJsonlSink(out_dir, gzip=gzip, overwrite=overwrite) as sink:
         for shard in range(simulation.shard_count):
-            totals.update(simulate_shard(simulation, shard, sink))
-            if on_shard is not None:
-                on_shard(shard)
+            totals.update(simulate_shard(simulation, shard, sink, progress))
         summary = sink.close()
     return dict(sorted(totals.items())), summary
+
+
+def _shard_users(config: SimulationConfig, shard: int) -> int:
+    first = shard * config.shard_size
+    return min(config.shard_size, config.users - first)
 
 
 def _join_in_order(results: Iterable[ShardResult],
@@ -158,25 +166,24 @@ def _join_in_order(results: Iterable[ShardResult],
 
 def _pool_results(spec: SimulationSpec, shards: int, out_dir: str,
                   workers: int) -> Generator[ShardResult, None, None]:
-    global _FORKED
-    if sys.platform == "linux":     # fork: the workers share the simulation compiled here
-        _FORKED = spec.build()
-        context = multiprocessing.get_context("fork")
+    if sys.platform == "linux":
+        # fork: each worker inherits the simulation compiled here through its initializer's
+        # arguments (copied by the fork, never pickled) instead of rebuilding it.
+        pool = ProcessPoolExecutor(max_workers=workers,
+                                   mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_adopt, initargs=(spec.build(),))
         task = partial(_run_forked_part, out_dir=out_dir)
     else:                           # spawn: each worker compiles it once from the spec
-        context = None
+        pool = ProcessPoolExecutor(max_workers=workers)
         task = partial(run_shard_part, spec.to_bytes(), out_dir=out_dir)
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(task, shard) for shard in range(shards)]
-            try:
-                for future in as_completed(futures):
-                    yield future.result()
-            except BaseException:
-                pool.shutdown(cancel_futures=True)
-                raise
-    finally:
-        _FORKED = None
+    with pool:
+        futures = [pool.submit(task, shard) for shard in range(shards)]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _dask_results(payload: bytes, shards: int, out_dir: str, workers: int,
