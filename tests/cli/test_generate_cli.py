@@ -238,3 +238,24 @@ def test_two_workers_write_the_manifest_of_one(tmp_path: Path) -> None:
         assert manifest.options["workers"] == workers
         summaries.append(manifest.files)
     assert summaries[0] == summaries[1] and summaries[0]
+
+
+def test_an_fsspec_url_gets_the_bytes_of_a_local_folder(tmp_path: Path) -> None:
+    """``-o memory://…`` (a real fsspec filesystem in this process) holds the same files."""
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    args = ("--users", 25, "--days", 2, "--start", window_start(2), "-q")
+    local = tmp_path / "local"
+    assert generate(ECOMMERCE, "-o", local, *args).exit_code == 0
+    result = generate(ECOMMERCE, "-o", "memory://demogen-test/run", *args)
+    assert result.exit_code == 0, result.output
+    try:
+        for path in sorted(local.glob("logs_*.jsonl")):
+            assert memory.cat_file(f"/demogen-test/run/{path.name}") == path.read_bytes()
+        uploaded = read_manifest(local).without_timings()
+        assert memory.exists("/demogen-test/run/manifest.json") and uploaded.files
+        again = generate(ECOMMERCE, "-o", "memory://demogen-test/run", *args)
+        assert again.exit_code == 2 and "--overwrite" in shown(again)
+    finally:
+        memory.rm("/demogen-test", recursive=True)

@@ -19,7 +19,10 @@ from demogen.cli._progress import progress_bar
 @reports_errors
 def generate(
     taxonomy: Path = opt.TaxonomyArg,
-    output: Path = typer.Option(Path("out"), "--output", "-o", help="Output folder."),
+    output: str = typer.Option(
+        "out", "--output", "-o",
+        help="Output folder, or an fsspec URL (s3://bucket/run, gs://…; needs the extra).",
+    ),
     rules_path: Path | None = typer.Option(
         None, "--rules", help="Rules (.yaml/.json) merged over the analysis."
     ),
@@ -47,7 +50,7 @@ def generate(
     quiet: bool = opt.QuietOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
-    from demogen.output import Manifest, write_manifest
+    from demogen.output import Manifest, staged_output, write_manifest
     from demogen.simulation import SimulationConfig, preset_for_industry
     from demogen.simulation.config import default_start
     from demogen.simulation.parallel import SimulationSpec, run_parallel
@@ -62,25 +65,27 @@ def generate(
     _check_window(config)
     began = time.perf_counter()
     started_at = datetime.now(UTC)
-    with progress_bar("simulating users", users, quiet=quiet) as advance:
-        counts, summary = run_parallel(
-            SimulationSpec(tax, rules, product, config), output, workers=workers,
-            engine=engine, scheduler=scheduler, gzip=gzip, overwrite=overwrite,
-            progress=advance)
-    seconds = time.perf_counter() - began
-    manifest = Manifest(
-        seed=seed,
-        options={"users": users, "start": first_day.isoformat(), "days": days,
-                 "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
-                 "workers": workers, "engine": engine,
-                 "shard_size": config.shard_size,
-                 "rules": str(rules_path) if rules_path else None},
-        taxonomy_hash=tax.content_hash(),
-        rules_hash=hashlib.sha256(rules.to_json().encode()).hexdigest(),
-        files=summary.files, records_by_type=counts, users=users,
-        started_at=started_at, finished_at=datetime.now(UTC),
-    )
-    write_manifest(output, manifest)
+    announce = None if quiet else (lambda url: err.print(f"uploading to {url} …"))
+    with staged_output(output, overwrite=overwrite, on_upload=announce) as (folder, replace):
+        with progress_bar("simulating users", users, quiet=quiet) as advance:
+            counts, summary = run_parallel(
+                SimulationSpec(tax, rules, product, config), folder, workers=workers,
+                engine=engine, scheduler=scheduler, gzip=gzip, overwrite=replace,
+                progress=advance)
+        seconds = time.perf_counter() - began
+        manifest = Manifest(
+            seed=seed,
+            options={"users": users, "start": first_day.isoformat(), "days": days,
+                     "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
+                     "workers": workers, "engine": engine,
+                     "shard_size": config.shard_size,
+                     "rules": str(rules_path) if rules_path else None},
+            taxonomy_hash=tax.content_hash(),
+            rules_hash=hashlib.sha256(rules.to_json().encode()).hexdigest(),
+            files=summary.files, records_by_type=counts, users=users,
+            started_at=started_at, finished_at=datetime.now(UTC),
+        )
+        write_manifest(folder, manifest)
     if not quiet:
         _print_summary(output, config, counts, summary, seconds)
 

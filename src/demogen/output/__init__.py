@@ -7,6 +7,7 @@ from demogen.output._daily import (
     prepare_output_dir,
 )
 from demogen.output._manifest import MANIFEST_VERSION, Manifest, read_manifest, write_manifest
+from demogen.output._remote import RemoteOutput, is_url, staged_output
 from demogen.output._sink import FileStats, MemorySink, OutputSink, OutputSummary, day_file_name
 
 __all__ = [
@@ -17,10 +18,13 @@ __all__ = [
     "MemorySink",
     "OutputSink",
     "OutputSummary",
+    "RemoteOutput",
     "concat_parts",
     "day_file_name",
+    "is_url",
     "part_file_name",
     "prepare_output_dir",
     "read_manifest",
+    "staged_output",
     "write_manifest",
 ]
