@@ -56,6 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
 from demogen.validate import Kpis, compute_kpis, output_files
+from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME, sql_names
 from demogen.validate.kpis import MAU_DAYS, SESSION_GAP_MINUTES
 
 __all__ = ["Funnel", "ReportData", "UsdRates", "compute_report", "usd_rates"]
@@ -67,11 +68,6 @@ SESSION_BINS = (0, 0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120)
 _SAMPLE = 20_000
 _MAX_PROPERTIES = 8
 _MAX_VALUES = 20
-_NAME = re.compile(r"#?[A-Za-z][A-Za-z0-9_]{0,49}")
-_COLUMNS = (
-    "{'#type': 'VARCHAR', '#time': 'VARCHAR', '#distinct_id': 'VARCHAR', "
-    "'#account_id': 'VARCHAR', '#event_name': 'VARCHAR', 'properties': 'JSON'}"
-)
 #: A user property naming the user's segment or lifecycle stage (not a game's stage id).
 _MIX_NAME = re.compile(r"segment|lifecycle|(^|_)stage$", re.IGNORECASE)
 _MAX_MIX_VALUES = 12
@@ -144,13 +140,6 @@ class ReportData(BaseModel):
     mix_property: str | None
     mix: dict[str, list[float]]  # value → share per day
     notes: list[str]
-
-
-def _q_names(names: list[str]) -> str:
-    for name in names:
-        if not _NAME.fullmatch(name):
-            raise ConfigError(f"{name!r} is not an event or property name")
-    return "(" + ", ".join(f"'{n}'" for n in names) + ")" if names else "(NULL)"
 
 
 def revenue_amounts(rules: Rules, listed: dict[str, set[str]] | None = None
@@ -246,7 +235,7 @@ class _Report:
         """(property, kind) to show as distributions, and a segment/lifecycle property."""
         rows = self.q(
             f"""SELECT "#type", properties FROM read_json($files, format='newline_delimited',
-                   columns={_COLUMNS}, compression='auto', ignore_errors=true)
+                   columns={RECORD_COLUMNS}, compression='auto', ignore_errors=true)
                 WHERE properties IS NOT NULL LIMIT {_SAMPLE * 2}""",
             {"files": self.files},
         ).fetchall()
@@ -273,7 +262,7 @@ class _Report:
             if not (rtype or "").startswith("track"):
                 continue
             for key, value in data.items():
-                if key.startswith("#") or key in skip or not _NAME.fullmatch(key):
+                if key.startswith("#") or key in skip or not SAFE_NAME.fullmatch(key):
                     continue
                 keys[key] += 1
                 kind = ("bool" if isinstance(value, bool) else "number"
@@ -292,7 +281,7 @@ class _Report:
             if len(chosen) == _MAX_PROPERTIES:
                 break
         mix = next((k for k, _ in user_keys.most_common()
-                    if _MIX_NAME.search(k) and _NAME.fullmatch(k)
+                    if _MIX_NAME.search(k) and SAFE_NAME.fullmatch(k)
                     and len(user_values[k]) <= _MAX_MIX_VALUES), None)
         return chosen, mix
 
@@ -319,10 +308,10 @@ class _Report:
                      else "CAST(NULL AS STRUCT(amount DOUBLE, currency VARCHAR))")
         rules = self.rules
         ec = rules.event_constraints if rules is not None else None
-        starts = _q_names(list(ec.session_start_events) if ec else [])
-        ends = _q_names(list(ec.session_end_events) if ec else [])
-        revenue = _q_names(list(rules.event_roles.revenue) if rules else [])
-        installs = _q_names(list(rules.event_roles.install) if rules else [])
+        starts = sql_names(list(ec.session_start_events) if ec else [])
+        ends = sql_names(list(ec.session_end_events) if ec else [])
+        revenue = sql_names(list(rules.event_roles.revenue) if rules else [])
+        installs = sql_names(list(rules.event_roles.install) if rules else [])
         self.has_starts = bool(ec and ec.session_start_events)
         self.has_installs = bool(rules and rules.event_roles.install)
         self.q(
@@ -339,7 +328,7 @@ class _Report:
                        properties, '$."#duration"') AS DOUBLE) END AS duration_s,
                    CASE WHEN "#event_name" IN {revenue} THEN {money_sql} END AS money
                    {extract} {mix}
-            FROM read_json($files, format='newline_delimited', columns={_COLUMNS},
+            FROM read_json($files, format='newline_delimited', columns={RECORD_COLUMNS},
                            compression='auto', ignore_errors=true)""",
             {"files": self.files},
         )
@@ -504,7 +493,7 @@ class _Report:
             steps: list[FunnelStep] = []
             previous = None
             for i, step in enumerate(funnel.steps):
-                _q_names([step])
+                sql_names([step])
                 table = f"fun_{i}"
                 self.q(f"DROP TABLE IF EXISTS {table}")
                 if previous is None:

@@ -76,16 +76,13 @@ from typing import Any
 
 from demogen.errors import ConfigError
 from demogen.validate._check import Issue
-from demogen.validate._rules_view import SAFE_NAME, CompiledRules
+from demogen.validate._rules_view import CompiledRules
 from demogen.validate._scan import EXAMPLES, FileScan, Finding
+from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME
 from demogen.vocab import UpdateType
 
 __all__ = ["ConsistencyResult", "check_consistency"]
 
-_COLUMNS = (
-    "{'#type': 'VARCHAR', '#time': 'VARCHAR', '#distinct_id': 'VARCHAR', "
-    "'#account_id': 'VARCHAR', '#event_name': 'VARCHAR', 'properties': 'JSON'}"
-)
 _TRACK = "type IN ('track', 'track_update', 'track_overwrite')"
 _BIG = 9_223_372_036_854_775_807
 
@@ -247,7 +244,7 @@ class _Checks:
             SELECT filename AS path, "#type" AS type, "#time" AS ttext,
                    nullif("#distinct_id", '') AS did, nullif("#account_id", '') AS aid,
                    "#event_name" AS name {extract}
-            FROM read_json($files, format='newline_delimited', columns={_COLUMNS},
+            FROM read_json($files, format='newline_delimited', columns={RECORD_COLUMNS},
                            filename=true, compression='auto', ignore_errors=true)""",
             {"files": self.files},
         )

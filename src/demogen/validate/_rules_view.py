@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import Any
 
 import orjson
 
 from demogen.analysis.rules import Rules
+from demogen.simulation.lifecycle import allowed_events
+from demogen.validate._sql import SAFE_NAME
 from demogen.vocab import LifecycleStage, UpdateType
 
 __all__ = ["CompiledRules", "Constraint", "StateRule", "compile_rules"]
@@ -32,7 +33,6 @@ PRE_ONBOARDING_STAGES: tuple[LifecycleStage, ...] = (
 #: update-pattern applier reads as time).
 TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "timestamp", "now"})
 #: Property names the SQL may inline in a JSON path (the TE name rule, presets with '#').
-SAFE_NAME = re.compile(r"#?[A-Za-z][A-Za-z0-9_]{0,49}")
 _REFERENCE = re.compile(r"^\{\{\s*([#A-Za-z0-9_.]+)\s*\}\}$")
 
 
@@ -92,20 +92,10 @@ class CompiledRules:
         if not self.lifecycle_rules or not self.onboarding_complete:
             return []
         names = sorted(set(events))
-        rules = dict(self.lifecycle_rules)
+        # The generator's own stage filter, so that the check and the simulation agree.
+        per_stage = allowed_events(names, {stage: list(patterns) for stage, patterns
+                                           in self.lifecycle_rules})
         allowed: set[str] = set()
-        fallback = frozenset(names)
-        per_stage: dict[LifecycleStage, frozenset[str]] = {}
-        for stage in reversed(tuple(LifecycleStage)):
-            patterns = rules.get(stage)
-            if patterns is None:
-                matched = frozenset(names)
-            else:
-                matched = frozenset(
-                    e for e in names if any(fnmatchcase(e.lower(), p.lower()) for p in patterns)
-                )
-            per_stage[stage] = matched or fallback
-            fallback = per_stage[stage]
         for stage in PRE_ONBOARDING_STAGES:
             allowed |= per_stage[stage]
         structural = {*self.install, *self.signup, *self.session_start, *self.session_end,

@@ -42,7 +42,6 @@ The function is pure: the same folder and arguments give the same :class:`Kpis`.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -54,7 +53,7 @@ from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
 from demogen.taxonomy import EventTaxonomy
 from demogen.validate._reader import output_files
-from demogen.vocab import NAME_PATTERN
+from demogen.validate._sql import RECORD_COLUMNS, sql_names
 
 __all__ = ["SESSION_GAP_MINUTES", "Kpis", "Retention", "compute_kpis", "kpi_parameters"]
 
@@ -63,8 +62,6 @@ SESSION_GAP_MINUTES = 30
 #: Length of the MAU window (realism-bands.md §0: "30-day actives").
 MAU_DAYS = 30
 
-_NAME = re.compile(NAME_PATTERN)
-_PROP = re.compile(r"#?[A-Za-z][A-Za-z0-9_]{0,49}")
 
 
 class Retention(BaseModel):
@@ -129,14 +126,9 @@ class Kpis(BaseModel):
 
 
 def _names(kind: str, names: Sequence[str]) -> str:
-    """SQL test "the event name is one of ``names``", with validated names inlined (safe:
-    the name rule allows no quotes)."""
-    for name in names:
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            raise ConfigError(f"{kind} {name!r} is not a valid event name ({NAME_PATTERN})")
-    if not names:
-        return "FALSE"
-    return '"#event_name" IN (' + ", ".join(f"'{n}'" for n in sorted(set(names))) + ")"
+    """SQL test "the event name is one of ``names``" (FALSE, not NULL, when there are none)."""
+    listed = sql_names(sorted(set(names)), kind)
+    return f'"#event_name" IN {listed}' if names else "FALSE"
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -181,8 +173,7 @@ def compute_kpis(
     amount_cases = []
     for event, prop in sorted(revenue_property.items()):
         _names("revenue event", [event])
-        if not isinstance(prop, str) or not _PROP.fullmatch(prop):
-            raise ConfigError(f"revenue property {prop!r} of {event!r} is not a property name")
+        sql_names([prop], f"revenue property of {event!r}")
         amount_cases.append(
             f"WHEN \"#event_name\" = '{event}' THEN TRY_CAST(json_extract_string(properties, "
             f"'$.\"{prop}\"') AS DOUBLE)"
@@ -210,10 +201,6 @@ def compute_kpis(
         shutil.rmtree(spill, ignore_errors=True)
 
 
-_COLUMNS = (
-    "{'#type': 'VARCHAR', '#time': 'VARCHAR', '#distinct_id': 'VARCHAR', "
-    "'#account_id': 'VARCHAR', '#event_name': 'VARCHAR', 'properties': 'JSON'}"
-)
 
 
 def _compute(con, files, revenue_list, starts, ends, installs, amount_sql, retention_days,
@@ -237,7 +224,7 @@ def _compute(con, files, revenue_list, starts, ends, installs, amount_sql, reten
                    TRY_CAST(json_extract_string(properties, '$."#duration"') AS DOUBLE)
                END AS duration_s,
                CASE WHEN {revenue_list} THEN {amount_sql} END AS amount
-        FROM read_json($files, format='newline_delimited', columns={_COLUMNS},
+        FROM read_json($files, format='newline_delimited', columns={RECORD_COLUMNS},
                        compression='auto')
         """,
         {"files": files},
