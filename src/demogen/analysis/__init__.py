@@ -5,8 +5,7 @@ Names are imported on first use, so the cache can be read without importing pyda
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from demogen._lazy import lazy_exports
 
 _EXPORTS = {
     "AnalysisResult": "_run",
@@ -21,11 +20,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'demogen.analysis' has no attribute {name!r}")
-    value = getattr(import_module(f"demogen.analysis.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)

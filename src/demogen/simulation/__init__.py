@@ -7,24 +7,19 @@ their own without pulling in the whole engine.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from demogen._lazy import lazy_exports
 
 _EXPORTS = {
-    "Simulation": "demogen.simulation.engine",
-    "simulate_shard": "demogen.simulation.engine",
-    "SimulationConfig": "demogen.simulation.config",
-    "VerticalPreset": "demogen.simulation.presets",
-    "load_preset": "demogen.simulation.presets",
-    "preset_for_industry": "demogen.simulation.presets",
-    "preset_names": "demogen.simulation.presets",
-    "generate": "demogen.simulation.run",
+    "Simulation": "engine",
+    "simulate_shard": "engine",
+    "SimulationConfig": "config",
+    "VerticalPreset": "presets",
+    "load_preset": "presets",
+    "preset_for_industry": "presets",
+    "preset_names": "presets",
+    "generate": "run",
 }
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'demogen.simulation' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

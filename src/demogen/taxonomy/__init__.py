@@ -8,8 +8,7 @@ not pay for pydantic or openpyxl.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from demogen._lazy import lazy_exports
 
 _EXPORTS = {
     "Event": "_models",
@@ -26,13 +25,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'demogen.taxonomy' has no attribute {name!r}")
-    value = getattr(import_module(f"demogen.taxonomy.{module}"), name)
-    if module == "_loader":
-        value.__module__ = __name__
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
