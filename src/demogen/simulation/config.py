@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from demogen.simulation.presets import PresetTuning, VerticalPreset, load_preset
 from demogen.vocab import Segment
 
 #: The seed's mix of segments among the users who already exist at the start date.
@@ -44,6 +45,8 @@ class SimulationConfig(BaseModel):
     segment_mix: dict[Segment, float] = Field(default_factory=lambda: dict(DEFAULT_SEGMENT_MIX))
     shard_size: int = Field(500, ge=1, description="Users per shard; fixed, not per worker.")
     app_id: str | None = Field(None, description="Optional #app_id written on every record.")
+    tuning: PresetTuning | None = Field(
+        None, description="Preset values replaced by calibration (demogen generate --target).")
 
     @model_validator(mode="after")
     def _check(self) -> SimulationConfig:
@@ -51,6 +54,11 @@ class SimulationConfig(BaseModel):
         if total <= 0 or any(v < 0 for v in self.segment_mix.values()):
             raise ValueError("segment_mix needs non-negative shares with a positive sum")
         return self
+
+    def behaviour_preset(self) -> VerticalPreset:
+        """The preset the run simulates: ``preset`` with ``tuning`` applied."""
+        preset = load_preset(self.preset)
+        return preset if self.tuning is None else self.tuning.apply(preset)
 
     @property
     def end(self) -> date:

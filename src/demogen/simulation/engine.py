@@ -18,7 +18,7 @@ from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink
 from demogen.simulation.naming import NameMap
 from demogen.simulation.population import PopulationModel, SimUser, user_random
-from demogen.simulation.presets import VerticalPreset, load_preset
+from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
 from demogen.simulation.state import Changes, StateApplier
 from demogen.simulation.story import SessionPlanner
@@ -62,7 +62,7 @@ class Simulation:
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
               config: SimulationConfig) -> Simulation:
-        preset = load_preset(config.preset)
+        preset = config.behaviour_preset()
         r = preset.retention
         activity = fit_activity(r.d1, r.d7, r.d30, preset.engagement_sigma,
                                 base_activity=long_run_activity(preset))

@@ -87,6 +87,36 @@ class VerticalPreset(_Strict):
     bands: dict[str, tuple[float, float]] = Field(default_factory=dict)
 
 
+class PresetTuning(BaseModel):
+    """Behaviour parameters that replace a preset's own (what calibration tunes).
+
+    Each field left ``None`` keeps the preset's value. ``retention`` are the targets the
+    activity model is fitted to, ``dau_mau`` sets the long-run activity of established
+    users, ``session_minutes`` the median session length.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    retention: Retention | None = None
+    dau_mau: float | None = Field(None, gt=0, lt=1)
+    payer_rate: float | None = Field(None, ge=0, le=1)
+    session_minutes: float | None = Field(None, gt=0)
+
+    def apply(self, preset: VerticalPreset) -> VerticalPreset:
+        """``preset`` with these values in place of its own."""
+        update: dict[str, object] = {}
+        if self.retention is not None:
+            update["retention"] = self.retention
+        if self.dau_mau is not None:
+            update["dau_mau"] = self.dau_mau
+        if self.payer_rate is not None:
+            update["payer_rate"] = self.payer_rate
+        if self.session_minutes is not None:
+            update["session_minutes"] = preset.session_minutes.model_copy(
+                update={"median": self.session_minutes})
+        return preset.model_copy(update=update)
+
+
 def preset_names() -> list[str]:
     folder = resources.files("demogen.data") / "verticals"
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
