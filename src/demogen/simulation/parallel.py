@@ -36,6 +36,7 @@ from demogen.output._daily import PartJoiner
 from demogen.output._files import PARTS_DIR
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.engine import Progress, Simulation, simulate_shard
+from demogen.simulation.run import generate
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 
 ENGINES = ("local", "dask")
@@ -137,13 +138,10 @@ def run_parallel(spec: SimulationSpec, out_dir: Path, *, workers: int, engine: s
 
 def _run_in_process(spec: SimulationSpec, out_dir: Path, *, gzip: bool, overwrite: bool,
                     progress: Progress | None) -> tuple[dict[str, int], OutputSummary]:
-    simulation = spec.build()
-    totals: Counter[str] = Counter()
     with DailyJsonlSink(out_dir, gzip=gzip, overwrite=overwrite) as sink:
-        for shard in range(simulation.shard_count):
-            totals.update(simulate_shard(simulation, shard, sink, progress))
+        counts = generate(spec.taxonomy, spec.rules, spec.product, spec.config, sink, progress)
         summary = sink.close()
-    return dict(sorted(totals.items())), summary
+    return counts, summary
 
 
 def _shard_users(config: SimulationConfig, shard: int) -> int:
