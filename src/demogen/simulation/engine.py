@@ -37,6 +37,8 @@ _DURATION_NAMES = ("#duration", "duration", "session_duration", "session_length"
 LONG_RUN_FACTOR = 1.5
 
 Progress = Callable[[int], None]
+#: ``EventSampler.sample`` of one event: (user, ``#time`` text) → custom properties.
+SampleFn = Callable[[SimUser, str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,10 @@ class Simulation:
     names: NameMap
     fresh_state: dict[str, float | None]
     held_objects: tuple[str, ...]
+    #: Per event its sampler's ``sample``, looked up once here instead of per event.
+    samplers: dict[str, SampleFn]
+    #: Events after which a user has an account id (signing up, else logging in).
+    account_events: frozenset[str]
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -88,6 +94,9 @@ class Simulation:
             # Object(-group) user properties no event shows: filled from their children.
             held_objects=tuple(p.name for p in taxonomy.user_properties
                                if p.children and p.name not in values.mirrors().values()),
+            samplers={e.name: values.event_sampler(e.name).sample for e in taxonomy.events},
+            account_events=(frozenset((behaviour.signup,)) if behaviour.signup
+                            else behaviour.login),
         )
 
     @property
@@ -254,26 +263,44 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     network = sim.devices.network_type(user.rnd, user.device)
     if network is not None:
         presets["#network_type"] = network
+    # The loop below runs once per event: what it calls is looked up once per session.
+    time_text, track, samplers = emitter.time_text, emitter.track, sim.samplers
+    updating, account_events, session_end = sim.state.updating, sim.account_events, \
+        plan.session_end
     for event, clock in zip(names, clocks, strict=True):
-        if user.account_id is None and (event == plan.signup or
-                                        (plan.signup is None and event in plan.login)):
+        if user.account_id is None and event in account_events:
             user.account_id = _account_id(user)
         user.clock = clock
-        text = emitter.time_text(clock)
-        changes = sim.state.before(event, user.state, text)
-        props = sim.values.event_sampler(event).sample(user, text)
-        for event_prop, user_prop in sim.state.shows.get(event, ()):
-            if event_prop in props and user_prop in user.state:
-                props[event_prop] = user.state[user_prop]
-        if event == plan.session_end:
+        text = time_text(clock)
+        if event in updating:
+            _updating_event(sim, emitter, user, event, clock, text, presets,
+                            clock - opened if event == session_end else None)
+            continue
+        props = samplers[event](user, text)
+        if event == session_end:
             _stamp_duration(sim.duration_props, props, clock - opened)
-        later = sim.state.after(event, user.state, props, text)
-        if later:   # "balance after"-style properties show the state the event left
-            _show_state(sim.mirrored_by, later, user.state, props)
-            _merge(changes, later)
-        emitter.track(user, event, clock, text, presets, props)
-        for kind, values in changes.items():
-            emitter.user_update(user, kind, clock, text, values)
+        track(user, event, clock, text, presets, props)
+
+
+def _updating_event(sim: Simulation, emitter: Emitter, user: SimUser, event: str, clock: float,
+                    text: str, presets: dict[str, Any], session_length: float | None) -> None:
+    """An event with an update pattern: state changes around its properties, and a user
+    record per kind of change after the event (``session_length`` on the session end)."""
+    state = user.state
+    changes = sim.state.before(event, state, text)
+    props = sim.samplers[event](user, text)
+    for event_prop, user_prop in sim.state.shows.get(event, ()):
+        if event_prop in props and user_prop in state:
+            props[event_prop] = state[user_prop]
+    if session_length is not None:
+        _stamp_duration(sim.duration_props, props, session_length)
+    later = sim.state.after(event, state, props, text)
+    if later:   # "balance after"-style properties show the state the event left
+        _show_state(sim.mirrored_by, later, state, props)
+        _merge(changes, later)
+    emitter.track(user, event, clock, text, presets, props)
+    for kind, values in changes.items():
+        emitter.user_update(user, kind, clock, text, values)
 
 
 def _event_clocks(user: SimUser, start: float, duration: float, count: int) -> list[float]:

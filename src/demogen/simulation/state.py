@@ -67,6 +67,9 @@ class StateApplier:
                     self.shows[event] = (*self.shows.get(event, ()), (reference, prop))
             self._before[event] = tuple(before)
             self._after[event] = tuple(after)
+        #: Events with an update pattern; :meth:`before` and :meth:`after` change nothing
+        #: for the others (most events), so the engine skips both for them.
+        self.updating = frozenset(e for e in self._before if self._before[e] or self._after[e])
 
     def counted(self) -> frozenset[str]:
         """User properties that events add to or take from (counters, balances, levels)."""

@@ -10,6 +10,8 @@ the lifecycle stage allows it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from demogen.simulation.behaviour import BehaviourPlan, Flow
 from demogen.simulation.lifecycle import advance
 from demogen.simulation.population import SimUser
@@ -29,36 +31,35 @@ class SessionPlanner:
              *plan.revenue, *plan.refund}
             | {s for flow in plan.progressions for s in flow.steps}
         )
+        # The gate runs for every drawn event: its tables are read from here, not
+        # through ``plan`` each time.
+        self._one_time = plan.one_time
+        self._prerequisites = plan.prerequisites
+        self._leaders = plan.session_prerequisites
+        self._allowed = plan.allowed
+        self._reaches = _stages_reached(plan)
 
     # -- the gate ------------------------------------------------------------------------
 
     def can(self, user: SimUser, event: str, *, in_flow: bool = False) -> bool:
         """One-time events once, prerequisites first, the stage allows it. Inside a
         purchase flow the flow itself orders the steps, so chain leaders are not needed."""
-        plan = self.plan
-        if event in plan.one_time and event in user.done:
+        done = user.done
+        if event in self._one_time and event in done:
             return False
-        for before in plan.prerequisites.get(event, ()):
-            if before not in user.done:
-                return False
-        leaders = plan.session_prerequisites.get(event)
-        if leaders and not in_flow and not any(leader in self._session for leader in leaders):
+        before = self._prerequisites.get(event)
+        if before and not done.issuperset(before):
             return False
-        return event in self._always or event in plan.allowed[user.stage]
+        leaders = self._leaders.get(event)
+        if leaders and not in_flow and self._session.isdisjoint(leaders):
+            return False
+        return event in self._always or event in self._allowed[user.stage]
 
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
         names.append(event)
         user.done.add(event)
         self._session.add(event)
-        plan = self.plan
-        stage = advance(user.stage, LifecycleStage.FIRST_SESSION)
-        if event == plan.signup:
-            stage = advance(stage, LifecycleStage.REGISTERED)
-        if event in plan.onboarding:
-            stage = advance(stage, LifecycleStage.ONBOARDING_STARTED)
-        if event in plan.onboarding_complete:
-            stage = advance(stage, LifecycleStage.ONBOARDING_COMPLETED)
-        user.stage = stage
+        user.stage = advance(user.stage, self._reaches.get(event, LifecycleStage.FIRST_SESSION))
 
     # -- the story -----------------------------------------------------------------------
 
@@ -142,14 +143,20 @@ class SessionPlanner:
 
     def _fill(self, user: SimUser, target: int, names: list[str]) -> None:
         table = self.plan.segments[user.segment].fill[user.stage]
-        if not table.names:
+        events, cum_weights = table.names, table.cum_weights
+        if not events:
             return
-        rnd, tries = user.rnd, 0
-        while len(names) < target and tries < target * _DRAW_TRIES:
+        # One weighted draw per try, as ``random.choices(events, cum_weights=…)[0]`` makes
+        # it (a bisect of ``random() × total``: the same draw from the same stream) without
+        # its per-call checks and list; this loop runs for most events of a session.
+        total, last = cum_weights[-1] + 0.0, len(cum_weights) - 1
+        random, can, with_chain = user.rnd.random, self.can, self._with_chain
+        tries, most = 0, target * _DRAW_TRIES
+        while len(names) < target and tries < most:
             tries += 1
-            event = rnd.choices(table.names, cum_weights=table.cum_weights)[0]
-            if self.can(user, event):
-                self._with_chain(user, event, names)
+            event = events[bisect_right(cum_weights, random() * total, 0, last)]
+            if can(user, event):
+                with_chain(user, event, names)
 
     def _settle_stage(self, user: SimUser) -> None:
         """After a session: onboarding done (or none to do) → ACTIVE; power users → ADVANCED."""
@@ -160,3 +167,15 @@ class SessionPlanner:
         if onboarded and (user.sessions >= 15 or
                           (user.segment is Segment.POWER_USER and user.sessions >= 5)):
             user.stage = advance(user.stage, LifecycleStage.ADVANCED)
+
+
+def _stages_reached(plan: BehaviourPlan) -> dict[str, LifecycleStage]:
+    """The stage each event moves a user up to, where it is more than the first session."""
+    reaches: dict[str, LifecycleStage] = {}
+    marks = ((LifecycleStage.REGISTERED, {plan.signup} if plan.signup else set()),
+             (LifecycleStage.ONBOARDING_STARTED, plan.onboarding),
+             (LifecycleStage.ONBOARDING_COMPLETED, plan.onboarding_complete))
+    for stage, events in marks:     # in stage order: an event's last mark is its highest
+        for event in events:
+            reaches[event] = stage
+    return reaches
