@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from demogen.simulation.values import _names as names
 from demogen.simulation.values import _sticky as sticky
+from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler
@@ -32,7 +33,7 @@ from demogen.simulation.values._scopes import session_role
 from demogen.simulation.values._state import before_sampler, mirror_sampler
 from demogen.simulation.values._strings import string_property
 from demogen.simulation.values._tables import Tables
-from demogen.simulation.values._times import names_event, time_sampler
+from demogen.simulation.values._times import event_time, names_event, time_sampler
 from demogen.taxonomy import Event, Property
 from demogen.vocab import PropertyType
 
@@ -48,10 +49,11 @@ def core(tables: Tables, prop: Property, event: str | None = None,
         return number_property(tables, prop, event, present, set() if deps is None else deps)
     if ptype == PropertyType.BOOLEAN:
         p = boolean_probability(prop.name)
-        return lambda u, v, t: u.rnd.random() < p
+        return with_source(lambda u, v, t: u.rnd.random() < p,
+                           lambda w, out: [f"{out} = rnd() < {w.ref(p)}"])
     if ptype == PropertyType.TIME:
         if event is not None and names_event(prop.name, event):
-            return lambda u, v, t: t   # register_time on the register event: now
+            return event_time   # register_time on the register event: now
         return time_sampler(prop.name, tables.seed)
     if ptype == PropertyType.LIST:
         return list_property(tables, prop)
@@ -125,7 +127,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
             prop = Property(name=name, type=PropertyType.STRING)
         compiled[name] = event_property(tables, plan, prop, event.name, present)
     steps = [(n, compiled[n][0]) for n in dependency_order(order, compiled)]
-    return EventSampler(event.name, steps, order, plan.writers(event.name, present))
+    read = frozenset(d for _, deps in compiled.values() for d in deps)
+    return EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
 
 
 def event_property_names(tables: Tables, event: Event) -> list[str]:

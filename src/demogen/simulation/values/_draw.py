@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.values._codegen import with_source
 
 #: A compiled sampler: (user, values generated so far for this event, event time) → value.
 Sampler = Callable[[UserContext, dict[str, Any], str], Any]
@@ -45,18 +46,27 @@ def choice_sampler(values: Sequence[Any], skew: float = 0.0) -> Sampler:
     vals = tuple(values)
     n = len(vals)
     if n == 1:
-        only = vals[0]
-        return lambda u, v, t: only
+        return constant(vals[0])
     if skew <= 0:
-        return lambda u, v, t: vals[int(u.rnd.random() * n)]
+        return with_source(lambda u, v, t: vals[int(u.rnd.random() * n)],
+                           lambda w, out: [f"{out} = {w.ref(vals)}[int(rnd() * {n})]"])
     cum = zipf_cum(n, skew)
     total = cum[-1]
     bis = bisect.bisect_right
-    return lambda u, v, t: vals[bis(cum, u.rnd.random() * total)]
+    return with_source(
+        lambda u, v, t: vals[bis(cum, u.rnd.random() * total)],
+        lambda w, out: [f"{out} = {w.ref(vals)}[_bisect({w.ref(cum)}, rnd() * {w.ref(total)})]"])
+
+
+def constant(value: Any) -> Sampler:
+    """Always ``value`` (the same object every time)."""
+    return with_source(lambda u, v, t: value, lambda w, out: [f"{out} = {w.ref(value)}"])
 
 
 def stable_sampler(values: Sequence[Any], key: int) -> Sampler:
     """The same value of ``values`` for a user every time (a hash of the user index)."""
     vals = tuple(values)
     n = len(vals)
-    return lambda u, v, t: vals[mix64(u.index ^ key) % n]
+    return with_source(
+        lambda u, v, t: vals[mix64(u.index ^ key) % n],
+        lambda w, out: [f"{out} = {w.ref(vals)}[{w.ref(mix64)}(u.index ^ {key}) % {n}]"])

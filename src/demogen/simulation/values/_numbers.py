@@ -13,6 +13,7 @@ from demogen.analysis.rules import NumberRange
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _names as names
 from demogen.simulation.values import _priors as priors
+from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, choice_sampler
 from demogen.simulation.values._ids import id_sampler
@@ -51,7 +52,18 @@ def number_property(tables: Tables, prop: Property, event: str | None,
     if not segments:
         return default
     get = segments.get
-    return lambda u, v, t: (get(u.segment) or default)(u, v, t)
+
+    def by_segment(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        return (get(u.segment) or default)(u, v, t)
+
+    def source(w: Writer, out: str) -> list[str]:
+        lines = []
+        for i, (segment, fn) in enumerate(segments.items()):
+            lines += [f"{'el' if i else ''}if u.segment == {w.ref(segment)}:",
+                      *indent(w.value(fn, out))]
+        return [*lines, "else:", *indent(w.value(default, out))]
+
+    return with_source(by_segment, source)
 
 
 def _enum_number(prop: Property, bounds: Bounds | None) -> Sampler | None:
@@ -60,7 +72,8 @@ def _enum_number(prop: Property, bounds: Bounds | None) -> Sampler | None:
         values = [x for x in values if bounds[0] <= x <= bounds[1]] or values
     if sorted(values) == [0, 1]:  # a 0/1 flag: as rare or common as its name says
         p = boolean_probability(prop.name, default=_FLAG_P)
-        return lambda u, v, t: 1 if u.rnd.random() < p else 0
+        return with_source(lambda u, v, t: 1 if u.rnd.random() < p else 0,
+                           lambda w, out: [f"{out} = 1 if rnd() < {w.ref(p)} else 0"])
     if not values:
         return None
     if priors.number_prior(prop.name).kind == "rating":  # ratings skew high

@@ -20,7 +20,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._codegen import Writer, with_source
+from demogen.simulation.values._draw import Sampler, constant
 
 _GEOM_P = 0.55  # P(quantity == lo); an assumption: realism-bands.md has no basket-size band
 
@@ -43,16 +44,17 @@ def number_sampler(spec: NumberSpec) -> Sampler:
         if ilo > ihi:  # no integer inside: fall back to a float in range
             return number_sampler(NumberSpec(lo, hi, spec.shape, False, spec.decimals, spec.center))
         if ilo == ihi:
-            return lambda u, v, t: ilo
+            return constant(ilo)
         draw = _raw(spec.shape, float(ilo), float(ihi), spec.center, integer=True)
 
         def as_int(u: Any, v: Any, t: str) -> int:
             x = round(draw(u.rnd))
             return ilo if x < ilo else ihi if x > ihi else x
 
-        return as_int
+        return with_source(as_int, lambda w, out: [
+            f"{out} = round({w.ref(draw)}(u.rnd))", *_clip(w, out, ilo, ihi)])
     if lo == hi:
-        return lambda u, v, t: lo
+        return constant(lo)
     draw = _raw(spec.shape, lo, hi, spec.center, integer=False)
     d = spec.decimals
 
@@ -60,7 +62,13 @@ def number_sampler(spec: NumberSpec) -> Sampler:
         x = round(draw(u.rnd), d)
         return lo if x < lo else hi if x > hi else x
 
-    return as_float
+    return with_source(as_float, lambda w, out: [
+        f"{out} = round({w.ref(draw)}(u.rnd), {d})", *_clip(w, out, lo, hi)])
+
+
+def _clip(w: Writer, out: str, lo: float, hi: float) -> list[str]:
+    return [f"if {out} < {w.ref(lo)}:", f"    {out} = {w.ref(lo)}",
+            f"elif {out} > {w.ref(hi)}:", f"    {out} = {w.ref(hi)}"]
 
 
 def _raw(shape: str, lo: float, hi: float, center: float | None, *, integer: bool) -> Any:

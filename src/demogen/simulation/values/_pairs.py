@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._scopes import describes_the_thing, key_rank
@@ -196,7 +197,18 @@ def follower(group: PairGroup, event: str, name: str, inner: Sampler) -> Sampler
                 return x
         return inner(u, v, t)
 
-    return paired
+    def source(w: Writer, out: str) -> list[str]:
+        kept = w.temp()
+        test = f"{kept} is not None"
+        if session:
+            test += f" and {kept}[0] == u.session_number"
+        if closing:
+            test += f" and {w.ref(event)} not in {kept}[2]"
+        return [f"{out} = _MISS", f"{kept} = sk.get({w.ref(slot)})", f"if {test}:",
+                f"    {out} = {kept}[1].get({w.ref(name)}, _MISS)", f"if {out} is _MISS:",
+                *indent(w.value(inner, out))]
+
+    return with_source(paired, source)
 
 
 def writer(group: PairGroup, event: str, present: Iterable[str]) -> Hook:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from demogen.simulation._context import UserContext
+from demogen.simulation.values._codegen import event_function
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._pairs import Hook
 
@@ -14,28 +13,22 @@ class EventSampler:
     """Samples the custom properties of one event (its own, then the common ones).
 
     ``sample(user, time_str)`` returns a new dict in taxonomy order. ``time_str`` is
-    the event's ``#time`` (``yyyy-MM-dd HH:mm:ss.SSS``, local). Per event it only calls
-    closures compiled beforehand, in dependency order, then the hooks that remember the
-    values paired events reuse.
+    the event's ``#time`` (``yyyy-MM-dd HH:mm:ss.SSS``, local). ``sample`` is one function
+    generated from the compiled samplers (``_codegen``): it runs them in dependency order,
+    then the hooks that remember the values paired events reuse.
+
+    ``read``: the names some sampler reads from the values drawn before it (None: assume
+    any); only those are handed to the samplers that read them.
     """
 
-    __slots__ = ("_hooks", "_order", "_reorder", "_steps", "event_name", "properties")
+    __slots__ = ("event_name", "properties", "sample", "source", "steps")
 
     def __init__(self, event_name: str, steps: Sequence[tuple[str, Sampler]],
-                 order: Sequence[str], hooks: Sequence[Hook] = ()):
+                 order: Sequence[str], hooks: Sequence[Hook] = (),
+                 read: frozenset[str] | None = None):
         self.event_name = event_name
-        self._steps = tuple(steps)
-        self._order = tuple(order)
-        self._hooks = tuple(hooks)
-        self.properties: tuple[str, ...] = self._order
-        self._reorder = tuple(n for n, _ in self._steps) != self._order
-
-    def sample(self, user: UserContext, time_str: str) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, fn in self._steps:
-            values[name] = fn(user, values, time_str)
-        for hook in self._hooks:
-            hook(user, values)
-        if self._reorder:
-            return {name: values[name] for name in self._order}
-        return values
+        self.steps = tuple(steps)
+        self.properties: tuple[str, ...] = tuple(order)
+        #: ``sample(user, time_str) -> dict``, and the source it was generated from.
+        self.sample, self.source = event_function(event_name, self.steps, self.properties,
+                                                  read, hooks)

@@ -14,6 +14,7 @@ from typing import Any
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _names as names
 from demogen.simulation.values import _priors as priors
+from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, number_value
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._kinds import boolean_probability
@@ -62,7 +63,20 @@ def mirror_sampler(tables: Tables, prop: Property, state_name: str,
             return fallback(u, v, t)
         return x
 
-    return mirror
+    if as_is is None:
+        return mirror
+
+    def source(w: Writer, out: str) -> list[str]:
+        # A string in the state, as it nearly always is; anything else: the closure.
+        lines = [f"{out} = st.get({w.ref(state_name)})", f"if {out}.__class__ is str:"]
+        if allowed is not None:
+            lines += [f"    if {out} not in {w.ref(allowed)}:",
+                      *indent(w.value(fallback, out), 2)]
+        else:
+            lines.append("    pass")
+        return [*lines, "else:", f"    {out} = {w.ref(mirror)}(u, v, t)"]
+
+    return with_source(mirror, source)
 
 
 def before_sampler(tables: Tables, prop: Property, target: Property, event: str,
@@ -103,7 +117,16 @@ def _number_mirror(state_name: str, lo: float, hi: float, fallback: Sampler,
         x -= step
         return ilo if x < lo else ihi if x > hi else x
 
-    return mirror
+    def source(w: Writer, out: str) -> list[str]:
+        # An int or float in the state, as it nearly always is; anything else: the closure.
+        return [f"{out} = st.get({w.ref(state_name)})",
+                f"if {out}.__class__ is int or {out}.__class__ is float:",
+                *([f"    {out} -= {w.ref(step)}"] if step else []),
+                f"    if {out} < {w.ref(lo)}:", f"        {out} = {w.ref(ilo)}",
+                f"    elif {out} > {w.ref(hi)}:", f"        {out} = {w.ref(ihi)}",
+                "else:", f"    {out} = {w.ref(mirror)}(u, v, t)"]
+
+    return with_source(mirror, source)
 
 
 def borrowed_enum(tables: Tables, prop: Property) -> Property:

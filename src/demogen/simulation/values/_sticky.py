@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._scopes import SESSION_FIRST, SESSION_ID
 from demogen.simulation.values._tables import Tables
@@ -37,7 +38,12 @@ def per_user(name: str, inner: Sampler) -> Sampler:
             x = u.sticky[name] = inner(u, v, t)
         return x
 
-    return sticky
+    def source(w: Writer, out: str) -> list[str]:
+        key, nothing = w.ref(name), w.ref(_NOTHING)
+        return [f"{out} = sk.get({key}, {nothing})", f"if {out} is {nothing}:",
+                *indent(w.value(inner, out)), f"    sk[{key}] = {out}"]
+
+    return with_source(sticky, source)
 
 
 def latest(stem: str, inner: Sampler) -> Sampler:
@@ -48,7 +54,12 @@ def latest(stem: str, inner: Sampler) -> Sampler:
         x = u.sticky.get(key, _NOTHING)
         return inner(u, v, t) if x is _NOTHING else x
 
-    return current
+    def source(w: Writer, out: str) -> list[str]:
+        nothing = w.ref(_NOTHING)
+        return [f"{out} = sk.get({w.ref(key)}, {nothing})", f"if {out} is {nothing}:",
+                *indent(w.value(inner, out))]
+
+    return with_source(current, source)
 
 
 def recorded(name: str, inner: Sampler) -> Sampler:
@@ -59,7 +70,10 @@ def recorded(name: str, inner: Sampler) -> Sampler:
         x = u.sticky[key] = inner(u, v, t)
         return x
 
-    return record
+    def source(w: Writer, out: str) -> list[str]:
+        return [*w.value(inner, out), f"sk[{w.ref(key)}] = {out}"]
+
+    return with_source(record, source)
 
 
 def per_session(tables: Tables, prop: Property, role: str) -> Sampler:
@@ -80,10 +94,14 @@ def per_session(tables: Tables, prop: Property, role: str) -> Sampler:
 
 def _first_session(ptype: PropertyType) -> Sampler:
     if ptype == PropertyType.NUMBER:
-        return lambda u, v, t: 1 if u.session_number <= 1 else 0
-    if ptype == PropertyType.STRING:
-        return lambda u, v, t: "true" if u.session_number <= 1 else "false"
-    return lambda u, v, t: u.session_number <= 1
+        yes, no = 1, 0
+    elif ptype == PropertyType.STRING:
+        yes, no = "true", "false"
+    else:
+        return with_source(lambda u, v, t: u.session_number <= 1,
+                           lambda w, out: [f"{out} = u.session_number <= 1"])
+    return with_source(lambda u, v, t: yes if u.session_number <= 1 else no,
+                       lambda w, out: [f"{out} = {yes!r} if u.session_number <= 1 else {no!r}"])
 
 
 def _session_id(prop: Property) -> Sampler:

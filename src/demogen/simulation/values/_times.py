@@ -13,6 +13,7 @@ from typing import Any
 
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _kinds as kinds
+from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._draw import Sampler, mix64, salt
 from demogen.simulation.values._names import normalize
 
@@ -32,11 +33,19 @@ def names_event(prop_name: str, event: str) -> bool:
     return len(stem) >= 4 and len(ev) >= 4 and (stem in ev or ev in stem)
 
 
+def _now(u: UserContext, v: dict[str, Any], t: str) -> str:
+    return t
+
+
+#: The event's own time.
+event_time = with_source(_now, lambda w, out: [f"{out} = t"])
+
+
 def time_sampler(name: str, seed: int) -> Sampler:
     """Times by what the name says: now, a past or future moment, or a birthday."""
     kind = kinds.time_kind(name)
     if kind == "now":
-        return lambda u, v, t: t
+        return event_time
     if kind == "birthday":
         return _birthday(salt(seed, "birthday", normalize(name)))
     if kind == "future":
