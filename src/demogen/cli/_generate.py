@@ -1,4 +1,9 @@
-"""``demogen generate``: simulate users and write ThinkingData JSONL per day."""
+"""``demogen generate``: simulate users and write ThinkingData JSONL per day.
+
+With ``--target`` the behaviour is calibrated first (:mod:`demogen.simulation.calibrate`):
+sample runs tune the preset until the KPIs land on the targets, then the full run is
+written and measured, and the manifest records the tuning.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ import typer
 from rich.table import Table
 
 from demogen.cli import _options as opt
-from demogen.cli._console import err, out, reports_errors
+from demogen.cli._console import err, out, reports_errors, warn
 from demogen.cli._load import load_inputs
 from demogen.cli._progress import progress_bar
+
+DEFAULT_USERS = 2_000
 
 
 @reports_errors
@@ -26,7 +33,11 @@ def generate(
     rules_path: Path | None = typer.Option(
         None, "--rules", help="Rules (.yaml/.json) merged over the analysis."
     ),
-    users: int = typer.Option(2_000, "--users", min=1, help="Distinct users simulated."),
+    users: int | None = typer.Option(
+        None, "--users", min=1, show_default=False,
+        help="Distinct users simulated (default 2,000; with --target dau=… calibration "
+        "decides).",
+    ),
     start: datetime | None = typer.Option(
         None, "--start", formats=["%Y-%m-%d"], help="First day (default: DAYS days ago)."
     ),
@@ -42,6 +53,19 @@ def generate(
         None, "--scheduler", help="Dask scheduler address (tcp://host:port); default: local."
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a previous output."),
+    target: str | None = typer.Option(
+        None, "--target",
+        help="KPI targets to calibrate the behaviour to, as the report measures them: "
+        "d1, d7, d30 (classic retention), payer (payers / MAU), dau (mean DAU; sets the "
+        "users), session_minutes (median); e.g. d1=0.40,d7=0.15,dau=5000. Sample runs "
+        "tune the preset first; the run lands within ±2 points (retention, payer) and "
+        "±5 % (dau, session_minutes).",
+    ),
+    calibration_users: int = typer.Option(
+        4_000, "--calibration-users", min=50,   # calibrate.DEFAULT_SAMPLE_USERS
+        help="Users in each calibration sample run (the run's first users; all of them "
+        "when the run is smaller).",
+    ),
     industry: str | None = opt.IndustryOpt,
     platform: str | None = opt.PlatformOpt,
     product_name: str | None = opt.ProductNameOpt,
@@ -50,36 +74,58 @@ def generate(
     quiet: bool = opt.QuietOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
-    from demogen.output import Manifest, staged_output, write_manifest
+    from demogen.output import (
+        Manifest,
+        is_url,
+        prepare_output_dir,
+        staged_output,
+        write_manifest,
+    )
     from demogen.simulation import SimulationConfig, preset_for_industry
     from demogen.simulation.config import default_start
     from demogen.simulation.parallel import SimulationSpec, run_parallel
 
+    targets = _read_targets(target, days=days, users=users)
     inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
                          product_name=product_name, refresh=refresh_analysis,
                          cache_dir=cache_dir, quiet=quiet)
     tax, product, rules = inputs.loaded.taxonomy, inputs.loaded.product, inputs.rules
     first_day = start.date() if start else default_start(days, date.today())
-    config = SimulationConfig(users=users, start=first_day, days=days, seed=seed,
-                              preset=preset or preset_for_industry(product.industry))
+    config = SimulationConfig(users=users or DEFAULT_USERS, start=first_day, days=days,
+                              seed=seed, preset=preset or preset_for_industry(product.industry))
     _check_window(config)
-    began = time.perf_counter()
+    if targets is not None and not overwrite and not is_url(output) and Path(output).exists():
+        prepare_output_dir(Path(output))     # refuse a used folder before calibrating
     started_at = datetime.now(UTC)
     announce = None if quiet else (lambda url: err.print(f"uploading to {url} …"))
     with staged_output(output, overwrite=overwrite, on_upload=announce) as (folder, replace):
+        calibration, measured = None, {}
+        if targets is not None:
+            calibration = _calibrate(tax, rules, product, config, targets,
+                                     calibration_users, quiet=quiet)
+            config = config.model_copy(update={"users": calibration.users,
+                                               "tuning": calibration.tuning})
+        users, began = config.users, time.perf_counter()
         with progress_bar("simulating users", users, quiet=quiet) as advance:
             counts, summary = run_parallel(
                 SimulationSpec(tax, rules, product, config), folder, workers=workers,
                 engine=engine, scheduler=scheduler, gzip=gzip, overwrite=replace,
                 progress=advance)
         seconds = time.perf_counter() - began
+        options = {"users": users, "start": first_day.isoformat(), "days": days,
+                   "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
+                   "workers": workers, "engine": engine,
+                   "shard_size": config.shard_size,
+                   "rules": str(rules_path) if rules_path else None}
+        if calibration is not None:
+            from demogen.simulation.calibrate import measure_run
+
+            measured = measure_run(folder, tax, rules)
+            options["calibration"] = {**calibration.summary(), "run_kpis": {
+                k: measured[k] for k, _ in calibration.targets.items()}}
         manifest = Manifest(
             seed=seed,
-            options={"users": users, "start": first_day.isoformat(), "days": days,
-                     "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
-                     "workers": workers, "engine": engine,
-                     "shard_size": config.shard_size,
-                     "rules": str(rules_path) if rules_path else None},
+            options=options,
             taxonomy_hash=tax.content_hash(),
             rules_hash=hashlib.sha256(rules.to_json().encode()).hexdigest(),
             files=summary.files, records_by_type=counts, users=users,
@@ -88,6 +134,65 @@ def generate(
         write_manifest(folder, manifest)
     if not quiet:
         _print_summary(output, config, counts, summary, seconds)
+    if calibration is not None:
+        _print_landing(calibration.targets, measured, quiet=quiet)
+
+
+def _read_targets(text: str | None, *, days: int, users: int | None):  # type: ignore[no-untyped-def]
+    """``--target`` parsed and checked against the window and ``--users`` (before loading)."""
+    if text is None:
+        return None
+    from demogen.simulation.calibrate import check_targets, parse_targets
+
+    targets = parse_targets(text)
+    check_targets(targets, days=days, users_given=users is not None, revenue_events=True)
+    return targets
+
+
+def _calibrate(tax, rules, product, config, targets, sample_users: int, *,  # type: ignore[no-untyped-def]
+               quiet: bool):
+    from demogen.simulation.calibrate import calibrate
+
+    say = None if quiet else (lambda message: err.print(message, markup=False, highlight=False))
+    calibration = calibrate(tax, rules, product, config, targets, sample_users=sample_users,
+                            progress=say)
+    for message in calibration.warnings:
+        warn(message)
+    if not quiet:
+        tuning = calibration.tuning.model_dump(exclude_none=True)
+        retention = tuning.pop("retention", {})
+        shown = [f"users {calibration.users:,}",
+                 *(f"retention.{k} {v:.4f}" for k, v in retention.items()),
+                 *(f"{k} {v:.4g}" for k, v in tuning.items())]
+        err.print("calibrated: " + ", ".join(shown), markup=False, highlight=False)
+    return calibration
+
+
+def _print_landing(targets, measured, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    """The run's KPIs against the targets; a warning for any that missed."""
+    from demogen.simulation.calibrate import TOLERANCE
+
+    missed = []
+    for key, goal in targets.items():
+        value = measured[key]
+        if targets.miss(key, value) > 1:
+            missed.append(f"{key} {_shown(key, value)} (target {_shown(key, goal)})")
+        elif not quiet:
+            band = (f"±{TOLERANCE[key]:.0%}" if key in ("dau", "session_minutes")
+                    else f"±{TOLERANCE[key]:.2f}")
+            err.print(f"on target: {key} {_shown(key, value)} (target {_shown(key, goal)} "
+                      f"{band})", markup=False, highlight=False)
+    if missed:
+        warn("the run missed its targets by chance: " + ", ".join(missed)
+             + "; a longer window or more users give steadier KPIs")
+
+
+def _shown(key: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if key == "dau":
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if key == "session_minutes" else f"{value:.3f}"
 
 
 def _check_window(config) -> None:  # type: ignore[no-untyped-def]
