@@ -1,11 +1,13 @@
 """Sandboxed formulas for derived properties (``level * 100 + randint(0, 50)``).
 
 Formulas come from rules files and AI answers, so they are untrusted. They are parsed
-once with simpleeval's parser, checked against a small whitelist of syntax (numbers,
-names, arithmetic, comparisons, ``a if c else b`` and calls to the functions below),
-and evaluated by simpleeval, which bounds powers and string sizes. There is no
-attribute access, no subscripts, no comprehensions, no imports, and the only source
-of randomness is the generator passed in.
+once with simpleeval's parser and checked against a small whitelist of syntax (numbers,
+names, arithmetic, comparisons, ``a if c else b`` and calls to the functions below).
+A checked tree is then compiled once into a Python function of the names it reads:
+``+``, ``*`` and ``**`` go through simpleeval's bounded operators (no huge powers or
+strings), names become the function's parameters, and its globals hold only the
+whitelisted functions (no builtins). There is no attribute access, no subscripts, no
+comprehensions, no imports, and the only source of randomness is the generator passed in.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 import numpy as np
-from simpleeval import InvalidExpression, SimpleEval
+from simpleeval import InvalidExpression, SimpleEval, safe_add, safe_mult, safe_power
 
 from demogen.errors import FormulaError
 
@@ -38,6 +41,15 @@ FUNCTION_NAMES: frozenset[str] = frozenset(
     {"min", "max", "round", "clamp", "abs", "int", "float", "randint", "uniform", "random"}
 )
 
+#: What evaluating a compiled formula may raise (bad operands, bounds, division by zero).
+EVALUATION_ERRORS: tuple[type[Exception], ...] = (
+    InvalidExpression, ArithmeticError, TypeError, ValueError, OverflowError, NameError)
+
+#: simpleeval's bounded operators, by the names the compiled code calls them.
+_BOUNDED = {ast.Add: "_add", ast.Mult: "_mul", ast.Pow: "_pow"}
+_HELPERS: dict[str, Callable[..., Any]] = {"_add": safe_add, "_mul": safe_mult,
+                                           "_pow": safe_power}
+
 
 def _clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
@@ -50,6 +62,8 @@ class Formula:
     text: str
     names: tuple[str, ...]
     _tree: ast.AST
+    #: ``lambda v0, v1, …: <formula>`` (the names in :attr:`names` order), compiled.
+    _code: CodeType
 
     @classmethod
     def compile(cls, text: str) -> Formula:
@@ -65,7 +79,7 @@ class Formula:
         except SyntaxError as exc:
             raise FormulaError(f"formula '{text}' is not valid: {exc.msg}") from None
         names = _check(tree, text)
-        return cls(text=text, names=names, _tree=tree)
+        return cls(text=text, names=names, _tree=tree, _code=_compile(tree, names))
 
 
 def _check(tree: ast.AST, text: str) -> tuple[str, ...]:
@@ -90,6 +104,36 @@ def _check(tree: ast.AST, text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+class _Compiler(ast.NodeTransformer):
+    """Names become parameters ``v0``, ``v1`` …; ``+ * **`` become bounded calls."""
+
+    def __init__(self, names: tuple[str, ...]):
+        self._params = {name: f"v{i}" for i, name in enumerate(names)}
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        param = self._params.get(node.id)
+        return node if param is None else ast.copy_location(ast.Name(param, ast.Load()), node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        helper = _BOUNDED.get(type(node.op))
+        if helper is None:
+            return node
+        call = ast.Call(ast.Name(helper, ast.Load()), [node.left, node.right], [])
+        return ast.copy_location(call, node)
+
+
+def _compile(tree: ast.AST, names: tuple[str, ...]) -> CodeType:
+    # simpleeval's parser gives the statement (``Expr``) around the expression.
+    body = tree.value if isinstance(tree, ast.Expr) else \
+        tree.body if isinstance(tree, ast.Expression) else tree
+    assert isinstance(body, ast.expr)
+    params = ast.arguments(posonlyargs=[], args=[ast.arg(f"v{i}") for i in range(len(names))],
+                           kwonlyargs=[], kw_defaults=[], defaults=[])
+    lam = ast.Expression(ast.Lambda(params, _Compiler(names).visit(body)))
+    return compile(ast.fix_missing_locations(lam), "<formula>", "eval")
+
+
 class FormulaEvaluator:
     """Evaluates formulas with random draws from one generator.
 
@@ -104,7 +148,9 @@ class FormulaEvaluator:
             "int": int, "float": float,
             "randint": self._randint, "uniform": self._uniform, "random": self._random,
         }
-        self._eval = SimpleEval(functions=functions)
+        # The compiled formulas' globals: the whitelist and the bounded operators only.
+        self._globals: dict[str, Any] = {"__builtins__": {}, **functions, **_HELPERS}
+        self._functions: dict[CodeType, Callable[..., Any]] = {}
 
     def _randint(self, low: float, high: float) -> int | float:
         if float(low).is_integer() and float(high).is_integer():
@@ -117,17 +163,25 @@ class FormulaEvaluator:
     def _random(self, *bounds: float) -> float:
         return self._uniform(*bounds) if len(bounds) == 2 else float(self._rng.random())
 
+    def function(self, formula: Formula) -> Callable[..., Any]:
+        """``formula`` as a function of its names' values, in :attr:`Formula.names` order,
+        drawing from this evaluator's generator. It raises what :data:`EVALUATION_ERRORS`
+        lists (the hot path catches them itself; :meth:`evaluate` wraps them)."""
+        fn = self._functions.get(formula._code)
+        if fn is None:
+            fn = self._functions[formula._code] = eval(formula._code, self._globals)
+        return fn
+
     def evaluate(self, formula: Formula, names: Mapping[str, Any]) -> Any:
         missing = [n for n in formula.names if n not in names]
         if missing:
             raise FormulaError(
                 f"formula '{formula.text}' needs {', '.join(missing)}, which has no value"
             )
-        self._eval.names = dict(names)
         try:
-            return self._eval.eval(formula.text, previously_parsed=formula._tree)
-        except (InvalidExpression, ArithmeticError, TypeError, ValueError, OverflowError) as exc:
+            return self.function(formula)(*(names[n] for n in formula.names))
+        except EVALUATION_ERRORS as exc:
             raise FormulaError(f"formula '{formula.text}' failed: {exc}") from None
 
 
-__all__ = ["FUNCTION_NAMES", "Formula", "FormulaEvaluator"]
+__all__ = ["EVALUATION_ERRORS", "FUNCTION_NAMES", "Formula", "FormulaEvaluator"]

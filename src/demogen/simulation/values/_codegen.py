@@ -34,15 +34,18 @@ import math
 import os
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from demogen.simulation.values._convert import MISS
 
 if TYPE_CHECKING:
     from demogen.simulation.values._draw import Sampler
 
-#: Writes the lines computing a sampler's value into the variable ``out``.
+#: Writes the lines computing a sampler's value into the variable ``out`` (for a hook:
+#: the lines of its work, given the variable holding the event's values).
 Source = Callable[["Writer", str], list[str]]
+F = TypeVar("F", bound=Callable[..., Any])
 
 _SOURCE = "_demogen_source"
 _LITERALS = (str, int, bool, type(None))
@@ -53,15 +56,18 @@ _LOCALS = {
     "sk": "sk = u.sticky",
     "v": "v = {}",
 }
+#: ``v`` for events where no sampler reads another's value: always empty, never written.
+_NOTHING_READ = MappingProxyType({})
 
 
-def with_source(fn: Sampler, source: Source) -> Sampler:
-    """``fn``, marked as inlinable by ``source`` (``fn`` stays the reference behaviour)."""
+def with_source(fn: F, source: Source) -> F:
+    """``fn`` (a sampler or a hook), marked as inlinable by ``source``; ``fn`` stays the
+    reference behaviour, called wherever the source is not used."""
     setattr(fn, _SOURCE, source)
     return fn
 
 
-def source_of(fn: Sampler) -> Source | None:
+def source_of(fn: Callable[..., Any]) -> Source | None:
     found: Source | None = getattr(fn, _SOURCE, None)
     return found
 
@@ -86,6 +92,7 @@ class Writer:
                                         "_floor": math.floor, "_expm1": math.expm1}
         self._names: dict[int, str] = {}
         self._temps = 0
+        self._shared: dict[str, str] = {}
 
     def ref(self, obj: Any) -> str:
         """An expression for ``obj``: a literal for plain values, else a global's name."""
@@ -100,6 +107,18 @@ class Writer:
     def temp(self) -> str:
         self._temps += 1
         return f"x{self._temps}"
+
+    def shared(self, expression: str) -> str:
+        """A variable holding ``expression``, computed once at the top of the function
+        (only for what no sampler changes while the event is drawn: ``u.segment``, a
+        pair's slot in ``u.sticky``)."""
+        name = self._shared.get(expression)
+        if name is None:
+            name = self._shared[expression] = f"s{len(self._shared)}"
+        return name
+
+    def prologue(self) -> list[str]:
+        return [f"{name} = {expression}" for expression, name in self._shared.items()]
 
     def value(self, fn: Sampler, out: str) -> list[str]:
         """Lines computing ``fn``'s value into ``out``: its source, or a call."""
@@ -128,12 +147,17 @@ def event_function(event: str, steps: Sequence[tuple[str, Sampler]], order: Sequ
     result = ", ".join(f"{name!r}: {out_of[name]}" for name in order)
     if hooks:
         body.append(f"values = {{{result}}}")
-        body += [f"{w.ref(hook)}(u, values)" for hook in hooks]
+        for hook in hooks:
+            source = source_of(hook)
+            body += [f"{w.ref(hook)}(u, values)"] if source is None else source(w, "values")
         body.append("return values")
     else:
         body.append(f"return {{{result}}}")
+    body = [*w.prologue(), *body]
     code = "\n".join(body)
     used = [line for name, line in _LOCALS.items() if re.search(rf"\b{name}\b", code)]
+    if read is not None and not read and "v = {}" in used:
+        used[used.index("v = {}")] = f"v = {w.ref(_NOTHING_READ)}"
     fname = "sample_" + re.sub(r"\W", "_", event)
     source = "\n".join([f"def {fname}(u, t):", *indent([*used, *body])]) + "\n"
     space = dict(w.globals)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from demogen.analysis.formula import Formula
-from demogen.errors import FormulaError
+from demogen.analysis.formula import EVALUATION_ERRORS, Formula
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _names as names
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, loose, loose_lookup
@@ -38,11 +37,11 @@ def formula_sampler(tables: Tables, prop: Property, formula: Formula, fallback: 
         tables.skipped_formulas.setdefault(key, []).append(event or "(user)")
         return fallback
     deps.update(n for n in formula.names if n in present and n != prop.name)
-    evaluate, bridge, needs = tables.evaluator.evaluate, tables.bridge, formula.names
+    compute, bridge, needs = tables.evaluator.function(formula), tables.bridge, formula.names
     finish = _formula_result(prop, tables.bounds(prop, None))
 
     def derived(u: UserContext, v: dict[str, Any], t: str) -> Any:
-        env: dict[str, Any] = {}
+        args: list[Any] = []
         state = u.state
         for n in needs:
             x = v.get(n, MISS)
@@ -50,11 +49,11 @@ def formula_sampler(tables: Tables, prop: Property, formula: Formula, fallback: 
                 x = state.get(n, MISS)
             if x is MISS or x is None:
                 return fallback(u, v, t)
-            env[n] = x
+            args.append(x)
         bridge.rnd = u.rnd
         try:
-            result = finish(evaluate(formula, env))
-        except FormulaError:
+            result = finish(compute(*args))
+        except EVALUATION_ERRORS:
             return fallback(u, v, t)
         return fallback(u, v, t) if result is MISS else result
 

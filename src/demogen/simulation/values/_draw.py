@@ -50,12 +50,18 @@ def choice_sampler(values: Sequence[Any], skew: float = 0.0) -> Sampler:
     if skew <= 0:
         return with_source(lambda u, v, t: vals[int(u.rnd.random() * n)],
                            lambda w, out: [f"{out} = {w.ref(vals)}[int(rnd() * {n})]"])
-    cum = zipf_cum(n, skew)
-    total = cum[-1]
+    cum = normalized(zipf_cum(n, skew))
     bis = bisect.bisect_right
     return with_source(
-        lambda u, v, t: vals[bis(cum, u.rnd.random() * total)],
-        lambda w, out: [f"{out} = {w.ref(vals)}[_bisect({w.ref(cum)}, rnd() * {w.ref(total)})]"])
+        lambda u, v, t: vals[bis(cum, u.rnd.random())],
+        lambda w, out: [f"{out} = {w.ref(vals)}[_bisect({w.ref(cum)}, rnd())]"])
+
+
+def normalized(cum: Sequence[float]) -> tuple[float, ...]:
+    """Cumulative weights scaled to end at 1.0 exactly: ``bisect_right(cum, random())``
+    is then an index below ``len(cum)``."""
+    total = cum[-1]
+    return (*(c / total for c in cum[:-1]), 1.0)
 
 
 def constant(value: Any) -> Sampler:
@@ -70,3 +76,13 @@ def stable_sampler(values: Sequence[Any], key: int) -> Sampler:
     return with_source(
         lambda u, v, t: vals[mix64(u.index ^ key) % n],
         lambda w, out: [f"{out} = {w.ref(vals)}[{w.ref(mix64)}(u.index ^ {key}) % {n}]"])
+
+
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` without building the UUID object."""
+    h = "%032x" % (bits & _UUID_CLEAR | _UUID_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -14,7 +14,15 @@ import uuid
 from typing import Any
 
 from demogen.simulation._context import UserContext
-from demogen.simulation.values._draw import MASK64, Sampler, choice_sampler, mix64, salt
+from demogen.simulation.values._codegen import with_source
+from demogen.simulation.values._draw import (
+    MASK64,
+    Sampler,
+    choice_sampler,
+    mix64,
+    salt,
+    uuid4_text,
+)
 from demogen.simulation.values._names import IdSpec, normalize, singular
 from demogen.simulation.values._pools import Pools
 
@@ -86,7 +94,9 @@ def _unique_id(stem: str, numeric: bool) -> Sampler:
             return f"ch_{r:016x}"
 
         return transaction
-    return lambda u, v, t: str(uuid.UUID(int=u.rnd.getrandbits(128), version=4))
+    return with_source(
+        lambda u, v, t: uuid4_text(u.rnd.getrandbits(128)),
+        lambda w, out: [f"{out} = {w.ref(uuid4_text)}(u.rnd.getrandbits(128))"])
 
 def _catalogue_id(pools: Pools, stem: str, numeric: bool) -> Sampler:
     sizes = {"item": 200, "product": 300, "sku": 300, "commodity": 300, "goods": 300,

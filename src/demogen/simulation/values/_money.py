@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from demogen.simulation._context import UserContext
-from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._draw import Sampler, normalized
 from demogen.simulation.values._names import normalize
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
 
@@ -57,8 +57,9 @@ def currency_in_name(name: str) -> str | None:
     return m.group(2).upper() if m else None
 
 
-def known_currency(code: str) -> bool:
-    return code.upper() in load_currencies()[0]
+def known_currencies() -> frozenset[str]:
+    """The ISO codes of ``currencies.yaml`` (upper case)."""
+    return frozenset(load_currencies()[0])
 
 
 class Money:
@@ -101,10 +102,9 @@ class Money:
         if not points:  # the range excludes every tier (ad revenue of 0.01-0.37): draw in range
             return _range_fallback(info, low, high)
         values = tuple(_number(p, info.decimals) for p, _ in points)
-        cum = tuple(itertools.accumulate(w for _, w in points))
-        total = cum[-1]
+        cum = normalized(tuple(itertools.accumulate(w for _, w in points)))
         bis = bisect.bisect_right
-        return lambda u, v, t: values[bis(cum, u.rnd.random() * total)]
+        return lambda u, v, t: values[bis(cum, u.rnd.random())]
 
     def _basket(self, name: str, info: CurrencyInfo, low: float, high: float) -> Sampler:
         norm = normalize(name)

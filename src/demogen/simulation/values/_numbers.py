@@ -18,7 +18,7 @@ from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, choice_sampler
 from demogen.simulation.values._ids import id_sampler
 from demogen.simulation.values._kinds import boolean_probability
-from demogen.simulation.values._money import currency_in_name, known_currency
+from demogen.simulation.values._money import currency_in_name, known_currencies
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
 from demogen.simulation.values._pools import OTHER_PERSON_WORDS
 from demogen.simulation.values._tables import Bounds, Tables
@@ -58,8 +58,9 @@ def number_property(tables: Tables, prop: Property, event: str | None,
 
     def source(w: Writer, out: str) -> list[str]:
         lines = []
+        segment_now = w.shared("u.segment")
         for i, (segment, fn) in enumerate(segments.items()):
-            lines += [f"{'el' if i else ''}if u.segment == {w.ref(segment)}:",
+            lines += [f"{'el' if i else ''}if {segment_now} == {w.ref(segment)}:",
                       *indent(w.value(fn, out))]
         return [*lines, "else:", *indent(w.value(default, out))]
 
@@ -106,9 +107,11 @@ def _money_sampler(tables: Tables, prop: Property, event: str | None,
     if cp:
         deps.add(cp)
 
+    known = known_currencies()
+
     def currency_of(u: UserContext, v: dict[str, Any]) -> str:
         code = v.get(cp) if cp else None
-        if isinstance(code, str) and known_currency(code):
+        if isinstance(code, str) and code.upper() in known:
             return code.upper()
         return fixed or u.device.currency
 

@@ -12,18 +12,37 @@ Shapes (chosen at compile time from the property's name and range):
 - ``tri``: triangular with mode ``center`` (age, rating).
 - ``beta22``: symmetric hump (percentages, ratios).
 - ``uniform``.
+
+``geom`` and ``uniform`` are drawn directly from one ``random()``; the other shapes through
+inverse-CDF tables built here once (``_inverse``): exact probabilities per value for
+integers over up to 4,096 values, a quantile table otherwise. A draw is then one
+``random()`` and a ``bisect`` instead of the stdlib's rejection samplers.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from demogen.simulation.values import _inverse as inverse
 from demogen.simulation.values._codegen import Writer, with_source
 from demogen.simulation.values._draw import Sampler, constant
 
 _GEOM_P = 0.55  # P(quantity == lo); an assumption: realism-bands.md has no basket-size band
+_TRIES = 4      # lognormal shapes: draws until one lands in range, then clipped
+
+
+
+@dataclass(frozen=True, slots=True)
+class Direct:
+    """A shape drawn straight from one ``random()``: ``draw(rnd)``, and the same draw as
+    an expression of ``rnd()`` for the generated code."""
+
+    draw: Callable[[Callable[[], float]], float]
+    expression: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +64,50 @@ def number_sampler(spec: NumberSpec) -> Sampler:
             return number_sampler(NumberSpec(lo, hi, spec.shape, False, spec.decimals, spec.center))
         if ilo == ihi:
             return constant(ilo)
-        draw = _raw(spec.shape, float(ilo), float(ihi), spec.center, integer=True)
-
-        def as_int(u: Any, v: Any, t: str) -> int:
-            x = round(draw(u.rnd))
-            return ilo if x < ilo else ihi if x > ihi else x
-
-        return with_source(as_int, lambda w, out: [
-            f"{out} = round({w.ref(draw)}(u.rnd))", *_clip(w, out, ilo, ihi)])
+        shape = _shape(spec.shape, float(ilo), float(ihi), spec.center)
+        if isinstance(shape, Direct) or ihi - ilo >= inverse.MAX_DISCRETE:
+            return _rounded(shape, ilo, ihi, None)
+        return _discrete(ilo, inverse.discrete(shape, ilo, ihi))
     if lo == hi:
         return constant(lo)
-    draw = _raw(spec.shape, lo, hi, spec.center, integer=False)
-    d = spec.decimals
+    return _rounded(_shape(spec.shape, lo, hi, spec.center), lo, hi, spec.decimals)
 
-    def as_float(u: Any, v: Any, t: str) -> float:
-        x = round(draw(u.rnd), d)
+
+def _discrete(ilo: int, cum: tuple[float, ...]) -> Sampler:
+    """``ilo + k`` with probability ``cum[k] - cum[k-1]``."""
+    bis = bisect.bisect_right
+    return with_source(lambda u, v, t: ilo + bis(cum, u.rnd.random()),
+                       lambda w, out: [f"{out} = {ilo} + _bisect({w.ref(cum)}, rnd())"])
+
+
+def _rounded(shape: inverse.Grid | Direct, lo: float, hi: float, decimals: int | None) -> Sampler:
+    """A drawn number rounded (to an integer when ``decimals`` is None) and clipped."""
+    if isinstance(shape, Direct):
+        draw = shape.draw
+        lines: list[str] = ["{out} = " + shape.expression]
+        refs: dict[str, Any] = {}
+    else:
+        table = inverse.quantiles(shape)
+        edges, start, slope = table.edges, table.start, table.slope
+
+        def draw(rnd: Callable[[], float]) -> float:
+            return table(rnd())
+
+        lines = ["{y} = rnd()", "{i} = _bisect({edges}, {y})",
+                 "{out} = {start}[{i}] + {slope}[{i}] * {y}"]
+        refs = {"edges": edges, "start": start, "slope": slope}
+
+    def number(u: Any, v: Any, t: str) -> float:
+        x = round(draw(u.rnd.random)) if decimals is None else round(draw(u.rnd.random), decimals)
         return lo if x < lo else hi if x > hi else x
 
-    return with_source(as_float, lambda w, out: [
-        f"{out} = round({w.ref(draw)}(u.rnd), {d})", *_clip(w, out, lo, hi)])
+    def source(w: Writer, out: str) -> list[str]:
+        names = {k: w.ref(x) for k, x in refs.items()}
+        code = [line.format(out=out, y=f"{out}y", i=f"{out}i", **names) for line in lines]
+        rounding = f"round({out})" if decimals is None else f"round({out}, {decimals})"
+        return [*code, f"{out} = {rounding}", *_clip(w, out, lo, hi)]
+
+    return with_source(number, source)
 
 
 def _clip(w: Writer, out: str, lo: float, hi: float) -> list[str]:
@@ -71,7 +115,8 @@ def _clip(w: Writer, out: str, lo: float, hi: float) -> list[str]:
             f"elif {out} > {w.ref(hi)}:", f"    {out} = {w.ref(hi)}"]
 
 
-def _raw(shape: str, lo: float, hi: float, center: float | None, *, integer: bool) -> Any:
+def _shape(shape: str, lo: float, hi: float, center: float | None) -> inverse.Grid | Direct:
+    """The distribution on [lo, hi]: a grid for the tables, or a direct draw."""
     span = hi - lo
     if shape == "mean" and center is not None and span > 0:
         m = (center - lo) / span
@@ -80,50 +125,39 @@ def _raw(shape: str, lo: float, hi: float, center: float | None, *, integer: boo
         if span > 100 and 0.9 < m < 1:
             return _skewed(lo, hi, hi - center, -1)
         m = min(max(m, 0.02), 0.98)
-        a, b = max(5.0 * m, 0.6), max(5.0 * (1.0 - m), 0.6)
-        return lambda rnd: lo + span * rnd.betavariate(a, b)
+        return _beta(lo, span, max(5.0 * m, 0.6), max(5.0 * (1.0 - m), 0.6))
     if shape == "low":
-        return lambda rnd: lo + span * rnd.betavariate(1.2, 3.0)
+        return _beta(lo, span, 1.2, 3.0)
     if shape == "beta22":
-        return lambda rnd: lo + span * rnd.betavariate(2.0, 2.0)
+        return _beta(lo, span, 2.0, 2.0)
     if shape == "log":
         top = math.log1p(span)
-        return lambda rnd: lo + math.expm1(top * rnd.betavariate(2.5, 1.5))
+        return inverse.transformed(inverse.beta_grid(2.5, 1.5),
+                                   lambda b: lo + math.expm1(top * b))
     if shape == "lognormal":
         med = center if center is not None and lo < center < hi else math.sqrt(max(lo, 1.0) * hi)
-        mu = math.log(max(med, 1e-9))
-        sigma = 1.0
-
-        def lognormal(rnd: Any) -> float:
-            for _ in range(4):
-                x = rnd.lognormvariate(mu, sigma)
-                if lo <= x <= hi:
-                    return x
-            return min(max(x, lo), hi)
-
-        return lognormal
+        return inverse.clipped_lognormal_grid(math.log(max(med, 1e-9)), 1.0, lo, hi, _TRIES)
     if shape == "geom":
         if span > 50:
-            return _raw("log", lo, hi, center, integer=integer)
+            return _shape("log", lo, hi, center)
         log_q = math.log(1.0 - _GEOM_P)
-        return lambda rnd: lo + min(span, math.floor(math.log(1.0 - rnd.random()) / log_q))
+        return Direct(lambda rnd: lo + min(span, math.floor(math.log(1.0 - rnd()) / log_q)),
+                      f"{lo!r} + min({span!r}, _floor(_log(1.0 - rnd()) / {log_q!r}))")
     if shape == "tri":
         mode = center if center is not None and lo <= center <= hi else lo + span / 3
-        return lambda rnd: rnd.triangular(lo, hi, mode)
-    return lambda rnd: lo + span * rnd.random()
+        return inverse.triangular_grid(lo, hi, mode)
+    return Direct(lambda rnd: lo + span * rnd(), f"{lo!r} + {span!r} * rnd()")
 
 
-def _skewed(lo: float, hi: float, mean_offset: float, direction: int) -> Any:
+def _beta(lo: float, span: float, a: float, b: float) -> inverse.Grid:
+    return inverse.transformed(inverse.beta_grid(a, b), lambda x: lo + span * x)
+
+
+def _skewed(lo: float, hi: float, mean_offset: float, direction: int) -> inverse.Grid:
     """A lognormal offset from one end whose mean is ``mean_offset`` (σ = 1), clipped."""
     sigma = 1.0
     mu = math.log(mean_offset) - sigma * sigma / 2.0
+    offsets = inverse.clipped_lognormal_grid(mu, sigma, 0.0, hi - lo, _TRIES)
     base = lo if direction > 0 else hi
-
-    def draw(rnd: Any) -> float:
-        for _ in range(4):
-            x = base + direction * rnd.lognormvariate(mu, sigma)
-            if lo <= x <= hi:
-                return x
-        return min(max(x, lo), hi)
-
-    return draw
+    return inverse.transformed(offsets, lambda x: base + direction * x,
+                               decreasing=direction < 0)

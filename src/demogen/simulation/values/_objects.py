@@ -15,6 +15,7 @@ from typing import Any
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _kinds as kinds
 from demogen.simulation.values import _names as names
+from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MAX_LIST, coerce_enum, to_str
 from demogen.simulation.values._draw import Sampler, choice_sampler
 from demogen.simulation.values._ids import id_sampler
@@ -52,7 +53,7 @@ def list_property(tables: Tables, prop: Property) -> Sampler:
         element = _list_element(tables, prop)
 
     def make_list(u: UserContext, v: dict[str, Any], t: str) -> list[str]:
-        n = lo if lo == hi else u.rnd.randint(lo, hi)
+        n = lo if lo == hi else lo + int(u.rnd.random() * (hi - lo + 1))
         out: list[str] = []
         seen: set[str] = set()
         for _ in range(n * 3):
@@ -65,7 +66,21 @@ def list_property(tables: Tables, prop: Property) -> Sampler:
                 out.append(x)
         return out
 
-    return make_list
+    def source(w: Writer, out: str) -> list[str]:
+        n, seen, x = w.temp(), w.temp(), w.temp()
+        return [f"{n} = {_length(lo, hi)}", f"{out} = []", f"{seen} = set()",
+                f"for _ in range({n} * 3):", f"    if len({out}) >= {n}:", "        break",
+                *indent(w.value(element, x)),
+                f"    if {x}.__class__ is not str:", f"        {x} = {w.ref(to_str)}({x})",
+                f"    if {x} not in {seen}:", f"        {seen}.add({x})",
+                f"        {out}.append({x})"]
+
+    return with_source(make_list, source)
+
+
+def _length(lo: int, hi: int) -> str:
+    """How many elements or rows: lo … hi, uniformly (an expression of ``rnd()``)."""
+    return str(lo) if lo == hi else f"{lo} + int(rnd() * {hi - lo + 1})"
 
 
 def _list_element(tables: Tables, prop: Property) -> Sampler:
@@ -99,7 +114,7 @@ def object_property(tables: Tables, prop: Property, core: Core) -> Sampler:
         return {key: (1 if not as_str else "1") if index else fn(u, v, t)
                 for key, fn, index, as_str in fields}
 
-    return make_object
+    return with_source(make_object, lambda w, out: _fields_source(w, out, fields, "1"))
 
 
 def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler:
@@ -108,14 +123,34 @@ def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler
                             cap=MAX_GROUP_ROWS)
 
     def make_rows(u: UserContext, v: dict[str, Any], t: str) -> list[dict[str, Any]]:
-        n = lo if lo == hi else u.rnd.randint(lo, hi)
+        n = lo if lo == hi else lo + int(u.rnd.random() * (hi - lo + 1))
         return [
             {key: (i + 1 if not as_str else str(i + 1)) if index else fn(u, v, t)
              for key, fn, index, as_str in fields}
             for i in range(n)
         ]
 
-    return make_rows
+    def source(w: Writer, out: str) -> list[str]:
+        row, i = w.temp(), w.temp()
+        return [f"{out} = []", f"for {i} in range(1, {_length(lo, hi)} + 1):",
+                *indent(_fields_source(w, row, fields, i)), f"    {out}.append({row})"]
+
+    return with_source(make_rows, source)
+
+
+def _fields_source(w: Writer, out: str, fields: list[tuple[str, Sampler, bool, bool]],
+                   index: str) -> list[str]:
+    """An object's fields drawn in order, then the dict (``index``: the row number)."""
+    lines: list[str] = []
+    items = []
+    for key, fn, is_index, as_str in fields:
+        if is_index:
+            items.append(f"{key!r}: {f'str({index})' if as_str else index}")
+            continue
+        x = w.temp()
+        lines += w.value(fn, x)
+        items.append(f"{key!r}: {x}")
+    return [*lines, f"{out} = {{{', '.join(items)}}}"]
 
 
 def _object_fields(tables: Tables, prop: Property,

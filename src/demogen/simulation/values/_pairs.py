@@ -37,6 +37,7 @@ _ENDS = ("end", "ended", "clear", "cleared", "fail", "failed", "failure", "compl
          "success", "succeed", "cancel", "cancelled", "quit", "abort", "exit")
 _FAILURES = ("fail", "failed", "failure", "cancel", "cancelled", "error")
 PAIR = "pair\x1f"
+_NO_CLOSERS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,15 +199,17 @@ def follower(group: PairGroup, event: str, name: str, inner: Sampler) -> Sampler
         return inner(u, v, t)
 
     def source(w: Writer, out: str) -> list[str]:
-        kept = w.temp()
+        # The slot is looked up once per event for all the properties that follow it
+        # (hooks write it only after the values are drawn).
+        kept = w.shared(f"sk.get({w.ref(slot)})")
         test = f"{kept} is not None"
         if session:
             test += f" and {kept}[0] == u.session_number"
         if closing:
             test += f" and {w.ref(event)} not in {kept}[2]"
-        return [f"{out} = _MISS", f"{kept} = sk.get({w.ref(slot)})", f"if {test}:",
-                f"    {out} = {kept}[1].get({w.ref(name)}, _MISS)", f"if {out} is _MISS:",
-                *indent(w.value(inner, out))]
+        usable = w.shared(f"{kept}[1] if {test} else None")
+        return [f"{out} = _MISS if {usable} is None else {usable}.get({w.ref(name)}, _MISS)",
+                f"if {out} is _MISS:", *indent(w.value(inner, out))]
 
     return with_source(paired, source)
 
@@ -222,7 +225,13 @@ def writer(group: PairGroup, event: str, present: Iterable[str]) -> Hook:
             if kept is not None:
                 u.sticky[slot] = (kept[0], kept[1], kept[2] | {event})
 
-        return used
+        def used_source(w: Writer, values: str) -> list[str]:
+            kept = w.temp()
+            return [f"{kept} = sk.get({w.ref(slot)})", f"if {kept} is not None:",
+                    f"    sk[{w.ref(slot)}] = ({kept}[0], {kept}[1], "
+                    f"{kept}[2] | {{{w.ref(event)}}})"]
+
+        return with_source(used, used_source)
     names = tuple(n for n in present if n in group.names)
     leader = event in group.leaders
 
@@ -231,6 +240,17 @@ def writer(group: PairGroup, event: str, present: Iterable[str]) -> Hook:
         kept: Kept | None = None if leader else u.sticky.get(slot)
         if kept is not None and (not session or kept[0] == u.session_number):
             mine = {**kept[1], **mine}
-        u.sticky[slot] = (u.session_number, mine, frozenset())
+        u.sticky[slot] = (u.session_number, mine, _NO_CLOSERS)
 
-    return store
+    def store_source(w: Writer, values: str) -> list[str]:
+        mine, key = w.temp(), w.ref(slot)
+        lines = [f"{mine} = {{{', '.join(f'{n!r}: {values}[{n!r}]' for n in names)}}}"]
+        if not leader:
+            kept = w.temp()
+            test = f"{kept} is not None" + (f" and {kept}[0] == u.session_number"
+                                              if session else "")
+            lines += [f"{kept} = sk.get({key})", f"if {test}:",
+                      f"    {mine} = {{**{kept}[1], **{mine}}}"]
+        return [*lines, f"sk[{key}] = (u.session_number, {mine}, {w.ref(_NO_CLOSERS)})"]
+
+    return with_source(store, store_source)

@@ -8,6 +8,7 @@ back (to a per-user draw, so it still never changes from event to event).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -46,7 +47,7 @@ def mirror_sampler(tables: Tables, prop: Property, state_name: str,
         # Only the top is clipped (a level past the plan's max): below its min the state
         # is still what the user has (an MRR of 0 under a plan range that starts at 8).
         bounds = tables.bounds(prop, None)
-        return _number_mirror(state_name, -1e13, bounds[1] if bounds else 1e13, fallback)
+        return _number_mirror(state_name, -math.inf, bounds[1] if bounds else 1e13, fallback)
     convert = converter(prop.type)
     allowed = frozenset(coerce_enum(prop)) if prop.enum else None
     container = prop.type in _CONTAINERS
@@ -122,8 +123,9 @@ def _number_mirror(state_name: str, lo: float, hi: float, fallback: Sampler,
         return [f"{out} = st.get({w.ref(state_name)})",
                 f"if {out}.__class__ is int or {out}.__class__ is float:",
                 *([f"    {out} -= {w.ref(step)}"] if step else []),
-                f"    if {out} < {w.ref(lo)}:", f"        {out} = {w.ref(ilo)}",
-                f"    elif {out} > {w.ref(hi)}:", f"        {out} = {w.ref(ihi)}",
+                *([f"    if {out} < {w.ref(lo)}:", f"        {out} = {w.ref(ilo)}"]
+                  if lo > -math.inf else []),
+                f"    if {out} > {w.ref(hi)}:", f"        {out} = {w.ref(ihi)}",
                 "else:", f"    {out} = {w.ref(mirror)}(u, v, t)"]
 
     return with_source(mirror, source)

@@ -12,12 +12,11 @@ Keys of ``user.sticky``: a property name for per-user values; ``latest\\x1f<name
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
-from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._draw import Sampler, uuid4_text
 from demogen.simulation.values._scopes import SESSION_FIRST, SESSION_ID
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import epoch_seconds
@@ -117,8 +116,14 @@ def _session_id(prop: Property) -> Sampler:
         if numeric:  # the event's epoch, minus how far into the session the event is
             x: Any = int(epoch_seconds(u, t) - (u.clock - u.session_start))
         else:
-            x = str(uuid.UUID(int=u.rnd.getrandbits(128), version=4))
+            x = uuid4_text(u.rnd.getrandbits(128))
         u.sticky[key] = (u.session_number, x)
         return x
 
-    return session_id
+    def source(w: Writer, out: str) -> list[str]:
+        kept = w.temp()
+        return [f"{kept} = sk.get({w.ref(key)})",
+                f"if {kept} is not None and {kept}[0] == u.session_number:",
+                f"    {out} = {kept}[1]", "else:", f"    {out} = {w.ref(session_id)}(u, v, t)"]
+
+    return with_source(session_id, source)

@@ -44,7 +44,11 @@ class RandomBridge:
         self.rnd: Any = None
 
     def integers(self, low: int, high: int, endpoint: bool = False) -> int:
-        return self.rnd.randint(int(low), int(high) if endpoint else int(high) - 1)
+        # One uniform draw (``randint`` would cost several): the same distribution.
+        lo, hi = int(low), int(high) if endpoint else int(high) - 1
+        if hi < lo:
+            raise ValueError(f"empty range {low}..{high}")
+        return lo + int(self.rnd.random() * (hi - lo + 1))
 
     def uniform(self, low: float, high: float) -> float:
         return self.rnd.uniform(low, high)

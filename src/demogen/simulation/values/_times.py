@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.values import _inverse as inverse
 from demogen.simulation.values import _kinds as kinds
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._draw import Sampler, mix64, salt
@@ -22,8 +23,8 @@ _TIME_SUFFIX = re.compile(r"_(time|at|date|timestamp|ts|datetime)$")
 
 
 def format_time(dt: datetime) -> str:
-    """``yyyy-MM-dd HH:mm:ss.SSS`` (format doc §4)."""
-    return f"{dt:%Y-%m-%d %H:%M:%S}.{dt.microsecond // 1000:03d}"
+    """``yyyy-MM-dd HH:mm:ss.SSS`` (format doc §4), for naive times of years 1000–9999."""
+    return dt.isoformat(" ", "milliseconds")
 
 
 def names_event(prop_name: str, event: str) -> bool:
@@ -80,11 +81,12 @@ def _future(fixed_days: float | None) -> Sampler:
 
 def _past(median_days: float) -> Sampler:
     parse = datetime.fromisoformat
-    mu = math.log(median_days * 86400.0)
+    # lognormal seconds (σ = 1) capped at a year, through an inverse-CDF table
+    table = inverse.quantiles(inverse.clipped_lognormal_grid(
+        math.log(median_days * 86400.0), 1.0, 0.0, 365 * 86400.0, tries=1))
 
     def past(u: UserContext, v: dict[str, Any], t: str) -> str:
-        seconds = min(u.rnd.lognormvariate(mu, 1.0), 365 * 86400.0)
-        return format_time(parse(t) - timedelta(seconds=seconds))
+        return format_time(parse(t) - timedelta(seconds=table(u.rnd.random())))
 
     return past
 
