@@ -46,7 +46,7 @@ from demogen.errors import ConfigError
 from demogen.output import DailyJsonlSink
 from demogen.simulation.activity import expected_retention, fit_activity
 from demogen.simulation.config import SimulationConfig
-from demogen.simulation.engine import LONG_RUN_FACTOR
+from demogen.simulation.engine import LONG_RUN_FACTOR, long_run_activity
 from demogen.simulation.naming import NameMap
 from demogen.simulation.presets import PresetTuning, Retention, VerticalPreset
 from demogen.simulation.run import generate
@@ -84,20 +84,26 @@ _SESSION_KNOB = (0.1, 240.0)
 #: Knob ÷ target each knob stays within (the measured KPIs are near their knobs).
 _KNOB_RANGE = {"d1": (0.5, 2.0), "d7": (0.5, 2.0), "d30": (0.5, 2.0), "payer": (0.25, 4.0),
                "session_minutes": (0.5, 2.0), "dau": (0.0, math.inf)}
+#: How far (log) the activity model's retention may stray from a knob before the knob
+#: counts as out of the model's reach.
+_FIT_SLACK = 0.1
 #: Largest change of a knob in one round; weight of a round relative to the next one.
-_MAX_STEP = 3.0
+_MAX_STEP = 1.5
 _RECENT = 0.7
-#: Information of the guess "KPI = knob", as 1 / variance of log(KPI ÷ knob): the bundled
-#: presets land within ~15 % of their retention and session knobs, payer rates within ~35 %.
-_PRIOR = {"d1": 25.0, "d7": 25.0, "d30": 25.0, "payer": 8.0, "session_minutes": 25.0}
+#: Information of the guess "KPI = knob", as 1 / variance of log(KPI ÷ knob): runs land
+#: within ~30 % of their retention and session knobs, payer rates within ~50 %.
+_PRIOR = {"d1": 10.0, "d7": 10.0, "d30": 10.0, "payer": 4.0, "session_minutes": 10.0}
 #: Spread of a user's active days (coefficient of variation, measured on the game example:
 #: 1.0), for the DAU noise estimate.
 _ACTIVE_DAYS_CV = 1.0
 #: Standard deviation × √n of a median of lognormal session lengths (σ = 1): 1.2533 σ.
 _MEDIAN_SPREAD = 1.2533
-#: Share of the tolerance a sample aims at (room for the next rounds to do better than the
-#: edge), and the least it aims at when chance differences of the full run eat the rest.
+#: Share of the tolerance a sample aims at in its first rounds (better than the edge while
+#: rounds are cheap to spend), after them, and the least it aims at when chance
+#: differences of the full run eat the rest.
 _AIM = 0.75
+_AIM_ROUNDS = 3
+_LATE_AIM = 1.0
 _MIN_AIM = 0.3
 
 #: What each KPI is measured on, for messages.
@@ -331,8 +337,10 @@ def calibrate(taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
     params = written_kpi_parameters(rules, taxonomy)
     check_targets(targets, days=config.days, users_given=False,
                   revenue_events=bool(params["revenue_events"]))
-    knobs = _start(config.behaviour_preset(), targets, config)
+    preset = config.behaviour_preset()
+    knobs = _start(preset, targets, config)
     rounds: list[Round] = []
+    held: set[str] = set()
     for number in range(1, max_rounds + 1):
         sample = min(knobs.users, sample_users)
         run = config.model_copy(update={"users": sample, "tuning": knobs.tuning()})
@@ -341,13 +349,20 @@ def calibrate(taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
         say(_round_text(rounds[-1], targets, config.days))
         if _on_target(targets, rounds[-1]):
             return Calibration(targets, tuple(rounds), rounds[-1])
-        knobs = _step(knobs, targets, rounds)
+        knobs = _step(knobs, targets, rounds, preset)
+        # A knob held at its limit in two rounds running while its KPI stays clearly off
+        # will not get there: stop early.
+        missed = {key for key, _ in _judge(targets, rounds[-1])[0]}
+        now = missed & _pinned(knobs, targets, rounds, preset)
+        if now & held:
+            break
+        held = now
     return _last_word(targets, rounds)
 
 
 def _start(preset: VerticalPreset, targets: Targets, config: SimulationConfig) -> _Knobs:
     """First guess: the targets themselves, the rest from the preset."""
-    retention = _fill_retention(targets, preset.retention)
+    retention = _fill_retention(_given(targets), preset.retention)
     users = config.users
     if targets.dau is not None:
         # About 80 % of the users are active in a month-long window, more in a shorter one
@@ -362,10 +377,14 @@ def _start(preset: VerticalPreset, targets: Targets, config: SimulationConfig) -
                   users=users)
 
 
-def _fill_retention(targets: Targets, preset: Retention) -> tuple[float, float, float]:
-    """Targeted retention as given; the rest on a power law through the given points
-    (with the preset's exponent when only one is given)."""
-    given = {n: getattr(targets, k) for k, n in _DAYS.items() if getattr(targets, k) is not None}
+def _fill_retention(given: dict[int, float], preset: Retention) -> tuple[float, float, float]:
+    """Retention of days 1, 7, 30: ``given`` (day → value) as it is, the other days on a
+    power law through the given points (with the preset's exponent when only one is given).
+
+    The other days follow the given ones round after round: a D1 left where the first
+    guess put it would hold D7 back (a high D1 with a low D30 leaves the model no room
+    for a low D7).
+    """
     preset_points = {1: preset.d1, 7: preset.d7, 30: preset.d30}
     slope_points = given if len(given) >= 2 else preset_points
     xs = [math.log(n) for n in slope_points]
@@ -379,6 +398,11 @@ def _fill_retention(targets: Targets, preset: Retention) -> tuple[float, float, 
         anchor = mean_y - slope * mean_x
     values = [given.get(n, math.exp(anchor + slope * math.log(n))) for n in (1, 7, 30)]
     return _ordered(values)
+
+
+def _given(targets: Targets) -> dict[int, float]:
+    """The targeted retention days and their values."""
+    return {n: v for k, n in _DAYS.items() if (v := getattr(targets, k)) is not None}
 
 
 def _ordered(values: list[float]) -> tuple[float, float, float]:
@@ -397,8 +421,9 @@ def _reachable_dau_mau(retention: tuple[float, float, float], preset: VerticalPr
     """
     dau_mau = preset.dau_mau
     while True:
+        tuned = preset.model_copy(update={"dau_mau": dau_mau})
         params = fit_activity(*retention, preset.engagement_sigma,
-                              base_activity=min(max(dau_mau * LONG_RUN_FACTOR, 0.03), 0.8))
+                              base_activity=long_run_activity(tuned))
         got = expected_retention(params, [7, 30])
         if (all(abs(math.log(g / want)) < 0.05 for g, want in zip(got, retention[1:],
                                                                    strict=True))
@@ -425,6 +450,8 @@ class _KpiLines:
         self._inner = inner
 
     def write(self, day: date, line: bytes) -> None:
+        if line.startswith(b'{"#type":"user_'):     # the emitter's user updates: not events
+            return
         record = orjson.loads(line)
         if not str(record.get("#type", "")).startswith("track"):
             return
@@ -484,12 +511,13 @@ def _round(number: int, kpis: Kpis, knobs: _Knobs, targets: Targets, sample: int
 
 def _on_target(targets: Targets, round_: Round) -> bool:
     """Every KPI within its tolerance, less room for the chance difference of the full run."""
+    share = _AIM if round_.number <= _AIM_ROUNDS else _LATE_AIM
     for key, target in targets.items():
         value = round_.measured[key]
         if value is None:
             return False
         width = TOLERANCE[key] * (target if key in RELATIVE else 1.0)
-        aim = max(_AIM * width - 1.5 * round_.stray(key, value), _MIN_AIM * width)
+        aim = max(share * width - 1.5 * round_.stray(key, value), _MIN_AIM * width)
         if abs(value - target) > aim:
             return False
     return True
@@ -498,27 +526,64 @@ def _on_target(targets: Targets, round_: Round) -> bool:
 # -- the next round's knobs ---------------------------------------------------------------------
 
 
-def _step(knobs: _Knobs, targets: Targets, rounds: list[Round]) -> _Knobs:
+def _step(knobs: _Knobs, targets: Targets, rounds: list[Round],
+          preset: VerticalPreset) -> _Knobs:
     """The next round's knobs: each targeted KPI is taken as proportional to its knob.
 
     Knobs stay within :data:`_KNOB_RANGE` of their target, so that one unlucky sample (three
     retained users of a small D30 cohort) cannot throw the activity model far off.
     """
+    wanted = {key: _next_knob(key, target, knobs.value(key), rounds)
+              for key, target in targets.items()}
     moved = {}
     for key, target in targets.items():
         low, high = _KNOB_RANGE[key]
-        wanted = _next_knob(key, target, knobs.value(key), rounds)
-        moved[key] = wanted if key == "dau" else min(max(wanted, target * low), target * high)
+        moved[key] = min(max(wanted[key], target * low), target * high)
     payer_low, payer_high = _PAYER_KNOB
     session_low, session_high = _SESSION_KNOB
     return _Knobs(
-        retention=_ordered([moved.get(k, knobs.value(k)) for k in RETENTION_KEYS]),
+        retention=_fill_retention({_DAYS[k]: v for k, v in moved.items() if k in _DAYS},
+                                  preset.retention),
         dau_mau=knobs.dau_mau,
         payer_rate=min(max(moved.get("payer", knobs.payer_rate), payer_low), payer_high),
         session_minutes=min(max(moved.get("session_minutes", knobs.session_minutes),
                                 session_low), session_high),
         users=_clamp_users(moved.get("dau", knobs.users)),
     )
+
+
+def _pinned(knobs: _Knobs, targets: Targets, rounds: list[Round],
+            preset: VerticalPreset) -> set[str]:
+    """Targets whose knob cannot go where the rounds want it."""
+    return _held_by_limits(knobs, targets, rounds) | _beyond_model(knobs, targets, preset)
+
+
+def _held_by_limits(knobs: _Knobs, targets: Targets, rounds: list[Round]) -> set[str]:
+    """Knobs a limit (:data:`_KNOB_RANGE`, falling retention, users) holds back."""
+    held = set()
+    for key, target in targets.items():
+        if key == "dau":        # users are whole numbers; only the limit holds them
+            if knobs.users >= MAX_USERS:
+                held.add(key)
+            continue
+        wanted = _next_knob(key, target, rounds[-1].knobs[key], rounds)
+        if abs(math.log(knobs.value(key) / wanted)) > 1e-6:
+            held.add(key)
+    return held
+
+
+def _beyond_model(knobs: _Knobs, targets: Targets, preset: VerticalPreset) -> set[str]:
+    """Retention knobs the activity model does not follow: it fits D7 and D30 only as far
+    as its shape and the long-run activity allow."""
+    keys = [k for k, _ in targets.items() if k in _DAYS]
+    if not keys:
+        return set()
+    tuned = knobs.tuning().apply(preset)
+    r = tuned.retention
+    params = fit_activity(r.d1, r.d7, r.d30, tuned.engagement_sigma,
+                          base_activity=long_run_activity(tuned))
+    fitted = dict(zip(RETENTION_KEYS, expected_retention(params, [1, 7, 30]), strict=True))
+    return {k for k in keys if abs(math.log(fitted[k] / knobs.value(k))) > _FIT_SLACK}
 
 
 def _next_knob(key: str, target: float, knob: float, rounds: list[Round]) -> float:
@@ -577,27 +642,33 @@ def _last_word(targets: Targets, rounds: list[Round]) -> Calibration:
     best = min(rounds, key=lambda r: r.miss(targets))
     if best.miss(targets) <= 1:
         return Calibration(targets, tuple(rounds), best)
-    unexplained, noisy = [], []
-    for key, target in targets.items():
-        value = best.measured[key]
-        if targets.miss(key, value) <= 1:
-            continue
-        assert value is not None
-        width = TOLERANCE[key] * (target if key in RELATIVE else 1.0)
-        chance = best.spread(key, target)
-        text = f"{key}={_fmt(key, target)} (closest: {_fmt(key, value)})"
-        if abs(value - target) > width + 2 * chance:
-            unexplained.append(text)
-        else:
-            noisy.append(f"{text}, which chance alone moves by ±{_fmt(key, chance)} "
-                         f"on {best.counts[key]:,} {_COUNTED[key]}")
+    unexplained, noisy = _judge(targets, best)
     if unexplained:
         raise CalibrationError(
-            f"calibration could not reach {', '.join(unexplained)} in {len(rounds)} rounds; "
-            + _advice(targets, best))
+            f"calibration could not reach {', '.join(t for _, t in unexplained)} in "
+            f"{len(rounds)} rounds; " + _advice(targets, best))
     warning = (f"calibration stopped outside the tolerance on {'; '.join(noisy)}: "
                "a longer window (--days) or more users give steadier KPIs")
     return Calibration(targets, tuple(rounds), best, (warning,))
+
+
+def _judge(targets: Targets, round_: Round) -> tuple[list[tuple[str, str]], list[str]]:
+    """The targets a round missed: those chance cannot explain (key, text), and those it
+    can (text)."""
+    unexplained, noisy = [], []
+    for key, target in targets.items():
+        value = round_.measured[key]
+        if targets.miss(key, value) <= 1:
+            continue
+        text = f"{key}={_fmt(key, target)} (closest: {_fmt(key, value)})"
+        width = TOLERANCE[key] * (target if key in RELATIVE else 1.0)
+        chance = round_.spread(key, target)
+        if value is None or abs(value - target) > width + 2 * chance:
+            unexplained.append((key, text))
+        else:
+            noisy.append(f"{text}, which chance alone moves by ±{_fmt(key, chance)} "
+                         f"on {round_.counts[key]:,} {_COUNTED[key]}")
+    return unexplained, noisy
 
 
 def _advice(targets: Targets, best: Round) -> str:
