@@ -7,7 +7,8 @@ tabulated once per property, at compile time, and a draw is one ``random()`` and
 - an integer property over at most :data:`MAX_DISCRETE` values gets the probability of
   each value (``P(round(X) = k)``): a draw is one ``bisect``, like an enum;
 - any other number gets a table of its quantile function (:class:`Quantiles`), linear
-  between points 1/1,024 of probability apart, and much closer in the tails.
+  between points 1/256 of probability apart, and ever closer in the tails (halving down
+  to 2⁻⁴⁰), so a heavy tail keeps its weight.
 
 Every shape is first described as a fine grid ``(x, F)``: increasing ``x`` and the CDF
 there (a point mass is a vertical step: two points with the same ``x``). Beta CDFs are
@@ -31,19 +32,25 @@ from statistics import NormalDist
 #: Increasing values and the CDF at each.
 Grid = tuple[Sequence[float], Sequence[float]]
 
-MAX_DISCRETE = 4096      # integer ranges up to this many values get exact probabilities
-_CELLS = 1024            # quantile table: cells of equal probability …
-_TAIL = tuple(10.0 ** -k for k in range(4, 13))   # … and these tail probabilities
+MAX_DISCRETE = 1024      # integer ranges up to this many values get exact probabilities
+_CELLS = 256             # quantile table: cells of equal probability, halved again and
+_TAIL = tuple(2.0 ** -k for k in range(9, 41))    # again towards each end (to ~1e-12)
 _BETA_STEPS = 4096
 _STD = NormalDist()
 
 
-@functools.lru_cache(maxsize=256)
+@functools.cache
+def _beta_edges() -> tuple[float, ...]:
+    quarter = math.pi / 2.0
+    return tuple(math.sin(quarter * i / _BETA_STEPS) ** 2 for i in range(_BETA_STEPS + 1))
+
+
+@functools.lru_cache(maxsize=16)   # the fixed shapes (low, log …) come back often
 def beta_grid(a: float, b: float) -> Grid:
-    """Beta(a, b) on [0, 1] (a pure function of a and b: cached)."""
+    """Beta(a, b) on [0, 1]."""
     h = 1.0 / _BETA_STEPS
     quarter = math.pi / 2.0
-    edges = tuple(math.sin(quarter * i * h) ** 2 for i in range(_BETA_STEPS + 1))
+    edges = _beta_edges()
     cdf = [0.0]
     total = 0.0
     for i in range(_BETA_STEPS):
@@ -70,12 +77,12 @@ def clipped_lognormal_grid(mu: float, sigma: float, low: float, high: float,
     at_low = failed * below / out if out > 0 else 0.0
     at_high = failed * above / out if out > 0 else 0.0
     start = max(low, 0.0)
-    xs, cdf = [start], [0.0]
+    xs, cdf = [start, start], [0.0, at_low]     # the point masses: vertical steps
     for q in _probabilities():
         z = _z_between(z_low, z_high, below, above, inside, q)
         xs.append(min(max(math.exp(mu + sigma * z), start), high))
         cdf.append(at_low + (1.0 - at_low - at_high) * q)
-    return [*xs, high], [*cdf, 1.0]
+    return [*xs, high, high], [*cdf, 1.0 - at_high, 1.0]
 
 
 def triangular_grid(low: float, high: float, mode: float, steps: int = 4096) -> Grid:
@@ -125,7 +132,9 @@ class Quantiles:
 
 def quantiles(grid: Grid) -> Quantiles:
     xs, cdf = _increasing(grid)
-    ps = [0.0, *_probabilities(), 1.0]
+    # Point masses (vertical steps) get edges of their own, so that no cell smears one.
+    steps = {c for i in range(1, len(xs)) if xs[i] == xs[i - 1] for c in cdf[i - 1:i + 1]}
+    ps = sorted({0.0, *_probabilities(), *(c for c in steps if 0 < c < 1), 1.0})
     qs = [_interp(p, cdf, xs) for p in ps]
     start, slope = [0.0], [0.0]
     for i in range(1, len(ps)):

@@ -22,6 +22,7 @@ integers over up to 4,096 values, a quantile table otherwise. A draw is then one
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,13 +65,16 @@ def number_sampler(spec: NumberSpec) -> Sampler:
             return number_sampler(NumberSpec(lo, hi, spec.shape, False, spec.decimals, spec.center))
         if ilo == ihi:
             return constant(ilo)
-        shape = _shape(spec.shape, float(ilo), float(ihi), spec.center)
-        if isinstance(shape, Direct) or ihi - ilo >= inverse.MAX_DISCRETE:
-            return _rounded(shape, ilo, ihi, None)
-        return _discrete(ilo, inverse.discrete(shape, ilo, ihi))
+        direct = _direct(spec.shape, float(ilo), float(ihi), spec.center)
+        if direct is None and ihi - ilo < inverse.MAX_DISCRETE:
+            return _discrete(ilo, _discrete_table(spec.shape, ilo, ihi, spec.center))
+        return _rounded(direct or _quantile_table(spec.shape, float(ilo), float(ihi), spec.center),
+                        ilo, ihi, None)
     if lo == hi:
         return constant(lo)
-    return _rounded(_shape(spec.shape, lo, hi, spec.center), lo, hi, spec.decimals)
+    direct = _direct(spec.shape, lo, hi, spec.center)
+    return _rounded(direct or _quantile_table(spec.shape, lo, hi, spec.center), lo, hi,
+                    spec.decimals)
 
 
 def _discrete(ilo: int, cum: tuple[float, ...]) -> Sampler:
@@ -80,22 +84,22 @@ def _discrete(ilo: int, cum: tuple[float, ...]) -> Sampler:
                        lambda w, out: [f"{out} = {ilo} + _bisect({w.ref(cum)}, rnd())"])
 
 
-def _rounded(shape: inverse.Grid | Direct, lo: float, hi: float, decimals: int | None) -> Sampler:
+def _rounded(shape: Direct | inverse.Quantiles, lo: float, hi: float,
+             decimals: int | None) -> Sampler:
     """A drawn number rounded (to an integer when ``decimals`` is None) and clipped."""
     if isinstance(shape, Direct):
         draw = shape.draw
         lines: list[str] = ["{out} = " + shape.expression]
         refs: dict[str, Any] = {}
     else:
-        table = inverse.quantiles(shape)
-        edges, start, slope = table.edges, table.start, table.slope
+        table = shape
 
         def draw(rnd: Callable[[], float]) -> float:
             return table(rnd())
 
         lines = ["{y} = rnd()", "{i} = _bisect({edges}, {y})",
                  "{out} = {start}[{i}] + {slope}[{i}] * {y}"]
-        refs = {"edges": edges, "start": start, "slope": slope}
+        refs = {"edges": table.edges, "start": table.start, "slope": table.slope}
 
     def number(u: Any, v: Any, t: str) -> float:
         x = round(draw(u.rnd.random)) if decimals is None else round(draw(u.rnd.random), decimals)
@@ -115,10 +119,43 @@ def _clip(w: Writer, out: str, lo: float, hi: float) -> list[str]:
             f"elif {out} > {w.ref(hi)}:", f"    {out} = {w.ref(hi)}"]
 
 
-def _shape(shape: str, lo: float, hi: float, center: float | None) -> inverse.Grid | Direct:
-    """The distribution on [lo, hi]: a grid for the tables, or a direct draw."""
+# Tables are pure functions of the shape: properties (and segments) that share a shape
+# share its table instead of holding a copy each.
+
+@functools.lru_cache(maxsize=1024)
+def _discrete_table(shape: str, ilo: int, ihi: int, center: float | None) -> tuple[float, ...]:
+    return inverse.discrete(_grid(shape, float(ilo), float(ihi), center), ilo, ihi)
+
+
+@functools.lru_cache(maxsize=1024)
+def _quantile_table(shape: str, lo: float, hi: float, center: float | None) -> inverse.Quantiles:
+    return inverse.quantiles(_grid(shape, lo, hi, center))
+
+
+def _tabulated(shape: str, lo: float, hi: float, center: float | None) -> bool:
+    if shape == "mean":
+        return center is not None and hi > lo
+    return shape in ("low", "beta22", "log", "lognormal", "tri") or \
+        (shape == "geom" and hi - lo > 50)
+
+
+def _direct(shape: str, lo: float, hi: float, center: float | None) -> Direct | None:
+    """Geometric quantities and uniform draws (one ``random()`` each); None for the
+    shapes drawn through tables."""
+    if _tabulated(shape, lo, hi, center):
+        return None
     span = hi - lo
-    if shape == "mean" and center is not None and span > 0:
+    if shape == "geom":
+        log_q = math.log(1.0 - _GEOM_P)
+        return Direct(lambda rnd: lo + min(span, math.floor(math.log(1.0 - rnd()) / log_q)),
+                      f"{lo!r} + min({span!r}, _floor(_log(1.0 - rnd()) / {log_q!r}))")
+    return Direct(lambda rnd: lo + span * rnd(), f"{lo!r} + {span!r} * rnd()")
+
+
+def _grid(shape: str, lo: float, hi: float, center: float | None) -> inverse.Grid:
+    """The CDF of a tabulated shape on [lo, hi]."""
+    span = hi - lo
+    if shape == "mean" and center is not None:
         m = (center - lo) / span
         if span > 100 and 0 < m < 0.1:  # mean far below the top (score 0-1e6, mean 8000)
             return _skewed(lo, hi, center - lo, +1)
@@ -130,23 +167,16 @@ def _shape(shape: str, lo: float, hi: float, center: float | None) -> inverse.Gr
         return _beta(lo, span, 1.2, 3.0)
     if shape == "beta22":
         return _beta(lo, span, 2.0, 2.0)
-    if shape == "log":
+    if shape in ("log", "geom"):   # a geometric quantity over a wide range: log-shaped
         top = math.log1p(span)
         return inverse.transformed(inverse.beta_grid(2.5, 1.5),
                                    lambda b: lo + math.expm1(top * b))
     if shape == "lognormal":
         med = center if center is not None and lo < center < hi else math.sqrt(max(lo, 1.0) * hi)
         return inverse.clipped_lognormal_grid(math.log(max(med, 1e-9)), 1.0, lo, hi, _TRIES)
-    if shape == "geom":
-        if span > 50:
-            return _shape("log", lo, hi, center)
-        log_q = math.log(1.0 - _GEOM_P)
-        return Direct(lambda rnd: lo + min(span, math.floor(math.log(1.0 - rnd()) / log_q)),
-                      f"{lo!r} + min({span!r}, _floor(_log(1.0 - rnd()) / {log_q!r}))")
-    if shape == "tri":
-        mode = center if center is not None and lo <= center <= hi else lo + span / 3
-        return inverse.triangular_grid(lo, hi, mode)
-    return Direct(lambda rnd: lo + span * rnd(), f"{lo!r} + {span!r} * rnd()")
+    assert shape == "tri", shape
+    mode = center if center is not None and lo <= center <= hi else lo + span / 3
+    return inverse.triangular_grid(lo, hi, mode)
 
 
 def _beta(lo: float, span: float, a: float, b: float) -> inverse.Grid:
