@@ -85,7 +85,8 @@ class Writer:
     (``u.state``), ``sk`` (``u.sticky``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, inline: bool = True) -> None:
+        self.inline = inline   # False: every sampler is called, none written out
         self.globals: dict[str, Any] = {"int": int, "float": float, "round": round,
                                         "len": len, "_MISS": MISS,
                                         "_bisect": bisect.bisect_right, "_log": math.log,
@@ -122,7 +123,7 @@ class Writer:
 
     def value(self, fn: Sampler, out: str) -> list[str]:
         """Lines computing ``fn``'s value into ``out``: its source, or a call."""
-        source = source_of(fn)
+        source = source_of(fn) if self.inline else None
         if source is not None:
             return source(self, out)
         return [f"{out} = {self.ref(fn)}(u, v, t)"]
@@ -136,7 +137,17 @@ def event_function(event: str, steps: Sequence[tuple[str, Sampler]], order: Sequ
     ``steps`` run in that order (dependency order); ``read``: the names other samplers
     read from ``v`` (None: any of them); ``hooks`` get ``(u, values)`` after the values
     are drawn."""
-    w = Writer()
+    try:
+        return _compiled(event, _source(Writer(), event, steps, order, read, hooks))
+    except (SyntaxError, RecursionError):
+        # Python's nesting limits (deep objects inside lists inside objects …): call
+        # every sampler instead of writing it out; the draws are the same.
+        return _compiled(event, _source(Writer(inline=False), event, steps, order, read, hooks))
+
+
+def _source(w: Writer, event: str, steps: Sequence[tuple[str, Sampler]], order: Sequence[str],
+            read: frozenset[str] | None, hooks: Sequence[Callable[..., Any]]
+            ) -> tuple[Writer, str, str]:
     body: list[str] = []
     out_of: dict[str, str] = {}
     for name, fn in steps:
@@ -148,7 +159,7 @@ def event_function(event: str, steps: Sequence[tuple[str, Sampler]], order: Sequ
     if hooks:
         body.append(f"values = {{{result}}}")
         for hook in hooks:
-            source = source_of(hook)
+            source = source_of(hook) if w.inline else None
             body += [f"{w.ref(hook)}(u, values)"] if source is None else source(w, "values")
         body.append("return values")
     else:
@@ -158,8 +169,13 @@ def event_function(event: str, steps: Sequence[tuple[str, Sampler]], order: Sequ
     used = [line for name, line in _LOCALS.items() if re.search(rf"\b{name}\b", code)]
     if read is not None and not read and "v = {}" in used:
         used[used.index("v = {}")] = f"v = {w.ref(_NOTHING_READ)}"
-    fname = "sample_" + re.sub(r"\W", "_", event)
-    source = "\n".join([f"def {fname}(u, t):", *indent([*used, *body])]) + "\n"
+    fname = "sample_" + re.sub(r"[^0-9A-Za-z_]", "_", event)
+    return w, fname, "\n".join([f"def {fname}(u, t):", *indent([*used, *body])]) + "\n"
+
+
+def _compiled(event: str, written: tuple[Writer, str, str]
+              ) -> tuple[Callable[[Any, str], dict[str, Any]], str]:
+    w, fname, source = written
     space = dict(w.globals)
     # Named as if it were a file of this package, so profilers charge it to values/.
     filename = os.path.join(os.path.dirname(__file__), f"<sample {event}>")

@@ -21,14 +21,15 @@ class EventSampler:
     any); only those are handed to the samplers that read them.
     """
 
-    __slots__ = ("event_name", "properties", "sample", "source", "steps")
+    __slots__ = ("event_name", "hooks", "properties", "sample", "source", "steps")
 
     def __init__(self, event_name: str, steps: Sequence[tuple[str, Sampler]],
                  order: Sequence[str], hooks: Sequence[Hook] = (),
                  read: frozenset[str] | None = None):
         self.event_name = event_name
         self.steps = tuple(steps)
+        self.hooks = tuple(hooks)
         self.properties: tuple[str, ...] = tuple(order)
         #: ``sample(user, time_str) -> dict``, and the source it was generated from.
         self.sample, self.source = event_function(event_name, self.steps, self.properties,
-                                                  read, hooks)
+                                                  read, self.hooks)
