@@ -68,3 +68,30 @@ def test_bounded_work_and_missing_names() -> None:
         _evaluate("10 ** 10 ** 10")
     with pytest.raises(FormulaError, match="needs level"):
         _evaluate("level + 1")
+
+
+def test_compiled_formulas_keep_the_sandbox() -> None:
+    with pytest.raises(FormulaError, match="failed"):
+        _evaluate("'a' * 1000000")                  # bounded like simpleeval
+    with pytest.raises(FormulaError, match="failed"):
+        _evaluate("level / 0", level=3)
+    # Names that look like builtins are only property names: no builtins are reachable.
+    assert Formula.compile("open + 1").names == ("open",)
+    assert _evaluate("open + 1", open=2) == 3
+    with pytest.raises(FormulaError, match="needs open"):
+        _evaluate("open + 1")
+
+
+def test_draws_happen_left_to_right_from_the_generator() -> None:
+    formula = Formula.compile("randint(0, 9) * 10 + randint(0, 9)")
+    got = FormulaEvaluator(np.random.default_rng(3)).evaluate(formula, {})
+    rng = np.random.default_rng(3)
+    tens, ones = (int(rng.integers(0, 9, endpoint=True)) for _ in range(2))
+    assert got == tens * 10 + ones
+
+
+def test_function_takes_the_names_in_order() -> None:
+    formula = Formula.compile("b * 100 + a")
+    values = {"a": 5, "b": 2}
+    run = FormulaEvaluator(np.random.default_rng(0)).function(formula)
+    assert run(*(values[n] for n in formula.names)) == 205
