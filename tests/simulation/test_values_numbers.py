@@ -162,3 +162,25 @@ def test_tables_are_a_function_of_the_spec() -> None:
     spec = NumberSpec(0, 5000, "mean", False, center=400.0)
     draws = [[number_sampler(spec)(_user(7), {}, "") for _ in range(50)] for _ in range(3)]
     assert _same([tuple(d) for d in draws])
+
+
+@pytest.mark.parametrize(("low", "high"), [(-math.inf, math.inf), (5.0, math.inf),
+                                           (-math.inf, 60.0), (20.0, 40.0)])
+def test_clipped_lognormal_table_matches_redraws(low: float, high: float) -> None:
+    """Baskets: ``lognormvariate`` redrawn up to 4 times into [low, high], then clipped."""
+    mu, sigma = math.log(30.0), 0.7
+    table = inverse.quantiles(inverse.clipped_lognormal_grid(mu, sigma, low, high, 4))
+    ours_rnd, theirs_rnd = random.Random(4), random.Random(5)
+
+    def theirs() -> float:
+        for _ in range(4):
+            x = theirs_rnd.lognormvariate(mu, sigma)
+            if low <= x <= high:
+                return x
+        return min(max(x, low), high)
+
+    ours = [min(max(table(ours_rnd.random()), low), high) for _ in range(N)]
+    reference = [theirs() for _ in range(N)]
+    assert _ks(ours, reference) < KS_LIMIT
+    spread = statistics.pstdev(reference)
+    assert abs(statistics.fmean(ours) - statistics.fmean(reference)) < 5 * spread * math.sqrt(2 / N)

@@ -82,7 +82,8 @@ def clipped_lognormal_grid(mu: float, sigma: float, low: float, high: float,
         z = _z_between(z_low, z_high, below, above, inside, q)
         xs.append(min(max(math.exp(mu + sigma * z), start), high))
         cdf.append(at_low + (1.0 - at_low - at_high) * q)
-    return [*xs, high, high], [*cdf, 1.0 - at_high, 1.0]
+    top = high if math.isfinite(high) else xs[-1]   # no cap: the last 2⁻⁴⁰ stops there
+    return [*xs, top, top], [*cdf, 1.0 - at_high, 1.0]
 
 
 def triangular_grid(low: float, high: float, mode: float, steps: int = 4096) -> Grid:

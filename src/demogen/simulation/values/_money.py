@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.values import _inverse as inverse
 from demogen.simulation.values._draw import Sampler, normalized
 from demogen.simulation.values._names import normalize
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
@@ -117,14 +118,12 @@ class Money:
         if low > -math.inf and high < math.inf and not (low <= math.exp(mu) <= high):
             return _range_fallback(info, low, high)
 
+        # lognormal, redrawn up to 4 times until it lands in [low, high], then clipped:
+        # through its inverse-CDF table (one random() a draw)
+        table = inverse.quantiles(inverse.clipped_lognormal_grid(mu, sigma, low, high, 4))
+
         def basket(u: UserContext, v: dict[str, Any], t: str) -> Any:
-            rnd = u.rnd
-            x = rnd.lognormvariate(mu, sigma)
-            for _ in range(3):
-                if low <= x <= high:
-                    break
-                x = rnd.lognormvariate(mu, sigma)
-            x = min(max(x, low), high)
+            x = min(max(table(u.rnd.random()), low), high)
             if decimals == 0:  # KRW 38,742 -> 38,700: three significant digits
                 digits = int(math.log10(x)) + 1 if x >= 1 else 1
                 n = int(round(x, -(digits - 3))) if digits > 3 else round(x)
