@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from demogen.simulation._context import UserContext
+from demogen.simulation.values._codegen import Writer, with_source
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, loose, loose_lookup
 from demogen.simulation.values._draw import Sampler, mix64, salt
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
 
 Getter = Callable[[UserContext], Iterable[Any]]
 
@@ -71,7 +73,18 @@ def device_sampler(tables: Tables, prop: Property, attr: str, fallback: Sampler)
                 return x
         return fallback(u, v, t)
 
-    return direct
+    preset = _PRESET_KEYS.get(attr)
+    if preset is None or attr == "device_type" or prop.type != PropertyType.STRING:
+        return direct
+
+    def source(w: Writer, out: str) -> list[str]:
+        # A short string preset (``#app_version`` …) is its own value; anything else
+        # (missing, a number, a very long text): the closure.
+        return [f"{out} = u.device.presets.get({w.ref(preset)})",
+                f"if {out}.__class__ is not str or len({out}) > 512:",
+                f"    {out} = {w.ref(direct)}(u, v, t)"]
+
+    return with_source(direct, source)
 
 
 def _enum_device(tables: Tables, prop: Property, attr: str, getter: Getter,

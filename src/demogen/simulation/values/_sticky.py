@@ -87,8 +87,10 @@ def per_session(tables: Tables, prop: Property, role: str) -> Sampler:
     if prop.type == PropertyType.NUMBER:
         bounds = tables.bounds(prop, None)
         lo, hi = (int(bounds[0]), int(bounds[1])) if bounds else (1, 1 << 31)
-        return lambda u, v, t: min(max(u.session_number or 1, lo), hi)
-    return lambda u, v, t: str(u.session_number or 1)
+        return with_source(lambda u, v, t: min(max(u.session_number or 1, lo), hi),
+                           lambda w, out: [f"{out} = min(max(u.session_number or 1, {lo}), {hi})"])
+    return with_source(lambda u, v, t: str(u.session_number or 1),
+                       lambda w, out: [f"{out} = str(u.session_number or 1)"])
 
 
 def _first_session(ptype: PropertyType) -> Sampler:
