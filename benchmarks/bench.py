@@ -76,9 +76,9 @@ def _discarding_sink(out: Path) -> Any:
     class LastChunkSink(DailyJsonlSink):
         """DailyJsonlSink (same buffers, same hashing) that keeps only the last flush."""
 
-        def _append(self, state: Any, data: bytes) -> None:
+        def _append(self, state: Any, blocks: list[bytes]) -> None:
             with open(state.temp, "wb") as f:
-                f.write(data)
+                f.writelines(blocks)
 
     return LastChunkSink(out)
 

@@ -187,11 +187,19 @@ class DailyJsonlSink:
 
     # -- hot path ---------------------------------------------------------------------------
     def write(self, day: date, line: bytes) -> None:
+        self.write_block(day, line + b"\n", 1)
+
+    def write_block(self, day: date, data: bytes, lines: int) -> None:
+        """``lines`` whole lines of ``day``, each ending in ``\\n`` (the emitter hands over a
+        batch at a time: the buffers then hold a few large blocks, not one item per line)."""
+        if not data:
+            return
         state = self._days.get(day)
         if state is None:
             state = self._new_day(day)
-        state.buffer.append(line)
-        size = len(line) + 1
+        state.buffer.append(data)
+        state.lines += lines
+        size = len(data)
         state.buffered += size
         self._total += size
         if state.buffered >= self._day_limit:
@@ -280,21 +288,19 @@ class DailyJsonlSink:
     def _flush(self, state: _Day) -> None:
         if not state.buffer:
             return
-        lines = len(state.buffer)
-        state.buffer.append(b"")    # so the join ends with the last line's newline
-        data = b"\n".join(state.buffer)
-        self._append(state, data)
+        # The blocks are written as they are: joining them would copy every byte once more.
+        self._append(state, state.buffer)
         if state.sha is not None:
-            state.sha.update(data)
-        state.bytes += len(data)
-        state.lines += lines
+            for block in state.buffer:
+                state.sha.update(block)
+        state.bytes += state.buffered
         self._total -= state.buffered
         state.buffer = []
         state.buffered = 0
 
-    def _append(self, state: _Day, data: bytes) -> None:
+    def _append(self, state: _Day, blocks: list[bytes]) -> None:
         with open(state.temp, "ab") as f:
-            f.write(data)
+            f.writelines(blocks)
 
     def _flush_all(self) -> None:
         for state in self._days.values():

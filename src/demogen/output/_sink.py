@@ -48,8 +48,11 @@ class OutputSink(Protocol):
     """Where serialized records go. The engine owns serialization; a sink only stores bytes.
 
     ``write`` receives one compact JSON record (orjson output, no trailing newline, no raw
-    newline inside) and the *local* day it belongs to. ``close`` finishes the output and says
-    what was written; ``abort`` removes everything partial. After either, ``write`` raises.
+    newline inside) and the *local* day it belongs to; a sink may also offer
+    ``write_block(day, data, lines)``: ``lines`` whole lines of one day, each ending in
+    ``\\n``, which the emitter then uses to hand over a batch at a time. ``close`` finishes
+    the output and says what was written; ``abort`` removes everything partial. After
+    either, ``write`` raises.
 
     Usage::
 

@@ -115,6 +115,7 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
         _simulate_user(sim, planner, emitter, index)
         if progress is not None:
             progress(1)
+    emitter.flush()
     return dict(emitter.counts)
 
 
@@ -263,27 +264,27 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     network = sim.devices.network_type(user.rnd, user.device)
     if network is not None:
         presets["#network_type"] = network
+    emitter.session(user, presets)
     # The loop below runs once per event: what it calls is looked up once per session.
-    time_text, track, samplers = emitter.time_text, emitter.track, sim.samplers
+    track, samplers = emitter.track, sim.samplers
     updating, account_events, session_end = sim.state.updating, sim.account_events, \
         plan.session_end
-    for event, clock in zip(names, clocks, strict=True):
+    for event, clock, text in zip(names, clocks, emitter.time_texts(clocks), strict=True):
         if user.account_id is None and event in account_events:
             user.account_id = _account_id(user)
         user.clock = clock
-        text = time_text(clock)
         if event in updating:
-            _updating_event(sim, emitter, user, event, clock, text, presets,
+            _updating_event(sim, emitter, user, event, clock, text,
                             clock - opened if event == session_end else None)
             continue
         props = samplers[event](user, text)
         if event == session_end:
             _stamp_duration(sim.duration_props, props, clock - opened)
-        track(user, event, clock, text, presets, props)
+        track(user, event, clock, text, props)
 
 
 def _updating_event(sim: Simulation, emitter: Emitter, user: SimUser, event: str, clock: float,
-                    text: str, presets: dict[str, Any], session_length: float | None) -> None:
+                    text: str, session_length: float | None) -> None:
     """An event with an update pattern: state changes around its properties, and a user
     record per kind of change after the event (``session_length`` on the session end)."""
     state = user.state
@@ -298,7 +299,7 @@ def _updating_event(sim: Simulation, emitter: Emitter, user: SimUser, event: str
     if later:   # "balance after"-style properties show the state the event left
         _show_state(sim.mirrored_by, later, state, props)
         _merge(changes, later)
-    emitter.track(user, event, clock, text, presets, props)
+    emitter.track(user, event, clock, text, props)
     for kind, values in changes.items():
         emitter.user_update(user, kind, clock, text, values)
 
@@ -307,11 +308,16 @@ def _event_clocks(user: SimUser, start: float, duration: float, count: int) -> l
     """Start at the session start, end at its end, the rest spread between in order."""
     if count == 1:
         return [start]
-    inner = sorted(start + user.rnd.random() * duration for _ in range(count - 2))
-    clocks = [start, *inner, start + duration]
+    random = user.rnd.random
+    clocks = [start + random() * duration for _ in range(count - 2)]
+    clocks.sort()
+    clocks.insert(0, start)
+    clocks.append(start + duration)
+    previous = start
     for i in range(1, count):   # at least 1 ms apart, so order survives formatting
-        if clocks[i] < clocks[i - 1] + 0.001:
-            clocks[i] = clocks[i - 1] + 0.001
+        if clocks[i] < previous + 0.001:
+            clocks[i] = previous + 0.001
+        previous = clocks[i]
     return clocks
 
 

@@ -24,6 +24,8 @@ _REFERENCE = re.compile(r"^\{\{\s*([#A-Za-z0-9_.]+)\s*\}\}$")
 TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "timestamp", "now"})
 
 Changes = dict[RecordType, dict[str, Any]]
+#: Exact types of numbers used as they are (``bool``, an ``int`` subclass, is not one).
+_PLAIN_NUMBERS = frozenset((int, float))
 #: User properties that are levels: set from an event, they go up one step.
 _LEVEL = re.compile(r"(^|_)(level|lv|lvl|rank|tier|grade)$", re.IGNORECASE)
 
@@ -78,11 +80,13 @@ class StateApplier:
                          for u in updates if u.op in counted)
 
     def before(self, event: str, state: dict[str, Any], time_str: str) -> Changes:
-        return _apply(self._before.get(event, ()), state, {}, time_str)
+        updates = self._before.get(event)
+        return _apply(updates, state, {}, time_str) if updates else {}
 
     def after(self, event: str, state: dict[str, Any], props: Mapping[str, Any],
               time_str: str) -> Changes:
-        return _apply(self._after.get(event, ()), state, props, time_str)
+        updates = self._after.get(event)
+        return _apply(updates, state, props, time_str) if updates else {}
 
 
 def _bounds(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, tuple[float, float]]:
@@ -155,24 +159,14 @@ def _apply(updates: tuple[Update, ...], state: dict[str, Any], props: Mapping[st
 def _next_value(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
     """(new state value, value the record carries), or (_, None) when nothing changes."""
     op = update.op
+    if op is UpdateType.INCREMENT or op is UpdateType.DECREMENT:
+        return _step(update, current, value)
     if op is UpdateType.SET_ONCE:
         return (value, value) if current is None else (current, None)
     if op is UpdateType.APPEND:
         items = list(current or [])
         items.append(str(value))
         return items, [str(value)]
-    if op in (UpdateType.INCREMENT, UpdateType.DECREMENT):
-        amount = _number(value)
-        if amount is None:
-            return current, None
-        base = _number(current) or 0
-        new = base + (amount if op is UpdateType.INCREMENT else -amount)
-        new = _clamp(new, 0 if op is UpdateType.DECREMENT else None, update.high)
-        new = _clamp(new, update.low if new < base else None, None)
-        if new == base:
-            return current, None
-        new = _tidy(new)      # balances never go negative (seed); capped values stay capped
-        return new, (_tidy(new - base) if update.record is RecordType.USER_ADD else new)
     if update.kind is PropertyType.NUMBER:
         number = _number(value)
         if number is None:
@@ -180,6 +174,28 @@ def _next_value(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
         number = _clamp(number, update.low, update.high)
         return (number, number) if number != current else (current, None)
     return (value, value) if value != current else (current, None)
+
+
+def _step(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
+    """An increment or a decrement: most updates are these, so plain numbers skip
+    :func:`_number` and the bounds are checked here."""
+    amount = value if type(value) in _PLAIN_NUMBERS else _number(value)
+    if amount is None:
+        return current, None
+    base = (current if type(current) in _PLAIN_NUMBERS else _number(current)) or 0
+    decrement = update.op is UpdateType.DECREMENT
+    new = base - amount if decrement else base + amount
+    # Balances never go negative (seed); capped values stay capped, floors hold.
+    if update.high is not None and new > update.high:
+        new = update.high
+    elif decrement and new < 0:
+        new = 0
+    if new < base and update.low is not None and new < update.low:
+        new = update.low
+    if new == base:
+        return current, None
+    new = _tidy(new)
+    return new, (_tidy(new - base) if update.record is RecordType.USER_ADD else new)
 
 
 def _clamp(number: float, low: float | None, high: float | None) -> float:

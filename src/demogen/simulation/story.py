@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from demogen.simulation.behaviour import BehaviourPlan, Flow
-from demogen.simulation.lifecycle import advance
+from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.population import SimUser
 from demogen.vocab import LifecycleStage, Segment
 
@@ -38,6 +38,7 @@ class SessionPlanner:
         self._leaders = plan.session_prerequisites
         self._allowed = plan.allowed
         self._reaches = _stages_reached(plan)
+        self._rank = {stage: rank(stage) for stage in LifecycleStage}
 
     # -- the gate ------------------------------------------------------------------------
 
@@ -59,7 +60,9 @@ class SessionPlanner:
         names.append(event)
         user.done.add(event)
         self._session.add(event)
-        user.stage = advance(user.stage, self._reaches.get(event, LifecycleStage.FIRST_SESSION))
+        reached = self._reaches.get(event, LifecycleStage.FIRST_SESSION)
+        if self._rank[reached] > self._rank[user.stage]:      # stages only advance
+            user.stage = reached
 
     # -- the story -----------------------------------------------------------------------
 
