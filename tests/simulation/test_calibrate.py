@@ -122,8 +122,10 @@ def test_a_small_cohort_nudges_its_knob_and_a_large_one_moves_it() -> None:
     is strong evidence that the knob must rise."""
     nudged = _next_knob("d30", 0.05, 0.05, [_round(0.0, 0.05, 40)])
     assert 0.05 < nudged < 0.05 * 1.6
-    moved = _next_knob("d30", 0.05, 0.05, [_round(0.025, 0.05, 5000)])
-    assert moved == pytest.approx(0.10, rel=0.1)
+    moved = _next_knob("d30", 0.05, 0.05, [_round(0.04, 0.05, 5000)])
+    assert moved == pytest.approx(0.0625, rel=0.02)
+    # At most ×1.5 a round, however strong the evidence.
+    assert _next_knob("d30", 0.05, 0.05, [_round(0.01, 0.05, 5000)]) == pytest.approx(0.075)
 
 
 def test_dau_scales_the_users_by_the_last_round() -> None:

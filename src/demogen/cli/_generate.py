@@ -63,8 +63,8 @@ def generate(
     ),
     calibration_users: int = typer.Option(
         4_000, "--calibration-users", min=50,   # calibrate.DEFAULT_SAMPLE_USERS
-        help="Users in each calibration sample run (the run's first users; all of them "
-        "when the run is smaller).",
+        help="Users in each calibration sample run: the run's first users, all of them "
+        "when the run is no larger (slower for big runs, but the run lands exactly).",
     ),
     industry: str | None = opt.IndustryOpt,
     platform: str | None = opt.PlatformOpt,
@@ -118,11 +118,8 @@ def generate(
                    "shard_size": config.shard_size,
                    "rules": str(rules_path) if rules_path else None}
         if calibration is not None:
-            from demogen.simulation.calibrate import measure_run
-
-            measured = measure_run(folder, tax, rules)
-            options["calibration"] = {**calibration.summary(), "run_kpis": {
-                k: measured[k] for k, _ in calibration.targets.items()}}
+            measured = _landing(folder, tax, rules, calibration.targets)
+            options["calibration"] = {**calibration.summary(), "run_kpis": measured}
         manifest = Manifest(
             seed=seed,
             options=options,
@@ -134,8 +131,8 @@ def generate(
         write_manifest(folder, manifest)
     if not quiet:
         _print_summary(output, config, counts, summary, seconds)
-    if calibration is not None:
-        _print_landing(calibration.targets, measured, quiet=quiet)
+    if calibration is not None and not quiet:
+        _print_landing(calibration.targets, measured)
 
 
 def _read_targets(text: str | None, *, days: int, users: int | None):  # type: ignore[no-untyped-def]
@@ -156,9 +153,9 @@ def _calibrate(tax, rules, product, config, targets, sample_users: int, *,  # ty
     say = None if quiet else (lambda message: err.print(message, markup=False, highlight=False))
     calibration = calibrate(tax, rules, product, config, targets, sample_users=sample_users,
                             progress=say)
-    for message in calibration.warnings:
-        warn(message)
     if not quiet:
+        for message in calibration.warnings:
+            warn(message)
         tuning = calibration.tuning.model_dump(exclude_none=True)
         retention = tuning.pop("retention", {})
         shown = [f"users {calibration.users:,}",
@@ -168,7 +165,15 @@ def _calibrate(tax, rules, product, config, targets, sample_users: int, *,  # ty
     return calibration
 
 
-def _print_landing(targets, measured, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+def _landing(folder: Path, tax, rules, targets) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+    """The targeted KPIs of the written run, measured as calibration measured them."""
+    from demogen.simulation.calibrate import measure_run
+
+    measured = measure_run(folder, tax, rules)
+    return {key: measured[key] for key, _ in targets.items()}
+
+
+def _print_landing(targets, measured) -> None:  # type: ignore[no-untyped-def]
     """The run's KPIs against the targets; a warning for any that missed."""
     from demogen.simulation.calibrate import TOLERANCE
 
@@ -177,7 +182,7 @@ def _print_landing(targets, measured, *, quiet: bool) -> None:  # type: ignore[n
         value = measured[key]
         if targets.miss(key, value) > 1:
             missed.append(f"{key} {_shown(key, value)} (target {_shown(key, goal)})")
-        elif not quiet:
+        else:
             band = (f"±{TOLERANCE[key]:.0%}" if key in ("dau", "session_minutes")
                     else f"±{TOLERANCE[key]:.2f}")
             err.print(f"on target: {key} {_shown(key, value)} (target {_shown(key, goal)} "

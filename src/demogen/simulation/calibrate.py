@@ -14,13 +14,20 @@ users of the real run, same seed and window, written with only what the KPIs rea
 larger than the sample, the last sample *is* the run and the search works on the exact
 numbers the run will have.
 
-Knobs, each moved by a multiplicative secant step in log space per round:
+Knobs, taken as proportional to their KPI (the ratio KPI ÷ knob is pooled over the rounds,
+weighted by cohort size and shrunk toward 1, so that small cohorts nudge rather than throw
+the knobs; see :func:`_next_knob`):
 
 - ``d1``/``d7``/``d30``: the retention the activity model is fitted to
-  (:func:`~demogen.simulation.activity.fit_activity`); the preset's ``dau_mau`` (the
-  long-run activity of established users) is raised when the fit cannot reach them;
+  (:func:`~demogen.simulation.activity.fit_activity`); days without a target follow a power
+  law through the targeted ones, and the preset's ``dau_mau`` (the long-run activity of
+  established users) is raised at the start when the fit cannot reach the targets;
 - ``payer``: the preset's ``payer_rate``; ``session_minutes``: its median session length;
 - ``dau``: the number of users (DAU scales with users; the sample's DAU × users ÷ sample).
+
+A round is on target when every KPI is inside its tolerance, less room for the chance
+difference between the sample and a larger run. A knob held at a limit while its KPI stays
+clearly off stops the search with :class:`CalibrationError`.
 
 The result is a :class:`~demogen.simulation.presets.PresetTuning` carried by
 :class:`~demogen.simulation.config.SimulationConfig` (``tuning``) plus the user count:
@@ -348,7 +355,8 @@ def calibrate(taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
         rounds.append(_round(number, kpis, knobs, targets, sample))
         say(_round_text(rounds[-1], targets, config.days))
         if _on_target(targets, rounds[-1]):
-            return Calibration(targets, tuple(rounds), rounds[-1])
+            return Calibration(targets, tuple(rounds), rounds[-1],
+                               _unsure(targets, rounds[-1]))
         knobs = _step(knobs, targets, rounds, preset)
         # A knob held at its limit in two rounds running while its KPI stays clearly off
         # will not get there: stop early.
@@ -510,14 +518,22 @@ def _round(number: int, kpis: Kpis, knobs: _Knobs, targets: Targets, sample: int
 
 
 def _on_target(targets: Targets, round_: Round) -> bool:
-    """Every KPI within its tolerance, less room for the chance difference of the full run."""
+    """Every KPI within its tolerance, less room for the chance difference of the full run.
+
+    A KPI the sample measures too coarsely to check (chance moves the run's value by more
+    than half the tolerance: a D30 cohort of 30 installs) is left to its knob; the
+    calibration then warns about it (:func:`_unsure`).
+    """
     share = _AIM if round_.number <= _AIM_ROUNDS else _LATE_AIM
     for key, target in targets.items():
         value = round_.measured[key]
         if value is None:
             return False
         width = TOLERANCE[key] * (target if key in RELATIVE else 1.0)
-        aim = max(share * width - 1.5 * round_.stray(key, value), _MIN_AIM * width)
+        stray = round_.stray(key, value)
+        if stray > width / 2:
+            continue
+        aim = max(share * width - 1.5 * stray, _MIN_AIM * width)
         if abs(value - target) > aim:
             return False
     return True
@@ -641,7 +657,7 @@ def _last_word(targets: Targets, rounds: list[Round]) -> Calibration:
     an error that says what stayed out of reach."""
     best = min(rounds, key=lambda r: r.miss(targets))
     if best.miss(targets) <= 1:
-        return Calibration(targets, tuple(rounds), best)
+        return Calibration(targets, tuple(rounds), best, _unsure(targets, best))
     unexplained, noisy = _judge(targets, best)
     if unexplained:
         raise CalibrationError(
@@ -650,6 +666,23 @@ def _last_word(targets: Targets, rounds: list[Round]) -> Calibration:
     warning = (f"calibration stopped outside the tolerance on {'; '.join(noisy)}: "
                "a longer window (--days) or more users give steadier KPIs")
     return Calibration(targets, tuple(rounds), best, (warning,))
+
+
+def _unsure(targets: Targets, round_: Round) -> tuple[str, ...]:
+    """A warning when the run may stray out of the tolerance from a sample that was in it."""
+    loose = []
+    for key, target in targets.items():
+        value = round_.measured[key]
+        assert value is not None
+        width = TOLERANCE[key] * (target if key in RELATIVE else 1.0)
+        stray = round_.stray(key, value)
+        if abs(value - target) + 2 * stray > width:
+            loose.append(f"{key} (sample {_fmt(key, value)} on {round_.counts[key]:,} "
+                         f"{_COUNTED[key]}; the run may differ by ±{_fmt(key, stray)})")
+    if not loose:
+        return ()
+    return (f"the sample is small for checking {', '.join(loose)}: a larger "
+            "--calibration-users or a longer window (--days) makes the run surer to land",)
 
 
 def _judge(targets: Targets, round_: Round) -> tuple[list[tuple[str, str]], list[str]]:
