@@ -111,6 +111,11 @@ def test_missing_retention_follows_a_power_law_through_the_given_points() -> Non
     assert d30 / d7 == pytest.approx(preset.d30 / preset.d7, rel=0.25)
 
 
+def test_without_retention_targets_the_preset_keeps_its_retention() -> None:
+    preset = load_preset("game").retention
+    assert _fill_retention({}, preset) == (preset.d1, preset.d7, preset.d30)
+
+
 def _round(measured: float, knob: float, cohort: int) -> Round:
     tuning = PresetTuning(retention=Retention(d1=0.4, d7=0.15, d30=knob))
     return Round(number=1, sample_users=1000, users=1000, tuning=tuning, knobs={"d30": knob},

@@ -261,11 +261,6 @@ class Round:
     measured: dict[str, float | None]
     counts: dict[str, int]
 
-    @property
-    def exact(self) -> bool:
-        """The sample is the whole run: the run will measure exactly these KPIs."""
-        return self.sample_users == self.users
-
     def spread(self, key: str, value: float) -> float:
         """Standard deviation of the KPI by chance in a sample of these counts, at ``value``."""
         n = max(self.counts[key], 1)
@@ -394,16 +389,15 @@ def _fill_retention(given: dict[int, float], preset: Retention) -> tuple[float, 
     for a low D7).
     """
     preset_points = {1: preset.d1, 7: preset.d7, 30: preset.d30}
+    if not given:
+        return preset.d1, preset.d7, preset.d30
     slope_points = given if len(given) >= 2 else preset_points
     xs = [math.log(n) for n in slope_points]
     ys = [math.log(v) for v in slope_points.values()]
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
     slope = (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
              / sum((x - mean_x) ** 2 for x in xs))
-    if given:
-        anchor = sum(math.log(v) - slope * math.log(n) for n, v in given.items()) / len(given)
-    else:
-        anchor = mean_y - slope * mean_x
+    anchor = sum(math.log(v) - slope * math.log(n) for n, v in given.items()) / len(given)
     values = [given.get(n, math.exp(anchor + slope * math.log(n))) for n in (1, 7, 30)]
     return _ordered(values)
 
