@@ -13,10 +13,10 @@ keys, same order, same values); ``tests/simulation/test_emitter.py`` compares th
 
 Records are not joined one by one: each day's parts wait in a batch of a few thousand
 records. A record draws its ``#uuid`` 's 128 random bits from the user's stream when it
-is made, as it always did; a flush formats the whole batch's UUIDs at once
-(:func:`uuid_texts`: formatting one UUID in Python costs more than the rest of the
-record), joins the batch once and hands it to the sink, one block per day. The
-measured gains are in docs/performance.md.
+is made, as it always did, and keeps them in the ``#uuid`` 's place; a flush formats the
+whole batch's UUIDs at once (:func:`uuid_texts`: formatting one UUID in Python costs
+more than the rest of the record), joins the batch once and hands it to the sink, one
+block per day. The measured gains are in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -50,11 +50,17 @@ _MINUTE_SECOND = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
 _MILLIS = tuple(f".{ms:03d}" for ms in range(1000))
 #: Records a batch holds before it is flushed (checked at each session start).
 BATCH_RECORDS = 4096
-#: Every record is this many parts in its batch, its ``#uuid`` at this index.
+#: Every record is this many parts in its batch, its ``#uuid`` at this index (the random
+#: bits until the flush, then the text).
 _PARTS = 7
 _UUID_AT = 3
 
+_TRACK_OPEN = b'{"#type":"track","#time":"'
 _dumps = orjson.dumps
+
+#: One record for :meth:`Emitter.emit`: (event name or user record type, ``#time`` text,
+#: properties, 128 random bits for its ``#uuid``).
+Record = tuple[str, str, dict[str, Any], int]
 _HASH = ord("#")    # an int: `in` on bytes is then one memchr
 
 
@@ -90,9 +96,9 @@ class Emitter:
     """Stamps time, ids and presets on records and writes them to the day's file.
 
     Call :meth:`session` with the preset properties of a session before its ``track``
-    records (the block is serialised there, once), and :meth:`flush` at the end: records
-    reach the sink a batch at a time. ``time_text`` arguments are texts that
-    :meth:`time_text` made.
+    records (the block is serialised there, once), :meth:`emit` with its records, and
+    :meth:`flush` at the end: records reach the sink a batch at a time. ``#time`` texts
+    are texts that :meth:`time_text` made.
     """
 
     def __init__(self, sink: LineSink, start: date, days: int, app_id: str | None = None,
@@ -108,11 +114,10 @@ class Emitter:
         self._records = 0                             # records made (tracks and user records)
         self._flushed = 0                             # of which handed to the sink
         self._updates: Counter[RecordType] = Counter()
-        # The batch: per window day, the parts of its records and their UUIDs' bits.
-        self._batches: dict[int, tuple[list[bytes], list[int]]] = {}
-        self._day = -1                                # the day _parts and _bits belong to
-        self._parts: list[bytes] = []
-        self._bits: list[int] = []
+        # The batch: per window day, the parts of its records (_PARTS each).
+        self._batches: dict[int, list[bytes | int]] = {}
+        self._day = -1                                # the day of _parts
+        self._parts: list[bytes | int] = []
         # Serialised once, then reused (see the module docstring).
         self._event_parts: dict[str, bytes] = {}      # event → ',"#event_name":…,"#uuid":"'
         self._update_opens: dict[str, bytes] = {}     # kind → '{"#type":"user_set","#time":"'
@@ -147,9 +152,9 @@ class Emitter:
         """:meth:`time_text` of each clock: one call per session rather than per event."""
         hours, texts = self._hours, []
         for clock in clocks:
-            hour, ms = divmod(int(clock * 1000), 3_600_000)
-            second, ms = divmod(ms, 1000)
-            texts.append(hours[hour] + _MINUTE_SECOND[second] + _MILLIS[ms])
+            ms = int(clock * 1000)
+            texts.append(hours[ms // 3_600_000] + _MINUTE_SECOND[ms // 1000 % 3600]
+                         + _MILLIS[ms % 1000])
         return texts
 
     def session(self, user: UserContext, presets: dict[str, Any]) -> None:
@@ -167,78 +172,80 @@ class Emitter:
         self._tail_alone = head + block
         self._tail = head + (block[:-1] + b"," if presets else b"{")
 
-    def track(self, user: UserContext, event: str, clock: float, time_text: str,
-              properties: dict[str, Any]) -> None:
+    def emit(self, user: UserContext, day: int, records: list[Record]) -> None:
+        """Records of one user on one window day (a session's), in order: per ``track``
+        record (event name, ``#time`` text, properties, 128 random bits for its
+        ``#uuid``), per user record the same with its :class:`RecordType` for the name."""
         if user.device is not self._device or user.account_id is not self._account:
             self._identify(user)
-        head = self._heads.get(event)
-        if head is None:
-            head = self._head(event)
-        if self._props:
-            properties = self._renamed(properties)
-        if properties:
-            body = _dumps(properties)
-            # A custom property named like a preset overrides it in place, as
-            # {**presets, **props} does. Preset names start with '#', so without a '#' in
-            # the text no name can clash: the (slower) exact test is mostly skipped.
-            if (_HASH in body or not self._all_marked) and \
-                    not self._presets.keys().isdisjoint(properties):
-                tail, body = self._ip_part, _dumps({**self._presets, **properties})
-            else:
-                tail, body = self._tail, body[1:]       # its '{' is in the tail
-        else:
-            tail, body = self._tail_alone, b""
-        self._records += 1
-        day = int(clock // 86_400)
         if day != self._day:
             self._to_day(day)
-        self._parts += (b'{"#type":"track","#time":"', time_text.encode(), head, b"", tail,
-                        body, b"}\n")
-        self._bits.append(user.rnd.getrandbits(128))      # where the #uuid always drew
+        if self._props:
+            records = [(name, text, self._renamed(properties), bits)
+                       for name, text, properties, bits in records]
+        # One pass over a session's records: what it reads is bound once, here.
+        parts, heads, presets = self._parts, self._heads, self._presets
+        tail, tail_alone, marked = self._tail, self._tail_alone, self._all_marked
+        dumps, track_open, hash_mark = _dumps, _TRACK_OPEN, _HASH
+        for name, text, properties, bits in records:
+            if type(name) is str:           # a track record (a RecordType is a str subclass)
+                head = heads.get(name) or self._head(name)
+                if not properties:
+                    parts += (track_open, text.encode(), head, bits, tail_alone, b"", b"}\n")
+                    continue
+                body = dumps(properties)
+                # A custom property named like a preset overrides it in place, as
+                # {**presets, **props} does. Preset names start with '#', so without a '#'
+                # in the text no name can clash: the (slower) exact test is mostly skipped.
+                if (hash_mark in body or not marked) and not presets.keys().isdisjoint(properties):
+                    parts += (track_open, text.encode(), head, bits, self._ip_part,
+                              dumps({**presets, **properties}), b"}\n")
+                else:   # the body's '{' is in the tail
+                    parts += (track_open, text.encode(), head, bits, tail, body[1:], b"}\n")
+            else:
+                opening = self._update_opens.get(name) or self._update_open(name)
+                parts += (opening, text.encode(), self._update_head, bits,
+                          b'","properties":', dumps(properties), b"}\n")
+                self._updates[name] += 1
+        self._records += len(records)
+
+    def track(self, user: UserContext, event: str, clock: float, time_text: str,
+              properties: dict[str, Any]) -> None:
+        """One ``track`` record (:meth:`emit` takes a session's at once)."""
+        self.emit(user, int(clock // 86_400),
+                  [(event, time_text, properties, user.rnd.getrandbits(128))])
 
     def user_update(self, user: UserContext, kind: RecordType, clock: float, time_text: str,
                     properties: dict[str, Any]) -> None:
-        if user.device is not self._device or user.account_id is not self._account:
-            self._identify(user)
-        opening = self._update_opens.get(kind)
-        if opening is None:
-            opening = self._update_opens[kind] = (
-                b'{"#type":' + _dumps(RecordType(kind).value) + b',"#time":"')
-        if self._props:
-            properties = self._renamed(properties)
-        self._updates[kind] += 1
-        self._records += 1
-        day = int(clock // 86_400)
-        if day != self._day:
-            self._to_day(day)
-        self._parts += (opening, time_text.encode(), self._update_head, b"",
-                        b'","properties":', _dumps(properties), b"}\n")
-        self._bits.append(user.rnd.getrandbits(128))      # where the #uuid always drew
+        """One user record (``user_set`` …) of ``kind``."""
+        self.emit(user, int(clock // 86_400),
+                  [(kind, time_text, properties, user.rnd.getrandbits(128))])
 
     def flush(self) -> None:
         """Hand every record not yet written to the sink, one block per day."""
-        batches = sorted((day, batch) for day, batch in self._batches.items() if batch[1])
+        batches = sorted(self._batches.items())
         self._batches.clear()
         self._day = -1
         self._flushed = self._records
         if not batches:
             return
         # One call for the whole batch: numpy's cost per call is that of ~300 UUIDs.
-        uuids = uuid_texts([b for _, (_, bits) in batches for b in bits])
+        uuids = uuid_texts([b for _, parts in batches for b in parts[_UUID_AT::_PARTS]])
         done = 0
-        for day, (parts, bits) in batches:
-            parts[_UUID_AT::_PARTS] = uuids[done:done + len(bits)]
-            done += len(bits)
-            self._write(self._dates[day], b"".join(parts), len(bits))
+        for day, parts in batches:
+            lines = len(parts) // _PARTS
+            parts[_UUID_AT::_PARTS] = uuids[done:done + lines]
+            done += lines
+            self._write(self._dates[day], b"".join(parts), lines)    # type: ignore[arg-type]
 
     # -- internals ----------------------------------------------------------------------------
 
     def _to_day(self, day: int) -> None:
         """Records of another window day follow: switch to that day's batch."""
-        batch = self._batches.get(day)
-        if batch is None:
-            batch = self._batches[day] = ([], [])
-        self._parts, self._bits = batch
+        parts = self._batches.get(day)
+        if parts is None:
+            parts = self._batches[day] = []
+        self._parts = parts
         self._day = day
 
     def _write(self, day: date, data: bytes, lines: int) -> None:
@@ -259,6 +266,11 @@ class Emitter:
         self._ids = ids + self._app
         self._update_head = self._ids + b',"#uuid":"'
         self._heads = {}
+
+    def _update_open(self, kind: RecordType) -> bytes:
+        opening = self._update_opens[kind] = (
+            b'{"#type":' + _dumps(RecordType(kind).value) + b',"#time":"')
+        return opening
 
     def _head(self, event: str) -> bytes:
         """``_ids`` and ``,"#event_name":…,"#uuid":"`` of ``event`` (the latter kept per run)."""

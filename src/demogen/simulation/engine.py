@@ -15,7 +15,7 @@ from demogen.simulation.activity import ActivityParams, fit_activity
 from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.devices import AppVersionRollout, DeviceFactory
-from demogen.simulation.emitter import Emitter, LineSink
+from demogen.simulation.emitter import Emitter, LineSink, Record
 from demogen.simulation.naming import NameMap
 from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset
@@ -265,26 +265,32 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     if network is not None:
         presets["#network_type"] = network
     emitter.session(user, presets)
+    # The session's records, handed to the emitter together. Each draws its #uuid's bits
+    # right after its properties, where the user's stream always gave them.
+    records: list[Record] = []
     # The loop below runs once per event: what it calls is looked up once per session.
-    track, samplers = emitter.track, sim.samplers
+    samplers, uuid_bits = sim.samplers, user.rnd.getrandbits
     updating, account_events, session_end = sim.state.updating, sim.account_events, \
         plan.session_end
     for event, clock, text in zip(names, clocks, emitter.time_texts(clocks), strict=True):
         if user.account_id is None and event in account_events:
+            emitter.emit(user, day, records)    # records so far go without the account id
+            records = []
             user.account_id = _account_id(user)
         user.clock = clock
         if event in updating:
-            _updating_event(sim, emitter, user, event, clock, text,
+            _updating_event(sim, user, event, text, records,
                             clock - opened if event == session_end else None)
             continue
         props = samplers[event](user, text)
         if event == session_end:
             _stamp_duration(sim.duration_props, props, clock - opened)
-        track(user, event, clock, text, props)
+        records.append((event, text, props, uuid_bits(128)))
+    emitter.emit(user, day, records)
 
 
-def _updating_event(sim: Simulation, emitter: Emitter, user: SimUser, event: str, clock: float,
-                    text: str, session_length: float | None) -> None:
+def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
+                    records: list[Record], session_length: float | None) -> None:
     """An event with an update pattern: state changes around its properties, and a user
     record per kind of change after the event (``session_length`` on the session end)."""
     state = user.state
@@ -298,10 +304,14 @@ def _updating_event(sim: Simulation, emitter: Emitter, user: SimUser, event: str
     later = sim.state.after(event, state, props, text)
     if later:   # "balance after"-style properties show the state the event left
         _show_state(sim.mirrored_by, later, state, props)
-        _merge(changes, later)
-    emitter.track(user, event, clock, text, props)
+        if changes:
+            _merge(changes, later)
+        else:
+            changes = later
+    uuid_bits = user.rnd.getrandbits
+    records.append((event, text, props, uuid_bits(128)))
     for kind, values in changes.items():
-        emitter.user_update(user, kind, clock, text, values)
+        records.append((kind, text, values, uuid_bits(128)))
 
 
 def _event_clocks(user: SimUser, start: float, duration: float, count: int) -> list[float]:

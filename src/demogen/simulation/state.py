@@ -148,7 +148,11 @@ def _apply(updates: tuple[Update, ...], state: dict[str, Any], props: Mapping[st
         value = _resolve(update, state, props, time_str)
         if value is None:
             continue
-        new, carried = _next_value(update, state.get(update.prop), value)
+        op = update.op      # counters and balances, the most frequent, straight to _step
+        if op is UpdateType.INCREMENT or op is UpdateType.DECREMENT:
+            new, carried = _step(update, state.get(update.prop), value)
+        else:
+            new, carried = _next_value(update, state.get(update.prop), value)
         if carried is None:
             continue
         state[update.prop] = new
@@ -194,7 +198,8 @@ def _step(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
         new = update.low
     if new == base:
         return current, None
-    new = _tidy(new)
+    if isinstance(new, float):      # _tidy, inline
+        new = int(new) if new.is_integer() else round(new, 2)
     return new, (_tidy(new - base) if update.record is RecordType.USER_ADD else new)
 
 

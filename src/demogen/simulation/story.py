@@ -20,6 +20,9 @@ from demogen.vocab import LifecycleStage, Segment
 #: Free draws tried per planned event before the session gives up filling.
 _DRAW_TRIES = 4
 
+#: A flow's steps with the conversion into each.
+_Steps = tuple[tuple[str, float], ...]
+
 
 class SessionPlanner:
     def __init__(self, plan: BehaviourPlan):
@@ -32,12 +35,19 @@ class SessionPlanner:
             | {s for flow in plan.progressions for s in flow.steps}
         )
         # The gate runs for every drawn event: its tables are read from here, not
-        # through ``plan`` each time.
+        # through ``plan`` each time. Most events are only checked against the stage
+        # (``_open``); the others (``_guarded``) have a history to check first.
         self._one_time = plan.one_time
         self._prerequisites = plan.prerequisites
         self._leaders = plan.session_prerequisites
-        self._allowed = plan.allowed
+        self._guarded = frozenset((*plan.one_time, *plan.prerequisites,
+                                   *plan.session_prerequisites))
+        self._open = {stage: frozenset(self._always | allowed)
+                      for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
+        #: Per chain leader, each of its chains' later steps with their conversion.
+        self._chains = {leader: tuple(_after_first(flow) for flow in flows)
+                        for leader, flows in plan.chains.items()}
         self._rank = {stage: rank(stage) for stage in LifecycleStage}
 
     # -- the gate ------------------------------------------------------------------------
@@ -45,16 +55,17 @@ class SessionPlanner:
     def can(self, user: SimUser, event: str, *, in_flow: bool = False) -> bool:
         """One-time events once, prerequisites first, the stage allows it. Inside a
         purchase flow the flow itself orders the steps, so chain leaders are not needed."""
-        done = user.done
-        if event in self._one_time and event in done:
-            return False
-        before = self._prerequisites.get(event)
-        if before and not done.issuperset(before):
-            return False
-        leaders = self._leaders.get(event)
-        if leaders and not in_flow and self._session.isdisjoint(leaders):
-            return False
-        return event in self._always or event in self._allowed[user.stage]
+        if event in self._guarded:
+            done = user.done
+            if event in self._one_time and event in done:
+                return False
+            before = self._prerequisites.get(event)
+            if before and not done.issuperset(before):
+                return False
+            leaders = self._leaders.get(event)
+            if leaders and not in_flow and self._session.isdisjoint(leaders):
+                return False
+        return event in self._open[user.stage]
 
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
         names.append(event)
@@ -110,14 +121,14 @@ class SessionPlanner:
 
     def _with_chain(self, user: SimUser, event: str, names: list[str]) -> None:
         self._note(user, event, names)
-        chains = self.plan.chains.get(event)
+        chains = self._chains.get(event)
         if chains:
             chain = chains[0] if len(chains) == 1 else user.rnd.choice(chains)
-            self._walk(user, chain, names, start=1)
+            self._walk(user, chain, names)
 
-    def _walk(self, user: SimUser, flow: Flow, names: list[str], start: int) -> None:
+    def _walk(self, user: SimUser, steps: _Steps, names: list[str]) -> None:
         """Follow a chain until a step is not converted; purchases are left to payers."""
-        for step, conversion in zip(flow.steps[start:], flow.conversion[start:], strict=True):
+        for step, conversion in steps:
             if step in self._revenue or user.rnd.random() >= conversion:
                 return
             if not self.can(user, step):
@@ -182,3 +193,7 @@ def _stages_reached(plan: BehaviourPlan) -> dict[str, LifecycleStage]:
         for event in events:
             reaches[event] = stage
     return reaches
+
+
+def _after_first(flow: Flow) -> _Steps:
+    return tuple(zip(flow.steps[1:], flow.conversion[1:], strict=True))
