@@ -54,7 +54,7 @@ SETS = [
     # D30 (40 days: installs of the first 10 days form its cohort), short sessions.
     TargetSet("B", "d7=0.10,d30=0.03,payer=0.02,dau=90,session_minutes=5", days=40),
     # --users given, sample smaller than the run: a high payer rate and short sessions.
-    TargetSet("C", "payer=0.05,session_minutes=4", days=14,
+    TargetSet("C", "payer=0.04,session_minutes=4", days=14,
               extra=("--users", 2000, "--calibration-users", 800)),
 ]
 
