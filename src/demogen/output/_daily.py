@@ -199,6 +199,8 @@ class DailyJsonlSink:
             state = self._new_day(day)
         state.buffer.append(data)
         state.lines += lines
+        if state.sha is not None:    # now, while the block is still in the CPU's cache
+            state.sha.update(data)
         size = len(data)
         state.buffered += size
         self._total += size
@@ -290,9 +292,6 @@ class DailyJsonlSink:
             return
         # The blocks are written as they are: joining them would copy every byte once more.
         self._append(state, state.buffer)
-        if state.sha is not None:
-            for block in state.buffer:
-                state.sha.update(block)
         state.bytes += state.buffered
         self._total -= state.buffered
         state.buffer = []

@@ -20,7 +20,7 @@ from demogen.simulation.naming import NameMap
 from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
-from demogen.simulation.state import Changes, StateApplier
+from demogen.simulation.state import Changes, StateApplier, apply_updates
 from demogen.simulation.story import SessionPlanner
 from demogen.simulation.values import ValueFactory
 from demogen.taxonomy import EventTaxonomy, ProductInfo
@@ -294,14 +294,15 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
     """An event with an update pattern: state changes around its properties, and a user
     record per kind of change after the event (``session_length`` on the session end)."""
     state = user.state
-    changes = sim.state.before(event, state, text)
+    before, after, shows = sim.state.updates[event]
+    changes = apply_updates(before, state, {}, text) if before else {}
     props = sim.samplers[event](user, text)
-    for event_prop, user_prop in sim.state.shows.get(event, ()):
+    for event_prop, user_prop in shows:
         if event_prop in props and user_prop in state:
             props[event_prop] = state[user_prop]
     if session_length is not None:
         _stamp_duration(sim.duration_props, props, session_length)
-    later = sim.state.after(event, state, props, text)
+    later = apply_updates(after, state, props, text) if after else None
     if later:   # "balance after"-style properties show the state the event left
         _show_state(sim.mirrored_by, later, state, props)
         if changes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from demogen.analysis.rules import Rules
 from demogen.taxonomy import EventTaxonomy
@@ -44,6 +44,16 @@ class Update:
     high: float | None = None
 
 
+class EventUpdates(NamedTuple):
+    """One event's updates: the literal ones, applied before its properties are drawn,
+    the ones that read its properties, applied after, and the (event property, user
+    property) pairs where the event shows the user property's new value."""
+
+    before: tuple[Update, ...]
+    after: tuple[Update, ...]
+    shows: tuple[tuple[str, str], ...]
+
+
 class StateApplier:
     """Compiled update patterns; :meth:`before` and :meth:`after` mutate ``state``."""
 
@@ -69,9 +79,12 @@ class StateApplier:
                     self.shows[event] = (*self.shows.get(event, ()), (reference, prop))
             self._before[event] = tuple(before)
             self._after[event] = tuple(after)
-        #: Events with an update pattern; :meth:`before` and :meth:`after` change nothing
-        #: for the others (most events), so the engine skips both for them.
-        self.updating = frozenset(e for e in self._before if self._before[e] or self._after[e])
+        #: Per event with an update pattern, its compiled updates (the engine applies them
+        #: with :func:`apply_updates`); :meth:`before` and :meth:`after` change nothing for
+        #: the other events (most), so the engine skips both for them.
+        self.updates = {e: EventUpdates(self._before[e], self._after[e], self.shows.get(e, ()))
+                        for e in self._before if self._before[e] or self._after[e]}
+        self.updating = frozenset(self.updates)
 
     def counted(self) -> frozenset[str]:
         """User properties that events add to or take from (counters, balances, levels)."""
@@ -81,12 +94,12 @@ class StateApplier:
 
     def before(self, event: str, state: dict[str, Any], time_str: str) -> Changes:
         updates = self._before.get(event)
-        return _apply(updates, state, {}, time_str) if updates else {}
+        return apply_updates(updates, state, {}, time_str) if updates else {}
 
     def after(self, event: str, state: dict[str, Any], props: Mapping[str, Any],
               time_str: str) -> Changes:
         updates = self._after.get(event)
-        return _apply(updates, state, props, time_str) if updates else {}
+        return apply_updates(updates, state, props, time_str) if updates else {}
 
 
 def _bounds(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, tuple[float, float]]:
@@ -141,8 +154,9 @@ def _resolve(update: Update, state: Mapping[str, Any], props: Mapping[str, Any],
     return state.get(ref)
 
 
-def _apply(updates: tuple[Update, ...], state: dict[str, Any], props: Mapping[str, Any],
-           time_str: str) -> Changes:
+def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
+                  props: Mapping[str, Any], time_str: str) -> Changes:
+    """Apply ``updates`` to ``state``; what changed, per record type."""
     changes: Changes = {}
     for update in updates:
         value = _resolve(update, state, props, time_str)
