@@ -2,17 +2,17 @@
 
     python benchmarks/emitter.py [--users 300] [--days 30] [--repeat 5]
 
-Records the emitter calls of a small game run (same users, presets and properties as
-the real thing), then replays them, with a sink that drops the lines, through:
+Records the emitter calls of a small game run (same users, presets, properties and
+``#uuid`` bits as the real thing), then replays them, with a sink that drops the lines,
+through:
 
 - ``DictEmitter``: the emitter as it was at commit f351080 (called the way the engine
-  calls emitters now: the session's presets once, then its records): the record built
-  as a dict and serialised whole with ``orjson.dumps``, ``#uuid`` formatted per record
-  from the user's stream, ``#time`` formatted with divmod and an f-string, one sink
-  call per line;
+  calls emitters now: a session's presets, then its records): each record built as a
+  dict and serialised whole with ``orjson.dumps``, its ``#uuid`` formatted on its own,
+  ``#time`` formatted with divmod and an f-string, one sink call per line;
 - ``Emitter``: the current one (pre-serialised parts spliced around the properties,
-  records batched, their ``#uuid`` s formatted for a whole batch at once, one block per
-  day and batch to the sink).
+  a session's records in one call, batches joined once with their ``#uuid`` s formatted
+  together, one block per day and batch to the sink; ``#time`` a session at a time).
 
 Both produce the same bytes (checked here, and in tests/simulation/test_emitter.py).
 """
@@ -87,19 +87,26 @@ class DictEmitter:
     def flush(self) -> None:
         pass
 
+    def emit(self, user: Any, day: int, records: list[Any]) -> None:
+        for name, text, properties, bits in records:
+            if isinstance(name, RecordType):
+                self.user_update(user, name, day * 86_400, text, properties, bits)
+            else:
+                self.track(user, name, day * 86_400, text, properties, bits)
+
     def track(self, user: Any, event: str, clock: float, time_text: str,
-              properties: dict[str, Any]) -> None:
+              properties: dict[str, Any], bits: int) -> None:
         record = self._header(user, RecordType.TRACK.value, time_text)
         record["#event_name"] = self._events.get(event, event)
-        record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
+        record["#uuid"] = new_uuid4(bits)
         record["#ip"] = user.device.ip
         record["properties"] = {**self._presets, **self._renamed(properties)}
         self._write(clock, record)
 
     def user_update(self, user: Any, kind: RecordType, clock: float, time_text: str,
-                    properties: dict[str, Any]) -> None:
+                    properties: dict[str, Any], bits: int) -> None:
         record = self._header(user, kind.value, time_text)
-        record["#uuid"] = new_uuid4(user.rnd.getrandbits(128))
+        record["#uuid"] = new_uuid4(bits)
         record["properties"] = self._renamed(properties)
         self._write(clock, record)
 
@@ -134,24 +141,26 @@ class NullSink:
 
 
 
-def record_calls(users: int, days: int) -> tuple[list[tuple[Any, ...]], Any]:
-    """The emitter calls of a real run, with each user's stream state before the call."""
+def record_calls(users: int, days: int) -> tuple[list[tuple[Any, ...]], list[list[float]], Any]:
+    """The emitter calls of a real run (sessions' presets, records), and each session's
+    clocks."""
     calls: list[tuple[Any, ...]] = []
+    clocks: list[list[float]] = []
 
     class Recording(Emitter):
         def session(self, user, presets):  # type: ignore[no-untyped-def]
-            calls.append(("session", user, None, user.account_id, dict(presets)))
+            calls.append(("session", user, user.account_id, dict(presets)))
             super().session(user, presets)
 
-        def track(self, user, event, clock, text, props):  # type: ignore[no-untyped-def]
-            calls.append(("track", user, user.rnd.getstate(), user.account_id, event, clock,
-                          text, dict(props)))
-            super().track(user, event, clock, text, props)
+        def emit(self, user, day, records):  # type: ignore[no-untyped-def]
+            calls.append(("emit", user, user.account_id, day,
+                          [(name, text, dict(props), bits)
+                           for name, text, props, bits in records]))
+            super().emit(user, day, records)
 
-        def user_update(self, user, kind, clock, text, props):  # type: ignore[no-untyped-def]
-            calls.append(("user", user, user.rnd.getstate(), user.account_id, kind, clock,
-                          text, dict(props)))
-            super().user_update(user, kind, clock, text, props)
+        def time_texts(self, session_clocks):  # type: ignore[no-untyped-def]
+            clocks.append(list(session_clocks))
+            return super().time_texts(session_clocks)
 
     spec = _spec("examples/game", users, days)
     engine.Emitter = Recording  # type: ignore[misc]
@@ -159,7 +168,7 @@ def record_calls(users: int, days: int) -> tuple[list[tuple[Any, ...]], Any]:
         generate(spec.taxonomy, spec.rules, spec.product, spec.config, NullSink())
     finally:
         engine.Emitter = emitter_module.Emitter  # type: ignore[misc]
-    return calls, spec.config
+    return calls, clocks, spec.config
 
 
 def main() -> None:
@@ -168,52 +177,52 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    calls, config = record_calls(args.users, args.days)
+    calls, clocks, config = record_calls(args.users, args.days)
     # The recorded calls are ~10⁶ objects the real run does not have: keep the garbage
     # collector from scanning them again and again while the emitters run.
     gc.freeze()
     users = {id(call[1]) for call in calls}
-    records = sum(call[0] != "session" for call in calls)
+    records = sum(len(call[4]) for call in calls if call[0] == "emit")
+    texts = sum(len(session_clocks) for session_clocks in clocks)
 
     def fresh(kind: type, sink: Any) -> Any:
         return kind(sink, config.start, config.days)
 
-    def run(kind: type, sink: Any, *, restore: bool = False) -> float:
-        """CPU seconds per record to emit every call. ``restore``: each user's stream as
-        it was at the call (the timed passes skip it: same work, other ids)."""
+    def run(kind: type, sink: Any) -> float:
+        """CPU seconds per record to emit every call."""
         emitter = fresh(kind, sink)
-        session, track, user_update = emitter.session, emitter.track, emitter.user_update
+        session, emit = emitter.session, emitter.emit
         began = time.process_time()
         for call in calls:
             user = call[1]
-            if restore and call[2] is not None:
-                user.rnd.setstate(call[2])
-            user.account_id = call[3]
-            if call[0] == "track":
-                track(user, call[4], call[5], call[6], call[7])
-            elif call[0] == "session":
-                session(user, call[4])
+            user.account_id = call[2]
+            if call[0] == "emit":
+                emit(user, call[3], call[4])
             else:
-                user_update(user, call[4], call[5], call[6], call[7])
+                session(user, call[3])
         emitter.flush()
         return (time.process_time() - began) / records
 
     same = ListSink(), ListSink()
-    run(DictEmitter, same[0], restore=True)
-    run(Emitter, same[1], restore=True)
+    run(DictEmitter, same[0])
+    run(Emitter, same[1])
     assert same[0].lines == same[1].lines, "the two emitters wrote different bytes"
-    clocks = [c[5] for c in calls if c[0] != "session"]
     results: dict[str, list[float]] = {"dict": [], "spliced": [], "time_dict": [],
                                        "time_spliced": []}
     for _ in range(args.repeat):
         results["dict"].append(run(DictEmitter, NullSink()))
         results["spliced"].append(run(Emitter, NullSink()))
-        for name, kind in (("time_dict", DictEmitter), ("time_spliced", Emitter)):
-            time_text = fresh(kind, NullSink()).time_text
-            began = time.process_time()
-            for clock in clocks:
+        time_text = fresh(DictEmitter, NullSink()).time_text
+        began = time.process_time()
+        for session_clocks in clocks:
+            for clock in session_clocks:
                 time_text(clock)
-            results[name].append((time.process_time() - began) / len(clocks))
+        results["time_dict"].append((time.process_time() - began) / texts)
+        time_texts = fresh(Emitter, NullSink()).time_texts
+        began = time.process_time()
+        for session_clocks in clocks:
+            time_texts(session_clocks)
+        results["time_spliced"].append((time.process_time() - began) / texts)
     med = {k: statistics.median(v) * 1e6 for k, v in results.items()}
     print(f"{records:,} records ({len(users):,} users), medians of {args.repeat}, "
           "same bytes: yes")

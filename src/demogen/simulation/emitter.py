@@ -129,6 +129,7 @@ class Emitter:
         self._update_head = b""                       # the same + ',"#uuid":"'
         self._heads: dict[str, bytes] = {}            # event → _ids + its event part
         self._presets: dict[str, Any] = {}            # the session's presets (a copy)
+        self._ip: str | None = None                   # and the device's #ip
         self._preset_names: tuple[str, ...] = ()
         self._all_marked = True                       # every one of them starts with '#'
         self._ip_part = b""                           # '","#ip":…,"properties":'
@@ -165,7 +166,9 @@ class Emitter:
         serialised now with the device's ``#ip``: changing the dict later changes nothing."""
         if self._records - self._flushed >= BATCH_RECORDS:
             self.flush()
-        self._presets = dict(presets)
+        if presets == self._presets and user.device.ip == self._ip:
+            return      # the last session's block, bytes and all (same user, same network)
+        self._presets, self._ip = dict(presets), user.device.ip
         names = tuple(presets)
         if names != self._preset_names:      # mostly the same names, session after session
             self._preset_names = names

@@ -279,7 +279,7 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
             user.account_id = _account_id(user)
         user.clock = clock
         if event in updating:
-            _updating_event(sim, user, event, text, records,
+            _updating_event(sim, user, event, text, records, uuid_bits,
                             clock - opened if event == session_end else None)
             continue
         props = samplers[event](user, text)
@@ -290,7 +290,8 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
 
 
 def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
-                    records: list[Record], session_length: float | None) -> None:
+                    records: list[Record], uuid_bits: Callable[[int], int],
+                    session_length: float | None) -> None:
     """An event with an update pattern: state changes around its properties, and a user
     record per kind of change after the event (``session_length`` on the session end)."""
     state = user.state
@@ -309,7 +310,6 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
             _merge(changes, later)
         else:
             changes = later
-    uuid_bits = user.rnd.getrandbits
     records.append((event, text, props, uuid_bits(128)))
     for kind, values in changes.items():
         records.append((kind, text, values, uuid_bits(128)))

@@ -71,8 +71,11 @@ class SessionPlanner:
         names.append(event)
         user.done.add(event)
         self._session.add(event)
-        reached = self._reaches.get(event, LifecycleStage.FIRST_SESSION)
-        if self._rank[reached] > self._rank[user.stage]:      # stages only advance
+        reached = self._reaches.get(event)
+        if reached is None:     # most events: they only end the INSTALLED stage
+            if user.stage is LifecycleStage.INSTALLED:
+                user.stage = LifecycleStage.FIRST_SESSION
+        elif self._rank[reached] > self._rank[user.stage]:    # stages only advance
             user.stage = reached
 
     # -- the story -----------------------------------------------------------------------
