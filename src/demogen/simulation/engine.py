@@ -74,7 +74,9 @@ class Simulation:
                                 base_activity=long_run_activity(preset))
         behaviour = compile_behaviour(taxonomy, rules)
         values = ValueFactory(taxonomy, rules, product, seed=config.seed)
-        applier = StateApplier(rules, taxonomy, values.mirrors())
+        mirrors = values.mirrors()
+        shown = set(mirrors.values())
+        applier = StateApplier(rules, taxonomy, mirrors)
         return cls(
             config=config,
             preset=preset,
@@ -88,12 +90,12 @@ class Simulation:
             rollout=AppVersionRollout.for_window(config.days, seed=config.seed),
             state=applier,
             duration_props=_duration_props(taxonomy, behaviour.session_end),
-            mirrored_by=_invert(values.mirrors()),
+            mirrored_by=_invert(mirrors),
             names=NameMap.build(taxonomy),
             fresh_state=_fresh_state(rules, taxonomy, applier.counted()),
             # Object(-group) user properties no event shows: filled from their children.
             held_objects=tuple(p.name for p in taxonomy.user_properties
-                               if p.children and p.name not in values.mirrors().values()),
+                               if p.children and p.name not in shown),
             samplers={e.name: values.event_sampler(e.name).sample for e in taxonomy.events},
             account_events=(frozenset((behaviour.signup,)) if behaviour.signup
                             else behaviour.login),
