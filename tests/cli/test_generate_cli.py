@@ -226,8 +226,19 @@ def test_an_unknown_engine_exits_2_naming_the_engines(tmp_path: Path) -> None:
     assert nothing_written(out)
 
 
-def test_two_workers_write_the_manifest_of_one(tmp_path: Path) -> None:
+def test_two_workers_write_the_manifest_of_one(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI hands --workers to the process pool; the day files' checksums match."""
+    from demogen.simulation import parallel
+
+    engines: list[tuple[int, str]] = []
+    real_run = parallel.run_parallel
+
+    def recording_run(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        engines.append((kwargs["workers"], kwargs["engine"]))
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "run_parallel", recording_run)
     summaries = []
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
@@ -238,6 +249,7 @@ def test_two_workers_write_the_manifest_of_one(tmp_path: Path) -> None:
         assert manifest.options["workers"] == workers
         summaries.append(manifest.files)
     assert summaries[0] == summaries[1] and summaries[0]
+    assert engines == [(1, "local"), (2, "local")]      # the engines really ran
 
 
 def test_an_fsspec_url_gets_the_bytes_of_a_local_folder(tmp_path: Path) -> None:
