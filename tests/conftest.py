@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI must give the same verdict on every run of a commit: there hypothesis draws the same
+# examples each time (a failure found locally is replayed from its printed blob instead).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("DEMOGEN_CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -499,8 +499,13 @@ def session_sequence_violations(g: Generated) -> list[str]:
     return messages
 
 
-#: Fewest leader events for a drop-off verdict (see chain_dropoff_violations).
-MIN_CHAIN_EVENTS = 20
+#: A tie of a chain step with its leader is a violation only when a tie at the declared
+#: conversion would happen less often than this (conversion ** leaders): 0.9 over 34
+#: leaders still ties 2.8 % of the time, over 200 leaders never in practice.
+TIE_CHANCE = 1e-6
+#: Without a declared conversion the generator may take one from a funnel: assume the top
+#: of realism-bands.md's per-step band, so the check errs towards silence.
+_UNDECLARED_CONVERSION = 0.97
 
 
 def chain_dropoff_violations(g: Generated) -> list[str]:
@@ -512,13 +517,18 @@ def chain_dropoff_violations(g: Generated) -> list[str]:
     counts = Counter(r["#event_name"] for r in tracks(g.records))
     messages: list[str] = []
     for detail in ec.sequence_details:
-        steps = [s for s in detail.events if s in g.event_names and s not in brackets]
         if detail.scope != "session" or not detail.strict:
             continue
+        conversion = dict(zip(detail.events, detail.conversion or [], strict=False))
+        steps = [s for s in detail.events if s in g.event_names and s not in brackets]
         for before, after in pairwise(steps):
-            # Drop-off is a statement about many users: a handful of events (a 25-user
-            # hypothesis run) can tie by chance, or through another chain with that end.
-            if counts[before] >= MIN_CHAIN_EVENTS and counts[after] >= counts[before]:
+            # Drop-off is a statement about many users: a few dozen leaders convert in full
+            # by chance, so only a tie that the declared conversion makes all but
+            # impossible is a violation.
+            rate = conversion.get(after, _UNDECLARED_CONVERSION)
+            if rate >= 1.0 or rate ** counts[before] > TIE_CHANCE:
+                continue
+            if counts[after] >= counts[before]:
                 _report(messages, f"{after!r} ×{counts[after]} ≥ {before!r} ×{counts[before]} "
                         f"(chain {' → '.join(steps)}, declared conversion {detail.conversion})")
     return messages

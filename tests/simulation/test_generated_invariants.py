@@ -106,6 +106,23 @@ def test_session_chains_drop_off_at_every_step(small_output: Small, source: str)
     assert_clean(chain_dropoff_violations(small_output(source)), "chain drop-off")
 
 
+@pytest.mark.parametrize(("leaders", "flagged"), [(34, False), (300, True)])
+def test_chain_check_flags_a_tie_only_when_chance_cannot_explain_it(
+        small_output: Small, leaders: int, flagged: bool) -> None:
+    """0.9 conversion over 34 leaders ties 2.8 % of the time; over 300, never in practice."""
+    real = small_output("game")
+    chain = next(d for d in real.rules.event_constraints.sequence_details
+                 if d.scope == "session" and d.strict and len(d.events) == 2)
+    detail = chain.model_copy(update={"conversion": [1.0, 0.9]})
+    rules = real.rules.model_copy(deep=True)
+    rules.event_constraints.sequence_details = [detail]
+    records = [{"#type": "track", "#event_name": name}
+               for name in detail.events for _ in range(leaders)]
+    g = Generated.in_memory(records, real.taxonomy, real.product, rules, real.start,
+                            real.days, real.users, real.seed)
+    assert bool(chain_dropoff_violations(g)) is flagged
+
+
 @pytest.mark.parametrize("source", params("sessions"))
 def test_session_events_bracket_every_session(small_output: Small, source: str) -> None:
     messages, sessions = session_bracket_violations(small_output(source))
