@@ -309,3 +309,47 @@ def test_concat_refuses_unknown_shards_and_unfinished_parts(tmp_path):
 def test_part_sinks_refuse_gzip(tmp_path):
     with pytest.raises(ConfigError, match="concat_parts"):
         DailyJsonlSink(tmp_path, part=0, gzip=True)
+
+
+def _joined(out: Path, plan: list[tuple[date, bytes]]):
+    """The plan split into 3 shards' parts, joined by PartJoiner with known line counts."""
+    from demogen.output._daily import PartJoiner
+
+    prepare_output_dir(out)
+    parts = []
+    for shard in range(3):
+        sink = DailyJsonlSink(out, part=shard, day_buffer_bytes=64)
+        _feed(sink, plan[shard * 60:(shard + 1) * 60])
+        parts.append({name: stats.lines for name, stats in sink.close().files.items()})
+    joiner = PartJoiner(out)
+    for shard_parts in parts:
+        joiner.append(shard_parts, remove=True)
+    return joiner.finish()
+
+
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="no copy_file_range here")
+def test_parts_are_joined_by_the_kernel_into_the_same_bytes(tmp_path, monkeypatch):
+    plan = _plan()
+    single = DailyJsonlSink(tmp_path / "one")
+    _feed(single, plan)
+    one = single.close()
+    calls = []
+    real_copy = os.copy_file_range
+
+    def counting_copy(*args):
+        calls.append(args)
+        return real_copy(*args)
+
+    monkeypatch.setattr(os, "copy_file_range", counting_copy)
+    assert _joined(tmp_path / "kernel", plan) == one
+    assert calls, "the join never asked the kernel to copy"
+
+    def refusing_copy(*args):      # a file system without it: the Python copy takes over
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refusing_copy)
+    assert _joined(tmp_path / "python", plan) == one
+    for name in one.files:
+        expected = (tmp_path / "one" / name).read_bytes()
+        assert (tmp_path / "kernel" / name).read_bytes() == expected
+        assert (tmp_path / "python" / name).read_bytes() == expected

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip as _gzip
 import hashlib
+import mmap
 import os
 import re
 import threading
@@ -59,6 +61,28 @@ def remove_quietly(paths: Iterable[Path]) -> None:
             path.unlink()
 
 
+#: Errors that mean "not here" (old kernel, other file system): copy in Python instead.
+_NO_KERNEL_COPY = {errno.ENOSYS, errno.EXDEV, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP,
+                   errno.EBADF}
+
+
+def _kernel_copy(src: int, dst: int, size: int, at: int) -> bool:
+    """Copy ``src``'s ``size`` bytes to ``dst`` at offset ``at``; False if nothing was
+    copied because the kernel cannot (a failure part-way raises: the temp file is dropped)."""
+    done = 0
+    while done < size:
+        try:
+            n = os.copy_file_range(src, dst, size - done, done, at + done)
+        except OSError as error:
+            if done == 0 and error.errno in _NO_KERNEL_COPY:
+                return False
+            raise
+        if n == 0:
+            raise OSError(errno.EIO, f"copy stopped after {done} of {size} bytes")
+        done += n
+    return True
+
+
 class _HashingWriter:
     """Write-only file that counts and hashes the bytes that reach it.
 
@@ -78,6 +102,27 @@ class _HashingWriter:
         self.sha.update(data)
         self.size += len(data)
         return self._raw.write(data)
+
+    def append_file(self, path: Path) -> bool:
+        """Append ``path`` without bringing its bytes through Python buffers: copied by the
+        kernel (``copy_file_range``), hashed from a read-only map. False, with nothing
+        written, where the kernel or file system cannot; the caller copies then."""
+        if not hasattr(os, "copy_file_range"):
+            return False
+        self.pause()        # the copy writes at an offset: no buffered bytes may be pending
+        with open(path, "rb", buffering=0) as src:
+            size = os.fstat(src.fileno()).st_size
+            if size:
+                dst = os.open(self._path, os.O_WRONLY)   # not O_APPEND: the kernel refuses it
+                try:
+                    if not _kernel_copy(src.fileno(), dst, size, self.size):
+                        return False
+                finally:
+                    os.close(dst)
+                with mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                    self.sha.update(view)
+        self.size += size
+        return True
 
     def flush(self) -> None:
         if self._raw is not None:
@@ -131,7 +176,13 @@ class FinalWriter:
         self._write(data)
 
     def copy_from(self, path: Path, *, lines: int | None = None) -> None:
-        """Append the bytes of ``path``; pass ``lines`` when it is known (saves a scan)."""
+        """Append the bytes of ``path``; pass ``lines`` when it is known (saves a scan).
+
+        Uncompressed, with ``lines`` known, the kernel copies the bytes (see
+        :meth:`_HashingWriter.append_file`): the join of a sharded run is mostly this."""
+        if lines is not None and self._gz is None and self._hashing.append_file(path):
+            self.lines += lines
+            return
         buffer = _copy_buffer()
         view = memoryview(buffer)
         with open(path, "rb", buffering=0) as src:
