@@ -750,10 +750,12 @@ def state_violations(g: Generated) -> list[str]:
     properties its update patterns touch must hold: ``set`` → the literal or the referenced
     event property (``{{gold_balance}}``, ``{{#time}}``); ``set_once`` → the first value ever;
     ``increment``/``decrement`` by a literal or a referenced property (``{{price}}``) → the
-    value before plus/minus that amount (balances stop at 0). So a total incremented by
-    ``{{price}}`` equals its initial value plus the sum of the events' prices.
+    value before plus/minus that amount. So a total incremented by ``{{price}}`` equals its
+    initial value plus the sum of the events' prices. Balances (properties some pattern
+    decrements: gold) stop at 0 and at their range's maximum; totals have no maximum.
     """
     patterns = g.rules.update_patterns
+    caps = _balance_caps(g)
     messages: list[str] = []
     for user, records in g.timelines.items():
         state: dict[str, Any] = {}
@@ -771,7 +773,8 @@ def state_violations(g: Generated) -> list[str]:
                 _apply(state, records[j])
                 j += 1
             for prop, rule in patterns.get(record["#event_name"], {}).items():
-                problem = _update_problem(prop, rule.type, rule.value, record, before, state)
+                problem = _update_problem(prop, rule.type, rule.value, record, before, state,
+                                          caps.get(prop))
                 if problem:
                     _report(messages, f"user {user}: {record['#event_name']} → {prop}: {problem}"
                             f"; event {show(record, 300)}")
@@ -779,8 +782,19 @@ def state_violations(g: Generated) -> list[str]:
     return messages
 
 
+def _balance_caps(g: Generated) -> dict[str, float]:
+    """Range maximum of each balance: a user property that some update pattern decrements."""
+    ranges = {name: r.max for name, r in g.rules.value_ranges.items()}
+    ranges.update({p.name: p.value_range.max for p in g.taxonomy.user_properties
+                   if p.value_range is not None})
+    return {prop: ranges[prop] for pattern in g.rules.update_patterns.values()
+            for prop, rule in pattern.items()
+            if rule.type is UpdateType.DECREMENT and ranges.get(prop) is not None}
+
+
 def _update_problem(prop: str, op: UpdateType, raw: Any, record: Mapping[str, Any],
-                    before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+                    before: Mapping[str, Any], after: Mapping[str, Any],
+                    cap: float | None = None) -> str | None:
     known, value = _resolve(raw, record.get("properties") or {}, record["#time"])
     if not known:
         return None
@@ -795,6 +809,8 @@ def _update_problem(prop: str, op: UpdateType, raw: Any, record: Mapping[str, An
             return None
         base = number(old) or 0.0
         expected = base + amount if op is UpdateType.INCREMENT else max(base - amount, 0.0)
+        if cap is not None and expected > cap:
+            expected = cap
     elif op is UpdateType.APPEND:
         if not isinstance(new, list) or not new or new[-1] != str(value):
             return f"expected {value!r} appended, user row has {show(new, 120)}"

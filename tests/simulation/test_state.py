@@ -68,3 +68,26 @@ def test_events_without_patterns_change_nothing() -> None:
     state = {"gold": 30}
     assert applier.after("login", state, {}, T) == {}
     assert state == {"gold": 30}
+
+
+def test_a_range_caps_balances_but_not_running_totals() -> None:
+    """A balance stops at its range's maximum; a total (only ever added to) is the sum of its
+    events, whatever the range its established users were drawn from."""
+    rules = Rules.from_data({
+        "update_patterns": {
+            "purchase": {"total_spent": {"type": "increment", "value": "{{price}}"}},
+            "earn": {"gold": {"type": "increment", "value": "{{amount}}"}},
+            "spend": {"gold": {"type": "decrement", "value": "{{amount}}"}},
+        },
+        "value_ranges": {"total_spent": {"min": 0, "max": 500},
+                         "gold": {"min": 0, "max": 1000}},
+    })
+    taxonomy = TAXONOMY.model_copy(update={"events": (
+        *TAXONOMY.events, Event(name="earn", properties=("amount",)))})
+    applier = StateApplier(rules, taxonomy, mirrors={})
+    state: dict = {"total_spent": 480, "gold": 980}
+    assert applier.after("purchase", state, {"price": 40}, T) == {
+        RecordType.USER_ADD: {"total_spent": 40}}
+    assert state["total_spent"] == 520
+    assert applier.after("earn", state, {"amount": 40}, T) == {RecordType.USER_SET: {"gold": 1000}}
+    assert state["gold"] == 1000

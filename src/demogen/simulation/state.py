@@ -60,6 +60,7 @@ class StateApplier:
     def __init__(self, rules: Rules, taxonomy: EventTaxonomy, mirrors: Mapping[str, str]):
         user_props = {p.name: p for p in taxonomy.user_properties}
         bounds = _bounds(rules, taxonomy)
+        balances = _balances(rules)
         self._before: dict[str, tuple[Update, ...]] = {}
         self._after: dict[str, tuple[Update, ...]] = {}
         #: Per event, (event property, user property) pairs where the event shows the
@@ -72,7 +73,7 @@ class StateApplier:
                 kind = definition.type if definition else PropertyType.NUMBER
                 method = definition.update_method if definition else None
                 update = _compile(prop, rule.type, rule.value, kind, method, mirrors,
-                                  bounds.get(prop, (None, None)))
+                                  bounds.get(prop, (None, None)), balance=prop in balances)
                 (after if update.reference else before).append(update)
                 reference = _reference(rule.value)
                 if reference and update.reference is None and rule.type is UpdateType.SET:
@@ -110,14 +111,24 @@ def _bounds(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, tuple[float, flo
     return found
 
 
+def _balances(rules: Rules) -> frozenset[str]:
+    """User properties some event takes from (gold, gems): their range caps them."""
+    return frozenset(prop for pattern in rules.update_patterns.values()
+                     for prop, rule in pattern.items() if rule.type is UpdateType.DECREMENT)
+
+
 def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
              method: UpdateMethod | None, mirrors: Mapping[str, str],
-             bounds: tuple[float | None, float | None]) -> Update:
+             bounds: tuple[float | None, float | None], *, balance: bool) -> Update:
     reference = _reference(value)
     if _is_step_up(op, reference, prop, kind, mirrors):
         # "set level from the event's level": the event reports the level reached, so
         # the update is one step up and the event shows the result (see ``shows``).
         op, reference, value = UpdateType.INCREMENT, None, 1
+    elif op is UpdateType.INCREMENT and not balance:
+        # A running total (purchase count, lifetime spend) is the sum of its events: its
+        # range says what to draw for users who arrive with a history, not where it stops.
+        bounds = (bounds[0], None)
     if op is UpdateType.SET_ONCE:
         record = RecordType.USER_SET_ONCE
     elif op is UpdateType.APPEND:
@@ -203,7 +214,7 @@ def _step(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
     base = (current if type(current) in _PLAIN_NUMBERS else _number(current)) or 0
     decrement = update.op is UpdateType.DECREMENT
     new = base - amount if decrement else base + amount
-    # Balances never go negative (seed); capped values stay capped, floors hold.
+    # Balances never go negative (seed) nor past their range; floors hold.
     if update.high is not None and new > update.high:
         new = update.high
     elif decrement and new < 0:
