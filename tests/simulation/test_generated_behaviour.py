@@ -277,6 +277,31 @@ def test_a_chain_drops_off_at_every_step(conversion: list[float] | None) -> None
     assert checkout / browse < 0.95, counts
 
 
+def test_a_chain_step_that_leads_a_chain_starts_it() -> None:
+    """search → browse, and browse → cart → checkout: a browse reached from a search goes
+    on to the cart as often as one drawn on its own (browse is only reached by search)."""
+    rules = Rules.from_data({
+        "event_constraints": {
+            "sequences": [["search", "browse"], ["browse", "cart", "checkout"]],
+            "sequence_details": [
+                {"events": ["search", "browse"], "scope": "session", "conversion": [1.0, 0.8]},
+                {"events": ["browse", "cart", "checkout"], "scope": "session",
+                 "conversion": [1.0, 0.5, 0.5]}],
+            "session_start_events": ["session_start"],
+            "session_end_events": ["session_end"]},
+        "segment_analysis": {s.value: {"event_sequence": ["search"],
+                                       "event_probabilities": {"search": 1.0, "other": 0.5}}
+                             for s in Segment},
+    })
+    taxonomy = tiny_taxonomy({"session_start": (), "session_end": (), "search": (),
+                              "browse": (), "cart": (), "checkout": (), "other": ()})
+    g = simulate(taxonomy, rules, users=200, days=14)
+    counts = Counter(r["#event_name"] for r in tracks(g.records))
+    assert counts["search"] > counts["browse"] > counts["cart"] > counts["checkout"] > 0, counts
+    assert counts["browse"] / counts["search"] == pytest.approx(0.8, abs=0.05), counts
+    assert counts["cart"] / counts["browse"] == pytest.approx(0.5, abs=0.05), counts
+
+
 def test_session_events_bracket_every_session() -> None:
     g = simulate(CHAIN_TAXONOMY, _chain_rules(None), users=150, days=10)
     messages, sessions = session_bracket_violations(g)

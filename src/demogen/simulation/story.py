@@ -24,6 +24,10 @@ _DRAW_TRIES = 4
 _Steps = tuple[tuple[str, float], ...]
 
 
+#: How deep chains may start inside chains (a cycle of chains stops here).
+_CHAIN_DEPTH = 3
+
+
 class SessionPlanner:
     def __init__(self, plan: BehaviourPlan):
         self.plan = plan
@@ -122,21 +126,23 @@ class SessionPlanner:
             if user.rnd.random() < chance:
                 self._note(user, signup, names)
 
-    def _with_chain(self, user: SimUser, event: str, names: list[str]) -> None:
+    def _with_chain(self, user: SimUser, event: str, names: list[str], depth: int = 0) -> None:
         self._note(user, event, names)
         chains = self._chains.get(event)
-        if chains:
+        if chains and depth < _CHAIN_DEPTH:
             chain = chains[0] if len(chains) == 1 else user.rnd.choice(chains)
-            self._walk(user, chain, names)
+            self._walk(user, chain, names, depth)
 
-    def _walk(self, user: SimUser, steps: _Steps, names: list[str]) -> None:
-        """Follow a chain until a step is not converted; purchases are left to payers."""
+    def _walk(self, user: SimUser, steps: _Steps, names: list[str], depth: int) -> None:
+        """Follow a chain until a step is not converted; purchases are left to payers.
+        A step that leads chains of its own starts one (search → product, then the
+        product page's own product → cart → checkout)."""
         for step, conversion in steps:
             if step in self._revenue or user.rnd.random() >= conversion:
                 return
             if not self.can(user, step):
                 return
-            self._note(user, step, names)
+            self._with_chain(user, step, names, depth + 1)
 
     def _purchase_chance(self, user: SimUser, day: int) -> float:
         """Payers buy early: realism-bands §2 puts about half of first purchases on D0–D1."""
