@@ -305,3 +305,35 @@ def test_compiled_rules_view(saas_run) -> None:
     ops = {(r.event, r.prop): r for r in compiled.state_rules}
     assert ops[("login", "last_active_time")].reference == "#time"
     assert ops[("task_completed", "tasks_completed")].literal == "1"
+
+
+def test_a_balance_may_stop_at_its_range_maximum(tmp_path, game_run: Run) -> None:
+    """Gold is a balance with a range maximum: earnings lost to the cap are no violation
+    (its change lies between its spending and its earnings). Without the range in the
+    rules, the same loss is one (the change must be at least earnings − spending)."""
+    assert compile_rules(game_run.rules).capped == ("gem", "gold")
+    broken = Output(game_run.out).copy()
+    earned, spent = _gold_flows(broken)
+    uid = max(earned, key=lambda u: earned[u] - spent.get(u, 0) if u in spent else -1)
+    assert uid in spent and earned[uid] - spent[uid] > 10, (earned, spent)
+    last = [r for _, _, r in broken.user_records(uid)
+            if r["#type"] == "user_set" and "gold" in r["properties"]][-1]
+    last["properties"]["gold"] -= earned[uid] - 1    # as if the cap took nearly all earnings
+    out = broken.write(tmp_path / "broken")
+    clean = validate_output(game_run.out, rules=game_run.rules).count("state")
+    assert validate_output(out, rules=game_run.rules).count("state") == clean
+    uncapped = game_run.rules.model_copy(deep=True)
+    del uncapped.value_ranges["gold"]
+    assert validate_output(out, rules=uncapped).count("state") == clean + 1
+
+
+def _gold_flows(output: Output) -> tuple[dict[str, float], dict[str, float]]:
+    """Gold earned and spent per user, from the events' ``gold_amount``."""
+    earned: dict[str, float] = {}
+    spent: dict[str, float] = {}
+    for _, _, r in output.records():
+        flows = {"gold_earn": earned, "gold_spend": spent}.get(r.get("#event_name", ""))
+        amount = r.get("properties", {}).get("gold_amount")
+        if flows is not None and isinstance(amount, int | float):
+            flows[r["#distinct_id"]] = flows.get(r["#distinct_id"], 0) + amount
+    return earned, spent

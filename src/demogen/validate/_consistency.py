@@ -51,9 +51,11 @@ report them). "Events" are ``track``/``track_update``/``track_overwrite`` record
     baseline being the first ``user_set`` value when it comes before the user's first
     changing event, else 0. Tolerance: 0.01 per changing event (cents rounding). With
     decrements, balances are clamped at 0, so the change may lie anywhere between the
-    expected sum and the sum of the increments. Users where an event lacks the referenced
-    property are skipped (the generator then reads the user's state, which the data does
-    not show).
+    expected sum and the sum of the increments; a balance with a range maximum in the
+    rules also stops there, so its change lies between the sum of the decrements and the
+    sum of the increments. Running totals (never decremented) have no maximum. Users where
+    an event lacks the referenced property are skipped (the generator then reads the
+    user's state, which the data does not show).
   * ``set`` patterns: after a changing event, the property's value — from the last
     ``user_set``/``user_setOnce`` carrying it before the user's next event that changes it —
     equals the literal, the event's property, or the event's ``#time`` (``{{#time}}``).
@@ -541,11 +543,13 @@ class _Checks:
             self._sets(sets)
 
     def _sums(self, props: list[str]) -> None:
-        self.table("sum_props", "prop VARCHAR", [(p,) for p in props])
+        capped = set(self.rules.capped) if self.rules is not None else set()
+        self.table("sum_props", "prop VARCHAR, capped BOOLEAN", [(p, p in capped) for p in props])
         self.q(
             """CREATE TEMP TABLE cagg AS
             SELECT uid, prop, min(pos) AS fpos, sum(amount) AS expected,
-                   sum(greatest(amount, 0)) AS inc, bool_or(amount < 0) AS has_dec,
+                   sum(greatest(amount, 0)) AS inc, sum(least(amount, 0)) AS dec,
+                   bool_or(amount < 0) AS has_dec,
                    count(*) AS n, bool_or(amount IS NULL) AS unknown,
                    arg_max(rid, pos) AS last_rid, string_agg(DISTINCT name, ', ') AS events
             FROM chg WHERE prop IN (SELECT prop FROM sum_props) GROUP BY uid, prop"""
@@ -566,7 +570,8 @@ class _Checks:
                j AS (
                  SELECT coalesce(c.uid, u.uid) AS uid, coalesce(c.prop, u.prop) AS prop,
                         coalesce(c.expected, 0) AS expected, coalesce(c.inc, 0) AS inc,
-                        coalesce(c.has_dec, false) AS has_dec, coalesce(c.n, 0) AS n,
+                        coalesce(c.has_dec, false) AS has_dec, coalesce(c.dec, 0) AS dec,
+                        coalesce(c.n, 0) AS n,
                         coalesce(c.unknown, false) AS unknown, c.events,
                         coalesce(u.added, 0) + CASE
                             WHEN u.last_set IS NULL THEN 0
@@ -577,13 +582,17 @@ class _Checks:
                  FROM cagg c FULL JOIN uagg u ON c.uid = u.uid AND c.prop = u.prop)
                SELECT rid, uid, prop, observed, expected, n, events, has_dec FROM j
                WHERE NOT unknown AND CASE
+                   WHEN has_dec AND prop IN (SELECT prop FROM sum_props WHERE capped)
+                       THEN observed < dec - (0.01 * (n + 1))
+                            OR observed > inc + 0.01 * (n + 1)
                    WHEN has_dec THEN observed < expected - (0.01 * (n + 1))
                                      OR observed > inc + 0.01 * (n + 1)
                    ELSE abs(observed - expected) > 0.01 * (n + 1) + 1e-9 * abs(expected) END""",
             lambda uid, prop, observed, expected, n, events, has_dec: (
                 f"user {uid!r}: {prop!r} changes by {observed:g} in user_add/user_set records, "
                 f"but its {n} changing event(s) ({events or 'none'}) add up to {expected:g}"
-                + (" (decrements may clamp at 0, not more)" if has_dec else "")),
+                + (" (a balance stops at 0 and at its range's maximum, no further)"
+                   if has_dec else "")),
         )
 
     def _sets(self, props: list[str]) -> None:

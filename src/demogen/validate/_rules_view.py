@@ -75,6 +75,9 @@ class CompiledRules:
     lifecycle_rules: tuple[tuple[LifecycleStage, tuple[str, ...]], ...] = ()
     constraints: tuple[Constraint, ...] = ()
     state_rules: tuple[StateRule, ...] = ()
+    #: Balances (user properties some pattern decrements) with a range maximum: the
+    #: generator stops them there, so increments past it are lost.
+    capped: tuple[str, ...] = ()
     #: Rules the checks cannot use (unsafe names, non-numeric increments, appends), as notes.
     skipped: tuple[str, ...] = ()
 
@@ -157,6 +160,8 @@ def compile_rules(rules: Rules) -> CompiledRules:
         lifecycle_rules=tuple((stage, tuple(p)) for stage, p in rules.lifecycle_rules.items()),
         constraints=tuple(constraints),
         state_rules=tuple(state_rules),
+        capped=tuple(sorted({r.prop for r in state_rules if r.op is UpdateType.DECREMENT
+                             and r.prop in rules.value_ranges})),
         skipped=tuple(skipped),
     )
 
