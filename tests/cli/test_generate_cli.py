@@ -226,6 +226,36 @@ def test_an_unknown_engine_exits_2_naming_the_engines(tmp_path: Path) -> None:
     assert nothing_written(out)
 
 
+def test_layout_parts_writes_one_file_per_shard_and_day_that_validate_reads(
+        tmp_path: Path) -> None:
+    """``--layout parts``: the manifest lists the part files (the day files' lines, split by
+    shard), and ``demogen validate`` reads them as it reads day files."""
+    start = window_start(2)
+    args = ("--users", 60, "--days", 2, "--start", start, "-q")
+    days, parts = tmp_path / "days", tmp_path / "parts"
+    assert generate(ECOMMERCE, "-o", days, *args).exit_code == 0
+    result = generate(ECOMMERCE, "-o", parts, *args, "--layout", "parts")
+    assert result.exit_code == 0, result.output
+    manifest = read_manifest(parts)
+    assert manifest.options["layout"] == "parts"
+    assert sorted(manifest.files) == sorted(p.name for p in parts.glob("logs_*"))
+    assert all(re.fullmatch(r"logs_\d{8}\.part-00000\.jsonl", n) for n in manifest.files)
+    for name, stats in read_manifest(days).files.items():
+        part = name.replace(".jsonl", ".part-00000.jsonl")     # 60 users: one shard
+        assert manifest.files[part] == stats
+    checked = CliRunner().invoke(app, ["validate", str(parts), "--taxonomy", str(ECOMMERCE)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_an_unknown_layout_exits_2_naming_the_layouts(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = generate(ECOMMERCE, "-o", out, "--layout", "rows", "--users", 5, "--days", 1,
+                      "--start", window_start(1))
+    assert result.exit_code == 2, result.output
+    assert "unknown layout 'rows'" in shown(result) and "days, parts" in shown(result)
+    assert nothing_written(out)
+
+
 def test_two_workers_write_the_manifest_of_one(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI hands --workers to the process pool; the day files' checksums match."""

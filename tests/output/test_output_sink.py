@@ -306,9 +306,25 @@ def test_concat_refuses_unknown_shards_and_unfinished_parts(tmp_path):
     assert _files(out) == ["logs_20240101.jsonl"]
 
 
-def test_part_sinks_refuse_gzip(tmp_path):
-    with pytest.raises(ConfigError, match="concat_parts"):
-        DailyJsonlSink(tmp_path, part=0, gzip=True)
+def test_kept_parts_may_be_gzipped_and_count_as_a_previous_output(tmp_path):
+    """``--layout parts``: gzip part sinks, published into OUT; a later run may replace them
+    (with --overwrite) as it replaces day files."""
+    from demogen.output import publish_parts
+
+    out = tmp_path / "out"
+    prepare_output_dir(out)
+    sink = DailyJsonlSink(out, part=0, gzip=True)
+    _feed(sink, _plan())
+    summary = publish_parts(out, sink.close().files)
+    assert _files(out) == sorted(summary.files) == [
+        "logs_20240101.part-00000.jsonl.gz", "logs_20240102.part-00000.jsonl.gz",
+        "logs_20240103.part-00000.jsonl.gz"]
+    first = gzip.decompress((out / "logs_20240101.part-00000.jsonl.gz").read_bytes())
+    assert first.count(b"\n") == summary.files["logs_20240101.part-00000.jsonl.gz"].lines
+    with pytest.raises(ConfigError, match="already holds a demogen output"):
+        prepare_output_dir(out)
+    prepare_output_dir(out, overwrite=True)
+    assert _files(out) == []
 
 
 def _joined(out: Path, plan: list[tuple[date, bytes]]):

@@ -5,11 +5,13 @@ nothing behind."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from demogen.errors import ConfigError
 from demogen.output import DailyJsonlSink, OutputSummary
 from demogen.simulation import SimulationConfig, generate
 from demogen.simulation import parallel as parallel_module
@@ -113,4 +115,68 @@ def test_a_failed_shard_leaves_no_day_file_and_no_part(spec, tmp_path: Path,
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="shard 3 failed"):
         run_parallel(spec, out, workers=2)
+    assert list(out.iterdir()) == []
+
+
+# -- --layout parts: the shards' parts are the output ---------------------------------------
+
+
+def _days_from_parts(out: Path, *, packed: bool = False) -> dict[str, bytes]:
+    """Each day's parts joined in name (= shard) order, as the day file they stand for."""
+    days: dict[str, bytes] = {}
+    for path in sorted(out.glob("logs_*.part-*")):
+        data = gzip.decompress(path.read_bytes()) if packed else path.read_bytes()
+        day = path.name.split(".part-")[0] + ".jsonl"
+        days[day] = days.get(day, b"") + data
+    return days
+
+
+@pytest.mark.parametrize(("workers", "engine"), [(1, "local"), (2, "local"), (2, "dask")])
+def test_kept_parts_are_the_same_whatever_runs_them_and_join_into_the_day_files(
+        spec, reference, tmp_path: Path, workers: int, engine: str) -> None:
+    if engine == "dask":
+        pytest.importorskip("distributed")
+    counts, _, day_files = reference
+    done: list[int] = []
+    got_counts, summary = run_parallel(spec, tmp_path / "out", workers=workers, engine=engine,
+                                       layout="parts", progress=done.append)
+    files = _files(tmp_path / "out")
+    assert sorted(files) == sorted(summary.files)
+    assert len(files) == DAYS * 5 and not (tmp_path / "out" / ".parts").exists()
+    assert _days_from_parts(tmp_path / "out") == day_files
+    assert got_counts == counts and sum(done) == spec.config.users
+    for name, stats in summary.files.items():       # hashed and counted in the worker
+        assert stats.sha256 == hashlib.sha256(files[name]).hexdigest()
+        assert stats.lines == files[name].count(b"\n") and stats.bytes == len(files[name])
+    run_parallel(spec, tmp_path / "in_process", workers=1, layout="parts")
+    assert _files(tmp_path / "in_process") == files     # the parts themselves, byte for byte
+
+
+def test_kept_parts_may_be_gzipped(spec, reference, tmp_path: Path) -> None:
+    _, summary = run_parallel(spec, tmp_path / "one", workers=1, layout="parts", gzip=True)
+    run_parallel(spec, tmp_path / "two", workers=2, layout="parts", gzip=True)
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    assert all(name.endswith(".jsonl.gz") for name in summary.files)
+    assert _days_from_parts(tmp_path / "one", packed=True) == reference[2]
+
+
+def test_an_unknown_layout_is_refused_before_anything_is_written(spec, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown layout 'rows'.*days, parts"):
+        run_parallel(spec, tmp_path / "out", workers=1, layout="rows")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_shard_leaves_no_kept_part(spec, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    real = parallel_module.simulate_shard
+
+    def failing(simulation, shard, sink, progress=None):  # type: ignore[no-untyped-def]
+        if shard == 3:
+            raise RuntimeError("shard 3 failed")
+        return real(simulation, shard, sink, progress)
+
+    monkeypatch.setattr(parallel_module, "simulate_shard", failing)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="shard 3 failed"):
+        run_parallel(spec, out, workers=2, layout="parts")
     assert list(out.iterdir()) == []

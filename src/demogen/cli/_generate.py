@@ -19,6 +19,7 @@ from demogen.cli import _options as opt
 from demogen.cli._console import err, out, reports_errors, warn
 from demogen.cli._load import load_inputs
 from demogen.cli._progress import progress_bar
+from demogen.errors import ConfigError
 
 DEFAULT_USERS = 2_000
 
@@ -52,6 +53,11 @@ def generate(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Dask scheduler address (tcp://host:port); default: local."
     ),
+    layout: str = typer.Option(
+        "days", "--layout",
+        help="days: one file per day; parts: one file per shard of users and day "
+        "(logs_YYYYMMDD.part-NNNNN.jsonl; no joining, for very large runs).",
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a previous output."),
     target: str | None = typer.Option(
         None, "--target",
@@ -83,8 +89,11 @@ def generate(
     )
     from demogen.simulation import SimulationConfig, preset_for_industry
     from demogen.simulation.config import default_start
-    from demogen.simulation.parallel import SimulationSpec, run_parallel
+    from demogen.simulation.parallel import LAYOUTS, SimulationSpec, run_parallel
 
+    if layout not in LAYOUTS:
+        raise ConfigError(f"unknown layout '{layout}' (--layout); choose one of: "
+                          f"{', '.join(LAYOUTS)}")
     targets = _read_targets(target, days=days, users=users)
     inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
                          product_name=product_name, refresh=refresh_analysis,
@@ -110,11 +119,11 @@ def generate(
             counts, summary = run_parallel(
                 SimulationSpec(tax, rules, product, config), folder, workers=workers,
                 engine=engine, scheduler=scheduler, gzip=gzip, overwrite=replace,
-                progress=advance)
+                layout=layout, progress=advance)
         seconds = time.perf_counter() - began
         options = {"users": users, "start": first_day.isoformat(), "days": days,
                    "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
-                   "workers": workers, "engine": engine,
+                   "workers": workers, "engine": engine, "layout": layout,
                    "shard_size": config.shard_size,
                    "rules": str(rules_path) if rules_path else None}
         if calibration is not None:

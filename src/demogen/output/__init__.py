@@ -5,6 +5,7 @@ from demogen.output._daily import (
     concat_parts,
     part_file_name,
     prepare_output_dir,
+    publish_parts,
 )
 from demogen.output._manifest import MANIFEST_VERSION, Manifest, read_manifest, write_manifest
 from demogen.output._remote import RemoteOutput, is_url, staged_output
@@ -24,6 +25,7 @@ __all__ = [
     "is_url",
     "part_file_name",
     "prepare_output_dir",
+    "publish_parts",
     "read_manifest",
     "staged_output",
     "write_manifest",

@@ -7,6 +7,8 @@ Layout of an output folder::
     OUT/.logs_20240101.jsonl.tmp-<pid>   while writing; renamed on close, removed on abort
     OUT/.parts/logs_20240101.part-00003.jsonl   sharded runs: one part per shard and day,
                                                 joined by concat_parts() in shard order
+    OUT/logs_20240101.part-00003.jsonl   --layout parts: the parts are the output
+                                         (publish_parts()); a day is its parts in order
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from demogen.output._files import (
 )
 from demogen.output._sink import FileStats, OutputSummary, day_file_name
 
-__all__ = ["DailyJsonlSink", "PartJoiner", "concat_parts", "part_file_name", "prepare_output_dir"]
+__all__ = ["DailyJsonlSink", "PartJoiner", "concat_parts", "part_file_name",
+           "prepare_output_dir", "publish_parts"]
 
 #: Bytes buffered per day before they are appended to the day's temp file.
 DEFAULT_DAY_BUFFER = 1 << 20
@@ -41,17 +44,17 @@ DEFAULT_DAY_BUFFER = 1 << 20
 DEFAULT_TOTAL_BUFFER = 32 << 20
 
 
-def part_file_name(day: date, part: int, *, prefix: str = "logs_") -> str:
-    """``logs_YYYYMMDD.part-00003.jsonl``: one shard's lines of one day."""
-    return f"{prefix}{day:%Y%m%d}.part-{part:05d}.jsonl"
+def part_file_name(day: date, part: int, *, prefix: str = "logs_", gzip: bool = False) -> str:
+    """``logs_YYYYMMDD.part-00003.jsonl`` (``.jsonl.gz``): one shard's lines of one day."""
+    return f"{prefix}{day:%Y%m%d}.part-{part:05d}.jsonl{'.gz' if gzip else ''}"
 
 
 def _own_names(prefix: str) -> re.Pattern[str]:
     """Names a previous demogen run may have left in an output folder."""
     p = re.escape(prefix)
     return re.compile(
-        rf"^(?:{p}\d{{8}}\.jsonl(?:\.gz)?"
-        rf"|\.{p}\d{{8}}\.jsonl(?:\.gz)?\.tmp-\d+"
+        rf"^(?:{p}\d{{8}}(?:\.part-\d{{5}})?\.jsonl(?:\.gz)?"
+        rf"|\.{p}\d{{8}}(?:\.part-\d{{5}})?\.jsonl(?:\.gz)?\.tmp-\d+"
         rf"|{re.escape(MANIFEST_NAME)}|\.{re.escape(MANIFEST_NAME)}\.tmp-\d+"
         rf"|{re.escape(PARTS_DIR)})$"
     )
@@ -127,11 +130,12 @@ class DailyJsonlSink:
     or :meth:`abort` leaves no file that looks whole.
 
     ``gzip=True`` writes ``.jsonl.gz`` with deterministic bytes. ``part=3`` makes this the sink
-    of shard 3: it writes ``OUT/.parts/logs_YYYYMMDD.part-00003.jsonl`` (always plain; gzip is
-    applied by :func:`concat_parts`) and does not check or clean ``OUT`` — the coordinator calls
-    :func:`prepare_output_dir` once before starting the shards. ``checksums=False`` skips the
-    SHA-256 of each file (``FileStats.sha256`` is then empty): for part files, which the
-    coordinator hashes anyway as it joins them.
+    of shard 3: it writes ``OUT/.parts/logs_YYYYMMDD.part-00003.jsonl`` and does not check or
+    clean ``OUT`` — the coordinator calls :func:`prepare_output_dir` once before starting the
+    shards. Parts to be joined are plain (the join compresses, so ``.gz`` bytes do not depend
+    on the shards); parts kept as the output (:func:`publish_parts`) may be gzipped.
+    ``checksums=False`` skips the SHA-256 of each file (``FileStats.sha256`` is then
+    empty): for part files, which the coordinator hashes anyway as it joins them.
 
     Usage::
 
@@ -173,10 +177,6 @@ class DailyJsonlSink:
         if part is None:
             self._dir = prepare_output_dir(self.out_dir, overwrite=overwrite, prefix=prefix)
         else:
-            if gzip:
-                raise ConfigError(
-                    "part sinks write plain JSONL; pass gzip=True to concat_parts() instead"
-                )
             if not isinstance(part, int) or not 0 <= part <= 99999:
                 raise ConfigError(f"part {part!r} must be an integer from 0 to 99999")
             self._dir = self.out_dir / PARTS_DIR
@@ -278,7 +278,7 @@ class DailyJsonlSink:
         if self.part is None:
             final_name = day_file_name(day, prefix=self.prefix, gzip=self.gzip)
         else:
-            final_name = part_file_name(day, self.part, prefix=self.prefix)
+            final_name = part_file_name(day, self.part, prefix=self.prefix, gzip=self.gzip)
         plain_name = final_name.removesuffix(".gz")
         state = _Day(self._dir / temp_name(plain_name), self._dir / final_name,
                      self.checksums and not self.gzip)
@@ -428,6 +428,22 @@ def _append_part(copy: tuple[FinalWriter, Path, int | None]) -> None:
     writer, path, lines = copy
     writer.copy_from(path, lines=lines)
     writer.pause()
+
+
+def publish_parts(out_dir: str | os.PathLike[str], parts: Mapping[str, FileStats], *,
+                  durable: bool = True) -> OutputSummary:
+    """Move finished part files from ``OUT/.parts`` into ``OUT`` as the output itself
+    (``--layout parts``): no join, one file per shard and day, in name order = day, then
+    shard. Called once every shard is done, so nothing named ``logs_*`` appears before the
+    whole run is; the renames are quick. Drops ``OUT/.parts``."""
+    out = Path(out_dir)
+    names = sorted(parts)
+    for name in names:
+        os.replace(out / PARTS_DIR / name, out / name)
+    if durable and names:
+        fsync_dir(out)
+    shutil.rmtree(out / PARTS_DIR, ignore_errors=True)
+    return OutputSummary(files={name: parts[name] for name in names})
 
 
 def concat_parts(

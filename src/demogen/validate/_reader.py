@@ -26,8 +26,9 @@ class OutputReadError(DemogenError, ValueError):
 
 
 def output_files(out_dir: str | os.PathLike[str], *, prefix: str = "logs_") -> list[Path]:
-    """Day files of an output folder, sorted by name (hence by day)."""
-    pattern = re.compile(rf"^{re.escape(prefix)}\d{{8}}\.jsonl(?:\.gz)?$")
+    """Day files of an output folder, sorted by name (hence by day), or with ``--layout
+    parts`` its part files (by day, then shard: a day's lines in order)."""
+    pattern = re.compile(rf"^{re.escape(prefix)}\d{{8}}(?:\.part-\d{{5}})?\.jsonl(?:\.gz)?$")
     folder = Path(out_dir)
     if not folder.is_dir():
         return []
