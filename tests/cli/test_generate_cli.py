@@ -217,12 +217,15 @@ def test_an_unknown_preset_exits_2_listing_the_presets(tmp_path: Path) -> None:
     assert nothing_written(out)
 
 
-def test_an_unknown_engine_exits_2_naming_the_engines(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("option", "value", "named"), [
+    ("--engine", "spark", "local, dask"), ("--layout", "rows", "days, parts")])
+def test_an_unknown_engine_or_layout_exits_2_naming_the_choices(
+        tmp_path: Path, option: str, value: str, named: str) -> None:
     out = tmp_path / "out"
-    result = generate(ECOMMERCE, "-o", out, "--engine", "spark", "--users", 5, "--days", 1,
+    result = generate(ECOMMERCE, "-o", out, option, value, "--users", 5, "--days", 1,
                       "--start", window_start(1))
     assert result.exit_code == 2, result.output
-    assert "unknown engine 'spark'" in shown(result) and "local, dask" in shown(result)
+    assert f"unknown {option[2:]} '{value}'" in shown(result) and named in shown(result)
     assert nothing_written(out)
 
 
@@ -245,15 +248,6 @@ def test_layout_parts_writes_one_file_per_shard_and_day_that_validate_reads(
         assert manifest.files[part] == stats
     checked = CliRunner().invoke(app, ["validate", str(parts), "--taxonomy", str(ECOMMERCE)])
     assert checked.exit_code == 0, checked.output
-
-
-def test_an_unknown_layout_exits_2_naming_the_layouts(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    result = generate(ECOMMERCE, "-o", out, "--layout", "rows", "--users", 5, "--days", 1,
-                      "--start", window_start(1))
-    assert result.exit_code == 2, result.output
-    assert "unknown layout 'rows'" in shown(result) and "days, parts" in shown(result)
-    assert nothing_written(out)
 
 
 def test_two_workers_write_the_manifest_of_one(tmp_path: Path,

@@ -101,7 +101,8 @@ def test_dask_scheduler_address(spec, reference, tmp_path: Path) -> None:
     assert _files(tmp_path / "out") == reference[2]
 
 
-def test_a_failed_shard_leaves_no_day_file_and_no_part(spec, tmp_path: Path,
+@pytest.mark.parametrize("layout", ["days", "parts"])
+def test_a_failed_shard_leaves_no_day_file_and_no_part(spec, tmp_path: Path, layout: str,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     real = parallel_module.simulate_shard
 
@@ -114,7 +115,7 @@ def test_a_failed_shard_leaves_no_day_file_and_no_part(spec, tmp_path: Path,
     monkeypatch.setattr(parallel_module, "simulate_shard", failing)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="shard 3 failed"):
-        run_parallel(spec, out, workers=2)
+        run_parallel(spec, out, workers=2, layout=layout)
     assert list(out.iterdir()) == []
 
 
@@ -164,19 +165,3 @@ def test_an_unknown_layout_is_refused_before_anything_is_written(spec, tmp_path:
     with pytest.raises(ConfigError, match=r"unknown layout 'rows'.*days, parts"):
         run_parallel(spec, tmp_path / "out", workers=1, layout="rows")
     assert not (tmp_path / "out").exists()
-
-
-def test_a_failed_shard_leaves_no_kept_part(spec, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    real = parallel_module.simulate_shard
-
-    def failing(simulation, shard, sink, progress=None):  # type: ignore[no-untyped-def]
-        if shard == 3:
-            raise RuntimeError("shard 3 failed")
-        return real(simulation, shard, sink, progress)
-
-    monkeypatch.setattr(parallel_module, "simulate_shard", failing)
-    out = tmp_path / "out"
-    with pytest.raises(RuntimeError, match="shard 3 failed"):
-        run_parallel(spec, out, workers=2, layout="parts")
-    assert list(out.iterdir()) == []
