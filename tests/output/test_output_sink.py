@@ -323,6 +323,11 @@ def test_kept_parts_may_be_gzipped_and_count_as_a_previous_output(tmp_path):
     assert first.count(b"\n") == summary.files["logs_20240101.part-00000.jsonl.gz"].lines
     with pytest.raises(ConfigError, match="already holds a demogen output"):
         prepare_output_dir(out)
+    packed = DailyJsonlSink(out, part=1, gzip=True)      # gzipped parts are never joined
+    _feed(packed, _plan())
+    packed.close()
+    with pytest.raises(ConfigError, match="is gzipped"):
+        concat_parts(out, [1])
     prepare_output_dir(out, overwrite=True)
     assert _files(out) == []
 

@@ -485,6 +485,9 @@ def concat_parts(
     for path in entries:
         match = pattern.match(path.name)
         if not match:
+            if path.name.endswith(".jsonl.gz"):     # kept parts (publish_parts), never joined
+                raise ConfigError(f"part {path.name} is gzipped: gzip is applied when parts "
+                                  "are joined (concat_parts(gzip=True)), not before")
             continue
         shard = int(match.group(2))
         if shard not in rank:

@@ -187,9 +187,7 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
 
 def _next_value(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
     """(new state value, value the record carries), or (_, None) when nothing changes."""
-    op = update.op
-    if op is UpdateType.INCREMENT or op is UpdateType.DECREMENT:
-        return _step(update, current, value)
+    op = update.op      # never an increment or decrement: apply_updates steps those
     if op is UpdateType.SET_ONCE:
         return (value, value) if current is None else (current, None)
     if op is UpdateType.APPEND:

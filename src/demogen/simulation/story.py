@@ -22,8 +22,6 @@ _DRAW_TRIES = 4
 
 #: A flow's steps with the conversion into each.
 _Steps = tuple[tuple[str, float], ...]
-
-
 #: How deep chains may start inside chains (a cycle of chains stops here).
 _CHAIN_DEPTH = 3
 

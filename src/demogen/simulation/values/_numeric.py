@@ -36,7 +36,6 @@ _GEOM_P = 0.55  # P(quantity == lo); an assumption: realism-bands.md has no bask
 _TRIES = 4      # lognormal shapes: draws until one lands in range, then clipped
 
 
-
 @dataclass(frozen=True, slots=True)
 class Direct:
     """A shape drawn straight from one ``random()``: ``draw(rnd)``, and the same draw as
