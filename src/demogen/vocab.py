@@ -5,6 +5,7 @@ Everything that would otherwise be a bare string repeated across stages lives he
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -61,6 +62,19 @@ PRESET_PROPERTIES: frozenset[str] = frozenset(
 
 #: ThinkingData's naming rule for custom event and property names (format doc §5).
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,49}$"
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
+
+
+def thinkingdata_name(name: str) -> str:
+    """The snake_case name written for a plan name ThinkingData rejects (before making it
+    unique): ``Order Completed`` → ``order_completed``; ``context.groupId`` →
+    ``context_group_id``; ``9lives`` → ``p_9lives``."""
+    words = _NOT_WORD.sub("_", _CAMEL.sub("_", name)).strip("_").lower()
+    if not words or not words[0].isalpha():
+        words = f"p_{words}"
+    return words[:50]
 
 
 class PropertyType(StrEnum):

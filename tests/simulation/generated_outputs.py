@@ -181,10 +181,10 @@ def plan_names(taxonomy: EventTaxonomy, records: list[dict[str, Any]]) -> list[d
     """Event and property names back as the plan spells them.
 
     Plans may name things ThinkingData rejects ("Order Completed", "context.page.path");
-    the generator writes those as snake_case (``demogen.simulation.naming.NameMap``) while
+    the generator writes those as snake_case (``demogen.analysis.naming.NameMap``) while
     the rules keep the plan's names. The record checks read the files themselves.
     """
-    from demogen.simulation.naming import NameMap
+    from demogen.analysis.naming import NameMap
 
     names = NameMap.build(taxonomy)
     events = {v: k for k, v in names.events.items()}

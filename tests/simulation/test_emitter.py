@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 
 import orjson
 
+from demogen.analysis.naming import NameMap
 from demogen.output import MemorySink
 from demogen.simulation import emitter as emitter_module
 from demogen.simulation._context import DeviceProfile, UserContext
 from demogen.simulation.emitter import Emitter, uuid_texts
-from demogen.simulation.naming import NameMap
 from demogen.vocab import RecordType
 
 

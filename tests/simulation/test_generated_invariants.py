@@ -189,7 +189,7 @@ def test_demogen_validate_finds_nothing(small_output: Small, source: str) -> Non
     if validate_output is None:
         pytest.skip("demogen.validate has no validate_output yet")
     g = small_output(source)
-    from demogen.simulation.naming import NameMap, rename_rules
+    from demogen.analysis.naming import NameMap, rename_rules
 
     rules = rename_rules(g.rules, NameMap.build(g.taxonomy))   # as `demogen validate` does
     report = validate_output(g.out, rules=rules, workers=1)   # the KPI runs use the other core

@@ -49,8 +49,8 @@ def validate(
 
     rules = None
     if taxonomy is not None:
+        from demogen.analysis.naming import NameMap, rename_rules
         from demogen.cli._load import load_inputs
-        from demogen.simulation.naming import NameMap, rename_rules
 
         inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
                              platform=platform, product_name=product_name,

@@ -48,13 +48,13 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel, ConfigDict
 
+from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
 from demogen.output import DailyJsonlSink
 from demogen.simulation.activity import expected_retention, fit_activity
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.engine import LONG_RUN_FACTOR, long_run_activity
-from demogen.simulation.naming import NameMap
 from demogen.simulation.presets import PresetTuning, Retention, VerticalPreset
 from demogen.simulation.run import generate
 from demogen.taxonomy import EventTaxonomy, ProductInfo

@@ -31,8 +31,8 @@ from typing import Any, Protocol
 import numpy as np
 import orjson
 
+from demogen.analysis.naming import NameMap
 from demogen.simulation._context import DeviceProfile, UserContext
-from demogen.simulation.naming import NameMap
 from demogen.vocab import RecordType
 
 

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules
 from demogen.simulation.activity import ActivityParams, fit_activity
 from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink, Record
-from demogen.simulation.naming import NameMap
 from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from demogen.errors import Location
 from demogen.taxonomy._report import Report
 from demogen.taxonomy._values import dedupe
-from demogen.vocab import NAME_PATTERN, PRESET_PROPERTIES
+from demogen.vocab import NAME_PATTERN, PRESET_PROPERTIES, thinkingdata_name
 
 __all__ = ["NameChecker", "name_error"]
 
@@ -128,8 +128,8 @@ def _warning(kind: str, names: list[str]) -> str:
     if kind == "spec":
         verb = "names contain" if count > 1 else "name contains"
         return (f"{count} event {verb} spaces ({listed}), which ThinkingData does not accept; "
-                "kept as written so they match the plan — send them under names like "
-                f"'{_suggest(names[0])}'")
+                "the output writes them in snake_case (e.g. "
+                f"'{names[0]}' → '{thinkingdata_name(names[0])}'); rules keep the plan's names")
     if kind == "preset":
         return (f"ThinkingData preset properties listed as custom properties: {listed}; kept "
                 "(ThinkingData SDKs usually fill them on their own)")

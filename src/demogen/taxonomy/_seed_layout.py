@@ -19,7 +19,7 @@ from demogen.taxonomy._tree import Tree
 from demogen.taxonomy._types import parse_scope
 from demogen.taxonomy._validate import check_unique
 from demogen.taxonomy._values import split_items
-from demogen.vocab import Scope
+from demogen.vocab import Scope, thinkingdata_name
 
 __all__ = ["SEED_EVENTS", "SEED_PROPERTIES", "build_seed"]
 
@@ -137,8 +137,10 @@ def _listed(record: Record, definitions: _Definitions, report: Report) -> tuple[
 def _warn_dotted(dotted: list[str], table: Table, report: Report) -> None:
     if dotted:
         report.warn(f"property names with '.' that ThinkingData does not accept: "
-                    f"{', '.join(dotted)}; kept as written — send them as nested objects or "
-                    "under names with '_'", Location(table.raw.file, table.raw.sheet))
+                    f"{', '.join(dotted)}; the output writes them with '_' (e.g. "
+                    f"'{dotted[0]}' → '{thinkingdata_name(dotted[0])}'); "
+                    "rules keep the plan's names",
+                    Location(table.raw.file, table.raw.sheet))
 
 
 def _warn_unused(defined: tuple[Property, ...], events: list[Event], table: Table,

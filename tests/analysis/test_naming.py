@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demogen.simulation.naming import NameMap, thinkingdata_name
+from demogen.analysis.naming import NameMap, thinkingdata_name
 from demogen.taxonomy import Event, EventTaxonomy, Property
 from demogen.vocab import PropertyType
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from demogen.analysis.rules import Rules
 from demogen.taxonomy import EventTaxonomy
-from demogen.vocab import NAME_PATTERN, PRESET_PROPERTIES
+from demogen.vocab import NAME_PATTERN, PRESET_PROPERTIES, thinkingdata_name
+
+__all__ = ["NameMap", "rename_rules", "thinkingdata_name"]
 
 _VALID = re.compile(NAME_PATTERN)
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_OTHER = re.compile(r"[^A-Za-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,6 @@ class NameMap:
 
     def renames_any(self, names: tuple[str, ...] | list[str]) -> bool:
         return any(n in self.properties for n in names)
-
-
-def thinkingdata_name(name: str) -> str:
-    """``Order Completed`` → ``order_completed``; ``context.groupId`` → ``context_group_id``."""
-    words = _OTHER.sub("_", _CAMEL.sub("_", name)).strip("_").lower()
-    if not words or not words[0].isalpha():
-        words = f"p_{words}"
-    return words[:50]
 
 
 def _renames(names: list[str]) -> dict[str, str]:
