@@ -9,8 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from demogen.cli import _options as opt
-from demogen.cli._console import err, out, reports_errors, warn
-from demogen.cli._load import load_inputs
+from demogen.cli._console import err, out, reports_errors
+from demogen.cli._load import load_plan, show_plan_warnings
 
 
 @reports_errors
@@ -28,6 +28,7 @@ def analyze(
     refresh_analysis: bool = opt.RefreshOpt,
     cache_dir: Path | None = opt.CacheDirOpt,
     quiet: bool = opt.QuietOpt,
+    verbose: bool = opt.VerboseOpt,
 ) -> None:
     """Analyse TAXONOMY offline and print what was inferred."""
     from demogen.analysis._documents import RULES_SCHEMA_VERSION, write_document
@@ -45,16 +46,17 @@ def analyze(
     if recalled is not None:
         rules, key, summary = recalled
         if not quiet:
-            for warning in summary.get("warnings", []):
-                warn(warning)
-            err.print(f"[dim]rules: cache hit ({key})[/]", highlight=False)
+            show_plan_warnings(taxonomy, summary.get("warnings", []), full=True)
+            err.print(f"[dim]rules: cache hit{f' ({key})' if verbose else ''}[/]",
+                      highlight=False)
     else:
-        inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
+        prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
                              platform=platform, product_name=product_name,
-                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet)
-        rules, summary = inputs.rules.to_data(), _summary(inputs.loaded)
+                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
+                             verbose=verbose, full_warnings=True)
+        rules, summary = prepared.rules.to_data(), _summary(prepared.loaded)
         if fingerprint and rules_path is None:
-            cache.remember_source(fingerprint, inputs.cache_key, summary)
+            cache.remember_source(fingerprint, prepared.analysis.cache_key, summary)
     if not quiet:
         _print_summary(summary, rules)
     if output is not None:

@@ -7,9 +7,9 @@ written and measured, and the manifest records the tuning.
 
 from __future__ import annotations
 
-import hashlib
-import time
-from datetime import UTC, date, datetime
+import shlex
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -17,11 +17,12 @@ from rich.table import Table
 
 from demogen.cli import _options as opt
 from demogen.cli._console import err, out, reports_errors, warn
-from demogen.cli._load import load_inputs
+from demogen.cli._load import load_plan
 from demogen.cli._progress import progress_bar
 from demogen.errors import ConfigError
 
-DEFAULT_USERS = 2_000
+#: Above this size a plain run gets the advice to use --gzip.
+_GZIP_ADVICE_BYTES = 200 << 20
 
 
 @reports_errors
@@ -39,8 +40,9 @@ def generate(
         help="Distinct users simulated (default 2,000; with --target dau=… calibration "
         "decides).",
     ),
-    start: datetime | None = typer.Option(
-        None, "--start", formats=["%Y-%m-%d"], help="First day (default: DAYS days ago)."
+    start: str | None = typer.Option(
+        None, "--start", show_default=False,
+        help="First day, YYYY-MM-DD (default: the DAYS days ending yesterday).",
     ),
     days: int = typer.Option(30, "--days", min=1, help="Number of days."),
     seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
@@ -59,6 +61,11 @@ def generate(
         "(logs_YYYYMMDD.part-NNNNN.jsonl; no joining, for very large runs).",
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a previous output."),
+    id_prefix: str | None = typer.Option(
+        None, "--id-prefix", show_default=False,
+        help="Start every #account_id and #distinct_id with this text, to tell runs apart "
+        "(ids already differ per plan and product).",
+    ),
     target: str | None = typer.Option(
         None, "--target",
         help="KPI targets to calibrate the behaviour to, as the report measures them: "
@@ -78,70 +85,46 @@ def generate(
     refresh_analysis: bool = opt.RefreshOpt,
     cache_dir: Path | None = opt.CacheDirOpt,
     quiet: bool = opt.QuietOpt,
+    verbose: bool = opt.VerboseOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
-    from demogen.output import (
-        Manifest,
-        is_url,
-        prepare_output_dir,
-        staged_output,
-        write_manifest,
-    )
-    from demogen.simulation import SimulationConfig, preset_for_industry
-    from demogen.simulation.config import default_start
-    from demogen.simulation.parallel import LAYOUTS, SimulationSpec, run_parallel
+    from demogen.pipeline import GenerateOptions, generate, simulation_config
 
-    if layout not in LAYOUTS:
-        raise ConfigError(f"unknown layout '{layout}' (--layout); choose one of: "
-                          f"{', '.join(LAYOUTS)}")
     targets = _read_targets(target, days=days, users=users)
-    inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
-                         product_name=product_name, refresh=refresh_analysis,
-                         cache_dir=cache_dir, quiet=quiet)
-    tax, product, rules = inputs.loaded.taxonomy, inputs.loaded.product, inputs.rules
-    first_day = start.date() if start else default_start(days, date.today())
-    config = SimulationConfig(users=users or DEFAULT_USERS, start=first_day, days=days,
-                              seed=seed, preset=preset or preset_for_industry(product.industry))
-    _check_window(config)
-    if targets is not None and not overwrite and not is_url(output) and Path(output).exists():
-        prepare_output_dir(Path(output))     # refuse a used folder before calibrating
-    started_at = datetime.now(UTC)
-    announce = None if quiet else (lambda url: err.print(f"uploading to {url} …"))
-    with staged_output(output, overwrite=overwrite, on_upload=announce) as (folder, replace):
-        calibration, measured = None, {}
-        if targets is not None:
-            calibration = _calibrate(tax, rules, product, config, targets,
-                                     calibration_users, quiet=quiet)
-            config = config.model_copy(update={"users": calibration.users,
-                                               "tuning": calibration.tuning})
-        users, began = config.users, time.perf_counter()
-        with progress_bar("simulating users", users, quiet=quiet) as advance:
-            counts, summary = run_parallel(
-                SimulationSpec(tax, rules, product, config), folder, workers=workers,
-                engine=engine, scheduler=scheduler, gzip=gzip, overwrite=replace,
-                layout=layout, progress=advance)
-        seconds = time.perf_counter() - began
-        options = {"users": users, "start": first_day.isoformat(), "days": days,
-                   "preset": config.preset, "gzip": gzip, "taxonomy": str(taxonomy),
-                   "workers": workers, "engine": engine, "layout": layout,
-                   "shard_size": config.shard_size,
-                   "rules": str(rules_path) if rules_path else None}
-        if calibration is not None:
-            measured = _landing(folder, tax, rules, calibration.targets)
-            options["calibration"] = {**calibration.summary(), "run_kpis": measured}
-        manifest = Manifest(
-            seed=seed,
-            options=options,
-            taxonomy_hash=tax.content_hash(),
-            rules_hash=hashlib.sha256(rules.to_json().encode()).hexdigest(),
-            files=summary.files, records_by_type=counts, users=users,
-            started_at=started_at, finished_at=datetime.now(UTC),
-        )
-        write_manifest(folder, manifest)
+    options = GenerateOptions(
+        output=output, users=users, start=_parse_start(start), days=days, seed=seed,
+        preset=preset, gzip=gzip, workers=workers, engine=engine, scheduler=scheduler,
+        layout=layout, overwrite=overwrite, targets=targets,
+        calibration_users=calibration_users, id_prefix=id_prefix)
+    prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
+                         platform=platform, product_name=product_name,
+                         refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
+                         verbose=verbose)
+    _, window_warnings = simulation_config(prepared, options)   # checked before any work
     if not quiet:
-        _print_summary(output, config, counts, summary, seconds)
-    if calibration is not None and not quiet:
-        _print_landing(calibration.targets, measured)
+        for message in window_warnings:
+            warn(message)
+    say = None if quiet else (lambda message: err.print(message, markup=False,
+                                                        highlight=False))
+    result = generate(prepared, options, progress=partial(progress_bar, quiet=quiet), say=say)
+    if quiet:
+        return
+    if result.calibration is not None:
+        _print_calibration(result.calibration)
+    _print_summary(result)
+    if result.calibration is not None:
+        _print_landing(result.calibration.targets, result.measured)
+    _print_next_steps(result)
+
+
+def _parse_start(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise ConfigError(f"--start {text!r} is not a date; write it as YYYY-MM-DD, e.g. "
+                          "2025-01-06") from None
 
 
 def _read_targets(text: str | None, *, days: int, users: int | None):  # type: ignore[no-untyped-def]
@@ -155,31 +138,15 @@ def _read_targets(text: str | None, *, days: int, users: int | None):  # type: i
     return targets
 
 
-def _calibrate(tax, rules, product, config, targets, sample_users: int, *,  # type: ignore[no-untyped-def]
-               quiet: bool):
-    from demogen.simulation.calibrate import calibrate
-
-    say = None if quiet else (lambda message: err.print(message, markup=False, highlight=False))
-    calibration = calibrate(tax, rules, product, config, targets, sample_users=sample_users,
-                            progress=say)
-    if not quiet:
-        for message in calibration.warnings:
-            warn(message)
-        tuning = calibration.tuning.model_dump(exclude_none=True)
-        retention = tuning.pop("retention", {})
-        shown = [f"users {calibration.users:,}",
-                 *(f"retention.{k} {v:.4f}" for k, v in retention.items()),
-                 *(f"{k} {v:.4g}" for k, v in tuning.items())]
-        err.print("calibrated: " + ", ".join(shown), markup=False, highlight=False)
-    return calibration
-
-
-def _landing(folder: Path, tax, rules, targets) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
-    """The targeted KPIs of the written run, measured as calibration measured them."""
-    from demogen.simulation.calibrate import measure_run
-
-    measured = measure_run(folder, tax, rules)
-    return {key: measured[key] for key, _ in targets.items()}
+def _print_calibration(calibration) -> None:  # type: ignore[no-untyped-def]
+    for message in calibration.warnings:
+        warn(message)
+    tuning = calibration.tuning.model_dump(exclude_none=True)
+    retention = tuning.pop("retention", {})
+    shown = [f"users {calibration.users:,}",
+             *(f"retention.{k} {v:.4f}" for k, v in retention.items()),
+             *(f"{k} {v:.4g}" for k, v in tuning.items())]
+    err.print("calibrated: " + ", ".join(shown), markup=False, highlight=False)
 
 
 def _print_landing(targets, measured) -> None:  # type: ignore[no-untyped-def]
@@ -209,24 +176,8 @@ def _shown(key: str, value: float | None) -> str:
     return f"{value:.2f}" if key == "session_minutes" else f"{value:.3f}"
 
 
-def _check_window(config) -> None:  # type: ignore[no-untyped-def]
-    from demogen.errors import ConfigError
-    from demogen.simulation.config import MAX_DAYS_BACK
-
-    today = date.today()
-    if config.end >= today:
-        raise ConfigError(
-            f"the window {config.start} … {config.end} reaches today or the future; "
-            "ThinkingData rejects future times — choose an earlier --start or fewer --days"
-        )
-    if (today - config.start).days > MAX_DAYS_BACK:
-        raise ConfigError(
-            f"--start {config.start} is more than {MAX_DAYS_BACK} days back; ThinkingData "
-            "accepts about 3 years of history"
-        )
-
-
-def _print_summary(output, config, counts, summary, seconds) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
+    config, counts = result.config, result.counts
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
@@ -236,7 +187,34 @@ def _print_summary(output, config, counts, summary, seconds) -> None:  # type: i
     table.add_row("preset", config.preset)
     for kind, n in counts.items():
         table.add_row(kind, f"{n:,}")
-    table.add_row("files", f"{len(summary.files)} in {output}")
-    table.add_row("time", f"{seconds:.1f} s ({events / max(seconds, 1e-9):,.0f} events/s)")
+    table.add_row("files", f"{len(result.summary.files)} in {result.output} "
+                  f"({_size(result.bytes_written)}), with rules.yaml, plan.json, manifest.json")
+    table.add_row("time", f"{result.seconds:.1f} s "
+                  f"({events / max(result.seconds, 1e-9):,.0f} events/s)")
     out.print(table)
-    err.print(f"[green]done:[/] {sum(counts.values()):,} records written to {output}/")
+    err.print(f"[green]done:[/] {sum(counts.values()):,} records written to {result.output}/",
+              highlight=False)
+
+
+def _print_next_steps(result) -> None:  # type: ignore[no-untyped-def]
+    """What people do next with a run, as commands they can paste."""
+    where = shlex.quote(str(result.output))
+    report = shlex.quote(f"{str(result.output).rstrip('/')}-report.html")
+    lines = [
+        f"  demogen report {where} -o {report}    KPIs and charts in your browser",
+        f"  demogen validate {where}    check every record and every user",
+    ]
+    if not result.manifest.options.get("gzip") and result.bytes_written > _GZIP_ADVICE_BYTES:
+        lines.append(f"  add --gzip to make files like these about 10x smaller "
+                     f"({_size(result.bytes_written)} now)")
+    lines.append("  load the day files into ThinkingData with LogBus2 or the receiver API "
+                  "(upload commands are coming)")
+    err.print("next:\n" + "\n".join(lines), markup=False, highlight=False)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} GB"

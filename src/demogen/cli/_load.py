@@ -1,45 +1,68 @@
-"""Taxonomy + rules as every command that needs them loads them."""
+"""The plan and its rules as the commands that need them load them, with what to say."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from demogen.cli._console import err, warn
 
-
-@dataclass(frozen=True)
-class Inputs:
-    loaded: object          # demogen.taxonomy.LoadedTaxonomy
-    rules: object           # demogen.analysis.Rules
-    cache_hit: bool
-    cache_key: str
+if TYPE_CHECKING:     # a cached `demogen analyze` must not pay for importing the pipeline
+    from demogen.pipeline import Prepared, RunInputs
 
 
-def load_inputs(taxonomy: Path, *, rules_path: Path | None, industry: str | None,
-                platform: str | None, product_name: str | None, refresh: bool,
-                cache_dir: Path | None, quiet: bool) -> Inputs:
-    """Read the taxonomy, then rules: analysed (cache first), with ``--rules`` merged over."""
-    from demogen.analysis import AnalysisCache, Rules, analyze
-    from demogen.analysis.heuristic import HeuristicAnalyzer
-    from demogen.analysis.merge import merge_rules
-    from demogen.cli._options import cache_dir_or_default
-    from demogen.taxonomy import load_taxonomy
+def load_plan(taxonomy: Path, *, rules_path: Path | None, industry: str | None,
+              platform: str | None, product_name: str | None, refresh: bool,
+              cache_dir: Path | None, quiet: bool, verbose: bool = False,
+              full_warnings: bool = False) -> Prepared:
+    """:func:`demogen.pipeline.prepare`, then the plan's warnings: in full when the plan was
+    just analysed, with ``--verbose`` or when ``full_warnings`` (``analyze``); otherwise one
+    line that says how to see them. ``--quiet`` prints nothing."""
+    from demogen.pipeline import prepare
 
-    loaded = load_taxonomy(taxonomy, industry=industry, platform=platform,
-                           product_name=product_name)
+    prepared = prepare(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
+                       product_name=product_name, refresh=refresh, cache_dir=cache_dir)
     if not quiet:
-        for warning in loaded.taxonomy.warnings:
+        show_plan_warnings(taxonomy, list(prepared.taxonomy.warnings),
+                           full=full_warnings or verbose or not prepared.analysis.cache_hit)
+        where = "cache hit" if prepared.analysis.cache_hit else "analysed"
+        merged = f", merged with {rules_path}" if rules_path else ""
+        key = f" ({prepared.analysis.cache_key})" if verbose else ""
+        err.print(f"[dim]rules: {where}{key}{merged}[/]", highlight=False)
+    return prepared
+
+
+def show_plan_warnings(taxonomy: Path, warnings: list[str], *, full: bool) -> None:
+    """Every warning, or a one-line count with the command that shows them."""
+    if full:
+        for warning in warnings:
             warn(warning)
-    cache = AnalysisCache(cache_dir_or_default(cache_dir))
-    result = analyze(loaded.taxonomy, loaded.product, HeuristicAnalyzer(), cache=cache,
-                     refresh=refresh)
-    rules = result.rules
-    if rules_path is not None:
-        rules = merge_rules(rules, Rules.load(rules_path))
+    elif warnings:
+        count = len(warnings)
+        err.print(f"[yellow]{count} warning{'s' if count != 1 else ''} about the plan[/] "
+                  f"(see them with: demogen analyze {shlex.quote(str(taxonomy))})",
+                  highlight=False)
+
+
+def run_inputs_for(output: Path, *, taxonomy: Path | None, rules_path: Path | None,
+                   industry: str | None, platform: str | None, product_name: str | None,
+                   refresh: bool, cache_dir: Path | None, quiet: bool,
+                   verbose: bool) -> RunInputs:
+    """What ``report`` and ``validate`` check ``output`` against (its own saved plan and
+    rules unless ``--taxonomy`` names one), saying where they come from and any mismatch."""
+    from demogen.pipeline import run_inputs
+
+    prepared = None
+    if taxonomy is not None:
+        prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
+                             platform=platform, product_name=product_name, refresh=refresh,
+                             cache_dir=cache_dir, quiet=quiet, verbose=verbose)
+    inputs = run_inputs(output, prepared=prepared, rules_path=rules_path, industry=industry,
+                        platform=platform, product_name=product_name)
     if not quiet:
-        where = "cache hit" if result.cache_hit else "analysed"
-        err.print(f"[dim]rules: {where} ({result.cache_key})"
-                  f"{', merged with ' + str(rules_path) if rules_path else ''}[/]", highlight=False)
-    return Inputs(loaded=loaded, rules=rules, cache_hit=result.cache_hit,
-                  cache_key=result.cache_key)
+        for note in inputs.notes:
+            warn(note)
+        if verbose and inputs.source:
+            err.print(f"[dim]plan and rules: {inputs.source}[/]", highlight=False)
+    return inputs

@@ -23,7 +23,10 @@ CacheDirOpt = typer.Option(
     "--cache-dir",
     help="Analysis cache folder (default: $DEMOGEN_CACHE_DIR or ~/.cache/demogen).",
 )
-QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors and results.")
+VerboseOpt = typer.Option(
+    False, "--verbose", "-v",
+    help="Also print details: every warning about the plan, the analysis cache key.")
 
 
 def cache_dir_or_default(path: Path | None) -> Path:

@@ -40,3 +40,14 @@ def progress_bar(description: str, total: int, *, quiet: bool) -> Iterator[Calla
 
         yield advance
         progress.advance(task, pending)
+
+
+@contextmanager
+def step_spinner(description: str, *, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """Yields ``step(text)``: a spinner on stderr showing ``description: text`` for work
+    that has steps but no count (DuckDB passes); off like :func:`progress_bar`."""
+    if quiet or not err.is_terminal:
+        yield lambda text: None
+        return
+    with err.status(description) as status:
+        yield lambda text: status.update(f"{description}: {text}")

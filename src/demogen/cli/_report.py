@@ -11,6 +11,8 @@ from rich.text import Text
 
 from demogen.cli import _options as opt
 from demogen.cli._console import err, out, reports_errors
+from demogen.cli._load import run_inputs_for
+from demogen.cli._progress import step_spinner
 
 
 @reports_errors
@@ -21,10 +23,11 @@ def report(
                                    help="HTML file to write."),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the KPIs as JSON."),
     taxonomy: Path | None = typer.Option(
-        None, "--taxonomy", help="Taxonomy of the run (default: the one in OUTPUT's manifest, "
-        "if it still exists): revenue events, funnels, sessions, product name."),
+        None, "--taxonomy", help="Report against this plan instead of the copy saved in "
+        "OUTPUT (rules.yaml, plan.json): revenue events, funnels, sessions, product name."),
     rules_path: Path | None = typer.Option(
-        None, "--rules", help="Rules (.yaml/.json); merged over the analysis with --taxonomy."),
+        None, "--rules", help="Rules (.yaml/.json): merged over the analysis with "
+        "--taxonomy, else used instead of OUTPUT's rules.yaml."),
     preset: str | None = typer.Option(
         None, "--preset", help="Vertical whose KPI bands mark the report (default: the run's "
         "preset, else the product's industry). See 'demogen presets'."),
@@ -34,49 +37,31 @@ def report(
     refresh_analysis: bool = opt.RefreshOpt,
     cache_dir: Path | None = opt.CacheDirOpt,
     quiet: bool = opt.QuietOpt,
+    verbose: bool = opt.VerboseOpt,
 ) -> None:
     """Compute KPIs of OUTPUT with DuckDB and write an HTML report with charts, each KPI
     marked against its vertical's band."""
-    from demogen.errors import ConfigError, DemogenError
-    from demogen.output import read_manifest
+    from demogen.errors import ConfigError
+    from demogen.output._writable import check_writable_file
     from demogen.report import compute_report, render_html
     from demogen.simulation.presets import load_preset, preset_for_industry
 
-    try:
-        options = read_manifest(output).options
-    except DemogenError:
-        options = {}
-    if taxonomy is None and rules_path is None and options.get("taxonomy"):
-        candidate = Path(str(options["taxonomy"]))
-        if candidate.exists():
-            taxonomy = candidate
-            if options.get("rules") and Path(str(options["rules"])).exists():
-                rules_path = Path(str(options["rules"]))
-            if not quiet:
-                err.print(f"[dim]taxonomy from the run's manifest: {taxonomy}[/]",
-                          highlight=False)
-    rules, product, industry_name, listed = None, output.resolve().name, None, None
-    if taxonomy is not None:
-        from demogen.cli._load import load_inputs
-
-        inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
-                             platform=platform, product_name=product_name,
-                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet)
-        rules = inputs.rules
-        product = inputs.loaded.product.product_name
-        industry_name = inputs.loaded.product.industry
-        listed = {e.name: set(e.properties) for e in inputs.loaded.taxonomy.events}
-    elif rules_path is not None:
-        from demogen.analysis.rules import Rules
-
-        rules = Rules.load(rules_path)
-    if product_name:
-        product = product_name
-    name = preset or options.get("preset") or (
-        preset_for_industry(industry or industry_name) if (industry or industry_name) else None)
+    for path, option in ((html_path, "-o"), (json_path, "--json")):
+        if path is not None:
+            check_writable_file(path, what="report file", how=f"choose another with {option}")
+    inputs = run_inputs_for(output, taxonomy=taxonomy, rules_path=rules_path,
+                            industry=industry, platform=platform, product_name=product_name,
+                            refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
+                            verbose=verbose)
+    product = inputs.product.product_name if inputs.product else output.resolve().name
+    industry_name = inputs.product.industry if inputs.product else None
+    name = preset or inputs.preset or (
+        preset_for_industry(industry_name) if industry_name else None)
     vertical = load_preset(str(name)) if name else None
 
-    data = compute_report(output, rules=rules, product=product, preset=vertical, listed=listed)
+    with step_spinner("computing the report", quiet=quiet) as step:
+        data = compute_report(output, rules=inputs.written_rules(), product=product,
+                              preset=vertical, listed=inputs.listed(), progress=step)
     page = render_html(data)
     _write(html_path, page.encode("utf-8"))
     if json_path is not None:
@@ -94,11 +79,17 @@ def report(
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Atomically: a temp file beside the target, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Atomically: a temp file beside the target, then rename; on failure nothing stays."""
+    from demogen.output._writable import removed_on_failure
+
     temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    with removed_on_failure(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            temp.write_bytes(data)
+            os.replace(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)
 
 
 def _print(data) -> None:  # type: ignore[no-untyped-def]

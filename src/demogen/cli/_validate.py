@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -9,7 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from demogen.cli import _options as opt
-from demogen.cli._console import err, out, reports_errors
+from demogen.cli._console import err, out, reports_errors, warn
+from demogen.cli._load import run_inputs_for
+from demogen.cli._progress import step_spinner
 
 #: Exit status when the output has violations.
 EXIT_VIOLATIONS = 1
@@ -22,12 +25,12 @@ OutArg = typer.Argument(..., help="Output folder of 'demogen generate' (logs_*.j
 def validate(
     output: Path = OutArg,
     taxonomy: Path | None = typer.Option(
-        None, "--taxonomy", help="Taxonomy of the run: its rules (analysed as 'generate' "
-        "does, cached) enable the rule checks."
+        None, "--taxonomy", help="Check against this plan (analysed as 'generate' does, "
+        "cached) instead of the copy saved in OUTPUT (rules.yaml, plan.json)."
     ),
     rules_path: Path | None = typer.Option(
-        None, "--rules", help="Rules (.yaml/.json); merged over the analysis with --taxonomy, "
-        "used alone without it."
+        None, "--rules", help="Rules (.yaml/.json): merged over the analysis with --taxonomy, "
+        "else used instead of OUTPUT's rules.yaml."
     ),
     memory_limit: str = typer.Option(
         "2GB", "--memory-limit", help="DuckDB memory limit; larger sorts spill to disk."
@@ -41,27 +44,31 @@ def validate(
     refresh_analysis: bool = opt.RefreshOpt,
     cache_dir: Path | None = opt.CacheDirOpt,
     quiet: bool = opt.QuietOpt,
+    verbose: bool = opt.VerboseOpt,
 ) -> None:
-    """Check OUTPUT: record format (§14), types, times and identities; with --taxonomy or
-    --rules also one-time events, prerequisites, sessions, lifecycle, install order,
-    constraints and user-property state."""
-    from demogen.validate import validate_output
+    """Check OUTPUT: every record as ThinkingData receives it (format, types, times,
+    identities) and, with the run's rules (saved in OUTPUT, or from --taxonomy / --rules),
+    one-time events, prerequisites, sessions, lifecycle, install order, constraints and
+    user-property state."""
+    from demogen.validate import LIMITS, validate_output
 
-    rules = None
-    if taxonomy is not None:
-        from demogen.analysis.naming import NameMap, rename_rules
-        from demogen.cli._load import load_inputs
-
-        inputs = load_inputs(taxonomy, rules_path=rules_path, industry=industry,
-                             platform=platform, product_name=product_name,
-                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet)
-        # The files carry ThinkingData-safe names ("Order Completed" → order_completed).
-        rules = rename_rules(inputs.rules, NameMap.build(inputs.loaded.taxonomy))
-    elif rules_path is not None:
-        from demogen.analysis.rules import Rules
-
-        rules = Rules.load(rules_path)
-    report = validate_output(output, rules=rules, workers=workers, memory_limit=memory_limit)
+    inputs = run_inputs_for(output, taxonomy=taxonomy, rules_path=rules_path,
+                            industry=industry, platform=platform, product_name=product_name,
+                            refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
+                            verbose=verbose)
+    if inputs.rules is None and not quiet:
+        warn("no rules for this output: only the record format is checked (pass --taxonomy "
+             "PLAN for the rule checks)")
+    past_days = LIMITS["past_days"]
+    if inputs.first_day is not None and (date.today() - inputs.first_day).days > past_days:
+        past_days = (date.today() - inputs.first_day).days + 1
+        if not quiet:
+            warn(f"the run starts {inputs.first_day}, more than 3 years back: times are not "
+                 "held to ThinkingEngine's default receive window; check your project's")
+    with step_spinner("validating", quiet=quiet) as step:
+        report = validate_output(output, rules=inputs.written_rules(), workers=workers,
+                                 memory_limit=memory_limit, max_past_days=past_days,
+                                 progress=step)
     _print(report)
     if not report.ok:
         raise typer.Exit(code=EXIT_VIOLATIONS)

@@ -7,7 +7,13 @@ from demogen.output._daily import (
     prepare_output_dir,
     publish_parts,
 )
-from demogen.output._manifest import MANIFEST_VERSION, Manifest, read_manifest, write_manifest
+from demogen.output._manifest import (
+    MANIFEST_VERSION,
+    Manifest,
+    PlanRecord,
+    read_manifest,
+    write_manifest,
+)
 from demogen.output._remote import RemoteOutput, is_url, staged_output
 from demogen.output._sink import FileStats, MemorySink, OutputSink, OutputSummary, day_file_name
 
@@ -19,6 +25,7 @@ __all__ = [
     "MemorySink",
     "OutputSink",
     "OutputSummary",
+    "PlanRecord",
     "RemoteOutput",
     "concat_parts",
     "day_file_name",

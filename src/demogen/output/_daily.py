@@ -27,6 +27,8 @@ from demogen.errors import ConfigError
 from demogen.output._files import (
     MANIFEST_NAME,
     PARTS_DIR,
+    PLAN_NAME,
+    RULES_NAME,
     FinalWriter,
     check_prefix,
     fsync_dir,
@@ -49,6 +51,9 @@ def part_file_name(day: date, part: int, *, prefix: str = "logs_", gzip: bool = 
     return f"{prefix}{day:%Y%m%d}.part-{part:05d}.jsonl{'.gz' if gzip else ''}"
 
 
+_SAVED = "|".join(re.escape(name) for name in (RULES_NAME, PLAN_NAME))
+
+
 def _own_names(prefix: str) -> re.Pattern[str]:
     """Names a previous demogen run may have left in an output folder."""
     p = re.escape(prefix)
@@ -56,6 +61,7 @@ def _own_names(prefix: str) -> re.Pattern[str]:
         rf"^(?:{p}\d{{8}}(?:\.part-\d{{5}})?\.jsonl(?:\.gz)?"
         rf"|\.{p}\d{{8}}(?:\.part-\d{{5}})?\.jsonl(?:\.gz)?\.tmp-\d+"
         rf"|{re.escape(MANIFEST_NAME)}|\.{re.escape(MANIFEST_NAME)}\.tmp-\d+"
+        rf"|{_SAVED}|\.(?:{_SAVED})\.\d+\.tmp"
         rf"|{re.escape(PARTS_DIR)})$"
     )
 

@@ -21,6 +21,10 @@ from demogen.output._sink import FileStats
 PARTS_DIR = ".parts"
 #: Name of the manifest inside the output folder.
 MANIFEST_NAME = "manifest.json"
+#: The rules a run used (the plan's names; ready for ``--rules``) and the plan as it was
+#: read: with them the output folder describes itself (``demogen report OUT`` needs no more).
+RULES_NAME = "rules.yaml"
+PLAN_NAME = "plan.json"
 #: Read size for streamed copies (parts → day files, temp → gzip).
 COPY_CHUNK = 8 << 20
 

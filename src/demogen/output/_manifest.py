@@ -23,10 +23,23 @@ from demogen.errors import ConfigError
 from demogen.output._files import MANIFEST_NAME, fsync_dir, remove_quietly, temp_name
 from demogen.output._sink import FileStats
 
-__all__ = ["MANIFEST_VERSION", "Manifest", "read_manifest", "write_manifest"]
+__all__ = ["MANIFEST_VERSION", "Manifest", "PlanRecord", "read_manifest", "write_manifest"]
 
 #: Version of the manifest layout; bump when a field changes meaning.
 MANIFEST_VERSION = 1
+
+
+class PlanRecord(BaseModel):
+    """Where the run's plan was and what its files held: ``report`` and ``validate`` name a
+    plan that moved or changed since, instead of silently reading another one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str                        # absolute
+    fingerprint: str | None = None   # SHA-256 of the plan's files and product.json
+    product_name: str = ""
+    industry: str = ""
+    platform: str = ""
 
 
 class Manifest(BaseModel):
@@ -50,6 +63,7 @@ class Manifest(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     taxonomy_hash: str
     rules_hash: str
+    plan: PlanRecord | None = None
     files: dict[str, FileStats] = Field(default_factory=dict)
     records_by_type: dict[str, int] = Field(default_factory=dict)
     users: int = 0

@@ -1,0 +1,189 @@
+"""Step 2: simulate a prepared plan into an output folder (calibrated first when asked).
+
+The folder ends up holding the day files, ``rules.yaml``, ``plan.json`` and, written last,
+``manifest.json``. Everything is checked before the first user is simulated (the window,
+the preset, the layout, that the folder can be written); a run that fails or is
+interrupted leaves nothing it created behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from demogen.errors import ConfigError
+from demogen.output import (
+    Manifest,
+    OutputSummary,
+    is_url,
+    prepare_output_dir,
+    staged_output,
+    write_manifest,
+)
+from demogen.output._writable import check_writable_dir, removed_on_failure
+from demogen.pipeline._prepare import Prepared
+from demogen.pipeline._saved import plan_record, save_inputs
+from demogen.simulation import SimulationConfig, preset_for_industry
+from demogen.simulation.config import MAX_DAYS_BACK, default_start
+from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
+from demogen.simulation.presets import preset_names
+
+__all__ = ["DEFAULT_USERS", "GenerateOptions", "GenerateResult", "generate"]
+
+DEFAULT_USERS = 2_000
+
+#: ``(description, total)`` → a context yielding ``advance(n)``; the CLI passes a bar.
+ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    """Every option of a run, named like the CLI's; defaults as ``demogen generate``'s."""
+
+    output: str = "out"
+    users: int | None = None             # None: DEFAULT_USERS (or what calibration decides)
+    start: date | None = None            # None: the ``days`` days ending yesterday
+    days: int = 30
+    seed: int = 0
+    preset: str | None = None            # None: from the product's industry
+    gzip: bool = False
+    workers: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    layout: str = "days"
+    overwrite: bool = False
+    targets: Any = None                  # demogen.simulation.calibrate.Targets
+    calibration_users: int = 4_000
+    id_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    output: str
+    config: SimulationConfig
+    counts: dict[str, int]
+    summary: OutputSummary
+    seconds: float
+    manifest: Manifest
+    calibration: Any = None              # demogen.simulation.calibrate.Calibration
+    measured: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def bytes_written(self) -> int:
+        return sum(stats.bytes for stats in self.summary.files.values())
+
+
+def simulation_config(prepared: Prepared, options: GenerateOptions,
+                      today: date | None = None) -> tuple[SimulationConfig, list[str]]:
+    """The run's configuration, checked; warnings about the window (not errors) beside."""
+    if options.layout not in LAYOUTS:
+        raise ConfigError(f"unknown layout '{options.layout}' (--layout); choose one of: "
+                          f"{', '.join(LAYOUTS)}")
+    if options.engine not in ENGINES:
+        raise ConfigError(f"unknown engine '{options.engine}' (--engine); choose one of: "
+                          f"{', '.join(ENGINES)}")
+    preset = options.preset or preset_for_industry(prepared.product.industry)
+    if preset not in preset_names():
+        raise ConfigError(f"unknown preset '{preset}' (--preset); choose one of: "
+                          f"{', '.join(preset_names())} (see 'demogen presets')")
+    today = today or date.today()
+    first_day = options.start or default_start(options.days, today)
+    config = SimulationConfig(users=options.users or DEFAULT_USERS, start=first_day,
+                              days=options.days, seed=options.seed, preset=preset)
+    if config.end >= today:
+        raise ConfigError(
+            f"the window {config.start} … {config.end} reaches today or the future, and "
+            "ThinkingData rejects future times; choose an earlier --start or fewer --days")
+    warnings = []
+    if (today - config.start).days > MAX_DAYS_BACK:
+        warnings.append(
+            f"--start {config.start} is {(today - config.start).days:,} days back: by "
+            "default ThinkingEngine receives server-side data up to about 3 years old; "
+            "check the project's receive window before uploading")
+    return config, warnings
+
+
+def generate(prepared: Prepared, options: GenerateOptions, *,
+             progress: ProgressFactory | None = None,
+             say: Callable[[str], None] | None = None) -> GenerateResult:
+    """Simulate ``prepared`` into ``options.output``; ``say`` hears calibration's steps."""
+    config, _ = simulation_config(prepared, options)
+    local = not is_url(options.output)
+    if local:
+        check_writable_dir(Path(options.output), what="output folder",
+                           how="choose another with -o")
+        if not options.overwrite and Path(options.output).exists():
+            prepare_output_dir(Path(options.output))   # refuse a used folder before any work
+    started_at = datetime.now(UTC)
+    guard = removed_on_failure(Path(options.output)) if local else _nothing()
+    with guard, staged_output(options.output, overwrite=options.overwrite,
+                              on_upload=say and (lambda url: say(f"uploading to {url} …"))
+                              ) as (folder, replace):
+        calibration, measured = None, {}
+        if options.targets is not None:
+            calibration = _calibrate(prepared, config, options, say)
+            config = config.model_copy(update={"users": calibration.users,
+                                               "tuning": calibration.tuning})
+        began = time.perf_counter()
+        bar = progress or _no_progress
+        with bar("simulating users", config.users) as advance:
+            counts, summary = run_parallel(
+                SimulationSpec(prepared.taxonomy, prepared.rules, prepared.product, config),
+                folder, workers=options.workers, engine=options.engine,
+                scheduler=options.scheduler, gzip=options.gzip, overwrite=replace,
+                layout=options.layout, progress=advance)
+        seconds = time.perf_counter() - began
+        if calibration is not None:
+            from demogen.simulation.calibrate import measure_run
+
+            run_kpis = measure_run(folder, prepared.taxonomy, prepared.rules)
+            measured = {key: run_kpis[key] for key, _ in calibration.targets.items()}
+        save_inputs(folder, prepared)
+        manifest = _manifest(prepared, options, config, counts, summary, started_at,
+                             calibration, measured)
+        write_manifest(folder, manifest)
+    return GenerateResult(options.output, config, counts, summary, seconds, manifest,
+                          calibration, measured)
+
+
+def _calibrate(prepared: Prepared, config: SimulationConfig, options: GenerateOptions,
+               say: Callable[[str], None] | None) -> Any:
+    from demogen.simulation.calibrate import calibrate
+
+    return calibrate(prepared.taxonomy, prepared.rules, prepared.product, config,
+                     options.targets, sample_users=options.calibration_users, progress=say)
+
+
+def _manifest(prepared: Prepared, options: GenerateOptions, config: SimulationConfig,
+              counts: dict[str, int], summary: OutputSummary, started_at: datetime,
+              calibration: Any, measured: dict[str, float | None]) -> Manifest:
+    recorded: dict[str, Any] = {
+        "users": config.users, "start": config.start.isoformat(), "days": config.days,
+        "preset": config.preset, "gzip": options.gzip, "taxonomy": str(prepared.plan),
+        "workers": options.workers, "engine": options.engine, "layout": options.layout,
+        "shard_size": config.shard_size,
+        "rules": str(prepared.rules_path.resolve()) if prepared.rules_path else None,
+    }
+    if calibration is not None:
+        recorded["calibration"] = {**calibration.summary(), "run_kpis": measured}
+    return Manifest(
+        seed=config.seed, options=recorded, taxonomy_hash=prepared.taxonomy.content_hash(),
+        rules_hash=hashlib.sha256(prepared.rules.to_json().encode()).hexdigest(),
+        plan=plan_record(prepared), files=summary.files, records_by_type=counts,
+        users=config.users, started_at=started_at, finished_at=datetime.now(UTC))
+
+
+@contextmanager
+def _no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    yield lambda n: None
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
