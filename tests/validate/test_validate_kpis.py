@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from demogen.errors import ConfigError
-from demogen.validate import compute_kpis
+from demogen.validate import OutputReadError, compute_kpis
 
 # (user, local time, event, properties). 2024-01-01 is a Monday. File order = this order,
 # except that c's 22:00 level_up is written *before* its 22:00 session_start (same ms).
@@ -166,5 +166,5 @@ def test_bad_arguments(tmp_path):
 
 def test_unreadable_output_is_reported(tmp_path):
     (tmp_path / "logs_20240101.jsonl").write_bytes(b"{not json\n")
-    with pytest.raises(ConfigError, match="DuckDB cannot read"):
+    with pytest.raises(OutputReadError, match=r"logs_20240101\.jsonl:1: not valid JSON"):
         compute_kpis(tmp_path)

@@ -104,7 +104,7 @@ def prepare_output_dir(out_dir: str | os.PathLike[str], *, overwrite: bool = Fal
     if ours and not overwrite:
         raise ConfigError(
             f"the output folder {out} already holds a demogen output ({len(ours)} entries); "
-            "pass overwrite=True (--overwrite) to replace it, or choose another folder"
+            "add --overwrite to replace it, or choose another folder"
         )
     for path in ours:
         if path.is_dir():

@@ -33,6 +33,8 @@ def name_error(name: str) -> str | None:
     """Why ThinkingData rejects ``name`` as a custom name, or None when it accepts it."""
     if _VALID.match(name):
         return None
+    if not name:
+        return "the name is empty"
     if len(name) > 50:
         return f"it is {len(name)} characters long (at most 50)"
     first = name[:1]
@@ -95,9 +97,14 @@ class NameChecker:
             reason = name_error(part)
             if reason is not None:
                 shown = f"'{part}' in '{name}'" if part != name else f"'{name}'"
+                fix = part
+                if not part and part != name:   # 'obj.', '.x', 'a..b'
+                    shown, fix = f"'{name}'", name
+                    reason = ("a part of it is empty (a '.' starts or ends it, or two follow "
+                              "each other; sub-properties are written 'parent.child')")
                 self.report.problem(f"property name {shown} is not valid in ThinkingData: "
                                     f"{reason}", where,
-                                    hint=_fix_hint(part))
+                                    hint=_fix_hint(fix))
                 return False
         return True
 

@@ -14,7 +14,14 @@ from demogen.validate._format import (
     parse_time,
     property_type,
 )
-from demogen.validate._reader import OutputReadError, iter_lines, iter_records, output_files
+from demogen.validate._progress import STEP_RECORDS, STEP_USERS, Progress
+from demogen.validate._reader import (
+    OutputReadError,
+    iter_lines,
+    iter_records,
+    output_files,
+    unreadable_output,
+)
 from demogen.validate._scan import Finding
 from demogen.validate._validate import (
     BASIC_CHECKS,
@@ -30,11 +37,14 @@ __all__ = [
     "CHECKS",
     "LIMITS",
     "RULE_CHECKS",
+    "STEP_RECORDS",
+    "STEP_USERS",
     "CheckResult",
     "Finding",
     "Issue",
     "Kpis",
     "OutputReadError",
+    "Progress",
     "Retention",
     "TypeTracker",
     "ValidationReport",
@@ -47,5 +57,6 @@ __all__ = [
     "output_files",
     "parse_time",
     "property_type",
+    "unreadable_output",
     "validate_output",
 ]

@@ -14,7 +14,7 @@ from demogen.validate._format import (
     check_record,
     time_window_problem,
 )
-from demogen.validate._reader import iter_lines, output_files
+from demogen.validate._reader import iter_lines, json_problem, output_files
 
 __all__ = ["CheckResult", "Issue", "check_output"]
 
@@ -99,7 +99,7 @@ def check_output(
         try:
             record = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            report(file, number, f"not valid JSON ({exc})")
+            report(file, number, json_problem(exc))
             continue
         result.records += 1
         for message in check_record(record):

@@ -78,6 +78,7 @@ from typing import Any
 
 from demogen.errors import ConfigError
 from demogen.validate._check import Issue
+from demogen.validate._progress import STEP_USERS, Progress
 from demogen.validate._rules_view import CompiledRules
 from demogen.validate._scan import EXAMPLES, FileScan, Finding
 from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME
@@ -144,8 +145,10 @@ def check_consistency(
     *,
     memory_limit: str = "2GB",
     threads: int | None = None,
+    progress: Progress | None = None,
 ) -> ConsistencyResult:
-    """Run the identity checks, and with ``rules`` the rule checks (module docstring)."""
+    """Run the identity checks, and with ``rules`` the rule checks (module docstring).
+    ``progress`` gets the ``"users"`` step (:mod:`demogen.validate._progress`)."""
     try:
         import duckdb
     except ImportError:  # pragma: no cover - duckdb is a dependency of validate
@@ -158,7 +161,7 @@ def check_consistency(
         con.execute("SET preserve_insertion_order = true")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        return _Checks(con, files, scans, rules).run()
+        return _Checks(con, files, scans, rules).run(progress)
     except duckdb.Error as exc:
         raise ConfigError(f"DuckDB cannot check the output ({exc})") from None
     finally:
@@ -284,17 +287,17 @@ class _Checks:
             r[0] for r in self.q("SELECT DISTINCT name FROM firsts ORDER BY 1").fetchall()
         ]
 
-    def run(self) -> ConsistencyResult:
-        self.load()
-        self.identity()
+    def run(self, progress: Progress | None = None) -> ConsistencyResult:
+        stages = [self.load, self.identity]
         if self.rules is not None:
-            self.one_time()
-            self.prerequisites()
-            self.session_order()
-            self.lifecycle()
-            self.install_order()
-            self.constraints()
-            self.state()
+            stages += [self.one_time, self.prerequisites, self.session_order, self.lifecycle,
+                       self.install_order, self.constraints, self.state]
+        for done, stage in enumerate(stages):
+            if progress is not None:
+                progress(STEP_USERS, done, len(stages))
+            stage()
+        if progress is not None:
+            progress(STEP_USERS, len(stages), len(stages))
         return self.result
 
     # -- identity --------------------------------------------------------------------------

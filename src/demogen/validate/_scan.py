@@ -16,7 +16,9 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_all_start_methods, get_context
@@ -34,7 +36,8 @@ from demogen.validate._format import (
     property_type,
     time_window_problem,
 )
-from demogen.validate._reader import OutputReadError
+from demogen.validate._progress import STEP_RECORDS, Progress
+from demogen.validate._reader import OutputReadError, json_problem
 from demogen.vocab import PropertyType
 
 __all__ = ["FileScan", "Finding", "scan_files"]
@@ -43,6 +46,8 @@ __all__ = ["FileScan", "Finding", "scan_files"]
 EXAMPLES = 5
 #: Below this many bytes in all, files are scanned in this process (no worker start-up).
 _PARALLEL_BYTES = 64 * 1024 * 1024
+#: Lines between two progress ticks within a file (a few MB; the test costs ~30 ns a line).
+_TICK_LINES = 16_384
 
 
 @dataclass
@@ -122,21 +127,24 @@ class FileScan:
         return found
 
 
-def _open(path: Path):
-    return gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
-
-
-def scan_file(path: Path, day: str, now_utc: datetime, max_past_days: float) -> FileScan:
+def scan_file(path: Path, day: str, now_utc: datetime, max_past_days: float,
+              on_read: Callable[[int], None] | None = None) -> FileScan:
     """Scan one day file (``day`` is its ``yyyy-mm-dd``). Unreadable input is returned in
-    ``error`` as ``(line, reason)`` rather than raised, so it crosses process boundaries."""
+    ``error`` as ``(line, reason)`` rather than raised, so it crosses process boundaries.
+    ``on_read(bytes)`` is told every :data:`_TICK_LINES` lines how far into the stored file
+    (compressed bytes for ``.gz``) the scan is."""
     scan = FileScan(file=path.name)
     log = _KindLog()
     fmt, time_problems = scan.finding("format"), scan.finding("time")
     name = path.name
     number = 0
     try:
-        with _open(path) as f:
+        with open(path, "rb") as disk, (
+            gzip.GzipFile(fileobj=disk) if name.endswith(".gz") else nullcontext(disk)
+        ) as f:
             for number, raw in enumerate(f, start=1):
+                if on_read is not None and not number % _TICK_LINES:
+                    on_read(disk.tell())
                 if not raw.endswith(b"\n"):
                     fmt.add(name, number, "the last line does not end with '\\n' (LogBus2 "
                             "holds back an unterminated line)")
@@ -150,7 +158,7 @@ def scan_file(path: Path, day: str, now_utc: datetime, max_past_days: float) -> 
                 try:
                     record = orjson.loads(raw)
                 except orjson.JSONDecodeError as exc:
-                    scan.error = (number, f"not valid JSON ({exc})")
+                    scan.error = (number, json_problem(exc))
                     return scan
                 scan.records += 1
                 for message in check_record(record):
@@ -187,6 +195,42 @@ def _scan_one(args: tuple[str, str, datetime, float]) -> FileScan:
     return scan_file(Path(path), day, now_utc, max_past_days)
 
 
+def _scan_here(jobs: list[tuple[str, str, datetime, float]], sizes: list[int],
+               progress: Progress | None) -> list[FileScan]:
+    """Scan in this process, reporting bytes read within each file."""
+    total = sum(sizes)
+    base = 0
+    scans = []
+    for (path, day, now_utc, max_past_days), size in zip(jobs, sizes, strict=True):
+        tick = None if progress is None else _ticker(progress, base, total)
+        scans.append(scan_file(Path(path), day, now_utc, max_past_days, on_read=tick))
+        base += size
+        if progress is not None:
+            progress(STEP_RECORDS, base, total)
+    return scans
+
+
+def _ticker(progress: Progress, base: int, total: int) -> Callable[[int], None]:
+    return lambda position: progress(STEP_RECORDS, base + position, total)
+
+
+def _scan_in_workers(jobs: list[tuple[str, str, datetime, float]], sizes: list[int],
+                     workers: int, progress: Progress | None) -> list[FileScan]:
+    """Scan in worker processes, reporting each file as it finishes; results in file order."""
+    total = sum(sizes)
+    done = 0
+    scans: list[FileScan | None] = [None] * len(jobs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        futures = {pool.submit(_scan_one, job): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            i = futures[future]
+            scans[i] = future.result()
+            done += sizes[i]
+            if progress is not None:
+                progress(STEP_RECORDS, done, total)
+    return [scan for scan in scans if scan is not None]
+
+
 def scan_files(
     files: list[Path],
     *,
@@ -194,24 +238,27 @@ def scan_files(
     now: datetime | None = None,
     max_past_days: float = LIMITS["past_days"],
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[FileScan], dict[str, Finding]]:
     """Scan ``files`` (sorted by day) and merge: per-file scans and the merged findings
     (``format``, ``time``, ``types``). Raises :class:`OutputReadError` for the first file, in
-    file order, that cannot be read."""
+    file order, that cannot be read. ``progress`` gets the ``"records"`` step
+    (:mod:`demogen.validate._progress`)."""
     now_utc = now or datetime.now(UTC)
     now_utc = now_utc.replace(tzinfo=UTC) if now_utc.tzinfo is None else now_utc.astimezone(UTC)
     jobs = []
     for path in files:
         day = path.name[len(prefix):len(prefix) + 8]
         jobs.append((str(path), f"{day[:4]}-{day[4:6]}-{day[6:]}", now_utc, max_past_days))
-    total = sum(path.stat().st_size for path in files)
+    sizes = [path.stat().st_size for path in files]
+    if progress is not None:
+        progress(STEP_RECORDS, 0, sum(sizes))
     if workers is None:
         workers = min(os.cpu_count() or 1, len(files), 8)
-    if workers <= 1 or len(files) <= 1 or total < _PARALLEL_BYTES:
-        scans = [_scan_one(job) for job in jobs]
+    if workers <= 1 or len(files) <= 1 or sum(sizes) < _PARALLEL_BYTES:
+        scans = _scan_here(jobs, sizes, progress)
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            scans = list(pool.map(_scan_one, jobs))
+        scans = _scan_in_workers(jobs, sizes, workers, progress)
     for scan in scans:
         if scan.error is not None:
             line, reason = scan.error

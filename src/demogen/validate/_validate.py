@@ -20,6 +20,7 @@ from demogen.errors import ConfigError
 from demogen.validate._check import Issue
 from demogen.validate._consistency import check_consistency
 from demogen.validate._format import LIMITS
+from demogen.validate._progress import Progress
 from demogen.validate._reader import output_files
 from demogen.validate._rules_view import compile_rules
 from demogen.validate._scan import Finding, scan_files
@@ -28,8 +29,8 @@ __all__ = ["BASIC_CHECKS", "CHECKS", "RULE_CHECKS", "ValidationReport", "validat
 
 #: Every check, in report order, with what it verifies.
 CHECKS: dict[str, str] = {
-    "format": "records follow thinkingdata-format.md §14 (JSON lines, header keys, #type, "
-              "#time, ids, names, values, limits)",
+    "format": "records are what ThinkingData accepts: JSON lines, header keys, #type, #time, "
+              "ids, names, values, limits",
     "types": "every property keeps the type of its first value",
     "time": "#time is not in the future, at most ~3 years back, and on the file's day",
     "identity": "a device keeps the one #account_id it sent first; no account on two devices",
@@ -87,16 +88,24 @@ def validate_output(
     memory_limit: str = "2GB",
     prefix: str = "logs_",
     max_past_days: float = LIMITS["past_days"],
+    progress: Progress | None = None,
 ) -> ValidationReport:
     """Check the day files in ``out_dir``; the rule checks run only with ``rules``.
 
     Raises :class:`~demogen.errors.ConfigError` when the folder or its day files are
     missing and :class:`~demogen.validate.OutputReadError` for an unreadable file (broken
-    gzip, a line that is not JSON); violations are returned, not raised.
+    gzip, a line that is not JSON); violations are returned, not raised. Every reported
+    line is the 1-based line in its file (blank lines count), in both passes.
+
+    ``progress(step, done, total)`` is called as the work goes: step ``"records"`` counts
+    bytes of the day files read, then step ``"users"`` counts the per-user pass's stages
+    (loading, then one per check); each step goes from 0 to its total
+    (:mod:`demogen.validate._progress`).
 
     Usage::
 
-        report = validate_output("out", rules=Rules.load("rules.yaml"))
+        report = validate_output("out", rules=Rules.load("rules.yaml"),
+                                 progress=lambda step, done, total: ...)
         report.ok, report.count("one_time"), report.examples("identity")
     """
     began = time.perf_counter()
@@ -108,9 +117,10 @@ def validate_output(
     if not files:
         raise ConfigError(f"{folder} holds no {prefix}YYYYMMDD.jsonl(.gz) day files")
     scans, findings = scan_files(files, prefix=prefix, now=now, max_past_days=max_past_days,
-                                 workers=workers)
+                                 workers=workers, progress=progress)
     compiled = compile_rules(rules) if rules is not None else None
-    consistency = check_consistency(files, scans, compiled, memory_limit=memory_limit)
+    consistency = check_consistency(files, scans, compiled, memory_limit=memory_limit,
+                                    progress=progress)
     findings.update(consistency.findings)
     report = ValidationReport(
         out_dir=str(folder),

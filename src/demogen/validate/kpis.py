@@ -52,7 +52,7 @@ from pydantic import BaseModel, ConfigDict
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
 from demogen.taxonomy import EventTaxonomy
-from demogen.validate._reader import output_files
+from demogen.validate._reader import output_files, unreadable_output
 from demogen.validate._sql import RECORD_COLUMNS, sql_names
 
 __all__ = ["SESSION_GAP_MINUTES", "Kpis", "Retention", "compute_kpis", "kpi_parameters"]
@@ -192,10 +192,7 @@ def compute_kpis(
             has_installs=bool(install_events),
         )
     except duckdb.Error as exc:
-        raise ConfigError(
-            f"DuckDB cannot read the output in {out_dir} ({exc}); "
-            "run the record checks (check_output) to find the bad line"
-        ) from None
+        raise unreadable_output(files, exc, out_dir) from None
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
