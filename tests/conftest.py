@@ -1,4 +1,5 @@
-"""Shared fixtures: where ../shared lives, a private analysis cache per test."""
+"""Shared fixtures and hooks: the shared corpus (tests/corpus.py), a private analysis cache
+per test, hypothesis' CI profile."""
 
 from __future__ import annotations
 
@@ -8,22 +9,67 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.corpus import (
+    MARKER,
+    REQUIRE_VARIABLE,
+    SHARED,
+    SKIP_REASON,
+    corpus_present,
+    corpus_required,
+    missing_parts,
+)
+from tests.data.build_te_workbook import write_te_plan
+
 # CI must give the same verdict on every run of a commit: there hypothesis draws the same
 # examples each time (a failure found locally is replayed from its printed blob instead).
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("DEMOGEN_CI"):
     settings.load_profile("ci")
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-EXAMPLES = REPO / "examples"
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{MARKER}: reads the shared test corpus (../shared); "
+                                       "skipped when it is absent")
+    if corpus_required() and not corpus_present():
+        missing = ", ".join(str(p) for p in missing_parts())
+        raise pytest.UsageError(f"{REQUIRE_VARIABLE}=1 but the shared test corpus is missing "
+                                f"({missing}): lay shared/ beside the clone")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    state = "present" if corpus_present() else "absent, its tests are skipped"
+    return f"shared test corpus: {SHARED} ({state})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = None if corpus_present() else pytest.mark.skip(reason=SKIP_REASON)
+    for item in items:
+        if "shared_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(MARKER)
+        if skip is not None and item.get_closest_marker(MARKER) is not None:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """Say once, whatever the -r option, that corpus tests did not run and why."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if SKIP_REASON in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} tests skipped: {SKIP_REASON}",
+                                    yellow=True)
 
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: CI lays shared/ beside the clone")
+    """The corpus folder; tests asking for it are marked ``corpus`` (skipped without it)."""
     return SHARED
+
+
+@pytest.fixture
+def te_plan(tmp_path: Path) -> Path:
+    """Jelly Harbor, the tests' ThinkingData-layout plan (tests/data), written for this test."""
+    return write_te_plan(tmp_path / "te_plan")
 
 
 @pytest.fixture(autouse=True)

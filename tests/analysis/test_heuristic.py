@@ -14,6 +14,7 @@ import sys
 from fnmatch import fnmatchcase
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -25,9 +26,10 @@ from demogen.analysis.heuristic._text import read, split_words
 from demogen.analysis.rules import Rules, UpdateRule
 from demogen.taxonomy import Event, EventTaxonomy, ProductInfo, Property, ValueRange, load_taxonomy
 from demogen.vocab import LifecycleStage, PropertyType, Scope, Segment, UpdateMethod, UpdateType
+from tests.corpus import SHARED, corpus, corpus_params, kr_workbooks, taxonomy_folders
+from tests.simulation.generated_outputs import source_path
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 GAME = ProductInfo(industry="gaming", product_name="Test game")
 APP = ProductInfo(industry="generic", product_name="Test app")
 
@@ -494,16 +496,21 @@ def test_lifecycle_rules_put_onboarding_early_and_advanced_content_late(game_rul
 
 # -- determinism and YAML ----------------------------------------------------------------------
 
-def _real_plans() -> list[Path]:
-    plans = [p for p in sorted((SHARED / "taxonomies").iterdir()) if p.is_dir()]
-    plans += sorted((SHARED / "kr-xlsx").glob("*.xlsx"))
-    plans += [p for p in sorted((REPO / "examples").iterdir()) if p.is_dir()]
-    return plans
+def _real_plans() -> list[Any]:
+    """Paths of the corpus' plans and the examples; source ids of the tests' own plans."""
+    examples = [p for p in sorted((REPO / "examples").iterdir()) if p.is_dir()]
+    return [*corpus_params([*taxonomy_folders(), *kr_workbooks()], ids=lambda p: p.name),
+            *(pytest.param(p, id=p.name) for p in examples),
+            *(pytest.param(name, id=name) for name in ("seed_plan", "segment_shop", "te_workbook"))]
 
 
-@pytest.fixture(scope="module", params=_real_plans(), ids=lambda p: p.name)
-def real(request: pytest.FixtureRequest) -> tuple[EventTaxonomy, Rules, ProductInfo]:
-    loaded = load_taxonomy(request.param)
+@pytest.fixture(scope="module", params=_real_plans())
+def real(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> tuple[EventTaxonomy, Rules, ProductInfo]:
+    plan = request.param
+    if isinstance(plan, str):        # one of the tests' own plans (tests/data); one is written
+        plan = source_path(plan, tmp_path_factory.mktemp("plan"))
+    loaded = load_taxonomy(plan)
     rules = HeuristicAnalyzer().analyze(loaded.taxonomy, loaded.product)
     return loaded.taxonomy, rules, loaded.product
 
@@ -514,6 +521,7 @@ def test_same_input_same_rules(real) -> None:
     assert again.to_json() == rules.to_json()
 
 
+@corpus
 def test_same_rules_whatever_the_hash_seed() -> None:
     """No set order leaks into the output: two interpreters with different hash seeds agree."""
     code = (

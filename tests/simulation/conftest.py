@@ -20,11 +20,11 @@ import pytest
 
 from tests.simulation.generated_outputs import (
     REPO,
-    SOURCES,
     Generated,
     KpiRun,
     generate,
     kpi_run_main,
+    source_path,
 )
 
 #: Size of the per-taxonomy runs the invariant tests read (small, so the suite stays fast).
@@ -47,9 +47,9 @@ def small_output(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Ge
 
     def get(source_id: str) -> Generated:
         if source_id not in made:
-            out = tmp_path_factory.mktemp(f"small-{source_id[:40]}") / "out"
-            made[source_id] = generate(SOURCES[source_id], out, users=SMALL_USERS,
-                                       days=SMALL_DAYS, seed=0)
+            folder = tmp_path_factory.mktemp(f"small-{source_id[:40]}")
+            made[source_id] = generate(source_path(source_id, folder), folder / "out",
+                                       users=SMALL_USERS, days=SMALL_DAYS, seed=0)
         return made[source_id]
 
     return get

@@ -47,10 +47,19 @@ from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, load_taxonomy
 from demogen.validate import Kpis, check_output, iter_records, parse_time
 from demogen.validate.kpis import compute_kpis, kpi_parameters
 from demogen.vocab import LifecycleStage, PropertyType, UpdateType
+from tests.corpus import (
+    SHARED,
+    corpus,
+    corpus_present,
+    kr_workbooks,
+    placeholder,
+    taxonomy_folders,
+)
+from tests.data import SEED_PLAN, SEGMENT_PLAN
+from tests.data.build_te_workbook import write_te_plan
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"
 
 TRACK_TYPES = frozenset({"track", "track_update", "track_overwrite"})
 #: Device presets that never change on one device (thinkingdata-format.md §12).
@@ -66,30 +75,42 @@ _MAX_MESSAGES = 25
 
 
 def _sources() -> dict[str, Path]:
-    """Every taxonomy the generator must handle: the bundled examples, every folder in
-    ``shared/taxonomies`` and every workbook in ``shared/kr-xlsx``."""
-    found = {name: EXAMPLES / name for name in ("game", "ecommerce", "saas")}
-    folders = SHARED / "taxonomies"
-    if folders.is_dir():
-        found.update({p.name: p for p in sorted(folders.iterdir()) if p.is_dir()})
-    workbooks = SHARED / "kr-xlsx"
-    if workbooks.is_dir():
-        found.update({p.stem: p for p in sorted(workbooks.glob("*.xlsx"))})
+    """Every taxonomy file the generator must handle: the bundled examples, the tests' own
+    plans (tests/data), every folder in ``shared/taxonomies`` and every workbook in
+    ``shared/kr-xlsx`` (when the corpus is there)."""
+    found = {name: EXAMPLES / name for name in EXAMPLE_IDS}
+    found.update({"seed_plan": SEED_PLAN, "segment_shop": SEGMENT_PLAN})
+    found.update({p.name: p for p in taxonomy_folders()})
+    found.update({p.stem: p for p in kr_workbooks()})
     return found
 
 
-SOURCES: dict[str, Path] = _sources()
 EXAMPLE_IDS = ("game", "ecommerce", "saas")
+SOURCES: dict[str, Path] = _sources()
+#: Taxonomies the tests write when they need one (no binary in the repository): id → writer
+#: of the plan into a folder (see ``source_path``).
+WRITTEN: dict[str, Callable[[Path], Path]] = {"te_workbook": write_te_plan}
+
+
+def source_path(source_id: str, scratch: Path) -> Path:
+    """The taxonomy of ``source_id``; a written one is written into ``scratch`` first."""
+    writer = WRITTEN.get(source_id)
+    return writer(scratch / source_id) if writer is not None else SOURCES[source_id]
 
 
 def source_params(check: str, known_bugs: Mapping[tuple[str, str], str]) -> list[Any]:
     """``pytest.param(source_id)`` for every source, marked xfail where ``known_bugs`` holds
-    ``(check, source_id)`` (the reason names the bug, the test stays strict)."""
+    ``(check, source_id)`` (the reason names the bug, the test stays strict). Corpus sources
+    are marked ``corpus``; without the corpus one placeholder stands for them (skipped)."""
     params = []
-    for source_id in SOURCES:
+    for source_id in [*SOURCES, *WRITTEN]:
         reason = known_bugs.get((check, source_id)) or known_bugs.get((check, "*"))
         marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
+        if source_id in SOURCES and SOURCES[source_id].is_relative_to(SHARED):
+            marks.append(corpus)
         params.append(pytest.param(source_id, marks=marks, id=source_id))
+    if not corpus_present():
+        params.append(placeholder())
     return params
 
 

@@ -1,9 +1,10 @@
 """Invariants over generated data, on every taxonomy demogen must handle.
 
 Each test reads one shared run per taxonomy (150 users × 10 days, seed 0; see conftest):
-the bundled examples, every folder in ``shared/taxonomies`` and every workbook in
-``shared/kr-xlsx``. A test checks one invariant and fails with the users and records that
-break it. Known generator bugs are marked ``xfail`` (not strict) with the bug in the reason.
+the bundled examples, the tests' own plans (tests/data), and, when the shared corpus is
+there, every folder in ``shared/taxonomies`` and every workbook in ``shared/kr-xlsx``. A
+test checks one invariant and fails with the users and records that break it. Known
+generator bugs are marked ``xfail`` (not strict) with the bug in the reason.
 """
 
 from __future__ import annotations

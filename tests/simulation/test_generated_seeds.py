@@ -20,6 +20,7 @@ from demogen.output import DailyJsonlSink
 from demogen.simulation import SimulationConfig, preset_for_industry
 from demogen.simulation import generate as simulate_into
 from demogen.taxonomy import EventTaxonomy, ProductInfo
+from tests.corpus import corpus
 from tests.simulation.generated_outputs import (
     INVARIANTS,
     KNOWN_BUGS,
@@ -38,8 +39,9 @@ def _inputs(source: str) -> tuple[EventTaxonomy, ProductInfo, Rules]:
     return analysed(SOURCES[source])
 
 
-@pytest.mark.parametrize("source", ["game", "ga4_games",
-                                    "te_data_generator__card-game-tracking-plan"])
+@pytest.mark.parametrize("source", ["game", pytest.param("ga4_games", marks=corpus),
+                                    pytest.param("te_data_generator__card-game-tracking-plan",
+                                                 marks=corpus)])
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])   # a smaller seed means nothing
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
