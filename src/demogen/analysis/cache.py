@@ -2,12 +2,18 @@
 
 Unlike the seed, which cleared its cache on every run, entries are kept until
 ``--refresh-analysis`` skips them or ``demogen cache clear`` removes them.
+
+Each entry ``analysis_<key>.json`` holds the rules; ``about_<key>.json`` beside it says what
+they are for (product, plan, analyzer, when), so ``demogen cache info`` can show more than
+hashes. Entries cached before the description existed have none and are still listed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +28,27 @@ if TYPE_CHECKING:     # the fast path of `demogen analyze` must not import pydan
 
 _PREFIX = "analysis_"
 _SOURCE_PREFIX = "source_"
+_ABOUT_PREFIX = "about_"
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """One cached analysis as ``demogen cache info`` lists it."""
+
+    key: str
+    path: Path
+    #: Bytes of the cached rules.
+    size: int
+    #: When it was stored (the file's time for entries without a description), UTC.
+    cached_at: datetime
+    #: The analyzer that made it (the key names it).
+    analyzer: str
+    product: str | None = None
+    industry: str | None = None
+    platform: str | None = None
+    #: The plan's absolute path when the caller gave it, else the plan's file names.
+    plan: str | None = None
+    events: int | None = None
 
 
 def default_cache_dir() -> Path:
@@ -78,7 +105,7 @@ class AnalysisCache:
         try:
             return Rules.from_data(data, source=str(self._path(key)))
         except RulesError:
-            self._path(key).unlink(missing_ok=True)
+            self._drop(key)
             return None
 
     def get_data(self, key: str) -> dict[str, Any] | None:
@@ -89,13 +116,21 @@ class AnalysisCache:
         except FileNotFoundError:
             return None
         except (OSError, orjson.JSONDecodeError):
-            path.unlink(missing_ok=True)
+            self._drop(key)
             return None
         return data if isinstance(data, dict) else None
 
-    def put(self, key: str, rules: Rules) -> Path:
+    def _drop(self, key: str) -> None:
+        """Remove a corrupt entry and its description."""
+        self._path(key).unlink(missing_ok=True)
+        (self.directory / f"{_ABOUT_PREFIX}{key}.json").unlink(missing_ok=True)
+
+    def put(self, key: str, rules: Rules, *, about: dict[str, Any] | None = None) -> Path:
+        """Store ``rules``; ``about`` (:func:`describe`) says what they are for."""
         path = self._path(key)
         self._write(path, rules.to_data())
+        if about is not None:
+            self._write(self.directory / f"{_ABOUT_PREFIX}{key}.json", about)
         return path
 
     def remember_source(self, fingerprint: str, key: str, summary: dict[str, Any]) -> None:
@@ -141,8 +176,9 @@ class AnalysisCache:
         for entry in self.directory.glob(f"{_PREFIX}*.json"):
             entry.unlink(missing_ok=True)
             removed += 1
-        for entry in self.directory.glob(f"{_SOURCE_PREFIX}*.json"):
-            entry.unlink(missing_ok=True)
+        for prefix in (_SOURCE_PREFIX, _ABOUT_PREFIX):
+            for entry in self.directory.glob(f"{prefix}*.json"):
+                entry.unlink(missing_ok=True)
         return removed
 
     def entries(self) -> list[Path]:
@@ -150,5 +186,81 @@ class AnalysisCache:
             return []
         return sorted(self.directory.glob(f"{_PREFIX}*.json"))
 
+    def describe_entries(self) -> list[CacheEntry]:
+        """Every cached analysis with what it is for, newest first."""
+        described = [self._entry(path) for path in self.entries()]
+        return sorted(described, key=lambda e: (e.cached_at, e.key), reverse=True)
 
-__all__ = ["AnalysisCache", "cache_key", "default_cache_dir", "heuristic_revision"]
+    def _entry(self, path: Path) -> CacheEntry:
+        key = path.name[len(_PREFIX):-len(".json")]
+        about = self._read(self.directory / f"{_ABOUT_PREFIX}{key}.json")
+        if not about:
+            # `demogen analyze` remembered a summary of the plan for its fast path.
+            about = self._summaries().get(key, {})
+        stat = path.stat()
+        cached_at = _time(about.get("cached_at")) or datetime.fromtimestamp(stat.st_mtime, UTC)
+        return CacheEntry(
+            key=key, path=path, size=stat.st_size, cached_at=cached_at,
+            analyzer=str(about.get("analyzer") or key.rsplit("_", 1)[0]),
+            product=_text(about.get("product") or about.get("product_name")),
+            industry=_text(about.get("industry")), platform=_text(about.get("platform")),
+            plan=_text(about.get("plan")),
+            events=about["events"] if isinstance(about.get("events"), int) else None,
+        )
+
+    def _summaries(self) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for path in self.directory.glob(f"{_SOURCE_PREFIX}*.json"):
+            entry = self._read(path)
+            if isinstance(entry.get("key"), str) and isinstance(entry.get("summary"), dict):
+                found[entry["key"]] = entry["summary"]
+        return found
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any]:
+        try:
+            data = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+def describe(taxonomy: EventTaxonomy, product: ProductInfo, analyzer: str, model: str,
+             plan: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """What a cache entry is for, as :meth:`AnalysisCache.put` stores it. Without ``plan``
+    (its path) the plan is named by the files its events were read from."""
+    if plan is None:
+        files = sorted({event.source.file for event in taxonomy.events if event.source})
+        plan_text = ", ".join(files) or None
+    else:
+        plan_text = str(plan)
+    return {
+        "product": product.product_name, "industry": product.industry,
+        "platform": product.platform, "plan": plan_text, "events": len(taxonomy.events),
+        "analyzer": analyzer, "model": model,
+        "cached_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+__all__ = [
+    "AnalysisCache",
+    "CacheEntry",
+    "cache_key",
+    "default_cache_dir",
+    "describe",
+    "heuristic_revision",
+]

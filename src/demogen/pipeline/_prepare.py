@@ -46,9 +46,10 @@ def prepare(plan: Path, *, rules_path: Path | None = None, industry: str | None 
                        how="point --cache-dir or DEMOGEN_CACHE_DIR at a writable folder")
     loaded = load_taxonomy(plan, industry=industry, platform=platform,
                            product_name=product_name)
+    where = Path(plan).resolve()
     result = analyze(loaded.taxonomy, loaded.product, HeuristicAnalyzer(),
-                     cache=AnalysisCache(cache_folder), refresh=refresh)
+                     cache=AnalysisCache(cache_folder), refresh=refresh, plan=where)
     rules = result.rules
     if rules_path is not None:
         rules = merge_rules(rules, Rules.load(rules_path))
-    return Prepared(Path(plan).resolve(), loaded, rules, result, rules_path)
+    return Prepared(where, loaded, rules, result, rules_path)
