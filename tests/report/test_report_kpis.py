@@ -10,7 +10,14 @@ import orjson
 import pytest
 
 from demogen.analysis.rules import Rules
-from demogen.report import compute_report, render_html, revenue_amounts, usd_rates
+from demogen.report import (
+    bin_labels,
+    compute_report,
+    render_html,
+    revenue_amounts,
+    summary_rows,
+    usd_rates,
+)
 
 # (user, local time, event, properties). 2024-01-01 is a Monday; the window is 3 days.
 EVENTS = [
@@ -66,21 +73,19 @@ def test_kpis_equal_hand_computed_values(out: Path) -> None:
     revenue = 10 + 1000 * krw
     assert data.days == [date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)]
     assert data.dau == [2, 2, 1]                  # {a,b}, {a,c}, {b}
-    assert data.wau == [2, 3, 3]
-    assert data.mau == [2, 3, 3]
+    assert data.wau == [None] * 3 and data.mau == [None] * 3   # no full 7- or 30-day window
     assert data.new_users == [2, 1, 0]            # first active days: a, b on 1st; c on 2nd
     assert data.returning_users == [0, 1, 1]
     assert k["dau_mean"] == pytest.approx(5 / 3)
-    assert k["wau_mean"] == pytest.approx(8 / 3)
-    assert k["mau"] == 3
+    assert k["wau_mean"] is None
+    assert k["mau"] == 3 and k["mau_days"] == 3 and k["mau_partial"] is True
     assert k["dau_mau"] == pytest.approx(5 / 9)
     # D1: cohort a, b (day 1), c (day 2); only a is back the next day. D2: a, b; b is back.
     assert k["d1_retention"] == pytest.approx(1 / 3) and k["d1_cohort"] == 3
-    assert data.retention_curve[:3] == pytest.approx([1.0, 1 / 3, 1 / 2])
-    assert data.retention_curve[3] is None
+    assert data.retention_curve == pytest.approx([1.0, 1 / 3, 1 / 2])   # D0-D2: the window
     assert k["d7_retention"] is None and k["d30_retention"] is None
     assert data.cohorts[0] == {"day": "2024-01-01", "size": 2,
-                               "rates": [1.0, 0.5, 0.5] + [None] * 28}
+                               "rates": [1.0, 0.5, 0.5]}
     assert k["payers"] == 2 and k["payer_rate"] == pytest.approx(2 / 3)
     assert k["revenue_usd"] == pytest.approx(revenue)
     assert k["arpdau"] == pytest.approx(revenue / 5)
@@ -145,9 +150,12 @@ def test_bands_mark_the_kpis(out: Path) -> None:
     assert mark("d1_retention", data.kpis["d1_retention"], data.bands, "%") == (
         "in", "20%–45%")
     assert mark("dau_mau", data.kpis["dau_mau"], data.bands, "%") == ("out", "8%–35%")
+    # ... but over 3 days it is a partial stickiness, which the summary does not check
+    (row,) = [r for r in summary_rows(data.kpis, data.bands) if r.key == "dau_mau"]
+    assert (row.status, row.band) == ("partial", "8%–35%")
     assert mark("arpdau", 1.0, data.bands, "$") == ("", "")
     page = render_html(data)
-    assert "✓ in band" in page and "✗ out of band" in page
+    assert "✓ in band" in page and "✗ out of band" in page and "not checked" in page
     assert "Shop — demogen report" in page and "2024-01-01 … 2024-01-03" in page
     assert "<script src=" not in page and "cdn." not in page.lower().split("</head>")[1]
 
@@ -185,3 +193,18 @@ def test_segment_mix_over_time(out: Path) -> None:
     # day 1: a, b NEW; day 2: a ACTIVE, c never set; day 3: b still NEW
     assert data.mix == {"ACTIVE_USER": [0.0, 0.5, 0.0], "NEW_USER": [1.0, 0.0, 1.0],
                         "(unknown)": [0.0, 0.5, 0.0]}
+
+
+@pytest.mark.parametrize(("edges", "labels"), [
+    ([5e6, 5.5e6, 6e6], ["5M–5.5M", "5.5M–6M"]),
+    ([0, 5e5, 1e6], ["0–500k", "500k–1M"]),
+    ([0, 2500, 5000], ["0–2,500", "2,500–5,000"]),      # below 10,000: plain numbers
+    ([9900, 10000, 10100], ["9.9k–10k", "10k–10.1k"]),
+    ([0.1, 0.15000000000000002, 0.2], ["0.1–0.15", "0.15–0.2"]),
+    ([-10, -5, 0], ["-10 to -5", "-5 to 0"]),
+    ([2.5e9], ["2.5B"]),
+    ([0.00345], ["0.00345"]),
+    ([3e15, 4e15], ["3,000T–4,000T"]),
+])
+def test_bin_labels_are_readable(edges: list[float], labels: list[str]) -> None:
+    assert bin_labels(edges) == labels

@@ -111,8 +111,10 @@ def _detail(preset) -> None:  # type: ignore[no-untyped-def]
     for key, value in rows:
         params.add_row(key, value)
     out.print(params)
-    bands = Table(title="expected KPI bands (realism-bands.md §8)", box=None, pad_edge=False,
-                  title_justify="left")
+    from demogen.report import band_source
+
+    bands = Table(title=f"expected KPI bands ({band_source(preset.name)})", box=None,
+                  pad_edge=False, title_justify="left")
     bands.add_column("KPI", style="bold")
     bands.add_column("target", justify="right")
     bands.add_column("band", justify="right")

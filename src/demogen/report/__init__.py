@@ -7,11 +7,20 @@ Usage::
     Path("report.html").write_text(render_html(data), encoding="utf-8")
 """
 
-from demogen.report._bands import BAND_OF, KPI_ROWS, mark
+from demogen.report._bands import (
+    BAND_OF,
+    KPI_ROWS,
+    SummaryRow,
+    band_source,
+    kpi_rows,
+    mark,
+    summary_rows,
+)
 from demogen.report._data import (
     Funnel,
     ReportData,
     UsdRates,
+    bin_labels,
     compute_report,
     revenue_amounts,
     usd_rates,
@@ -23,10 +32,15 @@ __all__ = [
     "KPI_ROWS",
     "Funnel",
     "ReportData",
+    "SummaryRow",
     "UsdRates",
+    "band_source",
+    "bin_labels",
     "compute_report",
+    "kpi_rows",
     "mark",
     "render_html",
     "revenue_amounts",
+    "summary_rows",
     "usd_rates",
 ]

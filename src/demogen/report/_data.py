@@ -1,8 +1,8 @@
 """Everything the report shows, computed with DuckDB from the day files.
 
 The headline KPIs come from :func:`demogen.validate.compute_kpis`, so the report, the
-calibration tests and ``kpis.json`` share one set of definitions (``demogen/validate/kpis.py``,
-realism-bands.md §0). The rest is computed here on one more scan of the files, with the same
+calibration tests and ``kpis.json`` share one set of definitions (``demogen/validate/kpis.py``).
+The rest is computed here on one more scan of the files, with the same
 conventions: events are ``track*`` records, a user is ``#distinct_id`` (else ``#account_id``),
 days and hours are local (the date and hour of ``#time``), the install day is the first
 install event's day (else the first active day), sessions are the rules' start events (else
@@ -10,12 +10,20 @@ install event's day (else the first active day), sessions are the rules' start e
 
 Definitions of what is added here:
 
-- **WAU / MAU per day**: distinct users active in the 7 / 30 days ending that day (fewer at
-  the start of the window); **stickiness** per day = DAU / MAU of that day.
+- **WAU / MAU per day**: distinct users active in the 7 / 30 days ending that day, only from
+  the first day whose 7 / 30 days all lie inside the window (``None`` before: a window that
+  starts with the data would count only the days so far, so MAU would climb for a month and
+  stickiness start near 100 %). **Stickiness** per day = DAU / MAU of that day. A window
+  shorter than 30 days has no daily MAU; its headline ``mau`` counts the actives of the whole
+  window and ``dau_mau`` divides by them, so the report labels both with their window and
+  marks ``dau_mau`` partial (``mau_partial``) instead of checking it against its band.
+  ``wau_mean`` is the mean over the days with a full 7-day window.
 - **New users per day**: users whose install day is that day; **returning** = DAU − new.
 - **Cohort retention** (classic, by install cohort): for cohort day d0 and N = 0…30, the
   share of the cohort active on d0 + N, shown only where d0 + N is inside the window. The
-  curve pools the cohorts that can be observed at N (the same rule as ``compute_kpis``).
+  curve pools the cohorts that can be observed at N (the same rule as ``compute_kpis``) and,
+  like each cohort's rates, stops at the last N some cohort can be observed at (at most
+  days − 1; none without cohorts).
 - **Funnels** (classic, per user, over the whole window): step 1 counts users with the
   first step; step k counts users who did step k strictly after the time they reached step
   k − 1. Conversion = step k / step k − 1; overall = last / first.
@@ -28,8 +36,9 @@ Definitions of what is added here:
   by revenue over the window.
 - **Sessions per active user per day** = sessions starting that day / DAU of that day.
 - **Property distributions**: the most frequent custom event properties (from a sample of
-  the first 20,000 events): numbers as histograms, strings with at most 20 values as top
-  values.
+  the first 20,000 events): numbers as histograms of about 20 bins 1, 2 or 5 × 10ⁿ wide
+  (labels with thousands separators, or k / M / B / T from 10,000 up), strings with at most
+  20 values as top values.
 - **Mix over time**: with a string user property named like a segment or lifecycle stage
   (``segment``, ``lifecycle``, ``…_stage``) holding at most 12 values, the share of each
   value among each day's active users (their latest value); otherwise the share of new vs
@@ -43,6 +52,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -59,10 +69,12 @@ from demogen.validate import Kpis, compute_kpis, output_files
 from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME, sql_names
 from demogen.validate.kpis import MAU_DAYS, SESSION_GAP_MINUTES
 
-__all__ = ["Funnel", "ReportData", "UsdRates", "compute_report", "usd_rates"]
+__all__ = ["Funnel", "ReportData", "UsdRates", "bin_labels", "compute_report", "usd_rates"]
 
-#: Retention days shown in the cohort table and curve.
+#: Retention days shown in the cohort table and curve (fewer when the window is shorter).
 RETENTION_DAYS = 30
+#: Width of the WAU window, days.
+WAU_DAYS = 7
 #: Session length histogram edges, minutes.
 SESSION_BINS = (0, 0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120)
 _SAMPLE = 20_000
@@ -122,14 +134,14 @@ class ReportData(BaseModel):
     kpis: dict[str, Any]
     days: list[date]
     dau: list[int]
-    wau: list[int]
-    mau: list[int]
+    wau: list[int | None]  # None until the first full 7-day window
+    mau: list[int | None]  # None until the first full 30-day window
     new_users: list[int]
     returning_users: list[int]
     sessions_per_user: list[float | None]
     revenue_per_day: list[float]
-    cohorts: list[dict[str, Any]]  # {day, size, rates: [rate or None for N = 0..30]}
-    retention_curve: list[float | None]
+    cohorts: list[dict[str, Any]]  # {day, size, rates: [rate or None for N = 0..last]}
+    retention_curve: list[float | None]  # N = 0..last observable (≤ 30, ≤ days - 1)
     funnels: list[Funnel]
     session_minutes_bins: list[str]
     session_minutes_counts: list[int]
@@ -171,12 +183,22 @@ def compute_report(
     preset: Any | None = None,
     listed: dict[str, set[str]] | None = None,
     memory_limit: str = "2GB",
+    progress: Callable[[str], None] | None = None,
 ) -> ReportData:
     """Compute the report of ``out_dir`` (definitions: module docstring).
 
     ``preset`` is a :class:`~demogen.simulation.presets.VerticalPreset` whose ``bands``
     mark the KPIs; ``listed`` maps events to their taxonomy properties.
+
+    ``progress``, when given, is called with a short lower-case description of each pass as
+    it starts ("reading 14 day files: headline KPIs", "sessions", "funnels", …), in the
+    calling thread, before the pass's work, so a caller can show it beside a spinner until
+    the next call or the return. The passes and their wording are not fixed (a run without
+    rules has no funnel pass); there are about ten, and the two "reading" passes take most
+    of the time on large outputs. The callback should return quickly; what it raises
+    (``KeyboardInterrupt`` …) propagates and the temporary files are removed.
     """
+    step = progress or _silent
     try:
         import duckdb
     except ImportError:  # pragma: no cover
@@ -191,6 +213,7 @@ def compute_report(
     amounts = revenue_amounts(rules, listed) if rules is not None else {}
     ec = rules.event_constraints if rules is not None else None
     roles = rules.event_roles if rules is not None else None
+    step(f"reading {_plural(len(files), 'day file')}: headline KPIs")
     kpis = compute_kpis(
         folder,
         revenue_events=list(roles.revenue) if roles else [],
@@ -210,8 +233,10 @@ def compute_report(
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{Path(spill) / 'spill'}'")
+        # DuckDB's own bar would print over the caller's progress display.
+        con.execute("SET enable_progress_bar = false")
         return _Report(con, [str(f) for f in files], rules, kpis, amounts, notes,
-                       folder, product, preset).build()
+                       folder, product, preset, step).build()
     except duckdb.Error as exc:
         raise ConfigError(f"DuckDB cannot read the output in {folder} ({exc}); run "
                           "'demogen validate' to find the bad line") from None
@@ -220,11 +245,21 @@ def compute_report(
         shutil.rmtree(spill, ignore_errors=True)
 
 
+def _silent(_: str) -> None:
+    """The progress callback when the caller gives none."""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 class _Report:
-    def __init__(self, con, files, rules, kpis: Kpis, amounts, notes, folder, product, preset):
+    def __init__(self, con, files, rules, kpis: Kpis, amounts, notes, folder, product, preset,
+                 step: Callable[[str], None]):
         self.con, self.files, self.rules, self.k = con, files, rules, kpis
         self.amounts, self.notes = amounts, notes
         self.folder, self.product, self.preset = folder, product, preset
+        self.step = step
 
     def q(self, sql: str, params: Any = None):
         return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
@@ -290,6 +325,7 @@ class _Report:
         return {p for p, _ in self.amounts.values()}
 
     def load(self) -> None:
+        self.step("sampling event properties")
         self.props, self.mix_prop = self._sample()
         self.cols = {name: f"p{i}" for i, (name, _) in enumerate(self.props)}
         extract = "".join(
@@ -314,6 +350,7 @@ class _Report:
         installs = sql_names(list(rules.event_roles.install) if rules else [])
         self.has_starts = bool(ec and ec.session_start_events)
         self.has_installs = bool(rules and rules.event_roles.install)
+        self.step(f"reading {_plural(len(self.files), 'day file')}: events and properties")
         self.q(
             f"""CREATE TABLE raw AS
             SELECT "#type" AS type,
@@ -373,19 +410,30 @@ class _Report:
                     out[index[day]] = value
             return out
 
-        wau = series(self._rolling(7))
-        mau = series(self._rolling(MAU_DAYS))
+        self.step("active users per day (DAU, WAU, MAU)")
+        wau = self._rolling(days, WAU_DAYS)
+        mau = self._rolling(days, MAU_DAYS)
         new = series(self.q("SELECT d0, count(*) FROM inst GROUP BY d0").fetchall())
         returning = [max(a - n, 0) for a, n in zip(k.dau, new, strict=True)]
+        self.step("sessions")
         sessions = self._sessions()
         per_day = series(self.q("SELECT day, count(*) FROM sess GROUP BY day").fetchall())
         sessions_per_user = [s / a if a else None for s, a in zip(per_day, k.dau, strict=True)]
+        labels, counts = self._session_histogram()
+        self.step("retention by install cohort")
+        cohorts, curve = self._cohorts(days)
+        self.step("revenue")
         revenue_rows = self.q("SELECT day, sum(usd) FROM pay GROUP BY day").fetchall()
         revenue_per_day = [float(v or 0) for v in series(revenue_rows, 0.0)]
-        cohorts, curve = self._cohorts(days)
-        kpis = self._kpis(days, sessions)
+        kpis = self._kpis(wau, sessions)
+        if self.rules is not None and self.rules.event_constraints.funnels:
+            self.step("funnels")
+        funnels = self._funnels()
+        self.step("top events and property distributions")
+        top_events = self._top_events()
+        distributions = self._distributions()
+        self.step("user mix over time")
         mix_values = self._mix(days, new)
-        labels, counts = self._session_histogram()
         return ReportData(
             product=self.product,
             out_dir=str(self.folder),
@@ -402,24 +450,32 @@ class _Report:
             revenue_per_day=revenue_per_day,
             cohorts=cohorts,
             retention_curve=curve,
-            funnels=self._funnels(),
+            funnels=funnels,
             session_minutes_bins=labels,
             session_minutes_counts=counts,
             hourly=list(k.hourly_activity),
             weekday=list(k.weekday_activity),
-            top_events=self._top_events(),
-            distributions=self._distributions(),
+            top_events=top_events,
+            distributions=distributions,
             mix_property=self.mix_prop,
             mix=mix_values,
             notes=self.notes,
         )
 
-    def _rolling(self, width: int) -> list[tuple[date, int]]:
-        return self.q(
-            f"""SELECT d.day, count(DISTINCT ud.uid) FROM (SELECT DISTINCT day FROM ud) d
+    def _rolling(self, days: list[date], width: int) -> list[int | None]:
+        """Distinct users active in the ``width`` days ending each day, for the days whose
+        whole ``width``-day window is inside ``days`` (``None`` before: warm-up)."""
+        if len(days) < width:
+            return [None] * len(days)
+        counts = dict(self.q(
+            f"""SELECT d.day, count(DISTINCT ud.uid)
+                FROM (SELECT CAST(range AS DATE) AS day
+                      FROM range($first, $end, INTERVAL 1 DAY)) d
                 JOIN ud ON ud.day BETWEEN d.day - INTERVAL {width - 1} DAY AND d.day
-                GROUP BY d.day"""
-        ).fetchall()
+                GROUP BY d.day""",
+            {"first": days[width - 1], "end": days[-1] + timedelta(days=1)},
+        ).fetchall())
+        return [counts.get(d, 0) if i >= width - 1 else None for i, d in enumerate(days)]
 
     def _sessions(self) -> dict[str, Any]:
         """Sessions by the rule of ``compute_kpis`` (``kpis.py``): start events, else a
@@ -455,14 +511,16 @@ class _Report:
                        ELSE {len(edges) - 1} END AS bin, count(*)
                 FROM sess GROUP BY bin"""
         ).fetchall())
-        labels = [f"{a:g}–{b:g}" for a, b in pairwise(edges)]
+        labels = bin_labels(edges)
         labels.append(f"≥{edges[-1]:g}")
         return labels, [rows.get(i, 0) for i in range(len(labels))]
 
     def _cohorts(self, days: list[date]) -> tuple[list[dict[str, Any]], list[float | None]]:
+        """Per cohort and pooled, for N = 0 … the last N the window can observe."""
         if not days:
-            return [], [None] * (RETENTION_DAYS + 1)
+            return [], []
         last = days[-1]
+        shown = range(min(RETENTION_DAYS, len(days) - 1) + 1)
         sizes = dict(self.q("SELECT d0, count(*) FROM inst GROUP BY d0").fetchall())
         kept = {
             (d0, n): c for d0, n, c in self.q(
@@ -475,14 +533,18 @@ class _Report:
         for d0 in sorted(sizes):
             size = sizes[d0]
             rates = [kept.get((d0, n), 0) / size if (last - d0).days >= n else None
-                     for n in range(RETENTION_DAYS + 1)]
+                     for n in shown]
             cohorts.append({"day": d0.isoformat(), "size": size, "rates": rates})
         curve = []
-        for n in range(RETENTION_DAYS + 1):
+        for n in shown:
             cohort = sum(sizes[d0] for d0 in sizes if (last - d0).days >= n)
             kept_n = sum(kept.get((d0, n), 0) for d0 in sizes if (last - d0).days >= n)
             curve.append(kept_n / cohort if cohort else None)
-        return cohorts, curve
+        # Stop where the data stops: no cohort is old enough for the N beyond the last value.
+        end = max((n + 1 for n, rate in enumerate(curve) if rate is not None), default=0)
+        for c in cohorts:
+            c["rates"] = c["rates"][:end]
+        return cohorts, curve[:end]
 
     def _funnels(self) -> list[Funnel]:
         rules = self.rules
@@ -545,8 +607,8 @@ class _Report:
         if total == 0 or low is None:
             return Distribution(name=name, kind="numeric", labels=[], counts=[], events=0)
         if high == low:
-            return Distribution(name=name, kind="numeric", labels=[f"{low:g}"], counts=[total],
-                                events=total)
+            return Distribution(name=name, kind="numeric", labels=bin_labels([low]),
+                                counts=[total], events=total)
         width = _nice_width((high - low) / bins)
         start = math.floor(low / width) * width
         count = max(1, math.ceil((high - start) / width + 1e-9))
@@ -555,7 +617,7 @@ class _Report:
         rows = dict(self.q(
             f"""SELECT CAST(floor(({value} - {start!r}) / {width!r}) AS BIGINT) AS b, count(*)
                 FROM ev WHERE {value} IS NOT NULL GROUP BY b""").fetchall())
-        labels = [f"{start + i * width:g}–{start + (i + 1) * width:g}" for i in range(count)]
+        labels = bin_labels([start + i * width for i in range(count + 1)])
         return Distribution(name=name, kind="numeric", labels=labels,
                             counts=[rows.get(i, 0) for i in range(count)], events=total)
 
@@ -580,7 +642,7 @@ class _Report:
             "returning": [(a - n) / a if a else 0.0 for n, a in zip(new, k.dau, strict=True)],
         }
 
-    def _kpis(self, days: list[date], sessions: dict[str, Any]) -> dict[str, Any]:
+    def _kpis(self, wau: list[int | None], sessions: dict[str, Any]) -> dict[str, Any]:
         k = self.k
         mau_start = (k.last_day - timedelta(days=k.mau_days - 1)) if k.last_day else None
         revenue = self.q("SELECT coalesce(sum(usd), 0) FROM pay").fetchone()[0]
@@ -596,7 +658,7 @@ class _Report:
         per_payer = [r[0] for r in self.q(
             "SELECT coalesce(sum(usd), 0) AS r FROM pay GROUP BY uid ORDER BY r DESC"
         ).fetchall()]
-        wau = self._rolling(7)
+        full_weeks = [n for n in wau if n is not None]
         retention = {n: k.retention_rate(n) for n in (1, 7, 30)}
         return {
             "product": self.product,
@@ -613,9 +675,10 @@ class _Report:
             "d7_cohort": k.retention[7].cohort if 7 in k.retention else 0,
             "d30_cohort": k.retention[30].cohort if 30 in k.retention else 0,
             "dau_mean": k.dau_mean,
-            "wau_mean": sum(n for _, n in wau) / len(days) if days else None,
+            "wau_mean": sum(full_weeks) / len(full_weeks) if full_weeks else None,
             "mau": k.mau,
             "mau_days": k.mau_days,
+            "mau_partial": k.mau_days < MAU_DAYS,
             "dau_mau": k.dau_mau,
             "new_users": self.q("SELECT count(*) FROM inst").fetchone()[0],
             "payers": k.payers,
@@ -643,6 +706,40 @@ def _top_share(per_payer: list[float], share: float) -> float | None:
         return None
     top = max(1, math.ceil(share * len(per_payer)))
     return sum(per_payer[:top]) / total
+
+
+#: Suffixes of large bin edges, largest first.
+_SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+#: Edges stay plain numbers (with thousands separators) while the largest is below this.
+_SCALE_FROM = 1e4
+
+
+def bin_labels(edges: Sequence[float]) -> list[str]:
+    """``a–b`` for each pair of consecutive ``edges`` (the one value for a single edge), with
+    thousands separators, each edge in k / M / B / T once the largest edge reaches 10,000,
+    and the decimals the narrowest bin needs: ``500k–1M``, ``5M–5.5M``, ``0.15–0.2``, never
+    scientific notation. Negative edges are joined with "to"."""
+    if not edges:
+        return []
+    top = max(abs(e) for e in edges)
+    # A single value shows three significant digits.
+    single = 10 ** (math.floor(math.log10(top)) - 2) if top else 1.0
+    step = min((abs(b - a) for a, b in pairwise(edges) if b != a), default=single)
+
+    def text(value: float) -> str:
+        factor, suffix = next(((f, s) for f, s in _SCALES if top >= _SCALE_FROM
+                               and abs(value) >= f), (1.0, ""))
+        decimals = max(0, -math.floor(math.log10(step / factor) + 1e-9))
+        number = round(value / factor, decimals) + 0.0   # + 0.0 turns -0.0 into 0.0
+        shown = f"{number:,.{decimals}f}"
+        if "." in shown:
+            shown = shown.rstrip("0").rstrip(".")
+        return "0" if shown in ("0", "-0") else shown + suffix
+
+    if len(edges) == 1:
+        return [text(edges[0])]
+    dash = " to " if min(edges) < 0 else "–"
+    return [f"{text(a)}{dash}{text(b)}" for a, b in pairwise(edges)]
 
 
 def _nice_width(raw: float) -> float:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from demogen.report._bands import KPI_ROWS, mark
+from demogen.report._bands import band_source, kpi_rows, summary_rows
 from demogen.report._data import ReportData, usd_rates
+from demogen.validate.kpis import MAU_DAYS
 
 __all__ = ["render_html"]
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
 _CONFIG = {"displaylogo": False, "responsive": True}
 
 _CSS = """
@@ -89,43 +91,28 @@ def render_html(data: ReportData) -> str:
     days = [d.isoformat() for d in data.days]
     sections: list[str] = [_summary(data)]
 
-    activity = go.Figure()
-    activity.add_scatter(x=days, y=data.dau, name="DAU", mode="lines+markers")
-    activity.add_scatter(x=days, y=data.wau, name="WAU (7 days)", mode="lines")
-    activity.add_scatter(x=days, y=data.mau, name="MAU (30 days)", mode="lines")
-    activity.add_scatter(x=days, y=[d / m if m else None for d, m in
-                                    zip(data.dau, data.mau, strict=True)],
-                         name="stickiness DAU/MAU", yaxis="y2", line={"dash": "dot"})
-    activity.update_layout(title="Active users per day", yaxis={"title": "users"},
-                           yaxis2={"title": "DAU/MAU", "overlaying": "y", "side": "right",
-                                   "tickformat": ".0%", "rangemode": "tozero"})
-    users = go.Figure()
-    users.add_bar(x=days, y=data.new_users, name="new (installed that day)")
-    users.add_bar(x=days, y=data.returning_users, name="returning")
-    users.update_layout(title="New and returning users per day", barmode="stack")
-    mix = go.Figure()
-    for value, shares in data.mix.items():
-        mix.add_scatter(x=days, y=shares, name=value, stackgroup="mix", mode="lines")
-    mix_title = (f"Mix of active users by {data.mix_property}" if data.mix_property
-                 else "Share of new vs returning users among daily actives")
-    mix.update_layout(title=mix_title, yaxis={"tickformat": ".0%", "range": [0, 1]})
-    sections.append(_section("Activity", [charts.html(activity, days=True),
-                                          charts.html(users, days=True),
-                                          charts.html(mix, days=True)]))
+    sections.append(_section("Activity", [charts.html(_activity(data), days=True),
+                                          charts.html(_new_returning(data), days=True),
+                                          charts.html(_mix(data), days=True)]))
 
     curve = go.Figure()
     curve.add_scatter(x=[f"D{n}" for n in range(len(data.retention_curve))],
                       y=data.retention_curve, mode="lines+markers", name="retention")
-    curve.update_layout(title="Retention curve (classic N-day, all install cohorts)",
+    observed = (f"observed up to D{len(data.retention_curve) - 1}" if data.retention_curve
+                else "no install cohort in the window")
+    curve.update_layout(title=f"Retention curve (classic N-day, all install cohorts; "
+                              f"{observed})",
                         yaxis={"tickformat": ".0%", "rangemode": "tozero"})
     heat = go.Figure(go.Heatmap(
-        z=[c["rates"] for c in data.cohorts], x=[f"D{n}" for n in range(31)],
+        z=[c["rates"] for c in data.cohorts],
+        x=[f"D{n}" for n in range(len(data.retention_curve))],
         y=[f"{c['day']} ({c['size']})" for c in data.cohorts], colorscale="Blues",
         zmin=0, zmax=1, hovertemplate="cohort %{y}<br>%{x}: %{z:.1%}<extra></extra>"))
     heat.update_layout(title="Cohort retention by install day (cohort size)",
                        yaxis={"autorange": "reversed", "type": "category"})
     sections.append(_section("Retention", [charts.html(curve), charts.html(heat, 380)],
                              _cohort_table(data)))
+
 
     funnel_charts = []
     for funnel in data.funnels:
@@ -186,8 +173,9 @@ def render_html(data: ReportData) -> str:
 
     window = (f"{k['first_day']} … {k['last_day']} ({k['days']} days)" if k["first_day"]
               else "no events")
-    preset = (f"vertical preset <b>{html.escape(data.preset)}</b> (bands from "
-              "realism-bands.md §8)" if data.preset else "no vertical preset: KPIs unmarked")
+    preset = (f"vertical preset <b>{html.escape(data.preset)}</b> (bands: "
+              f"{html.escape(band_source(data.preset))})" if data.preset
+              else "no vertical preset: KPIs unmarked")
     title = f"{data.product} — demogen report"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -212,15 +200,63 @@ def _section(title: str, charts: list[str], extra: str = "") -> str:
             f"<div class=\"grid\">{''.join(charts)}</div></section>")
 
 
+def _activity(data: ReportData):  # type: ignore[no-untyped-def]
+    """DAU, plus WAU, MAU and stickiness from the first day their window is full."""
+    import plotly.graph_objects as go
+
+    days = [d.isoformat() for d in data.days]
+    fig = go.Figure()
+    fig.add_scatter(x=days, y=data.dau, name="DAU", mode="lines+markers")
+    if any(n is not None for n in data.wau):
+        fig.add_scatter(x=days, y=data.wau, name="WAU (7 days)", mode="lines")
+    if any(n is not None for n in data.mau):
+        fig.add_scatter(x=days, y=data.mau, name="MAU (30 days)", mode="lines")
+        fig.add_scatter(x=days, y=[d / m if m else None for d, m in
+                                   zip(data.dau, data.mau, strict=True)],
+                        name="stickiness DAU/MAU", yaxis="y2", line={"dash": "dot"})
+        title = "Active users per day (WAU and MAU from their first full window)"
+    else:
+        title = (f"Active users per day (MAU and stickiness need {MAU_DAYS} days; this "
+                 f"window has {len(days)})")
+    fig.update_layout(title=title, yaxis={"title": "users", "rangemode": "tozero"},
+                      yaxis2={"title": "DAU/MAU", "overlaying": "y", "side": "right",
+                              "tickformat": ".0%", "rangemode": "tozero"})
+    return fig
+
+
+def _new_returning(data: ReportData):  # type: ignore[no-untyped-def]
+    import plotly.graph_objects as go
+
+    days = [d.isoformat() for d in data.days]
+    fig = go.Figure()
+    fig.add_bar(x=days, y=data.new_users, name="new (installed that day)")
+    fig.add_bar(x=days, y=data.returning_users, name="returning")
+    fig.update_layout(title="New and returning users per day", barmode="stack")
+    return fig
+
+
+def _mix(data: ReportData):  # type: ignore[no-untyped-def]
+    import plotly.graph_objects as go
+
+    days = [d.isoformat() for d in data.days]
+    fig = go.Figure()
+    for value, shares in data.mix.items():
+        fig.add_scatter(x=days, y=shares, name=value, stackgroup="mix", mode="lines")
+    title = (f"Mix of active users by {data.mix_property}" if data.mix_property
+             else "Share of new vs returning users among daily actives")
+    fig.update_layout(title=title, yaxis={"tickformat": ".0%", "range": [0, 1]})
+    return fig
+
+
 def _summary(data: ReportData) -> str:
     rows = []
-    for key, label, unit in KPI_ROWS:
-        value = data.kpis.get(key)
-        status, band = mark(key, value, data.bands, unit)
-        css = {"in": "ok", "out": "bad"}.get(status, "muted")
-        symbol = {"in": "✓ in band", "out": "✗ out of band"}.get(status, "")
-        rows.append(f"<tr><td>{html.escape(label)}</td><td>{_fmt(value, unit)}</td>"
-                    f"<td class=\"muted\">{html.escape(band)}</td>"
+    for row in summary_rows(data.kpis, data.bands):
+        css = {"in": "ok", "out": "bad"}.get(row.status, "muted")
+        symbol = {"in": "✓ in band", "out": "✗ out of band",
+                  "partial": f"not checked: the band is for a {MAU_DAYS}-day MAU"
+                  }.get(row.status, "")
+        rows.append(f"<tr><td>{html.escape(row.label)}</td><td>{_fmt(row.value, row.unit)}"
+                    f"</td><td class=\"muted\">{html.escape(row.band)}</td>"
                     f"<td class=\"{css}\">{symbol}</td></tr>")
     return ("<section><h2>KPI summary</h2><table id=\"kpi-summary\">"
             "<tr><th>KPI</th><th>value</th><th>band</th><th></th></tr>"
@@ -228,7 +264,7 @@ def _summary(data: ReportData) -> str:
 
 
 def _cohort_table(data: ReportData) -> str:
-    shown = [0, 1, 2, 3, 7, 14, 30]
+    shown = [n for n in (0, 1, 2, 3, 7, 14, 30) if n < len(data.retention_curve)]
     head = "".join(f"<th>D{n}</th>" for n in shown)
     rows = []
     for c in data.cohorts:
@@ -256,12 +292,14 @@ def _funnel_table(data: ReportData) -> str:
 
 def _money_table(data: ReportData) -> str:
     k = data.kpis
+    labels = {key: label for key, label, _ in kpi_rows(k)}
+    window = labels["arppu"].removeprefix("ARPPU (USD, ").removesuffix(")")
     items = [
-        ("payers (last 30 days)", f"{k['payers']:,}"),
-        ("payer conversion (payers / MAU)", _pct(k["payer_rate"])),
+        (f"payers ({window})", f"{k['payers']:,}"),
+        (labels["payer_rate"], _pct(k["payer_rate"])),
         ("revenue (USD)", _fmt(k["revenue_usd"], "$")),
         ("ARPDAU", _fmt(k["arpdau"], "$")),
-        ("ARPPU (last 30 days)", _fmt(k["arppu"], "$")),
+        (labels["arppu"], _fmt(k["arppu"], "$")),
         ("revenue share of the top 1% of payers", _pct(k["top1_payer_revenue_share"])),
         ("revenue share of the top 10% of payers", _pct(k["top10_payer_revenue_share"])),
     ]
@@ -275,9 +313,16 @@ def _notes(data: ReportData) -> str:
     rule = ("the rules' session start events" if k["session_rule"] == "start_events"
             else "30 minutes of inactivity")
     notes = [
-        "Definitions follow realism-bands.md §0: classic N-day retention by install cohort; "
-        "DAU/MAU = mean DAU of the last 30 days / users active in them; payer rate = payers "
-        "/ MAU over the last 30 days; days and hours are the users' local time (#time).",
+        "Definitions, as in mobile analytics benchmarks: classic N-day retention by install "
+        "cohort (the share of a day's installs active exactly N days later); DAU/MAU = mean "
+        f"DAU of the last {MAU_DAYS} days / users active in them; payer rate = payers / MAU "
+        f"over the last {MAU_DAYS} days; days and hours are the users' local time (#time).",
+        f"WAU and MAU per day count the users active in the 7 or {MAU_DAYS} days ending that "
+        "day, so they are drawn only from the first day whose whole window is in the data "
+        "(before it they would count only the days so far, and stickiness would start near "
+        f"100%). A window shorter than {MAU_DAYS} days has no MAU: the summary shows the "
+        "users active over the whole window instead, labelled so, and the stickiness over "
+        "them is marked partial and not checked against its band.",
         f"Sessions: {rule}; session length is #duration of the end event when present, "
         "else last − first event time.",
         "Revenue is shown in US dollars: a USD amount property is used when the rules have "
