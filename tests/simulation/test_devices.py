@@ -21,6 +21,7 @@ from demogen.simulation.devices import (
     load_countries,
     normalize_platform,
 )
+from demogen.simulation.ids import RunIds
 
 COUNTRIES = load_countries()
 
@@ -28,7 +29,8 @@ COUNTRIES = load_countries()
 def devices(platform: str, n: int = 1500, countries: dict[str, float] | None = None,
             seed: int = 11) -> list:
     factory = DeviceFactory(platform, countries)
-    return [factory.new_device(random.Random(seed * 1_000_003 + i), i, seed) for i in range(n)]
+    ids = RunIds(seed=seed)
+    return [factory.new_device(random.Random(seed * 1_000_003 + i), i, ids) for i in range(n)]
 
 
 @pytest.fixture(scope="module")
@@ -145,13 +147,25 @@ def test_single_os_platforms(platform: str) -> None:
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**31), index=st.integers(0, 10**7))
 def test_same_stream_same_device(seed: int, index: int) -> None:
-    factory = DeviceFactory("mobile_app")
-    a = factory.new_device(random.Random(seed ^ index), index, seed)
-    b = factory.new_device(random.Random(seed ^ index), index, seed)
+    factory, ids = DeviceFactory("mobile_app"), RunIds(seed=seed)
+    a = factory.new_device(random.Random(seed ^ index), index, ids)
+    b = factory.new_device(random.Random(seed ^ index), index, ids)
     assert a == b
     assert len(a.distinct_id) <= 64 and uuid.UUID(a.distinct_id).version == 4
-    other = factory.new_device(random.Random(seed ^ index), index + 1, seed)
+    other = factory.new_device(random.Random(seed ^ index), index + 1, ids)
     assert other.distinct_id != a.distinct_id
+
+
+@pytest.mark.parametrize("platform", ["ios", "android", "web", "pc"])
+def test_another_namespace_same_stream_other_ids_same_device(platform: str) -> None:
+    """Another product's user drawn from the same stream: the same kind of device (the
+    stream is untouched), but no id in common."""
+    factory = DeviceFactory(platform)
+    a = factory.new_device(random.Random(3), 3, RunIds(seed=0, namespace="plan:A"))
+    b = factory.new_device(random.Random(3), 3, RunIds(seed=0, namespace="plan:B"))
+    assert a.distinct_id != b.distinct_id
+    assert a.presets.pop("#device_id") != b.presets.pop("#device_id")
+    assert a.presets == b.presets and a.country == b.country and a.ip == b.ip
 
 
 def test_distinct_ids_are_unique_across_users(mobile: list) -> None:

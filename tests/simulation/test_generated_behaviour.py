@@ -70,7 +70,7 @@ def population(users: int, days: int = 30, preset: str = "game",
     made = []
     for index in range(users):
         rnd = user_random(config.seed, index)
-        made.append(sim.population.create(index, rnd, sim.devices.new_device(rnd, index, 0)))
+        made.append(sim.population.create(index, rnd, sim.devices.new_device(rnd, index, sim.ids)))
     return made
 
 

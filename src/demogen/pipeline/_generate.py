@@ -31,6 +31,7 @@ from demogen.pipeline._prepare import Prepared
 from demogen.pipeline._saved import plan_record, save_inputs
 from demogen.simulation import SimulationConfig, preset_for_industry
 from demogen.simulation.config import MAX_DAYS_BACK, default_start
+from demogen.simulation.ids import check_id_prefix, id_namespace
 from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
 from demogen.simulation.presets import preset_names
 
@@ -95,7 +96,10 @@ def simulation_config(prepared: Prepared, options: GenerateOptions,
     today = today or date.today()
     first_day = options.start or default_start(options.days, today)
     config = SimulationConfig(users=options.users or DEFAULT_USERS, start=first_day,
-                              days=options.days, seed=options.seed, preset=preset)
+                              days=options.days, seed=options.seed, preset=preset,
+                              id_namespace=id_namespace(prepared.taxonomy.content_hash(),
+                                                        prepared.product.product_name),
+                              id_prefix=check_id_prefix(options.id_prefix))
     if config.end >= today:
         raise ConfigError(
             f"the window {config.start} … {config.end} reaches today or the future, and "
@@ -167,7 +171,8 @@ def _manifest(prepared: Prepared, options: GenerateOptions, config: SimulationCo
         "users": config.users, "start": config.start.isoformat(), "days": config.days,
         "preset": config.preset, "gzip": options.gzip, "taxonomy": str(prepared.plan),
         "workers": options.workers, "engine": options.engine, "layout": options.layout,
-        "shard_size": config.shard_size,
+        "shard_size": config.shard_size, "id_prefix": config.id_prefix,
+        "id_namespace": config.id_namespace,
         "rules": str(prepared.rules_path.resolve()) if prepared.rules_path else None,
     }
     if calibration is not None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from demogen.simulation.ids import check_id_prefix
 from demogen.simulation.presets import PresetTuning, VerticalPreset, load_preset
 from demogen.vocab import Segment
 
@@ -45,8 +46,19 @@ class SimulationConfig(BaseModel):
     segment_mix: dict[Segment, float] = Field(default_factory=lambda: dict(DEFAULT_SEGMENT_MIX))
     shard_size: int = Field(500, ge=1, description="Users per shard; fixed, not per worker.")
     app_id: str | None = Field(None, description="Optional #app_id written on every record.")
+    id_namespace: str = Field(
+        "", description="What the users' ids derive from besides the seed and the user: the "
+        "plan's fingerprint and the product's name (ids.id_namespace), so two products or "
+        "two plans run with one seed share no #account_id, #distinct_id or #device_id.")
+    id_prefix: str | None = Field(
+        None, description="Starts every #account_id and #distinct_id (--id-prefix).")
     tuning: PresetTuning | None = Field(
         None, description="Preset values replaced by calibration (demogen generate --target).")
+
+    @field_validator("id_prefix")
+    @classmethod
+    def _check_prefix(cls, prefix: str | None) -> str | None:
+        return check_id_prefix(prefix)
 
     @model_validator(mode="after")
     def _check(self) -> SimulationConfig:

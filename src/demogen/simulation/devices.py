@@ -29,12 +29,15 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from demogen.errors import ConfigError
 from demogen.simulation._context import DeviceProfile
+
+if TYPE_CHECKING:
+    from demogen.simulation.ids import RunIds
 
 __all__ = [
     "PLATFORMS",
@@ -241,8 +244,9 @@ class DeviceFactory:
     left out (listed in :attr:`ignored_countries`); if none is usable the default mix of
     ``countries.yaml`` applies.
 
+    >>> from demogen.simulation.ids import RunIds
     >>> factory = DeviceFactory("mobile_app", {"KR": 1.0})
-    >>> device = factory.new_device(random.Random(7), user_index=7, seed=1)
+    >>> device = factory.new_device(random.Random(7), user_index=7, ids=RunIds(seed=1))
     >>> device.country, device.presets["#os"] in {"Android", "iOS"}
     ('KR', True)
     """
@@ -307,12 +311,15 @@ class DeviceFactory:
         """The ISO codes devices are drawn from."""
         return tuple(info.code for info in self._countries.values)
 
-    def new_device(self, rnd: random.Random, user_index: int, seed: int) -> DeviceProfile:
+    def new_device(self, rnd: random.Random, user_index: int, ids: RunIds) -> DeviceProfile:
         """One device for user ``user_index``; every draw comes from ``rnd``.
 
-        ``distinct_id`` is a UUID derived from ``(seed, user_index)`` alone, so it is
-        unique per user and stable even if the device data files change.
+        ``distinct_id`` comes from ``ids`` alone (seed, namespace, user index), so it is
+        unique per user and stable even if the device data files change; ``#device_id``
+        mixes its draw with the run's key for the user, so another product's user drawn
+        from the same stream gets another device id.
         """
+        salt = ids.device_salt(user_index)
         country: CountryInfo = self._countries.pick(rnd)
         zone = float(country.zones.pick(rnd))
         language = str(country.languages.pick(rnd))
@@ -321,19 +328,19 @@ class DeviceFactory:
         if platform == "mobile_app":
             platform = "ios" if rnd.random() < country.ios_share else "android"
         if platform in ("android", "ios"):
-            self._phone(rnd, country, platform, language, presets, with_carrier=True)
+            self._phone(rnd, country, platform, language, presets, salt, with_carrier=True)
         elif platform == "mini_program":
             os_kind = "ios" if rnd.random() < country.ios_share else "android"
-            self._phone(rnd, country, os_kind, language, presets, with_carrier=False)
+            self._phone(rnd, country, os_kind, language, presets, salt, with_carrier=False)
             presets.pop("#device_type", None)
             self._set_lib(rnd, "mini_program", presets)
         elif platform == "web":
-            self._web(rnd, country, language, presets)
+            self._web(rnd, country, language, presets, salt)
         else:
-            self._pc(rnd, language, presets)
+            self._pc(rnd, language, presets, salt)
         ip = country.draw_ip(rnd)
         return DeviceProfile(
-            distinct_id=_distinct_id(seed, user_index),
+            distinct_id=ids.distinct_id(user_index),
             country=country.code,
             zone_offset=zone,
             ip=ip,
@@ -379,7 +386,7 @@ class DeviceFactory:
         return table
 
     def _phone(self, rnd: random.Random, country: CountryInfo, os_kind: str, language: str,
-               presets: dict[str, Any], *, with_carrier: bool) -> None:
+               presets: dict[str, Any], salt: int, *, with_carrier: bool) -> None:
         model: _Model = (self._ios if os_kind == "ios" else self._android_table(country)).pick(rnd)
         presets["#os"] = self._ios_os if os_kind == "ios" else "Android"
         presets["#os_version"] = model.versions.pick(rnd)
@@ -393,12 +400,13 @@ class DeviceFactory:
         presets["#simulator"] = False
         self._set_lib(rnd, os_kind, presets)
         if os_kind == "ios":  # IDFV: an upper-case UUID
-            presets["#device_id"] = str(uuid.UUID(int=rnd.getrandbits(128), version=4)).upper()
+            presets["#device_id"] = str(uuid.UUID(int=rnd.getrandbits(128) ^ salt,
+                                                  version=4)).upper()
         else:  # ANDROID_ID: 64 bits as 16 hex digits
-            presets["#device_id"] = f"{rnd.getrandbits(64):016x}"
+            presets["#device_id"] = f"{rnd.getrandbits(64) ^ salt >> 64:016x}"
 
     def _web(self, rnd: random.Random, country: CountryInfo, language: str,
-             presets: dict[str, Any]) -> None:
+             presets: dict[str, Any], salt: int) -> None:
         mobile = rnd.random() < self._web_mobile_share
         os_name = (self._web_mobile_os if mobile else self._web_desktop_os).pick(rnd)
         browser = self._browsers[os_name].pick(rnd)
@@ -409,16 +417,17 @@ class DeviceFactory:
         presets["#screen_width"], presets["#screen_height"] = screens[os_name].pick(rnd)
         presets["#system_language"] = f"{language}-{country.code}"  # navigator.language
         self._set_lib(rnd, "web", presets)
-        presets["#device_id"] = str(uuid.UUID(int=rnd.getrandbits(128), version=4))
+        presets["#device_id"] = str(uuid.UUID(int=rnd.getrandbits(128) ^ salt, version=4))
 
-    def _pc(self, rnd: random.Random, language: str, presets: dict[str, Any]) -> None:
+    def _pc(self, rnd: random.Random, language: str, presets: dict[str, Any],
+            salt: int) -> None:
         os_name = self._pc_os.pick(rnd)
         presets["#os"] = os_name
         presets["#os_version"] = self._pc_versions[os_name].pick(rnd)
         presets["#screen_width"], presets["#screen_height"] = self._pc_screens[os_name].pick(rnd)
         presets["#system_language"] = language
         self._set_lib(rnd, "pc", presets)
-        presets["#device_id"] = f"{rnd.getrandbits(128):032X}"
+        presets["#device_id"] = f"{rnd.getrandbits(128) ^ salt:032X}"
 
     def _set_lib(self, rnd: random.Random, key: str, presets: dict[str, Any]) -> None:
         name, versions = self._lib[key]
@@ -433,11 +442,6 @@ def _weights(table: _Table) -> list[float]:
         out.append(c - prev)
         prev = c
     return out
-
-
-def _distinct_id(seed: int, user_index: int) -> str:
-    digest = hashlib.blake2b(f"demogen:{seed}:{user_index}".encode(), digest_size=16).digest()
-    return str(uuid.UUID(bytes=digest, version=4))
 
 
 # -- app versions ---------------------------------------------------------------------------

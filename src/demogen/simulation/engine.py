@@ -17,6 +17,7 @@ from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink, Record
+from demogen.simulation.ids import RunIds, account_id_shape
 from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
@@ -64,6 +65,8 @@ class Simulation:
     samplers: dict[str, SampleFn]
     #: Events after which a user has an account id (signing up, else logging in).
     account_events: frozenset[str]
+    #: The users' #account_id, #distinct_id and #device_id (see simulation.ids).
+    ids: RunIds
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -99,6 +102,8 @@ class Simulation:
             samplers={e.name: values.event_sampler(e.name).sample for e in taxonomy.events},
             account_events=(frozenset((behaviour.signup,)) if behaviour.signup
                             else behaviour.login),
+            ids=RunIds(seed=config.seed, namespace=config.id_namespace, prefix=config.id_prefix,
+                       shape=account_id_shape(taxonomy), users=config.users),
         )
 
     @property
@@ -123,7 +128,7 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
 
 def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, index: int) -> None:
     rnd = user_random(sim.config.seed, index)
-    device = sim.devices.new_device(rnd, index, sim.config.seed)
+    device = sim.devices.new_device(rnd, index, sim.ids)
     user = sim.population.create(index, rnd, device)
     _prepare(sim, user)
     adoption = sim.rollout.adoption_delays(rnd)
@@ -149,7 +154,7 @@ def _prepare(sim: Simulation, user: SimUser) -> None:
     rnd, plan = user.rnd, sim.behaviour
     user.progress_limits = [_reach(rnd, flow.conversion) for flow in plan.progressions]
     if plan.signup is None and not plan.login:
-        user.account_id = _account_id(user)
+        user.account_id = sim.ids.account_id(user.index)
     if not user.existing:
         return
     user.done.update(plan.install)
@@ -161,7 +166,7 @@ def _prepare(sim: Simulation, user: SimUser) -> None:
             user.done.add(plan.signup)
         user.done.update(e for e in plan.onboarding_complete)
     if plan.signup in user.done or (plan.signup is None and plan.login):
-        user.account_id = _account_id(user)
+        user.account_id = sim.ids.account_id(user.index)
 
 
 def _reach(rnd: Any, conversion: tuple[float, ...]) -> int:
@@ -172,10 +177,6 @@ def _reach(rnd: Any, conversion: tuple[float, ...]) -> int:
             break
         steps += 1
     return steps
-
-
-def _account_id(user: SimUser) -> str:
-    return f"u{user.index:09d}"
 
 
 def _active_today(sim: Simulation, user: SimUser, day: int, weekday_multiplier: float) -> bool:
@@ -278,7 +279,7 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
         if user.account_id is None and event in account_events:
             emitter.emit(user, day, records)    # records so far go without the account id
             records = []
-            user.account_id = _account_id(user)
+            user.account_id = sim.ids.account_id(user.index)
         user.clock = clock
         if event in updating:
             _updating_event(sim, user, event, text, records, uuid_bits,

@@ -26,6 +26,11 @@ from demogen.simulation.values._draw import (
 from demogen.simulation.values._names import IdSpec, normalize, singular
 from demogen.simulation.values._pools import Pools
 
+#: Last words of the ids that name the user's account (``account_id``, ``member_no``), the
+#: likeliest first: these hold the run's ``#account_id`` (and ``simulation.ids`` reads the
+#: plan's account-id shape from them).
+ACCOUNT_STEMS = ("account", "user", "uid", "member", "player", "customer")
+
 
 def id_sampler(pools: Pools, spec: IdSpec, name: str, *, numeric: bool) -> Sampler:
     """Ids shaped by how they behave: the user's own, new per event, or a catalogue's."""
@@ -66,13 +71,23 @@ def _stable_id(stem: str, key: int, numeric: bool) -> Sampler:
                                              | mix64(u.index ^ ~key & MASK64), version=4))
     if stem in ("open", "union"):
         return lambda u, v, t: f"o{mix64(u.index ^ key):016x}{mix64(u.index + key):012x}"[:29]
-    if numeric:
-        return lambda u, v, t: 10_000_000 + mix64(u.index ^ key) % 90_000_000
-    if last in ("account", "user", "uid", "member", "player", "customer"):
+    if last in ACCOUNT_STEMS:
         # The account id once the user has one, else a number-like id of the device's user.
+        if numeric:
+            return lambda u, v, t: _as_number(u.account_id) or \
+                10_000_000 + mix64(u.index ^ key) % 90_000_000
         return lambda u, v, t: u.account_id or str(
             10_000_000 + mix64(u.index ^ key) % 90_000_000)
+    if numeric:
+        return lambda u, v, t: 10_000_000 + mix64(u.index ^ key) % 90_000_000
     return lambda u, v, t: f"{stem}_{mix64(u.index ^ key) % 100_000_000:08d}"
+
+def _as_number(account_id: str | None) -> int | None:
+    """A numeric account id as the number a number property holds (None for other shapes,
+    a prefixed run, or more digits than a double keeps exactly)."""
+    if account_id and account_id.isdigit() and len(account_id) <= 15:
+        return int(account_id)
+    return None
 
 def _unique_id(stem: str, numeric: bool) -> Sampler:
     if numeric:
