@@ -15,6 +15,7 @@ from demogen.validate import (
     _scan,
     compute_kpis,
     output_files,
+    progress_text,
     validate_output,
 )
 from tests.validate.generated import Output, Run, saas_run
@@ -109,3 +110,9 @@ def test_a_line_that_is_not_json_has_one_number_everywhere(saas_run: Run,
     # DuckDB itself says "line 13" here; the KPIs (and so `demogen report`) say line 12
     with pytest.raises(OutputReadError, match=expected):
         compute_kpis(bad)
+
+
+def test_progress_in_words() -> None:
+    assert progress_text(STEP_RECORDS, 512, 2048) == "reading the records, 25 %"
+    assert progress_text(STEP_USERS, 0, 9) == "checking users, step 1 of 9"
+    assert progress_text(STEP_USERS, 9, 9) == "checking users, step 9 of 9"

@@ -50,7 +50,7 @@ def validate(
     identities) and, with the run's rules (saved in OUTPUT, or from --taxonomy / --rules),
     one-time events, prerequisites, sessions, lifecycle, install order, constraints and
     user-property state."""
-    from demogen.validate import LIMITS, validate_output
+    from demogen.validate import LIMITS, progress_text, validate_output
 
     inputs = run_inputs_for(output, taxonomy=taxonomy, rules_path=rules_path,
                             industry=industry, platform=platform, product_name=product_name,
@@ -68,7 +68,7 @@ def validate(
     with step_spinner("validating", quiet=quiet) as step:
         report = validate_output(output, rules=inputs.written_rules(), workers=workers,
                                  memory_limit=memory_limit, max_past_days=past_days,
-                                 progress=step)
+                                 progress=lambda *at: step(progress_text(*at)))
     _print(report)
     if not report.ok:
         raise typer.Exit(code=EXIT_VIOLATIONS)

@@ -14,7 +14,7 @@ from demogen.validate._format import (
     parse_time,
     property_type,
 )
-from demogen.validate._progress import STEP_RECORDS, STEP_USERS, Progress
+from demogen.validate._progress import STEP_RECORDS, STEP_USERS, Progress, progress_text
 from demogen.validate._reader import (
     OutputReadError,
     iter_lines,
@@ -56,6 +56,7 @@ __all__ = [
     "iter_records",
     "output_files",
     "parse_time",
+    "progress_text",
     "property_type",
     "unreadable_output",
     "validate_output",

@@ -16,9 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["STEP_RECORDS", "STEP_USERS", "Progress"]
+__all__ = ["STEP_RECORDS", "STEP_USERS", "Progress", "progress_text"]
 
 #: ``progress(step, done, total)``.
 Progress = Callable[[str, int, int], None]
 STEP_RECORDS = "records"
 STEP_USERS = "users"
+
+
+def progress_text(step: str, done: int, total: int) -> str:
+    """One progress call in the user's words, for a status line."""
+    if step == STEP_RECORDS:
+        return f"reading the records, {done * 100 // max(total, 1)} %"
+    if step == STEP_USERS:
+        return f"checking users, step {min(done + 1, total)} of {total}"
+    return f"{step}, {done} of {total}"
