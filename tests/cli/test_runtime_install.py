@@ -44,25 +44,26 @@ def _name(text: str) -> str:
 
 def _runtime_distributions() -> set[str]:
     """demogen and what its requirements need, extras followed only where requested."""
-    seen: set[str] = set()
+    names: set[str] = set()
+    visited: set[tuple[str, frozenset[str]]] = set()
     todo: list[tuple[str, frozenset[str]]] = [("demogen", frozenset())]
     while todo:
         name, extras = todo.pop()
-        key = _name(name)
+        if (_name(name), extras) in visited:
+            continue
+        visited.add((_name(name), extras))
         try:
             dist = md.distribution(name)
         except md.PackageNotFoundError:
             continue   # an optional platform dependency that is not installed
-        if (key, extras) in seen:  # type: ignore[comparison-overlap]
-            continue
-        seen.add(key)
+        names.add(_name(name))
         for text in dist.requires or []:
             req = Requirement(text)
             wanted = req.marker is None or any(
                 req.marker.evaluate({"extra": extra}) for extra in ("", *extras))
             if wanted:
                 todo.append((req.name, frozenset(req.extras)))
-    return {name for name in seen if isinstance(name, str)}
+    return names
 
 
 def _blocked_modules() -> list[str]:
