@@ -44,7 +44,7 @@ def test_report_preset_option_and_manifest_taxonomy(saas_run: Run, tmp_path: Pat
                            env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     assert "preset game" in result.stdout and "20%–45%" in result.stdout
-    assert "taxonomy from the run's manifest" in result.stderr
+    assert "Trackwise: " in result.stdout     # the product of the plan saved with the run
 
 
 def test_report_bad_input_exits_2(tmp_path: Path) -> None:

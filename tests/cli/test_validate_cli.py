@@ -15,12 +15,18 @@ __all__ = ["saas_run"]  # fixture used here
 runner = CliRunner()
 
 
-def test_clean_output_without_rules_exits_0(saas_run: Run) -> None:
-    # Without rules only the basic checks run, which clean generator output passes (with
-    # rules it trips known generator issues: tests/validate/test_validate_checks.py).
+def test_clean_output_exits_0_with_the_rules_saved_beside_it(saas_run: Run) -> None:
     result = runner.invoke(app, ["validate", str(saas_run.out)])
     assert result.exit_code == 0, result.output
+    assert "only the format" not in result.stdout    # rules.yaml in OUT: every check ran
+
+
+def test_day_files_alone_get_the_basic_checks(saas_run: Run, tmp_path: Path) -> None:
+    out = Output(saas_run.out).write(tmp_path / "days-only")
+    result = runner.invoke(app, ["validate", str(out)])
+    assert result.exit_code == 0, result.output
     assert "only the format, types, time and identity checks ran" in result.stdout
+    assert "no rules for this output" in result.stderr
     assert "valid: no violations" in result.stderr
     for check in ("format", "types", "time", "identity"):
         assert check in result.stdout

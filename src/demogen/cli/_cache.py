@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from demogen.cli._console import out, reports_errors
-from demogen.cli._generate import _size
+from demogen.cli._console import human_size, out, reports_errors
 from demogen.cli._options import CacheDirOpt, cache_dir_or_default
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ def info(cache_dir: Path | None = CacheDirOpt) -> None:
     cache = AnalysisCache(cache_dir_or_default(cache_dir))
     entries = cache.describe_entries()
     noun = "analysis" if len(entries) == 1 else "analyses"
-    total = f", {_size(sum(e.size for e in entries))}" if entries else ""
+    total = f", {human_size(sum(e.size for e in entries))}" if entries else ""
     out.print(f"{cache.directory}: {len(entries)} cached {noun}{total}", markup=False,
               highlight=False)
     for entry in entries:
@@ -51,7 +50,7 @@ def _describe(entry: CacheEntry) -> str:
     kind = ", ".join(v for v in (entry.industry, entry.platform) if v)
     when = entry.cached_at.astimezone().strftime("%Y-%m-%d %H:%M")
     head = [what + (f" ({kind})" if kind else ""), entry.analyzer, f"cached {when}",
-            _size(entry.size)]
+            human_size(entry.size)]
     lines = ["  " + " · ".join(head)]
     if entry.plan:
         events = f" ({entry.events} events)" if entry.events is not None else ""

@@ -40,3 +40,12 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(code=EXIT_BAD_INPUT) from None
 
     return wrapper
+
+
+def human_size(n: float) -> str:
+    """``1234567`` → ``1.2 MB``: sizes as people read them."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} GB"

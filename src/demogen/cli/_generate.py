@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from demogen.cli import _options as opt
-from demogen.cli._console import err, out, reports_errors, warn
+from demogen.cli._console import err, human_size, out, reports_errors, warn
 from demogen.cli._load import load_plan
 from demogen.cli._progress import progress_bar
 from demogen.errors import ConfigError
@@ -188,7 +188,8 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     for kind, n in counts.items():
         table.add_row(kind, f"{n:,}")
     table.add_row("files", f"{len(result.summary.files)} in {result.output} "
-                  f"({_size(result.bytes_written)}), with rules.yaml, plan.json, manifest.json")
+                  f"({human_size(result.bytes_written)}), with rules.yaml, plan.json, "
+                  "manifest.json")
     table.add_row("time", f"{result.seconds:.1f} s "
                   f"({events / max(result.seconds, 1e-9):,.0f} events/s)")
     out.print(table)
@@ -206,15 +207,7 @@ def _print_next_steps(result) -> None:  # type: ignore[no-untyped-def]
     ]
     if not result.manifest.options.get("gzip") and result.bytes_written > _GZIP_ADVICE_BYTES:
         lines.append(f"  add --gzip to make files like these about 10x smaller "
-                     f"({_size(result.bytes_written)} now)")
+                     f"({human_size(result.bytes_written)} now)")
     lines.append("  load the day files into ThinkingData with LogBus2 or the receiver API "
                   "(upload commands are coming)")
     err.print("next:\n" + "\n".join(lines), markup=False, highlight=False)
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
-        n /= 1024
-    return f"{n:,.1f} GB"

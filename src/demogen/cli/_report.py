@@ -93,7 +93,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _print(data) -> None:  # type: ignore[no-untyped-def]
-    from demogen.report import KPI_ROWS, mark
+    from demogen.report import summary_rows
 
     k = data.kpis
     title = (f"{data.product}: {k['first_day']} … {k['last_day']} ({k['days']} days), "
@@ -103,12 +103,11 @@ def _print(data) -> None:  # type: ignore[no-untyped-def]
     table.add_column("value", justify="right")
     table.add_column("band", justify="right")
     table.add_column("")
-    for key, label, unit in KPI_ROWS:
-        value = k.get(key)
-        status, band = mark(key, value, data.bands, unit)
-        symbol = {"in": Text("✓", style="green"), "out": Text("✗", style="red")}.get(
-            status, Text(""))
-        table.add_row(label, _value(value, unit), band, symbol)
+    marks = {"in": Text("✓", style="green"), "out": Text("✗", style="red"),
+             "partial": Text("not checked (under 30 days)", style="dim")}
+    for row in summary_rows(k, data.bands):
+        table.add_row(row.label, _value(row.value, row.unit), row.band,
+                      marks.get(row.status, Text("")))
     out.print(table)
 
 
