@@ -61,7 +61,7 @@ def validate(
              "PLAN for the rule checks)")
     past_days = LIMITS["past_days"]
     if inputs.first_day is not None and (date.today() - inputs.first_day).days > past_days:
-        past_days = (date.today() - inputs.first_day).days + 1
+        past_days = (date.today() - inputs.first_day).days + 2   # + the zones ahead of UTC
         if not quiet:
             warn(f"the run starts {inputs.first_day}, more than 3 years back: times are not "
                  "held to ThinkingEngine's default receive window; check your project's")
