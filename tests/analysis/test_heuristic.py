@@ -430,7 +430,7 @@ def test_formulas_only_where_inputs_travel_with_the_target() -> None:
     assert rels["xp"].formula == "level * 100 + randint(0, 50)"
     assert rels["level"].affects == ["xp"]
     assert rels["total"].formula == "subtotal + shipping + tax"
-    assert rels["total"].model_extra["events"] == ["Order Completed"]
+    assert rels["total"].events == ["Order Completed"]
     for rel in rels.values():
         if rel.formula:
             Formula.compile(rel.formula)  # the sandbox accepts it

@@ -34,8 +34,6 @@ def _merge_model(base: BaseModel, override: BaseModel) -> dict[str, Any]:
             }
         else:
             result[name] = new.model_dump(mode="python") if isinstance(new, BaseModel) else new
-    for key, value in (override.model_extra or {}).items():
-        result[key] = value
     return result
 
 

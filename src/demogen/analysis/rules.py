@@ -10,24 +10,29 @@ and missing parts are filled in later by the heuristic analyzer.
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from demogen.analysis._documents import RULES_SCHEMA_VERSION, document_text, write_document
+from demogen.analysis._locate import key_lines, key_path, line_of
 from demogen.errors import RulesError
 from demogen.vocab import LifecycleStage, Segment, UpdateType
 
-_ALLOW_EXTRA = ConfigDict(extra="allow")
+#: Every key of a rules document must be one of the model's: a typo (``per_sesion``) is an
+#: error with a did-you-mean, never a setting silently ignored.
+_STRICT = ConfigDict(extra="forbid")
 
 
 class PropertyConstraint(BaseModel):
     """``carrier`` depends on ``country``: allowed values per value of the parent."""
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     depends_on: list[str] = Field(default_factory=list)
     mapping: dict[str, list[Any]] = Field(default_factory=dict)
@@ -36,18 +41,20 @@ class PropertyConstraint(BaseModel):
 class PropertyRelationship(BaseModel):
     """A derived property: ``xp`` = ``level * 100 + random(0-50)``."""
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     type: str | None = None
     depends_on: list[str] = Field(default_factory=list)
     affects: list[str] = Field(default_factory=list)
     formula: str | None = None
+    #: Events on which the formula holds (empty: wherever the property travels).
+    events: list[str] = Field(default_factory=list)
 
 
 class NumberRange(BaseModel):
     """``{min, max, mean}``; ``mean`` is a hint for skewed draws and may be left out."""
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     min: float
     max: float
@@ -65,13 +72,17 @@ class NumberRange(BaseModel):
 class Funnel(BaseModel):
     """Ordered steps with the conversion into each step from the previous one."""
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     name: str
     steps: list[str]
     conversion: list[float] = Field(default_factory=list)
     #: True when the whole funnel usually happens inside one session (shop → purchase).
     per_session: bool = False
+    #: Notes for people, not read by the generator: when the funnel happens, in words
+    #: ("first sessions after install"), and where its conversions come from.
+    window: str | None = None
+    source: str | None = None
 
     @field_validator("conversion")
     @classmethod
@@ -99,7 +110,7 @@ class SequenceDetail(BaseModel):
     (spans several users, e.g. invite → invitee's signup: not ordered per user).
     """
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     events: list[str]
     scope: str = "user"
@@ -114,7 +125,7 @@ class SequenceDetail(BaseModel):
 
 
 class EventConstraints(BaseModel):
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     sequences: list[list[str]] = Field(default_factory=list)
     funnels: list[Funnel] = Field(default_factory=list)
@@ -129,7 +140,7 @@ class EventConstraints(BaseModel):
 
 
 class MonetaryProperty(BaseModel):
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     currency_property: str | None = None
     #: Events on which the property is money (empty: wherever it travels).
@@ -139,7 +150,7 @@ class MonetaryProperty(BaseModel):
 class SegmentProfile(BaseModel):
     """How one segment behaves: property ranges, typical flow, event probabilities."""
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     property_ranges: dict[str, NumberRange] = Field(default_factory=dict)
     event_sequence: list[str] = Field(default_factory=list)
@@ -157,7 +168,7 @@ class SegmentProfile(BaseModel):
 class UpdateRule(BaseModel):
     """One user-property change: ``{type: increment, value: "{{price}}"}``."""
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     type: UpdateType
     value: Any = None
@@ -172,7 +183,7 @@ class EventRoles(BaseModel):
     onboarding steps; ``onboarding_complete``: the step that ends onboarding.
     """
 
-    model_config = _ALLOW_EXTRA
+    model_config = _STRICT
 
     install: list[str] = Field(default_factory=list)
     signup: list[str] = Field(default_factory=list)
@@ -186,7 +197,7 @@ class EventRoles(BaseModel):
 class Rules(BaseModel):
     """Everything the simulation needs to know beyond the taxonomy itself."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     schema_version: int = RULES_SCHEMA_VERSION
     property_constraints: dict[str, PropertyConstraint] = Field(default_factory=dict)
@@ -202,33 +213,32 @@ class Rules(BaseModel):
     # -- (de)serialisation -------------------------------------------------------------
 
     @classmethod
-    def from_data(cls, data: Any, *, source: str = "rules") -> Rules:
-        """Validate a parsed document; every problem is named with its path."""
+    def from_data(cls, data: Any, *, source: str = "rules", text: str | None = None) -> Rules:
+        """Validate a parsed document; every problem is named with its key path.
+
+        ``text`` is the document as written: when given, problems also name their line.
+        """
         if not isinstance(data, dict):
             raise RulesError(f"{source}: the rules must be a mapping, got {type(data).__name__}")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            lines = [
-                f"  - {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-                for err in exc.errors()
-            ]
-            raise RulesError(f"{source}: the rules do not validate:\n" + "\n".join(lines)) from None
+            lines = key_lines(text) if text is not None else {}
+            problems = [_problem(err, lines) for err in exc.errors()]
+            raise RulesError(f"{source}: the rules do not validate:\n" + "\n".join(problems)
+                             ) from None
 
     @classmethod
     def load(cls, path: str | Path) -> Rules:
         """Read rules from a ``.yaml``/``.yml`` or ``.json`` file."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RulesError(f"{path}: cannot read the rules file ({exc.strerror})") from None
+        text = read_rules_text(path)
         try:
             data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             kind = path.suffix.lstrip(".").upper() or "YAML"
             raise RulesError(f"{path}: not valid {kind}: {exc}") from None
-        return cls.from_data(data, source=str(path))
+        return cls.from_data(data, source=str(path), text=text)
 
     def to_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -246,6 +256,73 @@ class Rules(BaseModel):
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
         return cls.model_json_schema()
+
+
+def read_rules_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read the rules file ({exc.strerror})") from None
+
+
+def _problem(err: Any, lines: dict[tuple[str, ...], int]) -> str:
+    """One validation error as a person reads it: where, what, and for a typo the fix."""
+    loc = tuple(err["loc"])
+    line = line_of(lines, loc)
+    where = key_path(loc) + (f" (line {line})" if line else "")
+    if err["type"] != "extra_forbidden":
+        return f"  - {where}: {err['msg']}"
+    return f"  - {where}: unknown key '{loc[-1]}'{_did_you_mean(loc)}"
+
+
+def _did_you_mean(loc: tuple[Any, ...]) -> str:
+    """A close spelling among the keys valid there, or the place the key belongs."""
+    key, valid = str(loc[-1]), _keys_at(Rules, loc[:-1])
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    homes = [p[:-1] for p in _field_paths(Rules, ()) if p[-1] == key]
+    if homes:
+        return ("; it belongs at the top level" if not homes[0]
+                else f"; it belongs under {key_path(homes[0])}")
+    return f"; valid keys here: {', '.join(valid)}" if valid else ""
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model found at ``loc`` (dict keys and list indexes skipped)."""
+    kind: Any = model
+    for part in loc:
+        kind = _unwrap(kind)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            field = kind.model_fields.get(str(part))
+            if field is None:
+                return []
+            kind = field.annotation
+        else:
+            args = get_args(kind)
+            kind = args[-1] if args else None  # list[X] → X, dict[K, X] → X
+    kind = _unwrap(kind)
+    return list(kind.model_fields) if isinstance(kind, type) and issubclass(kind, BaseModel) else []
+
+
+def _unwrap(kind: Any) -> Any:
+    """``X | None`` → ``X``."""
+    args = [a for a in get_args(kind) if a is not type(None)]
+    return args[0] if get_origin(kind) in (Union, UnionType) and len(args) == 1 else kind
+
+
+def _field_paths(model: type[BaseModel], prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every key path of the rules document, dict and list levels left out."""
+    out: list[tuple[str, ...]] = []
+    for name, field in model.model_fields.items():
+        here = (*prefix, name)
+        out.append(here)
+        kind = _unwrap(field.annotation)
+        while get_args(kind) and not (isinstance(kind, type) and issubclass(kind, BaseModel)):
+            kind = _unwrap(get_args(kind)[-1])
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            out.extend(_field_paths(kind, here))
+    return out
 
 
 __all__ = [

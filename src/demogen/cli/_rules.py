@@ -22,13 +22,25 @@ def schema() -> None:
 
 @app.command("check")
 @reports_errors
-def check(path: Path = typer.Argument(..., help="A rules .yaml or .json file.")) -> None:
-    """Validate a rules file, e.g. after editing it by hand."""
+def check(
+    path: Path = typer.Argument(..., help="A rules .yaml or .json file."),
+    taxonomy: Path | None = typer.Option(
+        None, "--taxonomy", "-t", help="The plan the rules are for: every event and property "
+        "they name must be the plan's."),
+) -> None:
+    """Validate a rules file, e.g. after editing it by hand (with --taxonomy, against its plan)."""
+    from demogen.analysis.check import check_against_plan
     from demogen.analysis.rules import Rules
 
     rules = Rules.load(path)
+    against = ""
+    if taxonomy is not None:
+        from demogen.taxonomy import load_taxonomy
+
+        check_against_plan(rules, load_taxonomy(taxonomy).taxonomy, source=path, plan=taxonomy)
+        against = f" for {taxonomy}"
     ec = rules.event_constraints
     out.print(
-        f"{path}: valid rules ({len(ec.sequences)} sequences, {len(ec.funnels)} funnels, "
-        f"{len(rules.segment_analysis)} segments, {len(rules.update_patterns)} update patterns)"
-    )
+        f"{path}: valid rules{against} ({len(ec.sequences)} sequences, {len(ec.funnels)} "
+        f"funnels, {len(rules.segment_analysis)} segments, {len(rules.update_patterns)} "
+        "update patterns)", markup=False, highlight=False)

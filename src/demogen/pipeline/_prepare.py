@@ -7,6 +7,7 @@ from pathlib import Path
 
 from demogen.analysis import AnalysisCache, AnalysisResult, Rules, analyze
 from demogen.analysis.cache import default_cache_dir
+from demogen.analysis.check import check_against_plan
 from demogen.analysis.heuristic import HeuristicAnalyzer
 from demogen.analysis.merge import merge_rules
 from demogen.output._writable import check_writable_dir
@@ -46,10 +47,12 @@ def prepare(plan: Path, *, rules_path: Path | None = None, industry: str | None 
                        how="point --cache-dir or DEMOGEN_CACHE_DIR at a writable folder")
     loaded = load_taxonomy(plan, industry=industry, platform=platform,
                            product_name=product_name)
+    edit = None
+    if rules_path is not None:  # before the analysis: a wrong file fails at once
+        edit = Rules.load(rules_path)
+        check_against_plan(edit, loaded.taxonomy, source=rules_path, plan=plan)
     where = Path(plan).resolve()
     result = analyze(loaded.taxonomy, loaded.product, HeuristicAnalyzer(),
                      cache=AnalysisCache(cache_folder), refresh=refresh, plan=where)
-    rules = result.rules
-    if rules_path is not None:
-        rules = merge_rules(rules, Rules.load(rules_path))
+    rules = result.rules if edit is None else merge_rules(result.rules, edit)
     return Prepared(where, loaded, rules, result, rules_path)

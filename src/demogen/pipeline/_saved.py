@@ -15,6 +15,7 @@ from pathlib import Path
 import orjson
 
 from demogen.analysis._documents import write_document
+from demogen.analysis.check import check_against_plan
 from demogen.analysis.naming import NameMap, rename_rules
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError, DemogenError
@@ -94,6 +95,7 @@ def run_inputs(output: Path, *, prepared: Prepared | None = None,
     taxonomy, product, rules = saved
     if rules_path is not None:
         rules = Rules.load(rules_path)
+        check_against_plan(rules, taxonomy, source=rules_path, plan=output / PLAN_NAME)
     overrides = {"product_name": product_name, "industry": industry, "platform": platform}
     product = product.model_copy(update={k: v for k, v in overrides.items() if v})
     return RunInputs(taxonomy, product, rules, preset, "the output folder",

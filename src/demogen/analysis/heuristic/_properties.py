@@ -149,13 +149,12 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
                     formula = spec["formula"].format(**sources)
                     rel = out.get(target)
                     if rel is None or rel.formula == formula:
-                        events = list(getattr(rel, "events", []) or []) if rel else []
+                        events = list(rel.events) if rel else []
                         if group_name and group_name not in events:
                             events.append(group_name)
-                        extra = {"events": events} if events else {}
                         out[target] = PropertyRelationship(
                             type="number", depends_on=list(sources.values()), formula=formula,
-                            **extra,
+                            events=events,
                         )
                         for src in sources.values():
                             affects.setdefault(src, [])
@@ -163,8 +162,8 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
                                 affects[src].append(target)
     for target, rel in out.items():
         carriers = ctx.events_with.get(target, [])
-        if set(getattr(rel, "events", []) or []) >= set(carriers) and rel.model_extra:
-            rel.model_extra.pop("events", None)  # true wherever the target travels
+        if rel.events and set(rel.events) >= set(carriers):
+            rel.events = []  # true wherever the target travels
     for src, targets in affects.items():
         if src not in out:
             out[src] = PropertyRelationship(type="number", depends_on=[], affects=targets)
