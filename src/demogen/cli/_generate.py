@@ -66,6 +66,11 @@ def generate(
         help="Start every #account_id and #distinct_id with this text, to tell runs apart "
         "(ids already differ per plan and product).",
     ),
+    debug_users: Path | None = typer.Option(
+        None, "--debug-users", show_default=False,
+        help="Also write each user's segment and lifecycle stage per day to this file "
+        "(JSON lines, or CSV if it ends in .csv), to check the behaviour; not uploaded.",
+    ),
     target: str | None = typer.Option(
         None, "--target",
         help="KPI targets to calibrate the behaviour to, as the report measures them: "
@@ -95,7 +100,7 @@ def generate(
         output=output, users=users, start=_parse_start(start), days=days, seed=seed,
         preset=preset, gzip=gzip, workers=workers, engine=engine, scheduler=scheduler,
         layout=layout, overwrite=overwrite, targets=targets,
-        calibration_users=calibration_users, id_prefix=id_prefix)
+        calibration_users=calibration_users, id_prefix=id_prefix, debug_users=debug_users)
     prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
                          platform=platform, product_name=product_name,
                          refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,

@@ -9,6 +9,7 @@ interrupted leaves nothing it created behind.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -26,7 +27,7 @@ from demogen.output import (
     staged_output,
     write_manifest,
 )
-from demogen.output._writable import check_writable_dir, removed_on_failure
+from demogen.output._writable import check_writable_dir, check_writable_file, removed_on_failure
 from demogen.pipeline._prepare import Prepared
 from demogen.pipeline._saved import plan_record, save_inputs
 from demogen.simulation import SimulationConfig, preset_for_industry
@@ -34,6 +35,7 @@ from demogen.simulation.config import MAX_DAYS_BACK, default_start
 from demogen.simulation.ids import check_id_prefix, id_namespace
 from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
 from demogen.simulation.presets import preset_names
+from demogen.simulation.trace import join_trace
 
 __all__ = ["DEFAULT_USERS", "GenerateOptions", "GenerateResult", "generate"]
 
@@ -62,6 +64,9 @@ class GenerateOptions:
     targets: Any = None                  # demogen.simulation.calibrate.Targets
     calibration_users: int = 4_000
     id_prefix: str | None = None
+    #: Also write each user's segment and lifecycle stage per day here (JSON lines, or CSV
+    #: when it ends in .csv; simulation.trace); never part of the output folder.
+    debug_users: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -124,16 +129,22 @@ def generate(prepared: Prepared, options: GenerateOptions, *,
                            how="choose another with -o")
         if not options.overwrite and Path(options.output).exists():
             prepare_output_dir(Path(options.output))   # refuse a used folder before any work
+    if options.debug_users is not None:
+        check_writable_file(options.debug_users, what="--debug-users file",
+                            how="choose another --debug-users FILE")
     started_at = datetime.now(UTC)
     guard = removed_on_failure(Path(options.output)) if local else _nothing()
-    with guard, staged_output(options.output, overwrite=options.overwrite,
-                              on_upload=say and (lambda url: say(f"uploading to {url} …"))
-                              ) as (folder, replace):
+    with guard, _traced(options.debug_users) as trace_dir, \
+            staged_output(options.output, overwrite=options.overwrite,
+                          on_upload=say and (lambda url: say(f"uploading to {url} …"))
+                          ) as (folder, replace):
         calibration, measured = None, {}
         if options.targets is not None:
             calibration = _calibrate(prepared, config, options, say)
             config = config.model_copy(update={"users": calibration.users,
                                                "tuning": calibration.tuning})
+        if trace_dir is not None:   # the run itself, not calibration's samples
+            config = config.model_copy(update={"trace_dir": str(trace_dir)})
         began = time.perf_counter()
         bar = progress or _no_progress
         with bar("simulating users", config.users) as advance:
@@ -143,6 +154,8 @@ def generate(prepared: Prepared, options: GenerateOptions, *,
                 scheduler=options.scheduler, gzip=options.gzip, overwrite=replace,
                 layout=options.layout, progress=advance)
         seconds = time.perf_counter() - began
+        if trace_dir is not None and options.debug_users is not None:
+            join_trace(trace_dir, -(-config.users // config.shard_size), options.debug_users)
         if calibration is not None:
             from demogen.simulation.calibrate import measure_run
 
@@ -192,3 +205,18 @@ def _no_progress(description: str, total: int) -> Iterator[Callable[[int], None]
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+@contextmanager
+def _traced(target: Path | None) -> Iterator[Path | None]:
+    """A folder beside ``target`` for the shards' trace parts; gone when the run ends."""
+    if target is None:
+        yield None
+        return
+    folder = target.with_name(f".{target.name}.parts")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -100,8 +100,10 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     revenue = real(roles.revenue)
     # Events with a story of their own never come from the backbone or free draws:
     # onboarding steps follow the user's progression (and its drop-off) only.
+    # Signing up opens a life (SessionPlanner._signup), never a draw later on.
     special = {*real(roles.install), session_start, session_end, *revenue, *real(roles.refund),
-               *real(ec.system_events), *(s for flow in progressions for s in flow.steps)}
+               *real(roles.signup)[:1], *real(ec.system_events),
+               *(s for flow in progressions for s in flow.steps)}
     plan_without_segments = dict(
         events=names,
         install=real(roles.install),

@@ -52,6 +52,9 @@ class SimulationConfig(BaseModel):
         "two plans run with one seed share no #account_id, #distinct_id or #device_id.")
     id_prefix: str | None = Field(
         None, description="Starts every #account_id and #distinct_id (--id-prefix).")
+    trace_dir: str | None = Field(
+        None, description="Folder where each shard writes its users' segment and lifecycle "
+        "stage day by day (simulation.trace, --debug-users); None: nothing is traced.")
     tuning: PresetTuning | None = Field(
         None, description="Preset values replaced by calibration (demogen generate --target).")
 

@@ -23,6 +23,7 @@ from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
 from demogen.simulation.state import Changes, StateApplier, apply_updates
 from demogen.simulation.story import SessionPlanner
+from demogen.simulation.trace import UserTrace
 from demogen.simulation.values import ValueFactory
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 from demogen.vocab import RecordType, Segment
@@ -117,16 +118,20 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
     config = sim.config
     emitter = Emitter(sink, config.start, config.days, config.app_id, sim.names)
     planner = SessionPlanner(sim.behaviour)
+    trace = UserTrace(config.start) if config.trace_dir is not None else None
     first = shard * config.shard_size
     for index in range(first, min(first + config.shard_size, config.users)):
-        _simulate_user(sim, planner, emitter, index)
+        _simulate_user(sim, planner, emitter, index, trace)
         if progress is not None:
             progress(1)
     emitter.flush()
+    if trace is not None and config.trace_dir is not None:
+        trace.write(config.trace_dir, shard)
     return dict(emitter.counts)
 
 
-def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, index: int) -> None:
+def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, index: int,
+                   trace: UserTrace | None = None) -> None:
     rnd = user_random(sim.config.seed, index)
     device = sim.devices.new_device(rnd, index, sim.ids)
     user = sim.population.create(index, rnd, device)
@@ -137,6 +142,8 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
     introduced = False
     for day in range(max(user.install_day, 0), sim.config.days):
         if not _active_today(sim, user, day, multipliers[(weekday + day) % 7]):
+            if trace is not None:   # the segment the user would have: draws nothing
+                trace.day(user, day, _segment(sim, user, day), False, user.install_day)
             continue
         user.segment = _segment(sim, user, day)
         user.last_active_day = day
@@ -147,6 +154,8 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
                 introduced = True
             _run_session(sim, planner, emitter, user, day, session,
                          sim.rollout.version_at(adoption, day, user.install_day))
+        if trace is not None:
+            trace.day(user, day, user.segment, True, user.install_day)
 
 
 def _prepare(sim: Simulation, user: SimUser) -> None:
@@ -159,12 +168,15 @@ def _prepare(sim: Simulation, user: SimUser) -> None:
         return
     user.done.update(plan.install)
     user.sessions = 1 if user.segment is Segment.NEW_USER else 20
-    if user.segment is not Segment.NEW_USER:     # established: onboarding is behind them
+    if user.segment is not Segment.NEW_USER:
+        # Established: signing up and onboarding are behind them. Someone with weeks of
+        # history who signs up mid-window reads as a second account in every tool.
         for flow in plan.progressions:
             user.done.update(flow.steps)
-        if plan.signup and rnd.random() < 0.9:
+        if plan.signup:
             user.done.add(plan.signup)
-        user.done.update(e for e in plan.onboarding_complete)
+        user.done.update(plan.onboarding_complete)
+        user.done.update(plan.onboarding & plan.one_time)
     if plan.signup in user.done or (plan.signup is None and plan.login):
         user.account_id = sim.ids.account_id(user.index)
 

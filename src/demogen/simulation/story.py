@@ -1,7 +1,8 @@
 """A session as a story: which events a user does, in which order.
 
 The planner reads top to bottom like the session itself: install events on the very
-first session, the session start, pending onboarding steps, the segment's backbone
+first session, the session start, signing up (only while the user is new), pending
+onboarding steps, the segment's backbone
 (each step with its probability, chains such as level_start → level_end with their
 conversion), a purchase for payers, free events drawn by weight, the session end.
 Every step passes the same gate: one-time events at most once, prerequisites done,
@@ -95,8 +96,8 @@ class SessionPlanner:
                 if before not in user.done and self.can(user, before):
                     self._note(user, before, names)
             self._note(user, plan.session_start, names)
-        self._onboarding(user, names)
         self._signup(user, names)
+        self._onboarding(user, names)
         for event, probability in plan.segments[user.segment].backbone:
             if rnd.random() < probability and self.can(user, event):
                 self._with_chain(user, event, names)
@@ -118,8 +119,11 @@ class SessionPlanner:
                     self._note(user, step, names)
 
     def _signup(self, user: SimUser, names: list[str]) -> None:
+        """Signing up belongs to the start of a life: while the user is NEW (its first
+        days); whoever has not signed up by then stays anonymous."""
         signup = self.plan.signup
-        if signup and signup not in user.done and self.can(user, signup):
+        if (signup and user.segment is Segment.NEW_USER and signup not in user.done
+                and self.can(user, signup)):
             chance = 0.6 if user.sessions == 0 else 0.15
             if user.rnd.random() < chance:
                 self._note(user, signup, names)

@@ -16,6 +16,7 @@ from functools import cache
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import (
     Pattern,
+    Reading,
     compile_pattern,
     contains_any,
     has_cjk,
@@ -32,6 +33,8 @@ ALIAS_WEIGHT = 0.6
 DESCRIPTION_WEIGHT = 0.3
 
 _NUMBERED = re.compile(r"\d+")
+#: Where the first clause of a description ends.
+_CLAUSE_END = re.compile(r"[.;:,(\[\n。；：，（]|\s[-–—]\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,13 @@ class EventInfo:
 def read_event(index: int, event: Event) -> EventInfo:
     lex = lexicon()
     reading = read(event.name, strip_prefix=True)
+    # An opaque name (ev_a, e_17) says nothing: the description's first clause is the name.
+    named_by = event.name
+    clause = _first_clause(event.description) if _opaque(reading, event.name) else ""
+    if clause and not has_cjk(clause):
+        described = read(clause)
+        if any(w in lex.known for w in described.words):
+            reading, named_by = described, clause
     words = reading.words
     verbs = [i for i, w in enumerate(words) if w in lex.verb_of]
     verb = lex.verb_of[words[verbs[-1]]] if verbs else None
@@ -68,13 +78,13 @@ def read_event(index: int, event: Event) -> EventInfo:
     alias_keys: frozenset[str] = frozenset()
     if alias and not has_cjk(alias):
         alias_keys = read(alias).keys
-    cjk_text = norm(" ".join(t for t in (event.name, alias) if has_cjk(t)))
+    cjk_text = norm(" ".join(t for t in (event.name, alias, clause) if has_cjk(t)))
     if not words and cjk_text:
         classes = lex.cjk_verb_classes(cjk_text)
         verb = classes[-1] if classes else None
         obj = frozenset(_strip_cjk_verbs(cjk_text).split())
     number = reading.numbers[-1] if reading.numbers else None
-    stem = _NUMBERED.sub("#", event.name.lower()) if number is not None else None
+    stem = _NUMBERED.sub("#", named_by.lower()) if number is not None else None
     return EventInfo(
         index=index,
         event=event,
@@ -88,6 +98,17 @@ def read_event(index: int, event: Event) -> EventInfo:
         alias_keys=alias_keys,
         desc=norm(event.description),
     )
+
+
+def _opaque(reading: Reading, name: str) -> bool:
+    """A name with no word the analyzer knows, in no script it reads as words."""
+    known = lexicon().known
+    return not has_cjk(name) and not any(w in known for w in reading.words)
+
+
+def _first_clause(description: str) -> str:
+    """``"App installed (first launch only)."`` -> ``"App installed"``."""
+    return _CLAUSE_END.split(description.strip(), maxsplit=1)[0].strip()
 
 
 def _strip_cjk_verbs(text: str) -> str:
