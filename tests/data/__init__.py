@@ -9,6 +9,8 @@
   last, after ``session_start`` and ``sign_up``).
 - ``opaque_names/``: Opal Dash, a game whose events are named ``ev_a`` … ``ev_i`` and say what
   they are only in their descriptions ("App installed (first launch only)", "Tutorial step 1").
+- ``weight_log/`` and ``seed_layout/``: plan shapes people write (an event listing a user
+  property; the seed's 4-column sheets), without product.json.
 - ``build_te_workbook.write_te_plan(folder)``: Jelly Harbor, a ThinkingData-layout workbook
   written with openpyxl when a test needs it (no binary in the repository).
 
@@ -24,3 +26,9 @@ SEED_PLAN = DATA / "seed_plan"
 SEGMENT_PLAN = DATA / "segment_shop"
 FIRST_VISIT_PLAN = DATA / "first_visit_web"
 OPAQUE_PLAN = DATA / "opaque_names"
+#: ``weight_log/``: a CSV plan whose ``weight_record`` lists the user property ``weight_kg``
+#: (the event carries the user's weight and updates it); no product.json (fitness inferred).
+WEIGHT_PLAN = DATA / "weight_log"
+#: ``seed_layout/``: the seed document's own 4-column sheets (no scope column), a game whose
+#: ``level`` is described as "유저 레벨" (user level) and listed by events; no product.json.
+SEED_LAYOUT_PLAN = DATA / "seed_layout"

@@ -41,7 +41,6 @@ CASES: dict[str, tuple[dict, str]] = {
         seed(properties=props("method,string,,,event", "level,number,,,event",
                               "level,number,,,event")), "."),
     "undefined_property": (seed(events=events('login,a,x,"method,streak"')), "."),
-    "user_property_listed_by_event": (seed(events=events('login,a,x,"method,coins"')), "."),
     "unknown_type": (seed(properties=props("method,strng,,,event", "level,number,,,")), "."),
     "bad_constraint_backwards": (seed(properties=props("method,string,,,", "level,number,,5-1,")),
                                  "."),
@@ -133,11 +132,6 @@ EXPECTED: dict[str, list[str]] = {
         ("events.csv, row 2, column 'properties': event 'login' lists property 'streak', "
          "which properties.csv does not define (add a row for 'streak' there, or remove it "
          'from the list)'),
-    ],
-    "user_property_listed_by_event": [
-        ("events.csv, row 2, column 'properties': event 'login' lists 'coins', which is a "
-         "user property; events carry only event and common properties (remove 'coins' from "
-         'the list, or define an event property)'),
     ],
     "unknown_type": [
         ("properties.csv, row 2, column 'type': unknown type 'strng' for property 'method' "

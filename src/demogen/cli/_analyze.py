@@ -54,11 +54,13 @@ def analyze(
                              platform=platform, product_name=product_name,
                              refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
                              verbose=verbose, full_warnings=True)
-        rules, summary = prepared.rules.to_data(), _summary(prepared.loaded)
+        rules, summary = prepared.rules.to_data(), _summary(prepared)
         if fingerprint and rules_path is None:
             cache.remember_source(fingerprint, prepared.analysis.cache_key, summary)
     if not quiet:
         _print_summary(summary, rules)
+        for line in plan_notes(summary):
+            err.print(line, markup=False, highlight=False)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         write_document(rules, output)
@@ -66,15 +68,37 @@ def analyze(
             out.print(f"Rules written to {output}", markup=False)
 
 
-def _summary(loaded) -> dict:  # type: ignore[no-untyped-def]
+def _summary(prepared) -> dict:  # type: ignore[no-untyped-def]
     """What the summary shows of the taxonomy, small enough to keep in the cache."""
-    tax, product = loaded.taxonomy, loaded.product
+    from demogen.simulation.unreached import never_generated
+
+    tax, product = prepared.taxonomy, prepared.product
     return {
         "product_name": product.product_name, "industry": product.industry,
+        "industry_inferred": product.industry_inferred,
         "platform": product.platform, "events": len(tax.events),
         "properties": len(tax.properties), "common": len(tax.common_properties),
         "user": len(tax.user_properties), "warnings": list(tax.warnings),
+        "not_generated": never_generated(tax, prepared.rules),
     }
+
+
+def prepared_notes(prepared) -> list[str]:  # type: ignore[no-untyped-def]
+    """:func:`plan_notes` of a plan just read (``generate`` says them too)."""
+    return plan_notes(_summary(prepared))
+
+
+def plan_notes(summary: dict) -> list[str]:
+    """What ``analyze`` and ``generate`` say about the plan beyond its warnings: the
+    industry inferred (and how to set it), and every plan event that is never generated."""
+    lines = []
+    if summary.get("industry_inferred"):
+        lines.append(f"industry: {summary['industry']}, inferred from the plan: "
+                     f"{summary['industry_inferred']}; set it with --industry NAME or "
+                     "\"industry\" in product.json")
+    for event, reason in summary.get("not_generated", {}).items():
+        lines.append(f"not generated: {event}: {reason}")
+    return lines
 
 
 def _print_summary(summary: dict, rules: dict) -> None:

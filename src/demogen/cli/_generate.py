@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from demogen.cli import _options as opt
+from demogen.cli._analyze import prepared_notes
 from demogen.cli._console import err, human_size, out, reports_errors, warn
 from demogen.cli._load import load_plan
 from demogen.cli._progress import progress_bar
@@ -107,6 +108,8 @@ def generate(
                          verbose=verbose)
     _, window_warnings = simulation_config(prepared, options)   # checked before any work
     if not quiet:
+        for line in prepared_notes(prepared):
+            err.print(line, markup=False, highlight=False)
         for message in window_warnings:
             warn(message)
     say = None if quiet else (lambda message: err.print(message, markup=False,

@@ -13,17 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from demogen.errors import ConfigError
-
-#: Words in a product's industry that pick a preset (checked in this order).
-_INDUSTRY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("game", ("game", "gaming", "rpg", "casual", "puzzle", "게임", "游戏")),
-    ("ecommerce", ("ecommerce", "e-commerce", "commerce", "retail", "shop", "store",
-                   "marketplace", "fashion", "쇼핑", "커머스", "电商")),
-    ("saas", ("saas", "b2b", "software", "productivity", "enterprise", "collaboration")),
-    ("fitness", ("fitness", "health", "workout", "wellness", "헬스", "운동")),
-    ("media", ("media", "streaming", "video", "music", "news", "podcast", "미디어")),
-    ("education", ("education", "edtech", "learning", "교육", "学习")),
-)
+from demogen.taxonomy import GENERIC, industry_preset
 
 
 class _Strict(BaseModel):
@@ -136,9 +126,6 @@ def load_preset(name: str) -> VerticalPreset:
 
 
 def preset_for_industry(industry: str) -> str:
-    """Map a free-text industry ("Mobile RPG", "게임", "retail") to a preset name."""
-    text = industry.lower()
-    for name, words in _INDUSTRY_WORDS:
-        if any(word in text for word in words):
-            return name
-    return "generic"
+    """Map a free-text industry ("Mobile RPG", "게임", "retail") to a preset name
+    (the words are in ``data/industries.yaml``); generic when none matches."""
+    return industry_preset(industry) or GENERIC

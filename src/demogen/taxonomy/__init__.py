@@ -21,6 +21,11 @@ _EXPORTS = {
     "LoadedTaxonomy": "_loader",
     "load_taxonomy": "_loader",
     "source_fingerprint": "_files",
+    "GENERIC": "_industry",
+    "check_industry": "_industry",
+    "industry_preset": "_industry",
+    "industry_words": "_industry",
+    "infer_industry": "_industry",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from demogen.errors import Location
 from demogen.taxonomy._csv import read_csv
 from demogen.taxonomy._files import product_file, taxonomy_files
+from demogen.taxonomy._industry import GENERIC, check_industry, industry_preset, infer_industry
 from demogen.taxonomy._models import EventTaxonomy, ProductInfo
 from demogen.taxonomy._report import Report
 from demogen.taxonomy._seed_layout import SEED_EVENTS, SEED_PROPERTIES, build_seed
@@ -26,7 +27,10 @@ from demogen.taxonomy._workbook import read_workbook
 
 __all__ = ["LoadedTaxonomy", "load_taxonomy"]
 
-_PRODUCT_FIELDS = tuple(ProductInfo.model_fields)
+#: What product.json may say (``industry_inferred`` is demogen's note, not an input).
+_PRODUCT_FIELDS = tuple(f for f in ProductInfo.model_fields if f != "industry_inferred")
+#: Industries that say nothing: the plan's events decide.
+_UNSAID = frozenset({"unknown", "other", "n/a", "none", "-"})
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,16 @@ def load_taxonomy(path: str | Path, *, industry: str | None = None,
                   platform: str | None = None, product_name: str | None = None) -> LoadedTaxonomy:
     """Read a tracking plan and its product info; raise one TaxonomyError listing every problem.
 
-    Keyword arguments override ``product.json``. Quirks that real plans have (a property
+    Keyword arguments override ``product.json``; an ``industry`` that names no preset is a
+    ConfigError. When neither gives the industry it is inferred from the plan's events
+    (``product.industry_inferred`` says how). Quirks that real plans have (a property
     typed two ways, ``ta_`` names) don't fail; they are listed in ``taxonomy.warnings``.
 
     >>> loaded = load_taxonomy("examples/game")          # doctest: +SKIP
     >>> loaded.taxonomy.events[0].name, loaded.product.industry  # doctest: +SKIP
     """
+    if industry is not None:
+        check_industry(industry)
     report = Report()
     files = taxonomy_files(Path(path), report)
     taxonomy, embedded = _read(files, report) if files else (None, None)
@@ -56,6 +64,7 @@ def load_taxonomy(path: str | Path, *, industry: str | None = None,
     product = _product(product_path, embedded, overrides, report)
     report.problems.raise_if_any()
     assert taxonomy is not None and product is not None  # no problems means both were read
+    product = _industry(product, taxonomy, product_path, report)
     read = (*files, product_path) if product_path.is_file() else tuple(files)
     return LoadedTaxonomy(taxonomy.model_copy(update={"warnings": tuple(report.warnings)}),
                           product, read)
@@ -102,6 +111,22 @@ def _product(file: Path, embedded: dict | None, overrides: dict[str, str | None]
             report.problem(f"product '{item['loc'][0]}': {item['msg']}", Location(file.name),
                            hint="write industry, platform, product_name and description as text")
         return None
+
+
+def _industry(product: ProductInfo, taxonomy: EventTaxonomy, file: Path,
+              report: Report) -> ProductInfo:
+    """Infer the industry the product info leaves out; say when a given one names no preset."""
+    given = product.industry.strip() if "industry" in product.model_fields_set else ""
+    if given and given.casefold() not in _UNSAID:
+        if industry_preset(given) is None:
+            report.warn(f"industry '{given}' names no behaviour preset; the generic preset "
+                        "is used (see 'demogen presets', or pass --preset)", Location(file.name))
+        return product
+    guess = infer_industry(taxonomy)
+    if guess is None:
+        return product.model_copy(update={"industry": GENERIC})
+    return product.model_copy(update={"industry": guess.industry,
+                                      "industry_inferred": guess.describe()})
 
 
 def _read_product_json(file: Path, report: Report) -> dict[str, Any]:

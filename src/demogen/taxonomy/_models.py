@@ -135,3 +135,6 @@ class ProductInfo(BaseModel):
     platform: str = "mobile_app"
     product_name: str = "Demo product"
     description: str = ""
+    #: How the industry was inferred from the plan ("21 events speak of it (battle, 길드 …)")
+    #: when product.json and --industry said nothing; empty when it was given.
+    industry_inferred: str = ""

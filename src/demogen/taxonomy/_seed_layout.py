@@ -2,6 +2,11 @@
 
 Events list their properties by name (``properties`` = ``a,b,c``); each property is defined
 once, with a scope: ``event`` (the default), ``common`` (sent with every event) or ``user``.
+The seed's own 4-column sheets (``name | type | description | constraint``) have no scope
+column: there a description that starts with a user word ("유저 레벨", "User level",
+"用户等级"; ``user_descriptions`` in ``taxonomy_words.yaml``) marks a user property.
+An event may list a user property: it then carries the user's current value (and the
+analysis lets it update the profile), so the property is also defined for events.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from demogen.taxonomy._props import build_property
 from demogen.taxonomy._report import Report
 from demogen.taxonomy._table import Record, Table, TableSpec
 from demogen.taxonomy._tree import Tree
-from demogen.taxonomy._types import parse_scope
+from demogen.taxonomy._types import describes_user, parse_scope
 from demogen.taxonomy._validate import check_unique
 from demogen.taxonomy._values import split_items
 from demogen.vocab import Scope, thinkingdata_name
@@ -35,7 +40,7 @@ class _Definitions:
     """What event rows are checked against: defined names, user names, rows with problems."""
 
     known: dict[str, Property]
-    user: frozenset[str]
+    user: dict[str, Property]
     broken: frozenset[str]
     label: str
 
@@ -46,26 +51,28 @@ def build_seed(events: Table, properties: list[Table], report: Report) -> EventT
     shared = Tree("", report, flat_paths=True)     # event and common: one name space
     user = Tree("", report, flat_paths=True)
     broken: set[str] = set()                       # rows already reported: don't cascade
+    marked: list[str] = []                         # user properties told by their description
     for record in _by_depth(r for table in properties for r in table.records()):
-        scope = _scope(record, report)
-        built = build_property(record, scope, names, report) if scope else None
-        if built is None:
-            broken.add(record.get("property_name").casefold())
-        else:
-            (user if scope is Scope.USER else shared).add(built[0], record)
+        scoped = "scope" in record.table.columns
+        scope = _scope(record, scoped, report)
+        if scope is Scope.USER and not scoped:
+            marked.append(record.get("property_name"))
+        _add(record, scope, names, report, (user if scope is Scope.USER else shared), broken)
     defined, users = shared.freeze(), user.freeze()
     label = properties[0].raw.label if len(properties) == 1 else properties[0].raw.file
     event_list = _events(events, _Definitions({p.name.casefold(): p for p in defined},
-                                              frozenset(p.name.casefold() for p in users),
+                                              {p.name.casefold(): p for p in users},
                                               frozenset(broken), label), names, report)
     _warn_dotted(shared.dotted + user.dotted, properties[0], report)
     names.flush()
     if report.failed:
         return None
     _warn_unused(defined, event_list, properties[0], report)
+    _warn_marked(marked, properties[0], report)
+    carried = _carried_user_properties(defined, users, event_list, properties[0], report)
     return EventTaxonomy(
         events=tuple(event_list),
-        properties=tuple(p for p in defined if p.scope is Scope.EVENT),
+        properties=tuple(p for p in defined if p.scope is Scope.EVENT) + carried,
         common_properties=tuple(p for p in defined if p.scope is Scope.COMMON),
         user_properties=users,
         stats=ReadStats(layout="seed",
@@ -78,8 +85,21 @@ def _by_depth(records: Iterable[Record]) -> list[Record]:
     return sorted(records, key=lambda r: r.get("property_name").count("."))
 
 
-def _scope(record: Record, report: Report) -> Scope | None:
+def _add(record: Record, scope: Scope | None, names: NameChecker, report: Report, tree: Tree,
+         broken: set[str]) -> None:
+    built = build_property(record, scope, names, report) if scope else None
+    if built is None:
+        broken.add(record.get("property_name").casefold())
+    else:
+        tree.add(built[0], record)
+
+
+def _scope(record: Record, scoped: bool, report: Report) -> Scope | None:
+    """The row's scope; without a scope column, the description may say "the user's"."""
     word = record.get("scope")
+    if not scoped:
+        text = record.get("property_description") or record.get("property_display_name")
+        return Scope.USER if describes_user(text) else Scope.EVENT
     scope = parse_scope(word) if word else Scope.EVENT
     if scope is None:
         report.problem(f"unknown scope '{word}' for property '{record.get('property_name')}'",
@@ -123,15 +143,42 @@ def _listed(record: Record, definitions: _Definitions, report: Report) -> tuple[
             if prop.name != name:
                 report.warn(f"event '{event}' lists '{name}', defined as '{prop.name}'; "
                             "read as the definition", where)
-        elif key in definitions.user:
-            report.problem(f"event '{event}' lists '{name}', which is a user property; events "
-                           "carry only event and common properties", where,
-                           hint=f"remove '{name}' from the list, or define an event property")
+        elif (user := definitions.user.get(key)) is not None:
+            found[key] = user.name      # the event carries the user's value (module docstring)
         elif key not in definitions.broken:
             report.problem(f"event '{event}' lists property '{name}', which "
                            f"{definitions.label} does not define", where,
                            hint=f"add a row for '{name}' there, or remove it from the list")
     return tuple(found.values())
+
+
+def _carried_user_properties(defined: tuple[Property, ...], users: tuple[Property, ...],
+                             events: list[Event], table: Table,
+                             report: Report) -> tuple[Property, ...]:
+    """Event definitions of the user properties events list (``weight_record`` listing the
+    user's ``weight_kg``): same name, type and values, so the event shows the user's value."""
+    own = {p.name for p in defined}
+    by_name = {p.name: p for p in users}
+    listing: dict[str, list[str]] = {}
+    for event in events:
+        for name in event.properties:
+            if name in by_name and name not in own:
+                listing.setdefault(name, []).append(event.name)
+    if not listing:
+        return ()
+    said = "; ".join(f"{name} ({', '.join(names)})" for name, names in listing.items())
+    report.warn(f"events list user properties: {said}; each such event carries the user's "
+                "current value and updates it (see update_patterns in 'demogen analyze -o')",
+                Location(table.raw.file, table.raw.sheet))
+    return tuple(by_name[name].model_copy(update={"scope": Scope.EVENT, "update_method": None})
+                 for name in listing)
+
+
+def _warn_marked(marked: list[str], table: Table, report: Report) -> None:
+    if marked:
+        report.warn(f"read as user properties, as their descriptions say: {', '.join(marked)} "
+                    "(add a 'scope' column with event, common or user to say otherwise)",
+                    Location(table.raw.file, table.raw.sheet))
 
 
 def _warn_dotted(dotted: list[str], table: Table, report: Report) -> None:

@@ -13,7 +13,7 @@ from typing import TypeVar
 from demogen.taxonomy._words import load_data, normalize
 from demogen.vocab import PropertyType, Scope, UpdateMethod
 
-__all__ = ["TYPE_WORDS", "parse_scope", "parse_type", "parse_update_method"]
+__all__ = ["TYPE_WORDS", "describes_user", "parse_scope", "parse_type", "parse_update_method"]
 
 _FILE = "taxonomy_words.yaml"
 
@@ -49,3 +49,15 @@ def parse_scope(word: str) -> Scope | None:
 def parse_update_method(word: str) -> UpdateMethod | None:
     """``user_set_once`` and ``user_setOnce`` both → ``USER_SET_ONCE``."""
     return _lookup("update_methods", word, UpdateMethod)
+
+
+@cache
+def _user_openings() -> tuple[str, ...]:
+    return tuple(word.casefold() for word in load_data(_FILE)["user_descriptions"])
+
+
+def describes_user(text: str) -> bool:
+    """Whether a property's description calls it the user's ("유저 레벨", "User level",
+    "用户等级"): how the seed's layout, which has no scope column, marks user properties."""
+    start = text.strip().casefold()
+    return any(start.startswith(word) and start != word.strip() for word in _user_openings())

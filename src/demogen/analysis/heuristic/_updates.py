@@ -10,7 +10,9 @@ Three sources, strongest first:
    to the spend total, 1 to the purchase count, sets the payer flag and, once, the first
    pay time; earning/spending virtual currency moves the balance by ``{{value}}``;
 3. the workbook's update method (user_add -> increment, user_setOnce -> set_once,
-   user_append -> append) with the event the property's name or description points at.
+   user_append -> append) with the event the property's name or description points at;
+4. when nothing above moves it, the events that list the user property itself set it from
+   the value they carry (a tracking plan's way of saying "this event updates the profile").
 
 Values are literals or ``{{property}}`` references to the event's properties; ``{{#time}}``
 is the event's time.
@@ -70,9 +72,26 @@ def update_patterns(ctx: Context, money: Money) -> dict[str, dict[str, UpdateRul
     for prop in ctx.taxonomy.user_properties:
         if prop.is_preset:
             continue
-        for event, rule in _rules_for(ctx, money, prop):
+        for event, rule in _rules_for(ctx, money, prop) or _by_listing(ctx, prop):
             found.setdefault(event, {}).setdefault(prop.name, rule)
     return {e: found[e] for e in ctx.names if e in found}
+
+
+def _by_listing(ctx: Context, prop: Property) -> list[Rule]:
+    """Events that list the user property itself (``weight_record`` listing the user's
+    ``weight_kg``) carry its current value and update it: they set it from what they carry.
+
+    Only when nothing else moves the property (a level moved by level_up is only shown
+    by the other events that list it), and never against the plan's update method: an
+    added or appended property is not set.
+    """
+    method = prop.update_method
+    if method not in (None, UpdateMethod.USER_SET, UpdateMethod.USER_SET_ONCE):
+        return []
+    kind = UpdateType.SET_ONCE if method == UpdateMethod.USER_SET_ONCE else UpdateType.SET
+    return [(info.name, UpdateRule(type=kind, value=_ref(prop.name))) for info in ctx.infos
+            if prop.name in info.props and (ep := ctx.prop(prop.name)) is not None
+            and ep.type == prop.type]
 
 
 def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
