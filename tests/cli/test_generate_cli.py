@@ -56,9 +56,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result, date]:
     return out, result, start
 
 
-def test_one_file_per_day_and_a_manifest_nothing_else(run: tuple[Path, Result, date]) -> None:
+def test_one_file_per_day_the_run_s_description_nothing_else(run: tuple[Path, Result, date]
+                                                              ) -> None:
     out, _, start = run
-    assert sorted(p.name for p in out.iterdir()) == [*days_of(start, 4), "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [*days_of(start, 4), "manifest.json",
+                                                      "plan.json", "rules.yaml"]
     for name in days_of(start, 4):
         day = f"{name[5:9]}-{name[9:11]}-{name[11:13]}"
         lines = (out / name).read_bytes().split(b"\n")
@@ -125,13 +127,14 @@ def test_a_window_ending_yesterday_is_accepted(tmp_path: Path) -> None:
     assert read_manifest(out).options["days"] == 2
 
 
-def test_a_start_more_than_three_years_back_is_refused(tmp_path: Path) -> None:
+def test_a_start_more_than_three_years_back_is_a_warning(tmp_path: Path) -> None:
+    """People recreate historical periods; the receive window is a project setting."""
     out = tmp_path / "out"
     start = date.today() - timedelta(days=MAX_DAYS_BACK + 1)
     result = generate(ECOMMERCE, "-o", out, "--users", 5, "--days", 1, "--start", start)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 0, result.output
     assert "3 years" in shown(result) and str(start) in shown(result)
-    assert nothing_written(out)
+    assert "receive window" in shown(result)
 
 
 def test_a_start_exactly_three_years_back_is_accepted(tmp_path: Path) -> None:
@@ -253,16 +256,16 @@ def test_layout_parts_writes_one_file_per_shard_and_day_that_validate_reads(
 def test_two_workers_write_the_manifest_of_one(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI hands --workers to the process pool; the day files' checksums match."""
-    from demogen.simulation import parallel
+    from demogen.pipeline import _generate as pipeline
 
     engines: list[tuple[int, str]] = []
-    real_run = parallel.run_parallel
+    real_run = pipeline.run_parallel
 
     def recording_run(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         engines.append((kwargs["workers"], kwargs["engine"]))
         return real_run(*args, **kwargs)
 
-    monkeypatch.setattr(parallel, "run_parallel", recording_run)
+    monkeypatch.setattr(pipeline, "run_parallel", recording_run)
     summaries = []
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"

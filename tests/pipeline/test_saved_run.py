@@ -32,6 +32,13 @@ def _report(out: Path | str, kpis: Path, *extra: str):  # type: ignore[no-untype
     return result, json.loads(kpis.read_text(encoding="utf-8"))
 
 
+def _same_kpis(got: dict, expected: dict) -> None:
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():        # DuckDB sums floats in any order
+        wanted = pytest.approx(value, rel=1e-9) if isinstance(value, float) else value
+        assert got[key] == wanted, key
+
+
 @pytest.fixture(scope="module")
 def game_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """examples/game generated as the README does it: a plan path relative to the repo."""
@@ -64,10 +71,7 @@ def test_report_from_another_folder_gives_the_same_kpis(game_run: Path, tmp_path
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     there, kpis_there = _report(game_run, tmp_path / "there.json")
-    assert kpis_there.keys() == kpis_here.keys()
-    for key, value in kpis_here.items():       # DuckDB sums floats in any order
-        expected = pytest.approx(value, rel=1e-9) if isinstance(value, float) else value
-        assert kpis_there[key] == expected, key
+    _same_kpis(kpis_there, kpis_here)
     assert kpis_there["product"] == "Rune Knights"
     assert kpis_there["payer_rate"] > 0 and kpis_there["revenue_usd"] > 0
     assert "Rune Knights: " in there.stdout
@@ -95,12 +99,12 @@ def test_a_moved_or_changed_plan_is_named(tmp_path: Path) -> None:
                                        encoding="utf-8")
     changed, after = _report(out, tmp_path / "changed.json")
     assert "changed after this run" in changed.stderr and str(plan) in changed.stderr
-    assert after == before                     # the saved copy, not the edited plan
+    _same_kpis(after, before)                  # the saved copy, not the edited plan
 
     shutil.rmtree(plan)
     moved, after = _report(out, tmp_path / "moved.json")
     assert "no longer there" in moved.stderr
-    assert after == before
+    _same_kpis(after, before)
 
 
 def test_another_plan_given_to_validate_is_named(game_run: Path) -> None:

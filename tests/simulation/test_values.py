@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import DeviceProfile, UserContext
 from demogen.simulation.devices import DeviceFactory
+from demogen.simulation.ids import RunIds
 from demogen.simulation.values import ValueFactory
 from demogen.taxonomy import Event, EventTaxonomy, ProductInfo, Property, ValueRange
 from demogen.vocab import PropertyType as T
@@ -114,7 +115,7 @@ def make_user(index: int, *, seed: int = 7, country: str | None = None,
               state: dict[str, Any] | None = None) -> UserContext:
     rnd = random.Random(seed * 1_000_003 + index)
     devices = DeviceFactory(platform, {country: 1.0} if country else None)
-    device = devices.new_device(rnd, index, seed)
+    device = devices.new_device(rnd, index, RunIds(seed=seed))
     return UserContext(index=index, rnd=rnd, device=device, segment=segment,
                        state=dict(state or {}))
 

@@ -10,6 +10,7 @@ import pytest
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import DeviceFactory
+from demogen.simulation.ids import RunIds
 from demogen.simulation.values import ValueFactory
 from demogen.taxonomy import load_taxonomy
 from demogen.vocab import Segment
@@ -46,7 +47,7 @@ def test_every_event_property_is_typed(shared_dir: Path, plan: str, with_rules: 
     money = frozenset(rules.monetary_properties) if rules else frozenset()
     for i in range(24):
         rnd = random.Random(i)
-        user = UserContext(index=i, rnd=rnd, device=devices.new_device(rnd, i, 5),
+        user = UserContext(index=i, rnd=rnd, device=devices.new_device(rnd, i, RunIds(seed=5)),
                            segment=list(Segment)[i % len(Segment)])
         user.state = factory.initial_user_state(user, NOW)
         for prop in taxonomy.user_properties:
@@ -70,7 +71,7 @@ def test_ga4_games_consistency(shared_dir: Path) -> None:
     purchase = factory.event_sampler("purchase")
     for i in range(200):
         rnd = random.Random(i)
-        user = UserContext(index=i, rnd=rnd, device=devices.new_device(rnd, i, 2))
+        user = UserContext(index=i, rnd=rnd, device=devices.new_device(rnd, i, RunIds(seed=2)))
         out = purchase.sample(user, NOW)
         assert out["platform"] == user.device.presets["#os"].upper()
         assert out["country"] == user.device.country
