@@ -1,6 +1,6 @@
 """``demogen generate``: simulate users and write ThinkingData JSONL per day.
 
-With ``--target`` the behaviour is calibrated first (:mod:`demogen.simulation.calibrate`):
+With ``--target`` the behaviour is calibrated first (:mod:`demogen.pipeline.calibrate`):
 sample runs tune the preset until the KPIs land on the targets, then the full run is
 written and measured, and the manifest records the tuning.
 """
@@ -139,7 +139,7 @@ def _read_targets(text: str | None, *, days: int, users: int | None):  # type: i
     """``--target`` parsed and checked against the window and ``--users`` (before loading)."""
     if text is None:
         return None
-    from demogen.simulation.calibrate import check_targets, parse_targets
+    from demogen.pipeline.calibrate import check_targets, parse_targets
 
     targets = parse_targets(text)
     check_targets(targets, days=days, users_given=users is not None, revenue_events=True)
@@ -159,7 +159,7 @@ def _print_calibration(calibration) -> None:  # type: ignore[no-untyped-def]
 
 def _print_landing(targets, measured) -> None:  # type: ignore[no-untyped-def]
     """The run's KPIs against the targets; a warning for any that missed."""
-    from demogen.simulation.calibrate import TOLERANCE
+    from demogen.pipeline.calibrate import TOLERANCE
 
     missed = []
     for key, goal in targets.items():

@@ -61,7 +61,7 @@ class GenerateOptions:
     scheduler: str | None = None
     layout: str = "days"
     overwrite: bool = False
-    targets: Any = None                  # demogen.simulation.calibrate.Targets
+    targets: Any = None                  # demogen.pipeline.calibrate.Targets
     calibration_users: int = 4_000
     id_prefix: str | None = None
     #: Also write each user's segment and lifecycle stage per day here (JSON lines, or CSV
@@ -77,7 +77,7 @@ class GenerateResult:
     summary: OutputSummary
     seconds: float
     manifest: Manifest
-    calibration: Any = None              # demogen.simulation.calibrate.Calibration
+    calibration: Any = None              # demogen.pipeline.calibrate.Calibration
     measured: dict[str, float | None] = field(default_factory=dict)
 
     @property
@@ -157,7 +157,7 @@ def generate(prepared: Prepared, options: GenerateOptions, *,
         if trace_dir is not None and options.debug_users is not None:
             join_trace(trace_dir, -(-config.users // config.shard_size), options.debug_users)
         if calibration is not None:
-            from demogen.simulation.calibrate import measure_run
+            from demogen.pipeline.calibrate import measure_run
 
             run_kpis = measure_run(folder, prepared.taxonomy, prepared.rules)
             measured = {key: run_kpis[key] for key, _ in calibration.targets.items()}
@@ -171,7 +171,7 @@ def generate(prepared: Prepared, options: GenerateOptions, *,
 
 def _calibrate(prepared: Prepared, config: SimulationConfig, options: GenerateOptions,
                say: Callable[[str], None] | None) -> Any:
-    from demogen.simulation.calibrate import calibrate
+    from demogen.pipeline.calibrate import calibrate
 
     return calibrate(prepared.taxonomy, prepared.rules, prepared.product, config,
                      options.targets, sample_users=options.calibration_users, progress=say)

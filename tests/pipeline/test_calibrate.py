@@ -9,7 +9,7 @@ import math
 import pytest
 
 from demogen.errors import ConfigError
-from demogen.simulation.calibrate import (
+from demogen.pipeline.calibrate import (
     TARGET_KEYS,
     CalibrationError,
     Round,
