@@ -108,3 +108,37 @@ def test_json_schema_describes_top_level_keys() -> None:
                 "event_constraints", "monetary_properties", "segment_analysis",
                 "update_patterns"):
         assert key in schema["properties"]
+
+
+# -- one conversion per step: version-1 sequence conversions move into the funnels -----------
+
+
+def test_a_v1_sequence_conversion_moves_into_the_funnel_with_a_notice() -> None:
+    """In version 1 the sequence's number drove the data: it wins over the funnel's, the
+    sequence keeps only how it is played, and a pair no funnel has becomes a funnel."""
+    rules = Rules.from_data({"schema_version": 1, "event_constraints": {
+        "funnels": [{"name": "shop", "steps": ["view", "cart", "buy"],
+                     "conversion": [1.0, 0.4, 0.8]}],
+        "sequences": [["cart", "buy"], ["earn", "spend"]],
+        "sequence_details": [
+            {"events": ["cart", "buy"], "scope": "session", "conversion": [1.0, 0.2]},
+            {"events": ["earn", "spend"], "scope": "session", "conversion": [1.0, 0.7]}],
+    }})
+    ec = rules.event_constraints
+    assert rules.schema_version == 2
+    assert ec.funnels[0].conversion == [1.0, 0.4, 0.2]
+    assert [(f.steps, f.conversion) for f in ec.funnels[1:]] == [(["earn", "spend"], [1.0, 0.7])]
+    assert "conversion" not in ec.sequence_details[0].model_dump()
+    assert ec.step_conversion("cart", "buy") == 0.2 and ec.step_conversion("view", "buy") is None
+    [notice] = rules.notices
+    assert "shop: cart → buy conversion 0.8 → 0.2" in notice and "earn_spend" in notice
+    again = Rules.from_data(rules.to_data())
+    assert again.to_data() == rules.to_data() and again.notices == []
+
+
+def test_the_first_funnel_with_a_step_pair_states_its_conversion() -> None:
+    ec = Rules.from_data({"event_constraints": {"funnels": [
+        {"name": "a", "steps": ["x", "y"], "conversion": [1.0, 0.3]},
+        {"name": "b", "steps": ["w", "x", "y"], "conversion": [1.0, 0.5, 0.9]}]}}
+    ).event_constraints
+    assert ec.step_conversion("x", "y") == 0.3 and ec.step_conversion("w", "x") == 0.5

@@ -540,18 +540,18 @@ def chain_dropoff_violations(g: Generated) -> list[str]:
     for detail in ec.sequence_details:
         if detail.scope != "session" or not detail.strict:
             continue
-        conversion = dict(zip(detail.events, detail.conversion or [], strict=False))
         steps = [s for s in detail.events if s in g.event_names and s not in brackets]
         for before, after in pairwise(steps):
             # Drop-off is a statement about many users: a few dozen leaders convert in full
-            # by chance, so only a tie that the declared conversion makes all but
-            # impossible is a violation.
-            rate = conversion.get(after, _UNDECLARED_CONVERSION)
+            # by chance, so only a tie that the declared conversion (the funnels') makes
+            # all but impossible is a violation.
+            declared = ec.step_conversion(before, after)
+            rate = _UNDECLARED_CONVERSION if declared is None else declared
             if rate >= 1.0 or rate ** counts[before] > TIE_CHANCE:
                 continue
             if counts[after] >= counts[before]:
                 _report(messages, f"{after!r} ×{counts[after]} ≥ {before!r} ×{counts[before]} "
-                        f"(chain {' → '.join(steps)}, declared conversion {detail.conversion})")
+                        f"(chain {' → '.join(steps)}, declared conversion {rate})")
     return messages
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 #: Bump when the rules shape changes; part of the analysis cache key.
-RULES_SCHEMA_VERSION = 1
+RULES_SCHEMA_VERSION = 2
 
 
 def document_text(data: dict[str, Any], suffix: str) -> str:

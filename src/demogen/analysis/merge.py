@@ -15,8 +15,10 @@ from demogen.analysis.rules import Rules
 
 
 def merge_rules(base: Rules, override: Rules) -> Rules:
-    merged = _merge_model(base, override)
-    return Rules.model_validate(merged)
+    merged = Rules.model_validate(_merge_model(base, override))
+    # What loading changed in either document is still news to the person who gave it.
+    merged._notices = [*base.notices, *override.notices]
+    return merged
 
 
 def _merge_model(base: BaseModel, override: BaseModel) -> dict[str, Any]:

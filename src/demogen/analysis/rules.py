@@ -17,10 +17,19 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from demogen.analysis._documents import RULES_SCHEMA_VERSION, document_text, write_document
 from demogen.analysis._locate import key_lines, key_path, line_of
+from demogen.analysis._migrate import migrate
 from demogen.errors import RulesError
 from demogen.vocab import LifecycleStage, Segment, UpdateType
 
@@ -70,7 +79,12 @@ class NumberRange(BaseModel):
 
 
 class Funnel(BaseModel):
-    """Ordered steps with the conversion into each step from the previous one."""
+    """Ordered steps with the conversion into each step from the previous one.
+
+    These are the only conversions in the rules: a sequence played as a session chain or
+    an onboarding progression takes the conversion of each step ``a → b`` from the first
+    funnel in which ``b`` directly follows ``a`` (:meth:`EventConstraints.step_conversion`).
+    """
 
     model_config = _STRICT
 
@@ -103,11 +117,13 @@ class Funnel(BaseModel):
 
 
 class SequenceDetail(BaseModel):
-    """How one sequence behaves: its scope, whether order is required, step conversions.
+    """How one sequence is played: its scope, whether order is required, its pairing key.
 
     ``scope`` is ``session`` (level_start → level_end inside a session), ``user`` (a
     tutorial over the first sessions; purchase → a rare refund), or ``account``
     (spans several users, e.g. invite → invitee's signup: not ordered per user).
+    Its step conversions are the funnels' (one number per step); a version-1 file's
+    ``conversion`` list here is moved into the funnels on load (``_migrate.py``).
     """
 
     model_config = _STRICT
@@ -115,13 +131,7 @@ class SequenceDetail(BaseModel):
     events: list[str]
     scope: str = "user"
     strict: bool = True
-    conversion: list[float] = Field(default_factory=list)
     key: str | None = None
-
-    @field_validator("conversion")
-    @classmethod
-    def _probabilities(cls, value: list[float]) -> list[float]:
-        return Funnel._probabilities(value)
 
 
 class EventConstraints(BaseModel):
@@ -137,6 +147,16 @@ class EventConstraints(BaseModel):
     sequence_details: list[SequenceDetail] = Field(default_factory=list)
     #: Server-side snapshots and feeds (online counts, ad-revenue reports): not user actions.
     system_events: list[str] = Field(default_factory=list)
+
+    def step_conversion(self, before: str, after: str) -> float | None:
+        """The conversion into ``after`` right after ``before``: the first funnel that has
+        them as neighbours decides, so editing that one number changes the data."""
+        for funnel in self.funnels:
+            if funnel.conversion:
+                for i in range(1, len(funnel.steps)):
+                    if funnel.steps[i - 1] == before and funnel.steps[i] == after:
+                        return funnel.conversion[i]
+        return None
 
 
 class MonetaryProperty(BaseModel):
@@ -209,6 +229,13 @@ class Rules(BaseModel):
     update_patterns: dict[str, dict[str, UpdateRule]] = Field(default_factory=dict)
     lifecycle_rules: dict[LifecycleStage, list[str]] = Field(default_factory=dict)
     event_roles: EventRoles = Field(default_factory=EventRoles)
+    #: What loading changed in an older document (not part of the document itself).
+    _notices: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def notices(self) -> list[str]:
+        """Changes made to bring an older rules document to this version, to show a person."""
+        return list(self._notices)
 
     # -- (de)serialisation -------------------------------------------------------------
 
@@ -220,13 +247,16 @@ class Rules(BaseModel):
         """
         if not isinstance(data, dict):
             raise RulesError(f"{source}: the rules must be a mapping, got {type(data).__name__}")
+        data, notices = migrate(data)
         try:
-            return cls.model_validate(data)
+            rules = cls.model_validate(data)
         except ValidationError as exc:
             lines = key_lines(text) if text is not None else {}
             problems = [_problem(err, lines) for err in exc.errors()]
             raise RulesError(f"{source}: the rules do not validate:\n" + "\n".join(problems)
                              ) from None
+        rules._notices = notices
+        return rules
 
     @classmethod
     def load(cls, path: str | Path) -> Rules:

@@ -29,11 +29,27 @@ def analyze(
     cache_dir: Path | None = opt.CacheDirOpt,
     quiet: bool = opt.QuietOpt,
     verbose: bool = opt.VerboseOpt,
+    explain: str | None = typer.Option(
+        None, "--explain", metavar="NAME",
+        help="Show everything the rules say about one event or property and where each "
+        "fact comes from (the plan, the analysis, your --rules file), instead of the summary."),
 ) -> None:
     """Analyse TAXONOMY offline and print what was inferred."""
     from demogen.analysis._documents import RULES_SCHEMA_VERSION, write_document
     from demogen.analysis.cache import AnalysisCache, heuristic_revision
     from demogen.taxonomy import source_fingerprint
+
+    if explain is not None:
+        from demogen.cli._explain import print_explanation
+
+        prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
+                             platform=platform, product_name=product_name,
+                             refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
+                             verbose=verbose)
+        print_explanation(explain, prepared)
+        if output is not None:
+            write_document(prepared.rules.to_data(), output)
+        return
 
     cache = AnalysisCache(opt.cache_dir_or_default(cache_dir))
     # Fast path: byte-identical files were analysed before; no need to read them again.
@@ -59,6 +75,11 @@ def analyze(
             cache.remember_source(fingerprint, prepared.analysis.cache_key, summary)
     if not quiet:
         _print_summary(summary, rules)
+        if verbose:
+            from demogen.cli._explain import print_event_listing
+
+            print_event_listing(taxonomy, rules, industry=industry, platform=platform,
+                                product_name=product_name)
         for line in plan_notes(summary):
             err.print(line, markup=False, highlight=False)
     if output is not None:
@@ -113,7 +134,11 @@ def _print_summary(summary: dict, rules: dict) -> None:
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("inferred")
     table.add_column("details", overflow="fold")
-    table.add_row("sequences", "; ".join(" → ".join(s) for s in ec.get("sequences", [])) or "-")
+    scopes = {tuple(d["events"]): d.get("scope", "user") for d in ec.get("sequence_details", [])}
+    table.add_row("sequences", "; ".join(
+        " → ".join(s) + (f" ({scopes[tuple(s)]})" if tuple(s) in scopes else "")
+        for s in ec.get("sequences", [])) or "-")
+    # The funnels' conversions are the only ones: each drives the data (edit them there).
     for funnel in ec.get("funnels", []):
         steps = zip(funnel["steps"], funnel.get("conversion") or [None] * len(funnel["steps"]),
                     strict=False)

@@ -30,6 +30,8 @@ def load_plan(taxonomy: Path, *, rules_path: Path | None, industry: str | None,
         merged = f", merged with {rules_path}" if rules_path else ""
         key = f" ({prepared.analysis.cache_key})" if verbose else ""
         err.print(f"[dim]rules: {where}{key}{merged}[/]", highlight=False)
+        for notice in prepared.rules.notices:
+            warn(notice)
     return prepared
 
 

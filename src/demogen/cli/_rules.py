@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from demogen.cli._console import out, reports_errors
+from demogen.cli._console import out, reports_errors, warn
 
 app = typer.Typer(help="Work with rules files (the analysis result).", no_args_is_help=True)
 
@@ -33,6 +33,8 @@ def check(
     from demogen.analysis.rules import Rules
 
     rules = Rules.load(path)
+    for notice in rules.notices:
+        warn(notice)
     against = ""
     if taxonomy is not None:
         from demogen.taxonomy import load_taxonomy

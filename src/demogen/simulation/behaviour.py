@@ -8,9 +8,9 @@ chains (session scope: level_start → level_end).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
-from demogen.analysis.rules import EventConstraints, Funnel, Rules, SequenceDetail
+from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.simulation.lifecycle import allowed_events
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import LifecycleStage, Segment
@@ -89,10 +89,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
                           *real(roles.onboarding_complete)))
     session_start = next(iter(real(ec.session_start_events)), None)
     session_end = next(iter(real(ec.session_end_events)), None)
-    funnels = [Flow(real(f.steps), _conversions(f.steps, f.conversion, known))
-               for f in ec.funnels]
     onboarding = {*roles.install, *roles.signup, *roles.onboarding, *roles.onboarding_complete}
-    progressions, chains = _split_sequences(ec, funnels, one_time, known, onboarding)
+    progressions, chains = _split_sequences(ec, one_time, known, onboarding)
     prerequisites = {event: real(pre) for event, pre in ec.prerequisites.items() if event in known}
     for flow in progressions:
         for before, after in zip(flow.steps, flow.steps[1:], strict=False):
@@ -136,14 +134,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed)
 
 
-def _conversions(steps: list[str], given: list[float], known: set[str]) -> tuple[float, ...]:
-    values = list(given) if len(given) == len(steps) else [DEFAULT_STEP_CONVERSION] * len(steps)
-    return tuple(p for step, p in zip(steps, values, strict=True) if step in known)
-
-
 def _split_sequences(
-    ec: EventConstraints, funnels: list[Flow], one_time: frozenset[str], known: set[str],
-    onboarding: set[str],
+    ec: EventConstraints, one_time: frozenset[str], known: set[str], onboarding: set[str],
 ) -> tuple[list[Flow], dict[str, tuple[Flow, ...]]]:
     """Sequences become session chains or user progressions, by their declared scope.
 
@@ -157,7 +149,7 @@ def _split_sequences(
     chains: dict[str, tuple[Flow, ...]] = {}
     for sequence in ec.sequences:
         detail = details.get(tuple(sequence))
-        conversion = _declared_conversion(sequence, detail, funnels)
+        conversion = _step_conversions(ec, sequence)
         kept = [(s, c) for s, c in zip(sequence, conversion, strict=True) if s in known]
         kept = list({s: (s, c) for s, c in kept}.values())
         if len(kept) < 2:
@@ -183,23 +175,11 @@ def _session_prerequisites(chains: dict[str, tuple[Flow, ...]]) -> dict[str, tup
     return {event: tuple(dict.fromkeys(before)) for event, before in needs.items()}
 
 
-def _declared_conversion(sequence: list[str], detail: SequenceDetail | None,
-                         funnels: list[Flow]) -> tuple[float, ...]:
-    if detail is not None and len(detail.conversion) == len(sequence):
-        return tuple(detail.conversion)
-    return _matching_conversion(tuple(sequence), funnels)
-
-
-def _matching_conversion(steps: tuple[str, ...], funnels: list[Flow]) -> tuple[float, ...]:
-    """Step conversions from a funnel that walks the same steps, else the default."""
-    result = [1.0] + [DEFAULT_STEP_CONVERSION] * (len(steps) - 1)
-    for funnel in funnels:
-        index = {s: i for i, s in enumerate(funnel.steps)}
-        for i, step in enumerate(steps[1:], start=1):
-            j = index.get(step)
-            if j is not None and j > 0 and index.get(steps[i - 1]) == j - 1:
-                result[i] = funnel.conversion[j]
-    return tuple(result)
+def _step_conversions(ec: EventConstraints, sequence: list[str]) -> tuple[float, ...]:
+    """Each step's conversion as the funnels state it (the rules' one copy), else the
+    default; the first step has none."""
+    declared = (ec.step_conversion(before, after) for before, after in pairwise(sequence))
+    return (1.0, *(DEFAULT_STEP_CONVERSION if p is None else p for p in declared))
 
 
 def _purchase_flow(revenue_event: str, funnels: list[Funnel],
@@ -229,10 +209,10 @@ def _purchase_flow(revenue_event: str, funnels: list[Funnel],
 
 def _refund_rate(ec: EventConstraints, revenue: tuple[str, ...], refund: tuple[str, ...]) -> float:
     """The declared purchase → refund conversion, else a few percent (assumption)."""
-    for detail in ec.sequence_details:
-        pair = detail.events
-        if len(pair) == 2 and pair[0] in revenue and pair[1] in refund and detail.conversion:
-            return detail.conversion[-1]
+    for purchase in revenue:
+        for reversal in refund:
+            if (p := ec.step_conversion(purchase, reversal)) is not None:
+                return p
     return DEFAULT_REFUND_RATE
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from demogen.analysis._migrate import funnel_name
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._funnels import (
@@ -66,14 +67,21 @@ class HeuristicAnalyzer:
             for event, pre in graph.prerequisites().items()
             if event not in system
         }
+        details = _sequence_details(ctx, seqs, set(one_time), graph)
+        roles = event_roles(ctx, money, tutorial_steps)
+        # The story refunds with the first refund event only, at the rate of this pair.
+        refunds = {(a, roles.refund[0]) for a in roles.revenue} if roles.refund else set()
         constraints = EventConstraints(
             sequences=seqs,
-            funnels=funnels,
+            # Segments and the global order read the flows' funnels only (as before the
+            # sequences' funnels existed): their numbers stay as they were.
+            funnels=funnels + _sequence_funnels(ctx, details, funnels, set(one_time), refunds,
+                                                {*starts, *ends}),
             prerequisites={e: p for e, p in prerequisites.items() if p},
             one_time_events=one_time,
             session_start_events=starts,
             session_end_events=ends,
-            sequence_details=_sequence_details(ctx, seqs, funnels, set(one_time), graph),
+            sequence_details=details,
             system_events=system,
         )
         order = global_order(ctx, graph, funnels)
@@ -91,7 +99,7 @@ class HeuristicAnalyzer:
             ),
             update_patterns=update_patterns(ctx, money),
             lifecycle_rules=lifecycle_rules(ctx),
-            event_roles=event_roles(ctx, money, tutorial_steps),
+            event_roles=roles,
         )
 
 
@@ -116,20 +124,13 @@ def _funnels(ctx: Context, templates: list[Any], graph: Ordering) -> list[Funnel
 
 
 def _sequence_details(
-    ctx: Context,
-    seqs: list[list[str]],
-    funnels: list[Funnel],
-    one_time: set[str],
-    graph: Ordering,
+    ctx: Context, seqs: list[list[str]], one_time: set[str], graph: Ordering
 ) -> list[dict[str, Any]]:
-    """Per sequence: scope (user/session), whether the order is required, step conversions."""
-    follow = load("flows").get("follow_rates", {})
+    """Per sequence: scope (user/session/account) and whether the order is required."""
     details = []
     for seq in seqs:
-        conversion = [1.0]
         strict = True
         for a, b in pairwise(seq):
-            conversion.append(_pair_conversion(ctx, a, b, funnels, follow))
             edge = graph.edges.get((a, b))
             strict &= bool(edge and edge.prereq)
         user_scope = any(s in one_time for s in seq) or any(
@@ -142,17 +143,47 @@ def _sequence_details(
             "events": list(seq),
             "scope": scope,
             "strict": strict,
-            "conversion": conversion,
         })
     return details
 
 
-def _pair_conversion(ctx: Context, a: str, b: str, funnels: list[Funnel],
-                     follow: dict[str, Any]) -> float:
-    for funnel in funnels:
-        steps = funnel.steps
-        if a in steps and b in steps and steps.index(b) == steps.index(a) + 1:
-            return funnel.conversion[steps.index(b)]
+def _sequence_funnels(ctx: Context, details: list[dict[str, Any]], funnels: list[Funnel],
+                      one_time: set[str], refunds: set[tuple[str, str]],
+                      brackets: set[str]) -> list[Funnel]:
+    """A funnel for each run of steps whose conversion drives the data but that no flow's
+    funnel states: session chains (gold_earn → gold_spend), onboarding steps and refunds.
+    Session start and end are not steps of a chain: every session has both.
+    The rules state each step's conversion once, in a funnel, where a person edits it."""
+    follow = load("flows").get("follow_rates", {})
+    covered = {pair for f in funnels for pair in pairwise(f.steps)}
+    out: list[Funnel] = []
+    taken = {f.name for f in funnels}
+    for detail in details:
+        runs: list[list[str]] = []
+        for a, b in pairwise(detail["events"]):
+            played = detail["scope"] == "session" or (detail["scope"] == "user" and (
+                {a, b} <= one_time or (a, b) in refunds))
+            if (a, b) in covered or not played or {a, b} & brackets:
+                continue
+            covered.add((a, b))
+            if runs and runs[-1][-1] == a:
+                runs[-1].append(b)
+            else:
+                runs.append([a, b])
+        for steps in runs:
+            name = funnel_name(steps, taken)
+            taken.add(name)
+            out.append(Funnel(
+                name=name, steps=steps,
+                conversion=[1.0] + [_follow_rate(ctx, b, follow) for b in steps[1:]],
+                per_session=detail["scope"] == "session",
+                window="session" if detail["scope"] == "session" else "user's lifetime",
+                source="assumption (how often the next step follows)",
+            ))
+    return out
+
+
+def _follow_rate(ctx: Context, b: str, follow: dict[str, Any]) -> float:
     concepts = ctx.index.concepts_of(b)
     for concept, rate in follow.get("concepts", {}).items():
         if concepts.get(concept, 0) >= 0.5:
