@@ -48,8 +48,9 @@ def validate(
 ) -> None:
     """Check OUTPUT: every record as ThinkingData receives it (format, types, times,
     identities) and, with the run's rules (saved in OUTPUT, or from --taxonomy / --rules),
-    one-time events, prerequisites, sessions, lifecycle, install order, constraints and
-    user-property state."""
+    one-time events, prerequisites, sessions, lifecycle, install order, constraints,
+    user-property state, and what the plan means: declared formulas, update methods,
+    progress that never goes down, event properties that mirror a user property."""
     from demogen.validate import LIMITS, progress_text, validate_output
 
     inputs = run_inputs_for(output, taxonomy=taxonomy, rules_path=rules_path,
@@ -68,6 +69,7 @@ def validate(
     with step_spinner("validating", quiet=quiet) as step:
         report = validate_output(output, rules=inputs.written_rules(), workers=workers,
                                  memory_limit=memory_limit, max_past_days=past_days,
+                                 plan=inputs.taxonomy,
                                  progress=lambda *at: step(progress_text(*at)))
     _print(report)
     if not report.ok:

@@ -80,7 +80,7 @@ class Simulation:
         values = ValueFactory(taxonomy, rules, product, seed=config.seed)
         mirrors = values.mirrors()
         shown = set(mirrors.values())
-        applier = StateApplier(rules, taxonomy, mirrors)
+        applier = StateApplier(rules, taxonomy, mirrors, values.derivations())
         return cls(
             config=config,
             preset=preset,
@@ -259,6 +259,7 @@ def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -
                 user.state.pop(prop, None)
             else:
                 user.state[prop] = start
+    sim.state.derive_all(user.state, user.rnd)     # declared formulas hold from the start
     snapshot = {k: v for k, v in user.state.items() if v is not None}
     if snapshot:
         emitter.user_update(user, RecordType.USER_SET, clock, emitter.time_text(clock), snapshot)
@@ -312,6 +313,7 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
     state = user.state
     before, after, shows = sim.state.updates[event]
     changes = apply_updates(before, state, {}, text) if before else {}
+    sim.state.derive(changes, state, user.rnd)     # xp follows the level just reached
     props = sim.samplers[event](user, text)
     for event_prop, user_prop in shows:
         if event_prop in props and user_prop in state:
@@ -320,6 +322,7 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
         _stamp_duration(sim.duration_props, props, session_length)
     later = apply_updates(after, state, props, text) if after else None
     if later:   # "balance after"-style properties show the state the event left
+        sim.state.derive(later, state, user.rnd)
         _show_state(sim.mirrored_by, later, state, props)
         if changes:
             _merge(changes, later)

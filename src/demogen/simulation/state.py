@@ -6,12 +6,17 @@ before the event's properties are drawn, so an event that mirrors state (``level
 ``level_up``) shows the new value; updates that read the event's properties
 (``{{price}}``) run after. Each change is reported with the record type that carries it
 (``user_set``, ``user_setOnce``, ``user_add``, ``user_append``), and only what changed.
+
+Declared formulas hold in the state too (``xp = level * 100 + randint(0, 50)``): when an
+update changes what a formula reads, :meth:`StateApplier.derive` recomputes its property
+and sends the new value with the same change (the values module compiles the formulas
+into :class:`Derivation` s; their random parts draw from the user's stream).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -44,6 +49,18 @@ class Update:
     high: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """A user property a formula computes from other user properties."""
+
+    target: str
+    inputs: frozenset[str]
+    #: The record that carries a new value (``user_add`` carries the difference).
+    record: RecordType
+    #: ``(rnd, state) → value``, None when an input has no value.
+    compute: Callable[[Any, Mapping[str, Any]], Any]
+
+
 class EventUpdates(NamedTuple):
     """One event's updates: the literal ones, applied before its properties are drawn,
     the ones that read its properties, applied after, and the (event property, user
@@ -57,7 +74,11 @@ class EventUpdates(NamedTuple):
 class StateApplier:
     """Compiled update patterns; :meth:`before` and :meth:`after` mutate ``state``."""
 
-    def __init__(self, rules: Rules, taxonomy: EventTaxonomy, mirrors: Mapping[str, str]):
+    def __init__(self, rules: Rules, taxonomy: EventTaxonomy, mirrors: Mapping[str, str],
+                 derivations: tuple[Derivation, ...] = ()):
+        #: Formulas over the state, inputs first (see :meth:`derive`).
+        self.derivations = derivations
+        self._derived_from = frozenset(n for d in derivations for n in d.inputs)
         user_props = {p.name: p for p in taxonomy.user_properties}
         bounds = _bounds(rules, taxonomy)
         balances = _balances(rules)
@@ -92,6 +113,35 @@ class StateApplier:
         counted = (UpdateType.INCREMENT, UpdateType.DECREMENT)
         return frozenset(u.prop for updates in (*self._before.values(), *self._after.values())
                          for u in updates if u.op in counted)
+
+    def derive(self, changes: Changes, state: dict[str, Any], rnd: Any) -> None:
+        """Recompute the formulas that read what ``changes`` changed; the new values go
+        into ``state`` and ``changes``."""
+        if not changes or not self._derived_from:
+            return
+        changed = {prop for values in changes.values() for prop in values}
+        if changed.isdisjoint(self._derived_from):
+            return
+        for d in self.derivations:
+            if changed.isdisjoint(d.inputs):
+                continue
+            value, old = d.compute(rnd, state), state.get(d.target)
+            if value is None or value == old:
+                continue
+            state[d.target] = value
+            carried = value
+            if d.record is RecordType.USER_ADD:
+                base = _number(old) or 0
+                carried = _tidy(value - base)
+            changes.setdefault(d.record, {})[d.target] = carried
+            changed.add(d.target)
+
+    def derive_all(self, state: dict[str, Any], rnd: Any) -> None:
+        """Every formula over ``state`` (a user's starting values)."""
+        for d in self.derivations:
+            value = d.compute(rnd, state)
+            if value is not None:
+                state[d.target] = value
 
     def before(self, event: str, state: dict[str, Any], time_str: str) -> Changes:
         updates = self._before.get(event)
@@ -129,6 +179,8 @@ def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
         # A running total (purchase count, lifetime spend) is the sum of its events: its
         # range says what to draw for users who arrive with a history, not where it stops.
         bounds = (bounds[0], None)
+    if op is UpdateType.SET and method is UpdateMethod.USER_SET_ONCE:
+        op = UpdateType.SET_ONCE    # the plan writes it once: the first value stays
     if op is UpdateType.SET_ONCE:
         record = RecordType.USER_SET_ONCE
     elif op is UpdateType.APPEND:

@@ -78,6 +78,8 @@ from typing import Any
 
 from demogen.errors import ConfigError
 from demogen.validate._check import Issue
+from demogen.validate._meaning import MeaningWalk, Row
+from demogen.validate._meaning_rules import MeaningRules
 from demogen.validate._progress import STEP_USERS, Progress
 from demogen.validate._rules_view import CompiledRules
 from demogen.validate._scan import EXAMPLES, FileScan, Finding
@@ -146,8 +148,10 @@ def check_consistency(
     memory_limit: str = "2GB",
     threads: int | None = None,
     progress: Progress | None = None,
+    meaning: MeaningRules | None = None,
 ) -> ConsistencyResult:
-    """Run the identity checks, and with ``rules`` the rule checks (module docstring).
+    """Run the identity checks, and with ``rules`` the rule checks (module docstring);
+    with ``meaning`` too, the meaning checks (:mod:`demogen.validate._meaning`).
     ``progress`` gets the ``"users"`` step (:mod:`demogen.validate._progress`)."""
     try:
         import duckdb
@@ -161,7 +165,7 @@ def check_consistency(
         con.execute("SET preserve_insertion_order = true")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        return _Checks(con, files, scans, rules).run(progress)
+        return _Checks(con, files, scans, rules, meaning).run(progress)
     except duckdb.Error as exc:
         raise ConfigError(f"DuckDB cannot check the output ({exc})") from None
     finally:
@@ -181,7 +185,8 @@ def _memory(text: str) -> str:
 
 class _Checks:
     def __init__(self, con, files: Sequence[Path], scans: Sequence[FileScan],
-                 rules: CompiledRules | None):
+                 rules: CompiledRules | None, meaning: MeaningRules | None = None):
+        self.meaning_rules = meaning if rules is not None else None
         self.con = con
         self.files = [str(f) for f in files]
         self.scans = scans
@@ -235,6 +240,8 @@ class _Checks:
             names.append(r.prop)
             if r.reference and r.reference != "#time":
                 names.append(r.reference)
+        if self.meaning_rules is not None:
+            names += self.meaning_rules.names
         return [n for n in dict.fromkeys(names) if SAFE_NAME.fullmatch(n)]
 
     def load(self) -> None:
@@ -292,6 +299,8 @@ class _Checks:
         if self.rules is not None:
             stages += [self.one_time, self.prerequisites, self.session_order, self.lifecycle,
                        self.install_order, self.constraints, self.state]
+            if self.meaning_rules is not None:
+                stages.append(self.meaning)
         for done, stage in enumerate(stages):
             if progress is not None:
                 progress(STEP_USERS, done, len(stages))
@@ -632,3 +641,42 @@ class _Checks:
                 f"user {uid!r}: {name!r} sets {prop!r} once to {expected!r} (update pattern), "
                 f"but user_setOnce at {self.at(srid)} carries {value!r}"),
         )
+
+    # -- meaning ---------------------------------------------------------------------------
+
+    def meaning(self) -> None:
+        """Each user's records that carry what the meaning checks read, walked in order
+        in Python (formulas are Python; see :mod:`demogen.validate._meaning`)."""
+        rules = self.meaning_rules
+        assert rules is not None
+        names = [n for n in rules.names if n in self.columns]
+        for check in ("formula", "update_method", "progress", "mirror"):
+            self.result.findings.setdefault(check, Finding())
+        if not names:
+            return
+        cols = [self.col(n) for n in names]
+        shown = " OR ".join(f"{c} IS NOT NULL" for c in cols)
+        walk = MeaningWalk(rules, names)
+        cursor = self.q(
+            f"""SELECT uid, rid, type, ttext, name, [{', '.join(cols)}] FROM o
+                WHERE type IN ('user_set', 'user_setOnce', 'user_add', 'user_unset')
+                   OR (is_track AND ({shown}))
+                ORDER BY uid, pos"""
+        )
+        uid: str | None = None
+        rows: list[Row] = []
+        while batch := cursor.fetchmany(16_384):
+            for who, rid, kind, stamp, name, values in batch:
+                if who != uid:
+                    if rows:
+                        self._walked(walk, str(uid), rows)
+                    uid, rows = who, []
+                rows.append((rid, kind, stamp, name, values))
+        if rows:
+            self._walked(walk, str(uid), rows)
+
+    def _walked(self, walk: MeaningWalk, uid: str, rows: list[Row]) -> None:
+        for check, rid, message in walk.user(uid, rows):
+            file, line = self.locate(rid)
+            self.result.findings[check].add(file, line, message)
+

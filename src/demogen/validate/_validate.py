@@ -17,9 +17,12 @@ from pathlib import Path
 
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
+from demogen.taxonomy import EventTaxonomy
 from demogen.validate._check import Issue
 from demogen.validate._consistency import check_consistency
 from demogen.validate._format import LIMITS
+from demogen.validate._meaning import MEANING_CHECKS
+from demogen.validate._meaning_rules import compile_meaning
 from demogen.validate._progress import Progress
 from demogen.validate._reader import output_files
 from demogen.validate._rules_view import compile_rules
@@ -41,6 +44,7 @@ CHECKS: dict[str, str] = {
     "install_order": "no event before the user's install",
     "constraint": "constrained properties take the values allowed for their parent's value",
     "state": "user_set/user_add values agree with the events that change them",
+    **MEANING_CHECKS,
 }
 #: The checks that need no rules.
 BASIC_CHECKS: tuple[str, ...] = ("format", "types", "time", "identity")
@@ -89,8 +93,13 @@ def validate_output(
     prefix: str = "logs_",
     max_past_days: float = LIMITS["past_days"],
     progress: Progress | None = None,
+    plan: EventTaxonomy | None = None,
 ) -> ValidationReport:
     """Check the day files in ``out_dir``; the rule checks run only with ``rules``.
+
+    ``plan`` (the run's taxonomy) tells the meaning checks the user properties and their
+    update methods (:mod:`demogen.validate._meaning_rules`); without it they read the
+    rules alone.
 
     Raises :class:`~demogen.errors.ConfigError` when the folder or its day files are
     missing and :class:`~demogen.validate.OutputReadError` for an unreadable file (broken
@@ -119,8 +128,9 @@ def validate_output(
     scans, findings = scan_files(files, prefix=prefix, now=now, max_past_days=max_past_days,
                                  workers=workers, progress=progress)
     compiled = compile_rules(rules) if rules is not None else None
+    meaning = compile_meaning(rules, plan) if rules is not None else None
     consistency = check_consistency(files, scans, compiled, memory_limit=memory_limit,
-                                    progress=progress)
+                                    progress=progress, meaning=meaning)
     findings.update(consistency.findings)
     report = ValidationReport(
         out_dir=str(folder),
@@ -139,6 +149,8 @@ def validate_output(
     else:
         report.notes += _not_applicable(compiled, consistency.event_names)
         report.notes += list(compiled.skipped)
+        if meaning is not None:
+            report.notes += _meaning_notes(meaning, plan is not None)
     report.seconds = time.perf_counter() - began
     return report
 
@@ -165,3 +177,14 @@ def _not_applicable(rules, event_names: list[str]) -> list[str]:
     if not rules.state_rules:
         notes.append("state: the rules have no checkable update patterns")
     return notes
+
+
+def _meaning_notes(meaning, with_plan: bool) -> list[str]:
+    notes = [f"formula: {note}" for note in meaning.skipped]
+    if not meaning.formulas:
+        notes.append("formula: the rules declare no formulas")
+    if not with_plan:
+        notes.append("update_method, mirror: without the plan only the rules' update "
+                     "patterns say which user properties there are and how they are written")
+    return notes
+

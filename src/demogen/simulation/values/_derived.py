@@ -4,22 +4,28 @@
 mapping[``country``] (``property_constraints``). Both read the values drawn so far for
 the event, then the user's state, then the device; each wraps the plain sampler of the
 property and falls back to it when what it reads is missing.
+
+A formula holds wherever its property appears: on events (:func:`formula_sampler`; a
+declared formula beats a mirror guessed from the name, :func:`formula_wins`), and in the
+user's state (:func:`state_derivations`: the state applier recomputes a user property
+when an update changes what its formula reads, and sends the new value too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from demogen.analysis.formula import EVALUATION_ERRORS, Formula
 from demogen.simulation._context import UserContext
+from demogen.simulation.state import Derivation
 from demogen.simulation.values import _names as names
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, loose, loose_lookup
 from demogen.simulation.values._device import device_getter
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._tables import Bounds, Tables
 from demogen.taxonomy import Property
-from demogen.vocab import PropertyType
+from demogen.vocab import PropertyType, RecordType, UpdateMethod
 
 _COMPUTABLE = (PropertyType.NUMBER, PropertyType.STRING, PropertyType.BOOLEAN)
 
@@ -58,6 +64,64 @@ def formula_sampler(tables: Tables, prop: Property, formula: Formula, fallback: 
         return fallback(u, v, t) if result is MISS else result
 
     return derived
+
+
+def formula_wins(tables: Tables, prop: Property) -> bool:
+    """``prop`` has a formula of its own that the user property it would mirror lacks:
+    the declared formula says more than the name does, so the event computes it."""
+    if prop.name not in tables.formulas:
+        return False
+    target = tables.mirror_target(prop)
+    return target is None or target.name not in tables.formulas
+
+
+def state_derivations(tables: Tables) -> tuple[Derivation, ...]:
+    """The formulas of user properties that read only user properties, inputs first.
+
+    Left out: properties an update pattern changes itself (the events say what they
+    are), set-once properties (they cannot change), and types a formula cannot give.
+    """
+    patterned = {p for pattern in tables.rules.update_patterns.values() for p in pattern}
+    found: dict[str, Derivation] = {}
+    for target, formula in tables.formulas.items():
+        prop = tables.user_props.get(target)
+        if prop is None or prop.is_preset or target in patterned or \
+                prop.type not in _COMPUTABLE or prop.update_method is UpdateMethod.USER_SET_ONCE:
+            continue
+        needs = formula.names
+        if not needs or any(n not in tables.user_props or n == target for n in needs):
+            continue
+        adds = prop.update_method is UpdateMethod.USER_ADD and prop.type == PropertyType.NUMBER
+        record = RecordType.USER_ADD if adds else RecordType.USER_SET
+        found[target] = Derivation(target, frozenset(needs), record,
+                                   _state_formula(tables, prop, formula))
+    ordered: list[Derivation] = []
+    while found:    # inputs first; a cycle is broken in rules order
+        ready = next((d for d in found.values() if d.inputs.isdisjoint(found.keys() - {d.target})),
+                     next(iter(found.values())))
+        ordered.append(found.pop(ready.target))
+    return tuple(ordered)
+
+
+def _state_formula(tables: Tables, prop: Property, formula: Formula
+                   ) -> Callable[[Any, Mapping[str, Any]], Any]:
+    compute, bridge, needs = tables.evaluator.function(formula), tables.bridge, formula.names
+    finish = _formula_result(prop, tables.bounds(prop, None))
+
+    def value(rnd: Any, state: Mapping[str, Any]) -> Any:
+        """The formula's value over ``state``, drawing from ``rnd``; None when an input
+        has no value or the formula fails."""
+        args = [state.get(n) for n in needs]
+        if any(a is None for a in args):
+            return None
+        bridge.rnd = rnd
+        try:
+            result = finish(compute(*args))
+        except EVALUATION_ERRORS:
+            return None
+        return None if result is MISS else result
+
+    return value
 
 
 def _formula_result(prop: Property, bounds: Bounds | None) -> Callable[[Any], Any]:

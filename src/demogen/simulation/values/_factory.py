@@ -13,9 +13,11 @@ from typing import Any
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import load_countries
+from demogen.simulation.state import Derivation
 from demogen.simulation.values import _names as names
 from demogen.simulation.values._compile import compile_event, plain
 from demogen.simulation.values._convert import MISS
+from demogen.simulation.values._derived import state_derivations
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._plans import ValuePlan
 from demogen.simulation.values._sampler import EventSampler
@@ -77,6 +79,11 @@ class ValueFactory:
         whose ``level`` mirrors ``player_level`` means "one level up".
         """
         return mirrors(self._tables)
+
+    def derivations(self) -> tuple[Derivation, ...]:
+        """The formulas the user state keeps (``xp`` from ``level``), for the state
+        applier; they draw from the user's stream passed to them."""
+        return state_derivations(self._tables)
 
     def country_weights(self) -> dict[str, float] | None:
         """A country mix for :class:`~demogen.simulation.devices.DeviceFactory` from the plan.

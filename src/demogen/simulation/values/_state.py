@@ -17,6 +17,7 @@ from demogen.simulation.values import _names as names
 from demogen.simulation.values import _priors as priors
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, number_value
+from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._kinds import boolean_probability
 from demogen.simulation.values._numbers import number_spec, range_sampler
@@ -35,7 +36,7 @@ def mirrors(tables: Tables) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, prop in tables.props.items():
         target = tables.mirror_target(prop)
-        if target is not None:
+        if target is not None and not formula_wins(tables, prop):
             out[name] = target.name
     return out
 
@@ -158,6 +159,9 @@ def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
         p = boolean_probability(prop.name)
         if p >= 0.6 and _OPT_IN.search(norm):
             return lambda u, s, t: u.rnd.random() < p
+        if prop.update_method is UpdateMethod.USER_SET_ONCE and any(
+                prop.name in pattern for pattern in tables.rules.update_patterns.values()):
+            return lambda u, s, t: MISS     # a first false would stay: the event sets it
         return lambda u, s, t: False
     if ptype == PropertyType.STRING:
         if prop.enum and priors.STATUS.search(norm):
