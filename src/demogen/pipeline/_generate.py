@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from demogen.errors import ConfigError
 from demogen.output import (
@@ -36,6 +36,9 @@ from demogen.simulation.ids import check_id_prefix, id_namespace
 from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
 from demogen.simulation.presets import preset_names
 from demogen.simulation.trace import join_trace
+
+if TYPE_CHECKING:     # calibration imports DuckDB and the KPI code: only when targets are set
+    from demogen.pipeline.calibrate import Calibration, Targets
 
 __all__ = ["DEFAULT_USERS", "GenerateOptions", "GenerateResult", "generate"]
 
@@ -61,7 +64,7 @@ class GenerateOptions:
     scheduler: str | None = None
     layout: str = "days"
     overwrite: bool = False
-    targets: Any = None                  # demogen.pipeline.calibrate.Targets
+    targets: Targets | None = None
     calibration_users: int = 4_000
     id_prefix: str | None = None
     #: Also write each user's segment and lifecycle stage per day here (JSON lines, or CSV
@@ -77,7 +80,7 @@ class GenerateResult:
     summary: OutputSummary
     seconds: float
     manifest: Manifest
-    calibration: Any = None              # demogen.pipeline.calibrate.Calibration
+    calibration: Calibration | None = None
     measured: dict[str, float | None] = field(default_factory=dict)
 
     @property
@@ -170,7 +173,7 @@ def generate(prepared: Prepared, options: GenerateOptions, *,
 
 
 def _calibrate(prepared: Prepared, config: SimulationConfig, options: GenerateOptions,
-               say: Callable[[str], None] | None) -> Any:
+               say: Callable[[str], None] | None) -> Calibration:
     from demogen.pipeline.calibrate import calibrate
 
     return calibrate(prepared.taxonomy, prepared.rules, prepared.product, config,
@@ -179,7 +182,8 @@ def _calibrate(prepared: Prepared, config: SimulationConfig, options: GenerateOp
 
 def _manifest(prepared: Prepared, options: GenerateOptions, config: SimulationConfig,
               counts: dict[str, int], summary: OutputSummary, started_at: datetime,
-              calibration: Any, measured: dict[str, float | None]) -> Manifest:
+              calibration: Calibration | None, measured: dict[str, float | None]
+              ) -> Manifest:
     recorded: dict[str, Any] = {
         "users": config.users, "start": config.start.isoformat(), "days": config.days,
         "preset": config.preset, "gzip": options.gzip, "taxonomy": str(prepared.plan),
