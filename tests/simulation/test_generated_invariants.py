@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
+from demogen.analysis.rules import Funnel
 from tests.simulation.generated_outputs import (
     KNOWN_BUGS,
     Generated,
@@ -114,11 +115,12 @@ def test_chain_check_flags_a_tie_only_when_chance_cannot_explain_it(
     real = small_output("game")
     chain = next(d for d in real.rules.event_constraints.sequence_details
                  if d.scope == "session" and d.strict and len(d.events) == 2)
-    detail = chain.model_copy(update={"conversion": [1.0, 0.9]})
     rules = real.rules.model_copy(deep=True)
-    rules.event_constraints.sequence_details = [detail]
+    rules.event_constraints.sequence_details = [chain]
+    rules.event_constraints.funnels = [Funnel(name="chain", steps=chain.events,
+                                              conversion=[1.0, 0.9])]
     records = [{"#type": "track", "#event_name": name}
-               for name in detail.events for _ in range(leaders)]
+               for name in chain.events for _ in range(leaders)]
     g = Generated.in_memory(records, real.taxonomy, real.product, rules, real.start,
                             real.days, real.users, real.seed)
     assert bool(chain_dropoff_violations(g)) is flagged
