@@ -114,7 +114,7 @@ def score(rules: Rules, expected: dict) -> dict[str, Score]:
     out = {
         "sequences": score_ordered(ec.sequences, expected["sequences"]),
         "funnels": score_ordered(
-            [f.steps for f in ec.funnels],
+            [f.steps for f in ec.charted_funnels()],
             [[s["event"] for s in f["steps"]] for f in expected["funnels"]],
         ),
         "one_time_events": score_sets(ec.one_time_events, expected["one_time_events"]),

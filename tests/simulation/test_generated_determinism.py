@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from demogen.output import read_manifest
+from tests.corpus import corpus
 from tests.simulation.generated_outputs import SOURCES, generate, window_start
 
 USERS, DAYS = 60, 5
@@ -31,7 +32,8 @@ def first(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _run(tmp_path_factory.mktemp("determinism"), "first")
 
 
-@pytest.mark.parametrize("source", ["game", "te_data_generator__card-game-tracking-plan"])
+@pytest.mark.parametrize("source", [
+    "game", pytest.param("te_data_generator__card-game-tracking-plan", marks=corpus)])
 def test_same_inputs_and_seed_give_byte_identical_files(tmp_path: Path, source: str) -> None:
     a = _run(tmp_path, "a", source=source)
     b = _run(tmp_path, "b", source=source)

@@ -75,7 +75,7 @@ def _move(funnels: list[Any], events: list[str], conversion: list[Any]) -> list[
     for steps in uncovered:
         name = funnel_name(steps, taken)
         taken.add(name)
-        funnels.append({"name": name, "steps": steps,
+        funnels.append({"name": name, "steps": steps, "kind": "chain",
                         "conversion": [1.0] + [rates[pair] for pair in pairwise(steps)],
                         "source": "moved from sequence_details (rules schema version 1)"})
         notices.append(f"new funnel {name}: {_chain(steps)} with the sequence's conversions")

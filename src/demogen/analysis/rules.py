@@ -14,7 +14,7 @@ import difflib
 import json
 from pathlib import Path
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -91,6 +91,10 @@ class Funnel(BaseModel):
     name: str
     steps: list[str]
     conversion: list[float] = Field(default_factory=list)
+    #: ``funnel``: a conversion path analysts chart (the report draws it). ``chain``: only
+    #: how often one event follows another in a sequence no funnel covers (gold earn →
+    #: spend, purchase → refund); it drives the data the same way but is not charted.
+    kind: Literal["funnel", "chain"] = "funnel"
     #: True when the whole funnel usually happens inside one session (shop → purchase).
     per_session: bool = False
     #: Notes for people, not read by the generator: when the funnel happens, in words
@@ -147,6 +151,10 @@ class EventConstraints(BaseModel):
     sequence_details: list[SequenceDetail] = Field(default_factory=list)
     #: Server-side snapshots and feeds (online counts, ad-revenue reports): not user actions.
     system_events: list[str] = Field(default_factory=list)
+
+    def charted_funnels(self) -> list[Funnel]:
+        """The funnels analysts chart (``kind: funnel``), without the chains' step rates."""
+        return [f for f in self.funnels if f.kind == "funnel"]
 
     def step_conversion(self, before: str, after: str) -> float | None:
         """The conversion into ``after`` right after ``before``: the first funnel that has

@@ -426,7 +426,7 @@ class _Report:
         revenue_rows = self.q("SELECT day, sum(usd) FROM pay GROUP BY day").fetchall()
         revenue_per_day = [float(v or 0) for v in series(revenue_rows, 0.0)]
         kpis = self._kpis(wau, sessions)
-        if self.rules is not None and self.rules.event_constraints.funnels:
+        if self.rules is not None and self.rules.event_constraints.charted_funnels():
             self.step("funnels")
         funnels = self._funnels()
         self.step("top events and property distributions")
@@ -551,7 +551,7 @@ class _Report:
         if rules is None:
             return []
         result = []
-        for funnel in rules.event_constraints.funnels:
+        for funnel in rules.event_constraints.charted_funnels():
             steps: list[FunnelStep] = []
             previous = None
             for i, step in enumerate(funnel.steps):

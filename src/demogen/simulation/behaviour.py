@@ -116,7 +116,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         session_prerequisites=_session_prerequisites(chains),
         revenue=revenue,
         refund=real(roles.refund),
-        purchase_flow={r: _purchase_flow(r, ec.funnels, chains, one_time, known, special)
+        purchase_flow={r: _purchase_flow(r, ec.charted_funnels(), chains, one_time, known,
+                                         special)
                        for r in revenue},
         refund_rate=_refund_rate(ec, revenue, real(roles.refund)),
         onboarding=frozenset(real(roles.onboarding)),

@@ -174,7 +174,7 @@ def _sequence_funnels(ctx: Context, details: list[dict[str, Any]], funnels: list
             name = funnel_name(steps, taken)
             taken.add(name)
             out.append(Funnel(
-                name=name, steps=steps,
+                name=name, steps=steps, kind="chain",
                 conversion=[1.0] + [_follow_rate(ctx, b, follow) for b in steps[1:]],
                 per_session=detail["scope"] == "session",
                 window="session" if detail["scope"] == "session" else "user's lifetime",
