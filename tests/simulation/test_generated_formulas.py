@@ -11,15 +11,9 @@ from typing import Any
 
 import orjson
 
-from tests.simulation.generated_outputs import EXAMPLES, run_cli, window_start
+from tests.simulation.generated_outputs import EXAMPLES, REPO, run_cli, window_start
 
-FORMULAS = """\
-property_relationships:
-  combat_power:
-    formula: level * 1000 + randint(0, 500)
-  cur_combat_power:
-    formula: cur_level * 1000 + randint(0, 500)
-"""
+FORMULAS = (REPO / "tests" / "data" / "game_formulas.yaml").read_text(encoding="utf-8")
 
 
 def _records(out: Path) -> list[dict[str, Any]]:

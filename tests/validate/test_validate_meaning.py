@@ -20,17 +20,12 @@ from demogen.taxonomy import EventTaxonomy, load_taxonomy
 from demogen.validate import CHECKS, ValidationReport, validate_output
 from demogen.validate._meaning import MEANING_CHECKS
 from demogen.validate._meaning_rules import compile_meaning, formula_bounds
+from tests.corpus import REPO
 from tests.validate.generated import Output, Run, _generate, game_run
 
 __all__ = ["game_run"]  # fixture used here
 
-FORMULAS = """\
-property_relationships:
-  combat_power:
-    formula: level * 1000 + randint(0, 500)
-  cur_combat_power:
-    formula: cur_level * 1000 + randint(0, 500)
-"""
+FORMULAS = (REPO / "tests" / "data" / "game_formulas.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
