@@ -12,7 +12,7 @@ import hashlib
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -136,7 +136,7 @@ def generate(prepared: Prepared, options: GenerateOptions, *,
         check_writable_file(options.debug_users, what="--debug-users file",
                             how="choose another --debug-users FILE")
     started_at = datetime.now(UTC)
-    guard = removed_on_failure(Path(options.output)) if local else _nothing()
+    guard = removed_on_failure(Path(options.output)) if local else nullcontext()
     with guard, _traced(options.debug_users) as trace_dir, \
             staged_output(options.output, overwrite=options.overwrite,
                           on_upload=say and (lambda url: say(f"uploading to {url} …"))
@@ -204,11 +204,6 @@ def _manifest(prepared: Prepared, options: GenerateOptions, config: SimulationCo
 @contextmanager
 def _no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
     yield lambda n: None
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 @contextmanager
