@@ -11,6 +11,7 @@ import shlex
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -22,18 +23,31 @@ from demogen.cli._load import load_plan
 from demogen.cli._progress import progress_bar
 from demogen.errors import ConfigError
 
+if TYPE_CHECKING:
+    from demogen.config import GenerateConfig
+
 #: Above this size a plain run gets the advice to use --gzip.
 _GZIP_ADVICE_BYTES = 200 << 20
 
 
 @reports_errors
 def generate(
-    taxonomy: Path = opt.TaxonomyArg,
+    ctx: typer.Context,
+    taxonomy: Path | None = typer.Argument(
+        None, show_default=False,
+        help="A folder (taxonomy.xlsx, or events.csv + properties.csv; optional "
+        "product.json) or a single .xlsx / .json / .yaml file; or 'taxonomy:' in --config.",
+    ),
+    config_file: Path | None = typer.Option(
+        None, "--config", show_default=False,
+        help="demogen.yaml holding any of these options (paths relative to the file); "
+        "options given here and DEMOGEN_* environment variables take precedence.",
+    ),
     output: str = typer.Option(
         "out", "--output", "-o",
         help="Output folder, or an fsspec URL (s3://bucket/run, gs://…; needs the extra).",
     ),
-    rules_path: Path | None = typer.Option(
+    rules: Path | None = typer.Option(
         None, "--rules", help="Rules (.yaml/.json) merged over the analysis."
     ),
     users: int | None = typer.Option(
@@ -94,18 +108,15 @@ def generate(
     verbose: bool = opt.VerboseOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
-    from demogen.pipeline import GenerateOptions, generate, simulation_config
+    from demogen.pipeline import generate, simulation_config
 
-    targets = _read_targets(target, days=days, users=users)
-    options = GenerateOptions(
-        output=output, users=users, start=_parse_start(start), days=days, seed=seed,
-        preset=preset, gzip=gzip, workers=workers, engine=engine, scheduler=scheduler,
-        layout=layout, overwrite=overwrite, targets=targets,
-        calibration_users=calibration_users, id_prefix=id_prefix, debug_users=debug_users)
-    prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
-                         platform=platform, product_name=product_name,
-                         refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
-                         verbose=verbose)
+    config = _layered_config(ctx, config_file)
+    quiet, verbose = config.quiet, config.verbose
+    options = config.generate_options()
+    prepared = load_plan(config.plan(), rules_path=config.rules, industry=config.industry,
+                         platform=config.platform, product_name=config.product_name,
+                         refresh=config.refresh_analysis, cache_dir=config.cache_dir,
+                         quiet=quiet, verbose=verbose)
     _, window_warnings = simulation_config(prepared, options)   # checked before any work
     if not quiet:
         for line in prepared_notes(prepared):
@@ -125,25 +136,25 @@ def generate(
     _print_next_steps(result)
 
 
-def _parse_start(text: str | None) -> date | None:
-    if text is None:
-        return None
+def _layered_config(ctx: typer.Context, config_file: Path | None) -> GenerateConfig:
+    """The options typed on the command line over DEMOGEN_* over --config over defaults."""
+    from demogen.config import load_config
+
+    # typer may carry its own click: the source is matched by name, not by enum class
+    given = {name: value for name, value in ctx.params.items()
+             if name != "config_file"
+             and getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"}
+    if "start" in given:
+        given["start"] = _parse_start(given["start"])
+    return load_config(config_file, given=given)
+
+
+def _parse_start(text: str) -> date:
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ConfigError(f"--start {text!r} is not a date; write it as YYYY-MM-DD, e.g. "
                           "2025-01-06") from None
-
-
-def _read_targets(text: str | None, *, days: int, users: int | None):  # type: ignore[no-untyped-def]
-    """``--target`` parsed and checked against the window and ``--users`` (before loading)."""
-    if text is None:
-        return None
-    from demogen.pipeline.calibrate import check_targets, parse_targets
-
-    targets = parse_targets(text)
-    check_targets(targets, days=days, users_given=users is not None, revenue_events=True)
-    return targets
 
 
 def _print_calibration(calibration) -> None:  # type: ignore[no-untyped-def]

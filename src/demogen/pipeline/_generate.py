@@ -35,6 +35,7 @@ from demogen.simulation.config import MAX_DAYS_BACK, default_start
 from demogen.simulation.ids import check_id_prefix, id_namespace
 from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
 from demogen.simulation.presets import preset_names
+from demogen.simulation.segments import CustomSegment, check_segments
 from demogen.simulation.trace import join_trace
 
 if TYPE_CHECKING:     # calibration imports DuckDB and the KPI code: only when targets are set
@@ -70,6 +71,8 @@ class GenerateOptions:
     #: Also write each user's segment and lifecycle stage per day here (JSON lines, or CSV
     #: when it ends in .csv; simulation.trace); never part of the output folder.
     debug_users: Path | None = None
+    #: Custom segments (demogen.yaml's ``segments:``; simulation.segments).
+    segments: tuple[CustomSegment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,17 @@ def simulation_config(prepared: Prepared, options: GenerateOptions,
     if preset not in preset_names():
         raise ConfigError(f"unknown preset '{preset}' (--preset); choose one of: "
                           f"{', '.join(preset_names())} (see 'demogen presets')")
+    problems = check_segments(options.segments, [e.name for e in prepared.taxonomy.events])
+    if problems:
+        raise ConfigError("\n".join(problems))
     today = today or date.today()
     first_day = options.start or default_start(options.days, today)
     config = SimulationConfig(users=options.users or DEFAULT_USERS, start=first_day,
                               days=options.days, seed=options.seed, preset=preset,
                               id_namespace=id_namespace(prepared.taxonomy.content_hash(),
                                                         prepared.product.product_name),
-                              id_prefix=check_id_prefix(options.id_prefix))
+                              id_prefix=check_id_prefix(options.id_prefix),
+                              custom_segments=options.segments)
     if config.end >= today:
         raise ConfigError(
             f"the window {config.start} … {config.end} reaches today or the future, and "
@@ -192,6 +199,9 @@ def _manifest(prepared: Prepared, options: GenerateOptions, config: SimulationCo
         "id_namespace": config.id_namespace,
         "rules": str(prepared.rules_path.resolve()) if prepared.rules_path else None,
     }
+    if options.segments:
+        recorded["segments"] = [s.model_dump(mode="json", exclude_defaults=True)
+                                for s in options.segments]
     if calibration is not None:
         recorded["calibration"] = {**calibration.summary(), "run_kpis": measured}
     return Manifest(

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from demogen.simulation.ids import check_id_prefix
 from demogen.simulation.presets import PresetTuning, VerticalPreset, load_preset
+from demogen.simulation.segments import CustomSegment
 from demogen.vocab import Segment
 
 #: The seed's mix of segments among the users who already exist at the start date.
@@ -55,6 +56,8 @@ class SimulationConfig(BaseModel):
     trace_dir: str | None = Field(
         None, description="Folder where each shard writes its users' segment and lifecycle "
         "stage day by day (simulation.trace, --debug-users); None: nothing is traced.")
+    custom_segments: tuple[CustomSegment, ...] = Field(
+        (), description="Groups of users a person defined (simulation.segments).")
     tuning: PresetTuning | None = Field(
         None, description="Preset values replaced by calibration (demogen generate --target).")
 
