@@ -89,6 +89,11 @@ class GenerateConfig(BaseModel):
     segments: tuple[CustomSegment, ...] = Field(
         (), description="Custom segments (name, share, engagement, activity, spend, events).")
 
+    @field_validator("output", mode="before")
+    @classmethod
+    def _output_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, Path) else value
+
     @field_validator("target", mode="before")
     @classmethod
     def _targets_as_text(cls, value: Any) -> Any:
@@ -215,11 +220,14 @@ def write_config(config: GenerateConfig, path: Path) -> None:
 def _unknown(key: str, path: Path, lines: dict[tuple[str, ...], int]) -> str:
     line = lines.get((key,))
     where = f"{path}, line {line}" if line else str(path)
+    return f"{where}: unknown key '{key}'{_closest(key)}"
+
+
+def _closest(key: str) -> str:
     close = difflib.get_close_matches(key.replace("-", "_"), list(GenerateConfig.model_fields),
                                       n=1, cutoff=0.6)
-    hint = (f"; did you mean '{close[0]}'?" if close else
+    return (f"; did you mean '{close[0]}'?" if close else
             f"; valid keys: {', '.join(GenerateConfig.model_fields)}")
-    return f"{where}: unknown key '{key}'{hint}"
 
 
 def _validated(build: Any, cli: dict[str, Any], file_data: dict[str, Any],
@@ -238,7 +246,10 @@ def _validated(build: Any, cli: dict[str, Any], file_data: dict[str, Any],
                 where = f"{path}{f', line {line}' if line else ''}: {key_path(loc)}"
             else:
                 where = f"{ENV_PREFIX}{key.upper()}" if key else "config"
-            problems.append(f"{where}: {error['msg']}")
+            if error["type"] == "extra_forbidden":
+                problems.append(f"unknown key '{key}'{_closest(key)}")
+            else:
+                problems.append(f"{where}: {error['msg']}")
         raise ConfigError("\n".join(problems)) from None
 
 
