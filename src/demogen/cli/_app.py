@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 
 from demogen import __version__
-from demogen.cli import _analyze, _cache, _generate, _presets, _report, _rules, _validate
+from demogen.cli import (
+    _analyze,
+    _cache,
+    _generate,
+    _init,
+    _presets,
+    _report,
+    _rules,
+    _validate,
+)
 
 app = typer.Typer(
     name="demogen",
@@ -19,6 +28,7 @@ app.command("generate")(_generate.generate)
 app.command("validate")(_validate.validate)
 app.command("report")(_report.report)
 app.command("presets")(_presets.presets)
+app.command("init")(_init.init)
 app.add_typer(_rules.app, name="rules")
 app.add_typer(_cache.app, name="cache")
 
