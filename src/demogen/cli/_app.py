@@ -13,6 +13,7 @@ from demogen.cli import (
     _presets,
     _report,
     _rules,
+    _upload,
     _validate,
 )
 
@@ -29,6 +30,7 @@ app.command("validate")(_validate.validate)
 app.command("report")(_report.report)
 app.command("presets")(_presets.presets)
 app.command("init")(_init.init)
+app.command("upload")(_upload.upload)
 app.add_typer(_rules.app, name="rules")
 app.add_typer(_cache.app, name="cache")
 

@@ -29,6 +29,7 @@ from demogen.output._files import (
     PARTS_DIR,
     PLAN_NAME,
     RULES_NAME,
+    UPLOAD_CHECKPOINT_NAME,
     FinalWriter,
     check_prefix,
     fsync_dir,
@@ -61,6 +62,7 @@ def _own_names(prefix: str) -> re.Pattern[str]:
         rf"^(?:{p}\d{{8}}(?:\.part-\d{{5}})?\.jsonl(?:\.gz)?"
         rf"|\.{p}\d{{8}}(?:\.part-\d{{5}})?\.jsonl(?:\.gz)?\.tmp-\d+"
         rf"|{re.escape(MANIFEST_NAME)}|\.{re.escape(MANIFEST_NAME)}\.tmp-\d+"
+        rf"|{re.escape(UPLOAD_CHECKPOINT_NAME)}|\.{re.escape(UPLOAD_CHECKPOINT_NAME)}\.tmp-\d+"
         rf"|{_SAVED}|\.(?:{_SAVED})\.\d+\.tmp"
         rf"|{re.escape(PARTS_DIR)})$"
     )

@@ -25,6 +25,9 @@ MANIFEST_NAME = "manifest.json"
 #: read: with them the output folder describes itself (``demogen report OUT`` needs no more).
 RULES_NAME = "rules.yaml"
 PLAN_NAME = "plan.json"
+#: ``demogen upload``'s record of what receivers acknowledged; a new run replaces the records,
+#: so ``--overwrite`` drops it with them.
+UPLOAD_CHECKPOINT_NAME = "upload.checkpoint.json"
 #: Read size for streamed copies (parts → day files, temp → gzip).
 COPY_CHUNK = 8 << 20
 

@@ -23,7 +23,8 @@ from demogen.errors import ConfigError
 from demogen.output._files import MANIFEST_NAME, fsync_dir, remove_quietly, temp_name
 from demogen.output._sink import FileStats
 
-__all__ = ["MANIFEST_VERSION", "Manifest", "PlanRecord", "read_manifest", "write_manifest"]
+__all__ = ["MANIFEST_VERSION", "Manifest", "PlanRecord", "UploadRecord", "read_manifest",
+           "record_upload", "write_manifest"]
 
 #: Version of the manifest layout; bump when a field changes meaning.
 MANIFEST_VERSION = 1
@@ -40,6 +41,19 @@ class PlanRecord(BaseModel):
     product_name: str = ""
     industry: str = ""
     platform: str = ""
+
+
+class UploadRecord(BaseModel):
+    """The last ``demogen upload`` of this output to one receiver and project (APPID masked)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    receiver: str
+    appid: str
+    records: int
+    acknowledged: int
+    complete: bool
+    finished_at: datetime | None = None
 
 
 class Manifest(BaseModel):
@@ -69,6 +83,7 @@ class Manifest(BaseModel):
     users: int = 0
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    uploads: dict[str, UploadRecord] = Field(default_factory=dict)   # left out while empty
 
     @field_validator("options", mode="after")
     @classmethod
@@ -87,6 +102,8 @@ class Manifest(BaseModel):
     def to_json(self) -> bytes:
         """Sorted keys, indent 2, trailing newline; ``None`` timings left out."""
         unset = {name for name in self.TIMING_FIELDS if getattr(self, name) is None}
+        if not self.uploads:
+            unset.add("uploads")
         data = self.model_dump(mode="json", exclude=unset)
         return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
 
@@ -107,6 +124,13 @@ def write_manifest(out_dir: str | os.PathLike[str], manifest: Manifest) -> Path:
         raise
     fsync_dir(out)
     return final
+
+
+def record_upload(out_dir: str | os.PathLike[str], key: str, record: UploadRecord) -> None:
+    """Note an upload in ``OUT/manifest.json`` (one entry per receiver and project)."""
+    manifest = read_manifest(out_dir)
+    write_manifest(out_dir, manifest.model_copy(
+        update={"uploads": {**manifest.uploads, key: record}}))
 
 
 def read_manifest(out_dir: str | os.PathLike[str]) -> Manifest:
