@@ -10,6 +10,7 @@ from demogen.cli import (
     _cache,
     _generate,
     _init,
+    _logbus,
     _presets,
     _report,
     _rules,
@@ -31,6 +32,7 @@ app.command("report")(_report.report)
 app.command("presets")(_presets.presets)
 app.command("init")(_init.init)
 app.command("upload")(_upload.upload)
+app.command("logbus-config")(_logbus.logbus_config)
 app.add_typer(_rules.app, name="rules")
 app.add_typer(_cache.app, name="cache")
 
