@@ -15,7 +15,8 @@ then every request is answered normally:
   client's timeout: the client gives up and sends again);
 - ``"drop"``: the connection is closed before anything is stored or answered;
 - ``"lost_ack"``: stored, then the connection is closed without an answer;
-- ``"reject"``: ``{"code":-1}``, nothing stored.
+- ``"reject"``: ``{"code":-1}``, nothing stored;
+- ``"404"``: HTTP 404, as a server that is no receiver answers.
 
 :attr:`FakeReceiver.delay` slows every request down (for the SIGKILL test).
 """
@@ -155,6 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._hang_up()
         if fault == "5xx":
             return self._answer(503, {"error": "unavailable"})
+        if fault == "404":
+            return self._answer(404, {"error": "not found"})
         if self.headers.get("appid") not in owner.appids:
             return self._answer(200, {"code": -2, "msg": "appid not exist"})
         if self.headers.get("compress") == "gzip":

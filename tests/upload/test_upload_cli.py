@@ -56,6 +56,13 @@ def test_rejected_data_exits_1_with_the_reason(output: Path, receiver: FakeRecei
     assert_complete(receiver, output)
 
 
+def test_a_server_that_is_no_receiver_exits_2(output: Path, receiver: FakeReceiver) -> None:
+    receiver.script(["404"])
+    result = _cli(output, "--url", receiver.url, "--appid", APPID, "--in-flight", 1)
+    assert result.exit_code == 2
+    assert "answered HTTP 404" in result.stderr and "ThinkingEngine receiver" in result.stderr
+
+
 def test_bad_input_exits_2(tmp_path: Path, receiver: FakeReceiver) -> None:
     missing = _cli(tmp_path / "nothing", "--url", receiver.url, "--appid", APPID)
     assert missing.exit_code == 2 and "is not a folder" in missing.stderr
@@ -115,6 +122,32 @@ def test_sigkill_halfway_then_rerun_completes(output: Path, receiver: FakeReceiv
     assert 0 < before <= halfway      # resumed from the checkpoint, not from the start
     assert_complete(receiver, output)
     assert len(receiver.stored) - total < halfway - before + 2 * 20 * 2
+
+
+def test_ctrl_c_saves_the_checkpoint_and_exits_130(output: Path,
+                                                   receiver: FakeReceiver) -> None:
+    receiver.delay = 0.02
+    total = len(output_records(output))
+    command = [sys.executable, "-m", "demogen", "upload", str(output), "--url", receiver.url,
+               "--appid", APPID, "--batch-size", "20", "--in-flight", "2"]
+    first = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(receiver.stored) < total // 4 and first.poll() is None:
+        assert time.monotonic() < deadline, "the upload did not get going"
+        time.sleep(0.02)
+    first.send_signal(signal.SIGINT)
+    _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    saved = orjson.loads((output / CHECKPOINT_NAME).read_bytes())
+    (progress,) = saved["targets"].values()
+    assert progress["records_acked"] > 0
+    receiver.delay = 0
+    second = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    assert f"({progress['records_acked']:,} before)" in second.stdout
+    assert_complete(receiver, output)
 
 
 def test_generate_overwrite_replaces_an_uploaded_output(output: Path,

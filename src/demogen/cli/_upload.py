@@ -84,7 +84,8 @@ def upload(
     """Send OUTPUT's records to a ThinkingEngine receiver (/sync_server, gzip, batches),
     resumable: OUTPUT/upload.checkpoint.json keeps what the receiver acknowledged, so the
     same command after a failure, Ctrl-C or kill sends only the rest."""
-    from demogen.upload import Target, UnknownAppId, UploadOptions, upload_output
+    from demogen.errors import ConfigError
+    from demogen.upload import Target, UploadOptions, upload_output
     from demogen.upload import dry_run as run_dry
 
     target = Target.parse(url, appid)
@@ -108,7 +109,8 @@ def upload(
     _print_summary(summary, quiet)
     if summary.error is not None:
         err.print(f"[bold red]error:[/] {escape(str(summary.error))}", highlight=False)
-        code = EXIT_BAD_INPUT if isinstance(summary.error, UnknownAppId) else EXIT_NOT_DONE
+        # An unknown APPID or a URL that is no receiver: the command is wrong (exit 2).
+        code = EXIT_BAD_INPUT if isinstance(summary.error, ConfigError) else EXIT_NOT_DONE
         raise typer.Exit(code=code)
 
 
