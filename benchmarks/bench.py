@@ -22,6 +22,11 @@ What each section measures (every run in its own subprocess, so no run warms ano
   The day files go through the real :class:`DailyJsonlSink` (its buffers, its hashing),
   but only each flush's last chunk is kept on disk (``--mem-files`` keeps everything):
   100,000 users × 30 days is ~60 GB of JSONL, page cache not RSS.
+- upload: ``demogen upload``'s library call (``upload_output``) sending one output
+  (``--upload-users`` × ``--upload-days``) to a minimal receiver on 127.0.0.1 in its own
+  process (``benchmarks/receiver.py``: gunzips and parses every batch), in batches of 200 (the
+  default) and 1000, 4 requests in flight; records acknowledged per second (and per CPU
+  second of the uploading process, steadier on a shared machine), median of ``--repeat``.
 - profile: a sampling profile (``SIGPROF`` every ms of CPU) of an in-process run; each
   sample goes to the innermost demogen module on the stack (values, planning, state,
   emitter, writing, …); shares are turned into µs per event with the measured throughput.
@@ -294,6 +299,50 @@ def bench_throughput(args: argparse.Namespace, scratch: Path, results: dict[str,
                                "identical": baseline_identical}
 
 
+def child_upload(job: dict[str, Any]) -> dict[str, Any]:
+    """One upload of ``job["out"]`` from scratch (the checkpoint removed first)."""
+    from demogen.upload import CHECKPOINT_NAME, Target, UploadOptions, upload_output
+
+    out = Path(job["out"])
+    (out / CHECKPOINT_NAME).unlink(missing_ok=True)
+    options = UploadOptions(batch_size=job["batch_size"], in_flight=job["in_flight"])
+    summary = upload_output(out, Target.parse(job["url"], "bench-appid"), options)
+    if not summary.complete:
+        raise SystemExit(f"upload incomplete: {summary.error}")
+    return {"seconds": summary.seconds, "records": summary.acknowledged,
+            "bytes": sum(p.stat().st_size for p in out.glob("logs_*.jsonl"))}
+
+
+def bench_upload(args: argparse.Namespace, scratch: Path, results: dict[str, Any]) -> None:
+    out = scratch / "upload-source"
+    run("run", {"taxonomy": args.taxonomy, "users": args.upload_users,
+                "days": args.upload_days, "workers": 1, "out": str(out)})
+    receiver = subprocess.Popen([sys.executable, str(REPO / "benchmarks" / "receiver.py")],
+                                stdout=subprocess.PIPE, cwd=REPO)
+    try:
+        assert receiver.stdout is not None
+        url = f"http://127.0.0.1:{int(receiver.stdout.readline())}"
+        section: dict[str, Any] = {"users": args.upload_users, "days": args.upload_days}
+        for batch in (200, 1000):
+            rates, per_cpu = [], []
+            for r in range(args.repeat):
+                result = run("upload", {"out": str(out), "url": url, "batch_size": batch,
+                                        "in_flight": 4})
+                rates.append(result["records"] / result["seconds"])
+                per_cpu.append(result["records"] / result["cpu_seconds"])
+                say(f"  upload batch {batch} {r + 1}/{args.repeat}: "
+                    f"{result['records']:,} records in {result['seconds']:.1f} s")
+            section.update(records=result["records"], bytes=result["bytes"])
+            section[f"rates_{batch}"] = rates
+            section[f"median_{batch}"] = median(rates)
+            section[f"per_cpu_{batch}"] = median(per_cpu)
+        results["upload"] = section
+    finally:
+        receiver.kill()
+        receiver.wait()
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def bench_floor(args: argparse.Namespace, scratch: Path, results: dict[str, Any]) -> None:
     source = scratch / "run-w1"
     if not source.is_dir():
@@ -397,6 +446,15 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
                      f"({m['events']:,} events) | **{m['peak_rss_mib']:.0f} MiB** (peak before "
                      f"simulating {m['loaded_peak_mib']:.0f} MiB; RSS at the end "
                      f"{m['end_rss_mib']:.0f} MiB) |")
+    u = results.get("upload")
+    if u:
+        lines.append(f"| upload ({u['users']:,} users × {u['days']} days: {u['records']:,} "
+                     f"records, {u['bytes'] / 2**20:.0f} MiB) to a local receiver |  |")
+        for batch in (200, 1000):
+            lines.append(f"| **records/s, batches of {batch}**, 4 in flight, median | "
+                         f"**{u[f'median_{batch}']:,.0f}** "
+                         f"({', '.join(f'{x:,.0f}' for x in u[f'rates_{batch}'])}); "
+                         f"{u[f'per_cpu_{batch}']:,.0f} per CPU-second of the uploader |")
     p = results.get("profile")
     if p:
         lines += ["", f"Where one event's {p['us_per_event']:.1f} µs go (sampling profile, "
@@ -426,11 +484,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--profile-users", type=int, default=2_000)
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another demogen src folder: also time it, alternated (1 worker)")
-    parser.add_argument("--only", default="throughput,floor,memory,profile")
+    parser.add_argument("--upload-users", type=int, default=1_000)
+    parser.add_argument("--upload-days", type=int, default=7)
+    parser.add_argument("--only", default="throughput,floor,memory,profile,upload")
     parser.add_argument("--scratch", type=Path, default=None, help="where outputs go (tmp)")
     parser.add_argument("--json", type=Path, default=None, help="also save the numbers here")
     if "--quick" in argv:     # smaller defaults; sizes given explicitly still win
-        parser.set_defaults(users=2_000, mem_users=4_000, growth_users=1_000, profile_users=500)
+        parser.set_defaults(users=2_000, mem_users=4_000, growth_users=1_000, profile_users=500,
+                            upload_users=300, upload_days=3)
     args = parser.parse_args(argv)
     if args.baseline is not None:
         args.baseline = args.baseline.resolve()
@@ -439,7 +500,8 @@ def main(argv: list[str]) -> None:
     results: dict[str, Any] = {}
     try:
         for name, fn in (("throughput", bench_throughput), ("floor", bench_floor),
-                         ("profile", bench_profile), ("memory", bench_memory)):
+                         ("profile", bench_profile), ("memory", bench_memory),
+                         ("upload", bench_upload)):
             if name in sections:
                 say(f"{name} …")
                 fn(args, scratch, results)
@@ -454,7 +516,8 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1].startswith("_"):
-        child = {"_run": child_run, "_floor": child_floor, "_profile": child_profile}
+        child = {"_run": child_run, "_floor": child_floor, "_profile": child_profile,
+                 "_upload": child_upload}
         print(json.dumps(child[sys.argv[1]](json.loads(sys.argv[2]))))
     else:
         main(sys.argv[1:])
