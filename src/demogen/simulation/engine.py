@@ -20,6 +20,7 @@ from demogen.simulation.emitter import Emitter, LineSink, Record
 from demogen.simulation.ids import RunIds, account_id_shape
 from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset
+from demogen.simulation.segments import CompiledSegment, SegmentMembership
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
 from demogen.simulation.state import Changes, StateApplier, apply_updates
 from demogen.simulation.story import SessionPlanner
@@ -68,6 +69,9 @@ class Simulation:
     account_events: frozenset[str]
     #: The users' #account_id, #distinct_id and #device_id (see simulation.ids).
     ids: RunIds
+    #: Who is in which custom segment, and the session model of those with their own hours.
+    membership: SegmentMembership
+    custom_sessions: dict[str, SessionModel]
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -105,6 +109,10 @@ class Simulation:
                             else behaviour.login),
             ids=RunIds(seed=config.seed, namespace=config.id_namespace, prefix=config.id_prefix,
                        shape=account_id_shape(taxonomy), users=config.users),
+            membership=SegmentMembership.build(config.custom_segments, config.seed),
+            custom_sessions={
+                s.name: SessionModel(preset.model_copy(update={"hourly_weights": hours}))
+                for s in config.custom_segments if (hours := s.hour_weights()) is not None},
         )
 
     @property
@@ -118,7 +126,8 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
     config = sim.config
     emitter = Emitter(sink, config.start, config.days, config.app_id, sim.names)
     planner = SessionPlanner(sim.behaviour)
-    trace = UserTrace(config.start) if config.trace_dir is not None else None
+    trace = (UserTrace(config.start, custom=bool(config.custom_segments))
+             if config.trace_dir is not None else None)
     first = shard * config.shard_size
     for index in range(first, min(first + config.shard_size, config.users)):
         _simulate_user(sim, planner, emitter, index, trace)
@@ -134,20 +143,27 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
                    trace: UserTrace | None = None) -> None:
     rnd = user_random(sim.config.seed, index)
     device = sim.devices.new_device(rnd, index, sim.ids)
-    user = sim.population.create(index, rnd, device)
+    custom = sim.membership.of(index)
+    user = sim.population.create(index, rnd, device, custom)
     _prepare(sim, user)
     adoption = sim.rollout.adoption_delays(rnd)
     weekday = sim.config.start.weekday()
     multipliers = sim.preset.weekday_multipliers
+    sessions = sim.sessions
+    if custom is not None:
+        multipliers = _custom_week(custom, multipliers, weekday, user)
+        sessions = sim.custom_sessions.get(custom.name, sessions)
     introduced = False
     for day in range(max(user.install_day, 0), sim.config.days):
-        if not _active_today(sim, user, day, multipliers[(weekday + day) % 7]):
+        multiplier = multipliers[(weekday + day) % 7]
+        if (custom is not None and multiplier == 0) or \
+                not _active_today(sim, user, day, multiplier):
             if trace is not None:   # the segment the user would have: draws nothing
                 trace.day(user, day, _segment(sim, user, day), False, user.install_day)
             continue
         user.segment = _segment(sim, user, day)
         user.last_active_day = day
-        for session in sim.sessions.day(rnd, user.segment, user.engagement):
+        for session in sessions.day(rnd, user.segment, user.engagement):
             clock = day * DAY_SECONDS + session.start
             if not introduced:
                 _introduce(sim, emitter, user, clock)
@@ -156,6 +172,21 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
                          sim.rollout.version_at(adoption, day, user.install_day))
         if trace is not None:
             trace.day(user, day, user.segment, True, user.install_day)
+
+
+def _custom_week(custom: CompiledSegment, week: tuple[float, ...], start_weekday: int,
+                 user: SimUser) -> tuple[float, ...]:
+    """The preset's week times the segment's; a new user installs on a day they are
+    active (a weekend-only user who installs on a Wednesday would not be weekend-only)."""
+    if custom.weekdays is None:
+        return week
+    allowed = tuple(a * b for a, b in zip(week, custom.weekdays, strict=True))
+    if user.install_day >= 0:
+        for _ in range(7):
+            if allowed[(start_weekday + user.install_day) % 7] > 0:
+                break
+            user.install_day += 1
+    return allowed
 
 
 def _prepare(sim: Simulation, user: SimUser) -> None:
@@ -271,6 +302,11 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     user.session_number, user.session_start = user.sessions + 1, start
     names = planner.plan_session(user, session.events, day)
     plan = sim.behaviour
+    if user.custom is not None:
+        brackets = frozenset(e for e in (plan.session_start, plan.session_end) if e)
+        names = [name for name in names if user.custom.keeps(name, brackets)]
+        if not names:
+            return
     clocks = _event_clocks(user, start, session.duration, len(names))
     # The session runs from its start event (install events may come first).
     opened = clocks[names.index(plan.session_start)] if plan.session_start in names else start

@@ -16,6 +16,7 @@ import numpy as np
 from demogen.simulation._context import DeviceProfile, UserContext
 from demogen.simulation.activity import ActivityParams
 from demogen.simulation.presets import VerticalPreset
+from demogen.simulation.segments import CompiledSegment
 from demogen.vocab import LifecycleStage, Segment
 
 #: Install ages (days before the window) of existing users by their starting segment,
@@ -70,6 +71,7 @@ class SimUser(UserContext):
     done: set[str] = field(default_factory=set)
     progress_limits: list[int] = field(default_factory=list)
     purchases: int = 0
+    custom: CompiledSegment | None = None   # a custom segment (demogen.yaml), for the run
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,9 @@ class PopulationModel:
                    activity.engagement_quantile(POWER_ENGAGEMENT_QUANTILE),
                    tuple(accumulate(weights)))
 
-    def create(self, index: int, rnd: random.Random, device: DeviceProfile) -> SimUser:
-        user = SimUser(index=index, rnd=rnd, device=device)
+    def create(self, index: int, rnd: random.Random, device: DeviceProfile,
+               custom: CompiledSegment | None = None) -> SimUser:
+        user = SimUser(index=index, rnd=rnd, device=device, custom=custom)
         sigma = self.activity.engagement_sigma
         if rnd.random() < self.preset.growth.existing_base_share:
             self._existing(user, rnd)
@@ -101,6 +104,8 @@ class PopulationModel:
             days = range(self.days)
             user.install_day = rnd.choices(days, cum_weights=self.install_cum_weights)[0]
             user.engagement = math.exp(rnd.gauss(0.0, sigma))
+        if custom is not None:
+            user.engagement *= custom.engagement
         user.habit = self.activity.habit(user.engagement)
         user.hazard = self.activity.hazard(user.engagement)
         if user.segment is Segment.CHURNING_USER:
@@ -137,9 +142,12 @@ class PopulationModel:
         share = self.preset.payer_rate * PAYER_SHARE_FACTOR * min(user.engagement, 4.0) ** 0.5
         if user.segment is Segment.POWER_USER:
             share *= 2
+        spend = user.custom.spend if user.custom is not None else 1.0
+        share *= spend
         user.potential_payer = rnd.random() < min(share, 0.9)
         if user.potential_payer:
             # Per session: verticals with fewer sessions a day buy more often per session.
             sessions = self.preset.sessions_per_active_day.mean
             per_session = PURCHASE_RATE * PURCHASE_SESSIONS / sessions
-            user.purchase_rate = min(per_session * user.engagement**0.5, 0.25)
+            user.purchase_rate = min(per_session * user.engagement**0.5, 0.25) * spend
+            user.purchase_rate = min(user.purchase_rate, 0.9)

@@ -27,10 +27,12 @@ import orjson
 from demogen.simulation._context import UserContext
 from demogen.vocab import Segment
 
-__all__ = ["TRACE_FIELDS", "UserTrace", "join_trace", "part_path"]
+__all__ = ["CUSTOM_FIELD", "TRACE_FIELDS", "UserTrace", "join_trace", "part_path"]
 
 TRACE_FIELDS = ("user", "#distinct_id", "#account_id", "day", "segment", "stage", "active",
                 "installed")
+#: The user's custom segment (demogen.yaml ``segments:``), only in runs that define some.
+CUSTOM_FIELD = "custom_segment"
 
 
 def part_path(folder: str | Path, shard: int) -> Path:
@@ -40,8 +42,9 @@ def part_path(folder: str | Path, shard: int) -> Path:
 class UserTrace:
     """The rows of one shard's users, written as one part when the shard is done."""
 
-    def __init__(self, start: date) -> None:
+    def __init__(self, start: date, *, custom: bool = False) -> None:
         self._start = start
+        self._custom = custom     # the run has custom segments: a column says whose
         self._rows: list[bytes] = []
 
     def day(self, user: UserContext, day: int, segment: Segment, active: bool,
@@ -49,7 +52,11 @@ class UserTrace:
         row = (user.index, user.device.distinct_id, user.account_id,
                self._date(day), segment.value, user.stage.value, active,
                self._date(install_day))
-        self._rows.append(orjson.dumps(dict(zip(TRACE_FIELDS, row, strict=True))))
+        fields = dict(zip(TRACE_FIELDS, row, strict=True))
+        if self._custom:
+            custom = getattr(user, "custom", None)
+            fields[CUSTOM_FIELD] = custom.name if custom is not None else None
+        self._rows.append(orjson.dumps(fields))
 
     def write(self, folder: str | Path, shard: int) -> None:
         path = part_path(folder, shard)
@@ -65,7 +72,8 @@ def join_trace(folder: str | Path, shards: int, target: str | Path) -> None:
     target = Path(target)
     temp = target.with_name(target.name + ".tmp")
     with temp.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, TRACE_FIELDS) if target.suffix.lower() == ".csv" else None
+        fields = (*TRACE_FIELDS, *((CUSTOM_FIELD,) if _has_custom(folder) else ()))
+        writer = csv.DictWriter(out, fields) if target.suffix.lower() == ".csv" else None
         if writer is not None:
             writer.writeheader()
         for shard in range(shards):
@@ -79,6 +87,14 @@ def join_trace(folder: str | Path, shards: int, target: str | Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _has_custom(folder: str | Path) -> bool:
+    with part_path(folder, 0).open(encoding="utf-8") as part:
+        first = part.readline()
+    return bool(first) and CUSTOM_FIELD in orjson.loads(first)
+
+
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    if CUSTOM_FIELD in row:
+        row = {**row, CUSTOM_FIELD: row[CUSTOM_FIELD] or ""}
     return {**row, "#account_id": row["#account_id"] or "",
             "active": "true" if row["active"] else "false"}
