@@ -10,6 +10,7 @@ from demogen.cli import (
     _cache,
     _generate,
     _init,
+    _live,
     _logbus,
     _presets,
     _report,
@@ -33,6 +34,7 @@ app.command("presets")(_presets.presets)
 app.command("init")(_init.init)
 app.command("upload")(_upload.upload)
 app.command("logbus-config")(_logbus.logbus_config)
+app.command("live")(_live.live)
 app.add_typer(_rules.app, name="rules")
 app.add_typer(_cache.app, name="cache")
 
