@@ -84,6 +84,12 @@ class GenerateConfig(BaseModel):
     product_name: str | None = Field(None, description="Override product.json's name.")
     refresh_analysis: bool = Field(False, description="Analyse again, ignoring the cache.")
     cache_dir: Path | None = Field(None, description="Analysis cache folder.")
+    ai: str = Field("auto", description="Who analyses the plan: heuristic, openai, "
+                    "anthropic or auto (--ai; docs/ai.md).")
+    model: str | None = Field(None, description="The AI model (--model).")
+    base_url: str | None = Field(None, description="An OpenAI-compatible server (--base-url).")
+    strict_ai: bool = Field(False, description="Exit when the AI provider fails.")
+    max_cost: float | None = Field(None, ge=0, description="AI cost ceiling in USD.")
     quiet: bool = Field(False, description="Print only errors and results.")
     verbose: bool = Field(False, description="Also print details.")
     segments: tuple[CustomSegment, ...] = Field(

@@ -82,6 +82,11 @@ def test_segments_are_recorded_and_others_unchanged(run, tmp_path: Path) -> None
     manifest = orjson.loads((folder / "out" / "manifest.json").read_bytes())
     assert [s["name"] for s in manifest["options"]["segments"]] == [
         "weekend_warriors", "whales", "owls"]
+    page = run_cli(["report", folder / "out", "-o", tmp_path / "report.html", "-q"])
+    assert page.exit_code == 0, page.output
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "custom segment whales: 20% of users, spend ×5" in html
+    assert "custom segment owls: 20% of users, night_owl, never mail_reward_claim" in html
     plain = run_cli(["generate", EXAMPLES / "game", "-o", tmp_path / "plain", "--users", USERS,
                      "--days", DAYS, "--start", window_start(DAYS).isoformat(), "--seed", 3,
                      "-q"])

@@ -204,6 +204,8 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     table.add_row("users", f"{config.users:,}")
     table.add_row("window", f"{config.start} … {config.end} ({config.days} days)")
     table.add_row("preset", config.preset)
+    for segment in config.custom_segments:
+        table.add_row("segment", segment.describe())
     for kind, n in counts.items():
         table.add_row(kind, f"{n:,}")
     table.add_row("files", f"{len(result.summary.files)} in {result.output} "

@@ -228,6 +228,7 @@ def compute_report(
                      "unknown; sessions use the 30-minute rule")
     elif not roles.revenue:
         notes.append("the rules name no revenue events: payer and revenue KPIs are empty")
+    notes.extend(_custom_segments(folder))
     spill = tempfile.mkdtemp(prefix="demogen-report-")
     con = duckdb.connect(str(Path(spill) / "report.duckdb"))
     try:
@@ -243,6 +244,20 @@ def compute_report(
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def _custom_segments(folder: Path) -> list[str]:
+    """The run's custom segments (demogen.yaml ``segments:``), as its manifest records them."""
+    from demogen.errors import DemogenError
+    from demogen.output import read_manifest
+    from demogen.simulation.segments import CustomSegment
+
+    try:
+        recorded = read_manifest(folder).options.get("segments") or []
+    except DemogenError:
+        return []
+    return [f"custom segment {CustomSegment.model_validate(s).describe()} (each user's "
+            "segment: generate --debug-users)" for s in recorded]
 
 
 def _silent(_: str) -> None:

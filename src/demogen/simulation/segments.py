@@ -86,6 +86,23 @@ class CustomSegment(BaseModel):
     def hour_weights(self) -> tuple[float, ...] | None:
         return self.hours or _PATTERN_HOURS.get(self.activity)  # type: ignore[arg-type]
 
+    def describe(self) -> str:
+        """One line for people: ``whales: 20% of users, spend ×5``."""
+        parts = [f"{self.share:.0%} of users"]
+        if self.engagement != 1:
+            parts.append(f"engagement ×{self.engagement:g}")
+        if self.activity is not None:
+            parts.append(self.activity.value)
+        parts += [what for what, given in (("own hours", self.hours),
+                                           ("own weekdays", self.weekdays)) if given]
+        if self.spend != 1:
+            parts.append(f"spend ×{self.spend:g}")
+        if self.events is not None:
+            parts.append(f"only {', '.join(self.events)}")
+        if self.forbidden_events:
+            parts.append(f"never {', '.join(self.forbidden_events)}")
+        return f"{self.name}: {', '.join(parts)}"
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledSegment:
