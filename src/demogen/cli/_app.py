@@ -10,6 +10,7 @@ from demogen.cli import (
     _cache,
     _generate,
     _init,
+    _interactive,
     _live,
     _logbus,
     _presets,
@@ -32,6 +33,7 @@ app.command("validate")(_validate.validate)
 app.command("report")(_report.report)
 app.command("presets")(_presets.presets)
 app.command("init")(_init.init)
+app.command("interactive")(_interactive.interactive)
 app.command("upload")(_upload.upload)
 app.command("logbus-config")(_logbus.logbus_config)
 app.command("live")(_live.live)
