@@ -76,3 +76,8 @@ def te_plan(tmp_path: Path) -> Path:
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """No test reads or writes the user's real analysis cache."""
     monkeypatch.setenv("DEMOGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # No test calls a real AI provider: keys and endpoints from the developer's environment
+    # or a .env file are masked (set empty, so .env does not fill them either).
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY",
+                 "ANTHROPIC_BASE_URL"):
+        monkeypatch.setenv(name, "")

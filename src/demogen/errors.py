@@ -6,10 +6,12 @@ DemogenError
 ├── RulesError (ValueError)         rules file that does not validate
 │   └── FormulaError                formula that cannot be parsed or evaluated safely
 ├── ConfigError (ValueError)        bad option or configuration value
-└── CacheError (OSError)            the analysis cache cannot be read or written
+├── CacheError (OSError)            the analysis cache cannot be read or written
+└── AIError                         an AI provider failed (down, over budget); exit status 1
 ```
 
-The CLI turns any ``DemogenError`` into a red message on stderr and exit status 2.
+The CLI turns any ``DemogenError`` into a red message on stderr and exit status 2 (an
+error's ``exit_code`` says otherwise).
 Library code never prints or exits.
 """
 
@@ -84,6 +86,16 @@ class ConfigError(DemogenError, ValueError):
 
 class CacheError(DemogenError, OSError):
     """The analysis cache cannot be read or written."""
+
+
+class AIError(DemogenError):
+    """An AI provider could not give an analysis (down after retries, over ``--max-cost``).
+
+    Not bad input: the same command may work later, so its exit status is 1. Messages name
+    the provider and model, never the key.
+    """
+
+    exit_code = 1
 
 
 @dataclass

@@ -6,6 +6,7 @@ OpenAI-compatible servers) plug in behind the same protocol later.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from demogen.analysis.rules import Rules
@@ -22,3 +23,20 @@ class Analyzer(Protocol):
     model: str
 
     def analyze(self, taxonomy: EventTaxonomy, product: ProductInfo) -> Rules: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOrigin:
+    """Which rules an analyzer other than the heuristic wrote: ``label`` names it ("AI
+    (openai/gpt-4.1-mini)") and ``rules`` hold what it set (merged over the heuristic's),
+    so ``analyze --explain`` can say where each fact came from."""
+
+    label: str
+    rules: Rules
+
+
+@runtime_checkable
+class ReportsOrigin(Protocol):
+    """An analyzer whose rules are partly another's: it says which part is its own."""
+
+    def origin(self) -> RuleOrigin | None: ...

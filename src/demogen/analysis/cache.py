@@ -29,6 +29,8 @@ if TYPE_CHECKING:     # the fast path of `demogen analyze` must not import pydan
 _PREFIX = "analysis_"
 _SOURCE_PREFIX = "source_"
 _ABOUT_PREFIX = "about_"
+#: The part of an analysis an AI wrote (``RuleOrigin``), for ``analyze --explain``.
+_ORIGIN_PREFIX = "origin_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +75,11 @@ def heuristic_revision() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(taxonomy: EventTaxonomy, product: ProductInfo, analyzer: str, model: str) -> str:
-    """Changes whenever the taxonomy, product, analyzer, model or rules schema changes."""
+def cache_key(taxonomy: EventTaxonomy, product: ProductInfo, analyzer: str, model: str,
+              prompt: str = "") -> str:
+    """Changes whenever the taxonomy, product, analyzer, model, prompt template (AI
+    analyzers) or rules schema changes. Without a prompt the key is the one the heuristic
+    always had, so its cached analyses stay valid."""
     payload = {
         "taxonomy": taxonomy.content_hash(),
         "product": product.model_dump(mode="json"),
@@ -82,6 +87,8 @@ def cache_key(taxonomy: EventTaxonomy, product: ProductInfo, analyzer: str, mode
         "model": model,
         "schema": RULES_SCHEMA_VERSION,
     }
+    if prompt:
+        payload["prompt"] = prompt
     digest = hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return f"{analyzer}_{digest[:32]}"
 
@@ -123,7 +130,8 @@ class AnalysisCache:
     def _drop(self, key: str) -> None:
         """Remove a corrupt entry and its description."""
         self._path(key).unlink(missing_ok=True)
-        (self.directory / f"{_ABOUT_PREFIX}{key}.json").unlink(missing_ok=True)
+        for prefix in (_ABOUT_PREFIX, _ORIGIN_PREFIX):
+            (self.directory / f"{prefix}{key}.json").unlink(missing_ok=True)
 
     def put(self, key: str, rules: Rules, *, about: dict[str, Any] | None = None) -> Path:
         """Store ``rules``; ``about`` (:func:`describe`) says what they are for."""
@@ -132,6 +140,18 @@ class AnalysisCache:
         if about is not None:
             self._write(self.directory / f"{_ABOUT_PREFIX}{key}.json", about)
         return path
+
+    def put_origin(self, key: str, label: str, rules: Rules) -> None:
+        """Note which rules of the entry ``key`` another analyzer (an AI) wrote."""
+        self._write(self.directory / f"{_ORIGIN_PREFIX}{key}.json",
+                    {"label": label, "rules": rules.model_dump(mode="json",
+                                                               exclude_unset=True)})
+
+    def get_origin(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        """``(label, rules data)`` noted by :meth:`put_origin`, or ``None``."""
+        entry = self._read(self.directory / f"{_ORIGIN_PREFIX}{key}.json")
+        label, rules = entry.get("label"), entry.get("rules")
+        return (label, rules) if isinstance(label, str) and isinstance(rules, dict) else None
 
     def remember_source(self, fingerprint: str, key: str, summary: dict[str, Any]) -> None:
         """Note which analysis belongs to these taxonomy files, with a summary to show.
@@ -176,7 +196,7 @@ class AnalysisCache:
         for entry in self.directory.glob(f"{_PREFIX}*.json"):
             entry.unlink(missing_ok=True)
             removed += 1
-        for prefix in (_SOURCE_PREFIX, _ABOUT_PREFIX):
+        for prefix in (_SOURCE_PREFIX, _ABOUT_PREFIX, _ORIGIN_PREFIX):
             for entry in self.directory.glob(f"{prefix}*.json"):
                 entry.unlink(missing_ok=True)
         return removed

@@ -4,8 +4,9 @@
 columns: description, type, scope, update method, declared range), from the analysis (the
 analyzer's reading of the plan) or from the person's rules file (``--rules``): a fact is the
 file's when the file sets the key the merge takes it from (``analysis/merge.py``: mappings
-key by key, lists whole). What the analysis said and the file replaced is kept apart, so a
-person sees what the edit changed.
+key by key, lists whole), and likewise an AI's ("AI (openai/gpt-4.1-mini)") when the model
+wrote the key its answer was merged from over the heuristic's. What the analysis said and
+the file replaced is kept apart, so a person sees what the edit changed.
 
 Pure: plan + rules in, a typed :class:`Explanation` out; the CLI renders it.
 """
@@ -20,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from demogen.analysis.base import RuleOrigin
 from demogen.analysis.rules import EventRoles, Rules
 from demogen.errors import ConfigError
 from demogen.taxonomy import Event, EventTaxonomy, Property, SourceRef
@@ -27,7 +29,8 @@ from demogen.vocab import Scope
 
 __all__ = ["EventLine", "Explanation", "Fact", "Source", "event_lines", "explain"]
 
-Source = Literal["plan", "analysis", "your rules file"]
+#: "plan", "analysis", "your rules file", or an AI's label ("AI (openai/gpt-4.1-mini)").
+Source = str
 Kind = Literal["event", "event property", "common property", "user property"]
 
 #: What each role means to the generator, in a person's words (EventRoles' fields).
@@ -77,22 +80,23 @@ class EventLine:
 
 
 def explain(name: str, taxonomy: EventTaxonomy, rules: Rules, *, edit: Rules | None = None,
-            analysis: Rules | None = None) -> list[Explanation]:
+            analysis: Rules | None = None, ai: RuleOrigin | None = None) -> list[Explanation]:
     """Every event and property of the plan named ``name`` (case-insensitive), explained.
 
     ``rules`` are the rules in force (the analysis with ``edit`` merged over it); ``edit``
     is the person's rules file and ``analysis`` the rules before it, to tell the file's facts
-    and the ones it replaced. An unknown name is a ConfigError with the plan's closest names.
+    and the ones it replaced; ``ai`` the part of the analysis a model wrote. An unknown
+    name is a ConfigError with the plan's closest names.
     """
     wanted = name.casefold()
     found: list[Explanation] = []
     for event in taxonomy.events:
         if event.name.casefold() == wanted:
-            found.append(_explained(event.name, "event", taxonomy, rules, edit, analysis,
+            found.append(_explained(event.name, "event", taxonomy, rules, edit, analysis, ai,
                                     lambda r, e, ev=event: _event_facts(ev, taxonomy, r, e)))
     for kind, prop in _plan_properties(taxonomy):
         if prop.name.casefold() == wanted:
-            found.append(_explained(prop.name, kind, taxonomy, rules, edit, analysis,
+            found.append(_explained(prop.name, kind, taxonomy, rules, edit, analysis, ai,
                                     lambda r, e, p=prop: _property_facts(p, taxonomy, r, e)))
     if not found:
         names = [e.name for e in taxonomy.events] + [p.name for _, p in
@@ -131,16 +135,25 @@ def event_lines(taxonomy: EventTaxonomy, rules: Rules) -> list[EventLine]:
 class _Facts:
     """Collects facts, each attributed to the rules file when it sets the fact's key."""
 
-    def __init__(self, edit: Rules | None) -> None:
+    def __init__(self, edit: Rules | None, ai: RuleOrigin | None = None) -> None:
         self.edit = edit
+        self.ai = ai
         self.facts: list[Fact] = []
 
     def plan(self, topic: str, text: str, where: str = "") -> None:
         self.facts.append(Fact(topic, text, "plan", where))
 
     def rules(self, topic: str, text: str, *path: str) -> None:
-        source: Source = "your rules file" if _sets(self.edit, path) else "analysis"
-        self.facts.append(Fact(topic, text, source, ".".join(path)))
+        self.facts.append(Fact(topic, text, self.source_of(path), ".".join(path)))
+
+    def source_of(self, path: tuple[str, ...]) -> Source:
+        """The rules file when it sets ``path``, else the AI when it wrote it, else the
+        analysis (the heuristic)."""
+        if _sets(self.edit, path):
+            return "your rules file"
+        if self.ai is not None and _sets(self.ai.rules, path):
+            return self.ai.label
+        return "analysis"
 
 
 def _sets(edit: Rules | None, path: tuple[str, ...]) -> bool:
@@ -162,14 +175,14 @@ def _sets(edit: Rules | None, path: tuple[str, ...]) -> bool:
 
 
 def _explained(name: str, kind: Kind, taxonomy: EventTaxonomy, rules: Rules,
-               edit: Rules | None, analysis: Rules | None,
-               facts_of: Callable[[Rules, Rules | None], list[Fact]]) -> Explanation:
-    facts = facts_of(rules, edit)
+               edit: Rules | None, analysis: Rules | None, ai: RuleOrigin | None,
+               facts_of: Callable[[Rules, _Facts], list[Fact]]) -> Explanation:
+    facts = facts_of(rules, _Facts(edit, ai))
     replaced: list[Fact] = []
     if edit is not None and analysis is not None:
         now = {(f.topic, f.text) for f in facts}
-        replaced = [f for f in facts_of(analysis, None)
-                    if f.source == "analysis" and (f.topic, f.text) not in now]
+        replaced = [f for f in facts_of(analysis, _Facts(None, ai))
+                    if f.source != "plan" and (f.topic, f.text) not in now]
     return Explanation(name, kind, tuple(facts), tuple(replaced))
 
 
@@ -177,9 +190,8 @@ def _explained(name: str, kind: Kind, taxonomy: EventTaxonomy, rules: Rules,
 
 
 def _event_facts(event: Event, taxonomy: EventTaxonomy, rules: Rules,
-                 edit: Rules | None) -> list[Fact]:
+                 out: _Facts) -> list[Fact]:
     name, ec = event.name, rules.event_constraints
-    out = _Facts(edit)
     where = _where(event.source)
     for label, value in (("display name", event.display_name), ("description", event.description),
                          ("tag", event.tag)):
@@ -253,8 +265,7 @@ def _lifecycle_facts(name: str, rules: Rules, out: _Facts) -> None:
     allowed: dict[Source, list[str]] = {}
     refused: dict[Source, list[str]] = {}
     for stage, patterns in rules.lifecycle_rules.items():
-        source: Source = ("your rules file" if _sets(out.edit, ("lifecycle_rules", stage.value))
-                          else "analysis")
+        source = out.source_of(("lifecycle_rules", stage.value))
         hits = [p for p in patterns if fnmatchcase(name.lower(), p.lower())]
         if hits:
             allowed.setdefault(source, []).append(f"{stage.value} ({', '.join(hits)})")
@@ -284,8 +295,7 @@ def _by_source(out: _Facts, topic: str, parts: list[tuple[str, str]]) -> None:
     """One fact per source from ``(segment, text)`` parts of ``segment_analysis``."""
     groups: dict[Source, list[str]] = {}
     for segment, text in parts:
-        source: Source = ("your rules file" if _sets(out.edit, ("segment_analysis", segment))
-                          else "analysis")
+        source = out.source_of(("segment_analysis", segment))
         groups.setdefault(source, []).append(text)
     for source, texts in groups.items():
         out.facts.append(Fact(topic, "; ".join(texts), source, "segment_analysis"))
@@ -312,9 +322,8 @@ def _with_children(kind: Kind, prop: Property, prefix: str) -> Iterator[tuple[Ki
 
 
 def _property_facts(prop: Property, taxonomy: EventTaxonomy, rules: Rules,
-                    edit: Rules | None) -> list[Fact]:
+                    out: _Facts) -> list[Fact]:
     name = prop.name
-    out = _Facts(edit)
     where = _where(prop.source)
     out.plan("type", prop.type.value, where)
     out.plan("scope", _SCOPE_WORDS[prop.scope], where)

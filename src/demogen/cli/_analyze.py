@@ -33,19 +33,26 @@ def analyze(
         None, "--explain", metavar="NAME",
         help="Show everything the rules say about one event or property and where each "
         "fact comes from (the plan, the analysis, your --rules file), instead of the summary."),
+    ai: str = opt.AiOpt,
+    model: str | None = opt.ModelOpt,
+    base_url: str | None = opt.BaseUrlOpt,
+    strict_ai: bool = opt.StrictAiOpt,
+    max_cost: float | None = opt.MaxCostOpt,
 ) -> None:
-    """Analyse TAXONOMY offline and print what was inferred."""
+    """Analyse TAXONOMY (offline, or with an AI model) and print what was inferred."""
     from demogen.analysis._documents import RULES_SCHEMA_VERSION, write_document
+    from demogen.analysis.ai import resolve_ai
     from demogen.analysis.cache import AnalysisCache, heuristic_revision
     from demogen.taxonomy import source_fingerprint
 
+    ai_options = opt.ai_options(ai, model, base_url, strict_ai, max_cost)
     if explain is not None:
         from demogen.cli._explain import print_explanation
 
         prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
                              platform=platform, product_name=product_name,
                              refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
-                             verbose=verbose)
+                             verbose=verbose, ai=ai_options)
         print_explanation(explain, prepared)
         if output is not None:
             write_document(prepared.rules.to_data(), output)
@@ -57,11 +64,15 @@ def analyze(
                                      str(RULES_SCHEMA_VERSION),
                                      industry or "", platform or "", product_name or "")
     recalled = None
-    if fingerprint and not refresh_analysis and rules_path is None:
+    choice = resolve_ai(ai_options)
+    # The fast path knows the heuristic's analyses only; an AI's goes through the cache.
+    if fingerprint and not refresh_analysis and rules_path is None and \
+            choice.provider == "heuristic":
         recalled = cache.recall_source(fingerprint)
     if recalled is not None:
         rules, key, summary = recalled
         if not quiet:
+            err.print(choice.describe(), style="dim", markup=False, highlight=False)
             show_plan_warnings(taxonomy, summary.get("warnings", []), full=True)
             err.print(f"[dim]rules: cache hit{f' ({key})' if verbose else ''}[/]",
                       highlight=False)
@@ -69,9 +80,9 @@ def analyze(
         prepared = load_plan(taxonomy, rules_path=rules_path, industry=industry,
                              platform=platform, product_name=product_name,
                              refresh=refresh_analysis, cache_dir=cache_dir, quiet=quiet,
-                             verbose=verbose, full_warnings=True)
+                             verbose=verbose, full_warnings=True, ai=ai_options)
         rules, summary = prepared.rules.to_data(), _summary(prepared)
-        if fingerprint and rules_path is None:
+        if fingerprint and rules_path is None and prepared.analysis.origin is None:
             cache.remember_source(fingerprint, prepared.analysis.cache_key, summary)
     if not quiet:
         _print_summary(summary, rules)

@@ -37,7 +37,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except DemogenError as exc:
             # The message may hold brackets ("[min,max]") that rich would read as markup.
             err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-            raise typer.Exit(code=EXIT_BAD_INPUT) from None
+            raise typer.Exit(code=getattr(exc, "exit_code", EXIT_BAD_INPUT)) from None
 
     return wrapper
 

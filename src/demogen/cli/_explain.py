@@ -36,7 +36,7 @@ def print_explanation(name: str, prepared: Prepared) -> None:
 
     edit = Rules.load(prepared.rules_path) if prepared.rules_path is not None else None
     found = explain(name, prepared.taxonomy, prepared.rules, edit=edit,
-                    analysis=prepared.analysis.rules)
+                    analysis=prepared.analysis.rules, ai=prepared.analysis.origin)
     skipped = never_generated(prepared.taxonomy, prepared.rules)
     for i, explanation in enumerate(found):
         if explanation.kind == "event" and explanation.name in skipped:
@@ -55,10 +55,15 @@ def _print_one(explanation: Explanation) -> None:
     if plan_row:
         heading.append(f"  {plan_row}", style="dim")
     tree = Tree(heading)
-    for source in ("plan", "your rules file", "analysis"):
+    # The plan, the person's file, an AI's answer (its label names it), the heuristic.
+    sources = ["plan", "your rules file",
+               *dict.fromkeys(f.source for f in explanation.facts
+                              if f.source not in _SOURCE_STYLE), "analysis"]
+    for source in sources:
         facts = [f for f in explanation.facts if f.source == source]
         if facts:
-            branch = tree.add(Text(f"from {source}", style=_SOURCE_STYLE[source]))
+            branch = tree.add(Text(f"from {source}",
+                                   style=_SOURCE_STYLE.get(source, "bold magenta")))
             for fact in facts:
                 branch.add(_fact_text(fact))
     if explanation.replaced:

@@ -106,6 +106,11 @@ def generate(
     cache_dir: Path | None = opt.CacheDirOpt,
     quiet: bool = opt.QuietOpt,
     verbose: bool = opt.VerboseOpt,
+    ai: str = opt.AiOpt,
+    model: str | None = opt.ModelOpt,
+    base_url: str | None = opt.BaseUrlOpt,
+    strict_ai: bool = opt.StrictAiOpt,
+    max_cost: float | None = opt.MaxCostOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
     from demogen.pipeline import generate, simulation_config
@@ -116,7 +121,9 @@ def generate(
     prepared = load_plan(config.plan(), rules_path=config.rules, industry=config.industry,
                          platform=config.platform, product_name=config.product_name,
                          refresh=config.refresh_analysis, cache_dir=config.cache_dir,
-                         quiet=quiet, verbose=verbose)
+                         quiet=quiet, verbose=verbose,
+                         ai=opt.ai_options(config.ai, config.model, config.base_url,
+                                           config.strict_ai, config.max_cost))
     _, window_warnings = simulation_config(prepared, options)   # checked before any work
     if not quiet:
         for line in prepared_notes(prepared):

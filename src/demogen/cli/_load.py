@@ -9,29 +9,38 @@ from typing import TYPE_CHECKING
 from demogen.cli._console import err, warn
 
 if TYPE_CHECKING:     # a cached `demogen analyze` must not pay for importing the pipeline
+    from demogen.analysis.ai import AIOptions
     from demogen.pipeline import Prepared, RunInputs
 
 
 def load_plan(taxonomy: Path, *, rules_path: Path | None, industry: str | None,
               platform: str | None, product_name: str | None, refresh: bool,
               cache_dir: Path | None, quiet: bool, verbose: bool = False,
-              full_warnings: bool = False) -> Prepared:
+              full_warnings: bool = False, ai: AIOptions | None = None) -> Prepared:
     """:func:`demogen.pipeline.prepare`, then the plan's warnings: in full when the plan was
     just analysed, with ``--verbose`` or when ``full_warnings`` (``analyze``); otherwise one
     line that says how to see them. ``--quiet`` prints nothing."""
     from demogen.pipeline import prepare
 
     prepared = prepare(taxonomy, rules_path=rules_path, industry=industry, platform=platform,
-                       product_name=product_name, refresh=refresh, cache_dir=cache_dir)
+                       product_name=product_name, refresh=refresh, cache_dir=cache_dir,
+                       ai=ai)
     if not quiet:
+        for note in prepared.analysis_notes:
+            err.print(note, style="dim", markup=False, highlight=False)
         show_plan_warnings(taxonomy, list(prepared.taxonomy.warnings),
                            full=full_warnings or verbose or not prepared.analysis.cache_hit)
         where = "cache hit" if prepared.analysis.cache_hit else "analysed"
         merged = f", merged with {rules_path}" if rules_path else ""
         key = f" ({prepared.analysis.cache_key})" if verbose else ""
         err.print(f"[dim]rules: {where}{key}{merged}[/]", highlight=False)
+        if prepared.ai_usage is not None:
+            err.print(f"AI usage: {prepared.ai_usage.describe()}", style="dim", markup=False,
+                      highlight=False)
         for notice in prepared.rules.notices:
             warn(notice)
+        for message in prepared.analysis_warnings:
+            warn(message)
     return prepared
 
 

@@ -29,6 +29,34 @@ VerboseOpt = typer.Option(
     help="Also print details: every warning about the plan, the analysis cache key.")
 
 
+AiOpt = typer.Option(
+    "auto", "--ai", metavar="heuristic|openai|anthropic|auto",
+    help="Who analyses the plan: the offline heuristic, OpenAI (or an OpenAI-compatible "
+    "server with --base-url), Anthropic, or auto: a provider whose key is set "
+    "(OPENAI_API_KEY, ANTHROPIC_API_KEY, also read from ./.env), else the heuristic. "
+    "The model's rules are checked and merged over the heuristic's (docs/ai.md).")
+ModelOpt = typer.Option(None, "--model", help="The AI model (default: gpt-4.1-mini for "
+                        "OpenAI, claude-haiku-4-5 for Anthropic).")
+BaseUrlOpt = typer.Option(
+    None, "--base-url",
+    help="An OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio), e.g. "
+    "http://127.0.0.1:11434/v1; no key needed (default: $OPENAI_BASE_URL).")
+StrictAiOpt = typer.Option(
+    False, "--strict-ai",
+    help="Exit 1 when the AI provider fails, instead of using the heuristic analysis.")
+MaxCostOpt = typer.Option(
+    None, "--max-cost", metavar="USD", min=0,
+    help="Stop before an AI call that could bring the estimated cost above this.")
+
+
+def ai_options(ai: str, model: str | None, base_url: str | None, strict: bool,
+               max_cost: float | None):  # type: ignore[no-untyped-def]
+    """The ``--ai`` options as :class:`demogen.analysis.ai.AIOptions`."""
+    from demogen.analysis.ai import AIOptions
+
+    return AIOptions(ai=ai, model=model, base_url=base_url, strict=strict, max_cost=max_cost)
+
+
 def cache_dir_or_default(path: Path | None) -> Path:
     from demogen.analysis.cache import default_cache_dir
 
