@@ -114,3 +114,11 @@ def test_prompt_holds_the_plan_and_product_and_is_split_when_large(plan) -> None
         assert "total_workouts" in part.text
         if "paywall_view" not in part.events:
             assert "paywall_source (" not in part.text
+
+
+def test_public_names_are_pinned() -> None:
+    import demogen.analysis.ai as ai
+
+    assert ai.__all__ == ["PROMPT_VERSION", "AIAnalyzer", "AIChoice", "AIOptions", "Secret",
+                          "Usage", "resolve_ai"]
+    assert all(hasattr(ai, name) for name in ai.__all__)
