@@ -31,6 +31,7 @@ from demogen.analysis.heuristic._properties import (
 from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
 from demogen.analysis.heuristic._updates import update_patterns
+from demogen.analysis.heuristic.values.reading import read_properties
 from demogen.analysis.rules import EventConstraints, Funnel, MonetaryProperty, Rules
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 
@@ -100,6 +101,7 @@ class HeuristicAnalyzer:
             update_patterns=update_patterns(ctx, money),
             lifecycle_rules=lifecycle_rules(ctx),
             event_roles=roles,
+            properties=read_properties(taxonomy),
         )
 
 
