@@ -156,7 +156,8 @@ class Tables:
         """The default distribution of a number: its kind's, with the source's shape."""
         prior = prior_of_kind(self.spec(prop).kind)
         source = self.spec(prop).source
-        if source is None or source.shape is None:
+        if source is None or source.shape is None or (
+                source.shape == prior.shape and source.center == prior.center):
             return prior
         return replace(prior, shape=source.shape,
                        center=source.center if source.center is not None else prior.center)

@@ -60,8 +60,13 @@ class _UserIndex:
         return target
 
 
-def read_properties(taxonomy: EventTaxonomy) -> dict[str, PropertySpec]:
-    """A spec for every property of the plan, keyed by name (first definition wins)."""
+def read_properties(taxonomy: EventTaxonomy,
+                    ranged: frozenset[str] = frozenset()) -> dict[str, PropertySpec]:
+    """A spec for every property of the plan, keyed by name (first definition wins).
+
+    ``ranged``: numbers whose ``value_ranges`` entry gives a mean; their range is the one
+    statement of how they are distributed, so they get no ``distribution`` source.
+    """
     users = _UserIndex(taxonomy)
     common = {p.name for p in taxonomy.common_properties if not p.is_preset}
     every = [e.name for e in taxonomy.events]
@@ -79,6 +84,10 @@ def read_properties(taxonomy: EventTaxonomy) -> dict[str, PropertySpec]:
         if prop.name not in out and not prop.is_preset:
             out[prop.name] = PropertySpec(kind=kind_of(prop), lifetime="user",
                                           source=_value_source(prop), origin=_HEURISTIC)
+    for name in ranged & out.keys():
+        source = out[name].source
+        if source is not None and source.type == "distribution":
+            out[name] = out[name].model_copy(update={"source": None})
     return out
 
 
