@@ -27,6 +27,12 @@ ONE_TIME = "stage_start"
 #: ``gacha_summon`` needs nothing in the analysis; the edit makes it wait for ``ad_watch``.
 PREREQUISITE = ("gacha_summon", "ad_watch")
 RANGE = ("stamina_cost", 40.0, 50.0)
+#: Edits of ``properties``: a boolean's chance, a pool that replaces the plan's list, a
+#: per-event value made per-user, a string's kind.
+CHANCE = ("is_first_clear", 0.9)
+POOL = ("difficulty", ["nightmare", "inferno"], [3.0, 1.0])
+PER_USER = "fail_reason"
+KIND = ("arena_season", "city")
 
 Timelines = dict[str, list[dict[str, Any]]]
 
@@ -77,6 +83,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Timelines]:
     ec["prerequisites"].setdefault(PREREQUISITE[0], []).append(PREREQUISITE[1])
     name, low, high = RANGE
     edited["value_ranges"][name] = {"min": low, "max": high}
+    props = edited["properties"]
+    props[CHANCE[0]]["source"] = {"type": "probability", "p": CHANCE[1]}
+    props[POOL[0]]["source"] = {"type": "pool", "values": POOL[1], "weights": POOL[2]}
+    props[PER_USER]["lifetime"] = "user"
+    props[KIND[0]]["kind"] = KIND[1]
     return {"before": _generate(tmp, "before", before), "edited": _generate(tmp, "edited", edited)}
 
 
@@ -148,3 +159,50 @@ def test_the_step_edit_changes_nothing_else_of_that_funnel(runs: dict[str, Timel
     for run in ("before", "edited"):
         measured, reached = step_conversion(runs[run], "tutorial_step1", "tutorial_step2")
         assert measured == pytest.approx(0.95, abs=0.03), (run, measured, reached)
+
+
+def _share_true(timelines: Timelines, prop: str) -> float:
+    values = _values(timelines, prop)
+    assert len(values) > 500, f"{prop}: only {len(values)} values"
+    return sum(values) / len(values)
+
+
+def test_a_boolean_chance_edit_sets_the_share_of_true(runs: dict[str, Timelines]) -> None:
+    name, p = CHANCE
+    assert _share_true(runs["before"], name) < 0.5
+    assert _share_true(runs["edited"], name) == pytest.approx(p, abs=0.03)
+
+
+def test_a_pool_edit_replaces_the_plans_values_with_its_weights(
+        runs: dict[str, Timelines]) -> None:
+    name, values, weights = POOL
+    before, after = Counter(_values(runs["before"], name)), Counter(_values(runs["edited"], name))
+    assert not set(before) & set(values)
+    assert set(after) == set(values) and sum(after.values()) > 500
+    share = after[values[0]] / sum(after.values())
+    assert share == pytest.approx(weights[0] / sum(weights), abs=0.03)
+
+
+def _values_per_user(timelines: Timelines, prop: str) -> list[int]:
+    """How many distinct values of ``prop`` each user who sent it sent."""
+    return [len(seen) for records in timelines.values()
+            if (seen := {r["properties"][prop] for r in records if prop in r["properties"]})]
+
+
+def test_a_lifetime_edit_keeps_one_value_per_user(runs: dict[str, Timelines]) -> None:
+    before, after = _values_per_user(runs["before"], PER_USER), \
+        _values_per_user(runs["edited"], PER_USER)
+    assert sum(n > 1 for n in before) > 50          # drawn per event before the edit
+    assert len(after) > 100 and max(after) == 1
+    distinct = {v for records in runs["edited"].values() for r in records
+                if (v := r["properties"].get(PER_USER)) is not None}
+    assert len(distinct) > 1                         # per user, not one value for everyone
+
+
+def test_a_kind_edit_changes_what_the_values_are(runs: dict[str, Timelines]) -> None:
+    name, _ = KIND
+    before, after = set(_values(runs["before"], name)), Counter(_values(runs["edited"], name))
+    assert sum(after.values()) > 100
+    assert not before & set(after), "the edited values still look like the plan's example"
+    assert len(after) >= 5 and all(isinstance(v, str) for v in after)
+

@@ -70,7 +70,7 @@ def heuristic_revision() -> str:
     package = Path(__file__).parent / "heuristic"
     data = Path(__file__).parent.parent / "data"
     digest = hashlib.sha256()
-    for path in sorted([*package.glob("*.py"), *data.glob("heuristic_*.yaml")]):
+    for path in sorted([*package.rglob("*.py"), *data.glob("heuristic_*.yaml")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -96,6 +96,13 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
         yield from _events(profile.event_sequence, (*here, "event_sequence"))
         for event in profile.event_probabilities:
             yield "event", event, (*here, "event_probabilities", event)
+    for prop, spec in rules.properties.items():
+        here = ("properties", prop)
+        yield "property", prop, here
+        for event in spec.lifetime_on or {}:
+            yield "event", event, (*here, "lifetime_on", event)
+        if spec.source is not None and spec.source.type in ("mirror", "before"):
+            yield "property", spec.source.of or "", (*here, "source", "of")
     for event, updates in rules.update_patterns.items():
         yield "event", event, ("update_patterns", event)
         for prop, update in updates.items():

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from demogen.analysis.base import RuleOrigin
-from demogen.analysis.rules import EventRoles, Rules
+from demogen.analysis.rules import EventRoles, PropertySource, Rules
 from demogen.errors import ConfigError
 from demogen.taxonomy import Event, EventTaxonomy, Property, SourceRef
 from demogen.vocab import Scope
@@ -127,6 +127,22 @@ def event_lines(taxonomy: EventTaxonomy, rules: Rules) -> list[EventLine]:
                  for f in ec.funnels for i, step in enumerate(f.steps) if step == event.name]
         lines.append(EventLine(event.name, tuple(roles), event.name in one_time, tuple(steps)))
     return lines
+
+
+def property_lines(taxonomy: EventTaxonomy, rules: Rules) -> list[tuple[str, str, str, str]]:
+    """(name, kind, lifetime, source) per property of the plan, from ``Rules.properties``;
+    a lifetime's exceptions follow it (``event; user on login``)."""
+    rows, seen = [], set()
+    for _, prop in _plan_properties(taxonomy):
+        spec = rules.properties.get(prop.name)
+        if spec is None or prop.is_preset or prop.name in seen:
+            continue
+        seen.add(prop.name)
+        lifetime = "; ".join([spec.lifetime or "-", *(
+            f"{life} on {event}" for event, life in (spec.lifetime_on or {}).items())])
+        rows.append((prop.name, spec.kind or "-", lifetime,
+                     source_text(spec.source) if spec.source else "-"))
+    return rows
 
 
 # -- sources ----------------------------------------------------------------------------------
@@ -342,6 +358,7 @@ def _property_facts(prop: Property, taxonomy: EventTaxonomy, rules: Rules,
         out.plan("examples", ", ".join(prop.examples), where)
     out.plan("carried by", _carriers(prop, taxonomy), where)
 
+    _spec_facts(name, rules, out)
     if name in rules.value_ranges:
         r = rules.value_ranges[name]
         mean = "" if r.mean is None else f", mean {_num(r.mean)}"
@@ -399,6 +416,45 @@ def _property_facts(prop: Property, taxonomy: EventTaxonomy, rules: Rules,
               if (r := profile.property_ranges.get(name)) is not None]
     _by_source(out, "segment ranges", ranges)
     return out.facts
+
+
+def _spec_facts(name: str, rules: Rules, out: _Facts) -> None:
+    """What ``properties.NAME`` says: kind, lifetime (and its exceptions), source, unit."""
+    spec = rules.properties.get(name)
+    if spec is None:
+        return
+    if spec.kind:
+        out.rules("kind", spec.kind, "properties", name, "kind")
+    if spec.lifetime:
+        out.rules("lifetime", _LIFETIME_WORDS[spec.lifetime], "properties", name, "lifetime")
+    for event, lifetime in (spec.lifetime_on or {}).items():
+        out.rules("lifetime on", f"{event}: {_LIFETIME_WORDS[lifetime]}",
+                  "properties", name, "lifetime_on")
+    if spec.source is not None:
+        out.rules("source", source_text(spec.source), "properties", name, "source")
+    if spec.unit:
+        out.rules("unit", spec.unit, "properties", name, "unit")
+
+
+_LIFETIME_WORDS = {"event": "drawn for every event", "session": "one value per session",
+                   "user": "one value per user, kept"}
+
+
+def source_text(source: PropertySource) -> str:
+    """A source in a few words: ``mirror of player_level``, ``true 15 %`` …"""
+    if source.type in ("mirror", "before"):
+        return f"{'current' if source.type == 'mirror' else 'previous'} value of {source.of}"
+    if source.type == "session":
+        return f"the session's {source.of}"
+    if source.type == "probability":
+        return f"true {source.p:.0%} of the time"
+    if source.type == "pool":
+        weights = source.weights or [1.0] * len(source.values or [])
+        total = sum(weights)
+        return ", ".join(f"{v} {w / total:.0%}" for v, w in zip(source.values or [], weights,
+                                                                strict=True))
+    center = f", centred on {_num(source.center)}" if source.center is not None else ""
+    return f"{source.shape} distribution{center}"
 
 
 _SCOPE_WORDS = {Scope.EVENT: "event property", Scope.COMMON: "common (on every event)",

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import PropertySpec, Rules
 
 
 def merge_rules(base: Rules, override: Rules) -> Rules:
@@ -31,12 +31,19 @@ def _merge_model(base: BaseModel, override: BaseModel) -> dict[str, Any]:
         elif isinstance(new, dict) and isinstance(old, dict):
             combined = {**old, **new}
             result[name] = {
-                k: v.model_dump(mode="python") if isinstance(v, BaseModel) else v
-                for k, v in combined.items()
+                k: _merge_entry(old.get(k), v) for k, v in combined.items()
             }
         else:
             result[name] = new.model_dump(mode="python") if isinstance(new, BaseModel) else new
     return result
+
+
+def _merge_entry(old: Any, new: Any) -> Any:
+    """A property's spec merges field by field (an edit of its ``lifetime`` keeps the
+    analysed kind and source); other entries are replaced whole."""
+    if isinstance(new, PropertySpec) and isinstance(old, PropertySpec) and new is not old:
+        return _merge_model(old, new)
+    return new.model_dump(mode="python") if isinstance(new, BaseModel) else new
 
 
 __all__ = ["merge_rules"]

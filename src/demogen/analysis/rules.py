@@ -222,6 +222,89 @@ class EventRoles(BaseModel):
     onboarding_complete: list[str] = Field(default_factory=list)
 
 
+#: How long a value lives: drawn for every event, kept for one session, or kept for the
+#: user's life (drawn once, reused; a mirror of a user property is ``user`` too).
+Lifetime = Literal["event", "session", "user"]
+
+
+class PropertySource(BaseModel):
+    """Where a property's values come from, beyond its kind's default.
+
+    ``type`` says which fields matter: ``distribution`` (``shape``, ``center``: a number
+    drawn between the property's value range), ``probability`` (``p``: the chance of
+    true), ``pool`` (``values`` and optional ``weights``: replaces the plan's list),
+    ``mirror`` / ``before`` (``of``: the user property whose current / previous value the
+    event carries; ``p``/``shape``/``center`` draw its value before the user has one),
+    ``session`` (``of``: ``id``, ``number`` or ``first``).
+    """
+
+    model_config = _STRICT
+
+    type: Literal["distribution", "probability", "pool", "mirror", "before", "session"]
+    of: str | None = None
+    shape: Literal["low", "log", "lognormal", "geom", "tri", "uniform", "beta22",
+                   "epoch"] | None = None
+    center: float | None = None
+    p: float | None = Field(default=None, ge=0.0, le=1.0)
+    values: list[Any] | None = None
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> PropertySource:
+        needs = {"mirror": "of", "before": "of", "session": "of", "probability": "p",
+                 "pool": "values"}
+        field = needs.get(self.type)
+        if field is not None and getattr(self, field) in (None, []):
+            raise ValueError(f"a '{self.type}' source needs '{field}'")
+        if self.type == "session" and self.of not in ("id", "number", "first"):
+            raise ValueError(f"a session source is 'of: id', 'number' or 'first', not {self.of!r}")
+        if self.weights is not None and len(self.weights) != len(self.values or []):
+            raise ValueError("give one weight per value")
+        if self.weights is not None and (min(self.weights) < 0 or sum(self.weights) <= 0):
+            raise ValueError("weights are chances: none negative, not all zero")
+        return self
+
+
+class PropertySpec(BaseModel):
+    """What one property means: its kind, how long a value lives, where values come from.
+
+    The analyzer writes one per property of the plan (event, common and user properties);
+    a person's edit of any field changes what the generator draws.
+    """
+
+    model_config = _STRICT
+
+    #: ``email``, ``nickname``, ``level``, ``money``, ``duration``, ``past`` … (see
+    #: docs/rules.md for the list; ``demogen analyze --explain NAME`` shows the reading).
+    kind: str | None = None
+    lifetime: Lifetime | None = None
+    #: Events on which the value lives differently (``login: user``: the way a user
+    #: logs in is the same every time, though ``method`` is per event elsewhere).
+    lifetime_on: dict[str, Lifetime] | None = None
+    source: PropertySource | None = None
+    #: What the number counts in: ``ms``, ``s``, ``min``, ``h``, ``days``, or a currency
+    #: code; a money amount's currency property is in ``monetary_properties``.
+    unit: str | None = None
+    #: Who said so: ``plan`` (a column of the plan), ``heuristic``, ``ai`` or ``edit``.
+    origin: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str | None) -> str | None:
+        from demogen.analysis.heuristic.values.vocabulary import KINDS
+
+        if value is not None and value not in KINDS:
+            close = difflib.get_close_matches(value, sorted(KINDS), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else "; see docs/rules.md"
+            raise ValueError(f"unknown kind '{value}'{hint}")
+        return value
+
+    def lifetime_for(self, event: str | None) -> Lifetime | None:
+        """The value's lifetime on ``event`` (its exception, else the property's)."""
+        return (self.lifetime_on or {}).get(event, self.lifetime) if event is not None \
+            else self.lifetime
+
+
 class Rules(BaseModel):
     """Everything the simulation needs to know beyond the taxonomy itself."""
 
@@ -237,6 +320,8 @@ class Rules(BaseModel):
     update_patterns: dict[str, dict[str, UpdateRule]] = Field(default_factory=dict)
     lifecycle_rules: dict[LifecycleStage, list[str]] = Field(default_factory=dict)
     event_roles: EventRoles = Field(default_factory=EventRoles)
+    #: What each property means (kind, lifetime, source), one entry per property name.
+    properties: dict[str, PropertySpec] = Field(default_factory=dict)
     #: What loading changed in an older document (not part of the document itself).
     _notices: list[str] = PrivateAttr(default_factory=list)
 
@@ -372,6 +457,8 @@ __all__ = [
     "NumberRange",
     "PropertyConstraint",
     "PropertyRelationship",
+    "PropertySource",
+    "PropertySpec",
     "Rules",
     "SegmentProfile",
     "SequenceDetail",

@@ -82,8 +82,9 @@ def _fact_text(fact: Fact, style: str = "") -> Text:
 
 def print_event_listing(taxonomy: Path, rules: dict[str, Any], *, industry: str | None,
                         platform: str | None, product_name: str | None) -> None:
-    """One line per plan event: its roles, one-time, and its funnel steps (``analyze -v``)."""
-    from demogen.analysis.explain import event_lines
+    """One line per plan event (roles, one-time, funnel steps) and per property (kind,
+    lifetime, source): ``analyze -v``."""
+    from demogen.analysis.explain import event_lines, property_lines
     from demogen.analysis.rules import Rules
     from demogen.taxonomy import load_taxonomy
 
@@ -95,4 +96,10 @@ def print_event_listing(taxonomy: Path, rules: dict[str, Any], *, industry: str 
     for line in event_lines(plan, Rules.from_data(rules)):
         table.add_row(Text(line.name), Text(", ".join(line.roles) or "-"),
                       "yes" if line.one_time else "", Text(", ".join(line.funnels) or "-"))
+    out.print(table)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("property", "kind", "lifetime", "source"):
+        table.add_column(column, overflow="fold")
+    for row in property_lines(plan, Rules.from_data(rules)):
+        table.add_row(*(Text(cell) for cell in row))
     out.print(table)

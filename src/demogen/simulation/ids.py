@@ -26,10 +26,10 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from demogen.analysis.heuristic.values.names import id_spec, leaf, normalize
 from demogen.errors import ConfigError
 from demogen.simulation.values._draw import mix64
 from demogen.simulation.values._ids import ACCOUNT_STEMS
-from demogen.simulation.values._names import id_spec, leaf, normalize
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 

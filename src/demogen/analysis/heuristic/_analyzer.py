@@ -31,6 +31,7 @@ from demogen.analysis.heuristic._properties import (
 from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
 from demogen.analysis.heuristic._updates import update_patterns
+from demogen.analysis.heuristic.values.reading import read_properties
 from demogen.analysis.rules import EventConstraints, Funnel, MonetaryProperty, Rules
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 
@@ -85,10 +86,11 @@ class HeuristicAnalyzer:
             system_events=system,
         )
         order = global_order(ctx, graph, funnels)
+        ranges = value_ranges(ctx)
         return Rules(
             property_constraints=property_constraints(ctx),
             property_relationships=property_relationships(ctx),
-            value_ranges=value_ranges(ctx),
+            value_ranges=ranges,
             event_constraints=constraints,
             monetary_properties={
                 m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events))
@@ -100,6 +102,8 @@ class HeuristicAnalyzer:
             update_patterns=update_patterns(ctx, money),
             lifecycle_rules=lifecycle_rules(ctx),
             event_roles=roles,
+            properties=read_properties(
+                taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None)),
         )
 
 

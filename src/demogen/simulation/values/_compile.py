@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from demogen.simulation.values import _names as names
+from demogen.analysis.heuristic.values import names
+from demogen.analysis.heuristic.values.kinds import TIME_KINDS
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
-from demogen.simulation.values._draw import Sampler
-from demogen.simulation.values._kinds import boolean_probability
+from demogen.simulation.values._draw import Sampler, weighted_sampler
 from demogen.simulation.values._numbers import number_property
 from demogen.simulation.values._objects import (
     list_property,
@@ -29,7 +29,6 @@ from demogen.simulation.values._objects import (
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._sampler import EventSampler
-from demogen.simulation.values._scopes import session_role
 from demogen.simulation.values._state import before_sampler, mirror_sampler
 from demogen.simulation.values._strings import string_property
 from demogen.simulation.values._tables import Tables
@@ -43,18 +42,21 @@ Compiled = tuple[Sampler, frozenset[str]]
 
 def core(tables: Tables, prop: Property, event: str | None = None,
          present: frozenset[str] = frozenset(), deps: set[str] | None = None) -> Sampler:
-    """The sampler of a property by its type alone."""
+    """The sampler of a property by its source (a pool someone wrote) or its type."""
+    pool = tables.source(prop, "pool")
+    if pool is not None and pool.values:
+        return weighted_sampler(pool.values, pool.weights)
     ptype = prop.type
     if ptype == PropertyType.NUMBER:
         return number_property(tables, prop, event, present, set() if deps is None else deps)
     if ptype == PropertyType.BOOLEAN:
-        p = boolean_probability(prop.name)
+        p = tables.flag_probability(prop)
         return with_source(lambda u, v, t: u.rnd.random() < p,
                            lambda w, out: [f"{out} = rnd() < {w.ref(p)}"])
     if ptype == PropertyType.TIME:
         if event is not None and names_event(prop.name, event):
             return event_time   # register_time on the register event: now
-        return time_sampler(prop.name, tables.seed)
+        return time_sampler(prop.name, tables.seed, tables.kind(prop, TIME_KINDS, "now"))
     if ptype == PropertyType.LIST:
         return list_property(tables, prop)
     if ptype == PropertyType.OBJECT:
@@ -88,9 +90,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     """The plain chain given the property's lifetime on ``event``."""
     life = lifetime(tables, prop, event)
     if life == SESSION:
-        role = session_role(prop.name)
-        assert role is not None
-        return sticky.per_session(tables, prop, role), frozenset()
+        source = tables.source(prop, "session")
+        assert source is not None and source.of is not None
+        return sticky.per_session(tables, prop, source.of), frozenset()
     fn, deps = plain(tables, prop, event, present)
     if life == STATE:
         return _state(tables, prop, event, sticky.per_user(prop.name, fn)), deps

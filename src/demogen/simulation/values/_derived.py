@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from demogen.analysis.formula import EVALUATION_ERRORS, Formula
+from demogen.analysis.heuristic.values import names
 from demogen.simulation._context import UserContext
 from demogen.simulation.state import Derivation
-from demogen.simulation.values import _names as names
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, loose, loose_lookup
 from demogen.simulation.values._device import device_getter
 from demogen.simulation.values._draw import Sampler

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -51,6 +52,17 @@ def choice_sampler(values: Sequence[Any], skew: float = 0.0) -> Sampler:
         return with_source(lambda u, v, t: vals[int(u.rnd.random() * n)],
                            lambda w, out: [f"{out} = {w.ref(vals)}[int(rnd() * {n})]"])
     cum = normalized(zipf_cum(n, skew))
+    bis = bisect.bisect_right
+    return with_source(
+        lambda u, v, t: vals[bis(cum, u.rnd.random())],
+        lambda w, out: [f"{out} = {w.ref(vals)}[_bisect({w.ref(cum)}, rnd())]"])
+
+
+def weighted_sampler(values: Sequence[Any], weights: Sequence[float] | None) -> Sampler:
+    """Draw from ``values`` with the given weights (equal chances without weights)."""
+    if not weights:
+        return choice_sampler(values)
+    vals, cum = tuple(values), normalized(tuple(itertools.accumulate(weights)))
     bis = bisect.bisect_right
     return with_source(
         lambda u, v, t: vals[bis(cum, u.rnd.random())],

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from demogen.analysis.heuristic.values import names
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import load_countries
 from demogen.simulation.state import Derivation
-from demogen.simulation.values import _names as names
 from demogen.simulation.values._compile import compile_event, plain
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import state_derivations

@@ -13,6 +13,7 @@ import bisect
 import uuid
 from typing import Any
 
+from demogen.analysis.heuristic.values.names import IdSpec, normalize, singular
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._draw import (
@@ -23,7 +24,6 @@ from demogen.simulation.values._draw import (
     salt,
     uuid4_text,
 )
-from demogen.simulation.values._names import IdSpec, normalize, singular
 from demogen.simulation.values._pools import Pools
 
 #: Last words of the ids that name the user's account (``account_id``, ``member_no``), the

@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
+from demogen.analysis.heuristic.values.names import normalize
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
 from demogen.simulation.values._draw import Sampler, normalized
-from demogen.simulation.values._names import normalize
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
 
 CurrencyOf = Callable[[UserContext, dict[str, Any]], str]

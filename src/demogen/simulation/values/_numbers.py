@@ -9,15 +9,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from demogen.analysis.heuristic.values import names, priors
+from demogen.analysis.heuristic.values.kinds import boolean_probability
 from demogen.analysis.rules import NumberRange
 from demogen.simulation._context import UserContext
-from demogen.simulation.values import _names as names
-from demogen.simulation.values import _priors as priors
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, choice_sampler
 from demogen.simulation.values._ids import id_sampler
-from demogen.simulation.values._kinds import boolean_probability
 from demogen.simulation.values._money import currency_in_name, known_currencies
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
 from demogen.simulation.values._pools import OTHER_PERSON_WORDS
@@ -35,10 +34,10 @@ def number_property(tables: Tables, prop: Property, event: str | None,
     """The sampler of a number property of ``event`` (None: a user property)."""
     bounds = tables.bounds(prop, event)
     if prop.enum:
-        enum = _enum_number(prop, bounds)
+        enum = _enum_number(tables, prop, bounds)
         if enum is not None:
             return enum
-    prior = priors.number_prior(prop.name)
+    prior = tables.number_prior(prop)
     money = _money_sampler(tables, prop, event, present, deps, bounds)
     default = money or _number_default(tables, prop, prior, bounds)
     if money is not None:
@@ -67,7 +66,7 @@ def number_property(tables: Tables, prop: Property, event: str | None,
     return with_source(by_segment, source)
 
 
-def _enum_number(prop: Property, bounds: Bounds | None) -> Sampler | None:
+def _enum_number(tables: Tables, prop: Property, bounds: Bounds | None) -> Sampler | None:
     values = [x for x in coerce_enum(prop) if isinstance(x, int | float)]
     if bounds is not None:
         values = [x for x in values if bounds[0] <= x <= bounds[1]] or values
@@ -77,7 +76,7 @@ def _enum_number(prop: Property, bounds: Bounds | None) -> Sampler | None:
                            lambda w, out: [f"{out} = 1 if rnd() < {w.ref(p)} else 0"])
     if not values:
         return None
-    if priors.number_prior(prop.name).kind == "rating":  # ratings skew high
+    if tables.number_prior(prop).kind == "rating":  # ratings skew high
         values = sorted(values, reverse=True)
     return choice_sampler(values, ENUM_SKEW)
 

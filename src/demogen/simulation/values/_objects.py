@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from demogen.analysis.heuristic.values import kinds, names
+from demogen.analysis.heuristic.values.priors import number_prior
 from demogen.simulation._context import UserContext
-from demogen.simulation.values import _kinds as kinds
-from demogen.simulation.values import _names as names
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MAX_LIST, coerce_enum, to_str
 from demogen.simulation.values._draw import Sampler, choice_sampler
@@ -23,7 +23,6 @@ from demogen.simulation.values._json import children_from_example, example_field
 from demogen.simulation.values._numbers import ENUM_SKEW, number_spec, prior_sampler
 from demogen.simulation.values._numeric import number_sampler
 from demogen.simulation.values._pools import OTHER_PERSON_WORDS
-from demogen.simulation.values._priors import number_prior
 from demogen.simulation.values._strings import plan_examples, string_property
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import epoch_sampler, time_sampler
@@ -89,7 +88,7 @@ def _list_element(tables: Tables, prop: Property) -> Sampler:
         if norm.endswith(suffix):
             norm = norm[: -len(suffix)]
     if _TIME_WORDS.search(norm):
-        return time_sampler("last_" + norm, tables.seed)
+        return time_sampler("last_" + norm, tables.seed, kinds.time_kind("last_" + norm))
     elem = names.singular(norm) if not norm.endswith(("_ids", "_id")) else norm
     if elem.endswith("_ids"):
         elem = elem[:-1]

@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from demogen.analysis.heuristic.values.lifetimes import describes_the_thing, key_rank
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._draw import Sampler
-from demogen.simulation.values._scopes import describes_the_thing, key_rank
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from demogen.simulation.values import _scopes as scopes
+from demogen.analysis.heuristic.values import lifetimes as scopes
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
 from demogen.simulation.values._tables import Tables
@@ -24,13 +24,13 @@ SESSION, STATE, USER, EVENT = "session", "state", "user", "event"
 
 def lifetime(tables: Tables, prop: Property, event: str | None) -> str:
     """How long the value of ``prop`` on ``event`` lives (see the module docstring)."""
-    if scopes.session_role(prop.name) is not None:
+    spec = tables.spec(prop)
+    if tables.source(prop, "session") is not None:
         return SESSION
     if (tables.mirror_target(prop) is not None or tables.before_target(prop) is not None) \
             and not formula_wins(tables, prop):
         return STATE
-    if prop.name not in tables.formulas and scopes.per_user(
-            prop, event, common=prop.name in tables.common):
+    if prop.name not in tables.formulas and spec.lifetime_for(event) == "user":
         return USER
     return EVENT
 

@@ -23,10 +23,10 @@ import yaml
 from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
+from demogen.analysis.heuristic.values.names import normalize
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import AppVersionRollout
 from demogen.simulation.values._draw import Sampler, choice_sampler, mix64, salt, stable_sampler
-from demogen.simulation.values._names import normalize
 
 MAX_STRING = 2048
 _DIGITS = re.compile(r"\d+")

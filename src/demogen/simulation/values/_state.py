@@ -12,14 +12,12 @@ import math
 import re
 from typing import Any
 
+from demogen.analysis.heuristic.values import names, priors
 from demogen.simulation._context import UserContext
-from demogen.simulation.values import _names as names
-from demogen.simulation.values import _priors as priors
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, number_value
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._draw import Sampler
-from demogen.simulation.values._kinds import boolean_probability
 from demogen.simulation.values._numbers import number_spec, range_sampler
 from demogen.simulation.values._numeric import number_sampler
 from demogen.simulation.values._tables import Tables
@@ -156,7 +154,7 @@ def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
     if ptype == PropertyType.NUMBER:
         return _number_start(tables, prop, norm)
     if ptype == PropertyType.BOOLEAN:
-        p = boolean_probability(prop.name)
+        p = tables.flag_probability(prop)
         if p >= 0.6 and _OPT_IN.search(norm):
             return lambda u, s, t: u.rnd.random() < p
         if prop.update_method is UpdateMethod.USER_SET_ONCE and any(
@@ -179,7 +177,7 @@ def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
 
 def _number_start(tables: Tables, prop: Property, norm: str) -> Sampler:
     """Counters at 0, levels at 1 (new users), others from the segment's or own range."""
-    prior = priors.number_prior(prop.name)
+    prior = tables.number_prior(prop)
     bounds = tables.bounds(prop, None)
     by_segment = {
         seg: range_sampler(prop, prior, rng, bounds)

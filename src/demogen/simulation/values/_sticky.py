@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from demogen.analysis.heuristic.values.lifetimes import SESSION_FIRST, SESSION_ID
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._draw import Sampler, uuid4_text
-from demogen.simulation.values._scopes import SESSION_FIRST, SESSION_ID
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import epoch_seconds
 from demogen.taxonomy import Property

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from demogen.simulation.values import _kinds as kinds
-from demogen.simulation.values import _names as names
+from demogen.analysis.heuristic.values import kinds, names
+from demogen.analysis.heuristic.values.kinds import STRING_KINDS
+from demogen.analysis.heuristic.values.priors import number_prior
 from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._device import previous_os_version
 from demogen.simulation.values._draw import Sampler, choice_sampler, salt, stable_sampler
 from demogen.simulation.values._ids import id_sampler
 from demogen.simulation.values._numbers import ENUM_SKEW
 from demogen.simulation.values._pools import OTHER_PERSON_WORDS
-from demogen.simulation.values._priors import number_prior
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import date_sampler
 from demogen.taxonomy import Property
@@ -48,7 +48,7 @@ def string_property(tables: Tables, prop: Property, parent: str | None = None) -
         if any(w in norm for w in OTHER_PERSON_WORDS):
             spec = names.IdSpec(stem=spec.stem, mode="catalogue")
         return id_sampler(tables.pools, spec, prop.name, numeric=False)
-    kind = kinds.string_kind(names.leaf(prop.name), prop.description)
+    kind = tables.kind(prop, STRING_KINDS, "generic")
     if kind == "birthday":
         return date_sampler("birthday", tables.seed)
     if kind == "date":
@@ -77,7 +77,7 @@ def _from_examples(tables: Tables, prop: Property, spec: names.IdSpec | None,
         if spec.mode == "stable":
             return stable_sampler(pool, salt(tables.seed, "stable", prop.name))
         return choice_sampler(pool, 0.7)
-    kind = kinds.string_kind(names.leaf(prop.name))
+    kind = tables.kind(prop, STRING_KINDS, "generic")
     if spec is None and (len(examples) >= 2 or kind in ("generic", "category_code")):
         return choice_sampler(tables.pools.example_pool(examples, prop.name, 12), ENUM_SKEW)
     return None

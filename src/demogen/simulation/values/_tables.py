@@ -8,22 +8,21 @@ per event.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, cast
 
 from demogen.analysis.formula import Formula, FormulaEvaluator
-from demogen.analysis.rules import Rules
+from demogen.analysis.heuristic.values.priors import NumberPrior, prior_of_kind
+from demogen.analysis.heuristic.values.reading import complete_specs, field_spec
+from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
-from demogen.simulation.values import _names as names
 from demogen.simulation.values._money import Money
 from demogen.simulation.values._pools import Pools
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property
-from demogen.vocab import PropertyType
 
 #: (lo, hi, mean or None, integer flag) of a number property.
 Bounds = tuple[float, float, float | None, bool]
 
-_BEFORE = re.compile(r"^(previous|prev|old|before)_(.+)$|^(.+)_(before|prev|previous|old)$")
-_CONTAINERS = (PropertyType.LIST, PropertyType.OBJECT, PropertyType.OBJECT_GROUP)
 _INDUSTRY_WORDS = {
     "gaming": re.compile(r"level|stage|gacha|guild|quest|hero|battle|combat|summon|tutorial|"
                          r"pvp|dungeon|character|arena|reward|clan|tower|mission"),
@@ -78,10 +77,9 @@ class Tables:
             self.props.setdefault(prop.name, prop)
         self.common = tuple(p.name for p in taxonomy.common_properties if not p.is_preset)
         self.user_props = {p.name: p for p in taxonomy.user_properties}
-        self._user_by_key: dict[str, Property] = {}
-        for prop in taxonomy.user_properties:
-            if not prop.is_preset:
-                self._user_by_key.setdefault(names.mirror_key(prop.name), prop)
+        #: What each property means (Rules.properties, completed by the analyzer's
+        #: reading for rules that leave a property out).
+        self.specs = complete_specs(taxonomy, rules.properties)
         self.currency_props = {
             mp.currency_property for mp in rules.monetary_properties.values()
             if mp.currency_property
@@ -120,31 +118,55 @@ class Tables:
             return float(own.min), float(own.max), None, own.integer
         return None
 
+    def spec(self, prop: Property) -> PropertySpec:
+        """What Rules says of the property; a field inside an object or list (not in
+        Rules) is read from its name here."""
+        spec = self.specs.get(prop.name)
+        if spec is None:
+            spec = self.specs[prop.name] = field_spec(prop)
+        return spec
+
+    def source(self, prop: Property, kind: str) -> PropertySource | None:
+        """The property's source when it is of type ``kind`` (``mirror``, ``pool`` …)."""
+        source = self.spec(prop).source
+        return source if source is not None and source.type == kind else None
+
     def mirror_target(self, prop: Property) -> Property | None:
         """The user property an event property shows (``cur_level`` → ``level``), if any."""
-        if prop.is_preset:
-            return None
-        target = self.user_props.get(prop.name)
-        if target is None and prop.type not in _CONTAINERS:
-            target = self._user_by_key.get(names.mirror_key(prop.name))
-        if target is None or target.is_preset:
-            return None
-        if target.type == prop.type or (prop.type == PropertyType.STRING
-                                        and target.type == PropertyType.NUMBER):
-            return target
-        return None
+        return self._user_source(prop, "mirror")
 
     def before_target(self, prop: Property) -> Property | None:
         """The number user property whose value *before* the event a property shows
         (``previous_level``, ``level_before`` → ``level``), if any."""
-        m = _BEFORE.match(names.normalize(prop.name))
-        if m is None or prop.type != PropertyType.NUMBER or prop.is_preset:
-            return None
-        base = m.group(2) or m.group(3)
-        target = self.user_props.get(base) or self._user_by_key.get(names.mirror_key(base))
-        if target is None or target.is_preset or target.type != PropertyType.NUMBER:
+        return self._user_source(prop, "before")
+
+    def _user_source(self, prop: Property, kind: str) -> Property | None:
+        source = self.source(prop, kind)
+        target = self.user_props.get(source.of or "") if source is not None else None
+        if prop.is_preset or target is None or target.is_preset:
             return None
         return target
+
+    def flag_probability(self, prop: Property, default: float = 0.5) -> float:
+        """The chance of true of a boolean."""
+        source = self.spec(prop).source    # a mirror's p is its draw before any value
+        return source.p if source is not None and source.p is not None else default
+
+    def number_prior(self, prop: Property) -> NumberPrior:
+        """The default distribution of a number: its kind's, with the source's shape."""
+        prior = prior_of_kind(self.spec(prop).kind)
+        source = self.spec(prop).source
+        if source is None or source.shape is None or (
+                source.shape == prior.shape and source.center == prior.center):
+            return prior
+        return replace(prior, shape=source.shape,
+                       center=source.center if source.center is not None else prior.center)
+
+    def kind(self, prop: Property, allowed: frozenset[str], fallback: str) -> str:
+        """The property's kind when it is one of ``allowed`` (a name shared by properties
+        of different types has the first one's kind), else ``fallback``."""
+        kind = self.spec(prop).kind
+        return kind if kind in allowed else fallback
 
 
 def guess_industry(taxonomy: EventTaxonomy) -> str:

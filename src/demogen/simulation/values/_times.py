@@ -11,12 +11,12 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from demogen.analysis.heuristic.values import kinds
+from demogen.analysis.heuristic.values.names import normalize
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
-from demogen.simulation.values import _kinds as kinds
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._draw import Sampler, mix64, salt
-from demogen.simulation.values._names import normalize
 
 _EPOCH = datetime(1970, 1, 1)
 _TIME_SUFFIX = re.compile(r"_(time|at|date|timestamp|ts|datetime)$")
@@ -42,9 +42,8 @@ def _now(u: UserContext, v: dict[str, Any], t: str) -> str:
 event_time = with_source(_now, lambda w, out: [f"{out} = t"])
 
 
-def time_sampler(name: str, seed: int) -> Sampler:
-    """Times by what the name says: now, a past or future moment, or a birthday."""
-    kind = kinds.time_kind(name)
+def time_sampler(name: str, seed: int, kind: str) -> Sampler:
+    """Times of a kind: now, a ``past``/``long_past``/``future`` moment, or a birthday."""
     if kind == "now":
         return event_time
     if kind == "birthday":
@@ -56,7 +55,7 @@ def time_sampler(name: str, seed: int) -> Sampler:
 
 def date_sampler(name: str, seed: int) -> Sampler:
     """The ``yyyy-MM-dd`` part of :func:`time_sampler`'s value."""
-    time_fn = time_sampler(name, seed)
+    time_fn = time_sampler(name, seed, kinds.time_kind(name))
     return lambda u, v, t: time_fn(u, v, t)[:10]
 
 

@@ -1,6 +1,6 @@
 """What a number property's name says about its values (``level`` → 1–150, skewed low).
 
-Compile time only, like :mod:`~demogen.simulation.values._kinds`.
+Compile time only, like :mod:`~demogen.analysis.heuristic.values.kinds`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from demogen.simulation.values._names import leaf, normalize
+from demogen.analysis.heuristic.values.names import leaf, normalize
 
 # -- numbers -------------------------------------------------------------------------------
 
@@ -91,6 +91,10 @@ _NUMBER_RULES: tuple[tuple[re.Pattern[str], NumberPrior], ...] = tuple(
 )
 
 DEFAULT_NUMBER = NumberPrior("small", 1, 10, "low")
+#: The default distribution of each number kind (``level`` → 1–150, skewed low).
+PRIORS_BY_KIND = {prior.kind: prior for _, prior in reversed(_NUMBER_RULES)} | {
+    DEFAULT_NUMBER.kind: DEFAULT_NUMBER}
+NUMBER_KINDS = frozenset(PRIORS_BY_KIND)
 
 
 def number_prior(name: str) -> NumberPrior:
@@ -100,6 +104,11 @@ def number_prior(name: str) -> NumberPrior:
         if pattern.search(norm):
             return prior
     return DEFAULT_NUMBER
+
+
+def prior_of_kind(kind: str | None) -> NumberPrior:
+    """The default distribution of a number kind (the small-number default if unknown)."""
+    return PRIORS_BY_KIND.get(kind or "", DEFAULT_NUMBER)
 
 
 #: Number kinds whose values are fractional (never rounded to integers).

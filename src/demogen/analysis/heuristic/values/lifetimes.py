@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import re
 
-from demogen.simulation.values import _kinds as kinds
-from demogen.simulation.values import _names as names
-from demogen.simulation.values import _priors as priors
+from demogen.analysis.heuristic.values import kinds, names, priors
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType, Scope
 

@@ -1,7 +1,7 @@
 """What a property's name says about the kind of string, boolean or time it holds.
 
 Decided once per property while samplers are compiled, never per event. Names are
-normalised first (see :func:`~demogen.simulation.values._names.normalize`) and matched
+normalised first (see :func:`~demogen.analysis.heuristic.values.names.normalize`) and matched
 against ordered rules: the first rule that matches wins, so specific rules come first.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from demogen.simulation.values._names import leaf, normalize
+from demogen.analysis.heuristic.values.names import leaf, normalize
 
 # -- strings -------------------------------------------------------------------------------
 
@@ -123,6 +123,10 @@ _DESCRIPTION_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+#: Every string kind :func:`string_kind` can answer.
+STRING_KINDS = frozenset({kind for _, kind in (*_STRING_RULES, *_DESCRIPTION_HINTS)}
+                         | {"generic", "category_code"})
+
 _AMBIGUOUS = frozenset({"name", "title", "label", "value", "type", "text"})
 
 
@@ -169,6 +173,9 @@ def boolean_probability(name: str, default: float = 0.5) -> float:
 
 
 # -- times ---------------------------------------------------------------------------------
+
+#: Every kind :func:`time_kind` can answer.
+TIME_KINDS = frozenset({"now", "past", "long_past", "future", "birthday"})
 
 _TIME_PAST = re.compile(
     r"regist|sign_?up|created|create_time|creation|install|(^|_)first_|birth|join|"

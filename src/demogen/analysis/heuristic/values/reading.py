@@ -1,0 +1,160 @@
+"""The analyzer's reading of every property into ``Rules.properties``.
+
+One :class:`~demogen.analysis.rules.PropertySpec` per property name (event, common and
+user properties; a name shared by an event property and a user property is one entry,
+the event property mirroring the user's value): its kind from the name and description,
+its lifetime, and its source when the name says more than the kind (a boolean's chance, a
+number's distribution, the user property an event property shows, the session counter).
+"""
+
+from __future__ import annotations
+
+import re
+
+from demogen.analysis.heuristic.values import kinds, lifetimes, names, priors
+from demogen.analysis.heuristic.values.vocabulary import FLAG
+from demogen.analysis.rules import Lifetime, PropertySource, PropertySpec
+from demogen.taxonomy import EventTaxonomy, Property
+from demogen.vocab import PropertyType
+
+_BEFORE = re.compile(r"^(previous|prev|old|before)_(.+)$|^(.+)_(before|prev|previous|old)$")
+_CONTAINERS = {PropertyType.LIST: "list", PropertyType.OBJECT: "object",
+               PropertyType.OBJECT_GROUP: "object_group"}
+_HEURISTIC = "heuristic"
+
+
+class _UserIndex:
+    """The plan's user properties by name and by the key their mirrors share."""
+
+    def __init__(self, taxonomy: EventTaxonomy) -> None:
+        self.by_name = {p.name: p for p in taxonomy.user_properties}
+        self.by_key: dict[str, Property] = {}
+        for prop in taxonomy.user_properties:
+            if not prop.is_preset:
+                self.by_key.setdefault(names.mirror_key(prop.name), prop)
+
+    def mirrored(self, prop: Property) -> Property | None:
+        """The user property an event property shows (``cur_level`` → ``level``), if any."""
+        if prop.is_preset:
+            return None
+        target = self.by_name.get(prop.name)
+        if target is None and prop.type not in _CONTAINERS:
+            target = self.by_key.get(names.mirror_key(prop.name))
+        if target is None or target.is_preset:
+            return None
+        if target.type == prop.type or (prop.type == PropertyType.STRING
+                                        and target.type == PropertyType.NUMBER):
+            return target
+        return None
+
+    def before(self, prop: Property) -> Property | None:
+        """The number user property whose value *before* the event a property shows
+        (``previous_level``, ``level_before`` → ``level``), if any."""
+        m = _BEFORE.match(names.normalize(prop.name))
+        if m is None or prop.type != PropertyType.NUMBER or prop.is_preset:
+            return None
+        base = m.group(2) or m.group(3)
+        target = self.by_name.get(base) or self.by_key.get(names.mirror_key(base))
+        if target is None or target.is_preset or target.type != PropertyType.NUMBER:
+            return None
+        return target
+
+
+def read_properties(taxonomy: EventTaxonomy,
+                    ranged: frozenset[str] = frozenset()) -> dict[str, PropertySpec]:
+    """A spec for every property of the plan, keyed by name (first definition wins).
+
+    ``ranged``: numbers whose ``value_ranges`` entry gives a mean; their range is the one
+    statement of how they are distributed, so they get no ``distribution`` source.
+    """
+    users = _UserIndex(taxonomy)
+    common = {p.name for p in taxonomy.common_properties if not p.is_preset}
+    every = [e.name for e in taxonomy.events]
+    carriers: dict[str, list[str]] = {name: every for name in common}
+    for event in taxonomy.events:
+        for name in event.properties:
+            if name not in common:
+                carriers.setdefault(name, []).append(event.name)
+    out: dict[str, PropertySpec] = {}
+    for prop in (*taxonomy.properties, *taxonomy.common_properties):
+        if prop.name not in out:
+            out[prop.name] = _event_spec(prop, users, prop.name in common,
+                                         carriers.get(prop.name, []))
+    for prop in taxonomy.user_properties:
+        if prop.name not in out and not prop.is_preset:
+            out[prop.name] = PropertySpec(kind=kind_of(prop), lifetime="user",
+                                          source=_value_source(prop), origin=_HEURISTIC)
+    for name in ranged & out.keys():
+        source = out[name].source
+        if source is not None and source.type == "distribution":
+            out[name] = out[name].model_copy(update={"source": None})
+    return out
+
+
+def complete_specs(taxonomy: EventTaxonomy,
+                   given: dict[str, PropertySpec]) -> dict[str, PropertySpec]:
+    """``given`` with what it leaves out read from the plan: missing properties whole,
+    and the fields a partial spec leaves unset."""
+    wanted = {p.name for p in (*taxonomy.properties, *taxonomy.common_properties)} | {
+        p.name for p in taxonomy.user_properties if not p.is_preset}
+    if wanted <= given.keys() and all(s.kind and s.lifetime for s in given.values()):
+        return dict(given)
+    read = read_properties(taxonomy)
+    out = dict(read)
+    for name, spec in given.items():
+        base = read.get(name)
+        out[name] = spec if base is None else base.model_copy(
+            update={k: getattr(spec, k) for k in spec.model_fields_set})
+    return out
+
+
+def field_spec(prop: Property) -> PropertySpec:
+    """The reading of a field inside an object or list property, drawn per value."""
+    return PropertySpec(kind=kind_of(prop), lifetime="event", source=_value_source(prop),
+                        origin=_HEURISTIC)
+
+
+def kind_of(prop: Property) -> str:
+    """What the name (and for an ambiguous name, the description) says the values are."""
+    if prop.type == PropertyType.NUMBER:
+        return priors.number_prior(prop.name).kind
+    if prop.type == PropertyType.BOOLEAN:
+        return FLAG
+    if prop.type == PropertyType.TIME:
+        return kinds.time_kind(prop.name)
+    if prop.type in _CONTAINERS:
+        return _CONTAINERS[prop.type]
+    return kinds.string_kind(names.leaf(prop.name), prop.description)
+
+
+def _event_spec(prop: Property, users: _UserIndex, common: bool,
+                events: list[str]) -> PropertySpec:
+    role = lifetimes.session_role(prop.name)
+    if role is not None:
+        return PropertySpec(kind=kind_of(prop), lifetime="session",
+                            source=PropertySource(type="session", of=role), origin=_HEURISTIC)
+    lifetime = _lifetime(prop, None, common)
+    exceptions = {e: here for e in events if (here := _lifetime(prop, e, common)) != lifetime}
+    source = _value_source(prop)
+    # A mirror keeps the draw's parameters: they give its value before the user has one.
+    draw = source.model_dump(exclude={"type"}, exclude_none=True) if source else {}
+    if (target := users.mirrored(prop)) is not None:
+        source = PropertySource(type="mirror", of=target.name, **draw)
+    elif (target := users.before(prop)) is not None:
+        source = PropertySource(type="before", of=target.name, **draw)
+    return PropertySpec(kind=kind_of(prop), lifetime=lifetime, lifetime_on=exceptions,
+                        source=source, origin=_HEURISTIC)
+
+
+def _lifetime(prop: Property, event: str | None, common: bool) -> Lifetime:
+    return "user" if lifetimes.per_user(prop, event, common=common) else "event"
+
+
+def _value_source(prop: Property) -> PropertySource | None:
+    """What the name says beyond the kind: a boolean's chance, a number's distribution."""
+    if prop.type == PropertyType.BOOLEAN:
+        return PropertySource(type="probability", p=kinds.boolean_probability(prop.name))
+    if prop.type == PropertyType.NUMBER:
+        prior = priors.number_prior(prop.name)
+        return PropertySource(type="distribution", shape=prior.shape, center=prior.center)
+    return None
