@@ -163,7 +163,7 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
             continue
         user.segment = _segment(sim, user, day)
         user.last_active_day = day
-        for session in sessions.day(rnd, user.segment, user.engagement):
+        for session in sessions.day(rnd, user.segment, user.engagement, user.chronotype):
             clock = day * DAY_SECONDS + session.start
             if not introduced:
                 _introduce(sim, emitter, user, clock)
@@ -307,7 +307,7 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
         names = [name for name in names if user.custom.keeps(name, brackets)]
         if not names:
             return
-    clocks = _event_clocks(user, start, session.duration, len(names))
+    clocks = _event_clocks(user, start, session, len(names))
     # The session runs from its start event (install events may come first).
     opened = clocks[names.index(plan.session_start)] if plan.session_start in names else start
     if user.device.presets.get("#lib") != "js":   # the web SDK sends no #app_version
@@ -369,15 +369,20 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
         records.append((kind, text, values, uuid_bits(128)))
 
 
-def _event_clocks(user: SimUser, start: float, duration: float, count: int) -> list[float]:
-    """Start at the session start, end at its end, the rest spread between in order."""
+def _event_clocks(user: SimUser, start: float, session: Session, count: int) -> list[float]:
+    """Start at the session start, end at its end, the rest spread between in order; a
+    session's long pause (if any) shifts every event after its point."""
     if count == 1:
         return [start]
     random = user.rnd.random
-    clocks = [start + random() * duration for _ in range(count - 2)]
+    active = session.duration - session.pause
+    clocks = [start + random() * active for _ in range(count - 2)]
     clocks.sort()
     clocks.insert(0, start)
-    clocks.append(start + duration)
+    clocks.append(start + active)
+    if session.pause:
+        resume = start + session.pause_at * active
+        clocks = [c + session.pause if c > resume else c for c in clocks]
     previous = start
     for i in range(1, count):   # at least 1 ms apart, so order survives formatting
         if clocks[i] < previous + 0.001:

@@ -71,6 +71,8 @@ class SimUser(UserContext):
     done: set[str] = field(default_factory=set)
     progress_limits: list[int] = field(default_factory=list)
     purchases: int = 0
+    #: Where the user's own hour sits on the hourly curve (0–1): their chronotype.
+    chronotype: float = 0.5
     custom: CompiledSegment | None = None   # a custom segment (demogen.yaml), for the run
 
 
@@ -111,6 +113,7 @@ class PopulationModel:
         if user.segment is Segment.CHURNING_USER:
             user.hazard = min(user.hazard * CHURNING_HAZARD_BOOST, 0.9)
         self._payer(user, rnd)
+        user.chronotype = rnd.random()
         return user
 
     def _existing(self, user: SimUser, rnd: random.Random) -> None:

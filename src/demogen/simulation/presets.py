@@ -34,6 +34,18 @@ class SessionCount(_Strict):
 class SessionMinutes(_Strict):
     median: float = Field(gt=0)
     sigma: float = Field(gt=0)
+    #: Share of sessions holding one long pause (app left open, a phone call), and the
+    #: pause's median length in minutes (lognormal, always over the 30-min idle rule).
+    long_pause_share: float = Field(0.0, ge=0, lt=1)
+    long_pause_minutes: float = Field(45.0, gt=30)
+
+
+class Chronotype(_Strict):
+    """Per-user rhythm: each user has an anchor hour (drawn from the vertical's hourly
+    curve) and starts ``anchor_share`` of their sessions near it, within ``spread_hours``."""
+
+    anchor_share: float = Field(0.0, ge=0, le=1)
+    spread_hours: float = Field(1.0, gt=0)
 
 
 class EventsPerSession(_Strict):
@@ -65,6 +77,7 @@ class VerticalPreset(_Strict):
     engagement_sigma: float = Field(gt=0)
     weekday_multipliers: tuple[float, ...] = Field(min_length=7, max_length=7)
     hourly_weights: tuple[float, ...] = Field(min_length=24, max_length=24)
+    chronotype: Chronotype = Chronotype()
     sessions_per_active_day: SessionCount
     session_minutes: SessionMinutes
     events_per_session: EventsPerSession
