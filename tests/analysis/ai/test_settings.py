@@ -122,3 +122,17 @@ def test_public_names_are_pinned() -> None:
     assert ai.__all__ == ["PROMPT_VERSION", "AIAnalyzer", "AIChoice", "AIOptions", "Secret",
                           "Usage", "resolve_ai"]
     assert all(hasattr(ai, name) for name in ai.__all__)
+
+
+def test_answers_are_read_defensively() -> None:
+    from demogen.analysis.ai._answer import AnswerError, parse_answer
+
+    assert parse_answer('Sure! {"value_ranges": {}} and {"x": 1}', max_chars=100) == \
+        {"value_ranges": {}}
+    assert parse_answer('{"property_rules": {"value_ranges": {}}}', max_chars=100) == \
+        {"value_ranges": {}}
+    for text, message in (("[1, 2]", "not an object"), ("no json", "no JSON object"),
+                          ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+                          ("{" + " " * 200 + "}", "over the limit")):
+        with pytest.raises(AnswerError, match=message):
+            parse_answer(text, max_chars=200_001 if "[" in text else 100)

@@ -55,9 +55,12 @@ def parse_answer(text: str, *, max_chars: int) -> dict[str, Any]:
         raise AnswerError(f"the answer is {len(text):,} characters long, over the limit of "
                           f"{max_chars:,}; it was not read")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        data = _first_object(text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = _first_object(text)
+    except RecursionError:      # thousands of nested brackets: hostile or broken
+        raise AnswerError("the answer is nested too deeply to read") from None
     if not isinstance(data, dict):
         raise AnswerError(f"the answer is a JSON {type(data).__name__}, not an object")
     inner = data.get("property_rules")
