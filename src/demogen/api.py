@@ -14,7 +14,7 @@ Example::
     check = demogen.validate(run.output)
     assert check.ok
     kpis = demogen.report(run.output, html="out/game-report.html").kpis
-    print(kpis["d1"], kpis["dau_mean"])
+    print(kpis["d1_retention"], kpis["dau_mean"])
 
 The heavy imports happen inside the functions: ``import demogen`` stays cheap.
 """
