@@ -90,6 +90,8 @@ class GenerateConfig(BaseModel):
     base_url: str | None = Field(None, description="An OpenAI-compatible server (--base-url).")
     strict_ai: bool = Field(False, description="Exit when the AI provider fails.")
     max_cost: float | None = Field(None, ge=0, description="AI cost ceiling in USD.")
+    ai_review: bool = Field(False, description="Let the AI revise its rules once after a "
+                            "sample run (--ai-review; docs/ai.md).")
     quiet: bool = Field(False, description="Print only errors and results.")
     verbose: bool = Field(False, description="Also print details.")
     segments: tuple[CustomSegment, ...] = Field(

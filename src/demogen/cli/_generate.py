@@ -111,6 +111,7 @@ def generate(
     base_url: str | None = opt.BaseUrlOpt,
     strict_ai: bool = opt.StrictAiOpt,
     max_cost: float | None = opt.MaxCostOpt,
+    ai_review: bool = opt.AiReviewOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
     from demogen.pipeline import generate, simulation_config
@@ -124,6 +125,8 @@ def generate(
                          quiet=quiet, verbose=verbose,
                          ai=opt.ai_options(config.ai, config.model, config.base_url,
                                            config.strict_ai, config.max_cost))
+    if config.ai_review:
+        prepared = _reviewed(prepared, options, config, quiet=quiet)
     _, window_warnings = simulation_config(prepared, options)   # checked before any work
     if not quiet:
         for line in prepared_notes(prepared):
@@ -154,6 +157,37 @@ def _layered_config(ctx: typer.Context, config_file: Path | None) -> GenerateCon
     if "start" in given:
         given["start"] = _parse_start(given["start"])
     return load_config(config_file, given=given)
+
+
+def _reviewed(prepared, options, config, *, quiet: bool):  # type: ignore[no-untyped-def]
+    """``--ai-review``: the rules after the model's one revision (or as they were), with the
+    diff and the verdict on stderr; a provider failure warns unless ``--strict-ai``."""
+    from dataclasses import replace
+
+    from demogen.errors import AIError
+    from demogen.pipeline import review
+
+    ai = opt.ai_options(config.ai, config.model, config.base_url, config.strict_ai,
+                        config.max_cost)
+    if not quiet:
+        err.print("AI review: a sample run, measured, then the model's revision …",
+                  style="dim", markup=False, highlight=False)
+    try:
+        outcome = review(prepared, options, ai)
+    except AIError as exc:
+        if config.strict_ai:
+            raise
+        warn(f"{exc}; the rules stay as they were (--strict-ai makes this an error)")
+        return prepared
+    if not quiet:
+        for message in outcome.warnings:
+            warn(message)
+        if outcome.diff:
+            err.print(outcome.diff, markup=False, highlight=False)
+        err.print(f"AI review: {outcome.reason}", markup=False, highlight=False)
+        err.print(f"AI usage: {outcome.usage.describe()}", style="dim", markup=False,
+                  highlight=False)
+    return replace(prepared, rules=outcome.rules) if outcome.kept else prepared
 
 
 def _parse_start(text: str) -> date:

@@ -47,6 +47,11 @@ StrictAiOpt = typer.Option(
 MaxCostOpt = typer.Option(
     None, "--max-cost", metavar="USD", min=0,
     help="Stop before an AI call that could bring the estimated cost above this.")
+AiReviewOpt = typer.Option(
+    False, "--ai-review",
+    help="After a sample run, send its KPIs and check counts (never records) to the model, "
+    "which may revise the rules once; the revision is shown as a diff and kept only if the "
+    "sample's violations and KPIs outside their bands are no worse.")
 
 
 def ai_options(ai: str, model: str | None, base_url: str | None, strict: bool,

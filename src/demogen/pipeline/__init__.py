@@ -11,6 +11,7 @@ from demogen.pipeline._generate import (
     simulation_config,
 )
 from demogen.pipeline._prepare import Prepared, prepare
+from demogen.pipeline._review import Review, review
 from demogen.pipeline._saved import RunInputs, run_inputs
 
 __all__ = [
@@ -18,9 +19,11 @@ __all__ = [
     "GenerateOptions",
     "GenerateResult",
     "Prepared",
+    "Review",
     "RunInputs",
     "generate",
     "prepare",
+    "review",
     "run_inputs",
     "simulation_config",
 ]

@@ -93,6 +93,18 @@ class AIAnalyzer:
         self._origin = RuleOrigin(self.label, written)
         return merge_rules(heuristic, written)
 
+    def revise(self, taxonomy: EventTaxonomy, prompt: str) -> Rules:
+        """The rules the model changes after reading ``prompt`` (a review of a sample run),
+        checked like an analysis' answer; empty rules when it changes nothing usable."""
+        client = self._client or make_client(self._choice, self._options,
+                                             Rules.model_json_schema())
+        data = self._ask(client, PromptPart(prompt, ()), taxonomy, "AI review")
+        if data is None:
+            return Rules()
+        rules, dropped = accept(data, taxonomy, source="AI review")
+        self.warnings += dropped
+        return rules
+
     def _ask(self, client: ChatClient, part: PromptPart, taxonomy: EventTaxonomy,
              where: str) -> dict[str, Any] | None:
         """The model's answer for one part after up to ``repairs`` repair turns: valid, or

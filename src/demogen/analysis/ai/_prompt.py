@@ -18,10 +18,13 @@ from string import Template
 from demogen.analysis.ai._cost import estimate_tokens
 from demogen.taxonomy import Event, EventTaxonomy, ProductInfo, Property
 
-__all__ = ["PROMPT_VERSION", "PromptPart", "build_prompts", "template"]
+__all__ = ["PROMPT_VERSION", "REVIEW_VERSION", "PromptPart", "build_prompts", "review_prompt",
+           "template"]
 
 #: The template in use; part of the cache key, so a new prompt means a new analysis.
 PROMPT_VERSION = "rules_v1"
+#: The template of ``generate --ai-review`` (a sample run's measurements, never records).
+REVIEW_VERSION = "review_v1"
 
 
 @cache
@@ -103,6 +106,15 @@ def _render(events: tuple[Event, ...] | list[Event], shared: list[Property],
         product=_product(product), part=part_text, event_count=len(events),
         events="\n".join(_event_line(e) for e in events) or "(none)",
         property_count=len(lines), properties="\n".join(lines) or "(none)")
+
+
+def review_prompt(product: ProductInfo, rules_text: str, *, kpis: list[str],
+                  checks: list[str], users: int, days: int) -> str:
+    """The review request: the product, a sample run's KPI and check lines, the rules."""
+    return template(REVIEW_VERSION).substitute(
+        product=_product(product), users=users, days=days,
+        kpis="\n".join(kpis) or "(none measured)", checks="\n".join(checks) or "(none)",
+        rules=rules_text)
 
 
 def _product(product: ProductInfo) -> str:
