@@ -62,6 +62,24 @@ def test_a_broken_property_spec_is_refused_with_its_place(spec: dict, message: s
     assert message in str(err.value)
 
 
+@pytest.mark.parametrize(("spec", "message"), [
+    ({"per_sesion": 1}, "unknown key 'per_sesion'; did you mean 'per_session'?"),
+    ({"frequency": "often"}, "events.login.frequency"),
+    ({"per_session": 0}, "events.login.per_session"),
+])
+def test_a_broken_event_spec_is_refused_with_its_place(spec: dict, message: str) -> None:
+    with pytest.raises(RulesError) as err:
+        Rules.from_data({"events": {"login": spec}})
+    assert message in str(err.value)
+
+
+def test_event_names_the_plan_lacks_are_found() -> None:
+    tax = load_taxonomy(SEGMENT_PLAN).taxonomy
+    rules = Rules.from_data({"events": {"Order Complete": {"per_session": 1}}})
+    assert [(u.name, u.path, u.suggestion) for u in unknown_names(rules, tax)] == [
+        ("Order Complete", ("events", "Order Complete"), "Order Completed")]
+
+
 def test_property_names_the_plan_lacks_are_found() -> None:
     tax = load_taxonomy(SEGMENT_PLAN).taxonomy
     rules = Rules.from_data({"properties": {

@@ -103,6 +103,8 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
             yield "event", event, (*here, "lifetime_on", event)
         if spec.source is not None and spec.source.type in ("mirror", "before"):
             yield "property", spec.source.of or "", (*here, "source", "of")
+    for event in rules.events:
+        yield "event", event, ("events", event)
     for event, updates in rules.update_patterns.items():
         yield "event", event, ("update_patterns", event)
         for prop, update in updates.items():

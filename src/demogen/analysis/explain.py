@@ -77,6 +77,7 @@ class EventLine:
     roles: tuple[str, ...] = ()
     one_time: bool = False
     funnels: tuple[str, ...] = ()     # "ftue_tutorial 2/7 (87%)"
+    frequency: str = ""               # "core", "rare, ≤1/session"
 
 
 def explain(name: str, taxonomy: EventTaxonomy, rules: Rules, *, edit: Rules | None = None,
@@ -125,7 +126,12 @@ def event_lines(taxonomy: EventTaxonomy, rules: Rules) -> list[EventLine]:
         steps = [f"{f.name} {i + 1}/{len(f.steps)}"
                  + (f" ({f.conversion[i]:.0%})" if f.conversion else "")
                  for f in ec.funnels for i, step in enumerate(f.steps) if step == event.name]
-        lines.append(EventLine(event.name, tuple(roles), event.name in one_time, tuple(steps)))
+        spec = rules.events.get(event.name)
+        frequency = ", ".join(filter(None, (
+            spec.frequency if spec else None,
+            f"≤{spec.per_session}/session" if spec and spec.per_session else None)))
+        lines.append(EventLine(event.name, tuple(roles), event.name in one_time, tuple(steps),
+                               frequency))
     return lines
 
 
@@ -225,6 +231,12 @@ def _event_facts(event: Event, taxonomy: EventTaxonomy, rules: Rules,
             ("system_events", "system", "server-side (a snapshot or feed, not a user action)")):
         if name in getattr(ec, key):
             out.rules(topic, text, "event_constraints", key)
+    spec = rules.events.get(name)
+    if spec is not None and spec.frequency:
+        out.rules("frequency", _FREQUENCY_WORDS[spec.frequency], "events", name, "frequency")
+    if spec is not None and spec.per_session:
+        out.rules("per session", f"at most {spec.per_session} per session",
+                  "events", name, "per_session")
 
     for funnel in ec.funnels:
         for i, step in enumerate(funnel.steps):
@@ -274,6 +286,11 @@ def _event_facts(event: Event, taxonomy: EventTaxonomy, rules: Rules,
         if rel.formula and name in rel.events:
             out.rules("formula", f"{target} = {rel.formula}", "property_relationships", target)
     return out.facts
+
+
+_FREQUENCY_WORDS = {"core": "core (drawn about 3× as often as common events)",
+                    "common": "common", "occasional": "occasional (about 0.3× common)",
+                    "rare": "rare (about 0.08× common)"}
 
 
 def _lifecycle_facts(name: str, rules: Rules, out: _Facts) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from demogen.analysis.rules import PropertySpec, Rules
+from demogen.analysis.rules import EventSpec, PropertySpec, Rules
 
 
 def merge_rules(base: Rules, override: Rules) -> Rules:
@@ -39,9 +39,9 @@ def _merge_model(base: BaseModel, override: BaseModel) -> dict[str, Any]:
 
 
 def _merge_entry(old: Any, new: Any) -> Any:
-    """A property's spec merges field by field (an edit of its ``lifetime`` keeps the
-    analysed kind and source); other entries are replaced whole."""
-    if isinstance(new, PropertySpec) and isinstance(old, PropertySpec) and new is not old:
+    """A property's or event's spec merges field by field (an edit of its ``lifetime``
+    keeps the analysed kind and source); other entries are replaced whole."""
+    if isinstance(new, PropertySpec | EventSpec) and type(old) is type(new) and new is not old:
         return _merge_model(old, new)
     return new.model_dump(mode="python") if isinstance(new, BaseModel) else new
 

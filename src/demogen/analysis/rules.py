@@ -305,6 +305,29 @@ class PropertySpec(BaseModel):
             else self.lifetime
 
 
+#: How often an event happens among a session's free events, relative to the others:
+#: ``core`` (what the product is for: product views, rounds played, videos watched),
+#: ``common`` (the default), ``occasional`` (shares, reviews, invites), ``rare`` (settings,
+#: account deletion, crashes).
+Frequency = Literal["core", "common", "occasional", "rare"]
+
+
+class EventSpec(BaseModel):
+    """How often one event happens, beyond what its roles and constraints say.
+
+    An event's roles are in ``event_roles``, one-time and prerequisites in
+    ``event_constraints`` (the seed's shape): this entry holds only what is said nowhere else.
+    """
+
+    model_config = _STRICT
+
+    frequency: Frequency | None = None
+    #: At most this many times in one session (``login: 1``).
+    per_session: int | None = Field(default=None, ge=1)
+    #: Who said so: ``heuristic``, ``ai`` or ``edit``.
+    origin: str | None = None
+
+
 class Rules(BaseModel):
     """Everything the simulation needs to know beyond the taxonomy itself."""
 
@@ -322,6 +345,8 @@ class Rules(BaseModel):
     event_roles: EventRoles = Field(default_factory=EventRoles)
     #: What each property means (kind, lifetime, source), one entry per property name.
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
+    #: How often each event happens (frequency class, per-session cap), by event name.
+    events: dict[str, EventSpec] = Field(default_factory=dict)
     #: What loading changed in an older document (not part of the document itself).
     _notices: list[str] = PrivateAttr(default_factory=list)
 
@@ -452,6 +477,7 @@ __all__ = [
     "RULES_SCHEMA_VERSION",
     "EventConstraints",
     "EventRoles",
+    "EventSpec",
     "Funnel",
     "MonetaryProperty",
     "NumberRange",

@@ -91,11 +91,14 @@ def print_event_listing(taxonomy: Path, rules: dict[str, Any], *, industry: str 
     plan = load_taxonomy(taxonomy, industry=industry, platform=platform,
                          product_name=product_name).taxonomy
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in ("event", "roles", "one-time", "funnel steps"):
+    table.add_column("event", no_wrap=True)     # names stay whole: people grep them
+    for column in ("roles", "one-time", "frequency"):
         table.add_column(column, overflow="fold")
+    table.add_column("funnel steps", overflow="fold", min_width=24)
     for line in event_lines(plan, Rules.from_data(rules)):
         table.add_row(Text(line.name), Text(", ".join(line.roles) or "-"),
-                      "yes" if line.one_time else "", Text(", ".join(line.funnels) or "-"))
+                      "yes" if line.one_time else "", Text(line.frequency),
+                      Text(", ".join(line.funnels) or "-"))
     out.print(table)
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in ("property", "kind", "lifetime", "source"):

@@ -26,6 +26,8 @@ PURCHASE_FLOW_CONVERSION = 0.95
 DEFAULT_REFUND_RATE = 0.02
 #: Weight of an event in the free part of a session when the segment names none.
 DEFAULT_FILL_WEIGHT = 0.25
+#: How a frequency class (Rules.events) scales an event's weight among free events.
+FREQUENCY_WEIGHT = {"core": 3.0, "common": 1.0, "occasional": 0.3, "rare": 0.08}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,8 @@ class BehaviourPlan:
     signup: str | None
     login: frozenset[str]
     one_time: frozenset[str]
+    #: Events that happen at most so many times in one session (Rules.events per_session).
+    per_session: dict[str, int]
     prerequisites: dict[str, tuple[str, ...]]
     progressions: tuple[Flow, ...]
     #: Session chains by their first step; several when a start has alternative ends
@@ -110,6 +114,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         signup=next(iter(real(roles.signup)), None),
         login=frozenset(real(roles.login)),
         one_time=one_time,
+        per_session=per_session_caps(rules, known),
         prerequisites=prerequisites,
         progressions=tuple(progressions),
         chains=chains,
@@ -217,6 +222,17 @@ def _refund_rate(ec: EventConstraints, revenue: tuple[str, ...], refund: tuple[s
     return DEFAULT_REFUND_RATE
 
 
+def _frequency(rules: Rules, event: str) -> float:
+    spec = rules.events.get(event)
+    return FREQUENCY_WEIGHT[spec.frequency or "common"] if spec is not None else 1.0
+
+
+def per_session_caps(rules: Rules, known: set[str]) -> dict[str, int]:
+    """Events that happen at most so many times in one session."""
+    return {name: spec.per_session for name, spec in rules.events.items()
+            if spec.per_session is not None and name in known}
+
+
 def _segment_behaviour(
     rules: Rules,
     segment: Segment,
@@ -237,6 +253,7 @@ def _segment_behaviour(
     fill: dict[LifecycleStage, FillTable] = {}
     for stage, permitted in allowed.items():
         pool = [n for n in fillable if n in permitted]
-        weights = [max(probabilities.get(n, DEFAULT_FILL_WEIGHT), 0.01) for n in pool]
+        weights = [max(probabilities.get(n, DEFAULT_FILL_WEIGHT), 0.01) * _frequency(rules, n)
+                   for n in pool]
         fill[stage] = FillTable(tuple(pool), tuple(accumulate(weights)))
     return SegmentBehaviour(backbone=backbone, fill=fill)

@@ -43,8 +43,10 @@ class SessionPlanner:
         self._one_time = plan.one_time
         self._prerequisites = plan.prerequisites
         self._leaders = plan.session_prerequisites
+        self._caps = plan.per_session
+        self._counts: dict[str, int] = {}   # capped events of the session being planned
         self._guarded = frozenset((*plan.one_time, *plan.prerequisites,
-                                   *plan.session_prerequisites))
+                                   *plan.session_prerequisites, *plan.per_session))
         self._open = {stage: frozenset(self._always | allowed)
                       for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
@@ -56,11 +58,15 @@ class SessionPlanner:
     # -- the gate ------------------------------------------------------------------------
 
     def can(self, user: SimUser, event: str, *, in_flow: bool = False) -> bool:
-        """One-time events once, prerequisites first, the stage allows it. Inside a
-        purchase flow the flow itself orders the steps, so chain leaders are not needed."""
+        """One-time events once, capped events up to their cap in a session, prerequisites
+        first, the stage allows it. Inside a purchase flow the flow itself orders the steps,
+        so chain leaders are not needed."""
         if event in self._guarded:
             done = user.done
             if event in self._one_time and event in done:
+                return False
+            cap = self._caps.get(event)
+            if cap is not None and self._counts.get(event, 0) >= cap:
                 return False
             before = self._prerequisites.get(event)
             if before and not done.issuperset(before):
@@ -74,6 +80,8 @@ class SessionPlanner:
         names.append(event)
         user.done.add(event)
         self._session.add(event)
+        if event in self._caps:
+            self._counts[event] = self._counts.get(event, 0) + 1
         reached = self._reaches.get(event)
         if reached is None:     # most events: they only end the INSTALLED stage
             if user.stage is LifecycleStage.INSTALLED:
@@ -86,6 +94,7 @@ class SessionPlanner:
     def plan_session(self, user: SimUser, budget: int, day: int) -> list[str]:
         plan, rnd, names = self.plan, user.rnd, []
         self._session.clear()
+        self._counts.clear()
         if user.sessions == 0:
             for event in plan.install:
                 if self.can(user, event):

@@ -8,6 +8,7 @@ from typing import Any
 from demogen.analysis._migrate import funnel_name
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._frequency import event_specs
 from demogen.analysis.heuristic._funnels import (
     activity_funnel,
     drop_covered,
@@ -102,6 +103,7 @@ class HeuristicAnalyzer:
             update_patterns=update_patterns(ctx, money),
             lifecycle_rules=lifecycle_rules(ctx),
             event_roles=roles,
+            events=event_specs(ctx, set(system)),
             properties=read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None)),
         )
