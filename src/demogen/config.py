@@ -41,6 +41,7 @@ from demogen.errors import ConfigError
 from demogen.simulation.segments import CustomSegment
 
 if TYPE_CHECKING:
+    from demogen.analysis.ai import AIOptions
     from demogen.pipeline import GenerateOptions, Prepared
 
 __all__ = ["CONFIG_NAME", "ENV_PREFIX", "GenerateConfig", "load_config", "write_config"]
@@ -141,7 +142,15 @@ class GenerateConfig(BaseModel):
 
         return prepare(self.plan(), rules_path=self.rules, industry=self.industry,
                        platform=self.platform, product_name=self.product_name,
-                       refresh=self.refresh_analysis, cache_dir=self.cache_dir)
+                       refresh=self.refresh_analysis, cache_dir=self.cache_dir,
+                       ai=self.ai_options())
+
+    def ai_options(self) -> AIOptions:
+        """The analyzer options (``--ai``, ``--model`` …), as ``generate`` passes them."""
+        from demogen.analysis.ai import AIOptions
+
+        return AIOptions(ai=self.ai, model=self.model, base_url=self.base_url,
+                         strict=self.strict_ai, max_cost=self.max_cost)
 
     def to_file_data(self, folder: Path | None = None) -> dict[str, Any]:
         """The options that differ from the defaults, as ``demogen.yaml`` holds them; paths

@@ -24,7 +24,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 def _spawn(cwd: Path) -> pexpect.spawn:
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "120",
            "DEMOGEN_CACHE_DIR": str(cwd / "cache"), "NO_COLOR": "1"}
-    for name in [n for n in env if n.startswith("DEMOGEN_") and n != "DEMOGEN_CACHE_DIR"]:
+    for name in [n for n in env if (n.startswith("DEMOGEN_") and n != "DEMOGEN_CACHE_DIR")
+                 or n.startswith(("OPENAI_", "ANTHROPIC_"))]:
         env.pop(name)     # the wizard's run must not pick up a DEMOGEN_* option
     return pexpect.spawn(sys.executable, ["-m", "demogen", "interactive"], cwd=str(cwd),
                          env=env, encoding="utf-8", timeout=60, dimensions=(50, 120))
@@ -46,6 +47,8 @@ def test_wizard_from_first_question_to_files(tmp_path: Path) -> None:
         child.send("\r")                                # the inferred industry, preselected
         child.expect("Product name")
         child.send("\r")
+        child.expect("Analyzer")
+        child.send("\r")                                # offline: no key in this test
         child.expect("Users")
         child.send(CLEAR + "many\r")                    # not a number: asked again
         child.expect("write a whole number")
@@ -98,3 +101,31 @@ def test_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
         child.close(force=True)
     assert child.exitstatus == 130
     assert not (tmp_path / "demogen.yaml").exists() and not (tmp_path / "out").exists()
+
+
+def test_a_provider_key_is_asked_hidden_and_kept_in_dotenv(tmp_path: Path) -> None:
+    child = _spawn(tmp_path)
+    secret = "sk-test-not-a-real-key-42"
+    try:
+        child.expect("Tracking plan")
+        child.sendline(str(EXAMPLES / "game"))
+        child.expect("Industry")
+        child.send("\r")
+        child.expect("Product name")
+        child.send("\r")
+        child.expect("Analyzer")
+        child.send("\x1b[B\x1b[B\r")                   # heuristic → auto → OpenAI
+        child.expect("OPENAI_API_KEY \\(hidden\\)")
+        child.send(secret + "\r")
+        child.expect("Keep OPENAI_API_KEY in ./.env")
+        shown = child.before
+        child.send("y\r")
+        child.expect("saved OPENAI_API_KEY in .env")
+        child.expect("Users")
+        child.sendcontrol("c")                          # stop before any network call
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert secret not in shown
+    assert secret in (tmp_path / ".env").read_text(encoding="utf-8")
+    assert not (tmp_path / "demogen.yaml").exists()

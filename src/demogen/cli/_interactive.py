@@ -46,6 +46,7 @@ def interactive() -> None:
     industry = _ask(questionary.select(
         f"Industry {_STYLE_HINT}", choices=industries, default=inferred))
     name = _ask(questionary.text("Product name:", default=product.product_name or ""))
+    ai, model, base_url = _ask_analyzer(questionary)
     users = int(_ask(questionary.text("Users:", default="1000", validate=_whole)))
     days = int(_ask(questionary.text("Days:", default="14", validate=_whole)))
     start = _ask(questionary.text(
@@ -65,7 +66,7 @@ def interactive() -> None:
         start=datetime.strptime(start.strip(), "%Y-%m-%d").date(),
         industry=industry if industry != product.industry else None,
         product_name=name if name and name != product.product_name else None,
-        overwrite=overwrite, segments=tuple(segments))
+        overwrite=overwrite, segments=tuple(segments), ai=ai, model=model, base_url=base_url)
     _run(questionary, config, CONFIG_NAME, write_config)
 
 
@@ -100,6 +101,43 @@ def _run(questionary: Any, config: Any, config_name: str, write_config: Any) -> 
     err.print(f"saved {saved}: demogen generate --config {shlex.quote(str(saved))} repeats "
               "this run", markup=False, highlight=False)
     _print_next_steps(result)
+
+
+def _ask_analyzer(questionary: Any) -> tuple[str, str | None, str | None]:
+    """Who analyses the plan: ``(ai, model, base_url)``. A provider without its key asks
+    for it (hidden) and offers to keep it in ./.env, never in demogen.yaml."""
+    import os
+
+    from demogen.analysis.ai._settings import read_environment
+
+    env = read_environment()
+    found = [name for name in _KEYS.values() if env.get(name)]
+    choices = [questionary.Choice("offline heuristic (no key, no network)", value="heuristic"),
+               questionary.Choice(f"auto ({', '.join(found) or 'no key'} found)", value="auto"),
+               questionary.Choice("OpenAI", value="openai"),
+               questionary.Choice("Anthropic", value="anthropic"),
+               questionary.Choice("an OpenAI-compatible server (Ollama, vLLM, llama.cpp)",
+                                  value="local")]
+    ai = _ask(questionary.select(f"Analyzer {_STYLE_HINT}", choices=choices,
+                                 default="auto" if found else "heuristic"))
+    if ai == "local":
+        url = _ask(questionary.text("Server URL:", default="http://127.0.0.1:11434/v1"))
+        model = _ask(questionary.text("Model:", default="llama3.1"))
+        return "openai", model or None, url
+    if ai in _KEYS and not env.get(_KEYS[ai]):
+        variable = _KEYS[ai]
+        key = _ask(questionary.password(f"{variable} (hidden):"))
+        if _ask(questionary.confirm(f"Keep {variable} in ./.env for next time?",
+                                    default=False)):
+            from dotenv import set_key
+
+            set_key(str(Path(".env")), variable, key)
+            err.print(f"saved {variable} in .env", markup=False, highlight=False)
+        os.environ[variable] = key   # this run's SDK reads it; demogen.yaml never holds it
+    return ai, None, None
+
+
+_KEYS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 
 
 def _ask_plan(questionary: Any) -> tuple[Any, Path]:
