@@ -208,3 +208,23 @@ def test_segment_mix_over_time(out: Path) -> None:
 ])
 def test_bin_labels_are_readable(edges: list[float], labels: list[str]) -> None:
     assert bin_labels(edges) == labels
+
+
+def test_depth_quantiles_and_hour_weekday_heatmap(out: Path) -> None:
+    """Issue 13's shapes: p50/p90/p99 (linear interpolation) of events per session, per
+    active user-day and session minutes; events by weekday × local hour."""
+    data = compute_report(out, rules=RULES, product="Shop")
+    # sessions hold 5, 4, 2, 4, 3 events; each was its user's only session that day
+    for name in ("events per session", "events per active user-day"):
+        q = data.depth[name]
+        assert q["p50"] == pytest.approx(4) and q["p90"] == pytest.approx(4.6), name
+        assert q["p99"] == pytest.approx(4.96), name
+    minutes = data.depth["session minutes"]       # 5, 4, 10, 3, 2 from #duration
+    assert minutes["p50"] == pytest.approx(4) and minutes["p90"] == pytest.approx(8)
+    heat = data.hour_weekday
+    assert len(heat) == 7 and all(len(row) == 24 for row in heat)
+    assert heat[0][10] == 5 and heat[0][12] == 4          # Monday 2024-01-01
+    assert heat[1][8] == 4 and heat[1][9] == 2            # Tuesday
+    assert heat[2][20] == 3                               # Wednesday
+    assert sum(map(sum, heat)) == len(EVENTS)
+    assert "p99" in render_html(data)

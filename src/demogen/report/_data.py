@@ -147,6 +147,11 @@ class ReportData(BaseModel):
     session_minutes_counts: list[int]
     hourly: list[float]
     weekday: list[float]
+    #: Events by local weekday (rows, Monday first) and hour (columns).
+    hour_weekday: list[list[int]] = Field(default_factory=list)
+    #: p50/p90/p99 of the shapes that show heavy tails: events per session and per active
+    #: user-day, session minutes.
+    depth: dict[str, dict[str, float | None]] = Field(default_factory=dict)
     top_events: list[dict[str, Any]]
     distributions: list[Distribution]
     mix_property: str | None
@@ -435,6 +440,7 @@ class _Report:
         per_day = series(self.q("SELECT day, count(*) FROM sess GROUP BY day").fetchall())
         sessions_per_user = [s / a if a else None for s, a in zip(per_day, k.dau, strict=True)]
         labels, counts = self._session_histogram()
+        depth = self._depth()
         self.step("retention by install cohort")
         cohorts, curve = self._cohorts(days)
         self.step("revenue")
@@ -470,6 +476,8 @@ class _Report:
             session_minutes_counts=counts,
             hourly=list(k.hourly_activity),
             weekday=list(k.weekday_activity),
+            hour_weekday=self._hour_weekday(),
+            depth=depth,
             top_events=top_events,
             distributions=distributions,
             mix_property=self.mix_prop,
@@ -517,6 +525,27 @@ class _Report:
         """)
         count, mean_minutes = self.q("SELECT count(*), avg(seconds) / 60 FROM sess").fetchone()
         return {"sessions": count, "mean_minutes": mean_minutes}
+
+    def _depth(self) -> dict[str, dict[str, float | None]]:
+        """p50/p90/p99 of events per session, events per active user-day and session
+        minutes: the tails a flat generator misses (real shops: session minutes p99/p50
+        ≈ 15)."""
+        def quantiles(sql: str) -> dict[str, float | None]:
+            row = self.q(f"""SELECT quantile_cont(x, 0.5), quantile_cont(x, 0.9),
+                                    quantile_cont(x, 0.99) FROM ({sql})""").fetchone()
+            return {k: (None if v is None else float(v))
+                    for k, v in zip(("p50", "p90", "p99"), row or (None,) * 3, strict=True)}
+        return {
+            "events per session": quantiles("SELECT n_events AS x FROM sess"),
+            "events per active user-day": quantiles(
+                "SELECT count(*) AS x FROM ev GROUP BY uid, day"),
+            "session minutes": quantiles("SELECT seconds / 60 AS x FROM sess"),
+        }
+
+    def _hour_weekday(self) -> list[list[int]]:
+        counts = {(d, h): n for d, h, n in self.q(
+            "SELECT isodow(ts) - 1, hour(ts), count(*) FROM ev GROUP BY 1, 2").fetchall()}
+        return [[counts.get((d, h), 0) for h in range(24)] for d in range(7)]
 
     def _session_histogram(self) -> tuple[list[str], list[int]]:
         edges = list(SESSION_BINS)

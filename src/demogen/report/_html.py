@@ -150,16 +150,23 @@ def render_html(data: ReportData) -> str:
     weekday = go.Figure()
     weekday.add_bar(x=list(_WEEKDAYS), y=data.weekday, name="events")
     weekday.update_layout(title="Events by weekday", yaxis={"tickformat": ".0%"})
+    heat = go.Figure()
+    heat.add_heatmap(z=data.hour_weekday, x=[f"{h:02d}" for h in range(24)], y=list(_WEEKDAYS),
+                     colorscale="Blues", name="events")
+    heat.update_layout(title="Events by weekday and local hour",
+                       xaxis={"type": "category"}, yaxis={"autorange": "reversed"})
     sections.append(_section("Sessions and timing", [charts.html(per_user, days=True),
                                                      charts.html(lengths),
                                                      charts.html(hourly),
-                                                     charts.html(weekday)]))
+                                                     charts.html(weekday),
+                                                     charts.html(heat)],
+                             _depth_table(data)))
 
     top = go.Figure()
     top.add_bar(y=[e["event"] for e in data.top_events][::-1],
                 x=[e["count"] for e in data.top_events][::-1], orientation="h",
                 name="events")
-    top.update_layout(title="Top events", yaxis={"type": "category"})
+    top.update_layout(title=f"Top {len(data.top_events)} events", yaxis={"type": "category"})
     dist_charts = [charts.html(top, 120 + 22 * max(len(data.top_events), 1))]
     for dist in data.distributions:
         fig = go.Figure()
@@ -193,6 +200,18 @@ def render_html(data: ReportData) -> str:
 {"".join(sections)}
 </main></body></html>
 """
+
+
+def _depth_table(data: ReportData) -> str:
+    """p50/p90/p99 of session depth and length: where heavy tails show (or don't)."""
+    if not data.depth:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        + "".join(f"<td>{_fmt(q.get(p), '')}</td>" for p in ("p50", "p90", "p99")) + "</tr>"
+        for name, q in data.depth.items())
+    return ("<table class=\"depth\"><tr><th></th><th>p50</th><th>p90</th><th>p99</th></tr>"
+            f"{rows}</table>")
 
 
 def _section(title: str, charts: list[str], extra: str = "") -> str:
