@@ -120,3 +120,29 @@ def test_the_key_is_never_written(fake, monkeypatch, tmp_path: Path) -> None:  #
         assert KEY.encode() not in path.read_bytes(), path
     for result in (analyzed, generated):
         assert KEY not in result.output
+
+
+def test_ai_and_heuristic_analyses_are_cached_apart(fake, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from demogen.analysis.cache import cache_key
+    from demogen.taxonomy import load_taxonomy
+
+    loaded = load_taxonomy(SEED_PLAN)
+    plain = cache_key(loaded.taxonomy, loaded.product, "openai", "m")
+    assert plain == cache_key(loaded.taxonomy, loaded.product, "openai", "m", "")
+    assert plain != cache_key(loaded.taxonomy, loaded.product, "openai", "m", "rules_v1")
+
+    server = fake("openai", [Step(GOOD)])
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DEMOGEN_CACHE_DIR", str(cache))
+    base = ["analyze", SEED_PLAN, "--base-url", server.base_url]
+    assert run_cli(base).exit_code == 0
+    assert run_cli(["analyze", SEED_PLAN, "--ai", "heuristic"]).exit_code == 0
+    names = sorted(p.name.split("_")[0] + "_" + p.name.split("_")[1] for p in cache.iterdir())
+    assert sum(n.startswith("analysis_openai") for n in names) == 1
+    assert sum(n.startswith("analysis_heuristic") for n in names) == 1
+    assert sum(n.startswith("origin_openai") for n in names) == 1   # what the model wrote
+    info = run_cli(["cache", "info"])
+    assert "openai" in info.output and "heuristic" in info.output
+    assert run_cli(["cache", "clear"]).exit_code == 0
+    assert [p for p in cache.iterdir() if p.suffix == ".json"] == []
+    assert len(server.calls) == 1
