@@ -34,22 +34,24 @@ def _blocks(path: Path, kinds: tuple[str, ...]) -> list[str]:
             if kind in kinds]
 
 
-def _commands_in_docs() -> list[tuple[str, str]]:
-    """(file, command line) for each concrete ``demogen`` line, continuations joined."""
+def _blocks_of_commands() -> list[tuple[str, list[str]]]:
+    """(file, the block's concrete ``demogen`` lines in order), continuations joined."""
     found = []
     for path in DOCS:
         if path.name == "cli.md":
             continue
         for body in _blocks(path, ("", "bash", "sh", "console")):
             text = body.replace("\\\n", " ")
-            for line in text.splitlines():
-                line = line.split("  #")[0].strip()
-                if line.startswith("demogen ") and not _PLACEHOLDER.search(line):
-                    found.append((path.name, line))
+            lines = [line.split("  #")[0].strip() for line in text.splitlines()]
+            lines = [line for line in lines
+                     if line.startswith("demogen ") and not _PLACEHOLDER.search(line)]
+            if lines:
+                found.append((path.name, lines))
     return found
 
 
-COMMANDS = _commands_in_docs()
+BLOCKS = _blocks_of_commands()
+COMMANDS = [(doc, line) for doc, lines in BLOCKS for line in lines]
 
 
 def _command(args: list[str]) -> tuple[Any, list[str]]:
@@ -69,20 +71,23 @@ def test_every_documented_command_parses(doc: str, line: str) -> None:
     command.make_context(line.split()[1], args)   # raises on an unknown option or value
 
 
-@pytest.mark.parametrize(("doc", "line"), [c for c in COMMANDS if "--target" not in c[1]])
-def test_documented_commands_run(doc: str, line: str, tmp_path: Path,
+@pytest.mark.parametrize(("doc", "lines"), BLOCKS)
+def test_documented_commands_run(doc: str, lines: list[str], tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run in a folder holding the examples; calibration runs (--target) are left to their
-    own tests (tests/cli/test_generate_calibrate.py)."""
+    """Each block's commands in order, in a folder holding the examples; calibration runs
+    (--target) are left to their own tests (tests/cli/test_generate_calibrate.py)."""
     shutil.copytree(REPO / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
-    args = shlex.split(line)[1:]
-    if args[0] == "analyze" and "--rules" in args:
-        Path(args[args.index("--rules") + 1]).write_text("{}\n", encoding="utf-8")
-    if args[0] == "generate":
-        args += _SMALL
-    result = run_cli(args)
-    assert result.exit_code == 0, f"{doc}: {line}\n{result.output}"
+    for line in lines:
+        args = shlex.split(line)[1:]
+        if "--target" in args:
+            continue
+        if args[0] == "analyze" and "--rules" in args:
+            Path(args[args.index("--rules") + 1]).write_text("{}\n", encoding="utf-8")
+        if args[0] == "generate":
+            args += _SMALL
+        result = run_cli(args)
+        assert result.exit_code == 0, f"{doc}: {line}\n{result.output}"
 
 
 def test_readme_config_file_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
