@@ -71,7 +71,7 @@ def interactive() -> None:
 
 
 def _run(questionary: Any, config: Any, config_name: str, write_config: Any) -> None:
-    from demogen.cli._analyze import _print_summary, _summary
+    from demogen.cli._analyze import _print_summary, _summary, plan_notes
     from demogen.cli._generate import _print_next_steps
     from demogen.cli._generate import _print_summary as _print_run
     from demogen.cli._progress import progress_bar, step_spinner
@@ -81,7 +81,10 @@ def _run(questionary: Any, config: Any, config_name: str, write_config: Any) -> 
         prepared = config.prepare()
     options = config.generate_options()
     _, window_warnings = simulation_config(prepared, options)   # checked before asking
-    _print_summary(_summary(prepared), prepared.rules.to_data())
+    summary = _summary(prepared)
+    _print_summary(summary, prepared.rules.to_data())
+    for line in plan_notes(summary):      # the industry inferred, events never generated
+        err.print(line, markup=False, highlight=False)
     for message in window_warnings:
         warn(message)
     saved = Path(_ask(questionary.text("Save these answers to:", default=config_name)))
