@@ -91,13 +91,34 @@ def rename_rules(rules: Rules, names: NameMap) -> Rules:
         pr(p): {**c, "depends_on": [pr(d) for d in c.get("depends_on", [])]}
         for p, c in data.get("property_constraints", {}).items()
     }
-    data["value_ranges"] = {pr(p): r for p, r in data.get("value_ranges", {}).items()}
+    data["property_relationships"] = {
+        pr(p): {**r, "depends_on": [pr(d) for d in r.get("depends_on", [])],
+                "affects": [pr(d) for d in r.get("affects", [])],
+                "events": [ev(e) for e in r.get("events", [])]}
+        for p, r in data.get("property_relationships", {}).items()
+    }
+    data["value_ranges"] = {_ranged(k, pr, ev): r for k, r in data.get("value_ranges", {}).items()}
+    data["properties"] = {
+        pr(p): {**spec, **({"lifetime_on": {ev(e): life for e, life in
+                                            spec["lifetime_on"].items()}}
+                           if spec.get("lifetime_on") else {}),
+                **({"source": {**spec["source"], "of": pr(spec["source"]["of"])}}
+                   if spec.get("source", {}).get("type") in ("mirror", "before") else {})}
+        for p, spec in data.get("properties", {}).items()
+    }
+    data["events"] = {ev(e): spec for e, spec in data.get("events", {}).items()}
     data["monetary_properties"] = {
         pr(p): {**m, "events": [ev(e) for e in m.get("events", [])],
                 "currency_property": m.get("currency_property") and pr(m["currency_property"])}
         for p, m in data.get("monetary_properties", {}).items()
     }
     return Rules.from_data(data)
+
+
+def _ranged(key: str, prop: Callable[[str], str], event: Callable[[str], str]) -> str:
+    """``price@Product Added`` → ``price@product_added``."""
+    name, at, on = key.partition("@")
+    return prop(name) + (at + event(on) if at else "")
 
 
 def _renamed_ref(value: Any, rename: Callable[[str], str]) -> Any:
