@@ -10,6 +10,7 @@ update-method columns carry drop-down lists of the words the reader understands.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -94,8 +95,11 @@ def write_starter(folder: Path, *, industry: str = "game", overwrite: bool = Fal
     product = {"industry": industry, **plan["product"]}
     (folder / "product.json").write_text(json.dumps(product, ensure_ascii=False, indent=2)
                                          + "\n", encoding="utf-8")
+    # An explicit window: the file repeats the same run on any later day. It ends two days
+    # back, so that no zone west of UTC is still living its last day.
+    start = date.today() - timedelta(days=STARTER_DAYS + 2)
     config = GenerateConfig(taxonomy=folder, output=str(folder / "out"), users=STARTER_USERS,
-                            days=STARTER_DAYS, overwrite=True)
+                            start=start, days=STARTER_DAYS, overwrite=True)
     write_config(config, folder / CONFIG_NAME)
     with (folder / CONFIG_NAME).open("a", encoding="utf-8") as handle:
         handle.write(_SEGMENTS_EXAMPLE)
