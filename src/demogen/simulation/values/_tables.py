@@ -7,7 +7,6 @@ per event.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any, cast
 
@@ -18,19 +17,11 @@ from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
 from demogen.simulation.values._money import Money
 from demogen.simulation.values._pools import Pools
-from demogen.taxonomy import EventTaxonomy, ProductInfo, Property
+from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, infer_industry
 
 #: (lo, hi, mean or None, integer flag) of a number property.
 Bounds = tuple[float, float, float | None, bool]
 
-_INDUSTRY_WORDS = {
-    "gaming": re.compile(r"level|stage|gacha|guild|quest|hero|battle|combat|summon|tutorial|"
-                         r"pvp|dungeon|character|arena|reward|clan|tower|mission"),
-    "ecommerce": re.compile(r"cart|checkout|order|product|commodity|coupon|wishlist|shipping|"
-                            r"refund|return"),
-    "saas": re.compile(r"workspace|project|invite|trial|seat|subscription|integration|"
-                       r"report|document|team"),
-}
 
 
 class RandomBridge:
@@ -67,7 +58,10 @@ class Tables:
         self.warnings: list[str] = []
         industry = product.industry.lower()
         if industry in ("", "generic", "other", "unknown"):
-            industry = guess_industry(taxonomy)
+            # The pipeline has inferred it already; rules and plans given straight to the
+            # factory (the Python API, tests) are read the same way.
+            guess = infer_industry(taxonomy)
+            industry = guess.industry if guess is not None else "generic"
         self.industry = industry
         self.pools = Pools(seed=seed, size=pool_size, industry=industry,
                            product_name=product.product_name)
@@ -167,11 +161,3 @@ class Tables:
         of different types has the first one's kind), else ``fallback``."""
         kind = self.spec(prop).kind
         return kind if kind in allowed else fallback
-
-
-def guess_industry(taxonomy: EventTaxonomy) -> str:
-    """The product's industry from its event names, when the product info says nothing."""
-    counts = {k: sum(bool(p.search(e.name.lower())) for e in taxonomy.events)
-              for k, p in _INDUSTRY_WORDS.items()}
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] >= 2 else "generic"
