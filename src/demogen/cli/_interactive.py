@@ -9,7 +9,7 @@ the run goes through the same pipeline steps as ``demogen generate``.
 from __future__ import annotations
 
 import shlex
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,6 @@ def interactive() -> None:
     import questionary
 
     from demogen.config import CONFIG_NAME, GenerateConfig, write_config
-    from demogen.simulation.config import default_start
     from demogen.simulation.presets import preset_names
 
     loaded, plan = _ask_plan(questionary)
@@ -50,7 +49,7 @@ def interactive() -> None:
     users = int(_ask(questionary.text("Users:", default="1000", validate=_whole)))
     days = int(_ask(questionary.text("Days:", default="14", validate=_whole)))
     start = _ask(questionary.text(
-        "First day (YYYY-MM-DD):", default=default_start(days, date.today()).isoformat(),
+        "First day (YYYY-MM-DD):", default=_suggested_start(days).isoformat(),
         validate=_day))
     segments = _ask_segments(questionary)
     output = _ask(questionary.text("Output folder:", default="out"))
@@ -104,6 +103,12 @@ def _run(questionary: Any, config: Any, config_name: str, write_config: Any) -> 
     err.print(f"saved {saved}: demogen generate --config {shlex.quote(str(saved))} repeats "
               "this run", markup=False, highlight=False)
     _print_next_steps(result)
+
+
+def _suggested_start(days: int) -> date:
+    """A window that ends two days back (as demogen init's): on "yesterday", users west of
+    UTC are still living its evening for the first hours of the UTC day."""
+    return date.today() - timedelta(days=days + 2)
 
 
 def _ask_analyzer(questionary: Any) -> tuple[str, str | None, str | None]:
