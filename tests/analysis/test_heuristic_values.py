@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._properties import value_range
 from demogen.analysis.heuristic.values import kinds, lifetimes, names, priors
 from demogen.analysis.heuristic.values.vocabulary import KINDS
 from demogen.taxonomy import Property
@@ -122,6 +123,7 @@ def test_time_kinds(name: str, kind: str) -> None:
     ("success_rate", "ratio"),
     ("order_amount", "money"),
     ("item_count", "count"),
+    ("item_quantity", "quantity"),
     ("gold_balance", "balance"),
     ("vip_level", "vip"),
     ("timestamp", "epoch"),
@@ -204,3 +206,49 @@ def test_lifetimes() -> None:
     assert not lifetimes.describes_the_thing(_prop("play_time", PropertyType.NUMBER))
     assert not lifetimes.describes_the_thing(_prop("fail_reason"))
     assert not lifetimes.describes_the_thing(_prop("level_before", PropertyType.NUMBER))
+
+
+# -- one table of number kinds ----------------------------------------------------------------
+
+def test_range_words_name_kinds_and_state_no_numbers() -> None:
+    """heuristic_properties.yaml's range words only name a kind; the numbers are in the kinds
+    table, each mean inside its range."""
+    table = load("values_numbers")["kinds"]
+    for entry in load("properties")["range_priors"]:
+        assert set(entry) == {"words", "kind"}, entry
+        row = table[entry["kind"]]
+        assert row["min"] <= row["mean"] <= row["max"], entry["kind"]
+        assert 0 <= row["skew"] <= 1, entry["kind"]
+    default = table[load("values_numbers")["default"]]
+    assert default["min"] <= default["mean"] <= default["max"]
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("age", "age"),
+    ("hero_level", "level"),
+    ("vip_level", "vip"),
+    ("load_ms", "duration_ms"),
+    ("play_duration", "duration"),
+    ("stage_score", "score"),
+    ("stamina", "stamina"),
+    ("guide_step", "step"),
+    ("login_days", "days"),
+    ("item_quantity", "quantity"),
+    ("mystery", "small"),
+])
+def test_analyzer_range_is_the_prior_range(name: str, kind: str) -> None:
+    """The analyzer's value range of a number and the simulation's default for it come from
+    the same row: age is 13–70 with mean 32 for both, level 1–100 with mean 15."""
+    rng = value_range(Property(name=name, type=PropertyType.NUMBER))
+    prior = priors.number_prior(name)
+    assert prior.kind == kind
+    assert (rng.min, rng.max, rng.mean) == (prior.lo, prior.hi, prior.mean)
+
+
+def test_age_and_level_ranges() -> None:
+    age, level = priors.prior_of_kind("age"), priors.prior_of_kind("level")
+    assert (age.lo, age.hi, age.mean, age.center) == (13, 70, 32, 27)
+    assert (level.lo, level.hi, level.mean, level.shape) == (1, 100, 15, "low")
+    korean = value_range(Property(name="ulv", display_name="유저 레벨",
+                                  type=PropertyType.NUMBER))
+    assert (korean.min, korean.max, korean.mean) == (1, 100, 15)

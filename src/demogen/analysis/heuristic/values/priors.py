@@ -1,4 +1,4 @@
-"""What a number property's name says about its values (``level`` → 1–150, skewed low).
+"""What a number property's name says about its values (``level`` → 1–100, skewed low).
 
 Compile time only, like :mod:`~demogen.analysis.heuristic.values.kinds`.
 """
@@ -27,6 +27,8 @@ class NumberPrior:
     integer: bool = True
     decimals: int = 2
     center: float | None = None  # median (lognormal) or mode (tri)
+    mean: float | None = None    # the analyzer's mean in value_ranges
+    skew: float = 0.05           # where the analyzer puts a mean the declared range excludes
 
 
 _DATA = load("values_numbers")  # heuristic_values_numbers.yaml
@@ -35,10 +37,12 @@ _DATA = load("values_numbers")  # heuristic_values_numbers.yaml
 def _prior(kind: str, row: dict[str, Any]) -> NumberPrior:
     return NumberPrior(kind, row["min"], row["max"], row["shape"],
                        integer=row["numbers"] != "fractional", decimals=row.get("decimals", 2),
-                       center=row.get("center"))
+                       center=row.get("center"), mean=row.get("mean"),
+                       skew=row.get("skew", 0.05))
 
 
-#: The default distribution of each number kind (``level`` → 1–150, skewed low).
+#: The default distribution of each number kind (``level`` → 1–100, skewed low): the one
+#: table of number kinds, also read by the analyzer's ``value_ranges``.
 PRIORS_BY_KIND: dict[str, NumberPrior] = {
     kind: _prior(kind, row) for kind, row in _DATA["kinds"].items()}
 DEFAULT_NUMBER = PRIORS_BY_KIND[_DATA["default"]]
@@ -49,7 +53,7 @@ _NUMBER_RULES: tuple[tuple[re.Pattern[str], NumberPrior], ...] = tuple(
 
 
 def number_prior(name: str) -> NumberPrior:
-    """The name's default numeric distribution (``level`` → 1–150 skewed low …)."""
+    """The name's default numeric distribution (``level`` → 1–100 skewed low …)."""
     return first_match(_NUMBER_RULES, normalize(leaf(name))) or DEFAULT_NUMBER
 
 
