@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-_FILES = ("lexicon", "concepts", "flows", "properties", "locales", "segments")
+_FILES = ("lexicon", "concepts", "flows", "properties", "locales", "segments", "values",
+          "values_numbers")
 
 
 @cache

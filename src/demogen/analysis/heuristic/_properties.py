@@ -6,8 +6,10 @@
   dependent property's own enumeration when it has one.
 - ``property_relationships``: a few formulas that are clearly true where every input travels
   with the target (``total = subtotal + shipping + tax``, ``xp = level * 100 + randint(0, 50)``).
-- ``value_ranges``: min/max from the constraint column, else a prior by name (level, age,
-  duration, price, quantity, score, count …); the mean from the prior, or a skewed point.
+- ``value_ranges``: min/max from the constraint column, else the number kind the name's words
+  give (level, age, duration, price, quantity, score, count …; the kinds' ranges and means
+  are in ``heuristic_values_numbers.yaml``, shared with the simulation's priors); the mean
+  from the kind, or a skewed point.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
+from demogen.analysis.heuristic.values.priors import DEFAULT_NUMBER, NumberPrior, prior_of_kind
 from demogen.analysis.rules import NumberRange, PropertyConstraint, PropertyRelationship
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
@@ -174,27 +177,26 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
 
 # -- ranges ------------------------------------------------------------------------------------
 
-def _prior(prop: Property) -> dict[str, Any] | None:
-    spec = load("properties")
+def _prior(prop: Property) -> NumberPrior | None:
+    """The number kind the name's (or display name's) words give, if any."""
     words = set(split_words(prop.name.rsplit(".", 1)[-1]))
     display = norm(prop.display_name)
-    for prior in spec["range_priors"]:
-        latin = {w for w in prior["words"] if w.isascii()}
-        cjk = [w for w in prior["words"] if not w.isascii()]
+    for entry in load("properties")["range_priors"]:
+        latin = {w for w in entry["words"] if w.isascii()}
+        cjk = [w for w in entry["words"] if not w.isascii()]
         if words & latin or (display and contains_any(display, cjk)):
-            return prior
+            return prior_of_kind(entry["kind"])
     return None
 
 
 def value_range(prop: Property) -> NumberRange:
     prior = _prior(prop)
-    default = load("properties")["default_range"]
-    basis = prior or default
+    basis = prior or DEFAULT_NUMBER
     integer = False
     if prop.value_range is not None:
         lo, hi = prop.value_range.min, prop.value_range.max
         integer = prop.value_range.integer or (float(lo).is_integer() and float(hi).is_integer()
-                                               and basis is not default and _integer_prior(basis))
+                                               and prior is not None and _integer_prior(basis))
     elif prop.enum and all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in prop.enum
     ):
@@ -202,21 +204,21 @@ def value_range(prop: Property) -> NumberRange:
         lo, hi = min(nums), max(nums)
         return NumberRange(min=lo, max=hi, mean=round(sum(nums) / len(nums), 4))
     else:
-        lo, hi = float(basis["min"]), float(basis["max"])
+        lo, hi = float(basis.lo), float(basis.hi)
         integer = _integer_prior(basis)
     if lo > hi:
         lo, hi = hi, lo
-    mean = float(basis["mean"])
+    mean = float(basis.mean if basis.mean is not None else lo + basis.skew * (hi - lo))
     if not lo <= mean <= hi or (prior is None and prop.value_range is not None):
-        mean = lo + float(basis["skew"]) * (hi - lo)
+        mean = lo + float(basis.skew) * (hi - lo)
     if integer:
         mean = float(round(mean))
     mean = min(max(mean, lo), hi)
     return NumberRange(min=_num(lo), max=_num(hi), mean=round(mean, 4))
 
 
-def _integer_prior(prior: dict[str, Any]) -> bool:
-    return all(float(prior[k]).is_integer() for k in ("min", "max"))
+def _integer_prior(prior: NumberPrior) -> bool:
+    return float(prior.lo).is_integer() and float(prior.hi).is_integer()
 
 
 def _num(x: float) -> float:

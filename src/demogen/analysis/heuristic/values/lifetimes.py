@@ -15,61 +15,27 @@ from __future__ import annotations
 
 import re
 
+from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic.values import kinds, names, priors
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType, Scope
 
 SESSION_ID, SESSION_NUMBER, SESSION_FIRST = "id", "number", "first"
 
-_SESSION = re.compile(
-    r"^(?:ga_|ta_|app_|game_|sdk_)?(?:(?P<first>is_first_session|first_session)|"
-    r"session_?(?P<id>id|uuid|guid|key|token)|"
-    r"session_?(?P<number>number|num|no|count|cnt|index|idx|seq|sequence|order))$"
-)
+_DATA = load("values")["lifetimes"]  # heuristic_values.yaml
 
+_SESSION = re.compile(_DATA["session"])
 #: Names (after ``tmp_``/``cur_``… are taken off) of values that describe the user, the
 #: device or the account.
-_USER_NAMES = frozenset({
-    # where the account lives
-    "server", "server_id", "server_name", "server_no", "server_code", "realm", "realm_id",
-    "shard", "shard_id", "world_id", "zone_id",
-    # how the user came
-    "channel", "sub_channel", "install_channel", "acquisition_channel", "download_channel",
-    "distribution_channel", "register_channel", "signup_channel", "source_channel",
-    "channel_name", "install_source", "install_store", "app_store", "media_source",
-    "af_media_source", "attribution", "install_referrer", "campaign", "campaign_id",
-    "campaign_name", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-    # where the user is and what they run
-    "language", "lang", "locale", "system_language", "device_language", "user_language",
-    "app_language", "game_language", "region", "region_id", "region_code", "country",
-    "country_code", "country_id", "nation", "province", "city", "timezone", "time_zone",
-    "platform", "os", "os_name", "os_type", "device", "device_type", "device_model",
-    "device_brand", "device_name", "manufacturer", "carrier",
-    # the account
-    "user_type", "account_type", "member_type", "player_type", "customer_type", "user_group",
-    "user_segment", "login_type", "login_method", "signup_method", "sign_up_method",
-    "register_method", "register_type", "auth_type", "auth_method", "account_source",
-    "login_channel", "account", "account_id", "uid", "user_id", "player_id", "open_id",
-    "member_id", "customer_id", "advertising_id", "idfa", "gaid", "adid", "idfv", "android_id",
-    # the player's character and guild
-    "character", "character_id", "character_name", "character_class", "char_class", "class",
-    "class_name", "job", "job_class", "role", "role_id", "role_name", "role_class", "race",
-    "faction", "camp", "guild", "guild_id", "guild_name", "clan", "clan_id", "clan_name",
-    "alliance", "alliance_id", "alliance_name",
-    # the person
-    "gender", "sex", "age", "age_group", "age_range", "birth_year", "nickname", "nick_name",
-    "user_name", "username", "display_name", "player_name",
-})
+_USER_NAMES = frozenset(name for group in _DATA["user_names"].values() for name in group)
 #: Words that make a (common) property about the event, whatever else its name says.
-_EVENT_WORDS = re.compile(
-    r"(^|_)(amount|amt|price|value|revenue|cost|count|cnt|num|qty|quantity|score|result|"
-    r"reason|status|position|pos|index|idx|duration|time|date|timestamp|ts|elapsed|success|"
-    r"fail|error|change|delta|diff|gain|reward|before|after|prev|previous|last|page|screen|"
-    r"url|path|title|referrer|query|keyword|network|session)(_|$)"
-)
+_EVENT_WORDS = re.compile(_DATA["event_words"])
 #: Events that authenticate: their ``method``/``type`` is the user's way in, every time.
-_AUTH_EVENT = re.compile(r"log_?in|sign_?(up|in)|register|auth|bind|link_account")
-_CURRENT_PREFIXES = ("tmp_", "temp_", "cur_", "current_", "now_", "my_")
+_AUTH_EVENT = re.compile(_DATA["auth_events"])
+_AUTH_FIELDS = frozenset(_DATA["auth_fields"])
+_CURRENT_PREFIXES = tuple(_DATA["current_prefixes"])
+_NOT_THE_THING = re.compile(_DATA["not_the_thing"])
+_HAPPENED_KINDS = frozenset(_DATA["happened_kinds"])
 
 
 def session_role(name: str) -> str | None:
@@ -100,7 +66,7 @@ def per_user(prop: Property, event: str | None, *, common: bool) -> bool:
     if norm in _USER_NAMES or stem in _USER_NAMES:
         return True
     if event is not None and _AUTH_EVENT.search(names.normalize(event)) and \
-            names.leaf(norm) in ("method", "type", "channel", "provider", "platform"):
+            names.leaf(norm) in _AUTH_FIELDS:
         return True
     if _EVENT_WORDS.search(stem) or prop.type == PropertyType.TIME:
         return False
@@ -130,9 +96,8 @@ def describes_the_thing(prop: Property) -> bool:
     if prop.type == PropertyType.TIME:
         return False
     norm = names.normalize(names.leaf(prop.name))
-    if re.search(r"(^|_)(before|after|prev|previous|change|delta|diff)(_|$)", norm):
+    if _NOT_THE_THING.search(norm):
         return False
     if prop.type == PropertyType.NUMBER:
-        return priors.number_prior(norm).kind not in ("duration", "duration_ms", "minutes",
-                                                      "hours", "epoch", "epoch_ms")
-    return kinds.string_kind(norm) not in ("reason", "result", "message", "review")
+        return priors.number_prior(norm).kind not in _HAPPENED_KINDS
+    return kinds.string_kind(norm) not in _HAPPENED_KINDS
