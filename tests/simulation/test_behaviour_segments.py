@@ -16,7 +16,7 @@ from tests.simulation.generated_outputs import EXAMPLES, generate
 def stats(tmp_path_factory: pytest.TempPathFactory) -> BehaviourStats:
     tmp: Path = tmp_path_factory.mktemp("segments")
     users = tmp / "users.jsonl"
-    g = generate(EXAMPLES / "ecommerce", tmp / "out", users=2000, days=20, seed=4,
+    g = generate(EXAMPLES / "ecommerce", tmp / "out", users=4000, days=20, seed=4,
                  extra=["--debug-users", users])
     return measure(g.out, users)
 

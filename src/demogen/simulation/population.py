@@ -42,7 +42,7 @@ POWER_ENGAGEMENT_QUANTILE = 0.9
 #: over the window (issue 13: they were active on 22.9 % of days, like ACTIVE users, with
 #: no decline).
 CHURNING_HAZARD_BOOST = 6.0
-CHURNING_HABIT = 0.6
+CHURNING_HABIT = 0.4
 #: Potential payers ÷ target payer rate; not every potential payer buys in a month, but
 #: established users are engagement-skewed (measured on the bundled examples).
 PAYER_SHARE_FACTOR = 0.9

@@ -51,7 +51,13 @@ class SessionModel:
         self._pause_share = preset.session_minutes.long_pause_share
         self._pause_median = preset.session_minutes.long_pause_minutes * 60.0
         self._anchor_share = preset.chronotype.anchor_share
-        self._anchor_spread = preset.chronotype.spread_hours * 3600.0
+        # Per anchor hour, the curve times a kernel around it (circular distance): a
+        # user's own hours, still shaped by the vertical's, so the night stays a trough.
+        spread = preset.chronotype.spread_hours
+        self._near_cum = tuple(
+            tuple(accumulate(w * math.exp(-0.5 * (min(abs(h - a), 24 - abs(h - a)) / spread) ** 2)
+                             for h, w in enumerate(preset.hourly_weights)))
+            for a in range(24))
 
     def day(self, rnd: random.Random, segment: Segment, engagement: float,
             chronotype: float | None = None) -> list[Session]:
@@ -63,7 +69,7 @@ class SessionModel:
         count = 1 + _poisson(rnd, self._extra_sessions * _SEGMENT_COUNT.get(segment, 1.0)
                              * min(engagement, 4.0) ** 0.15)
         count = min(count, self._max_sessions)
-        anchor = None if chronotype is None else self._hour_time(chronotype, 0.5)
+        anchor = None if chronotype is None else int(self._hour_time(chronotype, 0.0) // 3600)
         starts = sorted(self._start_time(rnd, anchor) for _ in range(count))
         sessions: list[Session] = []
         free_from = 0.0
@@ -80,11 +86,11 @@ class SessionModel:
             free_from = start + duration + pause + MIN_SESSION_GAP_SECONDS * rnd.uniform(1.0, 3.0)
         return sessions
 
-    def _start_time(self, rnd: random.Random, anchor: float | None = None) -> float:
+    def _start_time(self, rnd: random.Random, anchor: int | None = None) -> float:
         if anchor is not None and rnd.random() < self._anchor_share:
-            # Near the user's own hour; wrapped, since a night owl's 23:30 ± 1 h crosses
-            # midnight.
-            return (anchor + rnd.gauss(0.0, self._anchor_spread)) % DAY_SECONDS
+            near = self._near_cum[anchor]
+            hour = bisect_right(near, rnd.random() * near[-1], 0, 23)
+            return hour * 3600.0 + rnd.random() * 3600.0
         return self._hour_time(rnd.random(), rnd.random())
 
     def _hour_time(self, place: float, within: float) -> float:
