@@ -58,6 +58,21 @@ def test_an_event_listing_a_user_property_carries_and_updates_it(tmp_path: Path)
     assert weigh_ins > 50 and followed > weigh_ins * 0.5, (weigh_ins, followed)
 
 
+def test_a_reported_measurement_drifts_instead_of_stepping_up(tmp_path: Path) -> None:
+    """A weigh-in reports the body weight: from one to the next it moves by about a percent,
+    up or down, never the +1 a level takes; the profile follows the last report."""
+    _, records = _generate(WEIGHT_PLAN, tmp_path / "out")
+    changes = []
+    for timeline in _timelines(records).values():
+        weights = [r["properties"]["weight_kg"] for r in timeline
+                   if r["#type"] == "track" and r["#event_name"] == "weight_record"]
+        changes += [b / a - 1 for a, b in zip(weights, weights[1:], strict=False)]
+    assert len(changes) > 50
+    assert max(abs(c) for c in changes) <= 0.01 + 0.05 / 40   # ±1 %, to 0.1 kg from 40 kg
+    assert sum(c < 0 for c in changes) > len(changes) // 4       # it goes down, too
+    assert sum(c > 0 for c in changes) > len(changes) // 4
+
+
 def test_seed_layout_reads_user_properties_and_levels_never_go_down(tmp_path: Path) -> None:
     result, records = _generate(SEED_LAYOUT_PLAN, tmp_path / "out")
     assert "read as user properties, as their descriptions say: level" in result.stderr

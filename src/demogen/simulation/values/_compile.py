@@ -29,7 +29,11 @@ from demogen.simulation.values._objects import (
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._sampler import EventSampler
-from demogen.simulation.values._state import before_sampler, mirror_sampler
+from demogen.simulation.values._state import (
+    before_sampler,
+    mirror_sampler,
+    reports_measurement,
+)
 from demogen.simulation.values._strings import string_property
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import event_time, names_event, time_sampler
@@ -111,7 +115,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
 def _state(tables: Tables, prop: Property, event: str, fallback: Sampler) -> Sampler:
     target = tables.mirror_target(prop)
     if target is not None:
-        return mirror_sampler(tables, prop, target.name, fallback)
+        return mirror_sampler(tables, prop, target.name, fallback,
+                              measurement=reports_measurement(tables, prop, target, event))
     before = tables.before_target(prop)
     assert before is not None
     return before_sampler(tables, prop, before, event, fallback)

@@ -73,10 +73,12 @@ class ValueFactory:
         return tuple(self._events)
 
     def mirrors(self) -> dict[str, str]:
-        """Event property → the user property it shows (``level`` → ``player_level``).
+        """Event property → the user property it shows, for progress and non-number
+        properties (``level`` → ``player_level``; not balances or measurements).
 
         The state applier uses it: an update ``set player_level = {{level}}`` on an event
-        whose ``level`` mirrors ``player_level`` means "one level up".
+        whose ``level`` mirrors ``player_level`` means "one level up"; a weigh-in that sets
+        ``weight_kg`` from its own ``weight_kg`` reports a new value instead.
         """
         return mirrors(self._tables)
 

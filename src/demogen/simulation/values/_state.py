@@ -29,19 +29,46 @@ _OPT_IN = re.compile(r"opt_in|optin|push|consent|agree|notification|allow")
 _INSTALL_LIKE = re.compile(r"install|first_seen|first_open|first_active|first_launch")
 
 
+#: Number kinds that advance one step at a time (set from an event, they go up one).
+PROGRESS_KINDS = frozenset({"level", "tier", "star", "vip", "step", "position"})
+#: Number kinds that change by what events add or take (never by a reported value).
+TALLY_KINDS = frozenset({"balance", "count", "total", "money", "score", "stat", "days"})
+#: How far a reported measurement (a weight, a body-fat share, a blood pressure) moves
+#: from one report to the next, relative to its value: day-to-day noise, not a trend.
+MEASUREMENT_DRIFT = 0.01
+
+
 def mirrors(tables: Tables) -> dict[str, str]:
-    """Event property → the user property it shows (``level`` → ``player_level``)."""
+    """Event property → the user property it shows and steps up (``level`` →
+    ``player_level``): where an event sets a progress from its own value, the update is one
+    step. A measurement (``weight_kg``) is not one: the event reports a new value."""
     out: dict[str, str] = {}
     for name, prop in tables.props.items():
         target = tables.mirror_target(prop)
-        if target is not None and not formula_wins(tables, prop):
+        if target is None or formula_wins(tables, prop):
+            continue
+        if target.type != PropertyType.NUMBER or tables.spec(target).kind in PROGRESS_KINDS:
             out[name] = target.name
     return out
 
 
+def reports_measurement(tables: Tables, prop: Property, target: Property, event: str) -> bool:
+    """Whether ``event`` reports a new value of the number ``target`` in ``prop`` and sets
+    the profile from it (``weight_record.weight_kg``), rather than showing a level or a
+    balance that other updates move."""
+    rule = tables.rules.update_patterns.get(event, {}).get(target.name)
+    return (prop.type == PropertyType.NUMBER and target.type == PropertyType.NUMBER
+            and rule is not None and rule.type is UpdateType.SET
+            and str(rule.value).replace(" ", "") == "{{" + prop.name + "}}"
+            and tables.spec(target).kind not in PROGRESS_KINDS | TALLY_KINDS)
+
+
 def mirror_sampler(tables: Tables, prop: Property, state_name: str,
-                   fallback: Sampler) -> Sampler:
-    """The user's current ``state_name``, in the property's type, enum and range."""
+                   fallback: Sampler, *, measurement: bool = False) -> Sampler:
+    """The user's current ``state_name``, in the property's type, enum and range; a
+    measurement drifts a little from it (:data:`MEASUREMENT_DRIFT`)."""
+    if measurement:
+        return _measurement(tables, prop, state_name, fallback)
     if prop.type == PropertyType.NUMBER:
         # Only the top is clipped (a level past the plan's max): below its min the state
         # is still what the user has (an MRR of 0 under a plan range that starts at 8).
@@ -128,6 +155,25 @@ def _number_mirror(state_name: str, lo: float, hi: float, fallback: Sampler,
                 "else:", f"    {out} = {w.ref(mirror)}(u, v, t)"]
 
     return with_source(mirror, source)
+
+
+def _measurement(tables: Tables, prop: Property, state_name: str,
+                 fallback: Sampler) -> Sampler:
+    """The user's last reported value moved by a little noise, inside the property's range
+    and with its precision; the first report is drawn like any value."""
+    bounds = tables.bounds(prop, None)
+    lo, hi = (bounds[0], bounds[1]) if bounds else (-math.inf, math.inf)
+    # A plan's "40-150" bounds the value; it does not make a body weight a whole number.
+    whole = tables.spec(prop).kind in priors.INTEGER_KINDS
+
+    def report(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        x = u.state.get(state_name)
+        if x.__class__ is not int and x.__class__ is not float:
+            return fallback(u, v, t)
+        x = min(max(x * (1 + MEASUREMENT_DRIFT * (2 * u.rnd.random() - 1)), lo), hi)
+        return number_value(round(x) if whole else round(x, 1))
+
+    return report
 
 
 def borrowed_enum(tables: Tables, prop: Property) -> Property:
