@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def test_a_reported_measurement_drifts_instead_of_stepping_up(tmp_path: Path) ->
     for timeline in _timelines(records).values():
         weights = [r["properties"]["weight_kg"] for r in timeline
                    if r["#type"] == "track" and r["#event_name"] == "weight_record"]
-        changes += [b / a - 1 for a, b in zip(weights, weights[1:], strict=False)]
+        changes += [b / a - 1 for a, b in pairwise(weights)]
     assert len(changes) > 50
     assert max(abs(c) for c in changes) <= 0.01 + 0.05 / 40   # ±1 %, to 0.1 kg from 40 kg
     assert sum(c < 0 for c in changes) > len(changes) // 4       # it goes down, too
