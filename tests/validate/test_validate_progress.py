@@ -51,8 +51,9 @@ def test_progress_climbs_through_both_passes(saas_run: Run, monkeypatch) -> None
     _assert_climbs(records, size)
     assert len(records) > len(output_files(saas_run.out)) + 1   # ticks within files
     users = _steps(calls, STEP_USERS)
-    _assert_climbs(users, 10)   # loading, identity, the 7 rule checks and the meaning walk
-    assert [s for s, _, _ in calls] == [STEP_RECORDS] * len(records) + [STEP_USERS] * 10 + [
+    # loading, identity, the 7 rule checks, the meaning walk and the funnel steps
+    _assert_climbs(users, 11)
+    assert [s for s, _, _ in calls] == [STEP_RECORDS] * len(records) + [STEP_USERS] * 11 + [
         STEP_USERS]
     # without rules: loading and identity only
     calls.clear()

@@ -71,12 +71,12 @@ def validate(
                                  memory_limit=memory_limit, max_past_days=past_days,
                                  plan=inputs.taxonomy,
                                  progress=lambda *at: step(progress_text(*at)))
-    _print(report)
+    _print(report, verbose=verbose)
     if not report.ok:
         raise typer.Exit(code=EXIT_VIOLATIONS)
 
 
-def _print(report) -> None:  # type: ignore[no-untyped-def]
+def _print(report, *, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
     from demogen.validate import CHECKS
 
     out.print(
@@ -99,6 +99,8 @@ def _print(report) -> None:  # type: ignore[no-untyped-def]
     out.print(table)
     for note in report.notes:
         out.print(Text(f"note: {note}", style="yellow"))
+    for detail in report.details if verbose else ():
+        out.print(Text(f"  {detail}", style="dim"))
     for check in CHECKS:
         count = report.count(check)
         if not count:

@@ -78,6 +78,7 @@ from typing import Any
 
 from demogen.errors import ConfigError
 from demogen.validate._check import Issue
+from demogen.validate._funnels import FunnelRules, Measured, measure_steps
 from demogen.validate._meaning import MeaningWalk, Row
 from demogen.validate._meaning_rules import MeaningRules
 from demogen.validate._progress import STEP_USERS, Progress
@@ -112,6 +113,8 @@ class ConsistencyResult:
     devices: int = 0
     accounts: int = 0
     event_names: list[str] = field(default_factory=list)
+    #: Each checkable funnel step as measured (:mod:`demogen.validate._funnels`).
+    funnel_steps: list[Measured] = field(default_factory=list)
 
 
 class _Locator:
@@ -149,9 +152,11 @@ def check_consistency(
     threads: int | None = None,
     progress: Progress | None = None,
     meaning: MeaningRules | None = None,
+    funnels: FunnelRules | None = None,
 ) -> ConsistencyResult:
     """Run the identity checks, and with ``rules`` the rule checks (module docstring);
-    with ``meaning`` too, the meaning checks (:mod:`demogen.validate._meaning`).
+    with ``meaning`` too, the meaning checks (:mod:`demogen.validate._meaning`); with
+    ``funnels`` too, the funnel steps' conversions (:mod:`demogen.validate._funnels`).
     ``progress`` gets the ``"users"`` step (:mod:`demogen.validate._progress`)."""
     try:
         import duckdb
@@ -165,7 +170,7 @@ def check_consistency(
         con.execute("SET preserve_insertion_order = true")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        return _Checks(con, files, scans, rules, meaning).run(progress)
+        return _Checks(con, files, scans, rules, meaning, funnels).run(progress)
     except duckdb.Error as exc:
         raise ConfigError(f"DuckDB cannot check the output ({exc})") from None
     finally:
@@ -185,8 +190,10 @@ def _memory(text: str) -> str:
 
 class _Checks:
     def __init__(self, con, files: Sequence[Path], scans: Sequence[FileScan],
-                 rules: CompiledRules | None, meaning: MeaningRules | None = None):
+                 rules: CompiledRules | None, meaning: MeaningRules | None = None,
+                 funnels: FunnelRules | None = None):
         self.meaning_rules = meaning if rules is not None else None
+        self.funnel_rules = funnels if rules is not None else None
         self.con = con
         self.files = [str(f) for f in files]
         self.scans = scans
@@ -301,6 +308,8 @@ class _Checks:
                        self.install_order, self.constraints, self.state]
             if self.meaning_rules is not None:
                 stages.append(self.meaning)
+            if self.funnel_rules is not None:
+                stages.append(self.funnels)
         for done, stage in enumerate(stages):
             if progress is not None:
                 progress(STEP_USERS, done, len(stages))
@@ -680,3 +689,14 @@ class _Checks:
             file, line = self.locate(rid)
             self.result.findings[check].add(file, line, message)
 
+
+    # -- funnels ---------------------------------------------------------------------------
+
+    def funnels(self) -> None:
+        """Each checkable funnel step's measured conversion against the declared one."""
+        assert self.funnel_rules is not None
+        found = self.result.findings.setdefault("funnel", Finding())
+        self.result.funnel_steps = measure_steps(self.con, "o", self.funnel_rules)
+        for measured in self.result.funnel_steps:
+            if not measured.ok:
+                found.add("event_constraints.funnels", None, measured.describe())

@@ -21,6 +21,7 @@ from demogen.taxonomy import EventTaxonomy
 from demogen.validate._check import Issue
 from demogen.validate._consistency import check_consistency
 from demogen.validate._format import LIMITS
+from demogen.validate._funnels import FUNNEL_CHECK, MIN_USERS, compile_funnels
 from demogen.validate._meaning import MEANING_CHECKS
 from demogen.validate._meaning_rules import compile_meaning
 from demogen.validate._progress import Progress
@@ -45,6 +46,7 @@ CHECKS: dict[str, str] = {
     "constraint": "constrained properties take the values allowed for their parent's value",
     "state": "user_set/user_add values agree with the events that change them",
     **MEANING_CHECKS,
+    **FUNNEL_CHECK,
 }
 #: The checks that need no rules.
 BASIC_CHECKS: tuple[str, ...] = ("format", "types", "time", "identity")
@@ -64,6 +66,9 @@ class ValidationReport:
     findings: dict[str, Finding] = field(default_factory=dict)
     #: What was not checked and why.
     notes: list[str] = field(default_factory=list)
+    #: What some checks measured and each thing they left out, for a closer look
+    #: (``validate -v``): each funnel step's declared and measured conversion.
+    details: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -129,8 +134,9 @@ def validate_output(
                                  workers=workers, progress=progress)
     compiled = compile_rules(rules) if rules is not None else None
     meaning = compile_meaning(rules, plan) if rules is not None else None
+    funnels = compile_funnels(rules) if rules is not None else None
     consistency = check_consistency(files, scans, compiled, memory_limit=memory_limit,
-                                    progress=progress, meaning=meaning)
+                                    progress=progress, meaning=meaning, funnels=funnels)
     findings.update(consistency.findings)
     report = ValidationReport(
         out_dir=str(folder),
@@ -151,6 +157,9 @@ def validate_output(
         report.notes += list(compiled.skipped)
         if meaning is not None:
             report.notes += _meaning_notes(meaning, plan is not None)
+        if funnels is not None:
+            note, report.details = _funnel_notes(funnels, consistency.funnel_steps)
+            report.notes += note
     report.seconds = time.perf_counter() - began
     return report
 
@@ -188,3 +197,20 @@ def _meaning_notes(meaning, with_plan: bool) -> list[str]:
                      "patterns say which user properties there are and how they are written")
     return notes
 
+
+
+def _funnel_notes(funnels, measured) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """A one-line note of what the funnel check judged, and per step the details."""
+    judged = [m for m in measured if m.judged]
+    details = [f"funnel: {m.describe()}" for m in judged]
+    details += [f"funnel: {m.step.label} not judged: {m.users} users reached {m.step.a} "
+                f"(fewer than {MIN_USERS})" for m in measured if not m.judged]
+    details += [f"funnel: {reason}; not checked" for reason in funnels.skipped]
+    total = len(measured) + len(funnels.skipped)
+    if not total:
+        return ["funnel: the rules declare no funnel step conversions"], details
+    left = total - len(judged)
+    note = f"funnel: {len(judged)} of {total} funnel steps judged"
+    if left:
+        note += f"; {left} left out (too few users, or not measurable; -v says why)"
+    return [note], details

@@ -1,0 +1,211 @@
+"""validate's ``funnel`` check: each funnel step's measured conversion against the declared one.
+
+The bundled examples (200 users × 3 days) pass with their own rules, checked against the
+plan (``--taxonomy``). A copy whose ``rules.yaml`` declares very different conversions (a
+session chain's step and an onboarding step) fails exactly those steps. The measuring
+(per occurrence within a session, per user over the run, sessions by their start event or
+a 30-minute pause) is tested on a small hand-made table, and the reading of the rules
+(which steps are measured, which are skipped and why) on the examples' analysis.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from demogen.analysis.rules import Funnel, Rules
+from demogen.validate import CHECKS, validate_output
+from demogen.validate._funnels import (
+    MIN_USERS,
+    SESSION,
+    USER,
+    FunnelRules,
+    FunnelStep,
+    compile_funnels,
+    measure_steps,
+    tolerance,
+)
+from tests.simulation.generated_outputs import EXAMPLES, run_cli, window_start
+
+USERS, DAYS = 200, 3
+#: A session chain (every gold_earn, then gold_spend at 0.7) and an onboarding step.
+CHAIN = ("gold_earn", "gold_spend")
+ONBOARDING = ("tutorial_step2", "tutorial_step3")
+
+
+def _generate(tmp: Path, example: str) -> Path:
+    out = tmp / example
+    result = run_cli(["generate", EXAMPLES / example, "-o", out, "--users", USERS,
+                      "--days", DAYS, "--seed", 5, "--start", window_start(DAYS).isoformat(),
+                      "--cache-dir", tmp / "cache", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("funnels")
+    return {example: _generate(tmp, example) for example in ("ecommerce", "game", "saas")}
+
+
+def _validate(out: Path, *extra: object):  # type: ignore[no-untyped-def]
+    return run_cli(["validate", out, "--workers", 1, *extra])
+
+
+# -- the examples pass -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", ["ecommerce", "game", "saas"])
+def test_the_examples_pass_the_funnel_check_against_their_plan(
+        outputs: dict[str, Path], example: str, tmp_path: Path) -> None:
+    result = _validate(outputs[example], "--taxonomy", EXAMPLES / example,
+                       "--cache-dir", tmp_path, "-v")
+    assert result.exit_code == 0, result.output
+    assert "funnel " in result.stdout and "funnel steps judged" in result.stdout
+
+
+def test_the_game_judges_its_chains_and_its_tutorial(outputs: dict[str, Path]) -> None:
+    rules = Rules.load(outputs["game"] / "rules.yaml")
+    report = validate_output(outputs["game"], rules=rules, workers=1)
+    assert report.count("funnel") == 0, report.examples("funnel")
+    judged = [d for d in report.details if "measured" in d]
+    for a, b in (CHAIN, ONBOARDING, ("stage_start", "stage_clear")):
+        assert any(f"step {a} → {b}: declared" in d for d in judged), report.details
+    # Declared numbers that drive nothing are said, with the reason.
+    assert any("shop_view → product_view (0.4): no sequence plays it" in d
+               for d in report.details), report.details
+
+
+# -- a hand-broken copy fails ------------------------------------------------------------------
+
+
+def _declare(rules: dict, a: str, b: str, p: float) -> None:
+    for funnel in rules["event_constraints"]["funnels"]:
+        steps = funnel["steps"]
+        for i in range(1, len(steps)):
+            if (steps[i - 1], steps[i]) == (a, b):
+                funnel["conversion"][i] = p
+                return
+    raise AssertionError(f"no funnel has {a} → {b}")
+
+
+def test_a_very_different_declared_conversion_is_reported(
+        outputs: dict[str, Path], tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(outputs["game"], broken)
+    path = broken / "rules.yaml"
+    rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _declare(rules, *CHAIN, 0.2)            # measured ≈ 0.7
+    _declare(rules, *ONBOARDING, 0.5)       # measured ≈ 0.95
+    path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+
+    result = _validate(broken)
+    assert result.exit_code == 1, result.output
+    assert "invalid: 2 violations" in result.stderr     # the funnel's two, nothing else
+    text = " ".join(result.stdout.split())      # rich wraps long lines
+    assert "funnel: 2 violations" in text
+    assert "step gold_earn → gold_spend: declared 0.20, measured 0.7" in text
+    assert "step tutorial_step2 → tutorial_step3: declared 0.50, measured 0.9" in text
+
+
+# -- the reading of the rules ------------------------------------------------------------------
+
+
+def _analysed(example: str, tmp: Path) -> Rules:
+    path = tmp / f"{example}.yaml"
+    result = run_cli(["analyze", EXAMPLES / example, "-o", path, "--quiet",
+                      "--cache-dir", tmp / "cache"])
+    assert result.exit_code == 0, result.output
+    return Rules.load(path)
+
+
+def test_steps_are_measured_as_their_sequence_is_played(tmp_path: Path) -> None:
+    funnels = compile_funnels(_analysed("game", tmp_path))
+    units = {(s.a, s.b): s.unit for s in funnels.steps}
+    assert units[CHAIN] == SESSION and units[ONBOARDING] == USER
+    assert units[("app_install", "tutorial_step1")] == USER
+    # Who buys is decided before the attempt; payers walk the purchase funnel on their own.
+    skipped = "\n".join(funnels.skipped)
+    assert "purchase_start → purchase (0.8): the attempt of a purchase" in skipped
+    assert "product_view → purchase_start (0.3): product_view and purchase_start are steps " \
+           "of a purchase funnel too" in skipped
+    assert "tutorial_complete → guild_join (0.2): no sequence plays it" in skipped
+
+
+def test_user_sequences_outside_onboarding_and_repeated_steps_are_skipped(
+        tmp_path: Path) -> None:
+    rules = _analysed("saas", tmp_path)
+    skipped = "\n".join(compile_funnels(rules).skipped)
+    assert "workspace_created → trial_started (0.8): a user sequence outside onboarding" \
+        in skipped
+    ec = rules.event_constraints
+    ec.funnels.append(Funnel(name="again", steps=["task_created", "task_completed"],
+                             conversion=[1.0, 0.1]))
+    again = compile_funnels(rules)
+    assert sum(s.a == "task_created" and s.b == "task_completed" for s in again.steps) == 1
+    assert any("funnel 'again' step task_created → task_completed (0.1): funnel "
+               "'task_created_task_completed' declares this step first" in s
+               for s in again.skipped)
+
+
+def test_the_tolerance_grows_with_fewer_draws() -> None:
+    assert tolerance(0.5, 10_000) == 0.05
+    assert tolerance(0.5, 100) == pytest.approx(0.15)
+    assert tolerance(0.9, 0) == 1.0
+
+
+# -- the measuring -----------------------------------------------------------------------------
+
+
+def _table(rows: list[tuple[str, str, str]]) -> duckdb.DuckDBPyConnection:
+    """``o`` as validate loads it, from (user, time, event) in each user's order."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE o (uid VARCHAR, pos BIGINT, ts TIMESTAMP, name VARCHAR, "
+                "is_track BOOLEAN)")
+    positions: dict[str, int] = {}
+    for uid, stamp, name in rows:
+        positions[uid] = positions.get(uid, 0) + 1
+        con.execute("INSERT INTO o VALUES (?, ?, ?, ?, true)",
+                    [uid, positions[uid], f"2026-11-02 {stamp}", name])
+    return con
+
+
+def test_a_chain_step_counts_each_occurrence_until_the_next_one_in_its_session() -> None:
+    rows = [
+        # u1: a b a (the second a is not followed before the session ends) | a b
+        ("u1", "10:00:00", "start"), ("u1", "10:00:01", "a"), ("u1", "10:00:02", "x"),
+        ("u1", "10:00:03", "b"), ("u1", "10:00:04", "a"),
+        ("u1", "12:00:00", "start"), ("u1", "12:00:01", "b"), ("u1", "12:00:02", "a"),
+        ("u1", "12:00:03", "b"),
+        # u2: a a b: only the second a is followed by b before the next a
+        ("u2", "10:00:00", "start"), ("u2", "10:00:01", "a"), ("u2", "10:00:02", "a"),
+        ("u2", "10:00:03", "b"),
+    ]
+    step = FunnelStep("f", "a", "b", 0.5, SESSION)
+    [m] = measure_steps(_table(rows), "o", FunnelRules((step,), (), ("start",)))
+    assert (m.users, m.n, m.converted) == (2, 5, 3)
+    # Without session start events, a pause over 30 minutes starts a session.
+    [gap] = measure_steps(_table(rows), "o", FunnelRules((step,), ()))
+    assert (gap.n, gap.converted) == (5, 3)
+    later = [(u, "10:40:00" if (u, t) == ("u1", "10:00:03") else t, n) for u, t, n in rows]
+    [split] = measure_steps(_table(later), "o", FunnelRules((step,), ()))
+    assert (split.n, split.converted) == (5, 2)      # u1's first b is in the next session
+
+
+def test_a_user_step_counts_users_from_their_first_occurrence() -> None:
+    rows = [("u1", "10:00:00", "a"), ("u1", "11:00:00", "a"), ("u1", "15:00:00", "b"),
+            ("u2", "10:00:00", "b"), ("u2", "10:00:01", "a"),
+            ("u3", "10:00:00", "a")]
+    step = FunnelStep("f", "a", "b", 0.5, USER)
+    [m] = measure_steps(_table(rows), "o", FunnelRules((step,), (), ("start",)))
+    assert (m.users, m.n, m.converted) == (3, 3, 1)
+    assert not m.judged and m.ok and MIN_USERS > 3
+
+
+def test_the_check_is_listed() -> None:
+    assert "funnel" in CHECKS
