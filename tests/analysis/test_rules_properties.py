@@ -55,6 +55,9 @@ def test_the_game_reading_says_what_a_person_would() -> None:
     ({"source": {"type": "session", "of": "length"}}, "'of: id', 'number' or 'first'"),
     ({"source": {"type": "pool", "values": ["a", "b"], "weights": [1.0]}},
      "one weight per value"),
+    ({"device": "oss"}, "unknown device field 'oss'; did you mean 'os'?"),
+    ({"id": {"stem": "order", "mode": "once"}}, "properties.price.id.mode"),
+    ({"id": {"mode": "unique"}}, "properties.price.id.stem"),
 ])
 def test_a_broken_property_spec_is_refused_with_its_place(spec: dict, message: str) -> None:
     with pytest.raises(RulesError) as err:

@@ -449,6 +449,10 @@ def _spec_facts(name: str, rules: Rules, out: _Facts) -> None:
                   "properties", name, "lifetime_on")
     if spec.source is not None:
         out.rules("source", source_text(spec.source), "properties", name, "source")
+    if spec.device:
+        out.rules("device", f"the device's {spec.device}", "properties", name, "device")
+    if spec.id is not None:
+        out.rules("identifier", f"{spec.id.mode} ({spec.id.stem}_…)", "properties", name, "id")
     if spec.unit:
         out.rules("unit", spec.unit, "properties", name, "unit")
 

@@ -265,6 +265,18 @@ class PropertySource(BaseModel):
         return self
 
 
+class IdShape(BaseModel):
+    """How an identifier behaves: ``unique`` (a new one per record: order, transaction),
+    ``stable`` (the user's own, the same every time: account, device, advertising id),
+    ``scoped`` (the user's own things: their characters, their decks) or ``catalogue``
+    (one of the product's things: item, hero, stage). ``stem`` names it (``order_8f3a…``)."""
+
+    model_config = _STRICT
+
+    stem: str
+    mode: Literal["unique", "stable", "scoped", "catalogue"]
+
+
 class PropertySpec(BaseModel):
     """What one property means: its kind, how long a value lives, where values come from.
 
@@ -282,6 +294,11 @@ class PropertySpec(BaseModel):
     #: logs in is the same every time, though ``method`` is per event elsewhere).
     lifetime_on: dict[str, Lifetime] | None = None
     source: PropertySource | None = None
+    #: The device field the value reports (``os``, ``os_version``, ``country``, ``locale``,
+    #: ``app_version`` …): taken from the user's device, the source the fallback.
+    device: str | None = None
+    #: An identifier's shape (see :class:`IdShape`).
+    id: IdShape | None = None
     #: What the number counts in: ``ms``, ``s``, ``min``, ``h``, ``days``, or a currency
     #: code; a money amount's currency property is in ``monetary_properties``.
     unit: str | None = None
@@ -293,11 +310,14 @@ class PropertySpec(BaseModel):
     def _known_kind(cls, value: str | None) -> str | None:
         from demogen.analysis.heuristic.values.vocabulary import KINDS
 
-        if value is not None and value not in KINDS:
-            close = difflib.get_close_matches(value, sorted(KINDS), n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else "; see docs/rules.md"
-            raise ValueError(f"unknown kind '{value}'{hint}")
-        return value
+        return _one_of(value, KINDS, "kind")
+
+    @field_validator("device")
+    @classmethod
+    def _known_device(cls, value: str | None) -> str | None:
+        from demogen.analysis.heuristic.values.vocabulary import DEVICE_ATTRIBUTES
+
+        return _one_of(value, DEVICE_ATTRIBUTES, "device field")
 
     def lifetime_for(self, event: str | None) -> Lifetime | None:
         """The value's lifetime on ``event`` (its exception, else the property's)."""
@@ -406,6 +426,14 @@ class Rules(BaseModel):
         return cls.model_json_schema()
 
 
+def _one_of(value: str | None, known: frozenset[str], what: str) -> str | None:
+    if value is not None and value not in known:
+        close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else "; see docs/rules.md"
+        raise ValueError(f"unknown {what} '{value}'{hint}")
+    return value
+
+
 def read_rules_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -479,6 +507,7 @@ __all__ = [
     "EventRoles",
     "EventSpec",
     "Funnel",
+    "IdShape",
     "MonetaryProperty",
     "NumberRange",
     "PropertyConstraint",

@@ -26,6 +26,7 @@ _EXPORTS = {
     "industry_preset": "_industry",
     "industry_words": "_industry",
     "infer_industry": "_industry",
+    "plan_industry": "_industry",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -24,6 +24,7 @@ __all__ = [
     "industry_preset",
     "industry_words",
     "infer_industry",
+    "plan_industry",
 ]
 
 GENERIC = "generic"
@@ -87,6 +88,16 @@ def check_industry(industry: str) -> str:
 
 def _presets() -> list[str]:
     return [GENERIC, *_table()]
+
+
+def plan_industry(taxonomy: EventTaxonomy, industry: str) -> str:
+    """The product's industry as written (lower case), or the plan's when that says
+    nothing (``generic``, empty): what reading names and drawing values go by."""
+    industry = industry.lower()
+    if industry in ("", GENERIC, "other", "unknown"):
+        guess = infer_industry(taxonomy)
+        industry = guess.industry if guess is not None else GENERIC
+    return industry
 
 
 def infer_industry(taxonomy: EventTaxonomy) -> IndustryGuess | None:

@@ -34,7 +34,7 @@ from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequ
 from demogen.analysis.heuristic._updates import update_patterns
 from demogen.analysis.heuristic.values.reading import read_properties
 from demogen.analysis.rules import EventConstraints, Funnel, MonetaryProperty, Rules
-from demogen.taxonomy import EventTaxonomy, ProductInfo
+from demogen.taxonomy import EventTaxonomy, ProductInfo, plan_industry
 
 
 class HeuristicAnalyzer:
@@ -105,7 +105,8 @@ class HeuristicAnalyzer:
             event_roles=roles,
             events=event_specs(ctx, set(system)),
             properties=read_properties(
-                taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None)),
+                taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
+                plan_industry(taxonomy, product.industry)),
         )
 
 

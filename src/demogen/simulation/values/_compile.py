@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from demogen.analysis.heuristic.values import names
 from demogen.analysis.heuristic.values.kinds import TIME_KINDS
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._codegen import with_source
@@ -76,7 +75,7 @@ def plain(tables: Tables, prop: Property, event: str | None,
     deps: set[str] = set()
     fn = core(tables, prop, event, present, deps)
     attr = "currency" if prop.name in tables.currency_props else \
-        names.device_attribute(prop.name)
+        tables.device(prop.name)
     formula = tables.formulas.get(prop.name)
     if formula is not None:
         fn = formula_sampler(tables, prop, formula, fn, present, deps, event)

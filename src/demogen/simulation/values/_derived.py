@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from demogen.analysis.formula import EVALUATION_ERRORS, Formula
-from demogen.analysis.heuristic.values import names
 from demogen.simulation._context import UserContext
 from demogen.simulation.state import Derivation
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, loose, loose_lookup
@@ -157,7 +156,7 @@ def constraint_sampler(tables: Tables, prop: Property, parent: str,
     in_event = parent in present
     if in_event:
         deps.add(parent)
-    parent_attr = names.device_attribute(parent)
+    parent_attr = tables.device(parent)
     parent_device = device_getter(parent_attr) if parent_attr else None
     own_device = device_getter(attr) if attr else None
 

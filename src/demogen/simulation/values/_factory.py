@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from demogen.analysis.heuristic.values import names
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import load_countries
@@ -98,7 +97,7 @@ class ValueFactory:
         found: list[str] = []
         tables = self._tables
         for prop in (*tables.props.values(), *tables.user_props.values()):
-            attr = names.device_attribute(prop.name)
+            attr = tables.device(prop.name)
             if attr not in ("country", "locale") or not prop.enum:
                 continue
             for value in prop.enum:

@@ -19,7 +19,6 @@ from demogen.simulation.values._draw import Sampler, choice_sampler
 from demogen.simulation.values._ids import id_sampler
 from demogen.simulation.values._money import currency_in_name, known_currencies
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
-from demogen.simulation.values._pools import OTHER_PERSON_WORDS
 from demogen.simulation.values._tables import Bounds, Tables
 from demogen.simulation.values._times import epoch_sampler
 from demogen.taxonomy import Property
@@ -100,7 +99,7 @@ def _money_sampler(tables: Tables, prop: Property, event: str | None,
         fixed = currency_in_name(prop.name)
         cp = None if fixed else next(
             (n for n in sorted(present) if n in tables.currency_props
-             or names.device_attribute(n) == "currency"), None)
+             or tables.device(n) == "currency"), None)
     else:
         fixed = None
     if cp:
@@ -123,10 +122,8 @@ def _number_default(tables: Tables, prop: Property, prior: priors.NumberPrior,
     if bounds is not None:
         lo, hi, mean, integer = bounds
         return number_sampler(number_spec(prop, prior, lo, hi, mean, integer))
-    spec = names.id_spec(prop.name, industry=tables.industry)
+    spec = tables.id_shape(prop)
     if spec is not None:
-        if any(w in names.normalize(prop.name) for w in OTHER_PERSON_WORDS):
-            spec = names.IdSpec(stem=spec.stem, mode="catalogue")
         return id_sampler(tables.pools, spec, prop.name, numeric=True)
     if prior.shape == "epoch":
         return epoch_sampler(millis=prior.kind == "epoch_ms")

@@ -22,7 +22,6 @@ from demogen.simulation.values._ids import id_sampler
 from demogen.simulation.values._json import children_from_example, example_fields
 from demogen.simulation.values._numbers import ENUM_SKEW, number_spec, prior_sampler
 from demogen.simulation.values._numeric import number_sampler
-from demogen.simulation.values._pools import OTHER_PERSON_WORDS
 from demogen.simulation.values._strings import plan_examples, string_property
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import epoch_sampler, time_sampler
@@ -101,7 +100,7 @@ def _list_element(tables: Tables, prop: Property) -> Sampler:
         spec = names.IdSpec(stem=stem, mode="catalogue")
     if spec is None:
         return string_property(tables, Property(name=elem, type=PropertyType.STRING))
-    if any(w in norm for w in OTHER_PERSON_WORDS):
+    if any(w in norm for w in names.OTHER_PERSON_WORDS):
         spec = names.IdSpec(stem=spec.stem, mode="catalogue")
     return id_sampler(tables.pools, spec, elem, numeric=False)
 

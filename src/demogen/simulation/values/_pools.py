@@ -23,7 +23,7 @@ import yaml
 from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
-from demogen.analysis.heuristic.values.names import normalize
+from demogen.analysis.heuristic.values.names import OTHER_PERSON_WORDS, normalize
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import AppVersionRollout
 from demogen.simulation.values._draw import Sampler, choice_sampler, mix64, salt, stable_sampler
@@ -91,8 +91,6 @@ PERSONAL_KINDS = frozenset({
     "first_name", "last_name", "full_name", "username", "nickname", "email", "phone",
     "address", "street", "city", "province", "postcode", "company", "job", "guild_name",
 })
-OTHER_PERSON_WORDS = ("invitee", "friend", "target", "rival", "opponent", "recipient", "referrer",
-                      "referee", "inviter", "to_", "partner", "enemy", "other", "mentor")
 
 #: Pool kinds drawn from vocab lists (list name), with their Zipf skew.
 VOCAB_KINDS: dict[str, tuple[str, float]] = {

@@ -194,7 +194,7 @@ def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
     the property out of the initial state."""
     norm = names.normalize(prop.name)
     ptype = prop.type
-    if names.device_attribute(prop.name) is not None and \
+    if tables.device(prop.name) is not None and \
             ptype in (PropertyType.STRING, PropertyType.NUMBER):
         return fresh
     if ptype == PropertyType.NUMBER:

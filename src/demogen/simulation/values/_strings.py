@@ -17,14 +17,12 @@ from demogen.simulation.values._device import previous_os_version
 from demogen.simulation.values._draw import Sampler, choice_sampler, salt, stable_sampler
 from demogen.simulation.values._ids import id_sampler
 from demogen.simulation.values._numbers import ENUM_SKEW
-from demogen.simulation.values._pools import OTHER_PERSON_WORDS
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import date_sampler
 from demogen.taxonomy import Property
 
 _PLACEHOLDER = re.compile(r"^(uuid|guid|xxx+|null|none|n/?a|-|string|text|id|value|\.\.\.)$|"
                           r"또는|업데이트|예시|예:|등$|xxx", re.IGNORECASE)
-_ACCOUNT_NAMES = ("account", "uid", "userid", "member", "player")
 
 
 def string_property(tables: Tables, prop: Property, parent: str | None = None) -> Sampler:
@@ -35,9 +33,12 @@ def string_property(tables: Tables, prop: Property, parent: str | None = None) -
         if enum is not None:
             return enum
     examples = plan_examples(prop)
-    spec = names.id_spec(prop.name, parent=parent, industry=tables.industry)
-    if norm in _ACCOUNT_NAMES:
-        spec = names.IdSpec(stem="account", mode="stable")
+    if parent is None:
+        spec = tables.id_shape(prop)
+    else:   # a field of an object: a bare "id" is named after the object
+        spec = names.id_spec(prop.name, parent=parent, industry=tables.industry)
+        if norm in names.ACCOUNT_NAMES:
+            spec = names.IdSpec(stem="account", mode="stable")
     from_examples = _from_examples(tables, prop, spec, examples)
     if from_examples is not None:
         return from_examples
@@ -45,7 +46,7 @@ def string_property(tables: Tables, prop: Property, parent: str | None = None) -
             norm in ("date", "dt"):
         return date_sampler(prop.name, tables.seed)
     if spec is not None:
-        if any(w in norm for w in OTHER_PERSON_WORDS):
+        if parent is not None and any(w in norm for w in names.OTHER_PERSON_WORDS):
             spec = names.IdSpec(stem=spec.stem, mode="catalogue")
         return id_sampler(tables.pools, spec, prop.name, numeric=False)
     kind = tables.kind(prop, STRING_KINDS, "generic")

@@ -11,13 +11,14 @@ from dataclasses import replace
 from typing import Any, cast
 
 from demogen.analysis.formula import Formula, FormulaEvaluator
+from demogen.analysis.heuristic.values import names
 from demogen.analysis.heuristic.values.priors import NumberPrior, prior_of_kind
 from demogen.analysis.heuristic.values.reading import complete_specs, field_spec
 from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
 from demogen.simulation.values._money import Money
 from demogen.simulation.values._pools import Pools
-from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, infer_industry
+from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, plan_industry
 
 #: (lo, hi, mean or None, integer flag) of a number property.
 Bounds = tuple[float, float, float | None, bool]
@@ -56,13 +57,9 @@ class Tables:
         self.rules = rules
         self.seed = seed
         self.warnings: list[str] = []
-        industry = product.industry.lower()
-        if industry in ("", "generic", "other", "unknown"):
-            # The pipeline has inferred it already; rules and plans given straight to the
-            # factory (the Python API, tests) are read the same way.
-            guess = infer_industry(taxonomy)
-            industry = guess.industry if guess is not None else "generic"
-        self.industry = industry
+        # The pipeline has inferred it already; rules and plans given straight to the
+        # factory (the Python API, tests) are read the same way.
+        self.industry = industry = plan_industry(taxonomy, product.industry)
         self.pools = Pools(seed=seed, size=pool_size, industry=industry,
                            product_name=product.product_name)
         self.money = Money(industry)
@@ -73,7 +70,7 @@ class Tables:
         self.user_props = {p.name: p for p in taxonomy.user_properties}
         #: What each property means (Rules.properties, completed by the analyzer's
         #: reading for rules that leave a property out).
-        self.specs = complete_specs(taxonomy, rules.properties)
+        self.specs = complete_specs(taxonomy, rules.properties, industry)
         self.currency_props = {
             mp.currency_property for mp in rules.monetary_properties.values()
             if mp.currency_property
@@ -117,7 +114,7 @@ class Tables:
         Rules) is read from its name here."""
         spec = self.specs.get(prop.name)
         if spec is None:
-            spec = self.specs[prop.name] = field_spec(prop)
+            spec = self.specs[prop.name] = field_spec(prop, self.industry)
         return spec
 
     def source(self, prop: Property, kind: str) -> PropertySource | None:
@@ -140,6 +137,18 @@ class Tables:
         if prop.is_preset or target is None or target.is_preset:
             return None
         return target
+
+    def id_shape(self, prop: Property) -> names.IdSpec | None:
+        """How an id-like property behaves (Rules' ``id``), or None."""
+        shape = self.spec(prop).id
+        return None if shape is None else names.IdSpec(stem=shape.stem, mode=shape.mode)
+
+    def device(self, name: str) -> str | None:
+        """The device field property ``name`` reports (Rules' ``device``), or None."""
+        spec = self.specs.get(name)
+        if spec is None:    # a preset the plan does not list (#country): the device's
+            return names.device_attribute(name) if name.startswith("#") else None
+        return spec.device
 
     def flag_probability(self, prop: Property, default: float = 0.5) -> float:
         """The chance of true of a boolean."""

@@ -82,6 +82,8 @@ def mirror_key(name: str) -> str:
 #: (pattern on the normalised name, device attribute). The attribute names are read by
 #: ``_device.device_getter``.
 _DEVICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = ordered(_DATA["device"]["names"])
+#: Every attribute :func:`device_attribute` can answer.
+DEVICE_ATTRIBUTES = frozenset(attr for _, attr in _DEVICE_RULES)
 _NOT_DEVICE_WORDS = tuple(_DATA["device"]["not_words"])
 _NOT_DEVICE_PREFIXES = tuple(_DATA["device"]["not_prefixes"])
 
@@ -98,6 +100,10 @@ def device_attribute(name: str) -> str | None:
 # -- ids -----------------------------------------------------------------------------------
 
 _IDS = _DATA["ids"]
+#: Words of somebody else's things (a friend's id, an opponent's name).
+OTHER_PERSON_WORDS = tuple(_IDS["other_person"])
+#: String names of the account itself.
+ACCOUNT_NAMES = frozenset(_IDS["account_names"])
 _ID_SUFFIX = re.compile(_IDS["suffix"])
 _AD_PREFIXES = tuple(_IDS["ad_prefixes"])
 _STEM_NOISE = tuple(_IDS["noise_prefixes"])

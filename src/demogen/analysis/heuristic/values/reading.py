@@ -10,10 +10,11 @@ number's distribution, the user property an event property shows, the session co
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from demogen.analysis.heuristic.values import kinds, lifetimes, names, priors
 from demogen.analysis.heuristic.values.vocabulary import FLAG
-from demogen.analysis.rules import Lifetime, PropertySource, PropertySpec
+from demogen.analysis.rules import IdShape, Lifetime, PropertySource, PropertySpec
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
@@ -60,8 +61,8 @@ class _UserIndex:
         return target
 
 
-def read_properties(taxonomy: EventTaxonomy,
-                    ranged: frozenset[str] = frozenset()) -> dict[str, PropertySpec]:
+def read_properties(taxonomy: EventTaxonomy, ranged: frozenset[str] = frozenset(),
+                    industry: str = "") -> dict[str, PropertySpec]:
     """A spec for every property of the plan, keyed by name (first definition wins).
 
     ``ranged``: numbers whose ``value_ranges`` entry gives a mean; their range is the one
@@ -79,11 +80,12 @@ def read_properties(taxonomy: EventTaxonomy,
     for prop in (*taxonomy.properties, *taxonomy.common_properties):
         if prop.name not in out:
             out[prop.name] = _event_spec(prop, users, prop.name in common,
-                                         carriers.get(prop.name, []))
+                                         carriers.get(prop.name, []), industry)
     for prop in taxonomy.user_properties:
         if prop.name not in out and not prop.is_preset:
             out[prop.name] = PropertySpec(kind=kind_of(prop), lifetime="user",
-                                          source=_value_source(prop), origin=_HEURISTIC)
+                                          source=_value_source(prop), origin=_HEURISTIC,
+                                          **_drawn_from(prop, industry))
     for name in ranged & out.keys():
         source = out[name].source
         if source is not None and source.type == "distribution":
@@ -91,15 +93,15 @@ def read_properties(taxonomy: EventTaxonomy,
     return out
 
 
-def complete_specs(taxonomy: EventTaxonomy,
-                   given: dict[str, PropertySpec]) -> dict[str, PropertySpec]:
+def complete_specs(taxonomy: EventTaxonomy, given: dict[str, PropertySpec],
+                   industry: str = "") -> dict[str, PropertySpec]:
     """``given`` with what it leaves out read from the plan: missing properties whole,
     and the fields a partial spec leaves unset."""
     wanted = {p.name for p in (*taxonomy.properties, *taxonomy.common_properties)} | {
         p.name for p in taxonomy.user_properties if not p.is_preset}
     if wanted <= given.keys() and all(s.kind and s.lifetime for s in given.values()):
         return dict(given)
-    read = read_properties(taxonomy)
+    read = read_properties(taxonomy, industry=industry)
     out = dict(read)
     for name, spec in given.items():
         base = read.get(name)
@@ -108,10 +110,35 @@ def complete_specs(taxonomy: EventTaxonomy,
     return out
 
 
-def field_spec(prop: Property) -> PropertySpec:
+def field_spec(prop: Property, industry: str = "") -> PropertySpec:
     """The reading of a field inside an object or list property, drawn per value."""
     return PropertySpec(kind=kind_of(prop), lifetime="event", source=_value_source(prop),
-                        origin=_HEURISTIC)
+                        origin=_HEURISTIC, **_drawn_from(prop, industry))
+
+
+def id_shape(prop: Property, industry: str = "") -> IdShape | None:
+    """How an id-like string or number behaves (``order_id`` unique, ``hero_id`` from the
+    catalogue, ``friend_id`` somebody else's), or None."""
+    if prop.type not in (PropertyType.STRING, PropertyType.NUMBER):
+        return None
+    norm = names.normalize(names.leaf(prop.name))
+    found = names.id_spec(prop.name, industry=industry)
+    if prop.type == PropertyType.STRING and norm in names.ACCOUNT_NAMES:
+        found = names.IdSpec(stem="account", mode="stable")
+    if found is None:
+        return None
+    mode = "catalogue" if any(w in norm for w in names.OTHER_PERSON_WORDS) else found.mode
+    return IdShape(stem=found.stem, mode=mode)  # type: ignore[arg-type]
+
+
+def _drawn_from(prop: Property, industry: str) -> dict[str, Any]:
+    """The device field a property reports and its id shape, where it has them."""
+    out: dict[str, Any] = {}
+    if (device := names.device_attribute(prop.name)) is not None:
+        out["device"] = device
+    if (shape := id_shape(prop, industry)) is not None:
+        out["id"] = shape
+    return out
 
 
 def kind_of(prop: Property) -> str:
@@ -128,11 +155,12 @@ def kind_of(prop: Property) -> str:
 
 
 def _event_spec(prop: Property, users: _UserIndex, common: bool,
-                events: list[str]) -> PropertySpec:
+                events: list[str], industry: str) -> PropertySpec:
     role = lifetimes.session_role(prop.name)
     if role is not None:
         return PropertySpec(kind=kind_of(prop), lifetime="session",
-                            source=PropertySource(type="session", of=role), origin=_HEURISTIC)
+                            source=PropertySource(type="session", of=role), origin=_HEURISTIC,
+                            **_drawn_from(prop, industry))
     lifetime = _lifetime(prop, None, common)
     exceptions = {e: here for e in events if (here := _lifetime(prop, e, common)) != lifetime}
     source = _value_source(prop)
@@ -143,7 +171,7 @@ def _event_spec(prop: Property, users: _UserIndex, common: bool,
     elif (target := users.before(prop)) is not None:
         source = PropertySource(type="before", of=target.name, **draw)
     return PropertySpec(kind=kind_of(prop), lifetime=lifetime, lifetime_on=exceptions,
-                        source=source, origin=_HEURISTIC)
+                        source=source, origin=_HEURISTIC, **_drawn_from(prop, industry))
 
 
 def _lifetime(prop: Property, event: str | None, common: bool) -> Lifetime:

@@ -1,9 +1,12 @@
-"""Every kind a property may have in ``Rules.properties`` (what ``kind:`` accepts)."""
+"""What ``Rules.properties`` accepts: every ``kind:`` and every ``device:`` field."""
 
 from __future__ import annotations
 
 from demogen.analysis.heuristic.values.kinds import STRING_KINDS, TIME_KINDS
+from demogen.analysis.heuristic.values.names import DEVICE_ATTRIBUTES
 from demogen.analysis.heuristic.values.priors import NUMBER_KINDS
+
+__all__ = ["CONTAINER_KINDS", "DEVICE_ATTRIBUTES", "FLAG", "KINDS"]
 
 #: A boolean's kind; its chance of true is the source's ``p``.
 FLAG = "flag"

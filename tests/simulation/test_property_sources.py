@@ -1,0 +1,75 @@
+"""``Rules.properties`` ``id`` and ``device`` edits change the data: an id made the user's
+own stays one value per user, a property made a device field reports the device."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import yaml
+
+from tests.simulation.generated_outputs import EXAMPLES, run_cli, window_start
+
+USERS, DAYS = 400, 5
+PLAN = EXAMPLES / "ecommerce"
+
+Records = list[dict[str, Any]]
+
+
+def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Records:
+    path = tmp / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = tmp / name
+    result = run_cli(["generate", PLAN, "--rules", path, "-o", out, "--users", USERS,
+                      "--days", DAYS, "--seed", 2, "--start", window_start(DAYS).isoformat(),
+                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    return [r for file in sorted(out.glob("*.jsonl")) for line in file.read_bytes().splitlines()
+            if (r := orjson.loads(line))["#type"] == "track"]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("property_sources")
+    written = tmp / "rules.yaml"
+    assert run_cli(["analyze", PLAN, "-o", written, "--quiet"]).exit_code == 0
+    before = yaml.safe_load(written.read_text(encoding="utf-8"))
+    edited = yaml.safe_load(yaml.safe_dump(before))
+    edited["properties"]["order_id"]["id"] = {"stem": "order", "mode": "stable"}
+    edited["properties"]["search_term"]["device"] = "os"
+    return {"analysis": before, "before": _generate(tmp, "before", before),
+            "edited": _generate(tmp, "edited", edited)}
+
+
+def _per_user(records: Records, prop: str) -> dict[str, set[Any]]:
+    seen: dict[str, set[Any]] = defaultdict(set)
+    for r in records:
+        if prop in r["properties"]:
+            seen[r["#distinct_id"]].add(r["properties"][prop])
+    return seen
+
+
+def test_the_analysis_reads_ids_and_device_fields(runs: dict[str, Any]) -> None:
+    props = runs["analysis"]["properties"]
+    assert props["order_id"]["id"] == {"stem": "order", "mode": "unique"}
+    assert props["product_id"]["id"]["mode"] == "catalogue"
+    assert props["platform"]["device"] == "os" and props["country"]["device"] == "country"
+
+
+def test_an_id_made_the_users_own_is_one_value_per_user(runs: dict[str, Any]) -> None:
+    before, after = _per_user(runs["before"], "order_id"), _per_user(runs["edited"], "order_id")
+    assert sum(len(ids) > 1 for ids in before.values()) > 10     # a new id per order before
+    assert len(after) > 20 and all(len(ids) == 1 for ids in after.values())
+    assert len({next(iter(ids)) for ids in after.values()}) == len(after)   # each user's own
+
+
+def test_a_property_made_a_device_field_reports_the_device(runs: dict[str, Any]) -> None:
+    carried = [r for r in runs["edited"] if "search_term" in r["properties"]]
+    assert len(carried) > 20
+    assert all(r["properties"]["search_term"] == r["properties"]["#os"] for r in carried)
+    before = {r["properties"]["search_term"] for r in runs["before"]
+              if "search_term" in r["properties"]}
+    assert not before & {"iOS", "Android"}
