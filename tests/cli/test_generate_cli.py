@@ -18,7 +18,7 @@ from demogen.cli._app import app
 from demogen.errors import DemogenError
 from demogen.output import MANIFEST_VERSION, read_manifest
 from demogen.simulation import preset_names
-from demogen.simulation.config import MAX_DAYS_BACK
+from demogen.simulation.config import MAX_DAYS_BACK, earliest_local_date
 from demogen.taxonomy import load_taxonomy
 from tests.simulation.generated_outputs import EXAMPLES, window_start
 
@@ -110,9 +110,10 @@ def test_summary_names_users_records_per_type_files_seconds_and_rate(
 @pytest.mark.parametrize(("back", "days"), [(5, 10), (2, 3), (0, 1)],
                          ids=["runs-into-the-future", "ends-today", "starts-today"])
 def test_a_window_reaching_today_is_refused(tmp_path: Path, back: int, days: int) -> None:
-    """ThinkingData rejects future times: the last day must be yesterday at the latest."""
+    """ThinkingData rejects future times: the last day must be over in every time zone,
+    i.e. before today where it is earliest (UTC−12)."""
     out = tmp_path / "out"
-    start = date.today() - timedelta(days=back)
+    start = earliest_local_date() - timedelta(days=back)
     result = generate(ECOMMERCE, "-o", out, "--users", 5, "--days", days, "--start", start)
     assert result.exit_code == 2, result.output
     assert "future" in shown(result) and "Traceback" not in result.output
@@ -122,7 +123,7 @@ def test_a_window_reaching_today_is_refused(tmp_path: Path, back: int, days: int
 def test_a_window_ending_yesterday_is_accepted(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = generate(ECOMMERCE, "-o", out, "--users", 5, "--days", 2,
-                      "--start", date.today() - timedelta(days=2), "--quiet")
+                      "--start", earliest_local_date() - timedelta(days=2), "--quiet")
     assert result.exit_code == 0, result.output
     assert read_manifest(out).options["days"] == 2
 
@@ -130,7 +131,7 @@ def test_a_window_ending_yesterday_is_accepted(tmp_path: Path) -> None:
 def test_a_start_more_than_three_years_back_is_a_warning(tmp_path: Path) -> None:
     """People recreate historical periods; the receive window is a project setting."""
     out = tmp_path / "out"
-    start = date.today() - timedelta(days=MAX_DAYS_BACK + 1)
+    start = earliest_local_date() - timedelta(days=MAX_DAYS_BACK + 1)
     result = generate(ECOMMERCE, "-o", out, "--users", 5, "--days", 1, "--start", start)
     assert result.exit_code == 0, result.output
     assert "3 years" in shown(result) and str(start) in shown(result)
@@ -139,7 +140,7 @@ def test_a_start_more_than_three_years_back_is_a_warning(tmp_path: Path) -> None
 
 def test_a_start_exactly_three_years_back_is_accepted(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    start = date.today() - timedelta(days=MAX_DAYS_BACK)
+    start = earliest_local_date() - timedelta(days=MAX_DAYS_BACK)
     result = generate(ECOMMERCE, "-o", out, "--users", 5, "--days", 1, "--start", start, "-q")
     assert result.exit_code == 0, result.output
 
@@ -298,3 +299,18 @@ def test_an_fsspec_url_gets_the_bytes_of_a_local_folder(tmp_path: Path) -> None:
         assert again.exit_code == 2 and "--overwrite" in shown(again)
     finally:
         memory.rm("/demogen-test", recursive=True)
+
+
+def test_the_default_window_is_over_in_every_time_zone() -> None:
+    """At 02:00 UTC it is still yesterday in UTC−8: the default window ends the day before
+    the date where it is earliest, so no user's local time in it lies in the future."""
+    from datetime import UTC, datetime
+
+    from demogen.simulation.config import default_start
+
+    early = datetime(2026, 12, 6, 2, 16, tzinfo=UTC)
+    late = datetime(2026, 12, 6, 13, 0, tzinfo=UTC)
+    assert earliest_local_date(early) == date(2026, 12, 5)
+    assert earliest_local_date(late) == date(2026, 12, 6)
+    start = default_start(3, earliest_local_date(early))
+    assert (start, start + timedelta(days=2)) == (date(2026, 12, 2), date(2026, 12, 4))

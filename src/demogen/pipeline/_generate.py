@@ -31,7 +31,7 @@ from demogen.output._writable import check_writable_dir, check_writable_file, re
 from demogen.pipeline._prepare import Prepared
 from demogen.pipeline._saved import plan_record, save_inputs
 from demogen.simulation import SimulationConfig, preset_for_industry
-from demogen.simulation.config import MAX_DAYS_BACK, default_start
+from demogen.simulation.config import MAX_DAYS_BACK, default_start, earliest_local_date
 from demogen.simulation.ids import check_id_prefix, id_namespace
 from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
 from demogen.simulation.presets import preset_names
@@ -107,7 +107,8 @@ def simulation_config(prepared: Prepared, options: GenerateOptions,
     problems = check_segments(options.segments, [e.name for e in prepared.taxonomy.events])
     if problems:
         raise ConfigError("\n".join(problems))
-    today = today or date.today()
+    # "Today" is where it is earliest: a window ending yesterday there is over everywhere.
+    today = today or earliest_local_date()
     first_day = options.start or default_start(options.days, today)
     config = SimulationConfig(users=options.users or DEFAULT_USERS, start=first_day,
                               days=options.days, seed=options.seed, preset=preset,

@@ -7,7 +7,7 @@ Example::
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,6 +27,14 @@ DEFAULT_SEGMENT_MIX: dict[Segment, float] = {
 
 #: ThinkingData accepts server-side data up to about three years back (format doc §4).
 MAX_DAYS_BACK = 3 * 365
+
+
+def earliest_local_date(now: datetime | None = None) -> date:
+    """Today's date where it is earliest (UTC−12): the days before it are over in every
+    time zone, so no user anywhere lives them in the future (ThinkingData refuses future
+    times). At 02:00 UTC on 6 December that is 5 December."""
+    now = now or datetime.now(UTC)
+    return (now.astimezone(UTC) - timedelta(hours=12)).date()
 
 
 def default_start(days: int, today: date) -> date:
