@@ -26,6 +26,9 @@ PURCHASE_FLOW_CONVERSION = 0.95
 DEFAULT_REFUND_RATE = 0.02
 #: Weight of an event in the free part of a session when the segment names none.
 DEFAULT_FILL_WEIGHT = 0.25
+#: Most hesitant buyers per payer (a declared attempt conversion near 0 would need ever
+#: more; below about 0.05 the measured conversion stays above the declared one).
+MAX_HESITATION = 20.0
 #: How a frequency class (Rules.events) scales an event's weight among free events.
 FREQUENCY_WEIGHT = {"core": 3.0, "common": 1.0, "occasional": 0.3, "rare": 0.08}
 
@@ -73,11 +76,38 @@ class BehaviourPlan:
     revenue: tuple[str, ...]
     refund: tuple[str, ...]
     purchase_flow: dict[str, Flow]
+    #: Revenue event → the declared conversion of its flow's last step (the attempt:
+    #: purchase_start, add_payment_info) into it, where a funnel declares one.
+    attempt_conversion: dict[str, float]
     refund_rate: float
     onboarding: frozenset[str]
     onboarding_complete: frozenset[str]
     segments: dict[Segment, SegmentBehaviour]
     allowed: dict[LifecycleStage, frozenset[str]] = field(default_factory=dict)
+
+    def purchase_chance(self, revenue: str) -> float:
+        """The chance that a payer who made the attempt buys: the flow's own, or the
+        declared attempt conversion when that is higher."""
+        return max(self.purchase_flow[revenue].conversion[-1],
+                   self.attempt_conversion.get(revenue, 0.0))
+
+    def hesitation(self, revenue: str) -> float:
+        """Failed attempts per payer attempt that make attempts → purchases the declared
+        conversion ``p``: payers buy after ``purchase_chance`` of their attempts, so
+        ``purchase_chance / p − 1`` more attempts fail (0 without a declared ``p``; at
+        most :data:`MAX_HESITATION`)."""
+        p = self.attempt_conversion.get(revenue)
+        if p is None:
+            return 0.0
+        return min(self.purchase_chance(revenue) / p - 1, MAX_HESITATION) if p > 0 \
+            else MAX_HESITATION
+
+    @property
+    def hesitant_ratio(self) -> float:
+        """Hesitant buyers per potential payer (:class:`~demogen.simulation.population.
+        SimUser`): people who set out to buy like a payer but never do, so that the
+        failed attempts come from users who never buy."""
+        return max((self.hesitation(r) for r in self.revenue), default=0.0)
 
 
 def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
@@ -106,6 +136,14 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     special = {*real(roles.install), session_start, session_end, *revenue, *real(roles.refund),
                *real(roles.signup)[:1], *real(ec.system_events),
                *(s for flow in progressions for s in flow.steps)}
+    purchase_flow = {r: _purchase_flow(r, ec.charted_funnels(), chains, one_time, known,
+                                       special)
+                     for r in revenue}
+    attempt_conversion = {r: p for r, flow in purchase_flow.items() if len(flow.steps) > 1
+                          and (p := ec.step_conversion(flow.steps[-2], r)) is not None}
+    # An attempt with a declared conversion is made by people setting out to buy only
+    # (SessionPlanner._purchase), never drawn freely or walked to in a chain.
+    special |= {purchase_flow[r].steps[-2] for r in attempt_conversion}
     plan_without_segments = dict(
         events=names,
         install=real(roles.install),
@@ -121,9 +159,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         session_prerequisites=_session_prerequisites(chains),
         revenue=revenue,
         refund=real(roles.refund),
-        purchase_flow={r: _purchase_flow(r, ec.charted_funnels(), chains, one_time, known,
-                                         special)
-                       for r in revenue},
+        purchase_flow=purchase_flow,
+        attempt_conversion=attempt_conversion,
         refund_rate=_refund_rate(ec, revenue, real(roles.refund)),
         onboarding=frozenset(real(roles.onboarding)),
         onboarding_complete=frozenset(real(roles.onboarding_complete)),

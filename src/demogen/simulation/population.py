@@ -71,6 +71,9 @@ class SimUser(UserContext):
     last_active_day: int | None = None
     returned_day: int | None = None
     potential_payer: bool = False
+    #: Sets out to buy like a payer but never does: the failed attempts of a declared
+    #: attempt conversion (BehaviourPlan.hesitation).
+    hesitant: bool = False
     purchase_rate: float = 0.0       # chance that a session holds a purchase
     sessions: int = 0
     done: set[str] = field(default_factory=set)
@@ -91,15 +94,18 @@ class PopulationModel:
     segment_mix: dict[Segment, float]
     power_engagement: float
     install_cum_weights: tuple[float, ...]
+    #: Hesitant buyers per potential payer (BehaviourPlan.hesitant_ratio).
+    hesitant_ratio: float = 0.0
 
     @classmethod
     def build(cls, preset: VerticalPreset, activity: ActivityParams, days: int,
-              start_weekday: int, segment_mix: dict[Segment, float]) -> PopulationModel:
+              start_weekday: int, segment_mix: dict[Segment, float],
+              hesitant_ratio: float = 0.0) -> PopulationModel:
         weekly = preset.growth.weekly_multipliers
         weights = [weekly[(start_weekday + d) % 7] for d in range(days)]
         return cls(preset, activity, days, segment_mix,
                    activity.engagement_quantile(POWER_ENGAGEMENT_QUANTILE),
-                   tuple(accumulate(weights)))
+                   tuple(accumulate(weights)), hesitant_ratio)
 
     def create(self, index: int, rnd: random.Random, device: DeviceProfile,
                custom: CompiledSegment | None = None) -> SimUser:
@@ -153,8 +159,12 @@ class PopulationModel:
             share *= 2
         spend = user.custom.spend if user.custom is not None else 1.0
         share *= spend
-        user.potential_payer = rnd.random() < min(share, 0.9)
-        if user.potential_payer:
+        draw, payers = rnd.random(), min(share, 0.9)
+        user.potential_payer = draw < payers
+        # Hesitant buyers are drawn like payers (the same share, beside it), so their
+        # attempts balance the payers' purchases whatever the engagement mix.
+        user.hesitant = payers <= draw < min(payers * (1 + self.hesitant_ratio), 1.0)
+        if user.potential_payer or user.hesitant:
             # Per session: verticals with fewer sessions a day buy more often per session.
             sessions = self.preset.sessions_per_active_day.mean
             per_session = PURCHASE_RATE * PURCHASE_SESSIONS / sessions

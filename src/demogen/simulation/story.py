@@ -30,7 +30,10 @@ _CHAIN_DEPTH = 3
 class SessionPlanner:
     def __init__(self, plan: BehaviourPlan):
         self.plan = plan
-        self._revenue = frozenset(plan.revenue)
+        # Purchases, and attempts whose conversion the rules declare, happen in purchase
+        # flows only (_purchase), never in a chain.
+        self._payers_only = frozenset((*plan.revenue, *(plan.purchase_flow[r].steps[-2]
+                                                        for r in plan.attempt_conversion)))
         self._session: set[str] = set()     # events of the session being planned
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
@@ -110,7 +113,7 @@ class SessionPlanner:
         for event, probability in plan.segments[user.segment].backbone:
             if rnd.random() < probability and self.can(user, event):
                 self._with_chain(user, event, names)
-        buys = user.potential_payer and plan.revenue
+        buys = (user.potential_payer or user.hesitant) and plan.revenue
         if buys and rnd.random() < self._purchase_chance(user, day):
             self._purchase(user, names)
         self._fill(user, budget - 1, names)
@@ -145,11 +148,12 @@ class SessionPlanner:
             self._walk(user, chain, names, depth)
 
     def _walk(self, user: SimUser, steps: _Steps, names: list[str], depth: int) -> None:
-        """Follow a chain until a step is not converted; purchases are left to payers.
+        """Follow a chain until a step is not converted; purchases (and their attempts,
+        where the rules declare the attempt's conversion) are left to buyers.
         A step that leads chains of its own starts one (search → product, then the
         product page's own product → cart → checkout)."""
         for step, conversion in steps:
-            if step in self._revenue or user.rnd.random() >= conversion:
+            if step in self._payers_only or user.rnd.random() >= conversion:
                 return
             if not self.can(user, step):
                 return
@@ -157,7 +161,8 @@ class SessionPlanner:
 
     def _purchase_chance(self, user: SimUser, day: int) -> float:
         """Payers buy early: realism-bands §2 puts about half of first purchases on D0–D1."""
-        if not user.purchases and day - user.install_day <= 1:
+        if not user.purchases and day - user.install_day <= 1 and not (
+                user.hesitant and not self._payers_only.isdisjoint(user.done)):
             return min(1.0, user.purchase_rate * 4)
         return user.purchase_rate
 
@@ -165,11 +170,16 @@ class SessionPlanner:
         plan, rnd = self.plan, user.rnd
         revenue = plan.revenue[0] if len(plan.revenue) == 1 else rnd.choice(plan.revenue)
         flow = plan.purchase_flow[revenue]
+        if user.hesitant and rnd.random() * plan.hesitant_ratio >= plan.hesitation(revenue):
+            return              # hesitant buyers attempt each purchase in its own share
         for step, conversion in zip(flow.steps[:-1], flow.conversion[:-1], strict=True):
             if not (self.can(user, step, in_flow=True) and rnd.random() < conversion):
                 return          # the buyer dropped out of the flow
             self._note(user, step, names)
-        if self.can(user, revenue, in_flow=True) and rnd.random() < flow.conversion[-1]:
+        if user.hesitant:
+            return              # the attempt fails: a hesitant buyer never buys
+        if self.can(user, revenue, in_flow=True) and \
+                rnd.random() < plan.purchase_chance(revenue):
             self._note(user, revenue, names)
             user.purchases += 1
             if plan.refund and rnd.random() < plan.refund_rate and self.can(user, plan.refund[0]):

@@ -9,6 +9,12 @@ pair decides. How the sequence is played says what ``p`` counts:
   chain: each time ``a`` happens, ``b`` follows later in the same session with chance
   ``p``. Measured per occurrence of ``a``: the share followed by ``b`` before the next
   ``a`` of that session.
+- a purchase funnel's **attempt** into its purchase (the step right before a revenue
+  event in the first charted per-session funnel holding it, else in a session sequence
+  leading to it: ``purchase_start → purchase``) converts per attempt: only people setting
+  out to buy attempt (payers, and hesitant buyers who never buy, as many as the declared
+  rate needs). Measured per occurrence like a chain step; the sample is the users, so a
+  small run's rate wanders further than the attempts' count suggests.
 - a **user** sequence of onboarding steps (one-time events with an install, signup or
   onboarding role: a tutorial) is a progression: of the users who did ``a``, the share
   ``p`` does ``b`` later. Measured per user over the whole run.
@@ -25,11 +31,6 @@ reason (:attr:`FunnelRules.skipped`), never judged with a wider tolerance:
   funnel declares the pair first;
 - an ``account`` sequence (it spans users), or a user sequence outside onboarding (its
   order is a prerequisite, its rate is not drawn);
-- a purchase funnel's **attempt** into its purchase (the step right before a revenue
-  event in the first charted per-session funnel holding it, else in a session sequence
-  leading to it: ``purchase_start → purchase``): who buys is decided per user before any
-  attempt, payers then walk the funnel at a fixed rate, and people who never buy attempt
-  too, so the declared number does not drive the data;
 - in a chain, ``a`` or ``b`` comes from a story of its own (install, signup, session
   start/end, onboarding, purchases and refunds, system events), ``b`` is a one-time
   event or needs other prerequisites, ``a`` starts several sequences (one is played),
@@ -173,10 +174,7 @@ def compile_funnels(rules: Rules) -> FunnelRules:
                 continue
             seen[a, b] = funnel.name
             if attempts.get(b) == a:
-                skipped.append(f"{where}: the attempt of a purchase: who buys is decided per "
-                               "user before any attempt, payers walk the purchase funnel at "
-                               "a fixed rate and people who never buy attempt too, so this "
-                               "number does not drive the data")
+                steps.append(FunnelStep(funnel.name, a, b, p, SESSION))
                 continue
             reason, unit = _why_not(a, b, rules, scope, leads, later, purchase_steps,
                                     one_time, onboarding, own_story)
