@@ -15,6 +15,8 @@ Example ``demogen.yaml``::
     start: 2025-01-06
     days: 14
     seed: 7
+    segment_mix: {NEW_USER: 0.3, ACTIVE_USER: 0.4, POWER_USER: 0.3}
+    market: {US: 0.6, KR: 0.4}   # or: market: KR
 
 An unknown key is a :class:`~demogen.errors.ConfigError` naming the key, the file, its line
 and the closest valid key.
@@ -25,20 +27,23 @@ from __future__ import annotations
 import difflib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
 from demogen.analysis._locate import key_lines, key_path, line_of
 from demogen.errors import ConfigError
+from demogen.simulation.mixes import parse_market, parse_segment_mix
 from demogen.simulation.segments import CustomSegment
+from demogen.vocab import Segment
 
 if TYPE_CHECKING:
     from demogen.analysis.ai import AIOptions
@@ -97,6 +102,14 @@ class GenerateConfig(BaseModel):
     verbose: bool = Field(False, description="Also print details.")
     segments: tuple[CustomSegment, ...] = Field(
         (), description="Custom segments (name, share, engagement, activity, spend, events).")
+    # NoDecode: DEMOGEN_SEGMENT_MIX=POWER_USER=0.5,… reads like the option, not as JSON.
+    segment_mix: Annotated[dict[Segment, float] | None, NoDecode] = Field(
+        None, description="Starting segments of the existing users, e.g. NEW_USER=0.3,"
+        "ACTIVE_USER=0.4 (names in any case; shares normalised; segments not named get none; "
+        "default: the seed's mix).")
+    market: Annotated[dict[str, float] | None, NoDecode] = Field(
+        None, description="Where users come from: ISO codes with shares, e.g. KR or "
+        "US=0.6,KR=0.4 (default: the plan's country enums, else a worldwide mix).")
 
     @field_validator("output", mode="before")
     @classmethod
@@ -110,6 +123,18 @@ class GenerateConfig(BaseModel):
         if isinstance(value, dict):
             return ",".join(f"{k}={v}" for k, v in value.items())
         return value
+
+    @field_validator("segment_mix", mode="before")
+    @classmethod
+    def _segment_mix(cls, value: Any) -> Any:
+        """``--segment-mix power_user=0.5,…`` and ``segment_mix: {POWER_USER: 0.5}`` alike."""
+        return value if value is None else parse_segment_mix(value)
+
+    @field_validator("market", mode="before")
+    @classmethod
+    def _market(cls, value: Any) -> Any:
+        """``--market KR``, ``--market US=0.6,KR=0.4`` and ``market: {US: 0.6}`` alike."""
+        return value if value is None else parse_market(value)
 
     def generate_options(self) -> GenerateOptions:
         """The pipeline's options (``--target`` parsed and checked against the window)."""
@@ -128,7 +153,8 @@ class GenerateConfig(BaseModel):
             engine=self.engine, scheduler=self.scheduler, layout=self.layout,
             overwrite=self.overwrite, targets=targets,
             calibration_users=self.calibration_users, id_prefix=self.id_prefix,
-            debug_users=self.debug_users, segments=self.segments)
+            debug_users=self.debug_users, segments=self.segments,
+            segment_mix=self.segment_mix, market=self.market)
 
     def plan(self) -> Path:
         if self.taxonomy is None:
@@ -265,6 +291,8 @@ def _validated(build: Any, cli: dict[str, Any], file_data: dict[str, Any],
                 where = f"{ENV_PREFIX}{key.upper()}" if key else "config"
             if error["type"] == "extra_forbidden":
                 problems.append(f"unknown key '{key}'{_closest(key)}")
+            elif error["type"] == "value_error":    # our own message, without pydantic's prefix
+                problems.append(f"{where}: {error['ctx']['error']}")
             else:
                 problems.append(f"{where}: {error['msg']}")
         raise ConfigError("\n".join(problems)) from None

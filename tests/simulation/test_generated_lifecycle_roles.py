@@ -103,7 +103,7 @@ def test_debug_users_file_jsonl_and_csv(tmp_path: Path) -> None:
     _, jsonl = _run(EXAMPLES / "game", tmp_path / "a", users=users, days=days, seed=5)
     rows = _trace(jsonl)
     assert set(rows[0]) == {"user", "#distinct_id", "#account_id", "day", "segment", "stage",
-                            "active", "installed"}
+                            "active", "installed", "start_segment"}
     assert sorted({r["user"] for r in rows}) == list(range(users))
     assert [r["user"] for r in rows] == sorted(r["user"] for r in rows)   # users in order
     assert all(r["installed"] <= r["day"] for r in rows)

@@ -99,6 +99,18 @@ def generate(
         help="Users in each calibration sample run: the run's first users, all of them "
         "when the run is no larger (slower for big runs, but the run lands exactly).",
     ),
+    segment_mix: str | None = typer.Option(
+        None, "--segment-mix", show_default=False,
+        help="Starting segments of the users who exist before the window, e.g. "
+        "NEW_USER=0.3,ACTIVE_USER=0.4,POWER_USER=0.1,CHURNING_USER=0.15,RETURNING_USER=0.05 "
+        "(the default; names in any case, shares normalised, segments not named get none).",
+    ),
+    market: str | None = typer.Option(
+        None, "--market", show_default=False,
+        help="Where users come from (#country, #zone_offset, language, carrier, currency): "
+        "an ISO code (KR) or codes with shares (US=0.6,KR=0.4); default: the plan's country "
+        "enums, else a worldwide mix. An unknown code is refused with the list of known ones.",
+    ),
     industry: str | None = opt.IndustryOpt,
     platform: str | None = opt.PlatformOpt,
     product_name: str | None = opt.ProductNameOpt,

@@ -33,10 +33,12 @@ from demogen.pipeline._saved import plan_record, save_inputs
 from demogen.simulation import SimulationConfig, preset_for_industry
 from demogen.simulation.config import MAX_DAYS_BACK, default_start, earliest_local_date
 from demogen.simulation.ids import check_id_prefix, id_namespace
+from demogen.simulation.mixes import normalised, segment_shares
 from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
 from demogen.simulation.presets import preset_names
 from demogen.simulation.segments import CustomSegment, check_segments
 from demogen.simulation.trace import join_trace
+from demogen.vocab import Segment
 
 if TYPE_CHECKING:     # calibration imports DuckDB and the KPI code: only when targets are set
     from demogen.pipeline.calibrate import Calibration, Targets
@@ -73,6 +75,11 @@ class GenerateOptions:
     debug_users: Path | None = None
     #: Custom segments (demogen.yaml's ``segments:``; simulation.segments).
     segments: tuple[CustomSegment, ...] = ()
+    #: Starting segments of the existing users (--segment-mix; simulation.mixes); None:
+    #: DEFAULT_SEGMENT_MIX. Segments it leaves out get no share.
+    segment_mix: dict[Segment, float] | None = None
+    #: ISO country → share of users (--market); None: the plan's country enums.
+    market: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,9 @@ def simulation_config(prepared: Prepared, options: GenerateOptions,
                               id_namespace=id_namespace(prepared.taxonomy.content_hash(),
                                                         prepared.product.product_name),
                               id_prefix=check_id_prefix(options.id_prefix),
-                              custom_segments=options.segments)
+                              custom_segments=options.segments,
+                              segment_mix=segment_shares(options.segment_mix),
+                              market=normalised(options.market) if options.market else None)
     if config.end >= today:
         raise ConfigError(
             f"the window {config.start} … {config.end} reaches today or the future, and "
@@ -203,6 +212,10 @@ def _manifest(prepared: Prepared, options: GenerateOptions, config: SimulationCo
     if options.segments:
         recorded["segments"] = [s.model_dump(mode="json", exclude_defaults=True)
                                 for s in options.segments]
+    if options.segment_mix:
+        recorded["segment_mix"] = {str(k): v for k, v in config.segment_mix.items()}
+    if options.market:
+        recorded["market"] = config.market
     if calibration is not None:
         recorded["calibration"] = {**calibration.summary(), "run_kpis": measured}
     return Manifest(

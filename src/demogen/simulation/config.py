@@ -53,6 +53,9 @@ class SimulationConfig(BaseModel):
     seed: int = Field(0, ge=0, description="Same inputs and seed give byte-identical output.")
     preset: str = Field("generic", description="Vertical behaviour preset (demogen presets).")
     segment_mix: dict[Segment, float] = Field(default_factory=lambda: dict(DEFAULT_SEGMENT_MIX))
+    market: dict[str, float] | None = Field(
+        None, description="ISO country → share of users (--market); None: the plan's country "
+        "enums, else countries.yaml's default mix (DeviceFactory).")
     shard_size: int = Field(500, ge=1, description="Users per shard; fixed, not per worker.")
     app_id: str | None = Field(None, description="Optional #app_id written on every record.")
     id_namespace: str = Field(

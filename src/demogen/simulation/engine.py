@@ -95,7 +95,7 @@ class Simulation:
                                              behaviour.hesitant_ratio),
             sessions=SessionModel(preset),
             values=values,
-            devices=DeviceFactory(product.platform, values.country_weights()),
+            devices=DeviceFactory(product.platform, config.market or values.country_weights()),
             rollout=AppVersionRollout.for_window(config.days, seed=config.seed),
             state=applier,
             duration_props=_duration_props(taxonomy, behaviour.session_end),
@@ -155,6 +155,8 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
         multipliers = _custom_week(custom, multipliers, weekday, user)
         sessions = sim.custom_sessions.get(custom.name, sessions)
     introduced = False
+    if trace is not None:
+        trace.begin(user, user.segment)
     for day in range(max(user.install_day, 0), sim.config.days):
         multiplier = multipliers[(weekday + day) % 7]
         if (custom is not None and multiplier == 0) or \

@@ -10,8 +10,10 @@ One row per user and window day from the user's install (or the window's start):
 
 ``user`` (index), ``#distinct_id``, ``#account_id`` (empty before the user has one),
 ``day`` (local date), ``segment``, ``stage`` (after that day's sessions), ``active``
-(whether the user had sessions that day) and ``installed`` (install date; before the
-window for existing users).
+(whether the user had sessions that day), ``installed`` (install date; before the
+window for existing users) and ``start_segment`` (the segment the user was drawn in:
+``--segment-mix``'s draw for existing users, NEW_USER for installs; ``segment`` is derived
+day by day from age and activity, so a CHURNING start looks ACTIVE until its gap shows).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from demogen.vocab import Segment
 __all__ = ["CUSTOM_FIELD", "TRACE_FIELDS", "UserTrace", "join_trace", "part_path"]
 
 TRACE_FIELDS = ("user", "#distinct_id", "#account_id", "day", "segment", "stage", "active",
-                "installed")
+                "installed", "start_segment")
 #: The user's custom segment (demogen.yaml ``segments:``), only in runs that define some.
 CUSTOM_FIELD = "custom_segment"
 
@@ -46,12 +48,17 @@ class UserTrace:
         self._start = start
         self._custom = custom     # the run has custom segments: a column says whose
         self._rows: list[bytes] = []
+        self._starts: dict[int, str] = {}   # user index → the segment drawn at creation
+
+    def begin(self, user: UserContext, segment: Segment) -> None:
+        """Remember ``segment`` as the user's starting one, before the days derive theirs."""
+        self._starts[user.index] = segment.value
 
     def day(self, user: UserContext, day: int, segment: Segment, active: bool,
             install_day: int) -> None:
         row = (user.index, user.device.distinct_id, user.account_id,
                self._date(day), segment.value, user.stage.value, active,
-               self._date(install_day))
+               self._date(install_day), self._starts.get(user.index))
         fields = dict(zip(TRACE_FIELDS, row, strict=True))
         if self._custom:
             custom = getattr(user, "custom", None)
