@@ -48,6 +48,8 @@ def test_wizard_from_first_question_to_files(tmp_path: Path) -> None:
         child.send("\r")                                # the inferred industry, preselected
         child.expect("Product name")
         child.send("\r")
+        child.expect("Market")
+        child.send("jp\r")                              # a custom market
         child.expect("Analyzer")
         child.send("\r")                                # offline: no key in this test
         child.expect("Users")
@@ -58,6 +60,9 @@ def test_wizard_from_first_question_to_files(tmp_path: Path) -> None:
         child.send(CLEAR + "3\r")
         child.expect("First day")
         child.send("\r")
+        child.expect("Segment mix")
+        child.expect("RETURNING_USER=0.05")             # the default, shown …
+        child.send("\r")                                # … and kept
         child.expect("Custom segments")
         child.send(" \r")                               # the first template
         child.expect("Share of users in weekend_warriors")
@@ -84,6 +89,10 @@ def test_wizard_from_first_question_to_files(tmp_path: Path) -> None:
     assert len(days) == 3
     config = (tmp_path / "demogen.yaml").read_text(encoding="utf-8")
     assert "users: 60" in config and "weekend_warriors" in config and "share: 0.2" in config
+    assert "market:\n  JP: 1.0" in config and "segment_mix" not in config   # default kept
+    assert all('"#zone_offset":9' in line for line in
+               (tmp_path / "out" / days[0]).read_text().splitlines()
+               if '"#zone_offset"' in line)
     # demogen.yaml repeats the run byte for byte.
     # A process like the wizard's: both read the code as it is on disk now.
     again = subprocess.run([sys.executable, "-m", "demogen", "generate", "--config",
@@ -115,6 +124,8 @@ def test_a_provider_key_is_asked_hidden_and_kept_in_dotenv(tmp_path: Path) -> No
         child.expect("Industry")
         child.send("\r")
         child.expect("Product name")
+        child.send("\r")
+        child.expect("Market")
         child.send("\r")
         child.expect("Analyzer")
         child.send("\x1b[B\x1b[B\r")                   # heuristic → auto → OpenAI

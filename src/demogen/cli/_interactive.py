@@ -31,11 +31,14 @@ _STYLE_HINT = "(↑/↓ to move, Enter to choose)"
 
 @reports_errors
 def interactive() -> None:
-    """Answer a few questions and get data: plan, product, users and window, custom
-    segments, output folder; shows the analysis, runs it and saves demogen.yaml."""
+    """Answer a few questions and get data: plan, product, market, users and window,
+    segment mix, custom segments, output folder; shows the analysis, runs it and saves
+    demogen.yaml."""
     import questionary
 
     from demogen.config import CONFIG_NAME, GenerateConfig, write_config
+    from demogen.simulation.config import DEFAULT_SEGMENT_MIX
+    from demogen.simulation.mixes import format_mix, parse_market, parse_segment_mix
     from demogen.simulation.presets import preset_names
 
     loaded, plan = _ask_plan(questionary)
@@ -45,12 +48,18 @@ def interactive() -> None:
     industry = _ask(questionary.select(
         f"Industry {_STYLE_HINT}", choices=industries, default=inferred))
     name = _ask(questionary.text("Product name:", default=product.product_name or ""))
+    market = _ask(questionary.text(
+        "Market: ISO codes, e.g. KR or US=0.6,KR=0.4 (Enter: the plan's countries, else a "
+        "worldwide mix):", validate=partial(_parsed, parse_market)))
     ai, model, base_url = _ask_analyzer(questionary)
     users = int(_ask(questionary.text("Users:", default="1000", validate=_whole)))
     days = int(_ask(questionary.text("Days:", default="14", validate=_whole)))
     start = _ask(questionary.text(
         "First day (YYYY-MM-DD):", default=_suggested_start(days).isoformat(),
         validate=_day))
+    segment_mix = _ask(questionary.text(
+        "Segment mix of the users who exist before the window (Enter keeps it):",
+        default=format_mix(DEFAULT_SEGMENT_MIX), validate=partial(_parsed, parse_segment_mix)))
     segments = _ask_segments(questionary)
     output = _ask(questionary.text("Output folder:", default="out"))
     overwrite = False
@@ -65,7 +74,9 @@ def interactive() -> None:
         start=datetime.strptime(start.strip(), "%Y-%m-%d").date(),
         industry=industry if industry != product.industry else None,
         product_name=name if name and name != product.product_name else None,
-        overwrite=overwrite, segments=tuple(segments), ai=ai, model=model, base_url=base_url)
+        overwrite=overwrite, segments=tuple(segments), ai=ai, model=model, base_url=base_url,
+        market=market.strip() or None,
+        segment_mix=_changed(segment_mix, DEFAULT_SEGMENT_MIX))
     _run(questionary, config, CONFIG_NAME, write_config)
 
 
@@ -204,6 +215,28 @@ def _share(text: str) -> bool | str:
     except ValueError:
         return "write a share between 0 and 1, e.g. 0.15"
     return 0 < value <= 1 or "write a share between 0 and 1, e.g. 0.15"
+
+
+def _parsed(parse: Any, text: str) -> bool | str:
+    """True when ``parse`` reads ``text`` (empty: the default), else its message."""
+    if not text.strip():
+        return True
+    try:
+        parse(text)
+    except ValueError as exc:
+        return str(exc)
+    return True
+
+
+def _changed(text: str, default: dict[Any, float]) -> dict[Any, float] | None:
+    """The segment mix typed, or None when it is empty or the default (demogen.yaml then
+    leaves it out)."""
+    from demogen.simulation.mixes import normalised, parse_segment_mix
+
+    if not text.strip():
+        return None
+    mix = parse_segment_mix(text)
+    return None if normalised(mix) == normalised(default) else dict(mix)
 
 
 def _day(text: str) -> bool | str:
