@@ -126,7 +126,9 @@ def generate(plan: PathLike | None = None, *, config: PathLike | None = None,
     ``options`` are ``generate``'s options by their CLI names: ``output`` (default
     ``"out"``), ``users``, ``start`` (a date or ``"YYYY-MM-DD"``), ``days``, ``seed``,
     ``overwrite``, ``gzip``, ``id_prefix``, ``rules``, ``preset``, ``industry``, ``target``
-    (``"d1=0.4,dau=500"``), ``workers``, ``layout``, ``segments`` … (see
+    (``"d1=0.4,dau=500"``), ``market`` (``"KR"``, ``"US=0.6,KR=0.4"`` or a dict),
+    ``segment_mix`` (``"POWER_USER=0.5,ACTIVE_USER=0.5"`` or a dict), ``workers``,
+    ``layout``, ``segments`` … (see
     :class:`demogen.config.GenerateConfig`). ``config`` names a ``demogen.yaml`` whose
     values the keyword arguments override; unlike the CLI, ``DEMOGEN_*`` environment
     variables are not read.

@@ -120,3 +120,14 @@ def test_unknown_names_exit_2_with_the_message(tmp_path: Path, args: list[str],
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_python_api_takes_both_like_the_cli(tmp_path: Path) -> None:
+    import demogen
+
+    run = demogen.generate(EXAMPLES / "game", output=tmp_path / "out", users=30, days=2,
+                           start=window_start(2), market={"kr": 1}, segment_mix="power_user=1",
+                           cache_dir=tmp_path / "cache")
+    options = run.result.manifest.options
+    assert options["market"] == {"KR": 1.0} and options["segment_mix"] == {"POWER_USER": 1.0}
+    assert run.result.config.segment_mix == {Segment.POWER_USER: 1.0}
