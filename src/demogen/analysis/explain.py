@@ -465,6 +465,8 @@ def source_text(source: PropertySource) -> str:
     """A source in a few words: ``mirror of player_level``, ``true 15 %`` …"""
     if source.type in ("mirror", "before"):
         return f"{'current' if source.type == 'mirror' else 'previous'} value of {source.of}"
+    if source.type == "latest":
+        return f"the last {source.of} the user sent"
     if source.type == "session":
         return f"the session's {source.of}"
     if source.type == "probability":

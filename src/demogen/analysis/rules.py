@@ -235,12 +235,15 @@ class PropertySource(BaseModel):
     true), ``pool`` (``values`` and optional ``weights``: replaces the plan's list),
     ``mirror`` / ``before`` (``of``: the user property whose current / previous value the
     event carries; ``p``/``shape``/``center`` draw its value before the user has one),
+    ``latest`` (``of``: the event property whose last value a per-user property shows:
+    ``cur_stage_id`` shows the last ``stage_id``),
     ``session`` (``of``: ``id``, ``number`` or ``first``).
     """
 
     model_config = _STRICT
 
-    type: Literal["distribution", "probability", "pool", "mirror", "before", "session"]
+    type: Literal["distribution", "probability", "pool", "mirror", "before", "latest",
+                  "session"]
     of: str | None = None
     shape: Literal["low", "log", "lognormal", "geom", "tri", "uniform", "beta22",
                    "epoch"] | None = None
@@ -251,8 +254,8 @@ class PropertySource(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> PropertySource:
-        needs = {"mirror": "of", "before": "of", "session": "of", "probability": "p",
-                 "pool": "values"}
+        needs = {"mirror": "of", "before": "of", "latest": "of", "session": "of",
+                 "probability": "p", "pool": "values"}
         field = needs.get(self.type)
         if field is not None and getattr(self, field) in (None, []):
             raise ValueError(f"a '{self.type}' source needs '{field}'")

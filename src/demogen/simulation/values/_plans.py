@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from demogen.analysis.heuristic.values import lifetimes as scopes
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
 from demogen.simulation.values._tables import Tables
@@ -67,14 +66,13 @@ class ValuePlan:
 
 
 def _latest(tables: Tables) -> dict[str, str]:
-    """``cur_stage_id`` → ``stage_id`` where ``stage_id`` is an event's own, per-event
-    property of the same type."""
-    own = {p.name for p in tables.taxonomy.properties}
+    """``cur_stage_id`` → ``stage_id`` (Rules: ``source: {type: latest, of: stage_id}``)
+    where the follower is kept per user and ``stage_id`` is drawn per event."""
     out: dict[str, str] = {}
     for name, prop in tables.props.items():
-        stem = scopes.current_stem(name)
-        tracked = tables.props.get(stem) if stem in own else None
-        if tracked is None or tracked.type != prop.type or stem == name:
+        source = tables.source(prop, "latest")
+        tracked = tables.props.get(source.of or "") if source is not None else None
+        if tracked is None or tracked.type != prop.type or tracked.name == name:
             continue
         if lifetime(tables, prop, None) == USER and lifetime(tables, tracked, None) == EVENT:
             out[name] = tracked.name

@@ -76,11 +76,14 @@ def read_properties(taxonomy: EventTaxonomy, ranged: frozenset[str] = frozenset(
         for name in event.properties:
             if name not in common:
                 carriers.setdefault(name, []).append(event.name)
+    own: dict[str, Property] = {}
+    for prop in taxonomy.properties:
+        own.setdefault(prop.name, prop)
     out: dict[str, PropertySpec] = {}
     for prop in (*taxonomy.properties, *taxonomy.common_properties):
         if prop.name not in out:
             out[prop.name] = _event_spec(prop, users, prop.name in common,
-                                         carriers.get(prop.name, []), industry)
+                                         carriers.get(prop.name, []), industry, own)
     for prop in taxonomy.user_properties:
         if prop.name not in out and not prop.is_preset:
             out[prop.name] = PropertySpec(kind=kind_of(prop), lifetime="user",
@@ -154,8 +157,18 @@ def kind_of(prop: Property) -> str:
     return kinds.string_kind(names.leaf(prop.name), prop.description)
 
 
+def _tracked(prop: Property, own: dict[str, Property]) -> Property | None:
+    """The event property whose last value ``prop`` shows (``cur_stage_id`` → ``stage_id``):
+    an event's own property of the same type named by ``prop`` without its "now" prefix."""
+    stem = lifetimes.current_stem(prop.name)
+    tracked = own.get(stem) if stem is not None and stem != prop.name else None
+    if tracked is None or tracked.type != prop.type:
+        return None
+    return tracked if _lifetime(tracked, None, common=False) == "event" else None
+
+
 def _event_spec(prop: Property, users: _UserIndex, common: bool,
-                events: list[str], industry: str) -> PropertySpec:
+                events: list[str], industry: str, own: dict[str, Property]) -> PropertySpec:
     role = lifetimes.session_role(prop.name)
     if role is not None:
         return PropertySpec(kind=kind_of(prop), lifetime="session",
@@ -170,6 +183,8 @@ def _event_spec(prop: Property, users: _UserIndex, common: bool,
         source = PropertySource(type="mirror", of=target.name, **draw)
     elif (target := users.before(prop)) is not None:
         source = PropertySource(type="before", of=target.name, **draw)
+    elif (tracked := _tracked(prop, own)) is not None and lifetime == "user":
+        source = PropertySource(type="latest", of=tracked.name, **draw)
     return PropertySpec(kind=kind_of(prop), lifetime=lifetime, lifetime_on=exceptions,
                         source=source, origin=_HEURISTIC, **_drawn_from(prop, industry))
 
