@@ -131,3 +131,20 @@ def test_python_api_takes_both_like_the_cli(tmp_path: Path) -> None:
     options = run.result.manifest.options
     assert options["market"] == {"KR": 1.0} and options["segment_mix"] == {"POWER_USER": 1.0}
     assert run.result.config.segment_mix == {Segment.POWER_USER: 1.0}
+
+
+def test_a_market_outside_the_plans_country_enum_is_warned_about(tmp_path: Path) -> None:
+    """examples/ecommerce's ``country`` property allows US, CA, GB, AU: it follows a US or GB
+    user's device, but a JP user would get one of those, so a JP market is warned about."""
+    from demogen.pipeline import GenerateOptions, prepare, simulation_config
+
+    prepared = prepare(EXAMPLES / "ecommerce", cache_dir=tmp_path / "cache")
+    start = window_start(2)
+
+    def warnings(market: dict[str, float]) -> list[str]:
+        options = GenerateOptions(days=2, start=start, market=market)
+        return simulation_config(prepared, options)[1]
+
+    (warning,) = warnings({"JP": 1.0, "US": 1.0})
+    assert warning.startswith("--market JP: the plan's country/locale enums name US, GB")
+    assert warnings({"US": 0.7, "GB": 0.3}) == []

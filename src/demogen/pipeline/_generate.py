@@ -38,6 +38,7 @@ from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_pa
 from demogen.simulation.presets import preset_names
 from demogen.simulation.segments import CustomSegment, check_segments
 from demogen.simulation.trace import join_trace
+from demogen.simulation.values import ValueFactory
 from demogen.vocab import Segment
 
 if TYPE_CHECKING:     # calibration imports DuckDB and the KPI code: only when targets are set
@@ -129,13 +130,27 @@ def simulation_config(prepared: Prepared, options: GenerateOptions,
         raise ConfigError(
             f"the window {config.start} … {config.end} reaches today or the future, and "
             "ThinkingData rejects future times; choose an earlier --start or fewer --days")
-    warnings = []
+    warnings = _market_warnings(prepared, config.market) if config.market else []
     if (today - config.start).days > MAX_DAYS_BACK:
         warnings.append(
             f"--start {config.start} is {(today - config.start).days:,} days back: by "
             "default ThinkingEngine receives server-side data up to about 3 years old; "
             "check the project's receive window before uploading")
     return config, warnings
+
+
+def _market_warnings(prepared: Prepared, market: dict[str, float]) -> list[str]:
+    """A market outside the plan's country (or locale) enums: the properties holding them
+    keep drawing from their enum, so they cannot match these users' devices."""
+    planned = ValueFactory(prepared.taxonomy, prepared.rules, prepared.product,
+                           seed=0).country_weights()
+    outside = [code for code in market if planned and code not in planned]
+    if not outside:
+        return []
+    return [f"--market {', '.join(outside)}: the plan's country/locale enums name "
+            f"{', '.join(planned)} (of the countries demogen knows); properties holding a "
+            "country keep their enum values, which will not match these users' #zone_offset, "
+            "language and IP; add the codes to the enum or choose a market it names"]
 
 
 def generate(prepared: Prepared, options: GenerateOptions, *,
