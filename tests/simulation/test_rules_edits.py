@@ -33,6 +33,8 @@ CHANCE = ("is_first_clear", 0.9)
 POOL = ("difficulty", ["nightmare", "inferno"], [3.0, 1.0])
 PER_USER = "fail_reason"
 KIND = ("arena_season", "city")
+#: An update pattern edit: each ad watched counts 3 (the analysis says 1).
+UPDATE = ("ad_watch", "total_ad_watch_count", 3)
 
 Timelines = dict[str, list[dict[str, Any]]]
 
@@ -54,6 +56,10 @@ def _set_conversion(rules: dict[str, Any], before: str, after: str, p: float) ->
     raise AssertionError(f"no funnel has {before} → {after}")
 
 
+#: What each run's user_add records added to UPDATE's property, per run name.
+ADDED: dict[str, Counter[Any]] = {}
+
+
 def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Timelines:
     path = tmp / f"{name}.yaml"
     path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -68,6 +74,8 @@ def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Timelines:
             record = orjson.loads(line)
             if record["#type"] == "track":
                 timelines[record["#distinct_id"]].append(record)
+            elif record["#type"] == "user_add" and UPDATE[1] in record["properties"]:
+                ADDED.setdefault(name, Counter())[record["properties"][UPDATE[1]]] += 1
     return timelines
 
 
@@ -88,6 +96,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Timelines]:
     props[POOL[0]]["source"] = {"type": "pool", "values": POOL[1], "weights": POOL[2]}
     props[PER_USER]["lifetime"] = "user"
     props[KIND[0]]["kind"] = KIND[1]
+    event, prop, step = UPDATE
+    edited["update_patterns"][event][prop] = {"type": "increment", "value": step}
     return {"before": _generate(tmp, "before", before), "edited": _generate(tmp, "edited", edited)}
 
 
@@ -206,3 +216,11 @@ def test_a_kind_edit_changes_what_the_values_are(runs: dict[str, Timelines]) -> 
     assert not before & set(after), "the edited values still look like the plan's example"
     assert len(after) >= 5 and all(isinstance(v, str) for v in after)
 
+
+
+def test_an_update_pattern_edit_changes_what_the_profile_receives(
+        runs: dict[str, Timelines]) -> None:
+    event, prop, step = UPDATE
+    watches = sum(_per_user(runs["edited"], event).values())
+    assert set(ADDED["before"]) == {1} and sum(ADDED["before"].values()) > 100
+    assert set(ADDED["edited"]) == {step} and ADDED["edited"][step] == watches
