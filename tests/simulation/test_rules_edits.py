@@ -220,7 +220,7 @@ def test_a_kind_edit_changes_what_the_values_are(runs: dict[str, Timelines]) -> 
 
 def test_an_update_pattern_edit_changes_what_the_profile_receives(
         runs: dict[str, Timelines]) -> None:
-    event, prop, step = UPDATE
+    event, _, step = UPDATE
     watches = sum(_per_user(runs["edited"], event).values())
     assert set(ADDED["before"]) == {1} and sum(ADDED["before"].values()) > 100
     assert set(ADDED["edited"]) == {step} and ADDED["edited"][step] == watches
