@@ -44,6 +44,7 @@ def test_the_game_reading_says_what_a_person_would() -> None:
         "before", "level")
     assert props["is_first_clear"].source.p == pytest.approx(0.15)
     assert props["price"].kind == "money" and props["nickname"].kind == "nickname"
+    assert (props["level"].start, props["pay_count"].start) == ("level", "counter")
 
 
 @pytest.mark.parametrize(("spec", "message"), [
@@ -56,6 +57,7 @@ def test_the_game_reading_says_what_a_person_would() -> None:
     ({"source": {"type": "pool", "values": ["a", "b"], "weights": [1.0]}},
      "one weight per value"),
     ({"device": "oss"}, "unknown device field 'oss'; did you mean 'os'?"),
+    ({"start": "zero"}, "properties.price.start"),
     ({"id": {"stem": "order", "mode": "once"}}, "properties.price.id.mode"),
     ({"id": {"mode": "unique"}}, "properties.price.id.stem"),
 ])

@@ -17,6 +17,8 @@ USERS, DAYS = 400, 5
 PLAN = EXAMPLES / "ecommerce"
 
 Records = list[dict[str, Any]]
+#: A status that starts at its list's first value (basic) and the edit makes start drawn.
+STARTED = "membership_tier"
 
 
 def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Records:
@@ -28,7 +30,7 @@ def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Records:
                       "--quiet"])
     assert result.exit_code == 0, result.output
     return [r for file in sorted(out.glob("*.jsonl")) for line in file.read_bytes().splitlines()
-            if (r := orjson.loads(line))["#type"] == "track"]
+            if (r := orjson.loads(line))["#type"] in ("track", "user_set")]
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     edited = yaml.safe_load(yaml.safe_dump(before))
     edited["properties"]["order_id"]["id"] = {"stem": "order", "mode": "stable"}
     edited["properties"]["search_term"]["device"] = "os"
+    edited["properties"][STARTED]["start"] = "drawn"
     return {"analysis": before, "before": _generate(tmp, "before", before),
             "edited": _generate(tmp, "edited", edited)}
 
@@ -73,3 +76,19 @@ def test_a_property_made_a_device_field_reports_the_device(runs: dict[str, Any])
     before = {r["properties"]["search_term"] for r in runs["before"]
               if "search_term" in r["properties"]}
     assert not before & {"iOS", "Android"}
+
+
+def _first_values(records: Records, prop: str) -> list[Any]:
+    """Each user's first user_set value of ``prop`` (where they start)."""
+    first: dict[str, Any] = {}
+    for r in records:
+        if r["#type"] == "user_set" and prop in r["properties"]:
+            first.setdefault(r["#distinct_id"], r["properties"][prop])
+    return list(first.values())
+
+
+def test_a_start_edit_changes_where_users_start(runs: dict[str, Any]) -> None:
+    assert runs["analysis"]["properties"][STARTED]["start"] == "first"
+    before, after = _first_values(runs["before"], STARTED), _first_values(runs["edited"], STARTED)
+    assert len(before) > 100 and set(before) == {"basic"}
+    assert len(after) > 100 and sum(v != "basic" for v in after) > len(after) / 3

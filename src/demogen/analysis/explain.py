@@ -453,10 +453,16 @@ def _spec_facts(name: str, rules: Rules, out: _Facts) -> None:
         out.rules("device", f"the device's {spec.device}", "properties", name, "device")
     if spec.id is not None:
         out.rules("identifier", f"{spec.id.mode} ({spec.id.stem}_…)", "properties", name, "id")
+    if spec.start:
+        out.rules("starts", _START_WORDS[spec.start], "properties", name, "start")
     if spec.unit:
         out.rules("unit", spec.unit, "properties", name, "unit")
 
 
+_START_WORDS = {"counter": "at the bottom of its range, for everyone (a counter)",
+                "level": "at the first level for new users, anywhere for existing ones",
+                "first": "at the first value of its list", "drawn": "drawn for everyone",
+                "install": "at the install time", "unset": "absent until an event sets it"}
 _LIFETIME_WORDS = {"event": "drawn for every event", "session": "one value per session",
                    "user": "one value per user, kept"}
 

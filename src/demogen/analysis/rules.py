@@ -302,6 +302,13 @@ class PropertySpec(BaseModel):
     device: str | None = None
     #: An identifier's shape (see :class:`IdShape`).
     id: IdShape | None = None
+    #: Where a user property starts for a user first seen: ``counter`` (the bottom of its
+    #: range, 0 by default, for everyone: events add to it), ``level`` (new users at the
+    #: first level, existing users anywhere in the range), ``first`` (the first value of
+    #: its list: plan free, VIP 0), ``drawn`` (a value drawn for everyone), ``install``
+    #: (the install time), ``unset`` (absent until an event sets it). Left out: by type
+    #: (numbers: new users at the bottom, others drawn; booleans false; strings drawn).
+    start: Literal["counter", "level", "first", "drawn", "install", "unset"] | None = None
     #: What the number counts in: ``ms``, ``s``, ``min``, ``h``, ``days``, or a currency
     #: code; a money amount's currency property is in ``monetary_properties``.
     unit: str | None = None

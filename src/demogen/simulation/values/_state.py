@@ -9,24 +9,21 @@ back (to a per-user draw, so it still never changes from event to event).
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
-from demogen.analysis.heuristic.values import names, priors
+from demogen.analysis.heuristic.values import priors
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, number_value
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._draw import Sampler
-from demogen.simulation.values._numbers import number_spec, range_sampler
+from demogen.simulation.values._numbers import number_spec, prior_sampler, range_sampler
 from demogen.simulation.values._numeric import number_sampler
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType, Segment, UpdateMethod, UpdateType
 
 _CONTAINERS = (PropertyType.LIST, PropertyType.OBJECT, PropertyType.OBJECT_GROUP)
-_OPT_IN = re.compile(r"opt_in|optin|push|consent|agree|notification|allow")
-_INSTALL_LIKE = re.compile(r"install|first_seen|first_open|first_active|first_launch")
 
 
 #: Number kinds that advance one step at a time (set from an event, they go up one).
@@ -192,28 +189,29 @@ def borrowed_enum(tables: Tables, prop: Property) -> Property:
 def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
     """The start value of a user property (``fresh``: its plain sampler); ``MISS`` leaves
     the property out of the initial state."""
-    norm = names.normalize(prop.name)
-    ptype = prop.type
+    ptype, start = prop.type, tables.spec(prop).start
     if tables.device(prop.name) is not None and \
             ptype in (PropertyType.STRING, PropertyType.NUMBER):
         return fresh
+    if start == "unset":
+        return lambda u, s, t: MISS
     if ptype == PropertyType.NUMBER:
-        return _number_start(tables, prop, norm)
+        return _number_start(tables, prop, start)
     if ptype == PropertyType.BOOLEAN:
         p = tables.flag_probability(prop)
-        if p >= 0.6 and _OPT_IN.search(norm):
+        if start == "drawn":
             return lambda u, s, t: u.rnd.random() < p
         if prop.update_method is UpdateMethod.USER_SET_ONCE and any(
                 prop.name in pattern for pattern in tables.rules.update_patterns.values()):
             return lambda u, s, t: MISS     # a first false would stay: the event sets it
         return lambda u, s, t: False
     if ptype == PropertyType.STRING:
-        if prop.enum and priors.STATUS.search(norm):
+        if start == "first" and prop.enum:
             first = coerce_enum(prop)[0]
             return lambda u, s, t: first
         return fresh
     if ptype == PropertyType.TIME:
-        if _INSTALL_LIKE.search(norm):
+        if start == "install":
             return lambda u, s, t: t if t else MISS
         return lambda u, s, t: MISS
     if ptype in (PropertyType.LIST, PropertyType.OBJECT_GROUP):
@@ -221,7 +219,7 @@ def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
     return lambda u, s, t: {}
 
 
-def _number_start(tables: Tables, prop: Property, norm: str) -> Sampler:
+def _number_start(tables: Tables, prop: Property, start_as: str | None) -> Sampler:
     """Counters at 0, levels at 1 (new users), others from the segment's or own range."""
     prior = tables.number_prior(prop)
     bounds = tables.bounds(prop, None)
@@ -230,8 +228,11 @@ def _number_start(tables: Tables, prop: Property, norm: str) -> Sampler:
         for seg, profile in tables.rules.segment_analysis.items()
         if (rng := profile.property_ranges.get(prop.name)) is not None
     }
-    counter = prop.update_method == UpdateMethod.USER_ADD or bool(priors.COUNTER.search(norm))
-    progress = bool(priors.PROGRESS.search(norm))
+    counter, progress = start_as == "counter", start_as == "level"
+    if start_as == "drawn":     # everyone, new users too, somewhere in the range
+        drawn = number_sampler(number_spec(prop, prior, *bounds)) if bounds else \
+            prior_sampler(prior)
+        return lambda u, s, t: (by_segment.get(u.segment) or drawn)(u, s, t)
     lo = bounds[0] if bounds else 0.0
     start = number_value(max(lo, 1.0) if progress else max(lo, 0.0))
     ranged = number_sampler(number_spec(prop, prior, *bounds)) if bounds else None

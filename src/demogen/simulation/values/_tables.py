@@ -146,8 +146,8 @@ class Tables:
     def device(self, name: str) -> str | None:
         """The device field property ``name`` reports (Rules' ``device``), or None."""
         spec = self.specs.get(name)
-        if spec is None:    # a preset the plan does not list (#country): the device's
-            return names.device_attribute(name) if name.startswith("#") else None
+        if spec is None:    # a name the plan lacks (#country, a constraint's "country"):
+            return names.device_attribute(name)     # the device's field it names
         return spec.device
 
     def flag_probability(self, prop: Property, default: float = 0.5) -> float:

@@ -74,3 +74,6 @@ COUNTER = re.compile(_DATA["counter"])
 PROGRESS = re.compile(_DATA["progress"])
 #: Enumerations whose first value is a natural starting state (plan: free, vip: lv1).
 STATUS = re.compile(_DATA["status"])
+#: Booleans that start drawn (opt-ins) and times held from the install on.
+STARTS = {"opt_in": re.compile(_DATA["start_opt_in"]),
+          "install": re.compile(_DATA["start_install"])}

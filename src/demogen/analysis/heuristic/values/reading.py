@@ -16,7 +16,7 @@ from demogen.analysis.heuristic.values import kinds, lifetimes, names, priors
 from demogen.analysis.heuristic.values.vocabulary import FLAG
 from demogen.analysis.rules import IdShape, Lifetime, PropertySource, PropertySpec
 from demogen.taxonomy import EventTaxonomy, Property
-from demogen.vocab import PropertyType
+from demogen.vocab import PropertyType, UpdateMethod
 
 _BEFORE = re.compile(r"^(previous|prev|old|before)_(.+)$|^(.+)_(before|prev|previous|old)$")
 _CONTAINERS = {PropertyType.LIST: "list", PropertyType.OBJECT: "object",
@@ -89,6 +89,10 @@ def read_properties(taxonomy: EventTaxonomy, ranged: frozenset[str] = frozenset(
             out[prop.name] = PropertySpec(kind=kind_of(prop), lifetime="user",
                                           source=_value_source(prop), origin=_HEURISTIC,
                                           **_drawn_from(prop, industry))
+    for prop in taxonomy.user_properties:
+        start = None if prop.is_preset else start_of(prop)
+        if start is not None and prop.name in out:
+            out[prop.name] = out[prop.name].model_copy(update={"start": start})
     for name in ranged & out.keys():
         source = out[name].source
         if source is not None and source.type == "distribution":
@@ -117,6 +121,26 @@ def field_spec(prop: Property, industry: str = "") -> PropertySpec:
     """The reading of a field inside an object or list property, drawn per value."""
     return PropertySpec(kind=kind_of(prop), lifetime="event", source=_value_source(prop),
                         origin=_HEURISTIC, **_drawn_from(prop, industry))
+
+
+def start_of(prop: Property) -> str | None:
+    """Where a user property starts, when its name or update method says (counters at 0,
+    levels at 1, a plan's first status, an opt-in drawn, an install time)."""
+    norm = names.normalize(prop.name)
+    starts = priors.STARTS
+    if prop.type == PropertyType.NUMBER:
+        if prop.update_method is UpdateMethod.USER_ADD or priors.COUNTER.search(norm):
+            return "counter"
+        return "level" if priors.PROGRESS.search(norm) else None
+    if prop.type == PropertyType.BOOLEAN:
+        opt_in = kinds.boolean_probability(prop.name) >= 0.6 and starts["opt_in"].search(norm)
+        return "drawn" if opt_in else None
+    if prop.type == PropertyType.STRING:
+        # A status list may be the event property's that shows it (vip_level: lv1, lv2).
+        return "first" if priors.STATUS.search(norm) else None
+    if prop.type == PropertyType.TIME:
+        return "install" if starts["install"].search(norm) else None
+    return None
 
 
 def id_shape(prop: Property, industry: str = "") -> IdShape | None:
