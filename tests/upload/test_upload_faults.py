@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -32,7 +33,8 @@ def _upload(out: Path, receiver: FakeReceiver, appid: str = APPID,
 
 
 def test_clean_upload_sends_every_record_once(output: Path, receiver: FakeReceiver) -> None:
-    summary = _upload(output, receiver)
+    # A timeout no busy test machine reaches: "once" must not depend on the machine's load.
+    summary = _upload(output, receiver, options=replace(FAST, timeout=10.0))
     assert summary.complete and summary.error is None
     records = len(output_records(output))
     assert summary.records == summary.read == summary.acknowledged == summary.sent == records
@@ -135,7 +137,12 @@ def test_gzip_and_parts_outputs(tmp_path: Path, generated_output: Path,
     try:
         _upload(copy, second)
         assert [r["#uuid"] for r in second.stored if "#uuid" not in r] == []
-        assert sorted(r["#uuid"] for r in second.stored) == sorted(
-            r["#uuid"] for r in receiver.stored)
+        # The same ids from a fresh start; a batch resent after a slow answer on a busy
+        # machine may be stored twice, as the same records (assert_complete's rule).
+        assert {r["#uuid"] for r in second.stored} == {r["#uuid"] for r in receiver.stored}
+        copies: dict[str, bytes] = {}
+        for record in second.stored:
+            blob = orjson.dumps(record)
+            assert copies.setdefault(record["#uuid"], blob) == blob
     finally:
         second.stop()
