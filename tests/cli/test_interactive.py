@@ -133,7 +133,7 @@ def test_a_provider_key_is_asked_hidden_and_kept_in_dotenv(tmp_path: Path) -> No
         child.send(secret + "\r")
         child.expect("Keep OPENAI_API_KEY in ./.env")
         shown = child.before
-        child.send("y\r")
+        child.send("y")                                 # a confirm takes y at once
         child.expect("saved OPENAI_API_KEY in .env")
         child.expect("Users")
         child.sendcontrol("c")                          # stop before any network call
