@@ -68,6 +68,23 @@ def remove_quietly(paths: Iterable[Path]) -> None:
             path.unlink()
 
 
+def replace_file(path: Path, data: bytes, *, mode: int = 0o666) -> None:
+    """Write ``data`` to ``path`` atomically: a temp file beside it, fsynced, then
+    ``os.replace``; a crash leaves the old file or the new one, never half of one."""
+    temp = path.parent / temp_name(path.name)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        remove_quietly([temp])
+        raise
+    fsync_dir(path.parent)
+
+
 #: Errors that mean "not here" (old kernel, other file system): copy in Python instead.
 _NO_KERNEL_COPY = {errno.ENOSYS, errno.EXDEV, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP,
                    errno.EBADF}

@@ -20,7 +20,7 @@ from pydantic_core import to_jsonable_python
 
 from demogen import __version__
 from demogen.errors import ConfigError
-from demogen.output._files import MANIFEST_NAME, fsync_dir, remove_quietly, temp_name
+from demogen.output._files import MANIFEST_NAME, replace_file
 from demogen.output._sink import FileStats
 
 __all__ = ["MANIFEST_VERSION", "Manifest", "PlanRecord", "UploadRecord", "read_manifest",
@@ -110,19 +110,8 @@ class Manifest(BaseModel):
 
 def write_manifest(out_dir: str | os.PathLike[str], manifest: Manifest) -> Path:
     """Write ``OUT/manifest.json`` atomically (temp file, fsync, ``os.replace``)."""
-    out = Path(out_dir)
-    final = out / MANIFEST_NAME
-    temp = out / temp_name(MANIFEST_NAME)
-    try:
-        with open(temp, "wb") as f:
-            f.write(manifest.to_json())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, final)
-    except BaseException:
-        remove_quietly([temp])
-        raise
-    fsync_dir(out)
+    final = Path(out_dir) / MANIFEST_NAME
+    replace_file(final, manifest.to_json())
     return final
 
 

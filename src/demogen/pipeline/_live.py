@@ -12,7 +12,6 @@ delivered, with the same users in the same state, since the run is the same.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from demogen.errors import ConfigError
 from demogen.output import read_manifest
-from demogen.output._files import fsync_dir, remove_quietly, temp_name
+from demogen.output._files import replace_file
 from demogen.pipeline._generate import GenerateOptions, generate
 from demogen.pipeline._prepare import Prepared
 from demogen.upload._live import LiveRecord, LiveSink, live_records, pace, utc_now_ms
@@ -71,17 +70,7 @@ class LiveSummary:
 
 
 def _save(folder: Path, state: LiveState) -> None:
-    final, temp = folder / STATE_NAME, folder / temp_name(STATE_NAME)
-    try:
-        with open(temp, "wb") as f:
-            f.write(state.model_dump_json(indent=1).encode() + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, final)
-    except BaseException:
-        remove_quietly([temp])
-        raise
-    fsync_dir(folder)
+    replace_file(folder / STATE_NAME, state.model_dump_json(indent=1).encode() + b"\n")
 
 
 def _load(folder: Path) -> LiveState | None:

@@ -10,13 +10,12 @@ again on resume; they carry the same ``#uuid`` s, so the receiver gets identical
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from demogen.errors import ConfigError
-from demogen.output._files import UPLOAD_CHECKPOINT_NAME, fsync_dir, remove_quietly, temp_name
+from demogen.output._files import UPLOAD_CHECKPOINT_NAME, replace_file
 
 __all__ = ["CHECKPOINT_NAME", "Checkpoint", "TargetProgress", "load_checkpoint",
            "save_checkpoint"]
@@ -73,15 +72,5 @@ def load_checkpoint(out_dir: Path) -> Checkpoint:
 
 
 def save_checkpoint(out_dir: Path, checkpoint: Checkpoint) -> None:
-    final = out_dir / CHECKPOINT_NAME
-    temp = out_dir / temp_name(CHECKPOINT_NAME)
-    try:
-        with open(temp, "wb") as f:
-            f.write(checkpoint.model_dump_json(indent=1).encode() + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, final)
-    except BaseException:
-        remove_quietly([temp])
-        raise
-    fsync_dir(out_dir)
+    replace_file(out_dir / CHECKPOINT_NAME,
+                 checkpoint.model_dump_json(indent=1).encode() + b"\n")

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from demogen.errors import ConfigError
-from demogen.output._files import fsync_dir, remove_quietly, temp_name
+from demogen.output._files import replace_file
 from demogen.upload._batches import folder
 from demogen.upload._target import Target
 from demogen.validate._reader import output_files
@@ -78,18 +78,7 @@ def write_daemon_config(path: Path, config: dict[str, Any], *,
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"cannot create {path.parent} ({exc.strerror})") from None
-    temp = path.parent / temp_name(path.name)
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        remove_quietly([temp])
-        raise
-    fsync_dir(path.parent)
+    replace_file(path, data, mode=0o600)     # it holds the APPID: the owner's only
     return LogbusSetup(path, replaced)
 
 
