@@ -156,13 +156,19 @@ class ReceiverClient:
         status, data = self._post("/sync_server", body, headers)
         self._check(status, data)
 
-    def _check(self, status: int, data: bytes) -> None:
+    def _http_text(self, path: str, status: int, data: bytes) -> str:
+        """The answer's start as text, once the status says it is a receiver's answer:
+        5xx, 408 and 429 are retried; any other non-200 means no receiver is there."""
         text = data[:500].decode("utf-8", "replace").strip()
         if status >= 500 or status in (408, 429):
             raise RetryableError(f"HTTP {status} {text}".strip())
         if status != 200:
-            raise ConfigError(f"{self.target.base_url}/sync_server answered HTTP {status} "
+            raise ConfigError(f"{self.target.base_url}{path} answered HTTP {status} "
                               f"{text!r}: is --url a ThinkingEngine receiver?")
+        return text
+
+    def _check(self, status: int, data: bytes) -> None:
+        text = self._http_text("/sync_server", status, data)
         try:
             answer = orjson.loads(data)
             code = int(answer["code"])
@@ -187,12 +193,7 @@ class ReceiverClient:
                           "data": record.decode("utf-8"), "dryRun": "1" if dry_run else "0"})
         status, data = self._post("/data_debug", form.encode(),
                                   {"Content-Type": "application/x-www-form-urlencoded"})
-        text = data[:500].decode("utf-8", "replace").strip()
-        if status >= 500 or status in (408, 429):
-            raise RetryableError(f"HTTP {status} {text}".strip())
-        if status != 200:
-            raise ConfigError(f"{self.target.base_url}/data_debug answered HTTP {status} "
-                              f"{text!r}: is --url a ThinkingEngine receiver?")
+        text = self._http_text("/data_debug", status, data)
         try:
             answer = orjson.loads(data)
             level = int(answer["errorLevel"])
