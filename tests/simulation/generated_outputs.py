@@ -132,6 +132,28 @@ def run_cli(args: Sequence[str]) -> Any:
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
 
 
+def analysed_rules(tmp: Path, plan: Path) -> dict[str, Any]:
+    """``demogen analyze PLAN -o rules.yaml`` as a person runs it, read back to edit."""
+    written = tmp / "rules.yaml"
+    result = run_cli(["analyze", plan, "-o", written, "--quiet"])
+    assert result.exit_code == 0, result.output
+    return yaml.safe_load(written.read_text(encoding="utf-8"))
+
+
+def generate_with_rules(tmp: Path, plan: Path, name: str, rules: dict[str, Any], *,
+                        users: int, days: int, seed: int) -> Path:
+    """``demogen generate PLAN --rules NAME.yaml -o NAME`` with ``rules`` written as YAML
+    (a Monday-aligned window); returns the output folder."""
+    path = tmp / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = tmp / name
+    result = run_cli(["generate", plan, "--rules", path, "-o", out, "--users", users,
+                      "--days", days, "--seed", seed, "--start", window_start(days).isoformat(),
+                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def analysed(source: Path) -> tuple[EventTaxonomy, ProductInfo, Rules]:
     """The taxonomy, product and rules ``demogen generate`` uses for ``source`` (no --rules)."""
     loaded = load_taxonomy(source)

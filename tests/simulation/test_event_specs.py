@@ -11,7 +11,7 @@ import orjson
 import pytest
 import yaml
 
-from tests.simulation.generated_outputs import EXAMPLES, run_cli, window_start
+from tests.simulation.generated_outputs import EXAMPLES, analysed_rules, generate_with_rules
 
 USERS, DAYS = 600, 7
 PLAN = EXAMPLES / "ecommerce"
@@ -22,13 +22,7 @@ Sessions = list[list[str]]
 
 
 def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Sessions:
-    path = tmp / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    out = tmp / name
-    result = run_cli(["generate", PLAN, "--rules", path, "-o", out, "--users", USERS,
-                      "--days", DAYS, "--seed", 4, "--start", window_start(DAYS).isoformat(),
-                      "--quiet"])
-    assert result.exit_code == 0, result.output
+    out = generate_with_rules(tmp, PLAN, name, rules, users=USERS, days=DAYS, seed=4)
     timelines: dict[str, list[str]] = {}
     for file in sorted(out.glob("*.jsonl")):
         for line in file.read_bytes().splitlines():
@@ -47,9 +41,7 @@ def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Sessions:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Sessions]:
     tmp = tmp_path_factory.mktemp("event_specs")
-    written = tmp / "rules.yaml"
-    assert run_cli(["analyze", PLAN, "-o", written, "--quiet"]).exit_code == 0
-    before = yaml.safe_load(written.read_text(encoding="utf-8"))
+    before = analysed_rules(tmp, PLAN)
     edited = yaml.safe_load(yaml.safe_dump(before))
     edited["events"][CAPPED[0]] = {"per_session": CAPPED[1]}
     edited["events"][RARE] = {"frequency": "rare"}

@@ -10,19 +10,13 @@ import orjson
 import pytest
 import yaml
 
-from tests.simulation.generated_outputs import EXAMPLES, run_cli, window_start
+from tests.simulation.generated_outputs import EXAMPLES, analysed_rules, generate_with_rules
 
 PLAN, USERS, DAYS = EXAMPLES / "game", 200, 2
 
 
 def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> dict[str, list[dict]]:
-    path = tmp / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    out = tmp / name
-    result = run_cli(["generate", PLAN, "--rules", path, "-o", out, "--users", USERS,
-                      "--days", DAYS, "--seed", 1, "--start", window_start(DAYS).isoformat(),
-                      "--quiet"])
-    assert result.exit_code == 0, result.output
+    out = generate_with_rules(tmp, PLAN, name, rules, users=USERS, days=DAYS, seed=1)
     users: dict[str, list[dict]] = {}
     for file in sorted(out.glob("*.jsonl")):
         for line in file.read_bytes().splitlines():
@@ -48,9 +42,7 @@ def _agreement(users: dict[str, list[dict]]) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("latest")
-    written = tmp / "rules.yaml"
-    assert run_cli(["analyze", PLAN, "-o", written, "--quiet"]).exit_code == 0
-    before = yaml.safe_load(written.read_text(encoding="utf-8"))
+    before = analysed_rules(tmp, PLAN)
     edited = yaml.safe_load(yaml.safe_dump(before))
     edited["properties"]["cur_stage_id"]["source"] = None    # an explicit null wins the merge
     return {"analysis": before, "before": _generate(tmp, "before", before),

@@ -11,7 +11,7 @@ import orjson
 import pytest
 import yaml
 
-from tests.simulation.generated_outputs import EXAMPLES, run_cli, window_start
+from tests.simulation.generated_outputs import EXAMPLES, analysed_rules, generate_with_rules
 
 USERS, DAYS = 400, 5
 PLAN = EXAMPLES / "ecommerce"
@@ -22,13 +22,7 @@ STARTED = "membership_tier"
 
 
 def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Records:
-    path = tmp / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    out = tmp / name
-    result = run_cli(["generate", PLAN, "--rules", path, "-o", out, "--users", USERS,
-                      "--days", DAYS, "--seed", 2, "--start", window_start(DAYS).isoformat(),
-                      "--quiet"])
-    assert result.exit_code == 0, result.output
+    out = generate_with_rules(tmp, PLAN, name, rules, users=USERS, days=DAYS, seed=2)
     return [r for file in sorted(out.glob("*.jsonl")) for line in file.read_bytes().splitlines()
             if (r := orjson.loads(line))["#type"] in ("track", "user_set")]
 
@@ -36,9 +30,7 @@ def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Records:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("property_sources")
-    written = tmp / "rules.yaml"
-    assert run_cli(["analyze", PLAN, "-o", written, "--quiet"]).exit_code == 0
-    before = yaml.safe_load(written.read_text(encoding="utf-8"))
+    before = analysed_rules(tmp, PLAN)
     edited = yaml.safe_load(yaml.safe_dump(before))
     edited["properties"]["order_id"]["id"] = {"stem": "order", "mode": "stable"}
     edited["properties"]["search_term"]["device"] = "os"
