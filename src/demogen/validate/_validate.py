@@ -28,6 +28,7 @@ from demogen.validate._progress import Progress
 from demogen.validate._reader import output_files
 from demogen.validate._rules_view import compile_rules
 from demogen.validate._scan import Finding, scan_files
+from demogen.validate.coherence import COHERENCE_CHECKS, CoherenceInput, check_coherence
 
 __all__ = ["BASIC_CHECKS", "CHECKS", "RULE_CHECKS", "ValidationReport", "validate_output"]
 
@@ -47,6 +48,7 @@ CHECKS: dict[str, str] = {
     "state": "user_set/user_add values agree with the events that change them",
     **MEANING_CHECKS,
     **FUNNEL_CHECK,
+    **COHERENCE_CHECKS,
 }
 #: The checks that need no rules.
 BASIC_CHECKS: tuple[str, ...] = ("format", "types", "time", "identity")
@@ -138,6 +140,10 @@ def validate_output(
     consistency = check_consistency(files, scans, compiled, memory_limit=memory_limit,
                                     progress=progress, meaning=meaning, funnels=funnels)
     findings.update(consistency.findings)
+    coherence = check_coherence(files, CoherenceInput(rules, plan)) if rules is not None \
+        else None
+    if coherence is not None:
+        findings.update(coherence.findings)
     report = ValidationReport(
         out_dir=str(folder),
         files=len(files),
@@ -160,6 +166,8 @@ def validate_output(
         if funnels is not None:
             note, report.details = _funnel_notes(funnels, consistency.funnel_steps)
             report.notes += note
+        if coherence is not None:
+            report.notes += coherence.notes
     report.seconds = time.perf_counter() - began
     return report
 

@@ -1,0 +1,25 @@
+"""The coherence checks of ``demogen validate``: values that agree with each other.
+
+A record must survive a ThinkingData user's drill-down: a price agrees with its currency and
+its USD amount, a catalogue id keeps its name, a level never goes back, a Korean user's
+province holds their city. Each check is a :class:`~demogen.validate.coherence._base.Checker`
+in its own module, reading the rules (and the plan) to learn which properties mean what;
+:func:`check_coherence` streams every record once, in file order, through all of them.
+
+Adding a check: write a ``Checker`` subclass (``name``, ``description``, ``record``, maybe
+``finish`` and ``notes``) and list it in :data:`CHECKERS`.
+"""
+
+from __future__ import annotations
+
+from demogen.validate.coherence._base import Checker, CoherenceInput, Where
+from demogen.validate.coherence._run import check_coherence
+
+#: Every coherence checker, in report order.
+CHECKERS: tuple[type[Checker], ...] = ()
+
+#: Check name → what it verifies (validate's CHECKS table shows them).
+COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
+
+__all__ = ["CHECKERS", "COHERENCE_CHECKS", "Checker", "CoherenceInput", "Where",
+           "check_coherence"]
