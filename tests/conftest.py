@@ -81,3 +81,28 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY",
                  "ANTHROPIC_BASE_URL"):
         monkeypatch.setenv(name, "")
+
+
+#: Size of the runs the coherence tests read: enough users for the rarer events (purchases,
+#: VIP, returns) to occur a few dozen times on every plan.
+COHERENCE_USERS = 300
+COHERENCE_DAYS = 10
+
+
+@pytest.fixture(scope="session")
+def coherence_output(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """``coherence_output(source_id)``: 300 users × 10 days, seed 3, generated on first use
+    (source ids as in ``tests.simulation.generated_outputs.SOURCES``: ``game``,
+    ``te_data_generator__idle-game-example`` …)."""
+    from tests.simulation.generated_outputs import generate, source_path
+
+    made: dict[str, object] = {}
+
+    def get(source_id: str):  # type: ignore[no-untyped-def]
+        if source_id not in made:
+            folder = tmp_path_factory.mktemp(f"coherence-{source_id[:40]}")
+            made[source_id] = generate(source_path(source_id, folder), folder / "out",
+                                       users=COHERENCE_USERS, days=COHERENCE_DAYS, seed=3)
+        return made[source_id]
+
+    return get
