@@ -103,8 +103,10 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
             yield "event", event, (*here, "lifetime_on", event)
         if spec.source is not None and spec.source.type in ("mirror", "before"):
             yield "property", spec.source.of or "", (*here, "source", "of")
-    for event in rules.events:
+    for event, event_spec in rules.events.items():
         yield "event", event, ("events", event)
+        if event_spec.follows:
+            yield "event", event_spec.follows, ("events", event, "follows")
     for event, updates in rules.update_patterns.items():
         yield "event", event, ("update_patterns", event)
         for prop, update in updates.items():

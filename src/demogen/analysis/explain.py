@@ -237,6 +237,12 @@ def _event_facts(event: Event, taxonomy: EventTaxonomy, rules: Rules,
     if spec is not None and spec.per_session:
         out.rules("per session", f"at most {spec.per_session} per session",
                   "events", name, "per_session")
+    if spec is not None and spec.max_per_user:
+        out.rules("per user", f"at most {spec.max_per_user} per user",
+                  "events", name, "max_per_user")
+    if spec is not None and spec.follows:
+        rate = "" if spec.rate is None else f" ({spec.rate:.0%} of them)"
+        out.rules("follows", f"only after {spec.follows}{rate}", "events", name, "follows")
 
     for funnel in ec.funnels:
         for i, step in enumerate(funnel.steps):
@@ -290,7 +296,8 @@ def _event_facts(event: Event, taxonomy: EventTaxonomy, rules: Rules,
 
 _FREQUENCY_WORDS = {"core": "core (drawn about 3× as often as common events)",
                     "common": "common", "occasional": "occasional (about 0.3× common)",
-                    "rare": "rare (about 0.08× common)"}
+                    "rare": "rare (about 0.08× common)",
+                    "lifecycle": "lifecycle (a few times in a user's life)"}
 
 
 def _lifecycle_facts(name: str, rules: Rules, out: _Facts) -> None:

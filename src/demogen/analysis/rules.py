@@ -338,8 +338,9 @@ class PropertySpec(BaseModel):
 #: How often an event happens among a session's free events, relative to the others:
 #: ``core`` (what the product is for: product views, rounds played, videos watched),
 #: ``common`` (the default), ``occasional`` (shares, reviews, invites), ``rare`` (settings,
-#: account deletion, crashes).
-Frequency = Literal["core", "common", "occasional", "rare"]
+#: account deletion, crashes), ``lifecycle`` (a few times in a user's life: creating a
+#: character, joining a guild; capped by ``max_per_user``).
+Frequency = Literal["core", "common", "occasional", "rare", "lifecycle"]
 
 
 class EventSpec(BaseModel):
@@ -354,8 +355,25 @@ class EventSpec(BaseModel):
     frequency: Frequency | None = None
     #: At most this many times in one session (``login: 1``).
     per_session: int | None = Field(default=None, ge=1)
+    #: At most this many times in a user's life (``create_role: 2``); a ``lifecycle``
+    #: event without one gets the simulation's default.
+    max_per_user: int | None = Field(default=None, ge=1)
+    #: Happens only because this event happened (``apply_return`` follows ``pay_order``):
+    #: at most once per occurrence of it, some time after it (same or a later session),
+    #: never on its own.
+    follows: str | None = None
+    #: The chance that one occurrence of ``follows`` brings this event (without one: the
+    #: declared conversion between the two, else the simulation's default).
+    rate: float | None = Field(default=None, ge=0.0, le=1.0)
     #: Who said so: ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
+
+    @model_validator(mode="after")
+    def _rate_needs_trigger(self) -> EventSpec:
+        if self.rate is not None and self.follows is None:
+            raise ValueError("'rate' is the chance per occurrence of 'follows'; name the "
+                             "event it follows")
+        return self
 
 
 class Rules(BaseModel):

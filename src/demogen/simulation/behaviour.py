@@ -30,7 +30,13 @@ DEFAULT_FILL_WEIGHT = 0.25
 #: more; below about 0.05 the measured conversion stays above the declared one).
 MAX_HESITATION = 20.0
 #: How a frequency class (Rules.events) scales an event's weight among free events.
-FREQUENCY_WEIGHT = {"core": 3.0, "common": 1.0, "occasional": 0.3, "rare": 0.08}
+FREQUENCY_WEIGHT = {"core": 3.0, "common": 1.0, "occasional": 0.3, "rare": 0.08,
+                    "lifecycle": 0.08}
+#: Most times in a user's life for a ``lifecycle`` event whose entry gives no max_per_user.
+LIFECYCLE_MAX_PER_USER = 3
+#: Chance that one occurrence of a trigger brings its follower when neither the entry's
+#: ``rate`` nor a funnel between the two says (assumption: follow-ups are the exception).
+DEFAULT_FOLLOW_RATE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,14 @@ class BehaviourPlan:
     onboarding_complete: frozenset[str]
     segments: dict[Segment, SegmentBehaviour]
     allowed: dict[LifecycleStage, frozenset[str]] = field(default_factory=dict)
+    #: Events that happen at most so many times in a user's life (Rules.events).
+    max_per_user: dict[str, int] = field(default_factory=dict)
+    #: Trigger → its followers with the chance one occurrence brings each (Rules.events
+    #: ``follows``): followers happen only so, never drawn, walked or refunded otherwise.
+    followers: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    #: Onboarding events that are not one-time (one ``tutorial_step`` for every step), with
+    #: how many steps a new user plays in their first session at most.
+    tutorial_repeats: tuple[tuple[str, int], ...] = ()
 
     def purchase_chance(self, revenue: str) -> float:
         """The chance that a payer who made the attempt buys: the flow's own, or the
@@ -124,7 +138,11 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     session_start = next(iter(real(ec.session_start_events)), None)
     session_end = next(iter(real(ec.session_end_events)), None)
     onboarding = {*roles.install, *roles.signup, *roles.onboarding, *roles.onboarding_complete}
+    followers = _followers(rules, known, {*roles.install, *roles.revenue, *roles.signup,
+                                          *ec.session_start_events, *ec.session_end_events})
+    following = {f for pairs in followers.values() for f, _ in pairs}
     progressions, chains = _split_sequences(ec, one_time, known, onboarding)
+    chains = _without_followers(chains, following)
     prerequisites = {event: real(pre) for event, pre in ec.prerequisites.items() if event in known}
     for flow in progressions:
         for before, after in zip(flow.steps, flow.steps[1:], strict=False):
@@ -133,8 +151,14 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     # Events with a story of their own never come from the backbone or free draws:
     # onboarding steps follow the user's progression (and its drop-off) only.
     # Signing up opens a life (SessionPlanner._signup), never a draw later on.
-    special = {*real(roles.install), session_start, session_end, *revenue, *real(roles.refund),
-               *real(roles.signup)[:1], *real(ec.system_events),
+    refund = tuple(r for r in real(roles.refund) if r not in following)
+    max_per_user = _max_per_user(rules, known)
+    tutorial_repeats = tuple((e, max_per_user[e]) for e in real(roles.onboarding)
+                             if e in max_per_user and e not in one_time
+                             and not any(e in flow.steps for flow in progressions))
+    special = {*real(roles.install), session_start, session_end, *revenue, *refund,
+               *real(roles.signup)[:1], *real(ec.system_events), *following,
+               *(e for e, _ in tutorial_repeats),
                *(s for flow in progressions for s in flow.steps)}
     purchase_flow = {r: _purchase_flow(r, ec.charted_funnels(), chains, one_time, known,
                                        special)
@@ -158,10 +182,10 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
         chains=chains,
         session_prerequisites=_session_prerequisites(chains),
         revenue=revenue,
-        refund=real(roles.refund),
+        refund=refund,
         purchase_flow=purchase_flow,
         attempt_conversion=attempt_conversion,
-        refund_rate=_refund_rate(ec, revenue, real(roles.refund)),
+        refund_rate=_refund_rate(ec, revenue, refund),
         onboarding=frozenset(real(roles.onboarding)),
         onboarding_complete=frozenset(real(roles.onboarding_complete)),
     )
@@ -174,7 +198,9 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
                                     special | chain_followers)
         for segment in Segment
     }
-    return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed)
+    return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed,
+                         max_per_user=max_per_user, followers=followers,
+                         tutorial_repeats=tutorial_repeats)
 
 
 def _split_sequences(
@@ -262,6 +288,58 @@ def _refund_rate(ec: EventConstraints, revenue: tuple[str, ...], refund: tuple[s
 def _frequency(rules: Rules, event: str) -> float:
     spec = rules.events.get(event)
     return FREQUENCY_WEIGHT[spec.frequency or "common"] if spec is not None else 1.0
+
+
+def _max_per_user(rules: Rules, known: set[str]) -> dict[str, int]:
+    """Events capped over a user's life: the entry's ``max_per_user``; a ``lifecycle``
+    event without one gets :data:`LIFECYCLE_MAX_PER_USER`."""
+    caps: dict[str, int] = {}
+    for name, spec in rules.events.items():
+        cap = spec.max_per_user or (LIFECYCLE_MAX_PER_USER if spec.frequency == "lifecycle"
+                                    else None)
+        if cap is not None and name in known:
+            caps[name] = cap
+    return caps
+
+
+def _followers(rules: Rules, known: set[str],
+               own_story: set[str]) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Trigger → (follower, chance per occurrence), in the plan's order of followers.
+
+    Events with a story of their own (install, revenue, signup, session brackets) keep it:
+    a ``follows`` on them is not followed. The chance is the entry's ``rate``, else the
+    conversion a funnel declares from the trigger into the follower, else the default.
+    """
+    out: dict[str, list[tuple[str, float]]] = {}
+    for name, spec in rules.events.items():
+        trigger = spec.follows
+        if trigger is None or name == trigger or name not in known or trigger not in known \
+                or name in own_story:
+            continue
+        rate = spec.rate
+        if rate is None:
+            rate = rules.event_constraints.step_conversion(trigger, name)
+        out.setdefault(trigger, []).append((name, DEFAULT_FOLLOW_RATE if rate is None
+                                            else rate))
+    return {trigger: tuple(pairs) for trigger, pairs in out.items()}
+
+
+def _without_followers(chains: dict[str, tuple[Flow, ...]],
+                       following: set[str]) -> dict[str, tuple[Flow, ...]]:
+    """Chains end before a follower (it comes from its trigger only); a chain left with
+    one step, or led by a follower, is no chain."""
+    out: dict[str, tuple[Flow, ...]] = {}
+    for leader, flows in chains.items():
+        if leader in following:
+            continue
+        kept = []
+        for flow in flows:
+            end = next((i for i, s in enumerate(flow.steps) if s in following), len(flow.steps))
+            if end >= 2:
+                kept.append(Flow(flow.steps[:end], flow.conversion[:end]))
+        if kept:
+            out[leader] = tuple(kept)
+    return out
 
 
 def per_session_caps(rules: Rules, known: set[str]) -> dict[str, int]:

@@ -4,16 +4,18 @@ The planner reads top to bottom like the session itself: install events on the v
 first session, the session start, signing up (only while the user is new), pending
 onboarding steps, the segment's backbone
 (each step with its probability, chains such as level_start → level_end with their
-conversion), a purchase for payers, free events drawn by weight, the session end.
-Every step passes the same gate: one-time events at most once, prerequisites done,
-the lifecycle stage allows it.
+conversion), a purchase for payers, free events drawn by weight, what earlier events
+brought about (shipping after an order, a leave after a join), the session end.
+Every step passes the same gate: one-time events at most once, capped events up to
+their cap (per session, per user), prerequisites done, the lifecycle stage allows it.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass, field
 
-from demogen.simulation.behaviour import BehaviourPlan, Flow
+from demogen.simulation.behaviour import DEFAULT_STEP_CONVERSION, BehaviourPlan, Flow
 from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.population import SimUser
 from demogen.vocab import LifecycleStage, Segment
@@ -25,6 +27,18 @@ _DRAW_TRIES = 4
 _Steps = tuple[tuple[str, float], ...]
 #: How deep chains may start inside chains (a cycle of chains stops here).
 _CHAIN_DEPTH = 3
+#: Chance that a pending follower (a return after an order) happens in a given session:
+#: half in the session of its trigger, most within a few sessions.
+FOLLOW_UP_CHANCE = 0.5
+
+
+@dataclass(slots=True)
+class _Memory:
+    """What the planner remembers of the user whose sessions it plans: lifetime counts of
+    capped events, and followers brought about but not yet happened."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, int] = field(default_factory=dict)
 
 
 class SessionPlanner:
@@ -48,8 +62,16 @@ class SessionPlanner:
         self._leaders = plan.session_prerequisites
         self._caps = plan.per_session
         self._counts: dict[str, int] = {}   # capped events of the session being planned
+        self._lifetime_caps = plan.max_per_user
+        self._triggers = plan.followers
+        self._follower_order = tuple(dict.fromkeys(
+            f for pairs in plan.followers.values() for f, _ in pairs))
+        # Users are planned one after the other: a new user starts a new memory.
+        self._user: SimUser | None = None
+        self._memory = _Memory()
         self._guarded = frozenset((*plan.one_time, *plan.prerequisites,
-                                   *plan.session_prerequisites, *plan.per_session))
+                                   *plan.session_prerequisites, *plan.per_session,
+                                   *plan.max_per_user))
         self._open = {stage: frozenset(self._always | allowed)
                       for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
@@ -71,6 +93,9 @@ class SessionPlanner:
             cap = self._caps.get(event)
             if cap is not None and self._counts.get(event, 0) >= cap:
                 return False
+            cap = self._lifetime_caps.get(event)
+            if cap is not None and self._memory.counts.get(event, 0) >= cap:
+                return False
             before = self._prerequisites.get(event)
             if before and not done.issuperset(before):
                 return False
@@ -85,6 +110,11 @@ class SessionPlanner:
         self._session.add(event)
         if event in self._caps:
             self._counts[event] = self._counts.get(event, 0) + 1
+        if event in self._lifetime_caps:
+            counts = self._memory.counts
+            counts[event] = counts.get(event, 0) + 1
+        if event in self._triggers:
+            self._bring_about(user, event)
         reached = self._reaches.get(event)
         if reached is None:     # most events: they only end the INSTALLED stage
             if user.stage is LifecycleStage.INSTALLED:
@@ -96,6 +126,8 @@ class SessionPlanner:
 
     def plan_session(self, user: SimUser, budget: int, day: int) -> list[str]:
         plan, rnd, names = self.plan, user.rnd, []
+        if user is not self._user:
+            self._user, self._memory = user, _Memory()
         self._session.clear()
         self._counts.clear()
         if user.sessions == 0:
@@ -117,6 +149,7 @@ class SessionPlanner:
         if buys and rnd.random() < self._purchase_chance(user, day):
             self._purchase(user, names)
         self._fill(user, budget - 1, names)
+        self._follow_up(user, names)
         if plan.session_end:
             self._note(user, plan.session_end, names)
         user.sessions += 1
@@ -124,11 +157,39 @@ class SessionPlanner:
         return names
 
     def _onboarding(self, user: SimUser, names: list[str]) -> None:
-        """Pending steps of each progression, up to how far this user will ever get."""
+        """Pending steps of each progression, up to how far this user will ever get; a
+        tutorial told by one repeated event plays its steps in the first session only."""
         for flow, limit in zip(self.plan.progressions, user.progress_limits, strict=True):
             for step in flow.steps[:limit]:
                 if step not in user.done and self.can(user, step):
                     self._note(user, step, names)
+        if user.sessions == 0:
+            for event, steps in self.plan.tutorial_repeats:
+                for step in range(steps):
+                    if step and user.rnd.random() >= DEFAULT_STEP_CONVERSION:
+                        break   # dropped out of the tutorial
+                    if not self.can(user, event):
+                        break
+                    self._note(user, event, names)
+
+    # -- consequences ----------------------------------------------------------------------
+
+    def _bring_about(self, user: SimUser, trigger: str) -> None:
+        """Each follower of ``trigger`` becomes pending with its chance (at most one per
+        occurrence), to happen in this session or a later one."""
+        pending = self._memory.pending
+        for follower, rate in self._triggers[trigger]:
+            if user.rnd.random() < rate:
+                pending[follower] = pending.get(follower, 0) + 1
+
+    def _follow_up(self, user: SimUser, names: list[str]) -> None:
+        """Pending followers that happen in this session (a follower may bring its own)."""
+        pending = self._memory.pending
+        for follower in self._follower_order:
+            for _ in range(pending.get(follower, 0)):
+                if user.rnd.random() < FOLLOW_UP_CHANCE and self.can(user, follower):
+                    pending[follower] -= 1
+                    self._note(user, follower, names)
 
     def _signup(self, user: SimUser, names: list[str]) -> None:
         """Signing up belongs to the start of a life: while the user is NEW (its first

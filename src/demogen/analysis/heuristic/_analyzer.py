@@ -103,7 +103,7 @@ class HeuristicAnalyzer:
             update_patterns=update_patterns(ctx, money),
             lifecycle_rules=lifecycle_rules(ctx),
             event_roles=roles,
-            events=event_specs(ctx, set(system)),
+            events=event_specs(ctx, set(system), roles, constraints),
             properties=read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
                 plan_industry(taxonomy, product.industry)),

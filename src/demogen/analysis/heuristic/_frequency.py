@@ -1,39 +1,142 @@
-"""How often each event happens: its frequency class and per-session cap (Rules.events).
+"""How often each event happens, and after what (Rules.events).
 
 From the concepts an event's name and description carry (``heuristic_segments.yaml``,
-``frequency`` and ``per_session``): product views and rounds played are ``core``, shares
-and reviews ``occasional``, settings and crashes ``rare``; logging in happens once a
-session at most. Events the lists don't cover get no entry (``common``, no cap).
+``frequency``, ``per_session`` and ``lifetime_caps``): product views and rounds played are
+``core``, shares and reviews ``occasional``, settings and crashes ``rare``, creating a
+character or joining a guild ``lifecycle`` (a few times per user); logging in happens once a
+session at most. Where no concept says, the name's words may (``frequency_words``: friends
+and gifts are occasional, codes and surveys rare). A tutorial told by one repeated event
+gets its number of steps. Consequences (``follows``: shipping and returns after an order, a
+leave after a join, an install through a shared link after a share) name the event they
+follow and the chance per occurrence; where a funnel already declares that conversion, the
+funnel keeps the one copy of the number. Events the lists don't cover get no entry
+(``common``, no cap).
 """
 
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._events import EventInfo
 from demogen.analysis.heuristic._lifecycle import MIN_SCORE
-from demogen.analysis.rules import EventSpec, Frequency
+from demogen.analysis.heuristic._text import Pattern, compile_pattern, pattern_matches
+from demogen.analysis.rules import EventConstraints, EventRoles, EventSpec, Frequency
 
 
-def event_specs(ctx: Context, system: set[str]) -> dict[str, EventSpec]:
-    """An entry per event whose concepts say how often it happens (system events, which
-    are not user actions, get none)."""
+@dataclass(frozen=True)
+class _FollowRule:
+    """One kind of consequence: which events it names, and what they follow."""
+
+    name: str
+    patterns: tuple[Pattern, ...]
+    veto: frozenset[str]
+    concepts: tuple[str, ...]
+    after: tuple[tuple[str, float], ...]
+
+    def matches(self, info: EventInfo, strong: list[str]) -> bool:
+        if any(c in strong for c in self.concepts):
+            return True
+        return not (info.keys & self.veto) and any(pattern_matches(p, info.keys)
+                                                   for p in self.patterns)
+
+
+def event_specs(ctx: Context, system: set[str], roles: EventRoles,
+                constraints: EventConstraints) -> dict[str, EventSpec]:
+    """An entry per event whose concepts or words say how often it happens, or what it
+    follows (system events, which are not user actions, get none)."""
     spec = load("segments")
     classes = {concept: cls for cls, concepts in spec["frequency"].items()
                for concept in concepts}
     caps: dict[str, int] = spec["per_session"]
+    lifetime: dict[str, int] = spec["lifetime_caps"]
+    word_classes = [(cls, tuple(compile_pattern(p) for p in patterns))
+                    for cls, patterns in spec["frequency_words"].items()]
+    tutorials = {e for e in roles.onboarding if e not in constraints.one_time_events
+                 and e not in roles.onboarding_complete}
+    follows = _follows(ctx, system, roles, constraints)
     out: dict[str, EventSpec] = {}
     for name in ctx.names:
         if name in system:
             continue
-        strong = sorted(((score, concept) for concept, score
-                         in ctx.index.concepts_of(name).items() if score >= MIN_SCORE),
-                        reverse=True)
-        frequency = next((classes[c] for _, c in strong if c in classes), None)
-        cap = next((caps[c] for _, c in strong if c in caps), None)
-        if frequency is not None or cap is not None:
+        strong = _strong_concepts(ctx, name)
+        frequency = next((classes[c] for c in strong if c in classes), None)
+        most = next((lifetime[c] for c in strong if c in lifetime), None)
+        if most is not None:
+            frequency = "lifecycle"
+        if name in tutorials:
+            most = spec["tutorial_steps"]
+        if frequency is None:
+            keys = ctx.index.info(name).keys
+            frequency = next((cls for cls, patterns in word_classes
+                              if any(pattern_matches(p, keys) for p in patterns)), None)
+        cap = next((caps[c] for c in strong if c in caps), None)
+        trigger, rate = follows.get(name, (None, None))
+        if (frequency, cap, most, trigger) != (None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
+                                  max_per_user=most, follows=trigger, rate=rate,
                                   origin="heuristic")
     return out
 
+
+def _strong_concepts(ctx: Context, name: str) -> list[str]:
+    """The event's concepts the analyzer is sure of, strongest first."""
+    return [c for _, c in sorted(((score, concept) for concept, score
+                                  in ctx.index.concepts_of(name).items()
+                                  if score >= MIN_SCORE), reverse=True)]
+
+
+def _follow_rules() -> list[_FollowRule]:
+    rules = []
+    for raw in cast(list[dict[str, Any]], load("segments")["follows"]):
+        rules.append(_FollowRule(
+            name=raw["name"],
+            patterns=tuple(compile_pattern(p) for p in raw.get("en", [])),
+            veto=frozenset(w for word in raw.get("not", []) for w in compile_pattern(word)[0]),
+            concepts=tuple(raw.get("concepts", [])),
+            after=tuple((raw.get("after") or {}).items()),
+        ))
+    return rules
+
+
+def _follows(ctx: Context, system: set[str], roles: EventRoles,
+             constraints: EventConstraints) -> dict[str, tuple[str, float | None]]:
+    """Follower → (the event it follows, its chance per occurrence; None where a funnel
+    declares the pair's conversion)."""
+    rules = _follow_rules()
+    own_story = {*roles.install, *roles.signup, *roles.revenue, *system,
+                 *constraints.session_start_events, *constraints.session_end_events}
+    named: dict[str, str] = {}          # rule name → the event it names (the first)
+    rule_of: dict[str, _FollowRule] = {}
+    for name in ctx.names:
+        if name in own_story:
+            continue
+        info, strong = ctx.index.info(name), _strong_concepts(ctx, name)
+        rule = next((r for r in rules if r.matches(info, strong)), None)
+        if rule is not None:
+            rule_of[name] = rule
+            named.setdefault(rule.name, name)
+    out: dict[str, tuple[str, float | None]] = {}
+    for name, rule in rule_of.items():
+        for what, rate in rule.after:
+            trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of})
+            if trigger is not None:
+                declared = constraints.step_conversion(trigger, name) is not None
+                out[name] = (trigger, None if declared else float(rate))
+                break
+    return out
+
+
+def _trigger(ctx: Context, what: str, named: dict[str, str], roles: EventRoles,
+             exclude: set[str]) -> str | None:
+    """The event ``what`` stands for: the purchase event, an earlier rule's event, or the
+    best event of a concept that is no follower itself."""
+    if what == "revenue":
+        return roles.revenue[0] if roles.revenue else None
+    if what in named:
+        return named[what]
+    best = ctx.index.best(what, exclude=exclude)
+    return best.name if best is not None and ctx.index.score(best.name, what) >= MIN_SCORE \
+        else None
