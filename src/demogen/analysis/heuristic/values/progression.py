@@ -1,0 +1,86 @@
+"""What makes a name part of a user's progression (``data/progression.yaml``).
+
+Shared by the generator (``simulation/values/_progress.py``) and ``validate``'s
+progression check, so both read a stage id, a cleared-stage property, a stage-clearing
+event and a ``max_*``/``current_*`` pair the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from demogen.analysis.heuristic.values.names import normalize
+
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class ProgressionWords:
+    stage: frozenset[str]
+    cleared: frozenset[str]
+    clear_event: frozenset[str]
+    stage_event: frozenset[str]
+    max_prefixes: tuple[str, ...]
+    current_prefixes: tuple[str, ...]
+
+
+@functools.cache
+def words() -> ProgressionWords:
+    node = resources.files("demogen").joinpath("data", "progression.yaml")
+    raw = yaml.safe_load(node.read_text(encoding="utf-8"))
+    return ProgressionWords(
+        stage=frozenset(raw["stage_words"]), cleared=frozenset(raw["cleared_words"]),
+        clear_event=frozenset(raw["clear_event_words"]),
+        stage_event=frozenset(raw["stage_event_words"]),
+        max_prefixes=tuple(raw["max_prefixes"]), current_prefixes=tuple(raw["current_prefixes"]))
+
+
+def _words(name: str) -> set[str]:
+    return set(normalize(name).split("_"))
+
+
+def is_stage_name(name: str, stem: str | None = None) -> bool:
+    """``cur_stage_id``, ``highest_main_stage_cleared``, ``tower_level_id`` (by its id stem)."""
+    found = _words(name) | (_words(stem) if stem else set())
+    return not found.isdisjoint(words().stage)
+
+
+def shows_cleared(name: str) -> bool:
+    """``highest_main_stage_cleared``: the last stage cleared, not the one being played."""
+    return not _words(name).isdisjoint(words().cleared)
+
+
+def clears_stage(event: str) -> bool:
+    """``stage_clear``, ``te_combat_victory``: the event clears a stage."""
+    found, w = _words(event), words()
+    return not found.isdisjoint(w.clear_event) and not found.isdisjoint(w.stage_event)
+
+
+def stage_order(value: object) -> tuple[str, tuple[int, ...]] | None:
+    """A stage id as (its shape, its numbers): ``world2_stage3`` → (``world#_stage#``,
+    (2, 3)). Ids of one shape are ordered by their numbers; None without numbers."""
+    if not isinstance(value, str):
+        return None
+    numbers = tuple(int(d) for d in _DIGITS.findall(value))
+    return (_DIGITS.sub("#", value), numbers) if numbers else None
+
+
+def max_current_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(``max_consecutive_login_days``, ``current_consecutive_login_days``) pairs among
+    ``names``: the same rest after a max-like and a current-like first word."""
+    w = words()
+    by_rest: dict[str, dict[str, str]] = {}
+    for name in names:
+        norm = normalize(name)
+        for side, prefixes in (("max", w.max_prefixes), ("cur", w.current_prefixes)):
+            for prefix in prefixes:
+                if norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1:
+                    by_rest.setdefault(norm[len(prefix) + 1:], {}).setdefault(side, name)
+    return sorted((pair["max"], pair["cur"]) for pair in by_rest.values()
+                  if "max" in pair and "cur" in pair)

@@ -1,0 +1,191 @@
+"""A user's progression: stages cleared in order, VIP levels bought with payments.
+
+**Stages.** One position per user (the stages cleared so far, in ``user.sticky``) drives
+every stage id property (``stage_id``, ``cur_stage_id``, ``current_main_stage_id``): they
+show the stage being played, ``highest_*``/``*_cleared`` ones the last stage cleared. A
+stage-clearing event (Rules' ``progression.stage_clear_events``, else its name) shows the
+stage it cleared and moves the position on, so stage ids never go back. The position
+starts from the user's level (``progression.stages_per_level``): a stage reached and a
+level agree. Ids follow the plan's example (``world1_stage10`` → ``world1_stage1`` …
+``world1_stage10``, ``world2_stage1``), else ``stage_001`` ….
+
+**VIP.** A VIP user property is a function of the sum the user has paid (the user
+property a revenue event adds its amount to) through Rules' ``progression.vip_thresholds``:
+the state applier recomputes it when that sum changes (a :class:`Derivation`), and no other
+update moves it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from demogen.analysis.heuristic.values import progression
+from demogen.analysis.heuristic.values.names import singular
+from demogen.simulation._context import UserContext
+from demogen.simulation.state import Derivation
+from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._strings import plan_examples
+from demogen.simulation.values._tables import Tables
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType, RecordType, UpdateType
+
+#: ``user.sticky`` key of the stage position: [stages cleared, #time of the last clear].
+POSITION = "progress\x1fstage"
+_DIGITS = re.compile(r"\d+")
+_REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
+
+
+# -- stages -------------------------------------------------------------------------------
+
+def stage_sampler(tables: Tables, prop: Property, event: str | None) -> Sampler | None:
+    """The stage id ``prop`` shows on ``event`` (None: ``prop`` is no stage id)."""
+    if prop.type != PropertyType.STRING or prop.enum or prop.is_preset or \
+            tables.source(prop, "pool") is not None:
+        return None
+    shape = tables.id_shape(prop)
+    if not progression.is_stage_name(prop.name, shape.stem if shape else None):
+        return None
+    if shape is None and not progression.shows_cleared(prop.name) and \
+            not prop.name.lower().endswith("id"):
+        return None     # a stage's name or type, not its id
+    examples = [e for e in plan_examples(prop) if _DIGITS.search(e)]
+    fmt = stage_format(examples[0] if examples else None, shape.stem if shape else "stage")
+    cleared = progression.shows_cleared(prop.name)
+    advances = event is not None and event in stage_clear_events(tables)
+    start = _start_position(tables)
+
+    def stage(u: UserContext, v: dict[str, Any], t: str) -> str:
+        kept = u.sticky.get(POSITION)
+        if kept is None:
+            first = start(u, v)
+            if first is None:       # the level is not known yet: the first stage, for now
+                return fmt(0)
+            kept = u.sticky[POSITION] = [first, None]
+        if advances:
+            if kept[1] != t:        # the first stage property of this clear moves on
+                kept[0] += 1
+                kept[1] = t
+            return fmt(kept[0] - 1)
+        return fmt(max(kept[0] - 1, 0) if cleared else kept[0])
+
+    return stage
+
+
+def stage_clear_events(tables: Tables) -> frozenset[str]:
+    """Events that clear a stage: Rules' list, else the names that say so."""
+    given = tables.rules.progression.stage_clear_events
+    if given is not None:
+        return frozenset(given)
+    return frozenset(e.name for e in tables.taxonomy.events if progression.clears_stage(e.name))
+
+
+def stage_format(example: str | None, stem: str) -> Callable[[int], str]:
+    """Stage number ``i`` (from 0) as an id shaped like ``example``: its last number counts
+    the stages of a group (``world1_stage10``: 10 a world), the number before it the group."""
+    if example is None:
+        prefix = singular(stem.rsplit("_", 1)[-1]) if stem else "stage"
+        prefix = stem if stem.endswith("stage") else prefix
+        return lambda i: f"{prefix}_{i + 1:03d}"
+    spans = [m.span() for m in _DIGITS.finditer(example)]
+    numbers = [example[a:b] for a, b in spans]
+    widths = [len(n) if n.startswith("0") else 1 for n in numbers]
+    last = int(numbers[-1])
+    per = max(10, 10 * math.ceil(last / 10)) if len(spans) > 1 else 0
+    pieces = [example[:spans[0][0]]] + [example[spans[k][1]:(spans[k + 1][0] if k + 1 <
+                                        len(spans) else len(example))] for k in range(len(spans))]
+
+    def formatted(i: int) -> str:
+        values = [int(n) for n in numbers]
+        if per:
+            values[-1], values[-2] = 1 + i % per, 1 + i // per
+        else:
+            values[-1] = i + 1
+        out = pieces[0]
+        for value, width, tail in zip(values, widths, pieces[1:], strict=True):
+            out += f"{value:0{width}d}" + tail
+        return out
+
+    return formatted
+
+
+def _start_position(tables: Tables) -> Callable[[UserContext, Mapping[str, Any]], int | None]:
+    """Stages a user has cleared where they first show up: their level's worth."""
+    level = main_level(tables)
+    per_level = tables.rules.progression.stages_per_level
+    if level is None:
+        return lambda u, v: 0
+
+    def start(u: UserContext, v: Mapping[str, Any]) -> int | None:
+        x = u.state.get(level, v.get(level))
+        if not isinstance(x, int | float) or isinstance(x, bool):
+            return None
+        return max(0, round((x - 1) * per_level))
+
+    return start
+
+
+def main_level(tables: Tables) -> str | None:
+    """The user's level: the level user property an update pattern moves, else the first."""
+    levels = [p.name for p in tables.user_props.values()
+              if p.type == PropertyType.NUMBER and tables.spec(p).kind == "level"]
+    moved = {prop for pattern in tables.rules.update_patterns.values() for prop in pattern}
+    return next((n for n in levels if n in moved), levels[0] if levels else None)
+
+
+# -- VIP ----------------------------------------------------------------------------------
+
+def vip_derivations(tables: Tables) -> tuple[Derivation, ...]:
+    """Each number VIP user property as a function of the sum the user paid."""
+    paid = paid_total(tables)
+    thresholds = tuple(tables.rules.progression.vip_thresholds)
+    out = []
+    for prop in tables.user_props.values():
+        if prop.type != PropertyType.NUMBER or prop.is_preset or tables.spec(prop).kind != "vip":
+            continue
+        # Its own range first: an event's ``vip_level`` (1–15 on a level-up) is not its floor.
+        own = prop.value_range
+        bounds = (own.min, own.max) if own is not None else tables.bounds(prop, None)
+        base, top = (bounds[0], bounds[1]) if bounds else (0.0, math.inf)
+        out.append(Derivation(prop.name, frozenset((paid,)) if paid else frozenset(),
+                              RecordType.USER_SET, _ladder(paid, thresholds, base, top)))
+    return tuple(out)
+
+
+def _ladder(paid: str | None, thresholds: tuple[float, ...], base: float, top: float
+            ) -> Callable[[Any, Mapping[str, Any]], Any]:
+    def vip(rnd: Any, state: Mapping[str, Any]) -> int:
+        total = state.get(paid) if paid else None
+        total = total if isinstance(total, int | float) and not isinstance(total, bool) else 0
+        return int(min(base + bisect.bisect_right(thresholds, total), top))
+
+    return vip
+
+
+def paid_total(tables: Tables) -> str | None:
+    """The user property a revenue event adds a money amount to (``total_pay_amount +=
+    {{price_usd}}``); a USD amount first."""
+    money = set(tables.rules.monetary_properties)
+    found: list[tuple[bool, str]] = []
+    for event in tables.rules.event_roles.revenue:
+        for prop, rule in tables.rules.update_patterns.get(event, {}).items():
+            ref = _REFERENCE.match(rule.value) if isinstance(rule.value, str) else None
+            amount = tables.props.get(ref.group(1)) if ref else None
+            if rule.type is not UpdateType.INCREMENT or amount is None or prop not in \
+                    tables.user_props:
+                continue
+            if amount.name in money or tables.spec(amount).kind == "money":
+                found.append(("usd" not in amount.name.lower(), prop))
+    return min(found)[1] if found else None
+
+
+def raise_maxima(state: dict[str, Any], pairs: list[tuple[str, str]]) -> None:
+    """A user's ``max_*`` number at least their ``current_*`` one (drawn apart, they may
+    disagree): the best streak includes the current one."""
+    for high, low in pairs:
+        a, b = state.get(high), state.get(low)
+        if isinstance(a, int | float) and isinstance(b, int | float) and a < b:
+            state[high] = b

@@ -1,0 +1,222 @@
+"""Progression: levels, stages and VIP only move forward, and agree with each other.
+
+Per user, across their records in order (event properties and user properties alike):
+
+- a user's level or VIP level (a ``level``/``vip`` user property an event moves or shows,
+  and the event properties that show it) never goes back; a stage id property never goes
+  back to an earlier stage of the same shape (``world2_stage3`` after ``world1_stage9``);
+- in one record, a ``max_*``/``highest_*``/``best_*`` value is never below its
+  ``current_*``/``cur_*`` one;
+- a VIP level above its first value only after a payment (a revenue event, or a paid total
+  above 0: the user property a revenue event adds its amount to);
+- a day counter (a ``days`` user property: ``total_login_day``) grows by at most one per
+  day the user was active since it was first seen.
+
+validate/_meaning.py's ``progress`` check covers a user property that goes down through
+``user_set``/``user_add``; this one covers event properties and what properties say together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from demogen.analysis.heuristic.values import progression
+from demogen.analysis.naming import NameMap
+from demogen.analysis.rules import Rules
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.vocab import UpdateType
+
+__all__ = ["ProgressionChecker"]
+
+_USER_RECORDS = frozenset({"user_set", "user_setOnce", "user_add"})
+_LEVEL_KINDS = frozenset({"level", "vip"})
+_REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
+#: Day counts that are not counters of active days (days since, days left).
+_NOT_COUNTERS = frozenset({"since", "ago", "left", "remain", "remaining", "until", "to"})
+
+
+class ProgressionChecker(Checker):
+    name = "progression"
+    description = ("levels, stages and VIP levels never go back; max ≥ current; VIP only "
+                   "after a payment; day counters count days")
+
+    def __init__(self, given: CoherenceInput) -> None:
+        super().__init__(given)
+        rules = given.rules
+        user_props = _user_properties(rules, given.plan)
+        kinds = {n: s.kind for n, s in rules.properties.items()}
+        moved = {p for pattern in rules.update_patterns.values() for p in pattern}
+        #: property → the user property whose level it is (itself for a user property).
+        self.levels: dict[str, str] = {}
+        for name, spec in rules.properties.items():
+            source = spec.source
+            if source is not None and source.type == "mirror" and source.of and \
+                    kinds.get(source.of) in _LEVEL_KINDS:
+                self.levels[name] = source.of
+        for name in user_props:
+            if kinds.get(name) in _LEVEL_KINDS and (name in moved or name in self.levels.values()):
+                self.levels[name] = name
+        self.vip = {n: of for n, of in self.levels.items() if kinds.get(of) == "vip"}
+        self.vip_base = {of: _bottom(rules, given.plan, of) for of in self.vip.values()}
+        self.stages = frozenset(
+            n for n, s in rules.properties.items()
+            if progression.is_stage_name(n, s.id.stem if s.id else None)
+            and (s.id is not None or progression.shows_cleared(n)))
+        self.revenue = frozenset(rules.event_roles.revenue)
+        self.paid = _paid_totals(rules)
+        self.days = frozenset(n for n in user_props if kinds.get(n) == "days"
+                              and _NOT_COUNTERS.isdisjoint(n.lower().split("_")))
+        self.pairs = progression.max_current_pairs(rules.properties)
+        self._users: dict[str, _User] = {}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.levels or self.stages or self.days or self.pairs)
+
+    def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
+        props = record.get("properties")
+        uid = record.get("#distinct_id")
+        if not isinstance(props, dict) or not isinstance(uid, str):
+            return
+        user = self._users.get(uid)
+        if user is None:
+            user = self._users[uid] = _User()
+        kind, event = record.get("#type"), record.get("#event_name")
+        time = str(record.get("#time", ""))
+        day = time[:10]
+        if user.pending and user.pending[0][0] != time:
+            self._flush(user, report)
+        user.dates.add(day)
+        if (kind == "track" and event in self.revenue) or any(
+                _positive(props.get(name)) for name in self.paid):
+            user.paid = True    # before the record's VIP level: a history shows both
+            user.pending.clear()    # … possibly in two records at the same #time
+        self._pairs(props, where, report)
+        adds = kind == "user_add"
+        if kind == "track" or kind in _USER_RECORDS:
+            for name, value in props.items():
+                self._value(user, name, value, adds, where, report, uid, time)
+
+    def _flush(self, user: _User, report: Report) -> None:
+        for _, where, message in user.pending:
+            report(where, message)
+        user.pending.clear()
+
+    def finish(self, report: Report) -> None:
+        for user in self._users.values():
+            self._flush(user, report)
+
+    def _value(self, user: _User, name: str, value: Any, adds: bool, where: Where,
+               report: Report, uid: str, time: str) -> None:
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) \
+            else None
+        if adds:
+            if name in self.days and number is not None:
+                now = user.days[name][2] if name in user.days else 0
+                self._day_count(user, name, now + number, where, report, uid)
+            return
+        level = self.levels.get(name)
+        if level is not None and number is not None:
+            seen = user.levels.get(name)
+            if seen is not None and number < seen:
+                report(where, f"user {uid}: {name} went back from {seen:g} to {number:g}")
+            user.levels[name] = max(number, seen if seen is not None else number)
+            base = self.vip_base.get(self.vip.get(name, ""))
+            if base is not None and number > base and not user.paid:
+                user.pending.append((time, where, f"user {uid}: {name} {number:g} above "
+                                                  f"{base:g} before any payment"))
+        elif name in self.stages:
+            order = progression.stage_order(value)
+            if order is not None:
+                seen_order = user.stages.get((name, order[0]))
+                if seen_order is not None and order[1] < seen_order[0]:
+                    report(where, f"user {uid}: {name} went back from {seen_order[1]!r} "
+                                  f"to {value!r}")
+                if seen_order is None or order[1] > seen_order[0]:
+                    user.stages[(name, order[0])] = (order[1], value)
+        if name in self.days and number is not None:
+            self._day_count(user, name, number, where, report, uid)
+
+    def _day_count(self, user: _User, name: str, value: float, where: Where, report: Report,
+                   uid: str) -> None:
+        kept = user.days.get(name)
+        if kept is None:    # (first value, dates the user had then, value now)
+            user.days[name] = (value, len(user.dates), value)
+            return
+        first, dates, _ = kept
+        days = len(user.dates) - dates + 1
+        if value - first > days:
+            report(where, f"user {uid}: {name} {value:g} counts more than the {days} days "
+                          f"active since it was {first:g}")
+        user.days[name] = (first, dates, value)
+
+    def _pairs(self, props: Mapping[str, Any], where: Where, report: Report) -> None:
+        for high, low in self.pairs:
+            a, b = props.get(high), props.get(low)
+            if a is None or b is None:
+                continue
+            if isinstance(a, int | float) and isinstance(b, int | float):
+                behind = a < b
+            else:
+                oa, ob = progression.stage_order(a), progression.stage_order(b)
+                behind = bool(oa and ob and oa[0] == ob[0] and oa[1] < ob[1])
+            if behind:
+                report(where, f"{high} {a!r} is below {low} {b!r}")
+
+    def notes(self) -> list[str]:
+        if self.vip and not self.paid and not self.revenue:
+            return ["VIP levels: no revenue event in the rules, so payments are not known"]
+        return []
+
+
+class _User:
+    __slots__ = ("dates", "days", "levels", "paid", "pending", "stages")
+
+    def __init__(self) -> None:
+        self.levels: dict[str, float] = {}
+        self.stages: dict[tuple[str, str], tuple[tuple[int, ...], Any]] = {}
+        #: per day counter: (first value, dates the user had then, value now)
+        self.days: dict[str, tuple[float, int, float]] = {}
+        self.dates: set[str] = set()
+        self.paid = False
+        #: VIP levels seen before a payment: (#time, where, message), reported unless a
+        #: paid total comes at the same #time.
+        self.pending: list[tuple[str, Where, str]] = []
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def _user_properties(rules: Rules, plan: Any) -> set[str]:
+    found = {p for pattern in rules.update_patterns.values() for p in pattern}
+    if plan is not None:
+        names = NameMap.build(plan)
+        found |= {names.properties.get(p.name, p.name) for p in plan.user_properties
+                  if not p.is_preset}
+    return found
+
+
+def _bottom(rules: Rules, plan: Any, name: str) -> float:
+    """A user property's first value: its own range's bottom (an event property of the
+    same name may have another range), else the rules' range, else 0."""
+    if plan is not None:
+        names = NameMap.build(plan)
+        for prop in plan.user_properties:
+            if names.properties.get(prop.name, prop.name) == name and prop.value_range:
+                return float(prop.value_range.min)
+    vr = rules.value_ranges.get(name)
+    return float(vr.min) if vr is not None else 0.0
+
+
+def _paid_totals(rules: Rules) -> frozenset[str]:
+    """User properties a revenue event adds an amount to (``total_pay_amount``)."""
+    found = set()
+    for event in rules.event_roles.revenue:
+        for prop, rule in rules.update_patterns.get(event, {}).items():
+            if rule.type is UpdateType.INCREMENT and isinstance(rule.value, str) and \
+                    _REFERENCE.match(rule.value):
+                found.add(prop)
+    return frozenset(found)

@@ -1,0 +1,136 @@
+"""validate's progression check: the game's default output passes; a copy with one thing
+broken (a stage played before, a VIP level without a payment, a level going back, a best
+below its current value, a day counter counting logins) is reported there and only there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from demogen.analysis.rules import PropertySource, PropertySpec, Rules, UpdateRule
+from demogen.pipeline import run_inputs
+from demogen.validate import output_files
+from demogen.validate.coherence import CoherenceInput, check_coherence
+from demogen.validate.coherence._progression import ProgressionChecker
+from demogen.vocab import UpdateType
+from tests.validate.generated import Output
+
+
+def _problems(folder: Path, given: CoherenceInput) -> list[str]:
+    result = check_coherence(output_files(folder), given, [ProgressionChecker])
+    found = result.findings.get("progression")
+    return [str(e) for e in found.examples] if found is not None and found.count else []
+
+
+def _game(coherence_output: Any) -> tuple[Output, CoherenceInput]:
+    g = coherence_output("game")
+    inputs = run_inputs(g.out)
+    return Output(g.out), CoherenceInput(inputs.written_rules(), inputs.taxonomy)
+
+
+def test_game_output_passes(coherence_output) -> None:
+    g = coherence_output("game")
+    _, given = _game(coherence_output)
+    assert _problems(g.out, given) == []
+
+
+def test_a_stage_played_before_is_reported(coherence_output, tmp_path: Path) -> None:
+    output, given = _game(coherence_output)
+    stages = [(n, i, r) for n, i, r in output.records()
+              if r.get("#event_name") == "stage_start"]
+    # A user's second stage_start, given the first one's stage id moved one stage back.
+    by_user: dict[str, list[tuple[str, int, dict[str, Any]]]] = {}
+    for hit in stages:
+        by_user.setdefault(hit[2]["#distinct_id"], []).append(hit)
+    uid, hits = next((u, h) for u, h in by_user.items() if len(h) >= 2 and
+                     h[0][2]["properties"]["stage_id"] != h[-1][2]["properties"]["stage_id"])
+    name, index, _ = hits[-1]
+    broken = output.copy()
+    first = hits[0][2]["properties"]["stage_id"]
+    broken.files[name][index]["properties"]["stage_id"] = first[:-1] + "0" \
+        if first[-1] != "0" else first
+    problems = _problems(broken.write(tmp_path / "out"), given)
+    assert problems, "a stage before the first one played is a step back"
+    assert all(uid in p and "stage_id went back" in p for p in problems)
+
+
+def test_vip_without_payment_is_reported(coherence_output, tmp_path: Path) -> None:
+    output, given = _game(coherence_output)
+    payers = {r["#distinct_id"] for _, _, r in output.records()
+              if r.get("#event_name") == "purchase" or
+              (r.get("properties", {}).get("total_pay_amount") or 0) > 0}
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "session_start" and r["#distinct_id"] not in payers)
+    broken = output.copy()
+    broken.files[name][index]["properties"]["cur_vip_level"] = 3
+    problems = _problems(broken.write(tmp_path / "out"), given)
+    assert len(problems) >= 1
+    assert any("cur_vip_level 3 above 0 before any payment" in p for p in problems)
+    assert all(record["#distinct_id"] in p for p in problems)
+
+
+def test_a_level_going_back_is_reported(coherence_output, tmp_path: Path) -> None:
+    output, given = _game(coherence_output)
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "session_end" and
+        (r["properties"].get("cur_level") or 0) > 3)
+    broken = output.copy()
+    level = record["properties"]["cur_level"]
+    broken.files[name][index]["properties"]["cur_level"] = level - 2
+    problems = _problems(broken.write(tmp_path / "out"), given)
+    assert problems[0].endswith(f"cur_level went back from {level:g} to {level - 2:g}")
+    assert len(problems) == 1
+
+
+# -- the rules a plan without them gives: pairs and day counters ---------------------------
+
+def _write(folder: Path, records: list[dict[str, Any]]) -> Path:
+    folder.mkdir()
+    (folder / "logs_20240501.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n"
+                                                          for r in records))
+    return folder
+
+
+def _user(time: str, kind: str, **props: Any) -> dict[str, Any]:
+    return {"#type": kind, "#time": time, "#distinct_id": "u1", "properties": props}
+
+
+def test_max_below_current_is_reported(tmp_path: Path) -> None:
+    rules = Rules(properties={"max_login_streak": PropertySpec(kind="days"),
+                              "current_login_streak": PropertySpec(kind="days")})
+    records = [_user("2024-05-01 10:00:00.000", "user_set", max_login_streak=4,
+                     current_login_streak=4),
+               _user("2024-05-01 10:00:01.000", "user_set", max_login_streak=1,
+                     current_login_streak=6)]
+    problems = _problems(_write(tmp_path / "o", records), CoherenceInput(rules))
+    assert any("max_login_streak 1 is below current_login_streak 6" in p for p in problems)
+    assert all(":2:" in p or "logs_20240501.jsonl:2" in p for p in problems)
+
+
+def test_a_day_counter_counting_logins_is_reported(tmp_path: Path) -> None:
+    rules = Rules(properties={"total_login_day": PropertySpec(kind="days")},
+                  update_patterns={"login": {"total_login_day": UpdateRule(
+                      type=UpdateType.INCREMENT, value=1)}})
+    records = [_user("2024-05-01 10:00:00.000", "user_add", total_login_day=1),
+               _user("2024-05-01 11:00:00.000", "user_add", total_login_day=1),
+               _user("2024-05-01 12:00:00.000", "user_add", total_login_day=1)]
+    problems = _problems(_write(tmp_path / "o", records), CoherenceInput(rules))
+    assert len(problems) == 1 and "total_login_day 3 counts more than the 1 days" in problems[0]
+    # One a day is what it counts: three days, three logins.
+    spread = [_user(f"2024-05-0{d} 10:00:00.000", "user_add", total_login_day=1)
+              for d in (1, 2, 3)]
+    assert _problems(_write(tmp_path / "p", spread), CoherenceInput(rules)) == []
+
+
+def test_an_event_level_going_back_is_reported(tmp_path: Path) -> None:
+    rules = Rules(properties={"player_level": PropertySpec(kind="level"),
+                              "tmp_level": PropertySpec(kind="level", source=PropertySource(
+                                  type="mirror", of="player_level"))},
+                  update_patterns={"level_up": {"player_level": UpdateRule(
+                      type=UpdateType.INCREMENT, value=1)}})
+    records = [{**_user(f"2024-05-01 10:00:0{k}.000", "track", tmp_level=level),
+                "#event_name": "x"} for k, level in enumerate((5, 6, 4))]
+    problems = _problems(_write(tmp_path / "o", records), CoherenceInput(rules))
+    assert len(problems) == 1 and "tmp_level went back from 6 to 4" in problems[0]
