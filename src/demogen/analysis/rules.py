@@ -376,6 +376,69 @@ class EventSpec(BaseModel):
         return self
 
 
+class Progression(BaseModel):
+    """How a user's progress moves: VIP levels bought with payments, stages cleared in order.
+
+    ``vip_thresholds``: the cumulative payment (in the unit of the user property that sums
+    the payments, ``total_pay_amount``) that reaches VIP 1, 2, 3 …; a user below the first
+    stays at the VIP property's first value. ``stages_per_level``: stages a user has cleared
+    per level reached (where a user first shows up: level 20 → about stage 40).
+    ``stage_clear_events``: the events that clear a stage and move the user to the next one
+    (``None``: events whose name says so, ``stage_clear``, ``combat_victory``).
+    """
+
+    model_config = _STRICT
+
+    vip_thresholds: list[float] = Field(default_factory=lambda: list(VIP_THRESHOLDS))
+    stages_per_level: float = Field(default=2.0, gt=0)
+    stage_clear_events: list[str] | None = None
+
+    @field_validator("vip_thresholds")
+    @classmethod
+    def _rising(cls, value: list[float]) -> list[float]:
+        if any(b <= a for a, b in zip(value, value[1:], strict=False)) or \
+                any(v <= 0 for v in value):
+            raise ValueError("VIP thresholds are cumulative payments: positive and rising")
+        return value
+
+
+#: Cumulative USD paid to reach VIP 1 … 15: the ladder of most Asian mobile games
+#: (a first small purchase is VIP 1; the top levels are whales').
+VIP_THRESHOLDS = (0.99, 10, 30, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000,
+                  20000, 50000)
+
+
+class CatalogueEntry(BaseModel):
+    """One thing of a catalogue: an item, a product, a game currency.
+
+    Wherever the plan shows this thing (``product_id`` + ``product_name`` in an event, the
+    fields of a row of ``items_received_info``), the values are these. ``type`` is shown
+    where the property's enum has it; ``attributes`` hold ``size`` and ``color``.
+    """
+
+    model_config = _STRICT
+
+    id: str
+    name: str | None = None
+    type: str | None = None
+    #: The entry's price tier in USD, where it is sold.
+    price_usd: float | None = Field(default=None, ge=0)
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+
+class Catalogue(BaseModel):
+    """A catalogue of things (by its stem: ``product`` for ``product_id``/``product_name``).
+
+    Without ``entries`` the run draws one entry per id from the seed (a name and type that
+    fit the id); with them, ids are drawn from these entries (properties with an enum keep
+    their enum) and each one shows its own name, type and attributes.
+    """
+
+    model_config = _STRICT
+
+    entries: list[CatalogueEntry] = Field(default_factory=list)
+
+
 class Rules(BaseModel):
     """Everything the simulation needs to know beyond the taxonomy itself."""
 
@@ -395,6 +458,8 @@ class Rules(BaseModel):
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
     #: How often each event happens (frequency class, per-session cap), by event name.
     events: dict[str, EventSpec] = Field(default_factory=dict)
+    #: How VIP levels and stages move (:class:`Progression`).
+    progression: Progression = Field(default_factory=Progression)
     #: What loading changed in an older document (not part of the document itself).
     _notices: list[str] = PrivateAttr(default_factory=list)
 
@@ -533,6 +598,7 @@ __all__ = [
     "RULES_SCHEMA_VERSION",
     "EventConstraints",
     "EventRoles",
+    "Progression",
     "EventSpec",
     "Funnel",
     "IdShape",

@@ -87,9 +87,13 @@ class StateApplier:
         #: Per event, (event property, user property) pairs where the event shows the
         #: user property's new value (``level_up.level`` after the step up).
         self.shows: dict[str, tuple[tuple[str, str], ...]] = {}
+        # A property the state derives (VIP from the sum paid) moves with its inputs only.
+        derived = frozenset(d.target for d in derivations)
         for event, pattern in rules.update_patterns.items():
             before, after = [], []
             for prop, rule in pattern.items():
+                if prop in derived:
+                    continue
                 definition = user_props.get(prop)
                 kind = definition.type if definition else PropertyType.NUMBER
                 method = definition.update_method if definition else None

@@ -27,6 +27,7 @@ from demogen.simulation.values._objects import (
 )
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
+from demogen.simulation.values._progress import stage_sampler
 from demogen.simulation.values._sampler import EventSampler
 from demogen.simulation.values._state import (
     before_sampler,
@@ -72,6 +73,9 @@ def core(tables: Tables, prop: Property, event: str | None = None,
 def plain(tables: Tables, prop: Property, event: str | None,
           present: frozenset[str]) -> Compiled:
     """Constraint ▸ device ▸ formula ▸ type: the property's value with no lifetime."""
+    stage = stage_sampler(tables, prop, event)
+    if stage is not None:   # one position per user: stage ids only move forward
+        return stage, frozenset()
     deps: set[str] = set()
     fn = core(tables, prop, event, present, deps)
     attr = "currency" if prop.name in tables.currency_props else \
@@ -104,7 +108,7 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         stem = plan.latest.get(prop.name)
         return (sticky.latest(stem, fn) if stem else fn), deps
     group = plan.follows.get((event, prop.name))
-    if group is not None:
+    if group is not None and stage_sampler(tables, prop, event) is None:
         fn = follower(group, event, prop.name, fn)
     if prop.name in plan.recorded:
         fn = sticky.recorded(prop.name, fn)

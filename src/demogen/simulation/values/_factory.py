@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from demogen.analysis.heuristic.values.progression import max_current_pairs
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import load_countries
@@ -19,6 +20,7 @@ from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import state_derivations
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._plans import ValuePlan
+from demogen.simulation.values._progress import raise_maxima, vip_derivations
 from demogen.simulation.values._sampler import EventSampler
 from demogen.simulation.values._state import borrowed_enum, initial_sampler, mirrors
 from demogen.simulation.values._tables import Tables
@@ -54,6 +56,8 @@ class ValueFactory:
             tables.warn(f"{what}, which {', '.join(where)} lack(s); there the plain "
                         "sampler is used")
         self._user_samplers: dict[str, Sampler] = {}
+        #: (max_x, current_x) pairs of user properties: the best is never below the current.
+        self._maxima = max_current_pairs(tables.user_props)
         self._initial = [
             (p.name, initial_sampler(tables, p, self._fresh(p.name)))
             for p in (borrowed_enum(tables, p) for p in taxonomy.user_properties)
@@ -84,7 +88,7 @@ class ValueFactory:
     def derivations(self) -> tuple[Derivation, ...]:
         """The formulas the user state keeps (``xp`` from ``level``), for the state
         applier; they draw from the user's stream passed to them."""
-        return state_derivations(self._tables)
+        return (*state_derivations(self._tables), *vip_derivations(self._tables))
 
     def country_weights(self) -> dict[str, float] | None:
         """A country mix for :class:`~demogen.simulation.devices.DeviceFactory` from the plan.
@@ -120,6 +124,7 @@ class ValueFactory:
             value = fn(user, state, time_str or "")
             if value is not MISS:
                 state[name] = value
+        raise_maxima(state, self._maxima)
         return state
 
     def user_value(self, name: str, user: UserContext, time_str: str) -> Any:
