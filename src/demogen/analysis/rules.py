@@ -458,6 +458,8 @@ class Rules(BaseModel):
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
     #: How often each event happens (frequency class, per-session cap), by event name.
     events: dict[str, EventSpec] = Field(default_factory=dict)
+    #: The things the plan sells, grants or visits, by stem (:class:`Catalogue`).
+    catalogues: dict[str, Catalogue] = Field(default_factory=dict)
     #: How VIP levels and stages move (:class:`Progression`).
     progression: Progression = Field(default_factory=Progression)
     #: What loading changed in an older document (not part of the document itself).

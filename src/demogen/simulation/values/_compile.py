@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from demogen.analysis.heuristic.values.kinds import TIME_KINDS
 from demogen.simulation.values import _sticky as sticky
+from demogen.simulation.values._catalogue import catalogue_link
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
@@ -78,6 +79,8 @@ def plain(tables: Tables, prop: Property, event: str | None,
         return stage, frozenset()
     deps: set[str] = set()
     fn = core(tables, prop, event, present, deps)
+    if event is not None:   # one record's product_id and product_name show one product
+        fn = catalogue_link(tables.catalogue_links(present).get(prop.name), fn, deps)
     attr = "currency" if prop.name in tables.currency_props else \
         tables.device(prop.name)
     formula = tables.formulas.get(prop.name)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
+from demogen.analysis.heuristic._catalogues import catalogue_role, object_stem
 from demogen.analysis.heuristic.values import kinds, names
 from demogen.analysis.heuristic.values.priors import number_prior
 from demogen.simulation._context import UserContext
+from demogen.simulation.values._catalogue import Reader
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MAX_LIST, coerce_enum, to_str
 from demogen.simulation.values._draw import Sampler, choice_sampler
@@ -109,8 +112,7 @@ def object_property(tables: Tables, prop: Property, core: Core) -> Sampler:
     fields = _object_fields(tables, prop, core)
 
     def make_object(u: UserContext, v: dict[str, Any], t: str) -> dict[str, Any]:
-        return {key: (1 if not as_str else "1") if index else fn(u, v, t)
-                for key, fn, index, as_str in fields}
+        return _row(fields, u, v, t, 1)
 
     return with_source(make_object, lambda w, out: _fields_source(w, out, fields, "1"))
 
@@ -122,11 +124,7 @@ def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler
 
     def make_rows(u: UserContext, v: dict[str, Any], t: str) -> list[dict[str, Any]]:
         n = lo if lo == hi else lo + int(u.rnd.random() * (hi - lo + 1))
-        return [
-            {key: (i + 1 if not as_str else str(i + 1)) if index else fn(u, v, t)
-             for key, fn, index, as_str in fields}
-            for i in range(n)
-        ]
+        return [_row(fields, u, v, t, i + 1) for i in range(n)]
 
     def source(w: Writer, out: str) -> list[str]:
         row, i = w.temp(), w.temp()
@@ -136,32 +134,83 @@ def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler
     return with_source(make_rows, source)
 
 
-def _fields_source(w: Writer, out: str, fields: list[tuple[str, Sampler, bool, bool]],
-                   index: str) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """One child of an object: drawn by ``fn``, a row index, or read by ``read`` from the
+    value of its sibling ``reads`` (the field naming the same catalogue entry)."""
+
+    key: str
+    fn: Sampler
+    index: bool = False
+    as_str: bool = False
+    reads: str | None = None
+    read: Reader | None = None
+
+
+def _row(fields: list[_Field], u: UserContext, v: dict[str, Any], t: str,
+         i: int) -> dict[str, Any]:
+    """One object: drawn fields in order, then those read from a sibling, in plan order."""
+    row: dict[str, Any] = {}
+    for f in fields:
+        if f.index:
+            row[f.key] = str(i) if f.as_str else i
+        elif f.read is None:
+            row[f.key] = f.fn(u, v, t)
+    for f in fields:
+        if f.read is not None:
+            x = row[f.reads] if f.reads is not None else None
+            row[f.key] = f.fn(u, v, t) if x is None else f.read(x)
+    return {f.key: row[f.key] for f in fields}
+
+
+def _fields_source(w: Writer, out: str, fields: list[_Field], index: str) -> list[str]:
     """An object's fields drawn in order, then the dict (``index``: the row number)."""
     lines: list[str] = []
-    items = []
-    for key, fn, is_index, as_str in fields:
-        if is_index:
-            items.append(f"{key!r}: {f'str({index})' if as_str else index}")
-            continue
-        x = w.temp()
-        lines += w.value(fn, x)
-        items.append(f"{key!r}: {x}")
+    temps: dict[str, str] = {}
+    for f in fields:
+        if f.index:
+            temps[f.key] = f"str({index})" if f.as_str else index
+        elif f.read is None:
+            x = temps[f.key] = w.temp()
+            lines += w.value(f.fn, x)
+    for f in fields:
+        if f.read is not None and f.reads is not None:
+            x = temps[f.key] = w.temp()
+            lines += [f"if {temps[f.reads]} is None:", *indent(w.value(f.fn, x)),
+                      "else:", f"    {x} = {w.ref(f.read)}({temps[f.reads]})"]
+    items = [f"{f.key!r}: {temps[f.key]}" for f in fields]
     return [*lines, f"{out} = {{{', '.join(items)}}}"]
 
 
-def _object_fields(tables: Tables, prop: Property,
-                   core: Core) -> list[tuple[str, Sampler, bool, bool]]:
-    """(key, sampler, is-a-row-index, index-as-string) per child."""
+def _object_fields(tables: Tables, prop: Property, core: Core) -> list[_Field]:
+    """The object's children; those describing one catalogue thing (``item_id``,
+    ``item_name``, a bare ``id``) show one entry (``_catalogue``)."""
+    children = _children(prop)
+    by_key = {names.leaf(c.name): c.model_copy(update={"name": names.leaf(c.name)})
+              for c in children}
+    links = tables.catalogues.links(list(by_key.values()), _stem_of_object(prop, by_key))
     fields = []
-    for child in _children(prop):
+    for child in children:
         key = names.leaf(child.name)
         index = bool(_INDEX_CHILD.match(names.normalize(key))) and \
             child.type in (PropertyType.NUMBER, PropertyType.STRING) and not child.enum
-        fields.append((key, _child_sampler(tables, child, prop, core), index,
-                       child.type == PropertyType.STRING))
+        fn = _child_sampler(tables, child, prop, core)
+        link = links.get(key)
+        if index or link is None or link.fn is None:
+            fields.append(_Field(key, fn, index, child.type == PropertyType.STRING))
+        elif link.anchor is None:
+            fields.append(_Field(key, cast(Sampler, link.fn)))
+        else:
+            fields.append(_Field(key, fn, reads=link.anchor, read=link.fn))
     return fields
+
+
+def _stem_of_object(prop: Property, children: dict[str, Property]) -> str:
+    """Whose bare ``id``/``name``/``type`` an object's are: the one stem its named fields
+    share (``reward_items`` of ``item_id`` + ``item_type`` → item), else the object's."""
+    stems = {role.stem for key in children
+             if (role := catalogue_role(key)) is not None}
+    return stems.pop() if len(stems) == 1 else object_stem(prop.name)
 
 
 def _children(prop: Property) -> list[Property]:

@@ -16,7 +16,8 @@ from demogen.analysis.heuristic.values.priors import NumberPrior, prior_of_kind
 from demogen.analysis.heuristic.values.reading import complete_specs, field_spec
 from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
-from demogen.simulation.values._money import Money
+from demogen.simulation.values._catalogue import Catalogues, Link
+from demogen.simulation.values._money import Money, RecordMoney
 from demogen.simulation.values._pools import Pools
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, plan_industry
 
@@ -62,7 +63,12 @@ class Tables:
         self.industry = industry = plan_industry(taxonomy, product.industry)
         self.pools = Pools(seed=seed, size=pool_size, industry=industry,
                            product_name=product.product_name)
-        self.money = Money(industry)
+        self.money = Money(industry, rules.money)
+        #: Each event's money, drawn together per record (``_money.record_money``).
+        self.record_money: dict[str, RecordMoney | None] = {}
+        self.catalogues = Catalogues(seed, rules.catalogues, gaming=self.pools.gaming,
+                                     commerce=self.pools.commerce, plan=taxonomy.properties)
+        self._catalogue_links: dict[frozenset[str], dict[str, Link]] = {}
         self.props: dict[str, Property] = {}
         for prop in (*taxonomy.properties, *taxonomy.common_properties):
             self.props.setdefault(prop.name, prop)
@@ -95,6 +101,14 @@ class Tables:
             except FormulaError as exc:
                 self.warn(f"property '{prop_name}': {exc}; the formula is ignored")
         return out
+
+    def catalogue_links(self, names: frozenset[str]) -> dict[str, Link]:
+        """How the properties of one record show their catalogue entries (``_catalogue``)."""
+        found = self._catalogue_links.get(names)
+        if found is None:
+            props = [self.props[n] for n in sorted(names) if n in self.props]
+            found = self._catalogue_links[names] = self.catalogues.links(props)
+        return found
 
     def bounds(self, prop: Property, event: str | None) -> Bounds | None:
         """(lo, hi, mean, integer-flag) from value_ranges (per event first) or the taxonomy."""

@@ -1,0 +1,87 @@
+"""Which properties describe one catalogue thing (an item, a product, a currency, a stage).
+
+``product_id``, ``product_name`` and ``product_type`` in one record are three views of one
+product; so are ``item_id``, ``item_name`` and a bare ``id`` inside ``items_received_info``.
+:func:`catalogue_role` reads that from a name (word lists in ``data/catalogues.yaml``); the
+simulation draws one entry per thing and shows its fields, validate checks that one id
+keeps one name and type. Both read the roles from here, so they agree.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from demogen.analysis.heuristic.values.names import leaf, normalize, singular
+
+__all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "group_roles",
+           "object_stem"]
+
+ID, NAME, TYPE = "id", "name", "type"
+
+
+@functools.cache
+def catalogue_data() -> dict[str, Any]:
+    """The parsed ``data/catalogues.yaml`` (cached; callers must not mutate it)."""
+    text = files("demogen").joinpath("data", "catalogues.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@functools.cache
+def _field_words() -> dict[str, str]:
+    """Last word → field (``title`` → ``name``)."""
+    return {word: field for field, words in catalogue_data()["fields"].items()
+            for word in words}
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """The thing (``stem``: ``product``) and which of its fields (``id``, ``name``,
+    ``type``, ``size``, ``color``) a property shows."""
+
+    stem: str
+    field: str
+
+
+def object_stem(parent: str) -> str:
+    """The thing an object's bare fields describe: ``items_received_info`` → ``item``,
+    ``currencies_spent_info`` → ``currency``, ``commodity_list`` → ``commodity``."""
+    return singular(normalize(leaf(parent)).split("_")[0])
+
+
+@functools.lru_cache(maxsize=8192)
+def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
+    """The catalogue role of property ``name`` (``stem_of_object``: the thing of the object
+    the property is a field of, for bare ``id``/``name``/``type``), or None."""
+    norm = normalize(leaf(name))
+    words = _field_words()
+    if norm in words:   # a bare field: only inside an object it says whose
+        return Role(stem_of_object, words[norm]) if stem_of_object else None
+    stem, _, last = norm.rpartition("_")
+    field = words.get(last)
+    if field is None or not stem:
+        return None
+    stem = singular(stem)
+    if stem in catalogue_data()["not_stems"] or stem.rsplit("_", 1)[-1] in \
+            catalogue_data()["not_stems"]:
+        return None
+    return Role(stem, field)
+
+
+def group_roles(names: Iterable[str], stem_of_object: str | None = None
+                ) -> dict[str, dict[str, Role]]:
+    """Stem → {property → role} for the stems two or more of ``names`` describe and at
+    least one of them names (an id or a name): only those need to agree."""
+    by_stem: dict[str, dict[str, Role]] = {}
+    for name in names:
+        role = catalogue_role(name, stem_of_object)
+        if role is not None:
+            by_stem.setdefault(role.stem, {})[name] = role
+    return {stem: roles for stem, roles in by_stem.items()
+            if len(roles) >= 2 and any(r.field in (ID, NAME) for r in roles.values())}

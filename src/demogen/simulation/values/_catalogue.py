@@ -1,0 +1,223 @@
+"""Catalogues: one entry per thing, shown the same way wherever the thing appears.
+
+``product_id`` + ``product_name`` in one record, ``item_id`` + ``item_type`` in a row of
+``reward_items``: the properties of one stem (``analysis.heuristic._catalogues``) show one
+entry. The *anchor* (the stem's id, else its name) is drawn as before (enum, the plan's
+examples, a catalogue id, a paired event's value …); every sibling is read from the anchor's
+value. An entry is a function of its id and the run seed (or the Rules' own entry), so one
+id has one name and one type in the whole output, whichever worker drew it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from demogen.analysis.heuristic._catalogues import (
+    ID,
+    NAME,
+    TYPE,
+    Role,
+    catalogue_data,
+    catalogue_role,
+    group_roles,
+)
+from demogen.analysis.heuristic.values.names import normalize
+from demogen.analysis.rules import Catalogue as CatalogueRules
+from demogen.simulation._context import UserContext
+from demogen.simulation.values._catalogue_entries import (
+    Catalogue,
+    Entry,
+    categories,
+    category_words,
+)
+from demogen.simulation.values._codegen import with_source
+from demogen.simulation.values._convert import coerce_enum
+from demogen.simulation.values._draw import Sampler, choice_sampler, salt
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
+
+#: The value of an anchor → the value of one sibling field.
+Reader = Callable[[Any], Any]
+
+
+# -- the fields of an entry as a property shows them --------------------------------------
+
+
+def _options(prop: Property) -> tuple[Any, ...]:
+    """The values a sibling property may take: its enum (none: any)."""
+    return tuple(x for x in coerce_enum(prop) if x is not None) if prop.enum else ()
+
+
+def _type_words(option: Any, entry: Entry) -> set[str]:
+    """The words that make ``entry`` of type ``option``: its name (all of its parts:
+    ``gem_pack`` needs gem and pack), its synonyms, its shop category's aliases."""
+    norm = normalize(str(option))
+    parts = set(norm.split("_"))
+    words = {norm, str(option).lower(), *(parts if parts <= entry.words else ())}
+    words |= set(catalogue_data()["type_words"].get(norm, ()))
+    category = category_words().get(norm) or category_words().get(str(option).lower())
+    if category:
+        words |= {category.lower(), *(a.lower() for a in categories()[category]["aliases"])}
+    return words
+
+
+def _matching(entry: Entry, options: Sequence[Any], salt_key: int) -> Any:
+    """The option whose words the entry shares most (ties: the plan's order), else one by
+    a hash of the id: the same option for the same id every time."""
+    best, score = None, 0
+    for option in options:
+        found = len(_type_words(option, entry) & entry.words)
+        if found > score:
+            best, score = option, found
+    if best is not None:
+        return best
+    return options[salt(salt_key, entry.id) % len(options)]
+
+
+def field_reader(catalogue: Catalogue, anchor: str, role: Role, prop: Property,
+                 seed: int) -> Reader:
+    """The value ``prop`` (showing ``role.field``) takes given the anchor's value."""
+    find = catalogue.entry if anchor == ID else catalogue.entry_named
+    options = _options(prop)
+    key = salt(seed, "catalogue-field", prop.name)
+    show = _shown(role.field, options, key, prop)
+
+    @functools.cache
+    def read(value: Any) -> Any:
+        return show(find(value), value)
+
+    return read
+
+
+def _shown(part: str, options: Sequence[Any], key: int, prop: Property
+           ) -> Callable[[Entry, Any], Any]:
+    if part == ID:
+        return lambda e, value: value if prop.type == PropertyType.NUMBER else e.id
+    if options:
+        if part == TYPE:
+            return lambda e, value: e.type if e.type in options else _matching(e, options, key)
+        return lambda e, value: _matching(e, options, key)
+    if part == NAME:
+        return lambda e, value: e.name
+    if part == TYPE:
+        return lambda e, value: e.type or _matching(e, _default_types(e), key)
+    return lambda e, value: e.attributes.get(part, "")
+
+
+def _default_types(entry: Entry) -> tuple[str, ...]:
+    """Types for a plan that lists none: the type words the entry matches, else the
+    shop's categories."""
+    table = catalogue_data()["type_words"]
+    matched = tuple(t for t, words in table.items() if entry.words & set(words))
+    return matched or tuple(sorted(categories()))
+
+
+# -- compiling: which property reads which -----------------------------------------------
+
+
+class Catalogues:
+    """Every stem's :class:`Catalogue` of one factory, made on first use."""
+
+    def __init__(self, seed: int, rules: dict[str, CatalogueRules], *, gaming: bool,
+                 commerce: bool, plan: Sequence[Property] = ()):
+        self._seed = seed
+        self._plan_ids = plan_ids(plan)
+        self._rules = rules
+        self._gaming = gaming
+        self._commerce = commerce
+        self._made: dict[str, Catalogue] = {}
+
+    def get(self, stem: str) -> Catalogue:
+        found = self._made.get(stem)
+        if found is None:
+            found = self._made[stem] = Catalogue(stem, self._seed, gaming=self._gaming,
+                                                 commerce=self._commerce,
+                                                 rules=self._rules.get(stem))
+        return found
+
+    def links(self, props: Sequence[Property], stem_of_object: str | None = None
+              ) -> dict[str, Link]:
+        """Property name → how it shows its stem's entry, for ``props`` of one record
+        (or of one object); properties of no shared stem are left out."""
+        by_name = {p.name: p for p in props}
+        out: dict[str, Link] = {}
+        for stem, roles in group_roles(by_name, stem_of_object).items():
+            anchor = next((n for n, r in roles.items() if r.field == ID), None) or \
+                next(n for n, r in roles.items() if r.field == NAME)
+            catalogue = self.get(stem)
+            out[anchor] = Link(None, self._anchor_sampler(catalogue, roles[anchor],
+                                                          by_name[anchor]))
+            for name, role in roles.items():
+                if name != anchor:
+                    out[name] = Link(anchor, field_reader(
+                        catalogue, roles[anchor].field, role, by_name[name], self._seed))
+        return out
+
+    def _anchor_sampler(self, catalogue: Catalogue, role: Role, prop: Property
+                        ) -> Sampler | None:
+        """The anchor's own draw when the catalogue decides it (Rules entries, or names
+        that must be entries' names); None: the property's usual sampler."""
+        # _strings reads Tables, which holds the catalogues: imported when first compiling
+        from demogen.simulation.values._strings import plan_examples
+
+        if prop.enum:
+            return None
+        ids: tuple[Any, ...] = catalogue.ids or (
+            () if plan_examples(prop) else self._plan_ids.get(catalogue.stem, ()))
+        if role.field == ID and ids:
+            if prop.type == PropertyType.NUMBER:
+                ids = tuple(int(x) if x.isdigit() else x for x in ids)
+            return choice_sampler(ids, 0.7)
+        if role.field == NAME and prop.type == PropertyType.STRING:
+            return choice_sampler(catalogue.names(), 0.7)
+        return None
+
+
+def plan_ids(props: Sequence[Property]) -> dict[str, tuple[str, ...]]:
+    """Stem → the ids the plan lists in an id property's enum (``commodity_id``: 상품1 …
+    상품6): the catalogue's ids, also where another property of the stem lists none (the
+    rows of ``commodity_list``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for prop in props:
+        role = catalogue_role(prop.name)
+        if role is not None and role.field == ID and prop.enum:
+            found = out.get(role.stem, ())
+            out[role.stem] = tuple(dict.fromkeys(
+                (*found, *(str(x) for x in coerce_enum(prop) if x is not None))))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How one property shows its stem's entry: the anchor it reads (None: it is the
+    anchor) and its sampler (an anchor's own draw, None to keep its usual one) or reader."""
+
+    anchor: str | None
+    fn: Sampler | Reader | None
+
+
+def sibling_sampler(anchor: str, read: Reader, fallback: Sampler) -> Sampler:
+    """A sibling's value read from the anchor's value in this record (``v``); without
+    one (a paired event left it out), its usual draw."""
+
+    def sibling(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        value = v.get(anchor)
+        return fallback(u, v, t) if value is None else read(value)
+
+    return with_source(sibling, lambda w, out: [
+        f"{out} = v.get({anchor!r})",
+        f"{out} = {w.ref(fallback)}(u, v, t) if {out} is None else {w.ref(read)}({out})"])
+
+
+def catalogue_link(link: Link | None, fn: Sampler, deps: set[str]) -> Sampler:
+    """``fn`` as ``link`` says: an anchor's own draw, or a sibling read from its anchor
+    (which then goes into ``deps``); ``fn`` unchanged without a link."""
+    if link is None or link.fn is None:
+        return fn
+    if link.anchor is None:
+        return link.fn
+    deps.add(link.anchor)
+    return sibling_sampler(link.anchor, link.fn, fn)
