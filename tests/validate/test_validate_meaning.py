@@ -141,40 +141,62 @@ def test_set_once_property_set_again(tmp_path: Path, game_run: Run) -> None:
         rows = list(_user_values(broken, uid))
         # Not right after an event that shows the class (create_character and its own
         # user_setOnce): that event would then disagree with the profile too (mirror).
+        # A later user_setOnce (the first payment's) that tries another class.
         sets = [(n, i, r, before) for k, (n, i, r, before) in enumerate(rows)
-                if r["#type"] == "user_set" and "character_class" in before
+                if r["#type"] == "user_setOnce" and "character_class" in before
                 and not any("character_class" in row[2]["properties"]
-                            for row in rows[max(0, k - 2):k])]
+                            for row in rows[max(0, k - 2):k + 1])]
+        if sets:
+            name, index, record, before = sets[-1]
+            break
+    else:
+        pytest.fail("no user with a character class and a later user_setOnce")
+    record["properties"]["character_class"] = "not_" + str(before["character_class"])
+    report = _validate(broken.write(tmp_path / "broken"), game_run)
+    _assert_only(report, "update_method", (name, index),
+                 f"'character_class' is set once, but user_setOnce gives it 'not_"
+                 f"{before['character_class']}' after '{before['character_class']}'")
+
+
+def test_set_once_property_in_a_user_set(tmp_path: Path, game_run: Run) -> None:
+    """The plan writes character_class with user_setOnce: a user_set carrying it, even
+    with the same value, breaks the plan's update method."""
+    broken = Output(game_run.out)
+    for uid in _users(broken):
+        rows = list(_user_values(broken, uid))
+        sets = [(n, i, r, before) for n, i, r, before in rows
+                if r["#type"] == "user_set" and "character_class" in before]
         if sets:
             name, index, record, before = sets[-1]
             break
     else:
         pytest.fail("no user with a character class and a later user_set")
-    record["properties"]["character_class"] = "not_" + str(before["character_class"])
+    record["properties"]["character_class"] = before["character_class"]
     report = _validate(broken.write(tmp_path / "broken"), game_run)
     _assert_only(report, "update_method", (name, index),
-                 f"'character_class' is set once, but user_set gives it 'not_"
-                 f"{before['character_class']}' after '{before['character_class']}'")
+                 "'character_class' is written with user_setOnce (the plan's update method), "
+                 "but a user_set record writes it")
 
 
 def test_user_add_property_user_set(tmp_path: Path, game_run: Run) -> None:
+    """A counter the plan writes with user_add gets a user_set (a baseline): the record's
+    type breaks the plan's update method, even at 0."""
     broken = Output(game_run.out)
     for uid in _users(broken):
         rows = list(_user_values(broken, uid))
-        if any(r["#type"] == "user_add" and "pay_count" in r["properties"]
-               for _, _, r, _ in rows):
+        if any("pay_count" in r["properties"] for _, _, r, _ in rows):
             continue      # a payer: a user_set here would break the state sums too
-        sets = [(n, i, r, before) for n, i, r, before in rows
-                if r["#type"] == "user_set" and "pay_count" in before]
+        sets = [(n, i, r) for n, i, r, _ in rows if r["#type"] == "user_set"]
         if sets:
-            name, index, record, before = sets[-1]
+            name, index, record = sets[-1]
             break
     else:
-        pytest.fail("no non-payer with a pay count and a later user_set")
-    record["properties"]["pay_count"] = before["pay_count"]    # even the same value
+        pytest.fail("no non-payer with a user_set")
+    record["properties"]["pay_count"] = 0
     report = _validate(broken.write(tmp_path / "broken"), game_run)
     _assert_only(report, "update_method", (name, index),
-                 "'pay_count' is written with user_add, but user_set gives it")
+                 "'pay_count' is written with user_add (the plan's update method), but a "
+                 "user_set record writes it")
 
 
 def test_level_goes_down(tmp_path: Path, game_run: Run) -> None:

@@ -194,12 +194,20 @@ class SegmentProfile(BaseModel):
 
 
 class UpdateRule(BaseModel):
-    """One user-property change: ``{type: increment, value: "{{price}}"}``."""
+    """One user-property change: ``{type: increment, value: "{{price}}"}``.
+
+    ``when`` limits it to the events whose properties have one of the listed values
+    (``token_get`` moves ``current_gold`` only when its ``token_id`` is ``gold``);
+    ``reverse_when`` turns an increment into a decrement (and back) for the listed values
+    (a ``currency_flow`` event adds on ``gain`` and takes on ``spend``).
+    """
 
     model_config = _STRICT
 
     type: UpdateType
     value: Any = None
+    when: dict[str, list[Any]] | None = None
+    reverse_when: dict[str, list[Any]] | None = None
 
 
 class EventRoles(BaseModel):
@@ -521,6 +529,25 @@ class Rules(BaseModel):
         return cls.model_json_schema()
 
 
+#: Kinds of a user property that events take from and that stops at its range (gold,
+#: stamina); a running total an event takes back (a refunded spend) is not capped.
+BALANCE_KINDS = frozenset({"balance", "stamina"})
+
+
+def capped_balances(rules: Rules) -> frozenset[str]:
+    """User properties some update pattern decrements and whose kind is a balance (or
+    unknown): the generator keeps them between 0 and their range's maximum."""
+    found = set()
+    for pattern in rules.update_patterns.values():
+        for prop, rule in pattern.items():
+            spec = rules.properties.get(prop)
+            kind = spec.kind if spec is not None else None
+            if (rule.type is UpdateType.DECREMENT or rule.reverse_when) and \
+                    (kind is None or kind in BALANCE_KINDS):
+                found.add(prop)
+    return frozenset(found)
+
+
 def _one_of(value: str | None, known: frozenset[str], what: str) -> str | None:
     if value is not None and value not in known:
         close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
@@ -597,6 +624,7 @@ def _field_paths(model: type[BaseModel], prefix: tuple[str, ...]) -> list[tuple[
 
 
 __all__ = [
+    "BALANCE_KINDS",
     "RULES_SCHEMA_VERSION",
     "EventConstraints",
     "EventRoles",
@@ -614,4 +642,5 @@ __all__ = [
     "SegmentProfile",
     "SequenceDetail",
     "UpdateRule",
+    "capped_balances",
 ]

@@ -27,7 +27,7 @@ from demogen.simulation.story import SessionPlanner
 from demogen.simulation.trace import UserTrace
 from demogen.simulation.values import ValueFactory
 from demogen.taxonomy import EventTaxonomy, ProductInfo
-from demogen.vocab import RecordType, Segment
+from demogen.vocab import Segment
 
 #: Days a user stays RETURNING after coming back, and the gap that marks CHURNING.
 RETURNING_DAYS = 7
@@ -294,9 +294,9 @@ def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -
             else:
                 user.state[prop] = start
     sim.state.derive_all(user.state, user.rnd)     # declared formulas hold from the start
-    snapshot = {k: v for k, v in user.state.items() if v is not None}
-    if snapshot:
-        emitter.user_update(user, RecordType.USER_SET, clock, emitter.time_text(clock), snapshot)
+    # Each property with the plan's update method: no user_set baseline for a counter.
+    for kind, values in sim.state.snapshot(user.state).items():
+        emitter.user_update(user, kind, clock, emitter.time_text(clock), values)
 
 
 def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, user: SimUser,

@@ -7,6 +7,14 @@ before the event's properties are drawn, so an event that mirrors state (``level
 (``{{price}}``) run after. Each change is reported with the record type that carries it
 (``user_set``, ``user_setOnce``, ``user_add``, ``user_append``), and only what changed.
 
+The record follows the plan's update method of the property when it has one: a
+``user_add`` property is written as increments (from 0; a set becomes the difference), a
+``user_setOnce`` one only once, an appended list item by item; :meth:`StateApplier.snapshot`
+splits a user's starting state the same way. An update may hold only for some values of
+the event's properties (``when``: ``token_get`` moves ``current_gold`` when its
+``token_id`` is ``gold``) and be reversed for others (``reverse_when``: a currency flow's
+``spend``).
+
 Declared formulas hold in the state too (``xp = level * 100 + randint(0, 50)``): when an
 update changes what a formula reads, :meth:`StateApplier.derive` recomputes its property
 and sends the new value with the same change (the values module compiles the formulas
@@ -20,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import Rules, UpdateRule, capped_balances
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import PropertyType, RecordType, UpdateMethod, UpdateType
 
@@ -29,6 +37,16 @@ _REFERENCE = re.compile(r"^\{\{\s*([#A-Za-z0-9_.]+)\s*\}\}$")
 TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "timestamp", "now"})
 
 Changes = dict[RecordType, dict[str, Any]]
+#: (event property, the values it must have): every one must hold.
+Conditions = tuple[tuple[str, frozenset[Any]], ...]
+#: The record each update method writes, in the order a snapshot sends them.
+METHOD_RECORDS = {
+    UpdateMethod.USER_SET: RecordType.USER_SET,
+    UpdateMethod.USER_SET_ONCE: RecordType.USER_SET_ONCE,
+    UpdateMethod.USER_ADD: RecordType.USER_ADD,
+    UpdateMethod.USER_APPEND: RecordType.USER_APPEND,
+    UpdateMethod.USER_UNIQ_APPEND: RecordType.USER_UNIQ_APPEND,
+}
 #: Exact types of numbers used as they are (``bool``, an ``int`` subclass, is not one).
 _PLAIN_NUMBERS = frozenset((int, float))
 #: User properties that are levels: set from an event, they go up one step.
@@ -47,6 +65,10 @@ class Update:
     #: a level capped at 150 stays at 150.
     low: float | None = None
     high: float | None = None
+    #: Only when the event's properties have these values (``when``) …
+    when: Conditions = ()
+    #: … and the other way round (a decrement for an increment) for these.
+    reverse: Conditions = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +103,10 @@ class StateApplier:
         self._derived_from = frozenset(n for d in derivations for n in d.inputs)
         user_props = {p.name: p for p in taxonomy.user_properties}
         bounds = _bounds(rules, taxonomy)
-        balances = _balances(rules)
+        balances = capped_balances(rules)
+        #: The plan's update method per user property (:meth:`snapshot`).
+        self.methods = {p.name: p.update_method for p in taxonomy.user_properties
+                        if p.update_method is not None}
         self._before: dict[str, tuple[Update, ...]] = {}
         self._after: dict[str, tuple[Update, ...]] = {}
         #: Per event, (event property, user property) pairs where the event shows the
@@ -97,9 +122,10 @@ class StateApplier:
                 definition = user_props.get(prop)
                 kind = definition.type if definition else PropertyType.NUMBER
                 method = definition.update_method if definition else None
-                update = _compile(prop, rule.type, rule.value, kind, method, mirrors,
+                update = _compile(prop, rule, kind, method, mirrors,
                                   bounds.get(prop, (None, None)), balance=prop in balances)
-                (after if update.reference else before).append(update)
+                reads_event = update.reference or update.when or update.reverse
+                (after if reads_event else before).append(update)
                 reference = _reference(rule.value)
                 if reference and update.reference is None and rule.type is UpdateType.SET:
                     self.shows[event] = (*self.shows.get(event, ()), (reference, prop))
@@ -117,6 +143,27 @@ class StateApplier:
         counted = (UpdateType.INCREMENT, UpdateType.DECREMENT)
         return frozenset(u.prop for updates in (*self._before.values(), *self._after.values())
                          for u in updates if u.op in counted)
+
+    def snapshot(self, state: Mapping[str, Any]) -> Changes:
+        """A user's starting state as the records that write it: each property with its
+        plan's update method (a ``user_add`` counter as one increment of what it holds,
+        none at 0; a list appended item by item), the rest by ``user_set``."""
+        changes: Changes = {}
+        for prop, value in state.items():
+            if value is None:
+                continue
+            record = METHOD_RECORDS.get(self.methods.get(prop), RecordType.USER_SET)
+            if record is RecordType.USER_ADD:
+                value = _number(value)
+                if not value:
+                    continue
+            elif record in (RecordType.USER_APPEND, RecordType.USER_UNIQ_APPEND):
+                if not isinstance(value, list):
+                    value = [value]
+                if not value:
+                    continue
+            changes.setdefault(record, {})[prop] = value
+        return {r: changes[r] for r in METHOD_RECORDS.values() if r in changes}
 
     def derive(self, changes: Changes, state: dict[str, Any], rnd: Any) -> None:
         """Recompute the formulas that read what ``changes`` changed; the new values go
@@ -165,15 +212,10 @@ def _bounds(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, tuple[float, flo
     return found
 
 
-def _balances(rules: Rules) -> frozenset[str]:
-    """User properties some event takes from (gold, gems): their range caps them."""
-    return frozenset(prop for pattern in rules.update_patterns.values()
-                     for prop, rule in pattern.items() if rule.type is UpdateType.DECREMENT)
-
-
-def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
+def _compile(prop: str, rule: UpdateRule, kind: PropertyType,
              method: UpdateMethod | None, mirrors: Mapping[str, str],
              bounds: tuple[float | None, float | None], *, balance: bool) -> Update:
+    op, value = rule.type, rule.value
     reference = _reference(value)
     if _is_step_up(op, reference, prop, kind, mirrors):
         # "set level from the event's level": the event reports the level reached, so
@@ -185,15 +227,38 @@ def _compile(prop: str, op: UpdateType, value: Any, kind: PropertyType,
         bounds = (bounds[0], None)
     if op is UpdateType.SET and method is UpdateMethod.USER_SET_ONCE:
         op = UpdateType.SET_ONCE    # the plan writes it once: the first value stays
+    record = _record(op, method, kind)
+    return Update(prop, op, None if reference else value, reference, kind, record, *bounds,
+                  when=_conditions(rule.when), reverse=_conditions(rule.reverse_when))
+
+
+def _record(op: UpdateType, method: UpdateMethod | None, kind: PropertyType) -> RecordType:
+    """The plan's method decides the record (a set of a ``user_add`` number carries the
+    difference, an append to a ``user_set`` list the whole list); without one, the op."""
+    if method is UpdateMethod.USER_ADD and kind is PropertyType.NUMBER:
+        return RecordType.USER_ADD
+    if method is not None and method is not UpdateMethod.USER_ADD:
+        return METHOD_RECORDS[method]
     if op is UpdateType.SET_ONCE:
-        record = RecordType.USER_SET_ONCE
-    elif op is UpdateType.APPEND:
-        record = RecordType.USER_APPEND
-    elif op in (UpdateType.INCREMENT, UpdateType.DECREMENT) and method is UpdateMethod.USER_ADD:
-        record = RecordType.USER_ADD
-    else:
-        record = RecordType.USER_SET
-    return Update(prop, op, None if reference else value, reference, kind, record, *bounds)
+        return RecordType.USER_SET_ONCE
+    if op is UpdateType.APPEND:
+        return RecordType.USER_APPEND
+    return RecordType.USER_SET
+
+
+def _conditions(given: Mapping[str, list[Any]] | None) -> Conditions:
+    """``{token_id: [gold]}`` as (property, allowed values, texts included: a YAML ``1``
+    matches an event's ``"1"``)."""
+    return tuple((name, frozenset((*values, *map(str, values))))
+                 for name, values in (given or {}).items())
+
+
+def _holds(conditions: Conditions, props: Mapping[str, Any]) -> bool:
+    for name, allowed in conditions:
+        value = props.get(name)
+        if value not in allowed and str(value) not in allowed:
+            return False
+    return True
 
 
 def _reference(value: Any) -> str | None:
@@ -226,12 +291,15 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
     """Apply ``updates`` to ``state``; what changed, per record type."""
     changes: Changes = {}
     for update in updates:
+        if update.when and not _holds(update.when, props):
+            continue
         value = _resolve(update, state, props, time_str)
         if value is None:
             continue
         op = update.op      # counters and balances, the most frequent, straight to _step
         if op is UpdateType.INCREMENT or op is UpdateType.DECREMENT:
-            new, carried = _step(update, state.get(update.prop), value)
+            reverse = bool(update.reverse) and _holds(update.reverse, props)
+            new, carried = _step(update, state.get(update.prop), value, reverse=reverse)
         else:
             new, carried = _next_value(update, state.get(update.prop), value)
         if carried is None:
@@ -244,29 +312,38 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
 def _next_value(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
     """(new state value, value the record carries), or (_, None) when nothing changes."""
     op = update.op      # never an increment or decrement: apply_updates steps those
-    if op is UpdateType.SET_ONCE:
+    record = update.record
+    if op is UpdateType.SET_ONCE or record is RecordType.USER_SET_ONCE:
         return (value, value) if current is None else (current, None)
     if op is UpdateType.APPEND:
         items = list(current or [])
+        if record is RecordType.USER_UNIQ_APPEND and str(value) in items:
+            return current, None
         items.append(str(value))
-        return items, [str(value)]
+        return items, ([str(value)] if record in (RecordType.USER_APPEND,
+                                                  RecordType.USER_UNIQ_APPEND) else items)
     if update.kind is PropertyType.NUMBER:
         number = _number(value)
         if number is None:
             return current, None
         number = _clamp(number, update.low, update.high)
-        return (number, number) if number != current else (current, None)
+        if number == current:
+            return current, None
+        if record is RecordType.USER_ADD:   # the plan adds: the record carries the change
+            return number, _tidy(number - (_number(current) or 0))
+        return number, number
     return (value, value) if value != current else (current, None)
 
 
-def _step(update: Update, current: Any, value: Any) -> tuple[Any, Any]:
-    """An increment or a decrement: most updates are these, so plain numbers skip
-    :func:`_number` and the bounds are checked here."""
+def _step(update: Update, current: Any, value: Any, *, reverse: bool = False
+          ) -> tuple[Any, Any]:
+    """An increment or a decrement (the other way round when ``reverse``): most updates
+    are these, so plain numbers skip :func:`_number` and the bounds are checked here."""
     amount = value if type(value) in _PLAIN_NUMBERS else _number(value)
     if amount is None:
         return current, None
     base = (current if type(current) in _PLAIN_NUMBERS else _number(current)) or 0
-    decrement = update.op is UpdateType.DECREMENT
+    decrement = (update.op is UpdateType.DECREMENT) is not reverse
     new = base - amount if decrement else base + amount
     # Balances never go negative (seed) nor past their range; floors hold.
     if update.high is not None and new > update.high:

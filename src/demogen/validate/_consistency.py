@@ -247,6 +247,7 @@ class _Checks:
             names.append(r.prop)
             if r.reference and r.reference != "#time":
                 names.append(r.reference)
+            names += [n for n, _ in (*r.when, *r.reverse)]
         if self.meaning_rules is not None:
             names += self.meaning_rules.names
         return [n for n in dict.fromkeys(names) if SAFE_NAME.fullmatch(n)]
@@ -526,6 +527,9 @@ class _Checks:
                 sign = "-" if r.op is UpdateType.DECREMENT else ""
                 amount = (f"{sign}{float(r.literal)!r}" if r.literal is not None
                           else f"{sign}TRY_CAST({self.col(str(r.reference))} AS DOUBLE)")
+                if r.reverse:   # a currency flow's spend: the other way round
+                    amount = f"CASE WHEN {self._holds(r.reverse)} THEN -({amount}) " \
+                             f"ELSE {amount} END"
                 expected = "NULL"
             else:
                 amount = "NULL"
@@ -538,7 +542,7 @@ class _Checks:
             parts.append((
                 f"SELECT uid, pos, rid, name, ? AS prop, ? AS op, "
                 f"CAST({amount} AS DOUBLE) AS amount, CAST({expected} AS VARCHAR) AS expected "
-                f"FROM o WHERE is_track AND name = ?",
+                f"FROM o WHERE is_track AND name = ? AND {self._holds(r.when)}",
                 [r.prop, r.op.value, *([r.literal] if expected == "?" else []), r.event],
             ))
         self.q("CREATE TEMP TABLE chg (uid VARCHAR, pos BIGINT, rid BIGINT, name VARCHAR, "
@@ -563,6 +567,16 @@ class _Checks:
         if sets:
             self._sets(sets)
 
+    def _holds(self, conditions: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+        """SQL true when every (property, values) condition holds (values are literals
+        written into the text: quotes doubled)."""
+        parts = []
+        for name, values in conditions:
+            listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            parts.append(f"coalesce({self.col(name)} IN ({listed}), false)" if listed
+                         else "false")
+        return " AND ".join(parts) or "true"
+
     def _sums(self, props: list[str]) -> None:
         capped = set(self.rules.capped) if self.rules is not None else set()
         self.table("sum_props", "prop VARCHAR, capped BOOLEAN", [(p, p in capped) for p in props])
@@ -583,6 +597,8 @@ class _Checks:
                uagg AS (
                  SELECT uid, prop,
                         coalesce(sum(num) FILTER (WHERE type = 'user_add'), 0) AS added,
+                        arg_min(num, pos) FILTER (WHERE type = 'user_add') AS first_add,
+                        min(pos) FILTER (WHERE type = 'user_add') AS first_add_pos,
                         arg_min(num, pos) FILTER (WHERE type = 'user_set') AS first_set,
                         min(pos) FILTER (WHERE type = 'user_set') AS first_set_pos,
                         arg_max(num, pos) FILTER (WHERE type = 'user_set') AS last_set,
@@ -594,7 +610,11 @@ class _Checks:
                         coalesce(c.has_dec, false) AS has_dec, coalesce(c.dec, 0) AS dec,
                         coalesce(c.n, 0) AS n,
                         coalesce(c.unknown, false) AS unknown, c.events,
-                        coalesce(u.added, 0) + CASE
+                        -- a first user_add before any changing event is the user's
+                        -- history from before the window (a counter has no user_set)
+                        coalesce(u.added, 0) - CASE
+                            WHEN u.first_add_pos < coalesce(c.fpos, u.first_add_pos + 1)
+                                THEN u.first_add ELSE 0 END + CASE
                             WHEN u.last_set IS NULL THEN 0
                             WHEN c.fpos IS NULL OR u.first_set_pos < c.fpos
                                 THEN u.last_set - u.first_set
@@ -668,7 +688,8 @@ class _Checks:
         walk = MeaningWalk(rules, names)
         cursor = self.q(
             f"""SELECT uid, rid, type, ttext, name, [{', '.join(cols)}] FROM o
-                WHERE type IN ('user_set', 'user_setOnce', 'user_add', 'user_unset')
+                WHERE type IN ('user_set', 'user_setOnce', 'user_add', 'user_unset',
+                               'user_append', 'user_uniq_append')
                    OR (is_track AND ({shown}))
                 ORDER BY uid, pos"""
         )

@@ -14,9 +14,10 @@ Nothing is checked against a value the records have not shown yet.
   parts are checked by their bounds (:func:`~demogen.validate._meaning_rules.
   formula_bounds`); a whole number may be the formula's value rounded (±0.5), other
   values are compared to the cent.
-- ``update_method``: a set-once property is never given another value after its first
-  (by ``user_set`` or ``user_setOnce``); a ``user_add`` property is never ``user_set``
-  once it has a value (its first value may come by ``user_set``: a user's history).
+- ``update_method``: a user property the plan gives an update method is written only by
+  that method's record (``user_setOnce`` for set-once, ``user_add`` for a counter, from 0:
+  no ``user_set`` baseline, ``user_append`` for a list …); a set-once property is never
+  given another value after its first (by ``user_set`` or ``user_setOnce``).
 - ``progress``: a progress property (levels, counts, running totals) never goes down:
   no ``user_set`` below its current value, no negative ``user_add``.
 - ``mirror``: an event property named like a user property equals the user's current
@@ -37,8 +38,9 @@ __all__ = ["MEANING_CHECKS", "MeaningWalk", "Row"]
 MEANING_CHECKS: dict[str, str] = {
     "formula": "declared formulas (property_relationships) hold on events and user "
                "properties, random parts within their bounds",
-    "update_method": "set-once user properties keep their first value; user_add "
-                     "properties are never user_set once they have a value",
+    "update_method": "user properties are written only with the plan's update method "
+                     "(user_setOnce, user_add, user_append …); set-once properties keep "
+                     "their first value",
     "progress": "levels, counts and running totals never go down",
     "mirror": "event properties named like a user property show the user's current value",
 }
@@ -49,7 +51,10 @@ Row = tuple[int, str, str, str | None, Sequence[str | None]]
 Found = tuple[str, int, str]
 
 _TRACK = frozenset({"track", "track_update", "track_overwrite"})
-_USER = frozenset({"user_set", "user_setOnce", "user_add", "user_unset"})
+_USER = frozenset({"user_set", "user_setOnce", "user_add", "user_unset", "user_append",
+                   "user_uniq_append"})
+#: Records whose values the walk does not follow (lists): only their type is checked.
+_APPENDS = frozenset({"user_append", "user_uniq_append"})
 _ABSENT = object()
 
 
@@ -123,6 +128,12 @@ class MeaningWalk:
             text = values[col]
             if text is None and kind != "user_unset":
                 continue
+            method = rules.methods.get(prop)
+            if method is not None and kind not in (method, "user_unset"):
+                yield ("update_method", rid, f"user {uid!r}: {prop!r} is written with "
+                       f"{method} (the plan's update method), but a {kind} record writes it")
+            if kind in _APPENDS:
+                continue
             new, old = _value(text), state.get(prop)
             if kind == "user_unset":
                 new = None
@@ -132,9 +143,11 @@ class MeaningWalk:
                 if prop in rules.progress and new < 0:
                     yield ("progress", rid, f"user {uid!r}: {prop!r} goes down by "
                            f"{_shown(-new)} (user_add); it only ever grows")
-                new = old + new if isinstance(old, float) else None
+                # ThinkingData adds to 0 when there is no value yet: a counter's history
+                new = (old if isinstance(old, float) else 0.0) + new
             else:
-                yield from self._set(uid, rid, kind, prop, new, old)
+                yield from self._set(uid, rid, kind, prop, new, old,
+                                     wrong_record=method is not None and kind != method)
                 if kind == "user_setOnce" and old is not None:
                     continue
             if prop not in prior:
@@ -146,14 +159,16 @@ class MeaningWalk:
             changed.add(prop)
 
     def _set(self, uid: str, rid: int, kind: str, prop: str, new: Any,
-             old: Any) -> Iterator[Found]:
+             old: Any, *, wrong_record: bool = False) -> Iterator[Found]:
+        """``wrong_record``: the record's type already broke the plan's method (one
+        finding per record and property)."""
         rules = self.rules
         if old is None:
             return
-        if prop in rules.set_once and not _same(new, old):
+        if prop in rules.set_once and not _same(new, old) and not wrong_record:
             yield ("update_method", rid, f"user {uid!r}: {prop!r} is set once, but {kind} "
                    f"gives it {_shown(new)} after {_shown(old)}")
-        if kind == "user_set" and prop in rules.added:
+        if kind == "user_set" and prop in rules.added and not wrong_record:
             yield ("update_method", rid, f"user {uid!r}: {prop!r} is written with user_add, "
                    f"but user_set gives it {_shown(new)} (it was {_shown(old)})")
         if kind == "user_set" and prop in rules.progress and isinstance(new, float) \

@@ -108,6 +108,9 @@ class MeaningRules:
     added: frozenset[str] = frozenset()
     progress: frozenset[str] = frozenset()
     user_properties: frozenset[str] = frozenset()
+    #: The record type the plan's update method writes, per user property that has one
+    #: (``member_id`` → ``user_setOnce``): no other record type may write it.
+    methods: Mapping[str, str] = field(default_factory=dict)
     #: What cannot be checked and why, as notes.
     skipped: tuple[str, ...] = field(default=())
 
@@ -115,7 +118,8 @@ class MeaningRules:
     def names(self) -> list[str]:
         """Every property the checks read, once."""
         found = [n for f in self.formulas for n in (f.target, *f.formula.names)]
-        found += sorted(self.set_once | self.added | self.progress | self.user_properties)
+        found += sorted(self.set_once | self.added | self.progress | self.user_properties
+                        | set(self.methods))
         return list(dict.fromkeys(found))
 
 
@@ -156,6 +160,8 @@ def compile_meaning(rules: Rules, plan: EventTaxonomy | None = None) -> MeaningR
         added=frozenset(_safe(added)),
         progress=frozenset(_safe(progress)),
         user_properties=frozenset(_safe({*user_props, *ops} - _retyped(plan, user_props))),
+        methods={n: method.value for n in _safe(set(user_props))
+                 if (method := user_props[n].update_method) is not None},
         skipped=tuple(skipped),
     )
 

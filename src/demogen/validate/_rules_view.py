@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
 
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import Rules, capped_balances
 from demogen.simulation.lifecycle import allowed_events
 from demogen.validate._sql import SAFE_NAME
 from demogen.vocab import LifecycleStage, UpdateType
@@ -51,7 +51,8 @@ class StateRule:
 
     ``op`` is ``increment``/``decrement``/``set``/``set_once``; the amount or value is the
     ``literal`` (as text) or the event's property ``reference``; ``reference`` ``#time`` means
-    the event's ``#time``.
+    the event's ``#time``. ``when``: (event property, its values as text) that must all
+    hold for the update to happen; ``reverse``: the same for an increment taken instead.
     """
 
     event: str
@@ -59,6 +60,8 @@ class StateRule:
     op: UpdateType
     literal: str | None
     reference: str | None
+    when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    reverse: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ def compile_rules(rules: Rules) -> CompiledRules:
     for event, pattern in sorted(rules.update_patterns.items()):
         for prop, rule in sorted(pattern.items()):
             compiled = _state_rule(event, prop, rule.type, rule.value, skipped)
+            if compiled is not None and (rule.when or rule.reverse_when):
+                compiled = _conditioned(compiled, rule.when, rule.reverse_when, skipped)
             if compiled is not None:
                 state_rules.append(compiled)
     return CompiledRules(
@@ -160,10 +165,24 @@ def compile_rules(rules: Rules) -> CompiledRules:
         lifecycle_rules=tuple((stage, tuple(p)) for stage, p in rules.lifecycle_rules.items()),
         constraints=tuple(constraints),
         state_rules=tuple(state_rules),
-        capped=tuple(sorted({r.prop for r in state_rules if r.op is UpdateType.DECREMENT
-                             and r.prop in rules.value_ranges})),
+        capped=tuple(sorted(capped_balances(rules) & set(rules.value_ranges))),
         skipped=tuple(skipped),
     )
+
+
+def _conditioned(rule: StateRule, when: dict[str, list[Any]] | None,
+                 reverse: dict[str, list[Any]] | None, skipped: list[str]) -> StateRule | None:
+    """``rule`` with its conditions, their values as the text DuckDB reads."""
+    def texts(given: dict[str, list[Any]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((name, tuple(t for v in values if (t := value_text(v)) is not None))
+                     for name, values in (given or {}).items())
+
+    names = [*(when or {}), *(reverse or {})]
+    if not all(SAFE_NAME.fullmatch(n) for n in names):
+        skipped.append(f"update pattern {rule.event} → {rule.prop}: a condition names no "
+                       "property")
+        return None
+    return replace(rule, when=texts(when), reverse=texts(reverse))
 
 
 def _state_rule(event: str, prop: str, op: UpdateType, value: Any,
