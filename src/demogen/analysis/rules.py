@@ -349,6 +349,8 @@ class PropertySpec(BaseModel):
 #: account deletion, crashes), ``lifecycle`` (a few times in a user's life: creating a
 #: character, joining a guild; capped by ``max_per_user``).
 Frequency = Literal["core", "common", "occasional", "rare", "lifecycle"]
+#: Most times in a user's life for a ``lifecycle`` event whose entry gives no max_per_user.
+LIFECYCLE_MAX_PER_USER = 3
 
 
 class EventSpec(BaseModel):
@@ -382,6 +384,13 @@ class EventSpec(BaseModel):
             raise ValueError("'rate' is the chance per occurrence of 'follows'; name the "
                              "event it follows")
         return self
+
+    def lifetime_cap(self) -> int | None:
+        """At most how many times in a user's life: ``max_per_user``, else
+        :data:`LIFECYCLE_MAX_PER_USER` for a ``lifecycle`` event."""
+        if self.max_per_user is not None:
+            return self.max_per_user
+        return LIFECYCLE_MAX_PER_USER if self.frequency == "lifecycle" else None
 
 
 class Progression(BaseModel):

@@ -32,8 +32,6 @@ MAX_HESITATION = 20.0
 #: How a frequency class (Rules.events) scales an event's weight among free events.
 FREQUENCY_WEIGHT = {"core": 3.0, "common": 1.0, "occasional": 0.3, "rare": 0.08,
                     "lifecycle": 0.08}
-#: Most times in a user's life for a ``lifecycle`` event whose entry gives no max_per_user.
-LIFECYCLE_MAX_PER_USER = 3
 #: Chance that one occurrence of a trigger brings its follower when neither the entry's
 #: ``rate`` nor a funnel between the two says (assumption: follow-ups are the exception).
 DEFAULT_FOLLOW_RATE = 0.1
@@ -291,15 +289,9 @@ def _frequency(rules: Rules, event: str) -> float:
 
 
 def _max_per_user(rules: Rules, known: set[str]) -> dict[str, int]:
-    """Events capped over a user's life: the entry's ``max_per_user``; a ``lifecycle``
-    event without one gets :data:`LIFECYCLE_MAX_PER_USER`."""
-    caps: dict[str, int] = {}
-    for name, spec in rules.events.items():
-        cap = spec.max_per_user or (LIFECYCLE_MAX_PER_USER if spec.frequency == "lifecycle"
-                                    else None)
-        if cap is not None and name in known:
-            caps[name] = cap
-    return caps
+    """Events capped over a user's life (:meth:`EventSpec.lifetime_cap`)."""
+    return {name: cap for name, spec in rules.events.items()
+            if (cap := spec.lifetime_cap()) is not None and name in known}
 
 
 def _followers(rules: Rules, known: set[str],

@@ -13,11 +13,12 @@ Adding a check: write a ``Checker`` subclass (``name``, ``description``, ``recor
 from __future__ import annotations
 
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
+from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._run import check_coherence
 
 #: Every coherence checker, in report order.
-CHECKERS: tuple[type[Checker], ...] = (ProgressionChecker,)
+CHECKERS: tuple[type[Checker], ...] = (FlowsChecker, ProgressionChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}

@@ -1,0 +1,93 @@
+"""Flows: how often each event happens, and after what (Rules ``events``).
+
+Per user, across their records in order:
+
+- a follower (``events.X.follows: T``: a return after an order, a leave after a join) never
+  outnumbers what it follows: its n-th occurrence needs n occurrences of ``T`` before it (a
+  follower before any ``T`` is one too many);
+- an event with a lifetime cap (``max_per_user``, or the ``lifecycle`` class's default)
+  happens at most that often;
+- an event with a per-session cap (``per_session``) happens at most that often between two
+  of the user's session starts (the rules' ``session_start_events``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+
+__all__ = ["FlowsChecker"]
+
+
+@dataclass(slots=True)
+class _User:
+    counts: dict[str, int] = field(default_factory=dict)
+    session: dict[str, int] = field(default_factory=dict)
+
+
+class FlowsChecker(Checker):
+    name = "flows"
+    description = ("per user, a follower (events.*.follows) never outnumbers what it follows; "
+                   "max_per_user and per_session caps hold")
+
+    def __init__(self, given: CoherenceInput) -> None:
+        super().__init__(given)
+        rules = given.rules
+        self.follows = {name: spec.follows for name, spec in rules.events.items()
+                        if spec.follows and spec.follows != name}
+        self.lifetime = {name: cap for name, spec in rules.events.items()
+                         if (cap := spec.lifetime_cap()) is not None}
+        self.starts = frozenset(rules.event_constraints.session_start_events)
+        self.per_session = {name: spec.per_session for name, spec in rules.events.items()
+                            if spec.per_session is not None} if self.starts else {}
+        self.counted = frozenset((*self.follows, *self.follows.values(), *self.lifetime))
+        self._users: dict[str, _User] = {}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.follows or self.lifetime or self.per_session)
+
+    def notes(self) -> list[str]:
+        caps = [n for n, spec in self.given.rules.events.items() if spec.per_session]
+        if caps and not self.starts:
+            return [f"per-session caps ({', '.join(sorted(caps))}) not checked: the rules "
+                    "name no session start event"]
+        return []
+
+    def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
+        if record.get("#type") != "track":
+            return
+        event = record.get("#event_name")
+        if not isinstance(event, str):
+            return
+        if event not in self.counted and event not in self.per_session \
+                and event not in self.starts:
+            return
+        uid = str(record.get("#distinct_id") or record.get("#account_id"))
+        user = self._users.setdefault(uid, _User())
+        if event in self.starts:
+            user.session.clear()
+        if event in self.counted:
+            self._count(user, uid, event, where, report)
+        cap = self.per_session.get(event)
+        if cap is not None:
+            n = user.session[event] = user.session.get(event, 0) + 1
+            if n > cap:
+                report(where, f"user {uid}: {event} #{n} in one session "
+                              f"(events.{event}.per_session: {cap})")
+
+    def _count(self, user: _User, uid: str, event: str, where: Where, report: Report) -> None:
+        n = user.counts[event] = user.counts.get(event, 0) + 1
+        trigger = self.follows.get(event)
+        if trigger is not None:
+            had = user.counts.get(trigger, 0)
+            if n > had:
+                report(where, f"user {uid}: {event} #{n} after {had} {trigger} "
+                              f"(events.{event}.follows: {trigger})")
+        cap = self.lifetime.get(event)
+        if cap is not None and n > cap:
+            report(where, f"user {uid}: {event} #{n} (at most {cap} per user: "
+                          f"events.{event}.max_per_user)")
