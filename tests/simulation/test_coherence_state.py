@@ -141,3 +141,18 @@ def test_user_properties_follow_the_plans_update_method(coherence_output: Any,
     wrong = {n: sorted(seen[n]) for n, m in methods.items() if seen[n] - {m}}
     assert not wrong, f"written with other records than the plan's method: {wrong}"
     assert sum(bool(seen[n]) for n in methods) >= 0.8 * len(methods)
+
+
+def test_analyze_names_user_properties_nothing_writes() -> None:
+    from demogen.cli._analyze import plan_notes
+    from demogen.simulation.state import never_written
+
+    plan = PLAN.model_copy(update={"user_properties": (
+        *PLAN.user_properties, _user("birthday", PropertyType.TIME),
+        _user("first_login", PropertyType.TIME))})
+    rules = RULES.model_copy(update={"update_patterns": {
+        **RULES.update_patterns, "login": {"first_login": RULES.update_patterns["login"][
+            "logins"].model_copy(update={"type": "set_once"})}}})
+    assert never_written(plan, rules) == ["birthday"]
+    [line] = plan_notes({"not_written": never_written(plan, rules)})
+    assert line.startswith("warning: user property birthday is tied to no event")

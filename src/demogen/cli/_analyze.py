@@ -102,6 +102,7 @@ def analyze(
 
 def _summary(prepared) -> dict:  # type: ignore[no-untyped-def]
     """What the summary shows of the taxonomy, small enough to keep in the cache."""
+    from demogen.simulation.state import never_written
     from demogen.simulation.unreached import never_generated
 
     tax, product = prepared.taxonomy, prepared.product
@@ -112,6 +113,7 @@ def _summary(prepared) -> dict:  # type: ignore[no-untyped-def]
         "properties": len(tax.properties), "common": len(tax.common_properties),
         "user": len(tax.user_properties), "warnings": list(tax.warnings),
         "not_generated": never_generated(tax, prepared.rules),
+        "not_written": never_written(tax, prepared.rules),
     }
 
 
@@ -130,6 +132,9 @@ def plan_notes(summary: dict) -> list[str]:
                      "\"industry\" in product.json")
     for event, reason in summary.get("not_generated", {}).items():
         lines.append(f"not generated: {event}: {reason}")
+    for prop in summary.get("not_written", []):
+        lines.append(f"warning: user property {prop} is tied to no event and has no starting "
+                     "value: it is never written (tie it to an event in update_patterns)")
     return lines
 
 

@@ -383,3 +383,17 @@ def _tidy(number: float | int) -> float | int:
     if isinstance(number, float):
         return int(number) if number.is_integer() else round(number, 2)
     return number
+
+
+def never_written(taxonomy: EventTaxonomy, rules: Rules) -> list[str]:
+    """User properties no update pattern ties to an event and that have no starting value
+    (a time, or ``start: unset``): nothing would ever write them."""
+    updated = {prop for pattern in rules.update_patterns.values() for prop in pattern}
+    found = []
+    for prop in taxonomy.user_properties:
+        spec = rules.properties.get(prop.name)
+        start = spec.start if spec is not None else None
+        unset = start == "unset" or (prop.type is PropertyType.TIME and start != "install")
+        if prop.name not in updated and unset:
+            found.append(prop.name)
+    return found
