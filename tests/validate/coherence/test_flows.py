@@ -1,0 +1,92 @@
+"""validate's flows check: the game's default output passes; a copy with one thing broken
+(a follower before what it follows, one event past its lifetime cap, a second login in one
+session) is reported there and only there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from demogen.analysis.rules import EventSpec
+from demogen.pipeline import run_inputs
+from demogen.validate import output_files
+from demogen.validate.coherence import CoherenceInput, check_coherence
+from demogen.validate.coherence._flows import FlowsChecker
+from tests.validate.generated import Output, event
+
+
+def _problems(folder: Path, given: CoherenceInput) -> list[str]:
+    result = check_coherence(output_files(folder), given, [FlowsChecker])
+    found = result.findings.get("flows")
+    return [str(e) for e in found.examples] if found is not None and found.count else []
+
+
+def _game(coherence_output: Any) -> tuple[Path, Output, CoherenceInput]:
+    g = coherence_output("game")
+    inputs = run_inputs(g.out)
+    return g.out, Output(g.out), CoherenceInput(inputs.written_rules(), inputs.taxonomy)
+
+
+def test_game_output_passes_and_has_flows_to_check(coherence_output) -> None:
+    out, _, given = _game(coherence_output)
+    assert given.rules.events["guild_leave"].follows == "guild_join"
+    assert given.rules.events["guild_join"].lifetime_cap() is not None
+    assert _problems(out, given) == []
+
+
+def test_a_follower_before_its_trigger_is_reported(coherence_output, tmp_path: Path) -> None:
+    _, output, given = _game(coherence_output)
+    # A user's first guild_join becomes a guild_leave: it now comes before any join.
+    name, index, record = output.find(event("guild_join"))
+    uid = record["#distinct_id"]
+    broken = output.copy()
+    broken.files[name][index]["#event_name"] = "guild_leave"
+
+    problems = _problems(broken.write(tmp_path / "out"), given)
+
+    assert problems, "a leave before any join outnumbers the joins"
+    assert f"user {uid}: guild_leave #1 after 0 guild_join" in problems[0]
+    assert all(uid in p for p in problems)
+
+
+def test_an_event_past_its_lifetime_cap_is_reported(coherence_output, tmp_path: Path) -> None:
+    _, output, given = _game(coherence_output)
+    cap = given.rules.events["guild_join"].lifetime_cap()
+    assert cap is not None
+    name, index, record = output.find(event("guild_join"))
+    broken = output.copy()
+    # cap more copies of the same join, right after it: one over the cap at least.
+    broken.files[name][index + 1:index + 1] = [dict(record) for _ in range(cap)]
+
+    problems = _problems(broken.write(tmp_path / "out"), given)
+
+    assert problems
+    assert all(f"user {record['#distinct_id']}: guild_join #" in p for p in problems)
+    assert any(f"at most {cap} per user" in p for p in problems)
+
+
+def test_a_second_login_in_a_session_is_reported(coherence_output, tmp_path: Path) -> None:
+    _, output, given = _game(coherence_output)
+    assert given.rules.events["login"].per_session == 1
+    name, index, record = output.find(event("login"))
+    broken = output.copy()
+    broken.files[name].insert(index + 1, dict(record))
+
+    problems = _problems(broken.write(tmp_path / "out"), given)
+
+    assert len(problems) == 1
+    assert f"user {record['#distinct_id']}: login #2 in one session" in problems[0]
+
+
+def test_an_edited_follow_rule_is_what_is_checked(coherence_output) -> None:
+    """The check reads the rules it is given: declaring gold_spend a follower of a
+    purchase (which most spenders never made) reports the output."""
+    out, _, given = _game(coherence_output)
+    rules = given.rules.model_copy(deep=True)
+    rules.events["gold_spend"] = EventSpec(follows="purchase", rate=0.5)
+
+    problems = _problems(out, CoherenceInput(rules, given.plan))
+
+    assert problems
+    assert all("gold_spend #" in p and "(events.gold_spend.follows: purchase)" in p
+               for p in problems)
