@@ -214,7 +214,9 @@ def test_level_goes_down(tmp_path: Path, game_run: Run) -> None:
         pytest.fail("no user_set raising a level above 1")
     record["properties"]["level"] = before["level"] - 1
     report = _validate(broken.write(tmp_path / "broken"), game_run)
-    assert _failing(report) == {"progress": 1, "state": 1, "mirror": 1}, report.findings
+    # … and the coherence pass's progression check names the same fall.
+    assert _failing(report) == {"progress": 1, "state": 1, "mirror": 1, "progression": 1}, \
+        report.findings
     [fall] = report.examples("progress")
     assert str(fall).startswith(f"{name}:{index + 1}: ") and (
         f"'level' goes down from {before['level']} to {before['level'] - 1}" in str(fall))
