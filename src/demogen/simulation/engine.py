@@ -328,7 +328,8 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     updating, account_events, session_end = sim.state.updating, sim.account_events, \
         plan.session_end
     for event, clock, text in zip(names, clocks, emitter.time_texts(clocks), strict=True):
-        if user.account_id is None and event in account_events:
+        signs_up = user.account_id is None and event in account_events
+        if signs_up:
             emitter.emit(user, day, records)    # records so far go without the account id
             records = []
             user.account_id = sim.ids.account_id(user.index)
@@ -336,12 +337,24 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
         if event in updating:
             _updating_event(sim, user, event, text, records, uuid_bits,
                             clock - opened if event == session_end else None)
-            continue
-        props = samplers[event](user, text)
-        if event == session_end:
-            _stamp_duration(sim.duration_props, props, clock - opened)
-        records.append((event, text, props, uuid_bits(128)))
+        else:
+            props = samplers[event](user, text)
+            if event == session_end:
+                _stamp_duration(sim.duration_props, props, clock - opened)
+            records.append((event, text, props, uuid_bits(128)))
+        if signs_up:
+            _record_account(sim, user, text, records, uuid_bits)
     emitter.emit(user, day, records)
+
+
+def _record_account(sim: Simulation, user: SimUser, text: str, records: list[Record],
+                    uuid_bits: Callable[[int], int]) -> None:
+    """The account-id user properties, set right after the event that gave the account."""
+    values = sim.values.account_values(user)
+    if values:
+        user.state.update(values)
+        for kind, changed in sim.state.snapshot(values).items():
+            records.append((kind, text, changed, uuid_bits(128)))
 
 
 def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,

@@ -11,12 +11,15 @@ lifetime (``_plans.lifetime``): the session's value, a state mirror, a per-user 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from demogen.analysis.heuristic.values import identity
 from demogen.analysis.heuristic.values.kinds import TIME_KINDS
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._catalogue import catalogue_link
 from demogen.simulation.values._codegen import with_source
+from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler, weighted_sampler
@@ -98,6 +101,8 @@ def plain(tables: Tables, prop: Property, event: str | None,
 def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
                    present: frozenset[str]) -> Compiled:
     """The plain chain given the property's lifetime on ``event``."""
+    if tables.device(prop.name) == identity.ACCOUNT:   # #account_id as it is now
+        return plain(tables, prop, event, present)
     life = lifetime(tables, prop, event)
     if life == SESSION:
         source = tables.source(prop, "session")
@@ -141,7 +146,25 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
         compiled[name] = event_property(tables, plan, prop, event.name, present)
     steps = [(n, compiled[n][0]) for n in dependency_order(order, compiled)]
     read = frozenset(d for _, deps in compiled.values() for d in deps)
-    return EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
+    sampler = EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
+    accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)
+    if accounts:    # before the user has an account the account-id property is left out
+        sampler.sample = _leaving_out(sampler.sample, accounts)
+    return sampler
+
+
+def _leaving_out(sample: Callable[[Any, str], dict[str, Any]], names: tuple[str, ...]
+                 ) -> Callable[[Any, str], dict[str, Any]]:
+    """``sample`` without the ``names`` whose sampler had no value (``MISS``)."""
+
+    def without(u: Any, t: str) -> dict[str, Any]:
+        values = sample(u, t)
+        for name in names:
+            if values.get(name) is MISS:
+                del values[name]
+        return values
+
+    return without
 
 
 def event_property_names(tables: Tables, event: Event) -> list[str]:

@@ -159,6 +159,7 @@ def constraint_sampler(tables: Tables, prop: Property, parent: str,
     parent_attr = tables.device(parent)
     parent_device = device_getter(parent_attr) if parent_attr else None
     own_device = device_getter(attr) if attr else None
+    own_wins = attr in ("language", "locale")
 
     def constrained(u: UserContext, v: dict[str, Any], t: str) -> Any:
         pv = v.get(parent, MISS) if in_event else MISS
@@ -167,7 +168,7 @@ def constraint_sampler(tables: Tables, prop: Property, parent: str,
         if pv is MISS and parent_device is not None:
             pv = next(iter(parent_device(u)), MISS)
         allowed = None if pv is MISS else allowed_of(pv)
-        if not allowed:
+        if not allowed or own_wins:     # a language: the device's own beats its country's
             return fallback(u, v, t)
         if own_device is not None:  # prefer the device's own value when it is allowed
             for candidate in own_device(u):

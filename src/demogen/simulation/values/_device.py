@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from demogen.analysis.heuristic.values import identity
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, with_source
 from demogen.simulation.values._convert import MISS, coerce_enum, converter, loose, loose_lookup
@@ -54,6 +55,10 @@ def device_getter(attr: str | None) -> Getter | None:
 
 def device_sampler(tables: Tables, prop: Property, attr: str, fallback: Sampler) -> Sampler:
     """The device's value in the property's type or enum; ``fallback`` when it has none."""
+    if attr == identity.ACCOUNT:
+        return account_sampler(prop)
+    if attr == identity.STORE:
+        return store_sampler(tables, prop, fallback)
     getter = device_getter(attr)
     if getter is None:
         return fallback
@@ -94,17 +99,71 @@ def _enum_device(tables: Tables, prop: Property, attr: str, getter: Getter,
     # (a Thai device in a KR/JP/US plan reports the same country on every event).
     find = loose_lookup({loose(e): e for e in enum})
     key = salt(tables.seed, "device-miss", prop.name)
-    first, count = enum[0], len(enum)
     currency = attr == "currency"
+    first, count = enum[0], len(enum)
+    # A language the plan does not offer: the app falls back to English (else its first).
+    fallback_language = next((e for e in enum if loose(e)[:2] == "en"), first) \
+        if attr in ("language", "locale") else None
 
     def mapped(u: UserContext, v: dict[str, Any], t: str) -> Any:
         for candidate in getter(u):
             hit = find(candidate)
             if hit is not None:
                 return hit
+        if fallback_language is not None:
+            return fallback_language
         return first if currency else enum[mix64(u.index ^ key) % count]
 
     return mapped
+
+
+def account_sampler(prop: Property) -> Sampler:
+    """The user's ``#account_id`` in the property's type; ``MISS`` (left out) before the
+    user has one, so the property never shows an id the record's ``#account_id`` lacks."""
+    convert = converter(prop.type)
+
+    def account(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        return MISS if u.account_id is None else convert(u.account_id)
+
+    return account
+
+
+def store_sampler(tables: Tables, prop: Property, fallback: Sampler) -> Sampler:
+    """An app store the device's OS installs from: the enum's stores of that OS (another
+    OS's store never shows: ``google_play`` on an iPhone); without an enum, ``fallback``
+    drawn again (a few times) while it names the other OS's store."""
+    listed = coerce_enum(prop) if prop.enum else [str(e).strip() for e in prop.examples]
+    by_os: dict[str, list[Any]] = {}
+    for value in listed:
+        os_ = identity.store_os(value)
+        if os_ is not None:
+            by_os.setdefault(os_, []).append(value)
+    key = salt(tables.seed, "store", prop.name)
+
+    def store(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        os_ = device_os(u)
+        stores = by_os.get(os_) if os_ is not None else None
+        if stores:      # the first listed is the main store; later ones get fewer users
+            pick = mix64(u.index ^ key) % (2 * len(stores))
+            return stores[pick if pick < len(stores) else 0]
+        x = fallback(u, v, t)
+        for _ in range(8):
+            if os_ is None or identity.store_os(x) in (None, os_):
+                return x
+            x = fallback(u, v, t)
+        return x if identity.store_os(x) in (None, os_) else _MAIN_STORE[os_]
+
+    return store
+
+
+#: What a store property without a list says for the OS's own store.
+_MAIN_STORE = {"ios": "app_store", "android": "google_play"}
+
+
+def device_os(u: UserContext) -> str | None:
+    """``"ios"`` or ``"android"`` for a phone (or mini program on one), else None."""
+    os_name = str(u.device.presets.get("#os", "")).lower()
+    return os_name if os_name in ("ios", "android") else None
 
 
 def previous_os_version(u: UserContext, v: dict[str, Any], t: str) -> str:

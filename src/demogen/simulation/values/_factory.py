@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from demogen.analysis.heuristic.values import identity
 from demogen.analysis.heuristic.values.progression import max_current_pairs
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
@@ -109,6 +110,18 @@ class ValueFactory:
                 if code in table and code not in found:
                     found.append(code)
         return {code: table[code].weight for code in found} or None
+
+    def account_values(self, user: UserContext) -> dict[str, Any]:
+        """The user properties holding ``#account_id`` (Rules' ``device: account_id``),
+        for the moment the user gets an account."""
+        tables = self._tables
+        out: dict[str, Any] = {}
+        for name in tables.user_props:
+            if tables.device(name) == identity.ACCOUNT:
+                value = self.user_value(name, user, "")
+                if value is not MISS:
+                    out[name] = value
+        return out
 
     def initial_user_state(self, user: UserContext, time_str: str | None = None) -> dict[str, Any]:
         """Start values of the user properties, in taxonomy order.

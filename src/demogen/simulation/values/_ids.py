@@ -13,6 +13,7 @@ import bisect
 import uuid
 from typing import Any
 
+from demogen.analysis.heuristic.values import identity
 from demogen.analysis.heuristic.values.names import IdSpec, normalize, singular
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import with_source
@@ -29,7 +30,7 @@ from demogen.simulation.values._pools import Pools
 #: Last words of the ids that name the user's account (``account_id``, ``member_no``), the
 #: likeliest first: these hold the run's ``#account_id`` (and ``simulation.ids`` reads the
 #: plan's account-id shape from them).
-ACCOUNT_STEMS = ("account", "user", "uid", "member", "player", "customer")
+ACCOUNT_STEMS = identity.ACCOUNT_STEMS
 
 
 def id_sampler(pools: Pools, spec: IdSpec, name: str, *, numeric: bool) -> Sampler:

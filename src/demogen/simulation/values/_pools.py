@@ -23,6 +23,7 @@ import yaml
 from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
+from demogen.analysis.heuristic.values import identity
 from demogen.analysis.heuristic.values.names import OTHER_PERSON_WORDS, normalize
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import AppVersionRollout
@@ -225,7 +226,9 @@ class Pools:
         """A sampler for a string kind (see ``_names.string_kind``) of property ``name``."""
         norm = normalize(name)
         personal = kind in PERSONAL_KINDS and not any(w in norm for w in OTHER_PERSON_WORDS)
-        key = salt(self.seed, "stable", norm)
+        # One name per user whatever the property is called (nick_name in the profile,
+        # tmp_name on events): the user's own name-like values are one value.
+        key = salt(self.seed, "stable", kind if kind in identity.NAME_KINDS else norm)
         if kind in FAKER_KINDS:
             return self._locale_sampler(kind, key if personal else None)
         if kind in ("message", "review"):

@@ -82,8 +82,9 @@ def mirror_key(name: str) -> str:
 #: (pattern on the normalised name, device attribute). The attribute names are read by
 #: ``_device.device_getter``.
 _DEVICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = ordered(_DATA["device"]["names"])
-#: Every attribute :func:`device_attribute` can answer.
-DEVICE_ATTRIBUTES = frozenset(attr for _, attr in _DEVICE_RULES)
+#: Every attribute :func:`device_attribute` can answer, and the two the plan as a whole
+#: decides (``identity.py``: the account-id property, an app-store property).
+DEVICE_ATTRIBUTES = frozenset(attr for _, attr in _DEVICE_RULES) | {"account_id", "store"}
 _NOT_DEVICE_WORDS = tuple(_DATA["device"]["not_words"])
 _NOT_DEVICE_PREFIXES = tuple(_DATA["device"]["not_prefixes"])
 

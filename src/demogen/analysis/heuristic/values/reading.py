@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from demogen.analysis.heuristic.values import kinds, lifetimes, names, priors
+from demogen.analysis.heuristic.values import identity, kinds, lifetimes, names, priors
 from demogen.analysis.heuristic.values.vocabulary import FLAG
 from demogen.analysis.rules import IdShape, Lifetime, PropertySource, PropertySpec
 from demogen.taxonomy import EventTaxonomy, Property
@@ -47,6 +47,17 @@ class _UserIndex:
                                         and target.type == PropertyType.NUMBER):
             return target
         return None
+
+    def named_alike(self, prop: Property) -> Property | None:
+        """The one user property naming the user as ``prop`` does (``tmp_name`` shows
+        ``nick_name``): both of a name-like kind, and no other user property of it."""
+        kind = kind_of(prop)
+        if prop.is_preset or prop.type != PropertyType.STRING or \
+                kind not in identity.NAME_KINDS:
+            return None
+        alike = [p for p in self.by_name.values() if not p.is_preset
+                 and p.type == PropertyType.STRING and kind_of(p) == kind]
+        return alike[0] if len(alike) == 1 else None
 
     def before(self, prop: Property) -> Property | None:
         """The number user property whose value *before* the event a property shows
@@ -89,6 +100,9 @@ def read_properties(taxonomy: EventTaxonomy, ranged: frozenset[str] = frozenset(
             out[prop.name] = PropertySpec(kind=kind_of(prop), lifetime="user",
                                           source=_value_source(prop), origin=_HEURISTIC,
                                           **_drawn_from(prop, industry))
+    for name in identity.account_properties(taxonomy) & out.keys():
+        # It holds #account_id: never a draw of its own, never a mirror's stale copy.
+        out[name] = out[name].model_copy(update={"device": identity.ACCOUNT, "source": None})
     for prop in taxonomy.user_properties:
         start = None if prop.is_preset else start_of(prop)
         if start is not None and prop.name in out:
@@ -163,6 +177,8 @@ def _drawn_from(prop: Property, industry: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if (device := names.device_attribute(prop.name)) is not None:
         out["device"] = device
+    elif identity.is_store(prop, kind_of(prop)):
+        out["device"] = identity.STORE
     if (shape := id_shape(prop, industry)) is not None:
         out["id"] = shape
     return out
@@ -203,7 +219,7 @@ def _event_spec(prop: Property, users: _UserIndex, common: bool,
     source = _value_source(prop)
     # A mirror keeps the draw's parameters: they give its value before the user has one.
     draw = source.model_dump(exclude={"type"}, exclude_none=True) if source else {}
-    if (target := users.mirrored(prop)) is not None:
+    if (target := users.mirrored(prop) or users.named_alike(prop)) is not None:
         source = PropertySource(type="mirror", of=target.name, **draw)
     elif (target := users.before(prop)) is not None:
         source = PropertySource(type="before", of=target.name, **draw)

@@ -1,0 +1,135 @@
+"""Identity and market: values that must agree with the record's ids and device.
+
+- the account-id property (Rules' ``device: account_id``) equals the record's
+  ``#account_id``, and is absent while the record has none;
+- an app-store property (``device: store``) names a store of the record's ``#os``
+  (user records are judged by the OS their user's events show);
+- a language property (``device: language``) agrees with ``#system_language``, unless the
+  plan's enum lacks that language (the app then falls back to English or its first);
+- an event property showing a name-like user property (``tmp_name`` → ``nick_name``)
+  shows the name the profile holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from demogen.analysis.heuristic.values import identity
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+
+__all__ = ["MarketChecker"]
+
+_PHONE_OS = {"ios": "ios", "android": "android"}
+
+
+class MarketChecker(Checker):
+    name = "market"
+    description = ("account-id properties equal #account_id; stores fit #os; languages fit "
+                   "#system_language; name mirrors show the profile's name")
+
+    def __init__(self, given: CoherenceInput) -> None:
+        super().__init__(given)
+        specs = given.rules.properties
+        by_device: dict[str, set[str]] = {}
+        for name, spec in specs.items():
+            if spec.device is not None:
+                by_device.setdefault(spec.device, set()).add(name)
+        self.accounts = frozenset(by_device.get(identity.ACCOUNT, ()))
+        self.stores = frozenset(by_device.get(identity.STORE, ()))
+        self.languages = frozenset(by_device.get("language", set()) - {"#system_language"})
+        #: event property → the name-like user property it shows.
+        self.names = {name: spec.source.of for name, spec in specs.items()
+                      if spec.source is not None and spec.source.type == "mirror"
+                      and spec.source.of and spec.kind in identity.NAME_KINDS}
+        self._offered = self._plan_languages()
+        self._os: dict[str, str] = {}                    # user → phone OS seen
+        self._profile: dict[tuple[str, str], Any] = {}   # (user, user property) → name
+        self._pending: list[tuple[str, str, Any, Where]] = []   # user stores before an OS
+        #: Name mismatches an update at the same time may still explain.
+        self._renames: dict[tuple[str, str, str, str], tuple[Where, str]] = {}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.accounts or self.stores or self.languages or self.names)
+
+    def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
+        props = record.get("properties")
+        if not isinstance(props, Mapping):
+            return
+        user = str(record.get("#distinct_id") or record.get("#account_id") or "")
+        time = str(record.get("#time", ""))
+        self._account(record, props, where, report)
+        if record.get("#type") == "track":
+            self._track(user, time, props, where, report)
+        else:
+            self._profile_record(user, time, props, where)
+
+    def finish(self, report: Report) -> None:
+        for where, message in self._renames.values():
+            report(where, message)
+        for user, name, value, where in self._pending:
+            self._store(self._os.get(user), name, value, where, report)
+
+    # -- parts ------------------------------------------------------------------------
+
+    def _account(self, record: Mapping[str, Any], props: Mapping[str, Any], where: Where,
+                 report: Report) -> None:
+        account = record.get("#account_id")
+        for name in self.accounts & props.keys():
+            if account is None:
+                report(where, f"{name} {props[name]!r} on a record without #account_id")
+            elif str(props[name]) != str(account):
+                report(where, f"{name} {props[name]!r} is not the #account_id {account!r}")
+
+    def _track(self, user: str, time: str, props: Mapping[str, Any], where: Where,
+               report: Report) -> None:
+        os_ = _PHONE_OS.get(str(props.get("#os", "")).lower())
+        if os_ is not None:
+            self._os.setdefault(user, os_)
+        for name in self.stores & props.keys():
+            self._store(os_, name, props[name], where, report)
+        system = _base(props.get("#system_language"))
+        for name in self.languages & props.keys():
+            shown = _base(props[name])
+            if system and shown != system and system in self._offered.get(name, {system}):
+                report(where, f"{name} {props[name]!r} but #system_language "
+                              f"{props.get('#system_language')!r}")
+        for name in self.names.keys() & props.keys():
+            held = self._profile.get((user, self.names[name]))
+            if held is not None and props[name] != held:
+                # A rename shows the new name on its event, the profile's record follows.
+                self._renames[(user, self.names[name], str(props[name]), time)] = (
+                    where, f"{name} {props[name]!r} but the profile's {self.names[name]} "
+                           f"is {held!r}")
+
+    def _profile_record(self, user: str, time: str, props: Mapping[str, Any],
+                        where: Where) -> None:
+        for user_prop in set(self.names.values()) & props.keys():
+            self._profile[(user, user_prop)] = props[user_prop]
+            self._renames.pop((user, user_prop, str(props[user_prop]), time), None)
+        for name in self.stores & props.keys():
+            self._pending.append((user, name, props[name], where))
+
+    @staticmethod
+    def _store(os_: str | None, name: str, value: Any, where: Where, report: Report) -> None:
+        shown = identity.store_os(value)
+        if os_ is not None and shown is not None and shown != os_:
+            report(where, f"{name} {value!r} is a store of {shown}, the device runs {os_}")
+
+    def _plan_languages(self) -> dict[str, set[str]]:
+        """Per language property, the languages its enum offers (no plan: not known, so
+        any language must match)."""
+        plan = self.given.plan
+        if plan is None:
+            return {}
+        out: dict[str, set[str]] = {}
+        for prop in (*plan.properties, *plan.common_properties, *plan.user_properties):
+            if prop.name in self.languages and prop.enum:
+                out[prop.name] = {_base(v) for v in prop.enum}
+        return out
+
+
+def _base(value: Any) -> str:
+    """``"ko-KR"`` → ``"ko"``; ``"zh_TW"`` → ``"zh"``; None → ``""``."""
+    return str(value).strip().lower().replace("_", "-").split("-")[0] if value else ""

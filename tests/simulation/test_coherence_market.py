@@ -1,0 +1,92 @@
+"""Identity and platform values agree with the record's ids and device (issue 11).
+
+Measured before: the account-id user property equalled ``#account_id`` for about a third
+of users (idle ``account_id``, card ``account``, e-commerce ``member_id``); idle's event-side
+``tmp_name`` was another name than the profile's ``nick_name``; ``install_store:
+google_play`` on iOS installs and ``channel: app_store`` on Android; the game's
+``language`` differed from ``#system_language`` in 31.6 % of events.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from demogen.analysis.heuristic.values import identity
+from tests.corpus import corpus
+
+IDLE = "te_data_generator__idle-game-example"
+CARD = "te_data_generator__card-game-tracking-plan"
+SHOP = "te_data_generator__ecommerce-tracking-plan"
+
+
+@pytest.mark.parametrize(("source", "prop"), [
+    pytest.param(IDLE, "account_id", marks=corpus, id="idle"),
+    pytest.param(CARD, "account", marks=corpus, id="card"),
+    pytest.param(SHOP, "member_id", marks=corpus, id="ecommerce"),
+])
+def test_account_property_is_the_account_id(coherence_output, source: str, prop: str) -> None:
+    g = coherence_output(source)
+    assert g.rules.properties[prop].device == identity.ACCOUNT
+    seen = Counter()
+    for r in g.records:
+        if prop in r.get("properties", {}):
+            account = r.get("#account_id")
+            seen["absent" if account is None else
+                 "equal" if str(r["properties"][prop]) == str(account) else "other"] += 1
+    assert seen["equal"] > 50, seen          # users that signed up show it …
+    assert seen["other"] == 0 and seen["absent"] == 0, seen    # … and nothing else does
+
+
+@corpus
+def test_event_name_mirror_shows_the_profile_name(coherence_output) -> None:
+    g = coherence_output(IDLE)
+    profile: dict[str, str] = {}
+    shown = Counter()
+    for r in g.records:
+        props, user = r.get("properties", {}), r["#distinct_id"]
+        if r["#type"] != "track" and "nick_name" in props:
+            profile[user] = props["nick_name"]
+        elif r["#type"] == "track" and "tmp_name" in props and user in profile:
+            shown[props["tmp_name"] == profile[user]] += 1
+    assert shown[True] > 100 and shown[False] == 0, shown
+
+
+@pytest.mark.parametrize("source", ["game", pytest.param(CARD, marks=corpus, id="card")])
+def test_stores_fit_the_os(coherence_output, source: str) -> None:
+    g = coherence_output(source)
+    stores = {n for n, s in g.rules.properties.items() if s.device == identity.STORE}
+    assert stores
+    fits = Counter()
+    for r in g.records:
+        os_ = str(r.get("properties", {}).get("#os", "")).lower()
+        if r["#type"] != "track" or os_ not in ("ios", "android"):
+            continue
+        for name in stores & r["properties"].keys():
+            store = identity.store_os(r["properties"][name])
+            if store is not None:
+                fits[store == os_] += 1
+    assert fits[True] > 100 and fits[False] == 0, fits
+
+
+def test_game_language_is_the_system_language_it_offers(coherence_output) -> None:
+    g = coherence_output("game")
+    offered = {"ko", "en", "ja"}                 # examples/game: language (Enum: ko, en, ja)
+    agree = Counter()
+    for r in g.records:
+        props = r.get("properties", {})
+        if r["#type"] == "track" and "language" in props:
+            system = str(props["#system_language"]).split("-")[0]
+            expected = system if system in offered else "en"
+            agree[props["language"] == expected] += 1
+    assert agree[True] > 1000 and agree[False] == 0, agree
+
+
+@pytest.mark.parametrize("text,os_", [
+    ("구글 플레이 스토어", "android"), ("앱 스토어", "ios"), ("google_play", "android"),
+    ("App Store", "ios"), ("onestore", "android"), ("amazon_appstore", "android"),
+    ("facebook_ads", None), ("apple_search_ads", None), ("organic", None),
+])
+def test_store_os_reads_store_names(text: str, os_: str | None) -> None:
+    assert identity.store_os(text) == os_

@@ -1,0 +1,111 @@
+"""validate's market check finds each hand-broken identity and platform value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demogen.analysis.heuristic.values import identity
+from demogen.pipeline import run_inputs
+from demogen.validate import output_files
+from demogen.validate.coherence import CoherenceInput, check_coherence
+from demogen.validate.coherence._market import MarketChecker
+from tests.corpus import corpus
+from tests.validate.generated import Output
+
+IDLE = "te_data_generator__idle-game-example"
+CARD = "te_data_generator__card-game-tracking-plan"
+
+
+def _market(folder: Path, saved: Path) -> list[str]:
+    """The market check's findings on ``folder`` (rules and plan saved with ``saved``)."""
+    inputs = run_inputs(saved)
+    given = CoherenceInput(inputs.written_rules(), inputs.taxonomy)
+    found = check_coherence(output_files(folder), given, [MarketChecker]).findings
+    return [str(issue) for issue in found["market"].examples] if "market" in found and \
+        found["market"].count else []
+
+
+def _broken(out: Path, tmp_path: Path, test: Callable[[dict[str, Any]], bool],
+            change: Callable[[dict[str, Any]], None]) -> list[str]:
+    output = Output(out).copy()
+    _, _, record = output.find(test)
+    change(record["properties"])
+    return _market(output.write(tmp_path / "broken"), out)
+
+
+def _track_with(name: str, os_: str | None = None) -> Callable[[dict[str, Any]], bool]:
+    return lambda r: r.get("#type") == "track" and name in r["properties"] and (
+        os_ is None or r["properties"].get("#os") == os_)
+
+
+def test_clean_game_passes(coherence_output) -> None:
+    out = coherence_output("game").out
+    assert _market(out, out) == []
+
+
+def test_store_of_the_other_os(coherence_output, tmp_path: Path) -> None:
+    out = coherence_output("game").out
+    found = _broken(out, tmp_path, _track_with("install_store", "iOS"),
+                    lambda p: p.__setitem__("install_store", "google_play"))
+    assert len(found) == 1 and "google_play" in found[0] and "ios" in found[0]
+
+
+def test_language_other_than_the_system_language(coherence_output, tmp_path: Path) -> None:
+    out = coherence_output("game").out
+    found = _broken(out, tmp_path,
+                    lambda r: _track_with("language")(r)
+                    and r["properties"].get("#system_language") == "ko",
+                    lambda p: p.__setitem__("language", "ja"))
+    assert len(found) == 1 and "'ja'" in found[0] and "'ko'" in found[0]
+
+
+def test_name_mirror_other_than_the_profile(coherence_output, tmp_path: Path) -> None:
+    g = coherence_output("game")
+    assert g.rules.properties["nickname"].kind in identity.NAME_KINDS
+    output = Output(g.out).copy()
+    # An event after the user's profile record: the name it shows must be the profile's.
+    profiled = {r["#distinct_id"] for _, _, r in output.records()
+                if r["#type"] != "track" and "nickname" in r["properties"]}
+    _, _, record = output.find(lambda r: _track_with("nickname")(r)
+                               and r["#distinct_id"] in profiled)
+    record["properties"]["nickname"] = "NotTheirName42"
+    found = _market(output.write(tmp_path / "broken"), g.out)
+    assert len(found) == 1 and "NotTheirName42" in found[0]
+
+
+@corpus
+def test_account_property_other_than_the_account_id(coherence_output, tmp_path: Path) -> None:
+    out = coherence_output(CARD).out
+    assert _market(out, out) == []
+    found = _broken(out, tmp_path,
+                    lambda r: r.get("#type") != "track" and "account" in r["properties"],
+                    lambda p: p.__setitem__("account", "1234567890"))
+    assert len(found) == 1 and "1234567890" in found[0]
+
+
+@corpus
+def test_account_property_without_an_account_id(coherence_output, tmp_path: Path) -> None:
+    out = coherence_output(CARD).out
+    output = Output(out).copy()
+    _, _, record = output.find(lambda r: r.get("#type") == "track" and "#account_id" not in r)
+    record["properties"]["account"] = "1234567890"
+    found = _market(output.write(tmp_path / "broken"), out)
+    assert len(found) == 1 and "without #account_id" in found[0]
+
+
+@pytest.mark.parametrize("source", [pytest.param(IDLE, marks=corpus, id="idle")])
+def test_idle_name_mirror(coherence_output, tmp_path: Path, source: str) -> None:
+    out = coherence_output(source).out
+    assert _market(out, out) == []
+    output = Output(out).copy()
+    profiled = {r["#distinct_id"] for _, _, r in output.records()
+                if r["#type"] != "track" and "nick_name" in r["properties"]}
+    _, _, record = output.find(lambda r: _track_with("tmp_name")(r)
+                               and r["#distinct_id"] in profiled)
+    record["properties"]["tmp_name"] = "CrimsonLyra105"
+    found = _market(output.write(tmp_path / "broken"), out)
+    assert len(found) == 1 and "CrimsonLyra105" in found[0]
