@@ -373,17 +373,11 @@ class EventSpec(BaseModel):
     #: never on its own.
     follows: str | None = None
     #: The chance that one occurrence of ``follows`` brings this event (without one: the
-    #: declared conversion between the two, else the simulation's default).
+    #: declared conversion between the two, else the simulation's default). Read only with
+    #: ``follows``: an edit that sets ``follows: null`` leaves the event free again.
     rate: float | None = Field(default=None, ge=0.0, le=1.0)
     #: Who said so: ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
-
-    @model_validator(mode="after")
-    def _rate_needs_trigger(self) -> EventSpec:
-        if self.rate is not None and self.follows is None:
-            raise ValueError("'rate' is the chance per occurrence of 'follows'; name the "
-                             "event it follows")
-        return self
 
     def lifetime_cap(self) -> int | None:
         """At most how many times in a user's life: ``max_per_user``, else
