@@ -19,8 +19,8 @@ import yaml
 
 from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 
-__all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "group_roles",
-           "object_stem"]
+__all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "fields_stem",
+           "group_roles", "object_stem"]
 
 ID, NAME, TYPE = "id", "name", "type"
 
@@ -85,3 +85,10 @@ def group_roles(names: Iterable[str], stem_of_object: str | None = None
             by_stem.setdefault(role.stem, {})[name] = role
     return {stem: roles for stem, roles in by_stem.items()
             if len(roles) >= 2 and any(r.field in (ID, NAME) for r in roles.values())}
+
+
+def fields_stem(parent: str, keys: Iterable[str]) -> str:
+    """Whose bare ``id``/``name``/``type`` an object's are: the one stem its named fields
+    share (``reward_items`` of ``item_id`` + ``item_type`` → item), else the object's."""
+    stems = {role.stem for key in keys if (role := catalogue_role(key)) is not None}
+    return stems.pop() if len(stems) == 1 else object_stem(parent)

@@ -154,6 +154,10 @@ class Catalogues:
                 if name != anchor:
                     out[name] = Link(anchor, field_reader(
                         catalogue, roles[anchor].field, role, by_name[name], self._seed))
+        for name, prop in by_name.items():    # an id alone still names the catalogue's things
+            role = catalogue_role(name, stem_of_object)
+            if name not in out and role is not None and role.field == ID:
+                out[name] = Link(None, self._anchor_sampler(self.get(role.stem), role, prop))
         return out
 
     def _anchor_sampler(self, catalogue: Catalogue, role: Role, prop: Property

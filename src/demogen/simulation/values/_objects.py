@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from demogen.analysis.heuristic._catalogues import catalogue_role, object_stem
+from demogen.analysis.heuristic._catalogues import fields_stem
 from demogen.analysis.heuristic.values import kinds, names
 from demogen.analysis.heuristic.values.priors import number_prior
 from demogen.simulation._context import UserContext
@@ -188,7 +188,7 @@ def _object_fields(tables: Tables, prop: Property, core: Core) -> list[_Field]:
     children = _children(prop)
     by_key = {names.leaf(c.name): c.model_copy(update={"name": names.leaf(c.name)})
               for c in children}
-    links = tables.catalogues.links(list(by_key.values()), _stem_of_object(prop, by_key))
+    links = tables.catalogues.links(list(by_key.values()), fields_stem(prop.name, by_key))
     fields = []
     for child in children:
         key = names.leaf(child.name)
@@ -203,14 +203,6 @@ def _object_fields(tables: Tables, prop: Property, core: Core) -> list[_Field]:
         else:
             fields.append(_Field(key, fn, reads=link.anchor, read=link.fn))
     return fields
-
-
-def _stem_of_object(prop: Property, children: dict[str, Property]) -> str:
-    """Whose bare ``id``/``name``/``type`` an object's are: the one stem its named fields
-    share (``reward_items`` of ``item_id`` + ``item_type`` → item), else the object's."""
-    stems = {role.stem for key in children
-             if (role := catalogue_role(key)) is not None}
-    return stems.pop() if len(stems) == 1 else object_stem(prop.name)
 
 
 def _children(prop: Property) -> list[Property]:

@@ -13,13 +13,15 @@ Adding a check: write a ``Checker`` subclass (``name``, ``description``, ``recor
 from __future__ import annotations
 
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
+from demogen.validate.coherence._catalogue import CatalogueChecker
 from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._run import check_coherence
 
 #: Every coherence checker, in report order.
-CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, ProgressionChecker)
+CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, ProgressionChecker,
+                                        CatalogueChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
