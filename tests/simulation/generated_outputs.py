@@ -41,7 +41,7 @@ from typer.testing import CliRunner
 
 from demogen.analysis import analyze
 from demogen.analysis.heuristic import HeuristicAnalyzer
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import Rules, capped_balances
 from demogen.cli._app import app
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, load_taxonomy
 from demogen.validate import Kpis, check_output, iter_records, parse_time
@@ -826,13 +826,13 @@ def state_violations(g: Generated) -> list[str]:
 
 
 def _balance_caps(g: Generated) -> dict[str, float]:
-    """Range maximum of each balance: a user property that some update pattern decrements."""
+    """Range maximum of each balance: a user property that some update pattern decrements
+    and that is a balance, not a running total (``capped_balances``)."""
     ranges = {name: r.max for name, r in g.rules.value_ranges.items()}
     ranges.update({p.name: p.value_range.max for p in g.taxonomy.user_properties
                    if p.value_range is not None})
-    return {prop: ranges[prop] for pattern in g.rules.update_patterns.values()
-            for prop, rule in pattern.items()
-            if rule.type is UpdateType.DECREMENT and ranges.get(prop) is not None}
+    return {prop: ranges[prop] for prop in capped_balances(g.rules)
+            if ranges.get(prop) is not None}
 
 
 def _update_problem(prop: str, op: UpdateType, raw: Any, record: Mapping[str, Any],
