@@ -23,7 +23,7 @@ from demogen.vocab import Scope, Segment, UpdateMethod
 
 NOW = "2024-05-03 12:30:45.123"
 USD_POINTS = {0.99, 1.99, 4.99, 9.99, 19.99, 49.99, 99.99}
-KRW_POINTS = {1200, 2500, 5900, 12000, 33000, 55000, 119000}
+KRW_POINTS = {1200, 2500, 5900, 12000, 25000, 59000, 119000}
 
 
 def P(name: str, type_: T = T.STRING, **kw: Any) -> Property:

@@ -11,7 +11,9 @@ and missing parts are filled in later by the heuristic analyzer.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
+from importlib import resources
 from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -167,12 +169,68 @@ class EventConstraints(BaseModel):
         return None
 
 
+#: What a money amount is within its record (see :class:`MonetaryProperty`).
+MoneyRole = Literal["amount", "subtotal", "discount", "shipping", "tax", "fee", "net",
+                    "total", "gross"]
+
+
 class MonetaryProperty(BaseModel):
+    """A money amount: the record's currency property, where it is money, and its role.
+
+    ``role`` says how the amounts of one record add up (all from one underlying amount):
+    ``amount``/``subtotal`` the lines before anything else, ``discount``, ``shipping``,
+    ``tax``, ``fee``; ``net`` = subtotal − discount; ``total`` = subtotal − discount +
+    shipping + tax + fee (what is paid); ``gross`` = the same before the discount.
+    """
+
     model_config = _STRICT
 
     currency_property: str | None = None
     #: Events on which the property is money (empty: wherever it travels).
     events: list[str] = Field(default_factory=list)
+    #: The amount's part of the record's order (None: read from the name).
+    role: MoneyRole | None = None
+
+
+class MoneyRules(BaseModel):
+    """Currencies and exchange rates of the run's money amounts.
+
+    ``fx``: US dollars per one unit of each currency (ISO 4217), dated ``fx_as_of``; the
+    bundled table (``data/locale/fx.yaml``) fills the currencies a document leaves out, so
+    an edit names only the rates it changes. ``currency``: the one currency of every amount
+    (a Korean shop selling in KRW to everyone); None: each user's market currency (as the
+    plan's currency enum allows). ``discount_share``: the share of orders with a discount
+    (a coupon, a sale) where a record can carry one.
+    """
+
+    model_config = _STRICT
+
+    currency: str | None = None
+    discount_share: float = Field(default=0.3, ge=0.0, le=1.0)
+    fx_as_of: str = Field(default_factory=lambda: bundled_fx()[0])
+    fx: dict[str, float] = Field(default_factory=lambda: dict(bundled_fx()[1]))
+
+    @field_validator("currency")
+    @classmethod
+    def _code(cls, value: str | None) -> str | None:
+        return None if value is None else value.strip().upper()
+
+    @field_validator("fx")
+    @classmethod
+    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [code for code, rate in value.items() if not rate > 0]
+        if bad:
+            raise ValueError(f"exchange rates must be positive US dollars per unit: {bad}")
+        return {**bundled_fx()[1], **{code.upper(): rate for code, rate in value.items()}}
+
+
+@functools.cache
+def bundled_fx() -> tuple[str, dict[str, float]]:
+    """The shipped FX table (``data/locale/fx.yaml``): its date and USD per unit."""
+    text = resources.files("demogen").joinpath("data", "locale", "fx.yaml").read_text(
+        encoding="utf-8")
+    data = yaml.safe_load(text)
+    return str(data["as_of"]), {str(k): float(v) for k, v in data["usd_per_unit"].items()}
 
 
 class SegmentProfile(BaseModel):
@@ -469,10 +527,12 @@ class Rules(BaseModel):
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
     #: How often each event happens (frequency class, per-session cap), by event name.
     events: dict[str, EventSpec] = Field(default_factory=dict)
-    #: The things the plan sells, grants or visits, by stem (:class:`Catalogue`).
-    catalogues: dict[str, Catalogue] = Field(default_factory=dict)
     #: How VIP levels and stages move (:class:`Progression`).
     progression: Progression = Field(default_factory=Progression)
+    #: Currencies and exchange rates of money amounts (:class:`MoneyRules`).
+    money: MoneyRules = Field(default_factory=MoneyRules)
+    #: The things the plan sells, grants or visits, by stem (:class:`Catalogue`).
+    catalogues: dict[str, Catalogue] = Field(default_factory=dict)
     #: What loading changed in an older document (not part of the document itself).
     _notices: list[str] = PrivateAttr(default_factory=list)
 
@@ -636,6 +696,8 @@ __all__ = [
     "Funnel",
     "IdShape",
     "MonetaryProperty",
+    "MoneyRole",
+    "MoneyRules",
     "NumberRange",
     "PropertyConstraint",
     "PropertyRelationship",

@@ -29,7 +29,8 @@ Definitions of what is added here:
   k − 1. Conversion = step k / step k − 1; overall = last / first.
 - **Revenue** is in US dollars: a revenue event's amount is its USD monetary property when
   the rules have one (a name containing ``usd``), else its amount property converted with
-  the static table in ``usd_rates.yaml`` by the record's currency property; amounts without a
+  the FX table of the run's rules (``money.fx``; ``data/locale/fx.yaml`` by default) by the
+  record's currency property; amounts without a
   currency are taken as USD, amounts in a currency missing from the table are left out (and
   counted). **ARPDAU** = revenue / active user-days; **ARPPU** = revenue of the MAU window /
   payers in it; **top x% share** = revenue share of the top ⌈x% × payers⌉ payers (at least 1)
@@ -54,16 +55,13 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import MoneyRules, Rules
 from demogen.errors import ConfigError
 from demogen.validate import Kpis, compute_kpis, output_files
 from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME, sql_names
@@ -92,11 +90,11 @@ class UsdRates(BaseModel):
     usd_per_unit: dict[str, float]
 
 
-@cache
-def usd_rates() -> UsdRates:
-    """The static rate table shipped in ``demogen/report/usd_rates.yaml``."""
-    text = (resources.files("demogen.report") / "usd_rates.yaml").read_text(encoding="utf-8")
-    return UsdRates.model_validate(yaml.safe_load(text))
+def usd_rates(rules: Rules | None = None) -> UsdRates:
+    """The run's FX table (``money.fx`` of its rules), else the bundled one
+    (``demogen/data/locale/fx.yaml``, shared with the simulation and validate)."""
+    money = rules.money if rules is not None else MoneyRules()
+    return UsdRates(as_of=money.fx_as_of, usd_per_unit=money.fx)
 
 
 class FunnelStep(BaseModel):
@@ -405,7 +403,7 @@ class _Report:
                    "GROUP BY uid")
         else:
             self.q("CREATE TABLE inst AS SELECT uid, min(day) AS d0 FROM ud GROUP BY uid")
-        rates = usd_rates()
+        rates = usd_rates(self.rules)
         self.q("CREATE TABLE rate (currency VARCHAR, usd DOUBLE)")
         self.con.executemany("INSERT INTO rate VALUES (?, ?)", list(rates.usd_per_unit.items()))
         self.q("""CREATE TABLE pay AS
@@ -740,7 +738,7 @@ class _Report:
             "events_per_session_median": k.events_per_session_median,
             "peak_hour": max(range(24), key=lambda h: k.hourly_activity[h]) if k.events
             else None,
-            "currency_rates_as_of": usd_rates().as_of,
+            "currency_rates_as_of": usd_rates(self.rules).as_of,
         }
 
 

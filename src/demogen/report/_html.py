@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 from demogen.report._bands import band_source, kpi_rows, summary_rows
-from demogen.report._data import ReportData, usd_rates
+from demogen.report._data import ReportData
 from demogen.validate.kpis import MAU_DAYS
 
 __all__ = ["render_html"]
@@ -327,7 +327,6 @@ def _money_table(data: ReportData) -> str:
 
 
 def _notes(data: ReportData) -> str:
-    rates = usd_rates()
     k = data.kpis
     rule = ("the rules' session start events" if k["session_rule"] == "start_events"
             else "30 minutes of inactivity")
@@ -346,7 +345,7 @@ def _notes(data: ReportData) -> str:
         "else last − first event time.",
         "Revenue is shown in US dollars: a USD amount property is used when the rules have "
         "one, otherwise amounts are converted with a small static rate table "
-        f"(demogen/report/usd_rates.yaml, as of {rates.as_of}); amounts without a currency "
+        f"(the rules' money.fx, as of {k['currency_rates_as_of']}); amounts without a currency "
         "count as USD.",
         "Funnels are classic: users who did each step after the previous one, anywhere in "
         "the window.",

@@ -33,7 +33,7 @@ from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
 from demogen.analysis.heuristic._updates import update_patterns
 from demogen.analysis.heuristic.values.reading import read_properties
-from demogen.analysis.rules import EventConstraints, Funnel, MonetaryProperty, Rules
+from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.taxonomy import EventTaxonomy, ProductInfo, plan_industry
 
 
@@ -93,10 +93,8 @@ class HeuristicAnalyzer:
             property_relationships=property_relationships(ctx),
             value_ranges=ranges,
             event_constraints=constraints,
-            monetary_properties={
-                m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events))
-                for m in money.properties
-            },
+            monetary_properties=money.monetary_rules(),
+            money=money.money_rules(),
             segment_analysis=segment_analysis(
                 ctx, order, funnels, set(one_time), (starts, ends), constraints.prerequisites
             ),

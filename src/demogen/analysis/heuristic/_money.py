@@ -6,7 +6,9 @@ property on the same event. Virtual currency is not money: on events about earni
 spending coins/gems, or when the description says "not money", the property is left out
 (GA4's ``value`` is money on ``purchase`` and coins on ``earn_virtual_currency``).
 Only event and common properties are listed; user-level money (``total_spent``) follows
-from the update patterns.
+from the update patterns. Each amount gets its role in its record's order (``discount``,
+``shipping``, ``total`` …: :func:`money_role`), and a plan without a currency property whose
+texts price in one currency (``60000원 이상``) gets that currency for every amount.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from functools import cached_property
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
-from demogen.taxonomy import Property
+from demogen.analysis.heuristic.values.names import normalize
+from demogen.analysis.rules import MonetaryProperty, MoneyRole, MoneyRules
+from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
 #: Name words of purchase events that are real money without further evidence.
@@ -39,6 +43,7 @@ class MoneyProperty:
     name: str
     events: tuple[str, ...]
     currency: str | None
+    role: MoneyRole | None = None
 
 
 @dataclass
@@ -96,14 +101,16 @@ class Money:
         for name, prop in self.ctx.event_props.items():
             events = tuple(e for e in self.ctx.events_with.get(name, []) if self.money_on(prop, e))
             if events:
-                out.append(MoneyProperty(name, events, self._currency(events)))
+                role = money_role(name, prop.display_name)
+                out.append(MoneyProperty(name, events, self._currency(events), role))
             if prop.type in (PropertyType.LIST, PropertyType.OBJECT, PropertyType.OBJECT_GROUP):
                 carriers = tuple(
                     e for e in self.ctx.events_with.get(name, []) if not self.virtual_event(e)
                 )
                 if carriers:
                     for field_name in self._money_fields(prop):
-                        out.append(MoneyProperty(field_name, carriers, self._currency(carriers)))
+                        out.append(MoneyProperty(field_name, carriers, self._currency(carriers),
+                                                 money_role(field_name)))
         return out
 
     def _currency(self, events: tuple[str, ...]) -> str | None:
@@ -120,6 +127,18 @@ class Money:
                 if self.kind_of_name(word) == "strong":
                     found.append(f"{prop.name}.{word}")
         return list(dict.fromkeys(found))
+
+    def monetary_rules(self) -> dict[str, MonetaryProperty]:
+        """Rules' ``monetary_properties``."""
+        return {m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events),
+                                         role=m.role)
+                for m in self.properties}
+
+    def money_rules(self) -> MoneyRules:
+        """Rules' ``money``: the bundled FX table, and the plan's one currency when it has no
+        currency property but prices in one currency in its texts."""
+        has_property = any(self.is_currency(p.name) for p in self.ctx.event_props.values())
+        return MoneyRules(currency=None if has_property else plan_currency(self.ctx.taxonomy))
 
     @cached_property
     def by_name(self) -> dict[str, MoneyProperty]:
@@ -158,6 +177,46 @@ class Money:
         return bool(set(info.words) & {"purchase"}) and not set(info.words) & {"shop", "item"}
 
 
+def money_role(name: str, display: str = "") -> MoneyRole:
+    """An amount's part of its record's order, from its name (``order_actual_amount`` →
+    ``total``, ``transportation_costs`` → ``shipping``); ``amount`` when nothing says."""
+    leaf = normalize(name.rsplit(".", 1)[-1])
+    words = set(leaf.split("_"))
+    shown = norm(display)
+    for role, listed in load("properties")["money"]["roles"].items():
+        for word in listed:
+            if (word in words) if word.isascii() and "_" not in word else (
+                    word in leaf if word.isascii() else word in shown):
+                return role  # type: ignore[no-any-return]
+    return "amount"
+
+
+def discount_flag(name: str) -> bool:
+    """A boolean saying whether a discount was applied (``is_use_discount``, ``coupon_used``)."""
+    words = set(normalize(name).split("_"))
+    money = load("properties")["money"]
+    discount = {w for w in money["roles"]["discount"] if w.isascii()}
+    return bool(words & discount) and bool(words & set(money["discount_flag"]))
+
+
+def plan_currency(taxonomy: EventTaxonomy) -> str | None:
+    """The one currency a plan's texts write amounts in (``60000원 이상`` → KRW), or None when
+    they name none or several."""
+    texts = [" ".join((p.description, " ".join(map(str, p.enum or ())),
+                       " ".join(map(str, p.examples))))
+             for p in (*taxonomy.properties, *taxonomy.common_properties,
+                       *taxonomy.user_properties)]
+    text = " ".join(texts)
+    found = set()
+    for code, marks in load("properties")["money"]["currency_marks"].items():
+        after = "|".join(re.escape(m) for m in marks["after_number"])
+        words = "|".join(re.escape(m) for m in marks["words"])
+        if (after and re.search(rf"\d\s*(?:{after})", text)) or \
+                (words and re.search(rf"(?<![A-Za-z])(?:{words})(?![A-Za-z])", text)):
+            found.add(code)
+    return found.pop() if len(found) == 1 else None
+
+
 def _cjk(words: list[str]) -> list[str]:
     return [w for w in words if not w.isascii()]
 
@@ -175,4 +234,4 @@ def _field_list(description: str) -> list[str]:
     return fields
 
 
-__all__ = ["Money", "MoneyProperty"]
+__all__ = ["Money", "MoneyProperty", "discount_flag", "money_role", "plan_currency"]

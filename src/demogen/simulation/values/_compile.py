@@ -23,6 +23,7 @@ from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler, weighted_sampler
+from demogen.simulation.values._money import record_money
 from demogen.simulation.values._numbers import number_property
 from demogen.simulation.values._objects import (
     list_property,
@@ -54,6 +55,11 @@ def core(tables: Tables, prop: Property, event: str | None = None,
     pool = tables.source(prop, "pool")
     if pool is not None and pool.values:
         return weighted_sampler(pool.values, pool.weights)
+    money = record_money(tables, event, present) if event is not None else None
+    if money is not None:   # the record's money: one amount, every part derived from it
+        fn = money.sampler(prop, set() if deps is None else deps)
+        if fn is not None:
+            return fn
     ptype = prop.type
     if ptype == PropertyType.NUMBER:
         return number_property(tables, prop, event, present, set() if deps is None else deps)
@@ -87,6 +93,9 @@ def plain(tables: Tables, prop: Property, event: str | None,
     attr = "currency" if prop.name in tables.currency_props else \
         tables.device(prop.name)
     formula = tables.formulas.get(prop.name)
+    money = record_money(tables, event, present) if event is not None else None
+    if money is not None and money.holds(prop.name):
+        formula = None  # a record's amounts add up by their roles (monetary_properties)
     if formula is not None:
         fn = formula_sampler(tables, prop, formula, fn, present, deps, event)
     if attr is not None:
@@ -116,6 +125,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         stem = plan.latest.get(prop.name)
         return (sticky.latest(stem, fn) if stem else fn), deps
     group = plan.follows.get((event, prop.name))
+    money = record_money(tables, event, present)
+    if money is not None and money.holds(prop.name):
+        group = None    # a record's money pairs as a whole (RecordMoney.pair)
     if group is not None and stage_sampler(tables, prop, event) is None:
         fn = follower(group, event, prop.name, fn)
     if prop.name in plan.recorded:
@@ -136,6 +148,9 @@ def _state(tables: Tables, prop: Property, event: str, fallback: Sampler) -> Sam
 def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler:
     order = event_property_names(tables, event)
     present = frozenset(order)
+    money = record_money(tables, event.name, present)
+    if money is not None:   # paired events show one price (purchase_start → purchase)
+        money.pair(plan.groups, event.name)
     compiled: dict[str, Compiled] = {}
     for name in order:
         prop = tables.props.get(name)

@@ -56,7 +56,7 @@ def device_getter(attr: str | None) -> Getter | None:
 def device_sampler(tables: Tables, prop: Property, attr: str, fallback: Sampler) -> Sampler:
     """The device's value in the property's type or enum; ``fallback`` when it has none."""
     if attr == identity.ACCOUNT:
-        return account_sampler(prop)
+        return account_sampler(prop, fallback)
     if attr == identity.STORE:
         return store_sampler(tables, prop, fallback)
     getter = device_getter(attr)
@@ -100,7 +100,8 @@ def _enum_device(tables: Tables, prop: Property, attr: str, getter: Getter,
     find = loose_lookup({loose(e): e for e in enum})
     key = salt(tables.seed, "device-miss", prop.name)
     currency = attr == "currency"
-    first, count = enum[0], len(enum)
+    # a currency outside the enum pays in US dollars when the enum has them
+    first, count = ("USD" if currency and "USD" in enum else enum[0]), len(enum)
     # A language the plan does not offer: the app falls back to English (else its first).
     fallback_language = next((e for e in enum if loose(e)[:2] == "en"), first) \
         if attr in ("language", "locale") else None
@@ -117,13 +118,17 @@ def _enum_device(tables: Tables, prop: Property, attr: str, getter: Getter,
     return mapped
 
 
-def account_sampler(prop: Property) -> Sampler:
+def account_sampler(prop: Property, fallback: Sampler) -> Sampler:
     """The user's ``#account_id`` in the property's type; ``MISS`` (left out) before the
-    user has one, so the property never shows an id the record's ``#account_id`` lacks."""
+    user has one, so the property never shows an id the record's ``#account_id`` lacks.
+    An id the type cannot hold (``demo1_48…`` in a number) gives ``fallback``'s value."""
     convert = converter(prop.type)
 
     def account(u: UserContext, v: dict[str, Any], t: str) -> Any:
-        return MISS if u.account_id is None else convert(u.account_id)
+        if u.account_id is None:
+            return MISS
+        x = convert(u.account_id)
+        return fallback(u, v, t) if x is MISS else x
 
     return account
 
@@ -133,6 +138,8 @@ def store_sampler(tables: Tables, prop: Property, fallback: Sampler) -> Sampler:
     OS's store never shows: ``google_play`` on an iPhone); without an enum, ``fallback``
     drawn again (a few times) while it names the other OS's store."""
     listed = coerce_enum(prop) if prop.enum else [str(e).strip() for e in prop.examples]
+    if not identity.mostly_stores(listed):   # a channel's examples: sources, some stores
+        listed = []
     by_os: dict[str, list[Any]] = {}
     for value in listed:
         os_ = identity.store_os(value)

@@ -1,8 +1,17 @@
-"""Money amounts that agree with their currency (``data/locale/currencies.yaml``).
+"""Money amounts that agree with their currency, with each other and with the FX table.
 
-Games and apps sell store tiers (USD 4.99, KRW 5,900, JPY 610 …); shops sell baskets
+Games and apps sell store tiers (USD 4.99, KRW 5,900, JPY 800 …); shops sell baskets
 (lognormal around an average order value). Either way the amount is drawn *for the
-currency the event carries*, so ``value`` and ``currency`` always agree.
+currency the record carries* (``data/locale/currencies.yaml``).
+
+Within one record every money property comes from one underlying amount
+(:class:`RecordMoney`): the lines in the record's currency, then the discount, shipping,
+tax and fee drawn from them, and each property is its role's part of that order (Rules'
+``monetary_properties[…].role``): ``total`` = lines − discount + shipping + tax + fee.
+A property whose name carries a currency (``price_usd``) shows its role's amount in that
+currency: the matching store tier (USD 0.99 for KRW 1,200), else the amount converted with
+Rules' ``money.fx``. A flag saying a discount was used (``is_use_discount``) says whether
+there is one.
 """
 
 from __future__ import annotations
@@ -12,22 +21,36 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from demogen.analysis.heuristic._money import discount_flag, money_role
 from demogen.analysis.heuristic.values.names import normalize
+from demogen.analysis.rules import MoneyRules
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
+from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, normalized
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
+
+if TYPE_CHECKING:
+    from demogen.simulation.values._pairs import PairGroup
+    from demogen.simulation.values._tables import Tables
 
 CurrencyOf = Callable[[UserContext, dict[str, Any]], str]
 
 _CODE_IN_NAME = re.compile(r"(^|_)(usd|krw|jpy|eur|gbp|twd|thb|vnd|idr|brl|cny)(_|$)")
+#: Where a record's drawn money waits in the event's ``v`` for its other properties (a
+#: key no property has; naming it as a dependency makes ``v`` a real dict).
+BUNDLE = "\x00money"
+#: Roles holding the lines before discount, shipping and tax.
+_BASE_ROLES = ("amount", "subtotal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +59,41 @@ class CurrencyInfo:
     decimals: int
     points: tuple[float, ...]
     aov: float
+    shipping: float = 0.0
+    free_shipping_over: float = math.inf
+    tax_rate: float = 0.0
+
+    def money(self, x: float) -> int | float:
+        """``x`` with the currency's decimals (KRW 5900, USD 4.99)."""
+        return round(x) if self.decimals == 0 else round(x, self.decimals)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyTable:
+    """``currencies.yaml``: per-currency tiers and baskets, and how industries draw."""
+
+    currencies: dict[str, CurrencyInfo]
+    tier_weights: tuple[float, ...]
+    industries: dict[str, Any]
+    parts: dict[str, float]
+    discount: tuple[float, float]
 
 
 @functools.cache
-def load_currencies() -> tuple[dict[str, CurrencyInfo], tuple[float, ...], dict[str, Any],
-                               dict[str, float]]:
+def load_currencies() -> CurrencyTable:
     node = resources.files("demogen").joinpath("data", "locale", "currencies.yaml")
     raw = yaml.safe_load(node.read_text(encoding="utf-8"))
     table = {
         code: CurrencyInfo(code, int(c["decimals"]), tuple(float(p) for p in c["price_points"]),
-                           float(c["aov"]))
+                           float(c["aov"]), float(c.get("shipping", 0.0)),
+                           float(c.get("free_shipping_over", math.inf)),
+                           float(c.get("tax_rate", 0.0)))
         for code, c in raw["currencies"].items()
     }
-    return (table, tuple(float(w) for w in raw["tier_weights"]), raw["industries"],
-            {k: float(v) for k, v in raw["amount_parts"].items()})
+    frac = raw["discount_fraction"]
+    return CurrencyTable(table, tuple(float(w) for w in raw["tier_weights"]), raw["industries"],
+                         {k: float(v) for k, v in raw["amount_parts"].items()},
+                         (float(frac["min"]), float(frac["max"])))
 
 
 def currency_in_name(name: str) -> str | None:
@@ -60,25 +104,42 @@ def currency_in_name(name: str) -> str | None:
 
 def known_currencies() -> frozenset[str]:
     """The ISO codes of ``currencies.yaml`` (upper case)."""
-    return frozenset(load_currencies()[0])
+    return frozenset(load_currencies().currencies)
 
 
 class Money:
     """Builds amount samplers for one product (its industry picks tiers or baskets)."""
 
-    def __init__(self, industry: str):
-        table, weights, industries, parts = load_currencies()
-        self._table = table
-        self._weights = weights
-        self._parts = parts
+    def __init__(self, industry: str, rules: MoneyRules | None = None):
+        loaded = load_currencies()
+        self._table = loaded.currencies
+        self._weights = loaded.tier_weights
+        self._parts = loaded.parts
+        self.discount_fraction = loaded.discount
+        self.rules = rules if rules is not None else MoneyRules()
+        industries = loaded.industries
         key = next((k for k in industries if k != "default" and k in industry.lower()), "default")
         self.mode: dict[str, Any] = industries[key]
+
+    @property
+    def tiers(self) -> bool:
+        """Store tiers (games, apps), not shop baskets."""
+        return self.mode.get("mode") != "aov"
+
+    def fx(self, code: str) -> float:
+        """US dollars per unit of ``code`` (Rules' ``money.fx``; 1.0 for an unknown code)."""
+        return self.rules.fx.get(code.upper(), 1.0)
+
+    def part(self, name: str) -> float:
+        """The share of a basket an amount named so is (a unit price: half)."""
+        norm = normalize(name)
+        return next((f for word, f in self._parts.items() if word in norm), 1.0)
 
     def amount_sampler(self, name: str, currency_of: CurrencyOf,
                        lo: float | None = None, hi: float | None = None) -> Sampler:
         """Amounts for property ``name`` in the currency ``currency_of`` picks, in [lo, hi]."""
         per_currency: dict[str, Sampler] = {}
-        make = functools.partial(self._for_currency, name, lo, hi)
+        make = functools.partial(self.for_currency, name, lo, hi)
 
         def amount(u: UserContext, v: dict[str, Any], t: str) -> Any:
             code = currency_of(u, v)
@@ -92,11 +153,13 @@ class Money:
     def currency(self, code: str) -> CurrencyInfo:
         return self._table.get(code.upper(), self._table["USD"])
 
-    def _for_currency(self, name: str, lo: float | None, hi: float | None, code: str) -> Sampler:
+    def for_currency(self, name: str, lo: float | None, hi: float | None,
+                     code: str) -> Sampler:
+        """Amounts named ``name`` in currency ``code``, within [lo, hi] when given."""
         info = self.currency(code)
         low = -math.inf if lo is None else lo
         high = math.inf if hi is None else hi
-        if self.mode.get("mode") == "aov":
+        if not self.tiers:
             return self._basket(name, info, low, high)
         points = [(p, w) for p, w in zip(info.points, self._weights, strict=False)
                   if low <= p <= high]
@@ -108,8 +171,7 @@ class Money:
         return lambda u, v, t: values[bis(cum, u.rnd.random())]
 
     def _basket(self, name: str, info: CurrencyInfo, low: float, high: float) -> Sampler:
-        norm = normalize(name)
-        part = next((f for word, f in self._parts.items() if word in norm), 1.0)
+        part = self.part(name)
         scale = float(self.mode.get("scale", 1.0))
         sigma = float(self.mode.get("sigma", 0.7))
         mu = math.log(info.aov * scale * part) - sigma * sigma / 2.0  # mean = aov * scale * part
@@ -125,8 +187,7 @@ class Money:
         def basket(u: UserContext, v: dict[str, Any], t: str) -> Any:
             x = min(max(table(u.rnd.random()), low), high)
             if decimals == 0:  # KRW 38,742 -> 38,700: three significant digits
-                digits = int(math.log10(x)) + 1 if x >= 1 else 1
-                n = int(round(x, -(digits - 3))) if digits > 3 else round(x)
+                n = _three_digits(x)
                 if low > -math.inf:
                     n = max(n, math.ceil(low))
                 if high < math.inf:
@@ -139,6 +200,23 @@ class Money:
 
         return basket
 
+    def convert(self, x: float, source: str, target: str) -> int | float:
+        """``x`` of currency ``source`` in ``target`` at Rules' FX rates."""
+        return self.currency(target).money(x * self.fx(source) / self.fx(target))
+
+    def tier_twin(self, x: float, source: str, target: str) -> int | float | None:
+        """The ``target`` store tier matching ``source``'s tier ``x`` (KRW 1,200 → USD 0.99),
+        or None when ``x`` is no tier."""
+        mine, theirs = self.currency(source).points, self.currency(target).points
+        if x not in mine or len(theirs) != len(mine):
+            return None
+        return self.currency(target).money(theirs[mine.index(x)])
+
+
+def _three_digits(x: float) -> int:
+    digits = int(math.log10(x)) + 1 if x >= 1 else 1
+    return int(round(x, -(digits - 3))) if digits > 3 else round(x)
+
 
 def _number(x: float, decimals: int) -> int | float:
     return round(x) if decimals == 0 else round(x, decimals)
@@ -150,3 +228,216 @@ def _range_fallback(info: CurrencyInfo, low: float, high: float) -> Sampler:
     integer = info.decimals == 0 and math.ceil(lo) <= math.floor(hi)
     return number_sampler(NumberSpec(lo, hi, "log" if hi - lo > 1000 else "low", integer,
                                      decimals=max(info.decimals, 2)))
+
+
+# -- one record's money ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A money property of an event: its role and the currency its name fixes (if any)."""
+
+    name: str
+    role: str
+    code: str | None
+    enum: tuple[float, ...]
+
+
+class RecordMoney:
+    """The money properties of one event's records, drawn together from one amount.
+
+    Built once per event (:func:`record_money`); each member's sampler reads the record's
+    drawn order from ``v`` (the first one to run draws it).
+    """
+
+    def __init__(self, tables: Tables, members: list[Member], currency_property: str | None,
+                 flag: str | None):
+        self.money: Money = tables.money
+        self.members = {m.name: m for m in members}
+        self.cp = currency_property
+        self.flag = flag
+        roles = {m.role for m in members}
+        local = [m for m in members if m.code is None]
+        #: Every amount names its currency (``ad_revenue_usd``): that one, in its range.
+        self.fixed = members[0].code if not local else None
+        base = next((m for m in members if m.role in _BASE_ROLES), members[0])
+        self.base = base
+        bounds = tables.bounds(tables.props[base.name], None) if self.fixed else None
+        self._base_draw = functools.partial(
+            self.money.for_currency, base.name if base.role in _BASE_ROLES else "",
+            bounds[0] if bounds else None, bounds[1] if bounds else None)
+        self._per_currency: dict[str, Sampler] = {}
+        before, after = roles & {"amount", "subtotal", "gross"}, roles & {"net", "total"}
+        #: A lone discount (a coupon event) is always one; an order may have none.
+        self.always_discount = roles - {"discount"} == set() and flag is None
+        self.discountable = "discount" in roles or flag is not None or bool(before and after)
+        self.roles = roles
+        self.shipping_enum = next((m.enum for m in members if m.role == "shipping" and m.enum),
+                                  ())
+        self.fee_part = self.money.part("fee")
+        self.known = known_currencies()
+        self._slot: str | None = None
+        self._session = False
+        self._leader = False
+
+    def holds(self, name: str) -> bool:
+        """Whether ``name`` is one of the record's money values."""
+        return name in self.members or name == self.flag
+
+    def pair(self, groups: Sequence[PairGroup], event: str) -> None:
+        """Share the money of the first paired group naming one of the amounts: a leader
+        (``purchase_start``) draws and keeps it, the events following it show the same
+        order (``purchase``, ``purchase_fail``) in the same session or user's life."""
+        group = next((g for g in groups if event in g.members
+                      and g.names & set(self.members)), None)
+        if group is not None:
+            self._slot = f"{group.slot}\x1fmoney"
+            self._session = group.session
+            self._leader = event in group.leaders
+
+    def sampler(self, prop: Property, deps: set[str]) -> Sampler | None:
+        """The sampler of ``prop`` when it is one of the record's money values."""
+        name = prop.name
+        if name not in self.members and name != self.flag:
+            return None
+        deps.add(BUNDLE)
+        if self.cp:
+            deps.add(self.cp)
+        draw = self.draw
+
+        def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
+            bundle = v.get(BUNDLE)
+            if bundle is None:
+                bundle = v[BUNDLE] = draw(u, v)
+            return bundle[name]
+
+        return value
+
+    def currency_of(self, u: UserContext, v: dict[str, Any]) -> str:
+        """The record's currency: its currency property, else the one every amount is in
+        (Rules' ``money.currency``), else the user's market's."""
+        code = v.get(self.cp) if self.cp else None
+        if isinstance(code, str) and code.upper() in self.known:
+            return code.upper()
+        if self.fixed:
+            return self.fixed
+        fixed = self.money.rules.currency
+        if fixed and fixed in self.known:
+            return fixed
+        device = u.device.currency
+        return device if device in self.known else "USD"
+
+    def draw(self, u: UserContext, v: dict[str, Any]) -> dict[str, Any]:
+        """Every money value of one record (and the discount flag)."""
+        code = self.currency_of(u, v)
+        parts = self._kept(u, code)
+        if parts is None:
+            parts = self._fresh(u, v, code)
+            if self._slot is not None:
+                u.sticky[self._slot] = (u.session_number, parts, code)
+        lines = parts["amount"]
+        out: dict[str, Any] = {}
+        for m in self.members.values():
+            x = parts[m.role]
+            out[m.name] = x if m.code is None or m.code == code else self._in(x, lines, code, m)
+        if self.flag is not None:
+            out[self.flag] = parts["discount"] > 0
+        return out
+
+    def _kept(self, u: UserContext, code: str) -> dict[str, int | float] | None:
+        """The order of the paired event this one follows, if there is one to follow."""
+        if self._slot is None or self._leader:
+            return None
+        kept = u.sticky.get(self._slot)
+        if kept is None or kept[2] != code or (self._session and
+                                                kept[0] != u.session_number):
+            return None
+        parts: dict[str, int | float] = kept[1]
+        return parts
+
+    def _fresh(self, u: UserContext, v: dict[str, Any], code: str) -> dict[str, int | float]:
+        rnd = u.rnd.random
+        if self.base.enum:
+            lines: float = self.base.enum[int(rnd() * len(self.base.enum))]
+        else:
+            inner = self._per_currency.get(code)
+            if inner is None:
+                inner = self._per_currency[code] = self._base_draw(code)
+            lines = inner(u, v, "")
+        return self._order(self.money.currency(code), lines, rnd)
+
+    def _order(self, info: CurrencyInfo, lines: float,
+               rnd: Callable[[], float]) -> dict[str, int | float]:
+        discount: int | float = 0
+        if self.discountable and (self.always_discount
+                                  or rnd() < self.money.rules.discount_share):
+            lo, hi = self.money.discount_fraction
+            discount = _tidy(info, lines * (lo + (hi - lo) * rnd()))
+        shipping: int | float = 0
+        if "shipping" in self.roles:
+            if self.shipping_enum:
+                shipping = self.shipping_enum[int(rnd() * len(self.shipping_enum))]
+            elif lines < info.free_shipping_over:
+                shipping = info.money(info.shipping)
+        tax = info.money((lines - discount) * info.tax_rate) if "tax" in self.roles else 0
+        fee = info.money(lines * self.fee_part) if "fee" in self.roles else 0
+        extra = shipping + tax + fee
+        return {"amount": lines, "subtotal": lines, "discount": discount, "shipping": shipping,
+                "tax": tax, "fee": fee, "net": info.money(lines - discount),
+                "total": info.money(lines - discount + extra),
+                "gross": info.money(lines + extra)}
+
+    def _in(self, x: float, lines: float, code: str, m: Member) -> int | float:
+        """``x`` (in ``code``) in the member's own currency: the matching store tier for the
+        lines themselves, else converted at the FX rate."""
+        assert m.code is not None
+        if x == lines:
+            twin = self.money.tier_twin(x, code, m.code)
+            if twin is not None:
+                return twin
+        return self.money.convert(x, code, m.code)
+
+
+def _tidy(info: CurrencyInfo, x: float) -> int | float:
+    """A discount as shops write it: whole hundreds of won/yen above 1,000, cents else;
+    never zero."""
+    if info.decimals == 0:
+        return max(_three_digits(x) if x >= 1000 else round(x), 1)
+    return max(round(x, 2), 0.01)
+
+
+def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordMoney | None:
+    """The money of ``event``'s records (None: it carries no money amount); built once."""
+    cache = tables.record_money
+    if event in cache:
+        return cache[event]
+    members: list[Member] = []
+    currency_property = None
+    for name in sorted(present):
+        rule = tables.rules.monetary_properties.get(name)
+        prop = tables.props.get(name)
+        if rule is None or prop is None or prop.type != PropertyType.NUMBER:
+            continue
+        if rule.events and event not in rule.events:
+            continue
+        if rule.currency_property and rule.currency_property not in present:
+            # no currency to agree with here: an amount of something else (GA4 `value` on
+            # earn_virtual_currency)
+            continue
+        currency_property = currency_property or rule.currency_property
+        enum = tuple(x for x in coerce_enum(prop) if isinstance(x, int | float)) \
+            if prop.enum else ()
+        members.append(Member(name, rule.role or money_role(name, prop.display_name),
+                              currency_in_name(name), enum))
+    if not members:
+        cache[event] = None
+        return None
+    if currency_property is None:
+        currency_property = next(
+            (n for n in sorted(present) if n in tables.currency_props
+             or tables.device(n) == "currency"), None)
+    flag = next((n for n in sorted(present)
+                 if (p := tables.props.get(n)) is not None and p.type == PropertyType.BOOLEAN
+                 and discount_flag(n)), None)
+    cache[event] = found = RecordMoney(tables, members, currency_property, flag)
+    return found

@@ -17,7 +17,7 @@ from demogen.analysis.heuristic.values.reading import complete_specs, field_spec
 from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
 from demogen.simulation.values._catalogue import Catalogues, Link
-from demogen.simulation.values._money import Money
+from demogen.simulation.values._money import Money, RecordMoney
 from demogen.simulation.values._pools import Pools
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, plan_industry
 
@@ -63,7 +63,9 @@ class Tables:
         self.industry = industry = plan_industry(taxonomy, product.industry)
         self.pools = Pools(seed=seed, size=pool_size, industry=industry,
                            product_name=product.product_name)
-        self.money = Money(industry)
+        self.money = Money(industry, rules.money)
+        #: Each event's money, drawn together per record (``_money.record_money``).
+        self.record_money: dict[str, RecordMoney | None] = {}
         self.catalogues = Catalogues(seed, rules.catalogues, gaming=self.pools.gaming,
                                      commerce=self.pools.commerce, plan=taxonomy.properties)
         self._catalogue_links: dict[frozenset[str], dict[str, Link]] = {}
