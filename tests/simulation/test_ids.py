@@ -168,7 +168,9 @@ def test_account_properties_carry_the_account_id(account: str | None,
     props = values.event_sampler("login").sample(user, "2025-01-06 10:00:00.000")
     if account is not None:
         assert props["member_id"] == account
-    if number is not None:
+    if account is None:     # user_id holds #account_id: left out until the user has one
+        assert "user_id" not in props
+    elif number is not None:
         assert props["user_id"] == number
     else:       # no numeric account id to show: still a number, never the text
         assert isinstance(props["user_id"], int)

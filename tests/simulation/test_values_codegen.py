@@ -18,6 +18,7 @@ from demogen.analysis.heuristic import HeuristicAnalyzer
 from demogen.simulation._context import DeviceProfile, UserContext
 from demogen.simulation.values import EventSampler, ValueFactory
 from demogen.simulation.values._codegen import event_function, indent, with_source
+from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._draw import choice_sampler
 from demogen.simulation.values._sticky import per_user
 from demogen.taxonomy import load_taxonomy
@@ -60,6 +61,8 @@ def _compare(folder: Path) -> None:
             t = f"2024-05-{1 + step // 12:02d} 12:{step % 60:02d}:00.000"
             sampler = factory.event_sampler(event)
             got, want = sampler.sample(ours, t), _reference(sampler, theirs, t)
+            # A value a sampler could not give (the account id before sign-up) is left out.
+            want = {name: x for name, x in want.items() if x is not MISS}
             assert list(got.items()) == list(want.items()), (event, step)
             assert ours.sticky == theirs.sticky, (event, step)
             assert ours.rnd.getstate() == theirs.rnd.getstate(), (event, step)

@@ -19,7 +19,8 @@ from demogen.analysis.heuristic.values import names
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
-__all__ = ["ACCOUNT", "STORE", "account_properties", "account_rank", "is_store", "store_os"]
+__all__ = ["ACCOUNT", "STORE", "account_properties", "account_rank", "is_store", "mostly_stores",
+           "store_os"]
 
 #: Kinds naming the user (one value per user, shown alike by every property of the kind).
 NAME_KINDS = frozenset({"nickname", "username"})
@@ -31,6 +32,7 @@ _DATA = load("market")
 ACCOUNT_STEMS: tuple[str, ...] = tuple(_DATA["account_stems"])
 _BARE = tuple(_DATA["account_bare"])
 _STORE_NAMES = re.compile(_DATA["store_names"])
+_INSTALL_CHANNELS = re.compile(_DATA["install_channel_names"])
 _ENUM_MIN = int(_DATA["store_enum_min"])
 _STORES = {os_: (tuple(spec["words"]), frozenset(spec["exact"]))
            for os_, spec in _DATA["stores"].items()}
@@ -81,14 +83,16 @@ def is_store(prop: Property, kind: str | None = None) -> bool:
     install channel with no list (its values may name a store: that one must fit the OS)."""
     if prop.is_preset or prop.type != PropertyType.STRING:
         return False
-    if _STORE_NAMES.search(names.normalize(names.leaf(prop.name))):
+    norm = names.normalize(names.leaf(prop.name))
+    if _STORE_NAMES.search(norm):
         return True
     if not prop.enum:
-        return kind == "channel" and names.id_spec(prop.name) is None
-    return _mostly_stores(prop.enum)
+        return kind == "channel" and bool(_INSTALL_CHANNELS.search(norm))
+    return mostly_stores(prop.enum)
 
 
-def _mostly_stores(values: Iterable[object]) -> bool:
+def mostly_stores(values: Iterable[object]) -> bool:
+    """Values that are mostly app stores, of both OSes (an enum of stores)."""
     found = [store_os(v) for v in values]
     stores = [f for f in found if f is not None]
     return len(stores) >= _ENUM_MIN and len(set(stores)) == 2 and 2 * len(stores) >= len(found)
