@@ -11,9 +11,7 @@ and missing parts are filled in later by the heuristic analyzer.
 from __future__ import annotations
 
 import difflib
-import functools
 import json
-from importlib import resources
 from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -32,6 +30,7 @@ from pydantic import (
 from demogen.analysis._documents import RULES_SCHEMA_VERSION, document_text, write_document
 from demogen.analysis._locate import key_lines, key_path, line_of
 from demogen.analysis._migrate import migrate
+from demogen.currencies import bundled_fx
 from demogen.errors import RulesError
 from demogen.vocab import LifecycleStage, Segment, UpdateType
 
@@ -222,15 +221,6 @@ class MoneyRules(BaseModel):
         if bad:
             raise ValueError(f"exchange rates must be positive US dollars per unit: {bad}")
         return {**bundled_fx()[1], **{code.upper(): rate for code, rate in value.items()}}
-
-
-@functools.cache
-def bundled_fx() -> tuple[str, dict[str, float]]:
-    """The shipped FX table (``data/locale/fx.yaml``): its date and USD per unit."""
-    text = resources.files("demogen").joinpath("data", "locale", "fx.yaml").read_text(
-        encoding="utf-8")
-    data = yaml.safe_load(text)
-    return str(data["as_of"]), {str(k): float(v) for k, v in data["usd_per_unit"].items()}
 
 
 class SegmentProfile(BaseModel):
@@ -691,7 +681,6 @@ __all__ = [
     "RULES_SCHEMA_VERSION",
     "EventConstraints",
     "EventRoles",
-    "Progression",
     "EventSpec",
     "Funnel",
     "IdShape",
@@ -699,6 +688,7 @@ __all__ = [
     "MoneyRole",
     "MoneyRules",
     "NumberRange",
+    "Progression",
     "PropertyConstraint",
     "PropertyRelationship",
     "PropertySource",

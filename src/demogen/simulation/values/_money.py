@@ -20,17 +20,14 @@ import bisect
 import functools
 import itertools
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from demogen.analysis.heuristic._money import discount_flag, money_role
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MoneyRules
+from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
 from demogen.simulation.values._convert import coerce_enum
@@ -45,61 +42,11 @@ if TYPE_CHECKING:
 
 CurrencyOf = Callable[[UserContext, dict[str, Any]], str]
 
-_CODE_IN_NAME = re.compile(r"(^|_)(usd|krw|jpy|eur|gbp|twd|thb|vnd|idr|brl|cny)(_|$)")
 #: Where a record's drawn money waits in the event's ``v`` for its other properties (a
 #: key no property has; naming it as a dependency makes ``v`` a real dict).
 BUNDLE = "\x00money"
 #: Roles holding the lines before discount, shipping and tax.
 _BASE_ROLES = ("amount", "subtotal")
-
-
-@dataclass(frozen=True, slots=True)
-class CurrencyInfo:
-    code: str
-    decimals: int
-    points: tuple[float, ...]
-    aov: float
-    shipping: float = 0.0
-    free_shipping_over: float = math.inf
-    tax_rate: float = 0.0
-
-    def money(self, x: float) -> int | float:
-        """``x`` with the currency's decimals (KRW 5900, USD 4.99)."""
-        return round(x) if self.decimals == 0 else round(x, self.decimals)
-
-
-@dataclass(frozen=True, slots=True)
-class CurrencyTable:
-    """``currencies.yaml``: per-currency tiers and baskets, and how industries draw."""
-
-    currencies: dict[str, CurrencyInfo]
-    tier_weights: tuple[float, ...]
-    industries: dict[str, Any]
-    parts: dict[str, float]
-    discount: tuple[float, float]
-
-
-@functools.cache
-def load_currencies() -> CurrencyTable:
-    node = resources.files("demogen").joinpath("data", "locale", "currencies.yaml")
-    raw = yaml.safe_load(node.read_text(encoding="utf-8"))
-    table = {
-        code: CurrencyInfo(code, int(c["decimals"]), tuple(float(p) for p in c["price_points"]),
-                           float(c["aov"]), float(c.get("shipping", 0.0)),
-                           float(c.get("free_shipping_over", math.inf)),
-                           float(c.get("tax_rate", 0.0)))
-        for code, c in raw["currencies"].items()
-    }
-    frac = raw["discount_fraction"]
-    return CurrencyTable(table, tuple(float(w) for w in raw["tier_weights"]), raw["industries"],
-                         {k: float(v) for k, v in raw["amount_parts"].items()},
-                         (float(frac["min"]), float(frac["max"])))
-
-
-def currency_in_name(name: str) -> str | None:
-    """``price_usd`` → ``USD``."""
-    m = _CODE_IN_NAME.search(normalize(name))
-    return m.group(2).upper() if m else None
 
 
 def known_currencies() -> frozenset[str]:

@@ -1,0 +1,169 @@
+"""The money check: a record's amounts agree with its currency, the FX table and each other.
+
+Which property is money, its currency property and its role in the order come from the
+run's ``monetary_properties`` (a role the rules leave out is read from the name, as the
+generator does). Per record:
+
+- an amount has the currency's decimals (no KRW cents);
+- an amount whose name carries another currency (``price_usd``) is the local amount of its
+  role converted at ``money.fx`` (within a cent and 1 %), or the matching store tier
+  (KRW 1,200 = USD 0.99: ``data/locale/currencies.yaml``); a ``*_usd`` amount beside a
+  local one in USD is the same number;
+- the order adds up: total = lines − discount + shipping + tax + fee, net = lines −
+  discount, gross = lines + shipping + tax + fee, nothing paid above the amount before the
+  discount;
+- a discount flag (``is_use_discount``) is true exactly when the record has a discount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from demogen.analysis.heuristic._money import discount_flag, money_role
+from demogen.analysis.rules import MonetaryProperty
+from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+
+_CODES = frozenset(load_currencies().currencies)
+_ADDED = ("shipping", "tax", "fee")
+_UNKNOWN = CurrencyInfo("", 2, (), 0.0)
+
+
+class MoneyChecker(Checker):
+    name: ClassVar[str] = "money"
+    description: ClassVar[str] = ("a record's amounts agree with its currency (decimals), "
+                                  "with their USD/other-currency twins at the FX table or "
+                                  "store tiers, and add up as an order (discount flags too)")
+
+    def __init__(self, given: CoherenceInput) -> None:
+        super().__init__(given)
+        self._rules = given.rules.monetary_properties
+        self._fx = given.rules.money.fx
+        self._fixed = given.rules.money.currency
+        self._table = load_currencies().currencies
+
+    @property
+    def active(self) -> bool:
+        return bool(self._rules)
+
+    def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
+        props = record.get("properties")
+        event = record.get("#event_name")
+        if not isinstance(props, Mapping) or not isinstance(event, str):
+            return
+        members = self._members(props, event)
+        if not members:
+            return
+        code = self._currency(props, members)
+        # no currency to read: the amounts must still add up (in cents)
+        info = self._table[code] if code is not None else _UNKNOWN
+        local: dict[str, float] = {}
+        for name, (_rule, role) in members.items():
+            x = props[name]
+            own = currency_in_name(name)
+            if own is not None and own != code:
+                continue
+            if code is not None and info.decimals == 0 and x != round(x):
+                report(where, f"{event}: {name} {x} in {code}, which has no minor unit")
+            if own is not None and role in local and local[role] != x:   # price, price_usd
+                report(where, f"{event}: {name} {x} but another {role} amount in {code} is "
+                              f"{local[role]}")
+            local.setdefault(role, float(x))
+        for name, (_rule, role) in members.items():
+            own = currency_in_name(name)
+            if code is not None and own is not None and own != code and role in local:
+                self._twin(event, name, float(props[name]), own, local[role], code, where,
+                           report)
+        self._order(event, local, info, where, report)
+        self._flag(event, props, local, where, report)
+
+    def _members(self, props: Mapping[str, Any], event: str
+                 ) -> dict[str, tuple[MonetaryProperty, str]]:
+        out: dict[str, tuple[MonetaryProperty, str]] = {}
+        for name, rule in self._rules.items():
+            x = props.get(name)
+            if "." in name or isinstance(x, bool) or not isinstance(x, int | float):
+                continue
+            if rule.events and event not in rule.events:
+                continue
+            if rule.currency_property and rule.currency_property not in props:
+                continue
+            out[name] = (rule, rule.role or money_role(name))
+        return out
+
+    def _currency(self, props: Mapping[str, Any],
+                  members: dict[str, tuple[MonetaryProperty, str]]) -> str | None:
+        for rule, _role in members.values():
+            code = props.get(rule.currency_property) if rule.currency_property else None
+            if isinstance(code, str) and code.upper() in _CODES:
+                return code.upper()
+        if all(currency_in_name(n) for n in members):
+            return currency_in_name(next(iter(members)))
+        return self._fixed if self._fixed in _CODES else None
+
+    def _twin(self, event: str, name: str, x: float, own: str, local: float, code: str,
+              where: Where, report: Report) -> None:
+        """``x`` (in ``own``) shows ``local`` (in ``code``): a store-tier pair or the FX
+        conversion, within a cent and 1 %."""
+        mine, theirs = self._table[code].points, self._table[own].points
+        if local in mine and len(mine) == len(theirs) and theirs[mine.index(local)] == x:
+            return
+        want = local * self._fx.get(code, 1.0) / self._fx.get(own, 1.0)
+        if abs(x - want) <= max(0.011, 0.01 * want):
+            return
+        report(where, f"{event}: {name} {x} {own} is not {local} {code} at the FX table "
+                      f"(~{round(want, 2)} {own}) nor its store tier")
+
+    def _order(self, event: str, local: dict[str, float], info: CurrencyInfo, where: Where,
+               report: Report) -> None:
+        added = sum(local.get(r, 0.0) for r in _ADDED)
+        unit = 10.0 ** -info.decimals
+        if any(local.get(r, 0.0) < 0 for r in (*_ADDED, "discount")):
+            report(where, f"{event}: a negative discount, shipping, tax or fee")
+        lines = local.get("subtotal", local.get("amount"))
+        if lines is None and "gross" in local:
+            lines = local["gross"] - added
+        discount = self._discount(local)
+        if lines is None and "net" in local:
+            lines = local["net"] + (discount or 0.0)
+        if discount is not None and discount < -unit / 2:
+            report(where, f"{event}: paid more than the order before its discount "
+                          f"({self._shown(local)})")
+            return
+        if lines is None:
+            return
+        discount = discount or 0.0
+        expected = {"net": lines - discount, "total": lines - discount + added,
+                    "gross": lines + added}
+        for role, want in expected.items():
+            if role in local and abs(local[role] - want) > unit * 1.5:
+                report(where, f"{event}: {role} {local[role]} but the order's parts make "
+                              f"{round(want, info.decimals)} ({self._shown(local)})")
+
+    @staticmethod
+    def _shown(local: dict[str, float]) -> str:
+        return ", ".join(f"{role} {x:g}" for role, x in local.items())
+
+    def _flag(self, event: str, props: Mapping[str, Any], local: dict[str, float],
+              where: Where, report: Report) -> None:
+        flag = next((n for n, x in props.items() if isinstance(x, bool) and discount_flag(n)),
+                    None)
+        if flag is None:
+            return
+        discount = self._discount(local)
+        if discount is not None and props[flag] != (discount > 0):
+            report(where, f"{event}: {flag} {props[flag]} with a discount of {discount}")
+
+    @staticmethod
+    def _discount(local: dict[str, float]) -> float | None:
+        """The record's discount: shown, or the gap between the amounts before and after it
+        (gross and total, lines and net); None when the record tells neither."""
+        if "discount" in local:
+            return local["discount"]
+        if "gross" in local and "total" in local:
+            return round(local["gross"] - local["total"], 6)
+        lines = local.get("subtotal", local.get("amount"))
+        if lines is not None and "net" in local:
+            return round(lines - local["net"], 6)
+        return None
