@@ -1,0 +1,146 @@
+"""Money (issue 11): within a record every amount comes from one amount in the record's
+currency, ``*_usd`` amounts are its store-tier twin or its FX conversion, orders add up and
+discount flags agree, and an FX edit in Rules moves the USD amounts.
+
+Measured before: ``"price":5708.35,"currency":"USD","price_usd":1.99`` and ``"price":1200,
+"currency":"KRW","price_usd":42`` (game); idle ``te_iap_transaction`` ``"price_usd":49.99,
+"currency_local":"EUR","price_local":0.99``; KRW price / price_usd ratios from 28.6 to
+5,666.7; a Segment-plan order ``"total":2530,"shipping":10,"tax":237,"currency":"KRW"``;
+users outside KR/US/JP paying mostly in KRW; KR e-commerce ``pay_order``
+``"order_amount":16.11,"order_actual_amount":53.95,"is_use_discount":false``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from demogen.analysis.rules import Rules
+from demogen.currencies import load_currencies
+from tests.corpus import corpus
+from tests.simulation.generated_outputs import Generated, tracks
+
+IDLE = "te_data_generator__idle-game-example"
+SHOP = "te_data_generator__ecommerce-tracking-plan"
+SEGMENT = "segment_ecommerce_v2"
+TABLE = load_currencies().currencies
+
+
+def _events(g: Generated, *names: str) -> Iterator[Mapping[str, Any]]:
+    for record in tracks(g.records):
+        if record["#event_name"] in names:
+            yield record["properties"]
+
+
+def _agrees(local: float, code: str, usd: float, fx: dict[str, float]) -> bool:
+    """``usd`` is ``local`` of ``code``'s store-tier twin, or its FX conversion to a cent."""
+    points = TABLE[code].points
+    if local in points and TABLE["USD"].points[points.index(local)] == usd:
+        return True
+    return abs(local * fx[code] - usd) <= max(0.011, 0.01 * usd)
+
+
+def test_game_price_and_price_usd_are_one_amount(coherence_output) -> None:
+    g = coherence_output("game")
+    fx = g.rules.money.fx
+    seen = [p for p in _events(g, "purchase") if "price_usd" in p]
+    assert seen, "no purchase with price_usd"
+    for p in seen:
+        if p["currency"] == "USD":
+            assert p["price"] == p["price_usd"], p
+        assert _agrees(p["price"], p["currency"], p["price_usd"], fx), p
+        if p["currency"] in ("KRW", "JPY"):
+            assert isinstance(p["price"], int), p
+    krw = [p["price"] / p["price_usd"] for p in seen if p["currency"] == "KRW"]
+    # KRW per USD along the store tiers: about 1,100-1,300 (was 28.6 … 5,666.7)
+    assert all(1000 <= r <= 1400 for r in krw), krw
+
+
+def test_game_currency_follows_the_market(coherence_output) -> None:
+    """The plan's currency enum is KRW, USD, JPY: users of other markets pay in USD."""
+    g = coherence_output("game")
+    others = [p["currency"] for r in tracks(g.records) if "currency" in r["properties"]
+              and r["properties"].get("#system_language") not in ("ko", "ja")
+              for p in (r["properties"],)]
+    assert others
+    assert others.count("KRW") / len(others) < 0.05
+
+
+@corpus
+def test_idle_iap_local_and_usd_agree(coherence_output) -> None:
+    g = coherence_output(IDLE)
+    fx = g.rules.money.fx
+    seen = list(_events(g, "te_iap_transaction", "te_iap_purchase_succeeded"))
+    assert seen
+    for p in seen:
+        code = p["currency_local"]
+        if code == "USD":
+            assert p["price_local"] == p["price_usd"], p
+        assert _agrees(p["price_local"], code, p["price_usd"], fx), p
+
+
+@corpus
+def test_segment_orders_add_up(coherence_output) -> None:
+    g = coherence_output(SEGMENT)
+    # g.records carry the plan's names
+    seen = [p for p in _events(g, "Order Completed", "Order Updated", "Checkout Started")
+            if "currency" in p]
+    assert seen
+    for p in seen:
+        if TABLE[p["currency"]].decimals == 0:
+            assert all(isinstance(p[k], int) for k in ("revenue", "shipping", "tax")), p
+        lines = p.get("subtotal", p["revenue"] + p["discount"])
+        if "total" in p:
+            want = lines - p["discount"] + p["shipping"] + p["tax"]
+            assert abs(p["total"] - want) < 0.011, p
+        assert p["revenue"] == pytest.approx(lines - p["discount"], abs=0.011), p
+
+
+@corpus
+def test_kr_shop_orders_in_won_with_agreeing_discounts(coherence_output) -> None:
+    g = coherence_output(SHOP)
+    assert g.rules.money.currency == "KRW"   # read from the plan's "60000원 이상"
+    seen = list(_events(g, "submit_order", "pay_order", "order_detail"))
+    assert seen
+    for p in seen:
+        amount, paid = p["order_amount"], p["order_actual_amount"]
+        assert isinstance(amount, int) and isinstance(paid, int), p
+        assert paid <= amount, p
+        assert p["is_use_discount"] == (paid < amount), p
+    assert any(p["is_use_discount"] for p in seen) and not all(p["is_use_discount"]
+                                                                for p in seen)
+    for p in _events(g, "commodity_detail", "add_cart"):
+        assert p["present_price"] <= p["original_price"], p
+
+
+def test_an_fx_edit_moves_the_usd_amounts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A shop (baskets, not tiers) whose USD amount is converted: doubling the KRW rate in
+    Rules doubles the USD amounts of the same KRW orders."""
+    from demogen.simulation.values import ValueFactory
+    from demogen.taxonomy import Event, EventTaxonomy, ProductInfo, Property
+    from demogen.vocab import PropertyType as T
+    from tests.simulation.test_values import NOW, make_user
+
+    taxonomy = EventTaxonomy(
+        events=(Event(name="order", properties=("currency", "revenue", "revenue_usd")),),
+        properties=(Property(name="currency", type=T.STRING),
+                    Property(name="revenue", type=T.NUMBER),
+                    Property(name="revenue_usd", type=T.NUMBER)))
+    base = {"monetary_properties": {"revenue": {"currency_property": "currency"},
+                                    "revenue_usd": {"currency_property": "currency"}}}
+    rates = Rules().money.fx["KRW"]
+
+    def orders(rules: Rules) -> list[dict[str, Any]]:
+        factory = ValueFactory(taxonomy, rules, ProductInfo(industry="ecommerce"), seed=1)
+        sampler = factory.event_sampler("order")
+        return [sampler.sample(make_user(i, country="KR"), NOW) for i in range(50)]
+
+    before = orders(Rules.from_data(base))
+    after = orders(Rules.from_data({**base, "money": {"fx": {"KRW": rates * 2}}}))
+    assert [o["revenue"] for o in before] == [o["revenue"] for o in after]
+    for a, b in zip(before, after, strict=True):
+        assert a["currency"] == "KRW"
+        assert b["revenue_usd"] == pytest.approx(2 * a["revenue_usd"], abs=0.011)
+        assert a["revenue_usd"] == pytest.approx(a["revenue"] * rates, abs=0.011)

@@ -1,0 +1,111 @@
+"""validate's money check: the default outputs pass; a copy where one record's USD twin, its
+currency's decimals, its order sum or its discount flag is broken is reported there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demogen.pipeline import run_inputs
+from demogen.validate import output_files
+from demogen.validate.coherence import CHECKERS, CoherenceInput, check_coherence
+from demogen.validate.coherence._money import MoneyChecker
+from tests.corpus import corpus
+from tests.validate.generated import Output
+
+SHOP = "te_data_generator__ecommerce-tracking-plan"
+
+
+def _problems(folder: Path, saved: Path) -> list[str]:
+    inputs = run_inputs(saved)
+    given = CoherenceInput(inputs.written_rules(), inputs.taxonomy)
+    found = check_coherence(output_files(folder), given, [MoneyChecker]).findings
+    f = found.get("money")
+    return [str(e) for e in f.examples] if f is not None and f.count else []
+
+
+def _with(event: str, *names: str):  # type: ignore[no-untyped-def]
+    return lambda r: r.get("#type") == "track" and r.get("#event_name") == event and \
+        set(names) <= set(r["properties"])
+
+
+def _broken(coherence_output: Any, source: str, tmp_path: Path, test: Any,
+            change: Any) -> tuple[list[str], dict[str, Any]]:
+    out = coherence_output(source).out
+    output = Output(out).copy()
+    name, index, record = output.find(test)
+    change(record["properties"])
+    return _problems(output.write(tmp_path / "broken"), out), {"file": name, "line": index + 1}
+
+
+def test_registered() -> None:
+    assert MoneyChecker in CHECKERS
+
+
+def test_clean_game_passes(coherence_output) -> None:
+    out = coherence_output("game").out
+    assert _problems(out, out) == []
+
+
+def test_a_price_usd_that_is_not_the_price(coherence_output, tmp_path: Path) -> None:
+    def change(p: dict[str, Any]) -> None:
+        p["price_usd"] = round(p["price_usd"] * 3 + 1, 2)
+
+    found, at = _broken(coherence_output, "game", tmp_path,
+                        _with("purchase", "price", "price_usd", "currency"), change)
+    assert len(found) == 1
+    assert f"{at['file']}:{at['line']}" in found[0] and "price_usd" in found[0]
+
+
+def test_cents_in_a_currency_without_them(coherence_output, tmp_path: Path) -> None:
+    test = lambda r: _with("product_view", "price", "currency")(r) and \
+        r["properties"]["currency"] in ("KRW", "JPY")  # noqa: E731
+
+    def change(p: dict[str, Any]) -> None:
+        p["price"] = p["price"] + 0.5
+
+    found, at = _broken(coherence_output, "game", tmp_path, test, change)
+    assert len(found) == 1
+    assert f"{at['file']}:{at['line']}" in found[0] and "no minor unit" in found[0]
+
+
+@corpus
+def test_clean_kr_shop_passes(coherence_output) -> None:
+    out = coherence_output(SHOP).out
+    assert _problems(out, out) == []
+
+
+@corpus
+def test_paid_above_the_order(coherence_output, tmp_path: Path) -> None:
+    def change(p: dict[str, Any]) -> None:
+        p["order_actual_amount"] = p["order_amount"] + 5000
+
+    found, at = _broken(coherence_output, SHOP, tmp_path,
+                        _with("pay_order", "order_amount", "order_actual_amount"), change)
+    assert found and all(f"{at['file']}:{at['line']}" in f for f in found)
+    assert any("paid more" in f for f in found)
+
+
+@corpus
+def test_a_discount_flag_that_disagrees(coherence_output, tmp_path: Path) -> None:
+    def change(p: dict[str, Any]) -> None:
+        p["is_use_discount"] = not p["is_use_discount"]
+
+    found, at = _broken(coherence_output, SHOP, tmp_path,
+                        _with("submit_order", "is_use_discount", "order_amount"), change)
+    assert len(found) == 1
+    assert f"{at['file']}:{at['line']}" in found[0] and "is_use_discount" in found[0]
+
+
+@corpus
+@pytest.mark.parametrize("part", ["shipping", "tax"])
+def test_an_order_that_does_not_add_up(coherence_output, tmp_path: Path, part: str) -> None:
+    def change(p: dict[str, Any]) -> None:
+        p[part] = p[part] + 100
+
+    found, at = _broken(coherence_output, "segment_ecommerce_v2", tmp_path,
+                        _with("order_completed", "total", part, "subtotal"), change)
+    assert len(found) == 1
+    assert f"{at['file']}:{at['line']}" in found[0] and "total" in found[0]
