@@ -26,10 +26,9 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from demogen.analysis.heuristic.values.names import id_spec, leaf, normalize
+from demogen.analysis.heuristic.values.identity import account_rank
 from demogen.errors import ConfigError
 from demogen.simulation.values._draw import mix64
-from demogen.simulation.values._ids import ACCOUNT_STEMS
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
@@ -121,28 +120,12 @@ def account_id_shape(taxonomy: EventTaxonomy) -> IdShape:
                   for order, prop in enumerate((*taxonomy.user_properties,
                                                 *taxonomy.common_properties,
                                                 *taxonomy.properties))
-                  if (rank := _account_rank(prop.name)) is not None]
+                  if (rank := account_rank(prop.name)) is not None]
     for _, _, prop in sorted(candidates, key=lambda c: (c[0], c[1])):
         shape = _shown_shape(prop)
         if shape is not None:
             return shape
     return DEFAULT_SHAPE
-
-
-def _account_rank(name: str) -> int | None:
-    """Where ``name`` stands among account ids (``account_id`` first, ``role_id`` last), or
-    None when it names something else."""
-    norm = normalize(leaf(name))
-    if norm in ("account", "uid"):          # bare names that are ids themselves
-        return ACCOUNT_STEMS.index(norm)
-    spec = id_spec(norm)
-    if spec is None or spec.mode != "stable":
-        return None
-    last = spec.stem.rsplit("_", 1)[-1]
-    if last in ACCOUNT_STEMS:
-        return ACCOUNT_STEMS.index(last)
-    # A game's character: often what the game logs in with, so the last resort.
-    return len(ACCOUNT_STEMS) if last == "role" else None
 
 
 def _shown_shape(prop: Property) -> IdShape | None:
