@@ -8,6 +8,8 @@ every user property with an update method is written only by that method's recor
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -16,9 +18,12 @@ from demogen.analysis.rules import Rules, capped_balances
 from demogen.simulation.state import METHOD_RECORDS, StateApplier
 from demogen.taxonomy import Event, EventTaxonomy, Property
 from demogen.vocab import PropertyType, RecordType, Scope, UpdateMethod
+from tests.corpus import corpus
 from tests.simulation.generated_outputs import source_params
 
 T = "2024-05-01 10:00:00.000"
+CARD = "te_data_generator__card-game-tracking-plan"
+IDLE = "te_data_generator__idle-game-example"
 
 
 def _user(name: str, kind: PropertyType = PropertyType.NUMBER,
@@ -156,3 +161,127 @@ def test_analyze_names_user_properties_nothing_writes() -> None:
     assert never_written(plan, rules) == ["birthday"]
     [line] = plan_notes({"not_written": never_written(plan, rules)})
     assert line.startswith("warning: user property birthday is tied to no event")
+
+
+def test_a_scaled_update_adds_the_session_length_in_minutes() -> None:
+    rules = Rules.from_data({"update_patterns": {"app_end": {"playtime_minutes": {
+        "type": "increment", "value": "{{#duration}}", "scale": 1 / 60}}}})
+    plan = EventTaxonomy(events=(Event(name="app_end", properties=()),),
+                         user_properties=(_user("playtime_minutes", method=UpdateMethod.USER_ADD),))
+    applier, state = StateApplier(rules, plan, mirrors={}), {"playtime_minutes": 10}
+    assert applier.after("app_end", state, {"#duration": 90}, T) == {
+        RecordType.USER_ADD: {"playtime_minutes": 1.5}}
+    assert state["playtime_minutes"] == 11.5
+    assert applier.after("app_end", state, {}, T) == {}     # no length: nothing added
+
+
+# -- balances and running totals move with their events (issue 11, measured) ----------------
+
+#: (event, user property) → the signed amount the event moves it by, None: not at all.
+Delta = Callable[[str, dict[str, Any], str], float | None]
+
+
+def _replay(g: Any, balances: tuple[str, ...], delta: Delta) -> tuple[int, int]:
+    """Replays every user's timeline: after each event, each balance must be what it was
+    plus the event's signed amount for it (held between 0 and the range's top). Returns
+    (events that moved a balance, events checked)."""
+    top = {n: r.max for n, r in g.rules.value_ranges.items()}
+    moved = checked = 0
+    for uid, records in g.timelines.items():
+        state: dict[str, float] = {}
+        expected: dict[str, float] = {}
+        for r in [*records, {"#type": "track", "#event_name": None, "properties": {}}]:
+            if r["#type"] == "track":
+                for name, want in expected.items():
+                    assert abs(state[name] - want) < 0.011, (uid, name, state[name], want)
+                    checked += 1
+                expected = {}
+                for name in balances:
+                    step = delta(r["#event_name"], r["properties"], name) \
+                        if r["#event_name"] else None
+                    if step is not None and name in state:
+                        want = min(max(state[name] + step, 0), top.get(name, float("inf")))
+                        expected[name] = want
+                        moved += want != state[name]
+            elif r["#type"] in ("user_set", "user_add"):
+                for name, value in r["properties"].items():
+                    if name in balances:
+                        state[name] = value if r["#type"] == "user_set" \
+                            else state.get(name, 0) + value
+    return moved, checked
+
+
+def _card_delta(event: str, props: dict[str, Any], balance: str) -> float | None:
+    sign = {"token_get": 1, "token_consume": -1}.get(event)
+    if sign is None:
+        return None
+    named = props["token_id"] == balance.removeprefix("current_")
+    amount = props.get("token_get_amount", props.get("token_consume_amount"))
+    return sign * amount if named else 0
+
+
+@corpus
+def test_card_tokens_move_only_the_balance_of_the_currency_they_name(
+        coherence_output: Any) -> None:
+    """Measured: token_get added its amount to both current_diamond and current_gold, and
+    token_id drew token_001… rather than the currencies the balances name."""
+    g = coherence_output(CARD)
+    tokens = {r["properties"]["token_id"] for r in g.records
+              if r.get("#event_name") in ("token_get", "token_consume")}
+    assert tokens == {"gold", "diamond"}
+    moved, checked = _replay(g, ("current_gold", "current_diamond"), _card_delta)
+    assert moved > 1000 and checked > 2 * moved / 3
+
+
+_IDLE_CURRENCIES = {"current_gold_balance": "gold", "current_premium_currency_balance": "gem",
+                    "lifetime_gold_earned": "gold"}
+
+
+def _idle_delta(event: str, props: dict[str, Any], prop: str) -> float | None:
+    if event != "te_currency_flow":
+        return None
+    if props["currency_id"] != _IDLE_CURRENCIES[prop]:
+        return 0
+    gain = props["transaction_type"] == "gain"
+    if prop.startswith("lifetime_"):    # a running total of what was earned
+        return props["amount"] if gain else 0
+    return props["amount"] if gain else -props["amount"]
+
+
+@corpus
+def test_idle_currency_flows_move_balances_and_the_lifetime_total(coherence_output: Any) -> None:
+    """Measured: current_gold_balance and lifetime_gold_earned never changed after the first
+    snapshot (te_currency_flow's gain / spend was not read as earning and spending)."""
+    g = coherence_output(IDLE)
+    moved, checked = _replay(g, tuple(_IDLE_CURRENCIES), _idle_delta)
+    assert moved > 500 and checked > moved
+    earned = [r["properties"]["lifetime_gold_earned"] for r in g.records
+              if r["#type"] == "user_add" and "lifetime_gold_earned" in r["properties"]]
+    assert len(earned) > 300 and min(earned) > 0       # a lifetime total only grows
+
+
+def _seconds(text: str) -> float:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").timestamp()
+
+
+@corpus
+def test_idle_playtime_grows_by_each_session_length(coherence_output: Any) -> None:
+    """Measured: total_playtime_minutes never changed; it adds each session's minutes at
+    the session end (te_app_end), the plan's end event carrying no duration of its own."""
+    g = coherence_output(IDLE)
+    added = 0
+    for records in g.timelines.values():
+        opened = last = None
+        for r in records:
+            if r["#type"] == "track":
+                last = r
+                if r["#event_name"] == "te_app_start":
+                    opened = r["#time"]
+            elif r["#type"] == "user_add" and "total_playtime_minutes" in r["properties"] \
+                    and last is not None and last["#event_name"] == "te_app_end":
+                minutes = (_seconds(last["#time"]) - _seconds(opened)) / 60
+                assert r["properties"]["total_playtime_minutes"] == pytest.approx(minutes,
+                                                                                abs=0.011)
+                added += 1
+    sessions = sum(r.get("#event_name") == "te_app_end" for r in g.records)
+    assert added > 0.9 * sessions

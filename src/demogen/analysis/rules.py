@@ -247,7 +247,9 @@ class UpdateRule(BaseModel):
     ``when`` limits it to the events whose properties have one of the listed values
     (``token_get`` moves ``current_gold`` only when its ``token_id`` is ``gold``);
     ``reverse_when`` turns an increment into a decrement (and back) for the listed values
-    (a ``currency_flow`` event adds on ``gain`` and takes on ``spend``).
+    (a ``currency_flow`` event adds on ``gain`` and takes on ``spend``). ``scale``
+    multiplies a number the update reads (a session's ``{{#duration}}`` in seconds added to
+    ``total_playtime_minutes``: ``1/60``).
     """
 
     model_config = _STRICT
@@ -256,6 +258,7 @@ class UpdateRule(BaseModel):
     value: Any = None
     when: dict[str, list[Any]] | None = None
     reverse_when: dict[str, list[Any]] | None = None
+    scale: float | None = Field(default=None, gt=0)
 
 
 class EventRoles(BaseModel):

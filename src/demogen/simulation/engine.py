@@ -22,7 +22,7 @@ from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.segments import CompiledSegment, SegmentMembership
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
-from demogen.simulation.state import Changes, StateApplier, apply_updates
+from demogen.simulation.state import SESSION_LENGTH, Changes, StateApplier, apply_updates
 from demogen.simulation.story import SessionPlanner
 from demogen.simulation.trace import UserTrace
 from demogen.simulation.values import ValueFactory
@@ -372,7 +372,8 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
             props[event_prop] = state[user_prop]
     if session_length is not None:
         _stamp_duration(sim.duration_props, props, session_length)
-    later = apply_updates(after, state, props, text) if after else None
+    later = apply_updates(after, state, _with_length(props, session_length), text) \
+        if after else None
     if later:   # "balance after"-style properties show the state the event left
         sim.state.derive(later, state, user.rnd)
         _show_state(sim.mirrored_by, later, state, props)
@@ -405,6 +406,14 @@ def _event_clocks(user: SimUser, start: float, session: Session, count: int) -> 
             clocks[i] = previous + 0.001
         previous = clocks[i]
     return clocks
+
+
+def _with_length(props: dict[str, Any], session_length: float | None) -> dict[str, Any]:
+    """What a session end's updates read: its properties and the session's length (play
+    time adds it even when the plan's end event carries no ``#duration``)."""
+    if session_length is None or SESSION_LENGTH in props:
+        return props
+    return {**props, SESSION_LENGTH: round(session_length, 3)}
 
 
 def _stamp_duration(names: dict[str, str], props: dict[str, Any], seconds: float) -> None:

@@ -35,6 +35,9 @@ from demogen.vocab import PropertyType, RecordType, UpdateMethod, UpdateType
 _REFERENCE = re.compile(r"^\{\{\s*([#A-Za-z0-9_.]+)\s*\}\}$")
 #: References that mean "the time of this event" (expected.json's ``event_timestamp``).
 TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "timestamp", "now"})
+#: The reference a session end's updates read the session's length from (seconds), whether
+#: or not the event carries it (``total_playtime_minutes += {{#duration}} / 60``).
+SESSION_LENGTH = "#duration"
 
 Changes = dict[RecordType, dict[str, Any]]
 #: (event property, the values it must have): every one must hold.
@@ -69,6 +72,8 @@ class Update:
     when: Conditions = ()
     #: … and the other way round (a decrement for an increment) for these.
     reverse: Conditions = ()
+    #: A factor on the number read (seconds into minutes: 1/60).
+    scale: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +234,8 @@ def _compile(prop: str, rule: UpdateRule, kind: PropertyType,
         op = UpdateType.SET_ONCE    # the plan writes it once: the first value stays
     record = _record(op, method, kind)
     return Update(prop, op, None if reference else value, reference, kind, record, *bounds,
-                  when=_conditions(rule.when), reverse=_conditions(rule.reverse_when))
+                  when=_conditions(rule.when), reverse=_conditions(rule.reverse_when),
+                  scale=rule.scale)
 
 
 def _record(op: UpdateType, method: UpdateMethod | None, kind: PropertyType) -> RecordType:
@@ -296,6 +302,9 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
         value = _resolve(update, state, props, time_str)
         if value is None:
             continue
+        if update.scale is not None:
+            number = _number(value)
+            value = None if number is None else round(number * update.scale, 2)
         op = update.op      # counters and balances, the most frequent, straight to _step
         if op is UpdateType.INCREMENT or op is UpdateType.DECREMENT:
             reverse = bool(update.reverse) and _holds(update.reverse, props)

@@ -31,7 +31,7 @@ from demogen.analysis.heuristic._properties import (
 )
 from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
-from demogen.analysis.heuristic._updates import update_patterns
+from demogen.analysis.heuristic._updates import update_patterns, with_currency_pools
 from demogen.analysis.heuristic.values.reading import read_properties
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.taxonomy import EventTaxonomy, ProductInfo, plan_industry
@@ -88,6 +88,7 @@ class HeuristicAnalyzer:
         )
         order = global_order(ctx, graph, funnels)
         ranges = value_ranges(ctx)
+        patterns = update_patterns(ctx, money)
         return Rules(
             property_constraints=property_constraints(ctx),
             property_relationships=property_relationships(ctx),
@@ -98,13 +99,13 @@ class HeuristicAnalyzer:
             segment_analysis=segment_analysis(
                 ctx, order, funnels, set(one_time), (starts, ends), constraints.prerequisites
             ),
-            update_patterns=update_patterns(ctx, money),
+            update_patterns=patterns,
             lifecycle_rules=lifecycle_rules(ctx),
             event_roles=roles,
             events=event_specs(ctx, set(system), roles, constraints),
-            properties=read_properties(
+            properties=with_currency_pools(read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
-                plan_industry(taxonomy, product.industry)),
+                plan_industry(taxonomy, product.industry)), patterns, ctx),
         )
 
 

@@ -21,11 +21,23 @@ is the event's time.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._currency_flows import (
+    FlowShape,
+    currency_of,
+    currency_words,
+    flow_shape,
+    hard_default,
+    hard_value,
+    is_hard,
+    value_for,
+)
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._events import concepts
+from demogen.analysis.heuristic._lifecycle import session_events
 from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._text import (
     compile_pattern,
@@ -35,7 +47,7 @@ from demogen.analysis.heuristic._text import (
     read,
     split_words,
 )
-from demogen.analysis.rules import UpdateRule
+from demogen.analysis.rules import PropertySource, PropertySpec, UpdateRule
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType, UpdateMethod, UpdateType
 
@@ -49,9 +61,6 @@ _AMOUNT_WORDS = {"value", "amount", "num", "number", "count", "quantity", "qty",
                  "delta", "gain", "cost", "reward"}
 _STATE_WORDS = {"current", "tmp", "balance", "left", "remain", "remaining", "after", "before",
                 "total", "own", "owned"}
-_CURRENCY_WORDS = {"gold", "coin", "coins", "gem", "gems", "diamond", "diamonds", "crystal",
-                   "crystals", "ruby", "rubies", "cash", "point", "points",
-                   "credit", "credits", "energy", "stamina", "ticket", "tickets"}
 _BEFORE_WORDS = {"previous", "prev", "before", "old", "from", "last", "pre"}
 _COUNT_WORDS = {"count", "cnt", "times", "num", "number", "watched", "visits", "days"}
 _BALANCE_WORDS = {"balance", "left", "remain", "remaining", "after"}
@@ -98,6 +107,8 @@ def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     return (
         _value_language(ctx, prop)
         or _by_role(ctx, money, prop)
+        or _by_playtime(ctx, prop)
+        or _by_experience(ctx, prop)
         or _by_enum(ctx, prop)
         or _by_same_property(ctx, prop)
         or _by_method(ctx, prop)
@@ -165,23 +176,9 @@ def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     elif role == "level":
         rules = _level_rules(ctx, prop)
     elif role == "balance":
-        moves = (("vc_earn", UpdateType.INCREMENT), ("vc_spend", UpdateType.DECREMENT))
-        for concept, kind in moves:
-            for info in idx.all(concept):
-                if not _same_currency(ctx, prop, info.name):
-                    continue
-                # The amount moves the balance; an event's own "balance after" property
-                # then shows the result. Only without an amount is that property the source.
-                if (amount := _amount_prop(ctx, info.name)) is not None:
-                    rules.append((info.name, UpdateRule(type=kind, value=_ref(amount))))
-                elif (state := _balance_prop(ctx, prop, info.name)) is not None:
-                    rules.append((info.name, UpdateRule(type=UpdateType.SET, value=_ref(state))))
+        rules = _balance_rules(ctx, prop)
     elif role == "earned_total":
-        for info in idx.all("vc_earn"):
-            if not _same_currency(ctx, prop, info.name):
-                continue
-            if (amount := _amount_prop(ctx, info.name)) is not None:
-                rules.append((info.name, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount))))
+        rules = _earned_rules(ctx, prop)
     elif role == "money_total":
         for e in revenue:
             if (m := _mentioned_prop(ctx, prop, e) or _money_prop(money, e)) is not None:
@@ -232,8 +229,117 @@ def _level_rules(ctx: Context, prop: Property) -> list[Rule]:
     return [(best.name, UpdateRule(type=UpdateType.INCREMENT, value=1))]
 
 
+# -- balances and totals moved by currency flows ----------------------------------------------
+
+#: An event that moves a currency: how it moves it (an increment reversed by the spend
+#: values of its direction property, if it has one) and how it names the currency.
+Flow = tuple[str, UpdateType, FlowShape]
+#: The key a premium balance's currency takes before it is matched to the event's values.
+_HARD = "#hard"
+
+
+def _flow_events(ctx: Context) -> list[Flow]:
+    """Earn events add, spend events take, and an event with a direction property
+    (``transaction_type``: gain / spend) adds and takes by it."""
+    idx = ctx.index
+    earn = {i.name for i in idx.all("vc_earn")}
+    spend = {i.name for i in idx.all("vc_spend")}
+    nouns = currency_words() | {"currency"}
+    flows: list[Flow] = []
+    for info in ctx.infos:
+        shape = flow_shape(ctx, info.name)
+        moves = info.name in earn or info.name in spend
+        if shape.direction and (shape.currency or moves or nouns & set(info.words)):
+            flows.append((info.name, UpdateType.INCREMENT, shape))
+        elif moves:
+            kind = UpdateType.INCREMENT if info.name in earn else UpdateType.DECREMENT
+            flows.append((info.name, kind, replace(shape, direction=None)))
+    return flows
+
+
+def _currency_when(ctx: Context, prop: Property, event: str,
+                   shape: FlowShape) -> tuple[bool, dict[str, list[Any]] | None]:
+    """Whether ``event`` moves ``prop`` and the condition on the currency it names
+    (``{token_id: [gold]}``): a balance moves only with its own currency."""
+    key = currency_of(prop) or (_HARD if is_hard(prop) else None)
+    if shape.currency is None or key is None:   # an unnamed balance moves with any
+        return _same_currency(ctx, prop, event), None
+    value = hard_value(shape.values) if key == _HARD else value_for(key, shape.values)
+    if value is None:
+        if shape.closed:    # the plan's list lacks it: this event never moves it
+            return False, None
+        value = hard_default() if key == _HARD else key
+    return True, {shape.currency: [value]}
+
+
+def _balance_rules(ctx: Context, prop: Property) -> list[Rule]:
+    rules: list[Rule] = []
+    for event, kind, shape in _flow_events(ctx):
+        moves, when = _currency_when(ctx, prop, event, shape)
+        if not moves:
+            continue
+        # The amount moves the balance; an event's own "balance after" property then
+        # shows the result. Only without an amount is that property the source.
+        if (amount := _amount_prop(ctx, event)) is not None:
+            reverse = {shape.direction: list(shape.spends)} if shape.direction else None
+            rules.append((event, UpdateRule(type=kind, value=_ref(amount), when=when,
+                                            reverse_when=reverse)))
+        elif (state := _balance_prop(ctx, prop, event)) is not None:
+            rules.append((event, UpdateRule(type=UpdateType.SET, value=_ref(state), when=when)))
+    return rules
+
+
+def _earned_rules(ctx: Context, prop: Property) -> list[Rule]:
+    """A lifetime total of a currency grows with what its flows add (never with spends)."""
+    rules: list[Rule] = []
+    for event, kind, shape in _flow_events(ctx):
+        if kind is not UpdateType.INCREMENT:
+            continue
+        moves, when = _currency_when(ctx, prop, event, shape)
+        amount = _amount_prop(ctx, event)
+        if not moves or amount is None:
+            continue
+        if shape.direction:
+            when = {**(when or {}), shape.direction: list(shape.gains)}
+        rules.append((event, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount),
+                                        when=when)))
+    return rules
+
+
+def currency_pools(patterns: dict[str, dict[str, UpdateRule]], ctx: Context
+                   ) -> dict[str, list[str]]:
+    """Per currency property the conditions test, the values it must show: an id-like
+    ``token_id`` the currencies of the balances (``gold``, ``diamond``), examples with the
+    ones they lack. None for an enum (the plan's list binds) or when nothing is missing."""
+    tested: dict[str, list[str]] = {}
+    for event, pattern in patterns.items():
+        shape = flow_shape(ctx, event)
+        if shape.currency is None or shape.closed:
+            continue
+        for rule in pattern.values():
+            for value in (rule.when or {}).get(shape.currency, []):
+                values = tested.setdefault(shape.currency, list(shape.values))
+                if value not in values:
+                    values.append(value)
+    return {name: values for name, values in tested.items()
+            if set(values) - set(ctx.prop(name).examples if ctx.prop(name) else ())}
+
+
+def with_currency_pools(specs: dict[str, PropertySpec],
+                        patterns: dict[str, dict[str, UpdateRule]],
+                        ctx: Context) -> dict[str, PropertySpec]:
+    """``specs`` with a pool source for each currency property the update conditions
+    test (:func:`currency_pools`)."""
+    out = dict(specs)
+    for name, values in currency_pools(patterns, ctx).items():
+        spec = out.get(name) or PropertySpec()
+        out[name] = spec.model_copy(update={"source": PropertySource(type="pool",
+                                                                     values=values)})
+    return out
+
+
 def _currencies(words: set[str]) -> set[str]:
-    return words & _CURRENCY_WORDS
+    return words & currency_words()
 
 
 def _same_currency(ctx: Context, prop: Property, event: str) -> bool:
@@ -304,6 +410,65 @@ def _money_prop(money: Money, event: str, *, prefer: Any = None) -> str | None:
 
 def _ref(name: str) -> str:
     return "{{" + name + "}}"
+
+
+# -- play time and experience ----------------------------------------------------------------
+
+#: The session's length in seconds, which the session-end event's updates may read.
+DURATION = "{{#duration}}"
+
+
+def _by_playtime(ctx: Context, prop: Property) -> list[Rule]:
+    """Total play time adds each session's length at the session end, in its own unit
+    (``total_playtime_minutes``: seconds / 60)."""
+    if prop.type is not PropertyType.NUMBER or not _is_playtime(prop):
+        return []
+    ends = session_events(ctx)[1]
+    if not ends:
+        return []
+    unit = _unit_seconds(prop) or 1.0
+    scale = None if unit == 1 else round(1 / unit, 6)
+    return [(ends[0], UpdateRule(type=UpdateType.INCREMENT, value=DURATION, scale=scale))]
+
+
+def _is_playtime(prop: Property) -> bool:
+    spec = load("updates")["playtime"]
+    words = set(split_words(prop.name))
+    sums = words & set(spec["totals"]) or prop.update_method is UpdateMethod.USER_ADD
+    if words & set(spec["not"]) or not sums:
+        return False
+    return bool(words & set(spec["words"])) or any(set(pair) <= words for pair in spec["pairs"])
+
+
+def _unit_seconds(prop: Property) -> float | None:
+    """Seconds per unit of a duration, by the name's words, else its display name or
+    description (``누적 플레이 시간(분)``)."""
+    units = load("updates")["time_units"]
+    for word in reversed(split_words(prop.name)):
+        if word in units["words"]:
+            return float(units["words"][word])
+    text = f"{prop.display_name} {prop.description}"
+    found = [(text.find(mark), seconds) for mark, seconds in units["cjk"].items() if mark in text]
+    return float(min(found)[1]) if found else None
+
+
+def _by_experience(ctx: Context, prop: Property) -> list[Rule]:
+    """Experience grows with every event carrying an amount of it (``exp_gain``)."""
+    spec = load("updates")["experience"]
+    words = set(split_words(prop.name))
+    vetoed = set(spec["not"]) - {"current", "cur", "total"}    # current_xp: the user's own
+    if prop.type is not PropertyType.NUMBER or not words & set(spec["words"]) or words & vetoed:
+        return []
+    rules: list[Rule] = []
+    for info in ctx.infos:
+        amount = next((name for name in ctx.props_of(info.name)
+                       if name not in ctx.common_names and name not in ctx.user_props
+                       and (ep := ctx.prop(name)) is not None and ep.type is PropertyType.NUMBER
+                       and (theirs := set(split_words(name))) & set(spec["words"])
+                       and not theirs & set(spec["not"])), None)
+        if amount is not None:
+            rules.append((info.name, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount))))
+    return rules
 
 
 # -- 3. enumerated states and mirrored properties ----------------------------------------------
@@ -403,4 +568,5 @@ def _pointed_event(ctx: Context, prop: Property) -> str | None:
     return top[2] if top[0] > 0 else None
 
 
-__all__ = ["TIME", "role_of", "update_patterns"]
+__all__ = ["DURATION", "TIME", "currency_pools", "role_of", "update_patterns",
+           "with_currency_pools"]
