@@ -148,3 +148,34 @@ def test_a_market_outside_the_plans_country_enum_is_warned_about(tmp_path: Path)
     (warning,) = warnings({"JP": 1.0, "US": 1.0})
     assert warning.startswith("--market JP: the plan's country/locale enums name US, GB")
     assert warnings({"US": 0.7, "GB": 0.3}) == []
+
+
+def test_market_regions_expand_to_their_countries() -> None:
+    """SEA/EU/global are region groups of data/locale/markets.yaml: a region's share is split
+    among its member countries; every member is a country demogen has data for."""
+    from demogen.simulation.devices import load_countries
+    from demogen.simulation.mixes import global_market, regions
+
+    countries = load_countries()
+    assert all(code in countries for members in regions().values() for code in members)
+    mix = parse_market("KR=0.8,SEA=0.2")
+    assert mix["KR"] == 0.8 and set(mix) == {"KR", *regions()["SEA"]}
+    assert sum(mix.values()) == pytest.approx(1.0)
+    assert set(parse_market("eu")) == set(regions()["EU"])
+    assert parse_market("global") == pytest.approx(
+        normalised({c: i.weight for c, i in countries.items() if i.weight}))
+    assert set(global_market()) == {c for c, i in countries.items() if i.weight}
+    assert parse_market("CN") == {"CN": 1.0}      # weight 0 by default, but named on purpose
+
+
+def test_rules_market_is_checked_and_an_edit_replaces_it_whole() -> None:
+    from demogen.analysis.merge import merge_rules
+    from demogen.analysis.rules import Rules
+    from demogen.errors import RulesError
+
+    analysed = Rules.from_data({"market": {"KR": 0.8, "US": 0.1, "JP": 0.1}})
+    edited = merge_rules(analysed, Rules.from_data({"market": "JP"}))
+    assert edited.market == {"JP": 1.0}
+    assert Rules.from_data({"market": "SEA"}).market == parse_market("SEA")
+    with pytest.raises(RulesError, match="unknown country 'XX'"):
+        Rules.from_data({"market": {"XX": 1}})

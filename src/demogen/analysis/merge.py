@@ -28,7 +28,7 @@ def _merge_model(base: BaseModel, override: BaseModel) -> dict[str, Any]:
         old = getattr(base, name, None)
         if isinstance(new, BaseModel) and isinstance(old, BaseModel):
             result[name] = _merge_model(old, new)
-        elif isinstance(new, dict) and isinstance(old, dict):
+        elif isinstance(new, dict) and isinstance(old, dict) and name not in _WHOLE:
             combined = {**old, **new}
             result[name] = {
                 k: _merge_entry(old.get(k), v) for k, v in combined.items()
@@ -36,6 +36,10 @@ def _merge_model(base: BaseModel, override: BaseModel) -> dict[str, Any]:
         else:
             result[name] = new.model_dump(mode="python") if isinstance(new, BaseModel) else new
     return result
+
+
+#: Mappings that are one choice, replaced whole (an edited market drops the analysis' countries).
+_WHOLE = frozenset({"market"})
 
 
 def _merge_entry(old: Any, new: Any) -> Any:

@@ -526,8 +526,19 @@ class Rules(BaseModel):
     money: MoneyRules = Field(default_factory=MoneyRules)
     #: The things the plan sells, grants or visits, by stem (:class:`Catalogue`).
     catalogues: dict[str, Catalogue] = Field(default_factory=dict)
+    #: Where the users are: ISO country (or region group: SEA, EU, global) → share of users;
+    #: the analyzer writes it from the plan, ``--market`` overrides it; None: global.
+    market: dict[str, float] | None = None
     #: What loading changed in an older document (not part of the document itself).
     _notices: list[str] = PrivateAttr(default_factory=list)
+
+    @field_validator("market", mode="before")
+    @classmethod
+    def _market(cls, value: Any) -> Any:
+        """``KR``, ``{KR: 0.8, SEA: 0.2}`` … as country codes (regions expanded)."""
+        from demogen.simulation.mixes import parse_market  # simulation data, read lazily
+
+        return value if value is None else parse_market(value)
 
     @property
     def notices(self) -> list[str]:

@@ -107,9 +107,10 @@ def generate(
     ),
     market: str | None = typer.Option(
         None, "--market", show_default=False,
-        help="Where users come from (#country, #zone_offset, language, carrier, currency): "
-        "an ISO code (KR) or codes with shares (US=0.6,KR=0.4); default: the plan's country "
-        "enums, else a worldwide mix. An unknown code is refused with the list of known ones.",
+        help="Where users come from (#country, #zone_offset, language, carrier, currency, "
+        "servers, addresses): an ISO code (KR), a region (SEA, EU, global) or codes with "
+        "shares (KR=0.8,SEA=0.2); default: Rules' market, which the analyzer writes from the "
+        "plan (a Korean plan: KR-led). An unknown code is refused with the list of known ones.",
     ),
     industry: str | None = opt.IndustryOpt,
     platform: str | None = opt.PlatformOpt,
@@ -126,7 +127,7 @@ def generate(
     ai_review: bool = opt.AiReviewOpt,
 ) -> None:
     """Generate users, sessions, events and user updates from TAXONOMY."""
-    from demogen.pipeline import generate, simulation_config
+    from demogen.pipeline import generate, market_line, simulation_config
 
     config = _layered_config(ctx, config_file)
     quiet, verbose = config.quiet, config.verbose
@@ -143,6 +144,7 @@ def generate(
     if not quiet:
         for line in prepared_notes(prepared):
             err.print(line, markup=False, highlight=False)
+        err.print(market_line(prepared, options), markup=False, highlight=False)
         for message in window_warnings:
             warn(message)
     say = None if quiet else (lambda message: err.print(message, markup=False,

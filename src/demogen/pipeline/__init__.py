@@ -8,6 +8,7 @@ from demogen.pipeline._generate import (
     GenerateOptions,
     GenerateResult,
     generate,
+    market_line,
     simulation_config,
 )
 from demogen.pipeline._prepare import Prepared, prepare
@@ -22,6 +23,7 @@ __all__ = [
     "Review",
     "RunInputs",
     "generate",
+    "market_line",
     "prepare",
     "review",
     "run_inputs",

@@ -33,7 +33,7 @@ from demogen.pipeline._saved import plan_record, save_inputs
 from demogen.simulation import SimulationConfig, preset_for_industry
 from demogen.simulation.config import MAX_DAYS_BACK, default_start, earliest_local_date
 from demogen.simulation.ids import check_id_prefix, id_namespace
-from demogen.simulation.mixes import normalised, segment_shares
+from demogen.simulation.mixes import normalised, run_market, segment_shares
 from demogen.simulation.parallel import ENGINES, LAYOUTS, SimulationSpec, run_parallel
 from demogen.simulation.presets import preset_names
 from demogen.simulation.segments import CustomSegment, check_segments
@@ -139,6 +139,17 @@ def simulation_config(prepared: Prepared, options: GenerateOptions,
     return config, warnings
 
 
+def market_line(prepared: Prepared, options: GenerateOptions) -> str:
+    """The market a run uses and where it comes from, in one line for a person."""
+    market = run_market(normalised(options.market) if options.market else None,
+                        prepared.rules.market, prepared.taxonomy, prepared.product)
+    source = ("--market" if options.market else
+              "Rules' market" if prepared.rules.market else "the global default")
+    shares = ", ".join(f"{code} {share:.0%}" for code, share in
+                       sorted(market.items(), key=lambda kv: -kv[1]))
+    return f"market: {shares} ({source}; change it with --market or Rules' market)"
+
+
 def _market_warnings(prepared: Prepared, market: dict[str, float]) -> list[str]:
     """A market outside the plan's country (or locale) enums: the properties holding them
     keep drawing from their enum, so they cannot match these users' devices."""
@@ -229,8 +240,8 @@ def _manifest(prepared: Prepared, options: GenerateOptions, config: SimulationCo
                                 for s in options.segments]
     if options.segment_mix:
         recorded["segment_mix"] = {str(k): v for k, v in config.segment_mix.items()}
-    if options.market:
-        recorded["market"] = config.market
+    recorded["market"] = run_market(config.market, prepared.rules.market, prepared.taxonomy,
+                                    prepared.product)
     if calibration is not None:
         recorded["calibration"] = {**calibration.summary(), "run_kpis": measured}
     return Manifest(

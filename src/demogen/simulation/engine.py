@@ -18,6 +18,7 @@ from demogen.simulation.config import SimulationConfig
 from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink, Record
 from demogen.simulation.ids import RunIds, account_id_shape
+from demogen.simulation.mixes import run_market
 from demogen.simulation.population import PopulationModel, SimUser, user_random
 from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.segments import CompiledSegment, SegmentMembership
@@ -95,7 +96,8 @@ class Simulation:
                                              behaviour.hesitant_ratio),
             sessions=SessionModel(preset),
             values=values,
-            devices=DeviceFactory(product.platform, config.market or values.country_weights()),
+            devices=DeviceFactory(product.platform, run_market(config.market, rules.market,
+                                                               taxonomy, product)),
             rollout=AppVersionRollout.for_window(config.days, seed=config.seed),
             state=applier,
             duration_props=_duration_props(taxonomy, behaviour.session_end),

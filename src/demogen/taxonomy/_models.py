@@ -135,6 +135,9 @@ class ProductInfo(BaseModel):
     platform: str = "mobile_app"
     product_name: str = "Demo product"
     description: str = ""
+    #: Where the product sells (``KR``, ``SEA``, ``{KR: 0.8, US: 0.2}``): the analyzer's
+    #: default market (Rules' ``market``); None: read from the plan's language and enums.
+    market: str | dict[str, float] | None = None
     #: How the industry was inferred from the plan ("21 events speak of it (battle, 길드 …)")
     #: when product.json and --industry said nothing; empty when it was given.
     industry_inferred: str = ""
