@@ -90,3 +90,61 @@ def test_game_language_is_the_system_language_it_offers(coherence_output) -> Non
 ])
 def test_store_os_reads_store_names(text: str, os_: str | None) -> None:
     assert identity.store_os(text) == os_
+
+
+# -- the market follows the plan (Rules' market) -----------------------------------------------
+
+KR_PLANS = [IDLE, CARD, SHOP, "te_data_generator__casual-game-tracking-plan",
+            "demo_data_generator__idle-game-example"]
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, marks=corpus, id=s.split("__")[-1])
+                                    for s in (IDLE, SHOP)])
+def test_a_korean_workbook_has_mostly_korean_users(coherence_output, source: str) -> None:
+    """Measured before: a Korean workbook's users were ~35 % KR (countries.yaml's default
+    weights). Rules' market is now KR-led, and the users' #system_language shows it."""
+    from demogen.simulation.devices import load_countries
+
+    g = coherence_output(source)
+    assert g.rules.market is not None and max(g.rules.market, key=g.rules.market.get) == "KR"
+    languages: dict[str, str] = {}
+    for r in g.records:
+        language = r.get("properties", {}).get("#system_language")
+        if language is not None:
+            languages.setdefault(r["#distinct_id"], language)
+    korean = sum(1 for lang in languages.values() if lang == "ko") / len(languages)
+    expected = g.rules.market["KR"] * load_countries()["KR"].languages.share("ko")
+    assert len(languages) > 200 and abs(korean - expected) < 0.08, (korean, expected)
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, marks=corpus, id=s.split("__")[-1])
+                                    for s in KR_PLANS])
+def test_the_analyzer_writes_a_kr_led_market_for_korean_workbooks(source: str,
+                                                                  tmp_path) -> None:
+    from tests.simulation.generated_outputs import analysed, source_path
+
+    _, _, rules = analysed(source_path(source, tmp_path))
+    assert rules.market is not None
+    assert rules.market["KR"] == max(rules.market.values()) >= 0.6
+
+
+def test_the_plan_language_leads_the_market() -> None:
+    """Japanese texts → JP-led; a Korean plan whose country enum lacks KR keeps the enum;
+    an English plan without enums gets no market (the global mix); product.json's market
+    wins over the texts."""
+    from demogen.analysis.heuristic.market import plan_market
+    from demogen.simulation.mixes import parse_market
+    from demogen.taxonomy import Event, EventTaxonomy, ProductInfo, Property
+    from demogen.vocab import PropertyType
+
+    def plan(texts: list[str], *props: Property) -> EventTaxonomy:
+        events = tuple(Event(name=f"e{i}", display_name=t) for i, t in enumerate(texts))
+        return EventTaxonomy(events=events, properties=props)
+
+    japanese = plan(["ログイン", "購入", "レベルアップ", "ガチャを引く"])
+    assert max((m := plan_market(japanese, ProductInfo())) or {}, key=m.get) == "JP"
+    korean = ["로그인", "구매", "레벨 업", "가챠"]
+    country = Property(name="country", type=PropertyType.STRING, enum=("US", "GB"))
+    assert set(plan_market(plan(korean, country), ProductInfo()) or {}) == {"US", "GB"}
+    assert plan_market(plan(["Login", "Purchase"]), ProductInfo()) is None
+    assert plan_market(plan(korean), ProductInfo(market="SEA")) == parse_market("SEA")
