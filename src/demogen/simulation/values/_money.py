@@ -151,6 +151,17 @@ class Money:
         """``x`` of currency ``source`` in ``target`` at Rules' FX rates."""
         return self.currency(target).money(x * self.fx(source) / self.fx(target))
 
+    def local_price(self, usd: float, code: str) -> int | float:
+        """A USD price (a catalogue entry's tier) in currency ``code``: the matching store
+        tier (USD 4.99 → KRW 5,900), else converted at ``money.fx`` as shops write prices
+        (KRW in three significant digits)."""
+        twin = self.tier_twin(usd, "USD", code)
+        if twin is not None:
+            return twin
+        x = usd / self.fx(code)
+        info = self.currency(code)
+        return _three_digits(x) if info.decimals == 0 else info.money(x)
+
     def tier_twin(self, x: float, source: str, target: str) -> int | float | None:
         """The ``target`` store tier matching ``source``'s tier ``x`` (KRW 1,200 → USD 0.99),
         or None when ``x`` is no tier."""
