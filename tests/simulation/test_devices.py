@@ -178,7 +178,10 @@ def test_country_mix_from_a_taxonomy_enum() -> None:
     assert factory.countries == ("KR", "JP")
     assert factory.ignored_countries == ("XX",)
     assert {d.country for d in devices("mobile_app", 300, {"kr": 1.0, "JP": 1.0})} == {"KR", "JP"}
-    assert set(DeviceFactory("web", {"XX": 1}).countries) == set(COUNTRIES)
+    # the default mix: every country with a default weight (CN's is 0: only when named)
+    assert set(DeviceFactory("web", {"XX": 1}).countries) == {
+        code for code, info in COUNTRIES.items() if info.weight > 0} == set(COUNTRIES) - {"CN"}
+    assert {d.country for d in devices("mobile_app", 20, {"CN": 1})} == {"CN"}
 
 
 def test_platform_names() -> None:
