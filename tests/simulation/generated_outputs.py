@@ -815,14 +815,30 @@ def state_violations(g: Generated) -> list[str]:
                    and records[j]["#time"] == record["#time"]):
                 _apply(state, records[j])
                 j += 1
+            props = record.get("properties") or {}
             for prop, rule in patterns.get(record["#event_name"], {}).items():
-                problem = _update_problem(prop, rule.type, rule.value, record, before, state,
-                                          caps.get(prop))
+                if rule.when and not _conditions_hold(rule.when, props):
+                    continue    # the event names another currency: it moves nothing here
+                op = rule.type
+                if rule.reverse_when and _conditions_hold(rule.reverse_when, props):
+                    op = _REVERSED.get(op, op)     # a flow's spend takes what a gain adds
+                problem = _update_problem(prop, op, rule.value, record, before, state,
+                                          caps.get(prop), rule.scale)
                 if problem:
                     _report(messages, f"user {user}: {record['#event_name']} → {prop}: {problem}"
                             f"; event {show(record, 300)}")
             i = j
     return messages
+
+
+_REVERSED = {UpdateType.INCREMENT: UpdateType.DECREMENT,
+             UpdateType.DECREMENT: UpdateType.INCREMENT}
+
+
+def _conditions_hold(conditions: Mapping[str, list[Any]], props: Mapping[str, Any]) -> bool:
+    """Every listed event property has one of its values (a YAML ``1`` matches ``"1"``)."""
+    return all(str(props.get(name)) in {str(v) for v in values}
+               for name, values in conditions.items())
 
 
 def _balance_caps(g: Generated) -> dict[str, float]:
@@ -837,10 +853,12 @@ def _balance_caps(g: Generated) -> dict[str, float]:
 
 def _update_problem(prop: str, op: UpdateType, raw: Any, record: Mapping[str, Any],
                     before: Mapping[str, Any], after: Mapping[str, Any],
-                    cap: float | None = None) -> str | None:
+                    cap: float | None = None, scale: float | None = None) -> str | None:
     known, value = _resolve(raw, record.get("properties") or {}, record["#time"])
     if not known:
         return None
+    if scale is not None and number(value) is not None:
+        value = round(number(value) * scale, 2)
     old, new = before.get(prop), after.get(prop)
     if op is UpdateType.SET:
         expected = value
