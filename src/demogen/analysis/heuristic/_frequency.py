@@ -118,15 +118,26 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
         if rule is not None:
             rule_of[name] = rule
             named.setdefault(rule.name, name)
+    chained = _session_chained(constraints)
     out: dict[str, tuple[str, float | None]] = {}
     for name, rule in rule_of.items():
         for what, rate in rule.after:
             trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of})
+            if (trigger, name) in chained:
+                break   # a session chain already ties it to its trigger, in one session
             if trigger is not None:
                 declared = constraints.step_conversion(trigger, name) is not None
                 out[name] = (trigger, None if declared else float(rate))
                 break
     return out
+
+
+def _session_chained(constraints: EventConstraints) -> set[tuple[str, str | None]]:
+    """Neighbours in a strict session sequence (guild_join → guild_leave): the later one
+    happens in the session of the earlier one, so it is no follower of a later session."""
+    return {(before, after) for d in constraints.sequence_details
+            if d.scope == "session" and d.strict
+            for before, after in zip(d.events, d.events[1:], strict=False)}
 
 
 def _trigger(ctx: Context, what: str, named: dict[str, str], roles: EventRoles,
