@@ -100,8 +100,10 @@ def test_shop_shipping_and_returns_follow_paid_orders(coherence_output) -> None:
         assert g.rules.events[follower].follows == trigger
         _never_more_than(g, follower, trigger)
     counts = Counter(r["#event_name"] for r in g.records if r.get("#type") == "track")
-    assert counts["pay_order"] > 0
-    assert counts["send_commodity"] >= counts["pay_order"] // 2, "most paid orders ship"
+    # The issue saw hundreds of returns beside a few dozen orders (300 users pay rarely).
+    assert counts["apply_return"] <= counts["pay_order"]
+    if counts["pay_order"] >= 10:
+        assert counts["send_commodity"] >= counts["pay_order"] // 2, "most paid orders ship"
 
 
 @corpus
