@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from demogen import gazetteer
 from demogen.analysis.heuristic.values import kinds, names
 from demogen.analysis.heuristic.values.kinds import STRING_KINDS
 from demogen.analysis.heuristic.values.priors import number_prior
@@ -54,6 +55,10 @@ def string_property(tables: Tables, prop: Property, parent: str | None = None) -
         return date_sampler("birthday", tables.seed)
     if kind == "date":
         return lambda u, v, t: t[:10]
+    if kind in gazetteer.LEVELS:  # one place of the user's country (_places)
+        place = tables.places.sampler(prop)
+        if place is not None:
+            return place
     if kind == "os_version":  # previous_os_version: one step below the device's
         return previous_os_version
     return tables.pools.string_sampler(kind, names.leaf(prop.name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, cast
 
+from demogen import gazetteer
 from demogen.analysis.formula import Formula, FormulaEvaluator
 from demogen.analysis.heuristic.values import names
 from demogen.analysis.heuristic.values.priors import NumberPrior, prior_of_kind
@@ -18,6 +19,7 @@ from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
 from demogen.simulation.values._catalogue import Catalogues, Link
 from demogen.simulation.values._money import Money, RecordMoney
+from demogen.simulation.values._places import Places
 from demogen.simulation.values._pools import Pools
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, plan_industry
 
@@ -81,6 +83,8 @@ class Tables:
             mp.currency_property for mp in rules.monetary_properties.values()
             if mp.currency_property
         }
+        self.places = Places(seed, (*self.props.values(), *self.user_props.values()),
+                             lambda p: self.kind(p, gazetteer.LEVELS, ""))
         self.formulas = self._compile_formulas()
         self.bridge = RandomBridge()
         self.evaluator = FormulaEvaluator(cast(Any, self.bridge))
@@ -107,7 +111,8 @@ class Tables:
         found = self._catalogue_links.get(names)
         if found is None:
             props = [self.props[n] for n in sorted(names) if n in self.props]
-            found = self._catalogue_links[names] = self.catalogues.links(props)
+            found = self._catalogue_links[names] = {**self.places.links(props),
+                                                    **self.catalogues.links(props)}
         return found
 
     def bounds(self, prop: Property, event: str | None) -> Bounds | None:

@@ -1,0 +1,126 @@
+"""Places: a record's province and city describe one place of the user's country.
+
+The properties of one address (``receiver_province`` + ``receiver_city``; ``province`` +
+``city``) are linked like a catalogue's (``_catalogue.Link``): the city is the anchor,
+drawn from the gazetteer's places in the user's country (an enum keeps its values: those
+the gazetteer places there, else all of them); the province is read from the city. Names
+are written in the script the plan's enums and samples use (Hangul samples → 서울특별시).
+A user's own place (not a receiver's or a friend's) is one place per user, whichever
+property shows it, so the profile's ``province`` and ``city`` agree without a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from demogen import gazetteer
+from demogen.analysis.heuristic.values.names import OTHER_PERSON_WORDS, normalize
+from demogen.gazetteer import CITY, PROVINCE, Place
+from demogen.simulation._context import UserContext
+from demogen.simulation.values._catalogue import Link
+from demogen.simulation.values._convert import coerce_enum
+from demogen.simulation.values._draw import Sampler, mix64, salt
+from demogen.taxonomy import Property
+
+
+def _samples(prop: Property) -> list[str]:
+    # _strings reads Tables, which holds the places: imported when first compiling
+    from demogen.simulation.values._strings import plan_examples
+
+    enum = [str(x) for x in coerce_enum(prop) if x is not None] if prop.enum else []
+    return enum or plan_examples(prop)
+
+
+def _local(samples: Sequence[str]) -> bool | None:
+    """Whether samples are mostly in a local script (None: no samples)."""
+    if not samples:
+        return None
+    return sum(gazetteer.is_local(s) for s in samples) * 2 >= len(samples)
+
+
+class Places:
+    """The place links of one factory's records."""
+
+    def __init__(self, seed: int, plan: Sequence[Property], level_of: Callable[[Property], str]):
+        self._seed = seed
+        self._level_of = level_of
+        votes = [s for p in plan if level_of(p) in gazetteer.LEVELS for s in _samples(p)]
+        #: The plan's script for place properties without samples of their own.
+        self._local = bool(_local(votes))
+
+    def links(self, props: Sequence[Property]) -> dict[str, Link]:
+        """Property name → how it shows its address's place, for ``props`` of one record."""
+        groups: dict[str, dict[str, Property]] = {}
+        for prop in props:
+            level = self._level_of(prop)
+            if level in gazetteer.LEVELS:
+                groups.setdefault(gazetteer.address_of(prop.name), {})[level] = prop
+        out: dict[str, Link] = {}
+        for group in groups.values():
+            anchor = group.get(CITY) or group[PROVINCE]
+            local = self._script(group.values())
+            fn = self.sampler(anchor, group, local)
+            if fn is None:
+                continue
+            out[anchor.name] = Link(None, fn)
+            province = group.get(PROVINCE)
+            if province is not None and province is not anchor:
+                out[province.name] = Link(anchor.name, _province_reader(province, local))
+        return out
+
+    def sampler(self, prop: Property, group: dict[str, Property] | None = None,
+                local: bool | None = None) -> Sampler | None:
+        """``prop``'s place drawn in the user's country (None: its enum names no place)."""
+        group = group or {self._level_of(prop): prop}
+        level = self._level_of(prop)
+        script = self._script(group.values()) if local is None else local
+        every = tuple(p for found in gazetteer.places().values() for p in found
+                      if all(_shown(member, lvl, p, script) is not None
+                             for lvl, member in group.items()))
+        if not every:
+            return None
+        by_country: dict[str, tuple[Place, ...]] = {}
+        norm = normalize(prop.name)
+        key = None if any(w in norm for w in OTHER_PERSON_WORDS) else salt(self._seed, "place")
+
+        def pick(u: UserContext, v: dict[str, Any], t: str) -> Any:
+            found = by_country.get(u.device.country)
+            if found is None:
+                found = by_country[u.device.country] = tuple(
+                    p for p in every if p.country == u.device.country) or every
+            index = int(u.rnd.random() * len(found)) if key is None else \
+                mix64(u.index ^ key) % len(found)
+            return _shown(prop, level, found[index], script)
+
+        return pick
+
+    def _script(self, group: Any) -> bool:
+        for prop in group:
+            own = _local(_samples(prop))
+            if own is not None:
+                return own
+        return self._local
+
+
+def _shown(prop: Property, level: str, place: Place, local: bool) -> str | None:
+    """``place`` at ``level`` as ``prop`` writes it: its enum's spelling (None: not in the
+    enum), else the script's."""
+    if prop.enum:
+        names = {place.name(level, False).casefold(), place.name(level, True).casefold()}
+        return next((str(x) for x in coerce_enum(prop)
+                     if x is not None and str(x).casefold() in names), None)
+    return place.name(level, local)
+
+
+def _province_reader(prop: Property, local: bool) -> Callable[[Any], Any]:
+    """The province of the city the anchor shows."""
+
+    def read(city: Any) -> Any:
+        for place in gazetteer.find(CITY, city):
+            shown = _shown(prop, PROVINCE, place, local)
+            if shown is not None:
+                return shown
+        return None
+
+    return read
