@@ -191,6 +191,13 @@ class MonetaryProperty(BaseModel):
     role: MoneyRole | None = None
 
 
+def formula_on(rules: Rules, name: str, event: str) -> bool:
+    """Whether a ``property_relationships`` formula computes ``name`` on ``event``: then it,
+    not the amount's money role, says what the value is."""
+    rel = rules.property_relationships.get(name)
+    return bool(rel is not None and rel.formula and (not rel.events or event in rel.events))
+
+
 class MoneyRules(BaseModel):
     """Currencies and exchange rates of the run's money amounts.
 
@@ -712,4 +719,5 @@ __all__ = [
     "SequenceDetail",
     "UpdateRule",
     "capped_balances",
+    "formula_on",
 ]

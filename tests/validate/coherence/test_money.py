@@ -83,7 +83,7 @@ def test_paid_above_the_order(coherence_output, tmp_path: Path) -> None:
         p["order_actual_amount"] = p["order_amount"] + 5000
 
     found, at = _broken(coherence_output, SHOP, tmp_path,
-                        _with("pay_order", "order_amount", "order_actual_amount"), change)
+                        _with("submit_order", "order_amount", "order_actual_amount"), change)
     assert found and all(f"{at['file']}:{at['line']}" in f for f in found)
     assert any("paid more" in f for f in found)
 
@@ -102,10 +102,12 @@ def test_a_discount_flag_that_disagrees(coherence_output, tmp_path: Path) -> Non
 @corpus
 @pytest.mark.parametrize("part", ["shipping", "tax"])
 def test_an_order_that_does_not_add_up(coherence_output, tmp_path: Path, part: str) -> None:
+    """Checkout Started's value is "revenue + shipping + tax" (its description): a changed
+    part no longer adds up."""
     def change(p: dict[str, Any]) -> None:
         p[part] = p[part] + 100
 
     found, at = _broken(coherence_output, "segment_ecommerce_v2", tmp_path,
-                        _with("order_completed", "total", part, "subtotal"), change)
+                        _with("checkout_started", "value", part, "revenue"), change)
     assert len(found) == 1
-    assert f"{at['file']}:{at['line']}" in found[0] and "total" in found[0]
+    assert f"{at['file']}:{at['line']}" in found[0] and "gross" in found[0]

@@ -101,7 +101,7 @@ class Money:
         for name, prop in self.ctx.event_props.items():
             events = tuple(e for e in self.ctx.events_with.get(name, []) if self.money_on(prop, e))
             if events:
-                role = money_role(name, prop.display_name)
+                role = money_role(name, prop.display_name, prop.description)
                 out.append(MoneyProperty(name, events, self._currency(events), role))
             if prop.type in (PropertyType.LIST, PropertyType.OBJECT, PropertyType.OBJECT_GROUP):
                 carriers = tuple(
@@ -177,9 +177,14 @@ class Money:
         return bool(set(info.words) & {"purchase"}) and not set(info.words) & {"shop", "item"}
 
 
-def money_role(name: str, display: str = "") -> MoneyRole:
-    """An amount's part of its record's order, from its name (``order_actual_amount`` →
-    ``total``, ``transportation_costs`` → ``shipping``); ``amount`` when nothing says."""
+def money_role(name: str, display: str = "", description: str = "") -> MoneyRole:
+    """An amount's part of its record's order: what its description says outright ("after
+    discounts, before shipping and tax" → ``net``), else its name (``order_actual_amount``
+    → ``total``, ``transportation_costs`` → ``shipping``); ``amount`` when nothing says."""
+    said = norm(description)
+    for role, phrases in load("properties")["money"]["role_descriptions"].items():
+        if any(phrase in said for phrase in phrases):
+            return role  # type: ignore[no-any-return]
     leaf = normalize(name.rsplit(".", 1)[-1])
     words = set(leaf.split("_"))
     shown = norm(display)

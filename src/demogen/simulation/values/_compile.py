@@ -93,9 +93,6 @@ def plain(tables: Tables, prop: Property, event: str | None,
     attr = "currency" if prop.name in tables.currency_props else \
         tables.device(prop.name)
     formula = tables.formulas.get(prop.name)
-    money = record_money(tables, event, present) if event is not None else None
-    if money is not None and money.holds(prop.name):
-        formula = None  # a record's amounts add up by their roles (monetary_properties)
     if formula is not None:
         fn = formula_sampler(tables, prop, formula, fn, present, deps, event)
     if attr is not None:

@@ -17,6 +17,7 @@ there is one.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import math
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from demogen.analysis.heuristic._money import discount_flag, money_role
 from demogen.analysis.heuristic.values.names import normalize
-from demogen.analysis.rules import MoneyRules
+from demogen.analysis.rules import MoneyRules, formula_on
 from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
@@ -199,6 +200,8 @@ class Member:
     role: str
     code: str | None
     enum: tuple[float, ...]
+    #: The range the plan declares for it (in whatever currency the record has).
+    bounds: tuple[float, float] | None = None
 
 
 class RecordMoney:
@@ -220,7 +223,11 @@ class RecordMoney:
         self.fixed = members[0].code if not local else None
         base = next((m for m in members if m.role in _BASE_ROLES), members[0])
         self.base = base
-        bounds = tables.bounds(tables.props[base.name], None) if self.fixed else None
+        # A range the plan itself declares holds; a range of the rules (written in no
+        # currency) holds only for amounts whose name fixes their currency.
+        own = tables.props[base.name].value_range
+        bounds = tables.bounds(tables.props[base.name], None) if self.fixed else \
+            ((float(own.min), float(own.max)) if own is not None else None)
         self._base_draw = functools.partial(
             self.money.for_currency, base.name if base.role in _BASE_ROLES else "",
             bounds[0] if bounds else None, bounds[1] if bounds else None)
@@ -233,6 +240,12 @@ class RecordMoney:
         self.shipping_enum = next((m.enum for m in members if m.role == "shipping" and m.enum),
                                   ())
         self.fee_part = self.money.part("fee")
+        #: role → the tightest plan range of its members
+        self.limits: dict[str, tuple[float, float]] = {}
+        for m in members:
+            if m.bounds is not None and m.code is None:
+                lo, hi = self.limits.get(m.role, (-math.inf, math.inf))
+                self.limits[m.role] = (max(lo, m.bounds[0]), min(hi, m.bounds[1]))
         self.known = known_currencies()
         self._slot: str | None = None
         self._session = False
@@ -272,13 +285,13 @@ class RecordMoney:
         return value
 
     def currency_of(self, u: UserContext, v: dict[str, Any]) -> str:
-        """The record's currency: its currency property, else the one every amount is in
-        (Rules' ``money.currency``), else the user's market's."""
+        """The record's currency: the one every amount's name carries, else its currency
+        property, else Rules' ``money.currency``, else the user's market's."""
+        if self.fixed:      # every amount names its currency (amount_spent_usd)
+            return self.fixed
         code = v.get(self.cp) if self.cp else None
         if isinstance(code, str) and code.upper() in self.known:
             return code.upper()
-        if self.fixed:
-            return self.fixed
         fixed = self.money.rules.currency
         if fixed and fixed in self.known:
             return fixed
@@ -326,24 +339,51 @@ class RecordMoney:
 
     def _order(self, info: CurrencyInfo, lines: float,
                rnd: Callable[[], float]) -> dict[str, int | float]:
+        if info.decimals == 0 and lines != round(lines):
+            # the plan's range is below one unit (ad revenue of 0.01-0.37): keep cents
+            info = dataclasses.replace(info, decimals=2)
         discount: int | float = 0
         if self.discountable and (self.always_discount
                                   or rnd() < self.money.rules.discount_share):
             lo, hi = self.money.discount_fraction
-            discount = _tidy(info, lines * (lo + (hi - lo) * rnd()))
+            discount = self._within(info, "discount",
+                                    _tidy(info, lines * (lo + (hi - lo) * rnd())))
         shipping: int | float = 0
         if "shipping" in self.roles:
             if self.shipping_enum:
                 shipping = self.shipping_enum[int(rnd() * len(self.shipping_enum))]
             elif lines < info.free_shipping_over:
-                shipping = info.money(info.shipping)
-        tax = info.money((lines - discount) * info.tax_rate) if "tax" in self.roles else 0
-        fee = info.money(lines * self.fee_part) if "fee" in self.roles else 0
+                shipping = self._within(info, "shipping", info.shipping)
+        parts = self._parts(info, lines, discount, shipping)
+        for _ in range(3):  # a sum above the plan's range: fewer lines, the same extras
+            excess = max((parts[r] - self.limits[r][1] for r in ("net", "total", "gross")
+                          if r in self.roles and r in self.limits), default=0.0)
+            if excess <= 0:
+                break
+            lines = info.money(max(lines - excess, discount))
+            parts = self._parts(info, lines, discount, shipping)
+        return parts
+
+    def _parts(self, info: CurrencyInfo, lines: float, discount: float,
+               shipping: float) -> dict[str, int | float]:
+        """The order's amounts from its lines, discount and shipping."""
+        tax = self._within(info, "tax", (lines - discount) * info.tax_rate) \
+            if "tax" in self.roles else 0
+        fee = self._within(info, "fee", lines * self.fee_part) \
+            if "fee" in self.roles else 0
         extra = shipping + tax + fee
         return {"amount": lines, "subtotal": lines, "discount": discount, "shipping": shipping,
                 "tax": tax, "fee": fee, "net": info.money(lines - discount),
                 "total": info.money(lines - discount + extra),
                 "gross": info.money(lines + extra)}
+
+    def _within(self, info: CurrencyInfo, role: str, x: float) -> int | float:
+        """A part in the currency's decimals, inside the plan's range of its property (a
+        discount of at most 500)."""
+        limit = self.limits.get(role)
+        if limit is not None:
+            x = min(max(x, limit[0]), limit[1])
+        return info.money(x)
 
     def _in(self, x: float, lines: float, code: str, m: Member) -> int | float:
         """``x`` (in ``code``) in the member's own currency: the matching store tier for the
@@ -364,6 +404,11 @@ def _tidy(info: CurrencyInfo, x: float) -> int | float:
     return max(round(x, 2), 0.01)
 
 
+def _range(prop: Property) -> tuple[float, float] | None:
+    own = prop.value_range
+    return None if own is None else (float(own.min), float(own.max))
+
+
 def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordMoney | None:
     """The money of ``event``'s records (None: it carries no money amount); built once."""
     cache = tables.record_money
@@ -382,11 +427,16 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
             # no currency to agree with here: an amount of something else (GA4 `value` on
             # earn_virtual_currency)
             continue
+        if name in tables.formulas and formula_on(tables.rules, name, event):
+            continue    # a declared formula computes it from the others (price * quantity)
         currency_property = currency_property or rule.currency_property
         enum = tuple(x for x in coerce_enum(prop) if isinstance(x, int | float)) \
             if prop.enum else ()
-        members.append(Member(name, rule.role or money_role(name, prop.display_name),
-                              currency_in_name(name), enum))
+        role = rule.role or money_role(name, prop.display_name, prop.description)
+        code = currency_in_name(name)
+        if any(m.role == role and m.code == code for m in members):
+            continue    # a second amount of one role (ad spend beside CPM): its own draw
+        members.append(Member(name, role, code, enum, _range(prop)))
     if not members:
         cache[event] = None
         return None

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from demogen.analysis.heuristic._money import discount_flag, money_role
-from demogen.analysis.rules import MonetaryProperty
+from demogen.analysis.rules import MonetaryProperty, formula_on
 from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
@@ -89,6 +89,8 @@ class MoneyChecker(Checker):
                 continue
             if rule.currency_property and rule.currency_property not in props:
                 continue
+            if formula_on(self.given.rules, name, event):
+                continue    # its formula decides it (validate's formula check)
             out[name] = (rule, rule.role or money_role(name))
         return out
 
