@@ -1,6 +1,6 @@
 """Property rules: country-dependent values, derived formulas and numeric ranges.
 
-- ``property_constraints``: carrier, currency, city, province, language, time zone and locale
+- ``property_constraints``: carrier, currency, language, time zone and locale
   follow the country (or the locale's region), with values from ``heuristic_locales.yaml``
   for the countries in the taxonomy's enumeration (KR/US/JP by default), narrowed to the
   dependent property's own enumeration when it has one.
@@ -103,9 +103,8 @@ def property_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
 
 def _mapping(kind: str, prop: Property, values: dict[str, str],
              countries: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
-    field = {"currency": "currency", "carrier": "carriers", "city": "cities",
-             "province": "provinces", "language": "languages", "timezone": "timezones",
-             "locale": "locales"}[kind]
+    field = {"currency": "currency", "carrier": "carriers", "language": "languages",
+             "timezone": "timezones", "locale": "locales"}[kind]
     allowed = {str(v).lower(): v for v in prop.enum} if prop.enum else None
     mapping: dict[str, list[Any]] = {}
     for value, code in values.items():
