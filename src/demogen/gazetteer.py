@@ -80,6 +80,17 @@ def address_of(name: str) -> str:
     return _LEVEL_WORDS.sub("", name.lower())
 
 
+_CITY_WORDS = frozenset({"city", "town"})
+_PROVINCE_WORDS = frozenset({"province", "prefecture", "state", "region"})
+
+
+def level_of(name: str) -> str | None:
+    """The place level a property name shows (``receiver_city`` → city), if any."""
+    found = _LEVEL_WORDS.search(name.lower())
+    word = found.group(2) if found else None
+    return CITY if word in _CITY_WORDS else PROVINCE if word in _PROVINCE_WORDS else None
+
+
 def is_local(text: str) -> bool:
     """Whether a sample is written in a non-Latin script (서울, 東京都)."""
     return any(ord(ch) > 0x24F for ch in text)

@@ -148,3 +148,17 @@ def test_the_plan_language_leads_the_market() -> None:
     assert set(plan_market(plan(korean, country), ProductInfo()) or {}) == {"US", "GB"}
     assert plan_market(plan(["Login", "Purchase"]), ProductInfo()) is None
     assert plan_market(plan(korean), ProductInfo(market="SEA")) == parse_market("SEA")
+
+
+@corpus
+def test_korean_shop_ships_to_places_whose_province_holds_the_city(coherence_output) -> None:
+    """Measured: "Busan" with receiver_city "서울", "Hokkaido" in a Korean shop."""
+    from demogen import gazetteer
+
+    g = coherence_output("te_data_generator__ecommerce-tracking-plan")
+    pairs = [(r["properties"]["receiver_province"], r["properties"]["receiver_city"])
+             for r in g.records if "receiver_city" in r.get("properties", {})]
+    assert len(pairs) > 20
+    assert [p for p in pairs if not gazetteer.contains(*p)] == []
+    korean = [p for p in pairs if gazetteer.find(gazetteer.PROVINCE, p[0])[0].country == "KR"]
+    assert len(korean) > len(pairs) / 2

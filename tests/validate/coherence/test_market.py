@@ -109,3 +109,15 @@ def test_idle_name_mirror(coherence_output, tmp_path: Path, source: str) -> None
     record["properties"]["tmp_name"] = "CrimsonLyra105"
     found = _market(output.write(tmp_path / "broken"), out)
     assert len(found) == 1 and "CrimsonLyra105" in found[0]
+
+
+KR_SHOP = "te_data_generator__ecommerce-tracking-plan"
+
+
+@corpus
+def test_province_that_does_not_hold_the_city(coherence_output, tmp_path: Path) -> None:
+    out = coherence_output(KR_SHOP).out
+    assert _market(out, out) == []
+    found = _broken(out, tmp_path, _track_with("receiver_city"),
+                    lambda p: p.update(receiver_province="Hokkaido", receiver_city="서울"))
+    assert len(found) == 1 and "'Hokkaido' does not hold receiver_city '서울'" in found[0]

@@ -7,7 +7,9 @@
 - a language property (``device: language``) agrees with ``#system_language``, unless the
   plan's enum lacks that language (the app then falls back to English or its first);
 - an event property showing a name-like user property (``tmp_name`` → ``nick_name``)
-  shows the name the profile holds.
+  shows the name the profile holds;
+- one address's province holds its city (``receiver_province`` / ``receiver_city``), when
+  the gazetteer (``data/locale/gazetteer.yaml``) knows both names.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from demogen import gazetteer
 from demogen.analysis.heuristic.values import identity
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
@@ -26,7 +29,8 @@ _PHONE_OS = {"ios": "ios", "android": "android"}
 class MarketChecker(Checker):
     name = "market"
     description = ("account-id properties equal #account_id; stores fit #os; languages fit "
-                   "#system_language; name mirrors show the profile's name")
+                   "#system_language; name mirrors show the profile's name; a province "
+                   "holds its city")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -43,6 +47,8 @@ class MarketChecker(Checker):
                       if spec.source is not None and spec.source.type == "mirror"
                       and spec.source.of and spec.kind in identity.NAME_KINDS}
         self._offered = self._plan_languages()
+        #: address → (its province property, its city property), from the plan's names.
+        self.places = _addresses(given)
         self._os: dict[str, str] = {}                    # user → phone OS seen
         self._profile: dict[tuple[str, str], Any] = {}   # (user, user property) → name
         self._pending: list[tuple[str, str, Any, Where]] = []   # user stores before an OS
@@ -51,7 +57,8 @@ class MarketChecker(Checker):
 
     @property
     def active(self) -> bool:
-        return bool(self.accounts or self.stores or self.languages or self.names)
+        return bool(self.accounts or self.stores or self.languages or self.names
+                    or self.places)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props = record.get("properties")
@@ -60,6 +67,7 @@ class MarketChecker(Checker):
         user = str(record.get("#distinct_id") or record.get("#account_id") or "")
         time = str(record.get("#time", ""))
         self._account(record, props, where, report)
+        self._places(props, where, report)
         if record.get("#type") == "track":
             self._track(user, time, props, where, report)
         else:
@@ -111,6 +119,13 @@ class MarketChecker(Checker):
         for name in self.stores & props.keys():
             self._pending.append((user, name, props[name], where))
 
+    def _places(self, props: Mapping[str, Any], where: Where, report: Report) -> None:
+        for province, city in self.places:
+            if province in props and city in props \
+                    and gazetteer.contains(props[province], props[city]) is False:
+                report(where, f"{province} {props[province]!r} does not hold {city} "
+                              f"{props[city]!r}")
+
     @staticmethod
     def _store(os_: str | None, name: str, value: Any, where: Where, report: Report) -> None:
         shown = identity.store_os(value)
@@ -133,3 +148,15 @@ class MarketChecker(Checker):
 def _base(value: Any) -> str:
     """``"ko-KR"`` → ``"ko"``; ``"zh_TW"`` → ``"zh"``; None → ``""``."""
     return str(value).strip().lower().replace("_", "-").split("-")[0] if value else ""
+
+
+def _addresses(given: CoherenceInput) -> tuple[tuple[str, str], ...]:
+    """(province property, city property) pairs of one address each, by name (the rules
+    hold one entry per property of the plan)."""
+    levels: dict[str, dict[str, str]] = {}
+    for name in sorted(given.rules.properties):
+        level = gazetteer.level_of(name)
+        if level is not None:
+            levels.setdefault(gazetteer.address_of(name), {}).setdefault(level, name)
+    return tuple((found[gazetteer.PROVINCE], found[gazetteer.CITY])
+                 for found in levels.values() if len(found) == 2)
