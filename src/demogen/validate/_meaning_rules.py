@@ -139,6 +139,8 @@ def compile_meaning(rules: Rules, plan: EventTaxonomy | None = None) -> MeaningR
     for pattern in rules.update_patterns.values():
         for prop, rule in pattern.items():
             ops.setdefault(prop, set()).add(rule.type)
+            if rule.reverse_when:   # a flow's spend takes: a balance, not a progress
+                ops[prop].add(UpdateType.DECREMENT)
     skipped: list[str] = []
     formulas = _formulas(rules, plan, written, skipped)
     # A set_once pattern beside a set one gives a first value that the set may change.
