@@ -122,7 +122,11 @@ class BehaviourPlan:
         return max((self.hesitation(r) for r in self.revenue), default=0.0)
 
 
-def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
+def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
+                      announcements: frozenset[str] = frozenset()) -> BehaviourPlan:
+    """What the story plays. ``announcements`` are events the state plays when a derived
+    property changes (``vip_level_up`` when the sum paid crosses a VIP threshold): never
+    drawn, walked in a chain or planned otherwise."""
     names = tuple(e.name for e in taxonomy.events)
     known = set(names)
     ec, roles = rules.event_constraints, rules.event_roles
@@ -138,7 +142,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules) -> BehaviourPlan:
     onboarding = {*roles.install, *roles.signup, *roles.onboarding, *roles.onboarding_complete}
     followers = _followers(rules, known, {*roles.install, *roles.revenue, *roles.signup,
                                           *ec.session_start_events, *ec.session_end_events})
-    following = {f for pairs in followers.values() for f, _ in pairs}
+    following = {f for pairs in followers.values() for f, _ in pairs} | (announcements & known)
     progressions, chains = _split_sequences(ec, one_time, known, onboarding)
     chains = _without_followers(chains, following)
     prerequisites = {event: real(pre) for event, pre in ec.prerequisites.items() if event in known}

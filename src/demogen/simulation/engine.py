@@ -81,11 +81,11 @@ class Simulation:
         r = preset.retention
         activity = fit_activity(r.d1, r.d7, r.d30, preset.engagement_sigma,
                                 base_activity=long_run_activity(preset))
-        behaviour = compile_behaviour(taxonomy, rules)
         values = ValueFactory(taxonomy, rules, product, seed=config.seed)
         mirrors = values.mirrors()
         shown = set(mirrors.values())
         applier = StateApplier(rules, taxonomy, mirrors, values.derivations())
+        behaviour = compile_behaviour(taxonomy, rules, applier.announcements)
         return cls(
             config=config,
             preset=preset,
@@ -386,6 +386,26 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
     records.append((event, text, props, uuid_bits(128)))
     for kind, values in changes.items():
         records.append((kind, text, values, uuid_bits(128)))
+    _announce(sim, user, event, changes, text, records, uuid_bits)
+
+
+def _announce(sim: Simulation, user: SimUser, event: str, changes: Changes, text: str,
+              records: list[Record], uuid_bits: Callable[[int], int]) -> None:
+    """The events announcing a derived property's change (``vip_level_up`` after the
+    payment that crossed a VIP threshold), right after the records of the change."""
+    announced_by = sim.state.announced_by
+    if not announced_by:
+        return
+    changed = {prop for values in changes.values() for prop in values}
+    for prop in sorted(changed & announced_by.keys()):
+        announcement = announced_by[prop]
+        if announcement == event:
+            continue
+        if announcement in sim.state.updating:
+            _updating_event(sim, user, announcement, text, records, uuid_bits, None)
+        else:
+            records.append((announcement, text, sim.samplers[announcement](user, text),
+                            uuid_bits(128)))
 
 
 def _event_clocks(user: SimUser, start: float, session: Session, count: int) -> list[float]:

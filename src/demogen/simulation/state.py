@@ -119,10 +119,14 @@ class StateApplier:
         self.shows: dict[str, tuple[tuple[str, str], ...]] = {}
         # A property the state derives (VIP from the sum paid) moves with its inputs only.
         derived = frozenset(d.target for d in derivations)
+        #: A derived property → the event that announces its change (``vip_level`` →
+        #: ``vip_level_up``): the engine plays it right after the change, never otherwise.
+        self.announced_by: dict[str, str] = {}
         for event, pattern in rules.update_patterns.items():
             before, after = [], []
             for prop, rule in pattern.items():
                 if prop in derived:
+                    self.announced_by.setdefault(prop, event)
                     continue
                 definition = user_props.get(prop)
                 kind = definition.type if definition else PropertyType.NUMBER
@@ -142,6 +146,8 @@ class StateApplier:
         self.updates = {e: EventUpdates(self._before[e], self._after[e], self.shows.get(e, ()))
                         for e in self._before if self._before[e] or self._after[e]}
         self.updating = frozenset(self.updates)
+        #: Events that happen only because a derived property changed (see announced_by).
+        self.announcements = frozenset(self.announced_by.values())
 
     def counted(self) -> frozenset[str]:
         """User properties that events add to or take from (counters, balances, levels)."""

@@ -68,10 +68,14 @@ def test_name_mirror_other_than_the_profile(coherence_output, tmp_path: Path) ->
     assert g.rules.properties["nickname"].kind in identity.NAME_KINDS
     output = Output(g.out).copy()
     # An event after the user's profile record: the name it shows must be the profile's.
-    profiled = {r["#distinct_id"] for _, _, r in output.records()
-                if r["#type"] != "track" and "nickname" in r["properties"]}
-    _, _, record = output.find(lambda r: _track_with("nickname")(r)
-                               and r["#distinct_id"] in profiled)
+    profiled: set[str] = set()
+
+    def after_profile(r: dict[str, Any]) -> bool:
+        if r["#type"] != "track" and "nickname" in r["properties"]:
+            profiled.add(r["#distinct_id"])
+        return _track_with("nickname")(r) and r["#distinct_id"] in profiled
+
+    _, _, record = output.find(after_profile)
     record["properties"]["nickname"] = "NotTheirName42"
     found = _market(output.write(tmp_path / "broken"), g.out)
     assert len(found) == 1 and "NotTheirName42" in found[0]
