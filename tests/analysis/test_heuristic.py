@@ -23,6 +23,7 @@ from demogen.analysis.base import Analyzer
 from demogen.analysis.formula import Formula
 from demogen.analysis.heuristic import HeuristicAnalyzer
 from demogen.analysis.heuristic._text import read, split_words
+from demogen.analysis.heuristic._updates import DURATION
 from demogen.analysis.rules import Rules, UpdateRule
 from demogen.taxonomy import Event, EventTaxonomy, ProductInfo, Property, ValueRange, load_taxonomy
 from demogen.vocab import LifecycleStage, PropertyType, Scope, Segment, UpdateMethod, UpdateType
@@ -612,7 +613,10 @@ def test_properties_named_in_rules_exist(real) -> None:
         carried = set(tax.event(event).properties) | {p.name for p in tax.common_properties}
         for rule in updates.values():
             for ref in re.findall(r"\{\{([^}]+)\}\}", str(rule.value)):
-                assert ref == "#time" or ref in carried, (event, ref)
+                # a session end's updates may read the session's length (play time)
+                ends = f"{{{{{ref}}}}}" == DURATION and event in \
+                    rules.event_constraints.session_end_events
+                assert ref == "#time" or ends or ref in carried, (event, ref)
     for profile in rules.segment_analysis.values():
         assert set(profile.property_ranges) <= numeric
     for name in rules.monetary_properties:

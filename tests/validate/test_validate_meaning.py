@@ -233,8 +233,9 @@ def test_mirror_differs_from_the_user_property(tmp_path: Path, game_run: Run) ->
     record["properties"]["level"] = level + 7
     report = _validate(broken.write(tmp_path / "broken"), game_run)
     # The level_up's update pattern (level ← the event's level) sees the same record: the
-    # user record after it says another level. Every other check stays clean.
-    assert _failing(report) == {"mirror": 1, "state": 1}, report.findings
+    # user record after it says another level; the next record's level is a step back
+    # (coherence's progression). Every other check stays clean.
+    assert _failing(report) == {"mirror": 1, "state": 1, "progression": 1}, report.findings
     [issue] = report.examples("mirror")
     assert str(issue).startswith(f"{name}:{index + 1}: "), str(issue)
     assert f"'level' is {level + 7}, but the user's 'level' is" in str(issue), str(issue)

@@ -518,6 +518,8 @@ def _by_same_property(ctx: Context, prop: Property) -> list[Rule]:
 
 def _by_method(ctx: Context, prop: Property) -> list[Rule]:
     method = prop.update_method
+    if prop.type == PropertyType.TIME and method in _MOMENTS:
+        return _by_moment(ctx, prop)
     if method not in (UpdateMethod.USER_ADD, UpdateMethod.USER_APPEND,
                       UpdateMethod.USER_UNIQ_APPEND):
         return []
@@ -544,6 +546,21 @@ def _by_method(ctx: Context, prop: Property) -> list[Rule]:
         return [(event, UpdateRule(type=UpdateType.APPEND, value=TIME))]
     same = next((p for p in ctx.props_of(event) if set(split_words(p)) <= words), None)
     return [(event, UpdateRule(type=UpdateType.APPEND, value=_ref(same)))] if same else []
+
+
+#: A time the plan sets once is a first moment, one it sets is the latest.
+_MOMENTS = {UpdateMethod.USER_SET_ONCE: ("first", UpdateType.SET_ONCE),
+            UpdateMethod.USER_SET: ("last", UpdateType.SET)}
+
+
+def _by_moment(ctx: Context, prop: Property) -> list[Rule]:
+    """``first_workout_time`` (set once) / ``last_workout_time`` (set): the time of the
+    event its name points at (the first or latest ``workout_*``)."""
+    word, kind = _MOMENTS[prop.update_method]  # type: ignore[index]
+    if word not in split_words(prop.name):
+        return []
+    event = _pointed_event(ctx, prop)
+    return [(event, UpdateRule(type=kind, value=TIME))] if event is not None else []
 
 
 def _pointed_event(ctx: Context, prop: Property) -> str | None:

@@ -122,7 +122,7 @@ class ProgressionChecker(Checker):
             seen = user.levels.get(name)
             if seen is not None and number < seen:
                 report(where, f"user {uid}: {name} went back from {seen:g} to {number:g}")
-            user.levels[name] = max(number, seen if seen is not None else number)
+            user.levels[name] = number   # one drop is one finding, not one per record after
             base = self.vip_base.get(self.vip.get(name, ""))
             if base is not None and number > base and not user.paid:
                 user.pending.append((time, where, f"user {uid}: {name} {number:g} above "
@@ -134,8 +134,7 @@ class ProgressionChecker(Checker):
                 if seen_order is not None and order[1] < seen_order[0]:
                     report(where, f"user {uid}: {name} went back from {seen_order[1]!r} "
                                   f"to {value!r}")
-                if seen_order is None or order[1] > seen_order[0]:
-                    user.stages[(name, order[0])] = (order[1], value)
+                user.stages[(name, order[0])] = (order[1], value)
         if name in self.days and number is not None:
             self._day_count(user, name, number, where, report, uid)
 
