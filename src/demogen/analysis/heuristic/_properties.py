@@ -1,6 +1,7 @@
 """Property rules: country-dependent values, derived formulas and numeric ranges.
 
-- ``property_constraints``: carrier, currency, language, time zone and locale
+- ``property_constraints``: carrier, currency, time zone and locale (a language or a
+  place is the device's and the gazetteer's, see simulation/values)
   follow the country (or the locale's region), with values from ``heuristic_locales.yaml``
   for the countries in the taxonomy's enumeration (KR/US/JP by default), narrowed to the
   dependent property's own enumeration when it has one.
@@ -103,8 +104,8 @@ def property_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
 
 def _mapping(kind: str, prop: Property, values: dict[str, str],
              countries: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
-    field = {"currency": "currency", "carrier": "carriers", "language": "languages",
-             "timezone": "timezones", "locale": "locales"}[kind]
+    field = {"currency": "currency", "carrier": "carriers", "timezone": "timezones",
+             "locale": "locales"}[kind]
     allowed = {str(v).lower(): v for v in prop.enum} if prop.enum else None
     mapping: dict[str, list[Any]] = {}
     for value, code in values.items():
