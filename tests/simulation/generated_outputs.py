@@ -1044,6 +1044,29 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 #: (invariant, source id) → the generator bug that breaks it there ("*": every source).
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {
+    # Left open by the coherence work of session 6 (issue 11), each measured:
+    ("records", "te_data_generator__card-game-tracking-plan"):
+        "tmp_vip_level is a string in the plan; the VIP value derived from the sum paid "
+        "reaches its mirror as a number",
+    ("validate", "te_data_generator__card-game-tracking-plan"):
+        "tmp_vip_level is a string in the plan; the VIP value derived from the sum paid "
+        "reaches its mirror as a number",
+    ("state", "te_data_generator__ecommerce-tracking-plan"):
+        "cumulative_payment taken back by return_result is capped at its 500 range after a "
+        "user_add history above it",
+    ("validate", "te_data_generator__ecommerce-tracking-plan"):
+        "cumulative_payment taken back by return_result is capped at its 500 range after a "
+        "user_add history above it",
+    ("fresh_state", "te_data_generator__idle-game-example"):
+        "total_playtime_minutes starts at its range's bottom (1) for a new device, not 0",
+    ("fresh_state", "demo_data_generator__idle-game-example"):
+        "total_playtime_minutes starts at its range's bottom (1) for a new device, not 0",
+    ("validate", "segment_ecommerce_v2"):
+        "a pending follow-up (order_cancelled, order_refunded) can fire in a session before "
+        "its trigger's record in the same session",
+    ("validate", "te_data_generator__casual-game-tracking-plan"):
+        "after_level mirrors the user's level, but booklet_levelup sets booklet_level from it "
+        "(the analyzer's mirror source is the wrong user property)",
 }
 
 

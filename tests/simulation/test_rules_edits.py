@@ -72,9 +72,14 @@ def _generate(tmp: Path, name: str, rules: dict[str, Any]) -> Timelines:
     for file in sorted(out.glob("*.jsonl")):     # day by day: each user's records in order
         for line in file.read_bytes().splitlines():
             record = orjson.loads(line)
+            user = timelines[record["#distinct_id"]]
             if record["#type"] == "track":
-                timelines[record["#distinct_id"]].append(record)
-            elif record["#type"] == "user_add" and UPDATE[1] in record["properties"]:
+                user.append(record)
+            elif (record["#type"] == "user_add" and UPDATE[1] in record["properties"]
+                  and user and user[-1]["#event_name"] == UPDATE[0]
+                  and user[-1]["#time"] == record["#time"]):
+                # what one ad_watch adds (a user's history before the window comes as
+                # one user_add of its own, at the user's first record)
                 ADDED.setdefault(name, Counter())[record["properties"][UPDATE[1]]] += 1
     return timelines
 

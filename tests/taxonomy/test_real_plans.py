@@ -126,7 +126,7 @@ def test_seed_taxonomy_counts(shared_dir: Path, folder: str) -> None:
                  for row in _csv_rows(path / "events.csv"))
     assert taxonomy.stats.event_property_rows == listed
     product = json.loads((path / "product.json").read_text(encoding="utf-8"))
-    assert loaded.product.model_dump(exclude={"industry_inferred"}) == product
+    assert loaded.product.model_dump(exclude={"industry_inferred"}, exclude_none=True) == product
     assert loaded.files == (path / "events.csv", path / "properties.csv", path / "product.json")
 
 

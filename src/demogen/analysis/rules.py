@@ -11,6 +11,7 @@ and missing parts are filled in later by the heuristic analyzer.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 from pathlib import Path
 from types import UnionType
@@ -465,7 +466,7 @@ class Progression(BaseModel):
     @field_validator("vip_thresholds")
     @classmethod
     def _rising(cls, value: list[float]) -> list[float]:
-        if any(b <= a for a, b in zip(value, value[1:], strict=False)) or \
+        if any(b <= a for a, b in itertools.pairwise(value)) or \
                 any(v <= 0 for v in value):
             raise ValueError("VIP thresholds are cumulative payments: positive and rising")
         return value

@@ -23,7 +23,8 @@ def never_generated(taxonomy: EventTaxonomy, rules: Rules) -> dict[str, str]:
 
     An event is emitted when it brackets sessions, installs, pays or refunds, is a step
     of an onboarding progression or purchase flow, is drawn freely (fill) or from a
-    segment's backbone, or follows a chain whose leader is emitted.
+    segment's backbone, follows a chain whose leader is emitted, or follows up an emitted
+    event (Rules ``events.<name>.follows``).
     """
     plan = compile_behaviour(taxonomy, rules)
     # A purchase is refunded with the first refund event only (SessionPlanner).
@@ -37,11 +38,14 @@ def never_generated(taxonomy: EventTaxonomy, rules: Rules) -> dict[str, str]:
         for table in behaviour.fill.values():
             reached.update(table.names)
     grown = True
-    while grown:                     # chains reached through chains (search → product → cart)
+    while grown:     # chains and follow-ups reached through others (search → product → cart)
         before = len(reached)
         for leader, flows in plan.chains.items():
             if leader in reached:
                 reached.update(s for flow in flows for s in flow.steps)
+        for trigger, followers in plan.followers.items():
+            if trigger in reached:
+                reached.update(follower for follower, _ in followers)
         grown = len(reached) > before
     system = set(rules.event_constraints.system_events)
     permitted = set().union(*plan.allowed.values()) if plan.allowed else set(plan.events)
