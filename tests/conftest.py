@@ -94,15 +94,7 @@ def coherence_output(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
     """``coherence_output(source_id)``: 300 users × 10 days, seed 3, generated on first use
     (source ids as in ``tests.simulation.generated_outputs.SOURCES``: ``game``,
     ``te_data_generator__idle-game-example`` …)."""
-    from tests.simulation.generated_outputs import generate, source_path
+    from tests.simulation.generated_outputs import output_factory
 
-    made: dict[str, object] = {}
-
-    def get(source_id: str):  # type: ignore[no-untyped-def]
-        if source_id not in made:
-            folder = tmp_path_factory.mktemp(f"coherence-{source_id[:40]}")
-            made[source_id] = generate(source_path(source_id, folder), folder / "out",
-                                       users=COHERENCE_USERS, days=COHERENCE_DAYS, seed=3)
-        return made[source_id]
-
-    return get
+    return output_factory(tmp_path_factory, "coherence", users=COHERENCE_USERS,
+                          days=COHERENCE_DAYS, seed=3)

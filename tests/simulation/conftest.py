@@ -22,9 +22,8 @@ from tests.simulation.generated_outputs import (
     REPO,
     Generated,
     KpiRun,
-    generate,
     kpi_run_main,
-    source_path,
+    output_factory,
 )
 
 #: Size of the per-taxonomy runs the invariant tests read (small, so the suite stays fast).
@@ -43,16 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def small_output(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Generated]:
     """``small_output(source_id)``: 150 users × 10 days, seed 0, generated on first use."""
-    made: dict[str, Generated] = {}
-
-    def get(source_id: str) -> Generated:
-        if source_id not in made:
-            folder = tmp_path_factory.mktemp(f"small-{source_id[:40]}")
-            made[source_id] = generate(source_path(source_id, folder), folder / "out",
-                                       users=SMALL_USERS, days=SMALL_DAYS, seed=0)
-        return made[source_id]
-
-    return get
+    return output_factory(tmp_path_factory, "small", users=SMALL_USERS, days=SMALL_DAYS, seed=0)
 
 
 # -- the large KPI runs, in a background process ------------------------------------------------

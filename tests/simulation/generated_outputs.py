@@ -161,6 +161,22 @@ def analysed(source: Path) -> tuple[EventTaxonomy, ProductInfo, Rules]:
     return loaded.taxonomy, loaded.product, rules
 
 
+def output_factory(scratch: pytest.TempPathFactory, label: str, *, users: int, days: int,
+                   seed: int) -> Callable[[str], Generated]:
+    """``get(source_id)``: the source's output at this size, generated on first use (the
+    session-scoped fixtures ``small_output`` and ``coherence_output`` are two sizes)."""
+    made: dict[str, Generated] = {}
+
+    def get(source_id: str) -> Generated:
+        if source_id not in made:
+            folder = scratch.mktemp(f"{label}-{source_id[:40]}")
+            made[source_id] = generate(source_path(source_id, folder), folder / "out",
+                                       users=users, days=days, seed=seed)
+        return made[source_id]
+
+    return get
+
+
 def generate(source: Path, out: Path, *, users: int, days: int, seed: int = 0,
              start: date | None = None, extra: Sequence[str] = ()) -> Generated:
     """Run ``demogen generate`` and fail the test with its output if it does not exit 0."""
