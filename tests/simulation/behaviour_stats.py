@@ -26,6 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import orjson
+import yaml
 
 TRACK_TYPES = frozenset({"track", "track_update", "track_overwrite"})
 IDLE_SECONDS = 30 * 60.0
@@ -219,14 +220,91 @@ def _return(by_user: dict[int, list[dict]], first: date, last: date, n: int) -> 
     return retained / cohort if cohort else None
 
 
+# -- the content loop: product depth and funnel step rates ------------------------------------
+
+#: Name words of a product event besides the view and cart roles: a product's detail,
+#: its options, a wishlist (list and search pages are not about one product).
+PRODUCT_WORDS = frozenset({"product", "item", "sku", "detail", "option", "variant", "size",
+                           "wishlist", "wish", "favorite", "favourite", "cart", "bag",
+                           "basket"})
+NOT_PRODUCT_WORDS = frozenset({"list", "category", "search", "searched", "filter",
+                               "filtered", "promotion", "banner", "order", "checkout"})
+
+
+@dataclass
+class FunnelStats:
+    """E-commerce depth and step rates (roles from the run's ``rules.yaml``)."""
+
+    product_events_per_session: dict[str, float]
+    view_share: float           # views of view + cart + purchase events
+    carts_per_view: float
+    purchases_per_cart: float
+
+    def lines(self) -> list[str]:
+        q = self.product_events_per_session
+        return [f"product events/session p50/p90/p99 {q['p50']:.1f} / {q['p90']:.1f} / "
+                f"{q['p99']:.1f}",
+                f"views of view+cart+purchase    {self.view_share:.3f}",
+                f"carts per view                 {self.carts_per_view:.3f}",
+                f"purchases per cart             {self.purchases_per_cart:.3f}"]
+
+
+def product_events(names: Iterable[str], roles: dict[str, list[str]]) -> set[str]:
+    """The product-view / product-detail / cart / wishlist events: the ``view`` and ``cart``
+    roles, and events whose name words say product, option or wishlist (not a list)."""
+    out = {*roles.get("view", []), *roles.get("cart", [])}
+    for name in names:
+        words = set(name.lower().replace("-", "_").split("_"))
+        if words & PRODUCT_WORDS and not words & NOT_PRODUCT_WORDS:
+            out.add(name)
+    return out - {*roles.get("revenue", []), *roles.get("refund", [])}
+
+
+def funnel_stats(out: Path, session_start: str = "session_start") -> FunnelStats:
+    roles = yaml.safe_load((out / "rules.yaml").read_text(encoding="utf-8"))["event_roles"]
+    users = read_events(out)
+    counts = Counter(name for events in users.values() for _, name in events)
+    products = product_events(counts, roles)
+    start = session_start if session_start in counts else None
+    depth = []
+    for events in users.values():
+        for session in _named_sessions(events, start):
+            depth.append(sum(name in products for name in session))
+    views = sum(counts[e] for e in roles.get("view", []))
+    carts = sum(counts[e] for e in roles.get("cart", []))
+    purchases = sum(counts[e] for e in roles.get("revenue", []))
+    return FunnelStats(quantiles(depth), views / max(views + carts + purchases, 1),
+                       carts / max(views, 1), purchases / max(carts, 1))
+
+
+def _named_sessions(events: list[tuple[datetime, str]], start_event: str | None
+                    ) -> list[list[str]]:
+    """Event names per session (as :func:`split_sessions` cuts them)."""
+    sessions: list[list[str]] = []
+    previous: datetime | None = None
+    for time, name in events:
+        new = (name == start_event) if start_event else (
+            previous is None or (time - previous).total_seconds() > IDLE_SECONDS)
+        if new or not sessions:
+            sessions.append([])
+        sessions[-1].append(name)
+        previous = time
+    return sessions
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--users", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--funnel", action="store_true",
+                        help="also product events per session and the funnel's step rates")
     args = parser.parse_args(argv)
     stats = measure(args.out, args.users)
     print(json.dumps(asdict(stats), indent=1) if args.json else "\n".join(stats.lines()))
+    if args.funnel:
+        funnel = funnel_stats(args.out)
+        print(json.dumps(asdict(funnel), indent=1) if args.json else "\n".join(funnel.lines()))
     return 0
 
 

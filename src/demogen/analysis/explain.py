@@ -42,6 +42,9 @@ _ROLE_WORDS = {
     "refund": "refund: reverses a purchase",
     "onboarding": "onboarding: a tutorial or onboarding step",
     "onboarding_complete": "onboarding complete: ends onboarding",
+    "view": "view: one item's page, viewed in runs (the browse loop)",
+    "cart": "cart: puts the viewed item in a cart (a rate per view)",
+    "progress": "progress: a tick while something plays, in runs",
 }
 
 

@@ -276,6 +276,10 @@ class EventRoles(BaseModel):
     ``#account_id`` is sent from then on; ``login``; ``revenue``: real-money purchases
     (payer rate, ARPDAU); ``refund``: reverses a purchase; ``onboarding``: tutorial or
     onboarding steps; ``onboarding_complete``: the step that ends onboarding.
+    The content a session loops over (issue 13): ``view``: one item's page (a product
+    detail, an article), viewed in runs; ``cart``: puts the viewed item in a cart (at the
+    vertical's rate per view); ``progress``: a tick while something plays (progress,
+    heartbeat), in runs at the player's cadence.
     """
 
     model_config = _STRICT
@@ -287,6 +291,9 @@ class EventRoles(BaseModel):
     refund: list[str] = Field(default_factory=list)
     onboarding: list[str] = Field(default_factory=list)
     onboarding_complete: list[str] = Field(default_factory=list)
+    view: list[str] = Field(default_factory=list)
+    cart: list[str] = Field(default_factory=list)
+    progress: list[str] = Field(default_factory=list)
 
 
 #: How long a value lives: drawn for every event, kept for one session, or kept for the

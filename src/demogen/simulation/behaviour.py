@@ -73,7 +73,7 @@ class BehaviourPlan:
     prerequisites: dict[str, tuple[str, ...]]
     progressions: tuple[Flow, ...]
     #: Session chains by their first step; several when a start has alternative ends
-    #: (combat_start → victory | defeat): one is walked, picked at random.
+    #: (combat_start → victory | defeat): one is walked, picked by :attr:`outcomes`.
     chains: dict[str, tuple[Flow, ...]]
     #: A chain's later steps need the step before them earlier in the same session.
     session_prerequisites: dict[str, tuple[str, ...]]
@@ -96,6 +96,17 @@ class BehaviourPlan:
     #: Onboarding events that are not one-time (one ``tutorial_step`` for every step), with
     #: how many steps a new user plays in their first session at most.
     tutorial_repeats: tuple[tuple[str, int], ...] = ()
+    #: The content a session loops over (Rules ``event_roles``): item views and playback
+    #: ticks come in runs; a view leads to a cart event at the vertical's rate per view.
+    views: tuple[str, ...] = ()
+    carts: frozenset[str] = frozenset()
+    progress: tuple[str, ...] = ()
+    #: A start with alternative ends → the chance of each of its chains (in ``chains``
+    #: order; the rest: no end), from the conversions into their first later step.
+    outcomes: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    #: Revenue event → the failures its attempt may end in instead (init_order →
+    #: payment_fail), each with its chance once the attempt did not end in the purchase.
+    purchase_failures: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     def purchase_chance(self, revenue: str) -> float:
         """The chance that a payer who made the attempt buys: the flow's own, or the
@@ -182,7 +193,10 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         prerequisites=prerequisites,
         progressions=tuple(progressions),
         chains=chains,
-        session_prerequisites=_session_prerequisites(chains),
+        # An item's page opens from anywhere (a list, a search, the home screen): a view
+        # needs no chain leader before it, and is drawn freely beside the chains.
+        session_prerequisites={e: before for e, before in _session_prerequisites(chains).items()
+                               if e not in roles.view},
         revenue=revenue,
         refund=refund,
         purchase_flow=purchase_flow,
@@ -190,19 +204,27 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         refund_rate=_refund_rate(ec, revenue, refund),
         onboarding=frozenset(real(roles.onboarding)),
         onboarding_complete=frozenset(real(roles.onboarding_complete)),
+        views=tuple(e for e in real(roles.view) if e not in special),
+        carts=frozenset(real(roles.cart)),
+        progress=tuple(e for e in real(roles.progress) if e not in special),
     )
     allowed = allowed_events(list(names), rules.lifecycle_rules)
     chain_followers = {s for flows in chains.values() for flow in flows for s in flow.steps[1:]}
-    fillable = [n for n in names if n not in special and n not in chain_followers]
+    fillable = [n for n in names if n not in special
+                and (n not in chain_followers or n in roles.view)]
     segments = {
         # A chain's later steps follow their leader through the chain, never on their own.
         segment: _segment_behaviour(rules, segment, fillable, allowed, known,
-                                    special | chain_followers)
+                                    special | (chain_followers - set(roles.view)))
         for segment in Segment
     }
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed,
                          max_per_user=max_per_user, followers=followers,
-                         tutorial_repeats=tutorial_repeats)
+                         tutorial_repeats=tutorial_repeats,
+                         outcomes={leader: _outcome_shares(flows)
+                                   for leader, flows in chains.items() if len(flows) > 1},
+                         purchase_failures=_purchase_failures(purchase_flow, attempt_conversion,
+                                                              chains))
 
 
 def _split_sequences(
@@ -335,6 +357,34 @@ def _without_followers(chains: dict[str, tuple[Flow, ...]],
                 kept.append(Flow(flow.steps[:end], flow.conversion[:end]))
         if kept:
             out[leader] = tuple(kept)
+    return out
+
+
+def _outcome_shares(flows: tuple[Flow, ...]) -> tuple[float, ...]:
+    """Each alternative end's chance: the conversions into it (win 0.9, fail 0.1), scaled
+    down to a total of 1 when they declare more."""
+    declared = [flow.conversion[1] for flow in flows]
+    total = sum(declared)
+    return tuple(p / total for p in declared) if total > 1 else tuple(declared)
+
+
+def _purchase_failures(purchase_flow: dict[str, Flow], attempt_conversion: dict[str, float],
+                       chains: dict[str, tuple[Flow, ...]],
+                       ) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Per revenue event, the failures its attempt leads to (the attempt's other chains),
+    with their chance once the attempt did not buy: their declared conversions over the
+    attempts the purchase leaves (0.2 of 1 − 0.8: every failed attempt shows its failure)."""
+    out: dict[str, tuple[tuple[str, float], ...]] = {}
+    for revenue, flow in purchase_flow.items():
+        if len(flow.steps) < 2:
+            continue
+        ends = [(f.steps[1], f.conversion[1]) for f in chains.get(flow.steps[-2], ())
+                if f.steps[1] not in purchase_flow]
+        left = 1.0 - attempt_conversion.get(revenue, flow.conversion[-1])
+        total = sum(p for _, p in ends)
+        if ends and total > 0:
+            scale = 1.0 / max(total, left) if left > 0 else 1.0 / total
+            out[revenue] = tuple((end, p * scale) for end, p in ends)
     return out
 
 

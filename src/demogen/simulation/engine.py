@@ -128,7 +128,7 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
     """Simulate users ``[shard × size, (shard + 1) × size)``; returns records per type."""
     config = sim.config
     emitter = Emitter(sink, config.start, config.days, config.app_id, sim.names)
-    planner = SessionPlanner(sim.behaviour)
+    planner = SessionPlanner(sim.behaviour, sim.preset.content_loop)
     trace = (UserTrace(config.start, custom=bool(config.custom_segments))
              if config.trace_dir is not None else None)
     first = shard * config.shard_size

@@ -48,6 +48,17 @@ class Chronotype(_Strict):
     spread_hours: float = Field(1.0, gt=0)
 
 
+class ContentLoop(_Strict):
+    """The content a session loops over (issue 13; roles from Rules ``event_roles``): after
+    an item view (``view``) another follows with ``view_continue`` (runs of views, geometric),
+    a view leads to a cart at ``cart_per_view`` (``None``: the conversion the rules declare),
+    after a playback tick (``progress``) another follows with ``progress_continue``."""
+
+    view_continue: float = Field(0.0, ge=0, lt=1)
+    cart_per_view: float | None = Field(None, ge=0, le=1)
+    progress_continue: float = Field(0.0, ge=0, lt=1)
+
+
 class EventsPerSession(_Strict):
     median: float = Field(ge=2)
 
@@ -81,6 +92,7 @@ class VerticalPreset(_Strict):
     sessions_per_active_day: SessionCount
     session_minutes: SessionMinutes
     events_per_session: EventsPerSession
+    content_loop: ContentLoop = ContentLoop()
     payer_rate: float = Field(ge=0, le=1)
     first_purchase_day0_share: float = Field(ge=0, le=1, default=0.5)
     spend: Spend

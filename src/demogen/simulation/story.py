@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from demogen.simulation.behaviour import DEFAULT_STEP_CONVERSION, BehaviourPlan, Flow
 from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.population import SimUser
+from demogen.simulation.presets import ContentLoop
+from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
 from demogen.vocab import LifecycleStage, Segment
 
 #: Free draws tried per planned event before the session gives up filling.
@@ -42,8 +44,13 @@ class _Memory:
 
 
 class SessionPlanner:
-    def __init__(self, plan: BehaviourPlan):
+    def __init__(self, plan: BehaviourPlan, loop: ContentLoop | None = None):
         self.plan = plan
+        loop = loop or ContentLoop()
+        #: Loop events (item views, playback ticks) → the chance another follows each one.
+        self._runs = {**{e: loop.progress_continue for e in plan.progress},
+                      **{e: loop.view_continue for e in plan.views}}
+        self._in_run = False
         # Purchases, and attempts whose conversion the rules declare, happen in purchase
         # flows only (_purchase), never in a chain.
         self._payers_only = frozenset((*plan.revenue, *(plan.purchase_flow[r].steps[-2]
@@ -76,7 +83,7 @@ class SessionPlanner:
                       for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
         #: Per chain leader, each of its chains' later steps with their conversion.
-        self._chains = {leader: tuple(_after_first(flow) for flow in flows)
+        self._chains = {leader: tuple(_after_first(flow, plan, loop) for flow in flows)
                         for leader, flows in plan.chains.items()}
         self._rank = {stage: rank(stage) for stage in LifecycleStage}
 
@@ -202,19 +209,48 @@ class SessionPlanner:
                 self._note(user, signup, names)
 
     def _with_chain(self, user: SimUser, event: str, names: list[str], depth: int = 0) -> None:
+        """The event, the chain it leads, and for a loop event (an item view, a playback
+        tick) more of the same while the user stays: a run, geometric in length. A run may
+        outlast the session's planned events (browsing is what the session is for); the
+        session keeps its length, its events come closer together."""
+        self._step(user, event, names, depth)
+        more = self._runs.get(event)
+        if more and not self._in_run:
+            self._in_run = True
+            random, can = user.rnd.random, self.can
+            while random() < more and can(user, event) and len(names) < MAX_EVENTS_PER_SESSION:
+                self._step(user, event, names, depth)
+            self._in_run = False
+
+    def _step(self, user: SimUser, event: str, names: list[str], depth: int) -> None:
         self._note(user, event, names)
         chains = self._chains.get(event)
         if chains and depth < _CHAIN_DEPTH:
-            chain = chains[0] if len(chains) == 1 else user.rnd.choice(chains)
-            self._walk(user, chain, names, depth)
+            if len(chains) == 1:
+                self._walk(user, chains[0], names, depth)
+            elif (chain := self._outcome(user, event, chains)) is not None:
+                self._walk(user, chain, names, depth, decided=True)
 
-    def _walk(self, user: SimUser, steps: _Steps, names: list[str], depth: int) -> None:
-        """Follow a chain until a step is not converted; purchases (and their attempts,
-        where the rules declare the attempt's conversion) are left to buyers.
+    def _outcome(self, user: SimUser, start: str, chains: tuple[_Steps, ...]) -> _Steps | None:
+        """The one end a start with alternative ends gets (a win or a fail), by the chance
+        of each (BehaviourPlan.outcomes); none for the rest."""
+        draw = user.rnd.random()
+        for chain, share in zip(chains, self.plan.outcomes[start], strict=True):
+            if draw < share:
+                return chain
+            draw -= share
+        return None
+
+    def _walk(self, user: SimUser, steps: _Steps, names: list[str], depth: int,
+              decided: bool = False) -> None:
+        """Follow a chain until a step is not converted (``decided``: its first step was
+        drawn as the start's outcome); purchases (and their attempts, where the rules
+        declare the attempt's conversion) are left to buyers.
         A step that leads chains of its own starts one (search → product, then the
         product page's own product → cart → checkout)."""
-        for step, conversion in steps:
-            if step in self._payers_only or user.rnd.random() >= conversion:
+        for i, (step, conversion) in enumerate(steps):
+            if step in self._payers_only or (
+                    not (decided and i == 0) and user.rnd.random() >= conversion):
                 return
             if not self.can(user, step):
                 return
@@ -237,14 +273,27 @@ class SessionPlanner:
             if not (self.can(user, step, in_flow=True) and rnd.random() < conversion):
                 return          # the buyer dropped out of the flow
             self._note(user, step, names)
-        if user.hesitant:
-            return              # the attempt fails: a hesitant buyer never buys
-        if self.can(user, revenue, in_flow=True) and \
+        if not user.hesitant and self.can(user, revenue, in_flow=True) and \
                 rnd.random() < plan.purchase_chance(revenue):
             self._note(user, revenue, names)
             user.purchases += 1
             if plan.refund and rnd.random() < plan.refund_rate and self.can(user, plan.refund[0]):
                 self._note(user, plan.refund[0], names)
+        else:                   # the attempt fails (a hesitant buyer never buys)
+            self._failed(user, revenue, names)
+
+    def _failed(self, user: SimUser, revenue: str, names: list[str]) -> None:
+        """A failed attempt shows its failure event (payment_fail), where the plan has one."""
+        failures = self.plan.purchase_failures.get(revenue)
+        if not failures:
+            return
+        draw = user.rnd.random()
+        for failure, chance in failures:
+            if draw < chance:
+                if self.can(user, failure, in_flow=True):
+                    self._note(user, failure, names)
+                return
+            draw -= chance
 
     def _fill(self, user: SimUser, target: int, names: list[str]) -> None:
         table = self.plan.segments[user.segment].fill[user.stage]
@@ -286,5 +335,11 @@ def _stages_reached(plan: BehaviourPlan) -> dict[str, LifecycleStage]:
     return reaches
 
 
-def _after_first(flow: Flow) -> _Steps:
-    return tuple(zip(flow.steps[1:], flow.conversion[1:], strict=True))
+def _after_first(flow: Flow, plan: BehaviourPlan, loop: ContentLoop) -> _Steps:
+    """A chain's later steps with their conversion; a view's cart converts at the loop's
+    rate per view where the vertical gives one (a funnel's number counts sessions)."""
+    steps = tuple(zip(flow.steps[1:], flow.conversion[1:], strict=True))
+    rate = loop.cart_per_view
+    if rate is None or flow.steps[0] not in plan.views or steps[0][0] not in plan.carts:
+        return steps
+    return ((steps[0][0], rate), *steps[1:])

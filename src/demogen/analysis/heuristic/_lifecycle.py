@@ -105,6 +105,9 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         refund=names("refund") + names("order_cancel"),
         onboarding=sorted(onboarding, key=ctx.order.__getitem__),
         onboarding_complete=complete,
+        view=names("product_view"),
+        cart=names("add_to_cart"),
+        progress=names("playback_progress"),
     )
 
 
