@@ -8,9 +8,13 @@ revenue with them and validate checks records against them.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 import re
+import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -79,9 +83,72 @@ def currency_in_name(name: str) -> str | None:
     return next((w.upper() for w in words if w.upper() in codes), None)
 
 
+def industry_mode(industry: str) -> dict[str, Any]:
+    """How ``industry`` draws amounts (``currencies.yaml``' ``industries``: store tiers, or
+    baskets around an average order value); the first key found in the name, else
+    ``default``."""
+    industries = load_currencies().industries
+    key = next((k for k in industries if k != "default" and k in industry.lower()), "default")
+    mode: dict[str, Any] = industries[key]
+    return mode
+
+
+def amount_part(normalized_name: str) -> float:
+    """The share of a basket an amount named so is (``currencies.yaml``' ``amount_parts``:
+    a unit price is half a basket; 1.0 for the basket itself)."""
+    parts = load_currencies().parts
+    return next((f for word, f in parts.items() if word in normalized_name), 1.0)
+
+
+def is_unit_price(normalized_name: str) -> bool:
+    """Whether an amount named so is one thing's price (``original_price``), not a line or
+    an order (``order_amount``): a quantity multiplies the first, not the second."""
+    return amount_part(normalized_name) == load_currencies().parts.get("price")
+
+
+def three_digits(x: float) -> int:
+    """A whole-unit amount as shops write it: KRW 38,742 → 38,700 (three significant
+    digits above 999)."""
+    digits = int(math.log10(x)) + 1 if x >= 1 else 1
+    return int(round(x, -(digits - 3))) if digits > 3 else round(x)
+
+
+def local_price(usd: float, code: str, fx: Mapping[str, float]) -> int | float:
+    """A USD price (a catalogue entry's) in currency ``code``: the matching store tier
+    (USD 4.99 → KRW 5,900), else converted at ``fx`` (USD per unit) as shops write prices
+    (whole-unit currencies in three significant digits)."""
+    table = load_currencies().currencies
+    info = table.get(code.upper(), table["USD"])
+    usd_points = table["USD"].points
+    if usd in usd_points and len(info.points) == len(usd_points):
+        return info.money(info.points[usd_points.index(usd)])
+    x = usd / fx.get(code.upper(), 1.0)
+    return three_digits(x) if info.decimals == 0 else info.money(x)
+
+
+def unit_price_usd(mode: Mapping[str, Any], u: float) -> float:
+    """One thing's USD price from a uniform number in [0, 1) (a seeded draw, or a hash
+    of the thing's id): a store tier at ``tier_weights`` for tier industries, else a
+    lognormal unit price around half the USD basket (ending in .99)."""
+    table = load_currencies()
+    if mode.get("mode") != "aov":
+        weights = table.tier_weights
+        cum = list(itertools.accumulate(weights))
+        k = bisect.bisect_right(cum, u * cum[-1])
+        return table.currencies["USD"].points[min(k, len(weights) - 1)]
+    sigma = float(mode.get("sigma", 0.7))
+    mean = table.currencies["USD"].aov * float(mode.get("scale", 1.0)) * \
+        table.parts.get("price", 0.5)
+    z = statistics.NormalDist().inv_cdf(min(max(u, 1e-6), 1 - 1e-6))
+    x = math.exp(math.log(mean) - sigma * sigma / 2.0 + sigma * z)
+    return math.floor(x) + 0.99 if x >= 1 else round(x, 2)
+
+
 def _yaml(name: str) -> Any:
     node = resources.files("demogen").joinpath("data", "locale", name)
     return yaml.safe_load(node.read_text(encoding="utf-8"))
 
 
-__all__ = ["CurrencyInfo", "CurrencyTable", "bundled_fx", "currency_in_name", "load_currencies"]
+__all__ = ["CurrencyInfo", "CurrencyTable", "amount_part", "bundled_fx", "currency_in_name",
+           "industry_mode", "is_unit_price", "load_currencies", "local_price", "three_digits",
+           "unit_price_usd"]

@@ -20,7 +20,7 @@ import yaml
 from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 
 __all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "fields_stem",
-           "group_roles", "object_stem"]
+           "group_roles", "is_quantity", "object_stem", "priced_stems"]
 
 ID, NAME, TYPE = "id", "name", "type"
 
@@ -92,3 +92,21 @@ def fields_stem(parent: str, keys: Iterable[str]) -> str:
     share (``reward_items`` of ``item_id`` + ``item_type`` → item), else the object's."""
     stems = {role.stem for key in keys if (role := catalogue_role(key)) is not None}
     return stems.pop() if len(stems) == 1 else object_stem(parent)
+
+
+def priced_stems() -> tuple[str, ...]:
+    """The stems a record pays for, best first (``product``, ``commodity``, ``item`` …)."""
+    return tuple(catalogue_data()["priced_stems"])
+
+
+def is_quantity(name: str, stem: str | None) -> bool:
+    """Whether number property ``name`` counts the things of ``stem`` a record holds: a bare
+    ``quantity``/``qty``, or the stem and a count word (``commodity_amount`` beside
+    ``commodity_id``). The caller rules out money amounts (``product_amount`` may be one)."""
+    words = catalogue_data()["quantity_words"]
+    norm = normalize(leaf(name))
+    if norm in words["bare"] or norm.rsplit("_", 1)[-1] in ("quantity", "qty"):
+        return True
+    head, _, last = norm.rpartition("_")
+    return stem is not None and bool(head) and singular(head) == stem and \
+        last in words["after_stem"]

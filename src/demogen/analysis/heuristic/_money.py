@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from demogen.analysis.heuristic._catalogues import fields_stem, is_quantity
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
@@ -119,7 +120,12 @@ class Money:
     def _money_fields(self, prop: Property) -> list[str]:
         """``items.price``: money fields of a list/object, from children or the description."""
         found: list[str] = []
-        for child in prop.children:
+        keys = [child.name.rsplit(".", 1)[-1] for child in prop.children]
+        stem = fields_stem(prop.name, keys)
+        for child, key in zip(prop.children, keys, strict=True):
+            namesake = self.ctx.event_props.get(key)
+            if is_quantity(key, stem) or (namesake is not None and self.kind(namesake) is None):
+                continue    # how many of the row's thing (commodity_amount: 상품 수량)
             if self.kind(child) == "strong":
                 found.append(child.name if "." in child.name else f"{prop.name}.{child.name}")
         if not found:

@@ -28,11 +28,20 @@ from typing import TYPE_CHECKING, Any
 from demogen.analysis.heuristic._money import discount_flag, money_role
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MoneyRules, formula_on
-from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
+from demogen.currencies import (
+    CurrencyInfo,
+    amount_part,
+    currency_in_name,
+    industry_mode,
+    load_currencies,
+    local_price,
+    three_digits,
+)
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
 from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, normalized
+from demogen.simulation.values._money_lines import Lines, record_lines
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
@@ -65,9 +74,7 @@ class Money:
         self._parts = loaded.parts
         self.discount_fraction = loaded.discount
         self.rules = rules if rules is not None else MoneyRules()
-        industries = loaded.industries
-        key = next((k for k in industries if k != "default" and k in industry.lower()), "default")
-        self.mode: dict[str, Any] = industries[key]
+        self.mode: dict[str, Any] = industry_mode(industry)
 
     @property
     def tiers(self) -> bool:
@@ -80,8 +87,7 @@ class Money:
 
     def part(self, name: str) -> float:
         """The share of a basket an amount named so is (a unit price: half)."""
-        norm = normalize(name)
-        return next((f for word, f in self._parts.items() if word in norm), 1.0)
+        return amount_part(normalize(name))
 
     def amount_sampler(self, name: str, currency_of: CurrencyOf,
                        lo: float | None = None, hi: float | None = None) -> Sampler:
@@ -135,7 +141,7 @@ class Money:
         def basket(u: UserContext, v: dict[str, Any], t: str) -> Any:
             x = min(max(table(u.rnd.random()), low), high)
             if decimals == 0:  # KRW 38,742 -> 38,700: three significant digits
-                n = _three_digits(x)
+                n = three_digits(x)
                 if low > -math.inf:
                     n = max(n, math.ceil(low))
                 if high < math.inf:
@@ -156,12 +162,7 @@ class Money:
         """A USD price (a catalogue entry's tier) in currency ``code``: the matching store
         tier (USD 4.99 → KRW 5,900), else converted at ``money.fx`` as shops write prices
         (KRW in three significant digits)."""
-        twin = self.tier_twin(usd, "USD", code)
-        if twin is not None:
-            return twin
-        x = usd / self.fx(code)
-        info = self.currency(code)
-        return _three_digits(x) if info.decimals == 0 else info.money(x)
+        return local_price(usd, code, self.rules.fx)
 
     def tier_twin(self, x: float, source: str, target: str) -> int | float | None:
         """The ``target`` store tier matching ``source``'s tier ``x`` (KRW 1,200 → USD 0.99),
@@ -170,11 +171,6 @@ class Money:
         if x not in mine or len(theirs) != len(mine):
             return None
         return self.currency(target).money(theirs[mine.index(x)])
-
-
-def _three_digits(x: float) -> int:
-    digits = int(math.log10(x)) + 1 if x >= 1 else 1
-    return int(round(x, -(digits - 3))) if digits > 3 else round(x)
 
 
 def _number(x: float, decimals: int) -> int | float:
@@ -247,6 +243,8 @@ class RecordMoney:
                 lo, hi = self.limits.get(m.role, (-math.inf, math.inf))
                 self.limits[m.role] = (max(lo, m.bounds[0]), min(hi, m.bounds[1]))
         self.known = known_currencies()
+        #: The catalogue things the record pays for: their prices are its lines.
+        self.lines: Lines | None = None
         self._slot: str | None = None
         self._session = False
         self._leader = False
@@ -274,6 +272,8 @@ class RecordMoney:
         deps.add(BUNDLE)
         if self.cp:
             deps.add(self.cp)
+        if self.lines is not None:
+            deps |= self.lines.deps
         draw = self.draw
 
         def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
@@ -301,9 +301,14 @@ class RecordMoney:
     def draw(self, u: UserContext, v: dict[str, Any]) -> dict[str, Any]:
         """Every money value of one record (and the discount flag)."""
         code = self.currency_of(u, v)
+        priced = self.lines.lines(v, code) if self.lines is not None else None
+        if priced is not None:
+            priced = self.money.currency(code).money(priced)
         parts = self._kept(u, code)
+        if parts is not None and priced is not None and parts["amount"] != priced:
+            parts = None    # the follower shows other things than its leader's order
         if parts is None:
-            parts = self._fresh(u, v, code)
+            parts = self._fresh(u, v, code, priced)
             if self._slot is not None:
                 u.sticky[self._slot] = (u.session_number, parts, code)
         lines = parts["amount"]
@@ -326,8 +331,12 @@ class RecordMoney:
         parts: dict[str, int | float] = kept[1]
         return parts
 
-    def _fresh(self, u: UserContext, v: dict[str, Any], code: str) -> dict[str, int | float]:
+    def _fresh(self, u: UserContext, v: dict[str, Any], code: str,
+               priced: float | None) -> dict[str, int | float]:
         rnd = u.rnd.random
+        info = self.money.currency(code)
+        if priced is not None:  # the things the record names: their prices are the lines
+            return self._order(info, priced, rnd, fixed=True)
         if self.base.enum:
             lines: float = self.base.enum[int(rnd() * len(self.base.enum))]
         else:
@@ -335,10 +344,12 @@ class RecordMoney:
             if inner is None:
                 inner = self._per_currency[code] = self._base_draw(code)
             lines = inner(u, v, "")
-        return self._order(self.money.currency(code), lines, rnd)
+        return self._order(info, lines, rnd)
 
-    def _order(self, info: CurrencyInfo, lines: float,
-               rnd: Callable[[], float]) -> dict[str, int | float]:
+    def _order(self, info: CurrencyInfo, lines: float, rnd: Callable[[], float],
+               fixed: bool = False) -> dict[str, int | float]:
+        """The order around ``lines``; ``fixed``: the lines are the things' prices (a sum
+        above the plan's range keeps them)."""
         if info.decimals == 0 and lines != round(lines):
             # the plan's range is below one unit (ad revenue of 0.01-0.37): keep cents
             info = dataclasses.replace(info, decimals=2)
@@ -355,7 +366,7 @@ class RecordMoney:
             elif lines < info.free_shipping_over:
                 shipping = self._within(info, "shipping", info.shipping)
         parts = self._parts(info, lines, discount, shipping)
-        for _ in range(3):  # a sum above the plan's range: fewer lines, the same extras
+        for _ in range(0 if fixed else 3):  # a sum above the plan's range: fewer lines
             excess = max((parts[r] - self.limits[r][1] for r in ("net", "total", "gross")
                           if r in self.roles and r in self.limits), default=0.0)
             if excess <= 0:
@@ -400,7 +411,7 @@ def _tidy(info: CurrencyInfo, x: float) -> int | float:
     """A discount as shops write it: whole hundreds of won/yen above 1,000, cents else;
     never zero."""
     if info.decimals == 0:
-        return max(_three_digits(x) if x >= 1000 else round(x), 1)
+        return max(three_digits(x) if x >= 1000 else round(x), 1)
     return max(round(x, 2), 0.01)
 
 
@@ -448,4 +459,5 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
                  if (p := tables.props.get(n)) is not None and p.type == PropertyType.BOOLEAN
                  and discount_flag(n)), None)
     cache[event] = found = RecordMoney(tables, members, currency_property, flag)
+    found.lines = record_lines(tables, present, [m.name for m in members], found.base.name)
     return found

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from demogen.analysis.heuristic._catalogues import fields_stem
+from demogen.analysis.heuristic._catalogues import fields_stem, is_quantity
 from demogen.analysis.heuristic.values import kinds, names
 from demogen.analysis.heuristic.values.priors import number_prior
 from demogen.simulation._context import UserContext
@@ -242,6 +242,10 @@ def _child_number(tables: Tables, child: Property, parent: Property) -> Sampler:
     key = names.leaf(name)
     vr = tables.rules.value_ranges.get(name) or tables.rules.value_ranges.get(key)
     prior = number_prior(key)
+    stem = fields_stem(parent.name, [names.leaf(c.name) for c in parent.children])
+    if is_quantity(key, stem):  # how many of the row's thing: as the plan counts it elsewhere
+        vr = tables.rules.value_ranges.get(key)
+        prior = number_prior("quantity")
     if child.enum:
         values = [x for x in coerce_enum(child) if isinstance(x, int | float)]
         if values:

@@ -12,7 +12,8 @@ generator does). Per record:
 - the order adds up: total = lines − discount + shipping + tax + fee, net = lines −
   discount, gross = lines + shipping + tax + fee, nothing paid above the amount before the
   discount;
-- a discount flag (``is_use_discount``) is true exactly when the record has a discount.
+- a discount flag (``is_use_discount``) is true exactly when the record has a discount;
+- a record naming a catalogue thing it pays for shows its entry's price (``_prices``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from demogen.analysis.heuristic._money import discount_flag, money_role
 from demogen.analysis.rules import MonetaryProperty, formula_on
 from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.validate.coherence._prices import Prices
 
 _CODES = frozenset(load_currencies().currencies)
 _ADDED = ("shipping", "tax", "fee")
@@ -42,6 +44,7 @@ class MoneyChecker(Checker):
         self._fx = given.rules.money.fx
         self._fixed = given.rules.money.currency
         self._table = load_currencies().currencies
+        self._prices = Prices(given.rules)
 
     @property
     def active(self) -> bool:
@@ -77,6 +80,11 @@ class MoneyChecker(Checker):
                            report)
         self._order(event, local, info, where, report)
         self._flag(event, props, local, where, report)
+        if code is not None:
+            local_members = [n for n in members if currency_in_name(n) in (None, code)]
+            self._prices.check(event, props, local_members,
+                               {n: role for n, (_rule, role) in members.items()},
+                               self._lines(local), code, 10.0 ** -info.decimals, where, report)
 
     def _members(self, props: Mapping[str, Any], event: str
                  ) -> dict[str, tuple[MonetaryProperty, str]]:
@@ -123,12 +131,8 @@ class MoneyChecker(Checker):
         unit = 10.0 ** -info.decimals
         if any(local.get(r, 0.0) < 0 for r in (*_ADDED, "discount")):
             report(where, f"{event}: a negative discount, shipping, tax or fee")
-        lines = local.get("subtotal", local.get("amount"))
-        if lines is None and "gross" in local:
-            lines = local["gross"] - added
+        lines = self._lines(local)
         discount = self._discount(local)
-        if lines is None and "net" in local:
-            lines = local["net"] + (discount or 0.0)
         if discount is not None and discount < -unit / 2:
             report(where, f"{event}: paid more than the order before its discount "
                           f"({self._shown(local)})")
@@ -142,6 +146,16 @@ class MoneyChecker(Checker):
             if role in local and abs(local[role] - want) > unit * 1.5:
                 report(where, f"{event}: {role} {local[role]} but the order's parts make "
                               f"{round(want, info.decimals)} ({self._shown(local)})")
+
+    def _lines(self, local: dict[str, float]) -> float | None:
+        """The order's lines (before discount, shipping, tax): shown, or read back from the
+        amounts after them; None when the record tells neither."""
+        lines = local.get("subtotal", local.get("amount"))
+        if lines is None and "gross" in local:
+            lines = local["gross"] - sum(local.get(r, 0.0) for r in _ADDED)
+        if lines is None and "net" in local:
+            lines = local["net"] + (self._discount(local) or 0.0)
+        return lines
 
     @staticmethod
     def _shown(local: dict[str, float]) -> str:
