@@ -28,6 +28,8 @@ from pathlib import Path
 import orjson
 import yaml
 
+from demogen.analysis.naming import thinkingdata_name
+
 TRACK_TYPES = frozenset({"track", "track_update", "track_overwrite"})
 IDLE_SECONDS = 30 * 60.0
 NIGHT_HOURS = range(0, 6)       # 00:00–05:59 local
@@ -261,9 +263,13 @@ def product_events(names: Iterable[str], roles: dict[str, list[str]]) -> set[str
 
 
 def funnel_stats(out: Path, session_start: str = "session_start") -> FunnelStats:
-    roles = yaml.safe_load((out / "rules.yaml").read_text(encoding="utf-8"))["event_roles"]
+    written = yaml.safe_load((out / "rules.yaml").read_text(encoding="utf-8"))["event_roles"]
     users = read_events(out)
     counts = Counter(name for events in users.values() for _, name in events)
+    # rules.yaml keeps the plan's names; the files carry ThinkingData's ("Product Viewed"
+    # is written product_viewed).
+    roles = {role: [n if n in counts else thinkingdata_name(n) for n in names]
+             for role, names in written.items()}
     products = product_events(counts, roles)
     start = session_start if session_start in counts else None
     depth = []

@@ -1,0 +1,105 @@
+"""Sessions loop over their content (issue 13): item views in runs, carts per view, the
+product's own events leading the mix.
+
+Measured on the 300-user × 10-day runs (``coherence_output``) with the statistics of
+``tests.simulation.behaviour_stats`` (``funnel_stats``), against the real shop figures the
+issue lists: 3 product events per session (p99 18–49), views 90–92 % of view + cart +
+purchase events, 0.062–0.087 carts per view, 0.30–0.37 purchases per cart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from demogen.analysis.rules import Rules
+from demogen.simulation import preset_for_industry
+from tests.corpus import corpus_params, taxonomy_folders
+from tests.simulation.behaviour_stats import funnel_stats
+from tests.simulation.generated_outputs import EXAMPLE_IDS, Generated, tracks
+
+#: Plans the issue names: the bundled examples and the public taxonomies.
+PLANS = [*(pytest.param(e, id=e) for e in EXAMPLE_IDS),
+         *corpus_params([p.name for p in taxonomy_folders()], ids=str)]
+#: Events that open, close or sign into a session, whatever the plan calls them.
+ACCOUNT_WORDS = ("session_start", "session_end", "login", "app_open")
+#: (check, plan) → why it fails today.
+KNOWN_BUGS: dict[tuple[str, str], str] = {
+    ("purchases_per_cart", "*"): (
+        "purchases come from payers' per-session purchase rate (population.py), about 0.01 "
+        "per session in e-commerce: with 3+ product views per session, 0.25 purchases per cart "
+        "needs 4-5x more orders than the payer band allows at today's orders per payer"),
+}
+
+
+def _ecommerce(g: Generated) -> None:
+    if preset_for_industry(g.product.industry) != "ecommerce":
+        pytest.skip(f"{g.source.name} is not an e-commerce plan")
+    if not g.rules.event_roles.view:
+        pytest.fail(f"{g.source.name}: the analysis names no product view (event_roles.view)")
+
+
+def _stats(g: Generated) -> Any:
+    starts = g.rules.event_constraints.session_start_events
+    return funnel_stats(g.out, starts[0] if starts else "session_start")
+
+
+def _xfail(check: str) -> None:
+    reason = KNOWN_BUGS.get((check, "*"))
+    if reason:
+        pytest.xfail(reason)
+
+
+@pytest.mark.parametrize("source", PLANS)
+def test_shoppers_view_several_products_per_session(coherence_output, source: str) -> None:
+    g = coherence_output(source)
+    _ecommerce(g)
+    depth = _stats(g).product_events_per_session
+    assert depth["p50"] >= 3 and depth["p99"] >= 15, depth
+
+
+@pytest.mark.parametrize("source", PLANS)
+def test_views_lead_the_funnel_and_carts_follow_a_few_views(coherence_output,
+                                                              source: str) -> None:
+    g = coherence_output(source)
+    _ecommerce(g)
+    stats = _stats(g)
+    assert stats.view_share >= 0.85, stats
+    assert 0.05 <= stats.carts_per_view <= 0.10, stats
+
+
+@pytest.mark.parametrize("source", PLANS)
+def test_about_a_third_of_carts_end_in_a_purchase(coherence_output, source: str) -> None:
+    g = coherence_output(source)
+    _ecommerce(g)
+    _xfail("purchases_per_cart")
+    stats = _stats(g)
+    assert 0.25 <= stats.purchases_per_cart <= 0.40, stats
+
+
+def _account_events(rules: Rules) -> set[str]:
+    roles, ec = rules.event_roles, rules.event_constraints
+    return {*roles.login, *roles.install, *roles.signup, *ec.session_start_events,
+            *ec.session_end_events}
+
+
+@pytest.mark.parametrize("source", PLANS)
+def test_the_top_event_is_content_not_an_account_event(coherence_output, source: str) -> None:
+    g = coherence_output(source)
+    counts = Counter(r["#event_name"] for r in tracks(g.records))
+    top, n = counts.most_common(1)[0]
+    account = _account_events(g.rules)
+    assert top not in account and not any(w in top.lower() for w in ACCOUNT_WORDS), (
+        f"{source}: the most frequent event is {top} ({n} of {sum(counts.values())})")
+
+
+def test_a_view_loop_follows_the_rules_roles(coherence_output) -> None:
+    """The loop comes from Rules: the e-commerce example's product view is its view role,
+    its add to cart the cart role, and views outnumber every other event."""
+    g = coherence_output("ecommerce")
+    roles = g.rules.event_roles
+    counts = Counter(r["#event_name"] for r in tracks(g.records))
+    assert roles.view and roles.cart, roles
+    assert counts.most_common(1)[0][0] in roles.view, counts.most_common(3)
