@@ -6,6 +6,7 @@ from itertools import pairwise
 from typing import Any
 
 from demogen.analysis._migrate import funnel_name
+from demogen.analysis.heuristic._catalogue_rules import plan_catalogues
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._frequency import event_specs
@@ -103,6 +104,8 @@ class HeuristicAnalyzer:
             update_patterns=patterns,
             lifecycle_rules=lifecycle_rules(ctx),
             market=plan_market(taxonomy, product),
+            catalogues=plan_catalogues(taxonomy, money.monetary_rules(),
+                                       plan_industry(taxonomy, product.industry)),
             event_roles=roles,
             events=event_specs(ctx, set(system), roles, constraints),
             properties=with_currency_pools(read_properties(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from demogen.analysis.heuristic._catalogue_rules import plan_ids
 from demogen.analysis.heuristic._catalogues import (
     ID,
     NAME,
@@ -178,20 +179,6 @@ class Catalogues:
         if role.field == NAME and prop.type == PropertyType.STRING:
             return choice_sampler(catalogue.names(), 0.7)
         return None
-
-
-def plan_ids(props: Sequence[Property]) -> dict[str, tuple[str, ...]]:
-    """Stem → the ids the plan lists in an id property's enum (``commodity_id``: 상품1 …
-    상품6): the catalogue's ids, also where another property of the stem lists none (the
-    rows of ``commodity_list``)."""
-    out: dict[str, tuple[str, ...]] = {}
-    for prop in props:
-        role = catalogue_role(prop.name)
-        if role is not None and role.field == ID and prop.enum:
-            found = out.get(role.stem, ())
-            out[role.stem] = tuple(dict.fromkeys(
-                (*found, *(str(x) for x in coerce_enum(prop) if x is not None))))
-    return out
 
 
 @dataclass(frozen=True, slots=True)

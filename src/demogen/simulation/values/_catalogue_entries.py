@@ -17,6 +17,7 @@ from typing import Any
 from demogen.analysis.heuristic._catalogues import catalogue_data
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import Catalogue as CatalogueRules
+from demogen.analysis.rules import CatalogueEntry
 from demogen.simulation.values._draw import salt
 
 _WORDS = re.compile(r"[a-z]+|[0-9]+|[^\x00-\x7f]+")
@@ -49,7 +50,7 @@ class Catalogue:
         self._seed = seed
         self._gaming = gaming
         self._commerce = commerce
-        self.listed = tuple(_from_rules(e) for e in rules.entries) if rules else ()
+        self.listed = tuple(self._completed(e) for e in rules.entries) if rules else ()
         self._by_id = {e.id: e for e in self.listed}
         self._by_name = {e.name.lower(): e for e in self.listed}
         # Drawn entries are a function of the id: kept only to save the work (ids that
@@ -83,6 +84,20 @@ class Catalogue:
             self._by_name.setdefault(entry.name.lower(), entry)
         return tuple(out)
 
+    def _completed(self, e: CatalogueEntry) -> Entry:
+        """A Rules entry; the name, type and attributes it leaves out are the ones its id
+        draws from the seed (the analyzer writes ids and prices only)."""
+        drawn = self._draw(e.id)
+        words = _meaningful_words(e.id, "") | _meaningful_words(e.name or "", "")
+        kind = e.type or (drawn.type if e.name is None else None)
+        if kind:
+            words |= {kind.lower(), *normalize(kind).split("_")}
+        if e.name is None:
+            words |= drawn.words
+        return Entry(id=e.id, name=e.name or drawn.name, type=kind, words=frozenset(words),
+                     price_usd=e.price_usd,
+                     attributes={**drawn.attributes, **e.attributes})
+
     def _draw(self, key: str, *, named: bool = False) -> Entry:
         rnd = random.Random(salt(self._seed, "catalogue", self.stem, key))
         words = _meaningful_words(key, self.stem)
@@ -106,12 +121,6 @@ class Catalogue:
                      attributes=_attributes(category, rnd))
 
 
-def _from_rules(e: Any) -> Entry:
-    words = _meaningful_words(e.id, "") | _meaningful_words(e.name or "", "")
-    if e.type:
-        words |= {e.type.lower(), *normalize(e.type).split("_")}
-    return Entry(id=e.id, name=e.name or _humanized(e.id), type=e.type,
-                 words=frozenset(words), price_usd=e.price_usd, attributes=dict(e.attributes))
 
 
 # -- reading an entry from a name ---------------------------------------------------------

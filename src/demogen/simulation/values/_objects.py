@@ -243,9 +243,9 @@ def _child_number(tables: Tables, child: Property, parent: Property) -> Sampler:
     vr = tables.rules.value_ranges.get(name) or tables.rules.value_ranges.get(key)
     prior = number_prior(key)
     stem = fields_stem(parent.name, [names.leaf(c.name) for c in parent.children])
-    if is_quantity(key, stem):  # how many of the row's thing: as the plan counts it elsewhere
-        vr = tables.rules.value_ranges.get(key)
-        prior = number_prior("quantity")
+    namesake = tables.rules.value_ranges.get(key)
+    if namesake is not None and key.startswith(f"{stem}_") and is_quantity(key, stem):
+        vr = namesake   # how many of the row's thing (commodity_amount): as the plan counts it
     if child.enum:
         values = [x for x in coerce_enum(child) if isinstance(x, int | float)]
         if values:

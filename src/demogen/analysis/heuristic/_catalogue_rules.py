@@ -1,0 +1,136 @@
+"""Rules' ``catalogues``: the things a plan lists, written so a user sees and edits them.
+
+Every id the plan lists in an id property's enum (``commodity_id``: 상품1 … 상품6) becomes
+an entry of its stem's catalogue; so do the ids a game's or app's store lists as examples
+(three or more: ``product_id``: gem_pack_60, gem_pack_300, starter_pack …). Things a record
+pays for (a priced stem, ``data/catalogues.yaml``, on an event with a money amount or in an
+order's rows with a price) get a ``price_usd``: store tiers for games and apps, rising with
+the number in the id (gem_pack_60 < gem_pack_300), or a shop price; both a function of the
+id, so the same plan gets the same list. Names, types and attributes are left to the run
+(drawn from the id and the seed) unless a user writes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+
+from demogen.analysis.heuristic._catalogues import (
+    ID,
+    catalogue_role,
+    fields_stem,
+    priced_stems,
+)
+from demogen.analysis.heuristic.values.names import leaf, normalize
+from demogen.analysis.rules import Catalogue, CatalogueEntry, MonetaryProperty
+from demogen.currencies import industry_mode, is_unit_price, load_currencies, unit_price_usd
+from demogen.taxonomy import EventTaxonomy, Property
+from demogen.vocab import PropertyType
+
+_NUMBER = re.compile(r"\d+")
+
+
+def plan_ids(props: Sequence[Property]) -> dict[str, tuple[str, ...]]:
+    """Stem → the ids the plan lists in an id property's enum (``commodity_id``: 상품1 …
+    상품6), in the plan's order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for prop in props:
+        role = catalogue_role(prop.name)
+        if role is not None and role.field == ID and prop.enum:
+            found = out.get(role.stem, ())
+            listed = (str(x).strip() for x in prop.enum if x is not None and str(x).strip())
+            out[role.stem] = tuple(dict.fromkeys((*found, *listed)))
+    return out
+
+
+def _example_ids(props: Sequence[Property]) -> dict[str, tuple[str, ...]]:
+    """Stem → the ids an id property's examples list, when they are a list (three or more:
+    ``product_id``: gem_pack_60, gem_pack_300, starter_pack …), not one sample."""
+    out: dict[str, tuple[str, ...]] = {}
+    for prop in props:
+        role = catalogue_role(prop.name)
+        examples = tuple(dict.fromkeys(str(x).strip() for x in prop.examples if str(x).strip()))
+        if role is not None and role.field == ID and not prop.enum and len(examples) >= 3:
+            out[role.stem] = tuple(dict.fromkeys((*out.get(role.stem, ()), *examples)))
+    return out
+
+
+def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty],
+                    industry: str) -> dict[str, Catalogue]:
+    """Rules' ``catalogues`` for ``taxonomy``: its listed ids, priced where they are sold."""
+    props = (*taxonomy.properties, *taxonomy.common_properties)
+    listed = plan_ids(props)
+    sold = _sold_stems(taxonomy, money)
+    mode = industry_mode(industry)
+    if mode.get("mode") != "aov":   # a game's or app's store: the SKUs its examples list
+        for stem, ids in _example_ids(props).items():
+            if stem in sold and stem not in listed:
+                listed[stem] = ids
+    out: dict[str, Catalogue] = {}
+    for stem, ids in listed.items():
+        prices = _prices(stem, ids, mode) if stem in sold else {}
+        out[stem] = Catalogue(entries=[CatalogueEntry(id=i, price_usd=prices.get(i))
+                                       for i in ids])
+    return out
+
+
+def _sold_stems(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty]) -> set[str]:
+    """The priced stems a record pays for: an id of the stem beside a money amount on one
+    event, or in the rows of an order that show a price."""
+    stems = set(priced_stems())
+    by_name = {p.name: p for p in (*taxonomy.properties, *taxonomy.common_properties)}
+    out: set[str] = set()
+    for event in taxonomy.events:
+        names = set(event.properties) | {p.name for p in taxonomy.common_properties}
+        paid = any(n in money and (not money[n].events or event.name in money[n].events)
+                   for n in names)
+        for name in names:
+            role = catalogue_role(name)
+            if paid and role is not None and role.field == ID and role.stem in stems:
+                out.add(role.stem)
+            prop = by_name.get(name)
+            if prop is not None and prop.type in (PropertyType.OBJECT,
+                                                  PropertyType.OBJECT_GROUP):
+                out |= _row_stem(prop, stems)
+    return out
+
+
+def _row_stem(prop: Property, stems: set[str]) -> set[str]:
+    keys = {leaf(c.name): c for c in prop.children}
+    stem = fields_stem(prop.name, keys)
+    priced = any(c.type == PropertyType.NUMBER and is_unit_price(normalize(k))
+                 for k, c in keys.items())
+    named = any((r := catalogue_role(k, stem)) is not None and r.field == ID for k in keys)
+    return {stem} if stem in stems and priced and named else set()
+
+
+def _prices(stem: str, ids: Sequence[str], mode: Mapping[str, object]) -> dict[str, float]:
+    """USD price per id: store tiers rising with the ids' numbers (games and apps), else a
+    price from a hash of the id."""
+    out = {i: unit_price_usd(mode, _fraction(stem, i)) for i in ids}
+    if mode.get("mode") == "aov":
+        return out
+    families: dict[str, dict[str, int]] = {}   # gem_pack_# → {gem_pack_60: 60, …}
+    for ident in ids:
+        numbers = _NUMBER.findall(ident)
+        if numbers:
+            families.setdefault(_NUMBER.sub("#", ident), {})[ident] = int(numbers[-1])
+    tiers = load_currencies().currencies["USD"].points
+    for numbered in families.values():
+        values = sorted(set(numbered.values()))
+        if len(values) < 2:
+            continue
+        for ident, n in numbered.items():   # gem_pack_60 < gem_pack_300: cheapest first
+            rank = values.index(n) / (len(values) - 1)
+            out[ident] = tiers[round(rank * (len(tiers) - 1))]
+    return out
+
+
+def _fraction(stem: str, ident: str) -> float:
+    """A number in [0, 1) that depends only on the id (the plan's list stays the same)."""
+    digest = hashlib.blake2b(f"{stem}\x1f{ident}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2.0 ** 64
+
+
+__all__ = ["plan_catalogues", "plan_ids"]
