@@ -34,7 +34,7 @@ def test_rules_are_renamed_in_every_name_position() -> None:
 
     taxonomy = EventTaxonomy(
         events=(Event(name="Order Completed", properties=("order total", "Sub Total")),
-                Event(name="login")),
+                Event(name="Order Refunded"), Event(name="login")),
         properties=(Property(name="order total", type=PropertyType.NUMBER),
                     Property(name="Sub Total", type=PropertyType.NUMBER)),
     )
@@ -45,7 +45,9 @@ def test_rules_are_renamed_in_every_name_position() -> None:
         "value_ranges": {"order total@Order Completed": {"min": 1, "max": 9}},
         "properties": {"order total": {"lifetime_on": {"Order Completed": "user"},
                                        "source": {"type": "mirror", "of": "Sub Total"}}},
-        "events": {"Order Completed": {"per_session": 1}},
+        "events": {"Order Completed": {"per_session": 1},
+                   "Order Refunded": {"follows": "Order Completed", "rate": 0.1}},
+        "progression": {"stage_clear_events": ["Order Completed"]},
     })
     renamed = rename_rules(rules, NameMap.build(taxonomy))
     rel = renamed.property_relationships["order_total"]
@@ -54,4 +56,6 @@ def test_rules_are_renamed_in_every_name_position() -> None:
     assert list(renamed.value_ranges) == ["order_total@order_completed"]
     spec = renamed.properties["order_total"]
     assert spec.lifetime_on == {"order_completed": "user"} and spec.source.of == "sub_total"
-    assert list(renamed.events) == ["order_completed"]
+    assert list(renamed.events) == ["order_completed", "order_refunded"]
+    assert renamed.events["order_refunded"].follows == "order_completed"
+    assert renamed.progression.stage_clear_events == ["order_completed"]

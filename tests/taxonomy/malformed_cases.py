@@ -112,12 +112,13 @@ EXPECTED: dict[str, list[str]] = {
     "missing_type_column": [
         ("properties.csv, row 1: missing required column 'type' (add a column headed one "
          'of: type, data type, value type, property type, 속성 유형, 속성 유형 (필수), '
-         '유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, 数据类型)'),
+         '유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, 数据类型, プロパティ型, '
+         'プロパティタイプ, データ型)'),
     ],
     "missing_event_name_column": [
         ("events.csv, row 1: missing required column 'event_name' (add a column headed one "
          'of: event_name, event name, event, event key, 이벤트명, 이벤트 이름, 이벤트 이름 '
-         '(필수), 이벤트, 事件名, 事件名(必填), 事件名称, 事件英文名, 事件)'),
+         '(필수), 이벤트, 事件名, 事件名(必填), 事件名称, 事件英文名, 事件, イベント名)'),
     ],
     "duplicate_event_case_insensitive": [
         ("events.csv, row 3, column 'event_name': duplicate event 'Login': row 2 already "
@@ -268,7 +269,8 @@ EXPECTED: dict[str, list[str]] = {
     "te_missing_type_column": [
         ("plan.xlsx, sheet '#이벤트 데이터', row 1: missing required column 'type' (add a "
          'column headed one of: type, data type, value type, property type, 속성 유형, 속성 '
-         '유형 (필수), 유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, 数据类型)'),
+         '유형 (필수), 유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, 数据类型, '
+         'プロパティ型, プロパティタイプ, データ型)'),
     ],
     "te_orphan_child": [
         ("plan.xlsx, sheet '#이벤트 데이터', row 2, column 'E (속성 이름 (필수))': "

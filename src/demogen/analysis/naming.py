@@ -106,7 +106,12 @@ def rename_rules(rules: Rules, names: NameMap) -> Rules:
                    if spec.get("source", {}).get("type") in ("mirror", "before") else {})}
         for p, spec in data.get("properties", {}).items()
     }
-    data["events"] = {ev(e): spec for e, spec in data.get("events", {}).items()}
+    data["events"] = {ev(e): {**spec, **({"follows": ev(spec["follows"])}
+                                         if spec.get("follows") else {})}
+                      for e, spec in data.get("events", {}).items()}
+    progression = data.get("progression") or {}
+    if progression.get("stage_clear_events"):
+        progression["stage_clear_events"] = [ev(e) for e in progression["stage_clear_events"]]
     data["monetary_properties"] = {
         pr(p): {**m, "events": [ev(e) for e in m.get("events", [])],
                 "currency_property": m.get("currency_property") and pr(m["currency_property"])}

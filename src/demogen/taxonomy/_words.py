@@ -17,7 +17,7 @@ import yaml
 
 __all__ = ["load_data", "normalize"]
 
-_REQUIRED_MARK = re.compile(r"(?:\((?:필수|必填|必须|required|mandatory)\)|\*)$")
+_REQUIRED_MARK = re.compile(r"(?:\((?:필수|必填|必须|必須|required|mandatory)\)|\*)$")
 _IGNORED = re.compile(r"[\s_\-]+")
 
 
