@@ -14,6 +14,7 @@ texts price in one currency (``60000원 이상``) gets that currency for every a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -210,6 +211,19 @@ def discount_flag(name: str) -> bool:
     return bool(words & discount) and bool(words & set(money["discount_flag"]))
 
 
+def discount_rate(name: str, display: str = "", shown: Iterable[object] = ()) -> bool:
+    """A property holding a discount's rate (``discount_rate``, a ``coupon_discount`` whose
+    examples read "85%"): a discount word with a rate word, or percentages as its values."""
+    words = set(normalize(name.rsplit(".", 1)[-1]).split("_"))
+    money = load("properties")["money"]
+    discount = {w for w in money["roles"]["discount"] if w.isascii()}
+    if not words & discount:
+        return False
+    rate = money["discount_rate"]
+    return bool(words & set(rate)) or any(w in display for w in rate if not w.isascii()) or \
+        any(isinstance(x, str) and x.strip().endswith("%") for x in shown)
+
+
 def plan_currency(taxonomy: EventTaxonomy) -> str | None:
     """The one currency a plan's texts write amounts in (``60000원 이상`` → KRW), or None when
     they name none or several."""
@@ -245,4 +259,5 @@ def _field_list(description: str) -> list[str]:
     return fields
 
 
-__all__ = ["Money", "MoneyProperty", "discount_flag", "money_role", "plan_currency"]
+__all__ = ["Money", "MoneyProperty", "discount_flag", "discount_rate", "money_role",
+           "plan_currency"]

@@ -57,7 +57,8 @@ def core(tables: Tables, prop: Property, event: str | None = None,
         return weighted_sampler(pool.values, pool.weights)
     money = record_money(tables, event, present) if event is not None else None
     if money is not None:   # the record's money: one amount, every part derived from it
-        fn = money.sampler(prop, set() if deps is None else deps)
+        fn = money.sampler(prop, set() if deps is None else deps,
+                           lambda: core(tables, prop, None, present, deps))
         if fn is not None:
             return fn
     ptype = prop.type
@@ -160,6 +161,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
     read = frozenset(d for _, deps in compiled.values() for d in deps)
     sampler = EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
     accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)
+    if money is not None:   # an order without a discount shows no coupon
+        accounts += money.left_out
     if accounts:    # before the user has an account the account-id property is left out
         sampler.sample = _leaving_out(sampler.sample, accounts)
     return sampler

@@ -25,8 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from demogen.analysis.heuristic._money import discount_flag, money_role
-from demogen.analysis.heuristic.values.names import normalize
+from demogen.analysis.heuristic._money import discount_flag, discount_rate, money_role
+from demogen.analysis.heuristic.values.names import leaf, normalize
 from demogen.analysis.rules import MoneyRules, formula_on
 from demogen.currencies import (
     CurrencyInfo,
@@ -39,7 +39,7 @@ from demogen.currencies import (
 )
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
-from demogen.simulation.values._convert import coerce_enum
+from demogen.simulation.values._convert import MISS, coerce_enum
 from demogen.simulation.values._draw import Sampler, normalized
 from demogen.simulation.values._money_lines import Lines, record_lines
 from demogen.simulation.values._numeric import NumberSpec, number_sampler
@@ -200,6 +200,26 @@ class Member:
     bounds: tuple[float, float] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A property showing the discount's rate over the lines: top-level (``parent`` None,
+    ``discount_rate``) or a field of an object (``coupon.coupon_discount``); ``shape``:
+    ``text`` ("15%"), ``percent`` (15) or ``fraction`` (0.15)."""
+
+    parent: str | None
+    key: str
+    shape: str
+
+    def shown(self, rate: float) -> Any:
+        if self.shape == "text":
+            return f"{round(rate * 100)}%"
+        return round(rate * 100) if self.shape == "percent" else round(rate, 2)
+
+
+#: Where the bundle keeps the record's discount rate (no property has this name).
+_RATE = "\x00rate"
+
+
 class RecordMoney:
     """The money properties of one event's records, drawn together from one amount.
 
@@ -245,13 +265,22 @@ class RecordMoney:
         self.known = known_currencies()
         #: The catalogue things the record pays for: their prices are its lines.
         self.lines: Lines | None = None
+        #: Properties showing the discount's rate (an object holding one is left out of a
+        #: record without a discount: no coupon was used).
+        self.rates: tuple[Rate, ...] = ()
         self._slot: str | None = None
         self._session = False
         self._leader = False
 
     def holds(self, name: str) -> bool:
         """Whether ``name`` is one of the record's money values."""
-        return name in self.members or name == self.flag
+        return name in self.members or name == self.flag or \
+            any(r.parent is None and r.key == name for r in self.rates)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """The objects a record without a discount leaves out (its coupon)."""
+        return tuple(dict.fromkeys(r.parent for r in self.rates if r.parent is not None))
 
     def pair(self, groups: Sequence[PairGroup], event: str) -> None:
         """Share the money of the first paired group naming one of the amounts: a leader
@@ -264,10 +293,15 @@ class RecordMoney:
             self._session = group.session
             self._leader = event in group.leaders
 
-    def sampler(self, prop: Property, deps: set[str]) -> Sampler | None:
-        """The sampler of ``prop`` when it is one of the record's money values."""
+    def sampler(self, prop: Property, deps: set[str],
+                usual: Callable[[], Sampler] | None = None) -> Sampler | None:
+        """The sampler of ``prop`` when it is one of the record's money values (``usual``:
+        its sampler otherwise, for an object holding the discount's rate)."""
         name = prop.name
-        if name not in self.members and name != self.flag:
+        if name in self.left_out and usual is not None:
+            return self._holder(name, usual(), deps)
+        if name not in self.members and name != self.flag and \
+                not any(r.parent is None and r.key == name for r in self.rates):
             return None
         deps.add(BUNDLE)
         if self.cp:
@@ -283,6 +317,27 @@ class RecordMoney:
             return bundle[name]
 
         return value
+
+    def _holder(self, name: str, fn: Sampler, deps: set[str]) -> Sampler:
+        """An object holding the discount's rate (a coupon): the record's rate in its
+        field; MISS (left out) when the record has no discount."""
+        fields = tuple(r for r in self.rates if r.parent == name)
+        inner = self.sampler(Property(name=self.base.name, type=PropertyType.NUMBER), deps)
+        assert inner is not None
+
+        def holder(u: UserContext, v: dict[str, Any], t: str) -> Any:
+            inner(u, v, t)      # the record's money, drawn once
+            rate = v[BUNDLE][_RATE]
+            if rate <= 0:
+                return MISS
+            x = fn(u, v, t)
+            for row in x if isinstance(x, list) else [x]:
+                if isinstance(row, dict):
+                    for r in fields:
+                        row[r.key] = r.shown(rate)
+            return x
+
+        return holder
 
     def currency_of(self, u: UserContext, v: dict[str, Any]) -> str:
         """The record's currency: the one every amount's name carries, else its currency
@@ -318,6 +373,10 @@ class RecordMoney:
             out[m.name] = x if m.code is None or m.code == code else self._in(x, lines, code, m)
         if self.flag is not None:
             out[self.flag] = parts["discount"] > 0
+        rate = out[_RATE] = parts["discount"] / lines if lines > 0 else 0.0
+        for r in self.rates:
+            if r.parent is None:
+                out[r.key] = r.shown(rate)
         return out
 
     def _kept(self, u: UserContext, code: str) -> dict[str, int | float] | None:
@@ -357,8 +416,10 @@ class RecordMoney:
         if self.discountable and (self.always_discount
                                   or rnd() < self.money.rules.discount_share):
             lo, hi = self.money.discount_fraction
-            discount = self._within(info, "discount",
-                                    _tidy(info, lines * (lo + (hi - lo) * rnd())))
+            share = lo + (hi - lo) * rnd()
+            if self.rates:  # a coupon of a whole percentage
+                share = round(share, 2)
+            discount = self._within(info, "discount", _tidy(info, lines * share))
         shipping: int | float = 0
         if "shipping" in self.roles:
             if self.shipping_enum:
@@ -460,4 +521,36 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
                  and discount_flag(n)), None)
     cache[event] = found = RecordMoney(tables, members, currency_property, flag)
     found.lines = record_lines(tables, present, [m.name for m in members], found.base.name)
+    found.rates = _rates(tables, present, {*found.members, flag})
+    found.discountable = found.discountable or bool(found.rates)
     return found
+
+
+def _rates(tables: Tables, present: frozenset[str], taken: set[str | None]) -> tuple[Rate, ...]:
+    """The properties of a record showing its discount's rate: its own (``discount_rate``)
+    and fields of its objects (``coupon.coupon_discount`` of "85%")."""
+    out: list[Rate] = []
+    for name in sorted(present):
+        prop = tables.props.get(name)
+        if prop is None or name in taken:
+            continue
+        if prop.type in (PropertyType.OBJECT, PropertyType.OBJECT_GROUP):
+            out += [Rate(name, leaf(c.name), _shape(c)) for c in prop.children
+                    if _is_rate(c)]
+        elif _is_rate(prop):
+            out.append(Rate(None, name, _shape(prop)))
+    return tuple(out)
+
+
+def _is_rate(prop: Property) -> bool:
+    shown = (*prop.examples, *(prop.enum or ()))
+    return prop.type in (PropertyType.NUMBER, PropertyType.STRING) and \
+        discount_rate(prop.name, prop.display_name, shown)
+
+
+def _shape(prop: Property) -> str:
+    if prop.type == PropertyType.STRING:
+        return "text"
+    words = set(normalize(leaf(prop.name)).split("_"))
+    big = prop.value_range is not None and prop.value_range.max > 1
+    return "percent" if big or words & {"percent", "percentage", "pct"} else "fraction"

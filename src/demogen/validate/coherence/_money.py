@@ -13,15 +13,18 @@ generator does). Per record:
   discount, gross = lines + shipping + tax + fee, nothing paid above the amount before the
   discount;
 - a discount flag (``is_use_discount``) is true exactly when the record has a discount;
+- a discount rate (``discount_rate``, a coupon's "15%") is the discount over the lines, and
+  the flag is true iff it is above 0;
 - a record naming a catalogue thing it pays for shows its entry's price (``_prices``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from demogen.analysis.heuristic._money import discount_flag, money_role
+from demogen.analysis.heuristic._money import discount_flag, discount_rate, money_role
+from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MonetaryProperty, formula_on
 from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
@@ -80,6 +83,7 @@ class MoneyChecker(Checker):
                            report)
         self._order(event, local, info, where, report)
         self._flag(event, props, local, where, report)
+        self._rate(event, props, local, info, where, report)
         if code is not None:
             local_members = [n for n in members if currency_in_name(n) in (None, code)]
             self._prices.check(event, props, local_members,
@@ -171,6 +175,24 @@ class MoneyChecker(Checker):
         if discount is not None and props[flag] != (discount > 0):
             report(where, f"{event}: {flag} {props[flag]} with a discount of {discount}")
 
+    def _rate(self, event: str, props: Mapping[str, Any], local: dict[str, float],
+              info: CurrencyInfo, where: Where, report: Report) -> None:
+        """A discount rate (``discount_rate``, a coupon's "15%") is the discount over the
+        lines (within 0.6 % of them and a unit); a discount flag is true iff it is above 0."""
+        found = next(_rates(props), None)
+        if found is None:
+            return
+        name, rate = found
+        lines, discount = self._lines(local), self._discount(local)
+        if lines is not None and discount is not None and \
+                abs(discount - lines * rate) > max(1.5 * 10.0 ** -info.decimals, 0.006 * lines):
+            report(where, f"{event}: {name} {rate:.0%} of lines {lines:g} is not the "
+                          f"discount {discount:g}")
+        flag = next((n for n, x in props.items() if isinstance(x, bool) and discount_flag(n)),
+                    None)
+        if flag is not None and props[flag] != (rate > 0):
+            report(where, f"{event}: {flag} {props[flag]} with {name} {rate:.0%}")
+
     @staticmethod
     def _discount(local: dict[str, float]) -> float | None:
         """The record's discount: shown, or the gap between the amounts before and after it
@@ -183,3 +205,33 @@ class MoneyChecker(Checker):
         if lines is not None and "net" in local:
             return round(lines - local["net"], 6)
         return None
+
+
+def _rates(props: Mapping[str, Any]) -> Iterator[tuple[str, float]]:
+    """(where, rate as a fraction) of the record's discount rates: its own and its objects'
+    fields ("15%", 15 for a percent, 0.15)."""
+    for name, value in props.items():
+        rows = value if isinstance(value, list) else [value]
+        for row in rows:
+            if isinstance(row, Mapping):
+                for key, x in row.items():
+                    rate = _rate_of(key, x)
+                    if rate is not None:
+                        yield f"{name}.{key}", rate
+        rate = _rate_of(name, value)
+        if rate is not None:
+            yield name, rate
+
+
+def _rate_of(name: str, x: Any) -> float | None:
+    if isinstance(x, bool) or not isinstance(x, int | float | str) or \
+            not discount_rate(name, "", (x,)):
+        return None
+    if isinstance(x, str):
+        text = x.strip()
+        try:
+            return float(text[:-1]) / 100 if text.endswith("%") else None
+        except ValueError:
+            return None
+    percent = set(normalize(name).split("_")) & {"percent", "percentage", "pct"}
+    return x / 100 if percent or x > 1 else float(x)
