@@ -1,0 +1,64 @@
+"""Plans nobody tuned the generator on: ``demogen validate --taxonomy PLAN`` finds nothing.
+
+tests/data/unseen holds plans in shapes and words the corpus does not use: a Japanese RPG
+in a ThinkingData workbook (written by ``build_jp_rpg``), a CSV fintech subscription app
+(Ledgerly: ``coupon_rate``, ``charged_total_eur``, ``plan_charge_ok``) and a Segment JSON
+food-delivery app (Hungrr: ``basket_value``, ``promo_off``, ``grand_total``, spaces in event
+names). Each is generated at the coherence size (300 users × 10 days, seed 3) and validated
+against the plan as a user would; every check must report zero violations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from demogen.api import validate
+from tests.conftest import COHERENCE_DAYS, COHERENCE_USERS
+from tests.data import DATA
+from tests.data.unseen.build_jp_rpg import write_jp_rpg
+from tests.simulation.generated_outputs import generate, show
+
+UNSEEN = DATA / "unseen"
+
+#: Plan id → how to lay the plan out in a scratch folder (a folder of tests/data/unseen, or
+#: a writer for the workbook).
+PLANS: dict[str, Callable[[Path], Path]] = {
+    "jp_rpg": lambda scratch: write_jp_rpg(scratch / "jp_rpg"),
+    "fintech_subscription": lambda _: UNSEEN / "fintech_subscription",
+    "food_delivery": lambda _: UNSEEN / "food_delivery",
+}
+
+#: Plan id → the generator gap another helper of this session is closing (xfail, not strict).
+KNOWN_GAPS: dict[str, str] = {
+    "jp_rpg": "state: login_day_count (user_add, 'ログインした日数') moves once a day while "
+              "validate's state check expects one step per account_login (market lane: day "
+              "counters)",
+    "fintech_subscription": "money: plan_charge_ok's charged_total is list_price less "
+                            "coupon_rate, which the money check does not read as a discount "
+                            "(money lane: coupon %)",
+    "food_delivery": "money: promo_off ('Amount the coupon took off') is not read as money, "
+                     "so grand_total's discount is hidden and promo_off drawn freely (money "
+                     "lane: analyzer roles)",
+}
+
+
+def _params() -> list[object]:
+    return [pytest.param(plan, id=plan, marks=[pytest.mark.xfail(strict=False,
+                                                                  reason=KNOWN_GAPS[plan])]
+                         if plan in KNOWN_GAPS else []) for plan in PLANS]
+
+
+@pytest.mark.parametrize("plan_id", _params())
+def test_unseen_plan_validates_clean(plan_id: str, tmp_path: Path) -> None:
+    plan = PLANS[plan_id](tmp_path)
+    g = generate(plan, tmp_path / "out", users=COHERENCE_USERS, days=COHERENCE_DAYS, seed=3)
+
+    found = validate(g.out, taxonomy=plan, cache_dir=tmp_path / "cache")
+
+    assert found.records > 5_000
+    problems = {check: found.examples[check] for check, count in found.violations.items()
+                if count}
+    assert not problems, show(problems, 3000)
