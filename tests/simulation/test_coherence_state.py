@@ -17,6 +17,7 @@ import pytest
 from demogen.analysis.rules import Rules, capped_balances
 from demogen.simulation.state import METHOD_RECORDS, StateApplier
 from demogen.taxonomy import Event, EventTaxonomy, Property
+from demogen.validate import iter_records
 from demogen.vocab import PropertyType, RecordType, Scope, UpdateMethod
 from tests.corpus import corpus
 from tests.simulation.generated_outputs import source_params
@@ -285,3 +286,59 @@ def test_idle_playtime_grows_by_each_session_length(coherence_output: Any) -> No
                 added += 1
     sessions = sum(r.get("#event_name") == "te_app_end" for r in g.records)
     assert added > 0.9 * sessions
+
+
+def test_a_day_counter_moves_once_a_day() -> None:
+    plan = EventTaxonomy(events=(Event(name="login", properties=()),),
+                         user_properties=(_user("total_login_day", method=UpdateMethod.USER_ADD),
+                                          _user("login_count", method=UpdateMethod.USER_ADD)))
+    steps = {"type": "increment", "value": 1}
+    rules = Rules.from_data({"update_patterns": {"login": {"total_login_day": steps,
+                                                           "login_count": steps}}})
+    applier, state = StateApplier(rules, plan, mirrors={}), {}
+    times = ("2024-05-01 09:00:00.000", "2024-05-01 21:00:00.000", "2024-05-02 08:00:00.000")
+    changes = [applier.before("login", state, t) for t in times]
+    days = [c.get(RecordType.USER_ADD, {}).get("total_login_day") for c in changes]
+    assert days == [1, None, 1]                 # a second login that day is no new day
+    assert state["total_login_day"] == 2 and state["login_count"] == 3   # logins: each
+    written = {k for values in applier.snapshot(state).values() for k in values}
+    assert written == {"total_login_day", "login_count"}    # the day it moved is no property
+    # Rules name the day counters: here none, so the login count steps each time.
+    plain = Rules.from_data({"update_patterns": {"login": {"total_login_day": steps}},
+                             "progression": {"day_counters": []}})
+    state = {}
+    applier = StateApplier(plain, plan, mirrors={})
+    assert [applier.before("login", state, t) for t in times][1] == {
+        RecordType.USER_ADD: {"total_login_day": 1}}
+
+
+def test_only_thinkingdata_presets_are_presets() -> None:
+    """``#appsflyer_campaign`` is the plan's own property (TE keeps no unknown ``#`` name:
+    it is written under the safe name ``appsflyer_campaign``); ``#os`` is a preset."""
+    assert _user("#os", PropertyType.STRING).is_preset
+    assert not _user("#appsflyer_campaign", PropertyType.STRING).is_preset
+
+
+@corpus
+def test_hash_named_user_properties_are_written_under_safe_names(coherence_output: Any
+                                                                 ) -> None:
+    """The casual workbook's ``#appsflyer_*`` user properties (user_set, enums) were never
+    written (names starting with ``#`` were all taken for presets); now every user gets
+    them, as ``appsflyer_*`` (format doc §5: a custom name never starts with ``#``)."""
+    g = coherence_output("te_data_generator__casual-game-tracking-plan")
+    planned = {p.name for p in g.taxonomy.user_properties if p.name.startswith("#appsflyer")}
+    assert planned, "the workbook plans #appsflyer_* user properties"
+    written: dict[str, set[Any]] = defaultdict(set)
+    users: set[Any] = set()
+    for _, _, record in iter_records(g.out):      # as written, not in the plan's names
+        for name, value in record.get("properties", {}).items():
+            assert not name.startswith("#appsflyer"), name     # never the rejected name
+            if name.startswith("appsflyer_"):
+                assert record["#type"] == "user_set", record    # the plan's update method
+                written[name].add(value)
+                users.add(record["#distinct_id"])
+    assert set(written) == {n[1:] for n in planned}
+    enum = next(p.enum for p in g.taxonomy.user_properties
+                if p.name == "#appsflyer_media_source")
+    assert written["appsflyer_media_source"] <= set(enum)
+    assert len(users) >= 0.9 * len(g.timelines)

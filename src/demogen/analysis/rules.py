@@ -462,6 +462,10 @@ class Progression(BaseModel):
     per level reached (where a user first shows up: level 20 → about stage 40).
     ``stage_clear_events``: the events that clear a stage and move the user to the next one
     (``None``: events whose name says so, ``stage_clear``, ``combat_victory``).
+    ``stages_per_chapter``: stages of one chapter (a chapter number shows the chapter of the
+    stage position; ``None``: the plan's stage ids say, ``stage_3_7`` → 10, else 10).
+    ``day_counters``: user properties that count active days (``total_login_day``): an
+    increment moves them at most once per day (``None``: read from their names).
     """
 
     model_config = _STRICT
@@ -469,6 +473,8 @@ class Progression(BaseModel):
     vip_thresholds: list[float] = Field(default_factory=lambda: list(VIP_THRESHOLDS))
     stages_per_level: float = Field(default=2.0, gt=0)
     stage_clear_events: list[str] | None = None
+    stages_per_chapter: int | None = Field(default=None, gt=0)
+    day_counters: list[str] | None = None
 
     @field_validator("vip_thresholds")
     @classmethod

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import Rules, UpdateRule, capped_balances
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import PropertyType, RecordType, UpdateMethod, UpdateType
@@ -38,6 +39,8 @@ TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "
 #: The reference a session end's updates read the session's length from (seconds), whether
 #: or not the event carries it (``total_playtime_minutes += {{#duration}} / 60``).
 SESSION_LENGTH = "#duration"
+#: ``state`` key prefix of the day a day counter last moved (never written: not a property).
+_DAY_MARK = "\x1fday\x1f"
 
 Changes = dict[RecordType, dict[str, Any]]
 #: (event property, the values it must have): every one must hold.
@@ -74,6 +77,8 @@ class Update:
     reverse: Conditions = ()
     #: A factor on the number read (seconds into minutes: 1/60).
     scale: float | None = None
+    #: A day counter (``total_login_day``): it moves at most once per day of ``#time``.
+    per_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,8 @@ class StateApplier:
         user_props = {p.name: p for p in taxonomy.user_properties}
         bounds = _bounds(rules, taxonomy)
         balances = capped_balances(rules)
+        days = progression.day_counters(user_props, rules.progression.day_counters,
+                                        {n: s.kind for n, s in rules.properties.items()})
         #: The plan's update method per user property (:meth:`snapshot`).
         self.methods = {p.name: p.update_method for p in taxonomy.user_properties
                         if p.update_method is not None}
@@ -132,7 +139,8 @@ class StateApplier:
                 kind = definition.type if definition else PropertyType.NUMBER
                 method = definition.update_method if definition else None
                 update = _compile(prop, rule, kind, method, mirrors,
-                                  bounds.get(prop, (None, None)), balance=prop in balances)
+                                  bounds.get(prop, (None, None)), balance=prop in balances,
+                                  per_day=prop in days)
                 reads_event = update.reference or update.when or update.reverse
                 (after if reads_event else before).append(update)
                 reference = _reference(rule.value)
@@ -161,7 +169,7 @@ class StateApplier:
         none at 0; a list appended item by item), the rest by ``user_set``."""
         changes: Changes = {}
         for prop, value in state.items():
-            if value is None:
+            if value is None or prop.startswith(_DAY_MARK):
                 continue
             record = METHOD_RECORDS.get(self.methods.get(prop), RecordType.USER_SET)
             if record is RecordType.USER_ADD:
@@ -225,7 +233,8 @@ def _bounds(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, tuple[float, flo
 
 def _compile(prop: str, rule: UpdateRule, kind: PropertyType,
              method: UpdateMethod | None, mirrors: Mapping[str, str],
-             bounds: tuple[float | None, float | None], *, balance: bool) -> Update:
+             bounds: tuple[float | None, float | None], *, balance: bool,
+             per_day: bool = False) -> Update:
     op, value = rule.type, rule.value
     reference = _reference(value)
     if _is_step_up(op, reference, prop, kind, mirrors):
@@ -241,7 +250,7 @@ def _compile(prop: str, rule: UpdateRule, kind: PropertyType,
     record = _record(op, method, kind)
     return Update(prop, op, None if reference else value, reference, kind, record, *bounds,
                   when=_conditions(rule.when), reverse=_conditions(rule.reverse_when),
-                  scale=rule.scale)
+                  scale=rule.scale, per_day=per_day and op is UpdateType.INCREMENT)
 
 
 def _record(op: UpdateType, method: UpdateMethod | None, kind: PropertyType) -> RecordType:
@@ -305,6 +314,11 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
     for update in updates:
         if update.when and not _holds(update.when, props):
             continue
+        if update.per_day:      # one step per active day, however many logins
+            mark = _DAY_MARK + update.prop
+            if state.get(mark) == time_str[:10]:
+                continue
+            state[mark] = time_str[:10]
         value = _resolve(update, state, props, time_str)
         if value is None:
             continue

@@ -8,7 +8,7 @@ from typing import Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from demogen.vocab import PropertyType, Scope, UpdateMethod
+from demogen.vocab import PRESET_PROPERTIES, PropertyType, Scope, UpdateMethod
 
 Scalar = str | int | float | bool
 
@@ -54,8 +54,10 @@ class Property(BaseModel):
 
     @property
     def is_preset(self) -> bool:
-        """ThinkingData preset properties start with ``#`` (``#os``, ``#device_id``)."""
-        return self.name.startswith("#")
+        """A ThinkingData preset property (``#os``, ``#device_id``: format doc §12). Another
+        ``#`` name (``#appsflyer_campaign``) is the plan's own property: TE stores no
+        unknown ``#`` name, so it is written under a safe name (``analysis.naming``)."""
+        return self.name in PRESET_PROPERTIES
 
     def row_count(self) -> int:
         """Rows this property takes in a workbook: itself plus its ``parent.child`` rows."""

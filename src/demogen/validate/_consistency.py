@@ -549,6 +549,8 @@ class _Checks:
                "prop VARCHAR, op VARCHAR, amount DOUBLE, expected VARCHAR)")
         for sql, params in parts:
             self.q(f"INSERT INTO chg {sql}", params)
+        if self.rules is not None and self.rules.day_counters:
+            self._one_change_a_day(self.rules.day_counters)
         props = sorted(ops)
         self.q("CREATE TEMP TABLE urec (uid VARCHAR, pos BIGINT, rid BIGINT, prop VARCHAR, "
                "type VARCHAR, v VARCHAR, num DOUBLE)")
@@ -566,6 +568,17 @@ class _Checks:
             self._sums(sums)
         if sets:
             self._sets(sets)
+
+    def _one_change_a_day(self, props: tuple[str, ...]) -> None:
+        """A day counter moves with the first of its events on each day only (the
+        generator steps ``total_login_day`` once per active day, not per login)."""
+        self.table("day_props", "prop VARCHAR", [(p,) for p in props])
+        self.q("""CREATE TEMP TABLE day_first AS
+                  SELECT arg_min(c.rid, c.pos) AS rid, c.prop FROM chg c JOIN o USING (rid)
+                  WHERE c.prop IN (SELECT prop FROM day_props)
+                  GROUP BY c.uid, c.prop, substr(o.ttext, 1, 10)""")
+        self.q("""DELETE FROM chg WHERE prop IN (SELECT prop FROM day_props) AND NOT EXISTS (
+                  SELECT 1 FROM day_first f WHERE f.rid = chg.rid AND f.prop = chg.prop)""")
 
     def _holds(self, conditions: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
         """SQL true when every (property, values) condition holds (values are literals

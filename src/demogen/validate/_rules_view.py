@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import Rules, capped_balances
 from demogen.simulation.lifecycle import allowed_events
 from demogen.validate._sql import SAFE_NAME
@@ -81,6 +82,8 @@ class CompiledRules:
     #: Balances (user properties some pattern decrements) with a range maximum: the
     #: generator stops them there, so increments past it are lost.
     capped: tuple[str, ...] = ()
+    #: Day counters (``total_login_day``): the generator moves them once per day at most.
+    day_counters: tuple[str, ...] = ()
     #: Rules the checks cannot use (unsafe names, non-numeric increments, appends), as notes.
     skipped: tuple[str, ...] = ()
 
@@ -166,6 +169,9 @@ def compile_rules(rules: Rules) -> CompiledRules:
         constraints=tuple(constraints),
         state_rules=tuple(state_rules),
         capped=tuple(sorted(capped_balances(rules) & set(rules.value_ranges))),
+        day_counters=tuple(sorted(progression.day_counters(
+            {p for pattern in rules.update_patterns.values() for p in pattern},
+            rules.progression.day_counters, {n: s.kind for n, s in rules.properties.items()}))),
         skipped=tuple(skipped),
     )
 

@@ -33,8 +33,6 @@ __all__ = ["ProgressionChecker"]
 _USER_RECORDS = frozenset({"user_set", "user_setOnce", "user_add"})
 _LEVEL_KINDS = frozenset({"level", "vip"})
 _REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
-#: Day counts that are not counters of active days (days since, days left).
-_NOT_COUNTERS = frozenset({"since", "ago", "left", "remain", "remaining", "until", "to"})
 
 
 class ProgressionChecker(Checker):
@@ -66,8 +64,8 @@ class ProgressionChecker(Checker):
             and (s.id is not None or progression.shows_cleared(n)))
         self.revenue = frozenset(rules.event_roles.revenue)
         self.paid = _paid_totals(rules)
-        self.days = frozenset(n for n in user_props if kinds.get(n) == "days"
-                              and _NOT_COUNTERS.isdisjoint(n.lower().split("_")))
+        self.days = progression.day_counters(user_props, rules.progression.day_counters,
+                                             kinds) & user_props
         self.pairs = progression.max_current_pairs(rules.properties)
         self._users: dict[str, _User] = {}
 

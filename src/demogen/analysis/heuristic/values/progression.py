@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -28,6 +28,9 @@ class ProgressionWords:
     stage_event: frozenset[str]
     max_prefixes: tuple[str, ...]
     current_prefixes: tuple[str, ...]
+    day: frozenset[str]
+    day_count: frozenset[str]
+    not_day_count: frozenset[str]
 
 
 @functools.cache
@@ -38,7 +41,9 @@ def words() -> ProgressionWords:
         stage=frozenset(raw["stage_words"]), cleared=frozenset(raw["cleared_words"]),
         clear_event=frozenset(raw["clear_event_words"]),
         stage_event=frozenset(raw["stage_event_words"]),
-        max_prefixes=tuple(raw["max_prefixes"]), current_prefixes=tuple(raw["current_prefixes"]))
+        max_prefixes=tuple(raw["max_prefixes"]), current_prefixes=tuple(raw["current_prefixes"]),
+        day=frozenset(raw["day_words"]), day_count=frozenset(raw["day_count_words"]),
+        not_day_count=frozenset(raw["not_day_count_words"]))
 
 
 def _words(name: str) -> set[str]:
@@ -60,6 +65,25 @@ def clears_stage(event: str) -> bool:
     """``stage_clear``, ``te_combat_victory``: the event clears a stage."""
     found, w = _words(event), words()
     return not found.isdisjoint(w.clear_event) and not found.isdisjoint(w.stage_event)
+
+
+def is_day_counter(name: str) -> bool:
+    """``total_login_day``, ``login_days``: a count of the days a user was active."""
+    found, w = _words(name), words()
+    return bool(found & w.day) and bool(found & w.day_count) and \
+        found.isdisjoint(w.not_day_count)
+
+
+def day_counters(names: Iterable[str], given: Iterable[str] | None,
+                 kinds: Mapping[str, str | None]) -> frozenset[str]:
+    """The day counters among ``names``: Rules' ``progression.day_counters`` when given,
+    else the names that say so, and the properties of kind ``days`` that count (not a
+    span: days since, days left)."""
+    if given is not None:
+        return frozenset(given)
+    skip = words().not_day_count
+    return frozenset(n for n in names if is_day_counter(n) or (
+        kinds.get(n) == "days" and skip.isdisjoint(_words(n))))
 
 
 def stage_order(value: object) -> tuple[str, tuple[int, ...]] | None:
