@@ -11,6 +11,9 @@
   they are only in their descriptions ("App installed (first launch only)", "Tutorial step 1").
 - ``weight_log/`` and ``seed_layout/``: plan shapes people write (an event listing a user
   property; the seed's 4-column sheets), without product.json.
+- ``order_quest/``: Ember Keep, a game whose orders are created then paid
+  (``create_order`` → ``payment_success`` | ``payment_failed``) and whose quests and stages
+  end in a win or a fail (``quest_start`` → ``quest_complete`` | ``quest_fail``).
 - ``build_te_workbook.write_te_plan(folder)``: Jelly Harbor, a ThinkingData-layout workbook
   written with openpyxl when a test needs it (no binary in the repository).
 
@@ -32,3 +35,5 @@ WEIGHT_PLAN = DATA / "weight_log"
 #: ``seed_layout/``: the seed document's own 4-column sheets (no scope column), a game whose
 #: ``level`` is described as "유저 레벨" (user level) and listed by events; no product.json.
 SEED_LAYOUT_PLAN = DATA / "seed_layout"
+#: ``order_quest/``: attempts and their alternative ends under names of its own.
+ORDER_QUEST_PLAN = DATA / "order_quest"

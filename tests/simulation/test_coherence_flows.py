@@ -130,3 +130,100 @@ def test_example_game_guild_leaves_follow_joins(coherence_output, source: str) -
     cap = g.rules.events["guild_join"].lifetime_cap()
     assert cap is not None
     assert max(c["guild_join"] for c in _per_user(g).values()) <= cap
+
+
+# -- attempts and their ends ------------------------------------------------------------------
+
+
+def _ends_per_start(g: Any, start: str, ends: tuple[str, ...], session_start: str) -> int:
+    """Per session of each user, every end comes after an open start and closes it (one end
+    per start); returns the starts left without an end."""
+    unended = 0
+    for uid, records in g.timelines.items():
+        open_starts = 0
+        for r in records:
+            name = r.get("#event_name") if r.get("#type") == "track" else None
+            if name == session_start:
+                unended += open_starts
+                open_starts = 0
+            elif name == start:
+                open_starts += 1
+            elif name in ends:
+                assert open_starts >= 1, f"{uid}: {name} without an open {start}"
+                open_starts -= 1
+        unended += open_starts
+    return unended
+
+
+def _paid_after_submitted(g: Any, attempt: str, paid: str, key: str) -> None:
+    """Each payment names an order the same user submitted earlier and never paid before,
+    with the submitted amount."""
+    for uid, records in g.timelines.items():
+        submitted: dict[Any, dict[str, Any]] = {}
+        for r in records:
+            name = r.get("#event_name") if r.get("#type") == "track" else None
+            props = r.get("properties", {})
+            if name == attempt:
+                submitted[props.get(key)] = props
+            elif name == paid:
+                order = submitted.pop(props.get(key), None)
+                assert order is not None, f"{uid}: {paid} of {props.get(key)} never submitted"
+                shared = set(order) & set(props) - {key}
+                assert all(order[p] == props[p] for p in shared if "amount" in p), uid
+
+
+@corpus
+def test_shop_pays_submitted_orders(coherence_output) -> None:
+    """The issue saw submit_order 3,974 → pay_order 67, payments drawn on their own: now a
+    payment follows its submitted order (same order id and amount) at the Rules' rate."""
+    g = coherence_output(SHOP)
+    rate = g.rules.event_constraints.step_conversion("submit_order", "pay_order")
+    assert rate is not None and 0.6 <= rate <= 0.9
+    _paid_after_submitted(g, "submit_order", "pay_order", "order_id")
+    counts = Counter(r["#event_name"] for r in g.records if r.get("#type") == "track")
+    assert counts["pay_order"] <= counts["submit_order"]
+
+
+@corpus
+@pytest.mark.parametrize(("source", "start", "ends", "session_start"), [
+    (CARD, "battle_start", ("battle_win", "battle_fail"), "ta_app_start"),
+    (CARD, "init_order", ("payment", "payment_fail"), "ta_app_start"),
+    (CASUAL, "enter_stage", ("stage_clear", "stage_fail"), "ta_app_start"),
+    (IDLE, "te_combat_start", ("te_combat_victory", "te_combat_failure", "te_stage_clear"),
+     "te_app_start"),
+])
+def test_a_start_ends_once_in_a_win_or_a_fail(coherence_output, source: str, start: str,
+                                              ends: tuple[str, ...], session_start: str) -> None:
+    """The issue saw battle_fail drawn beside battle_start (20,848 starts, 26,732 ends):
+    each start now has one end (or none), each end an open start before it."""
+    g = coherence_output(source)
+    counts = Counter(r["#event_name"] for r in g.records if r.get("#type") == "track")
+    unended = _ends_per_start(g, start, ends, session_start)
+    assert counts[start] and all(counts[e] for e in ends if "fail" not in e or
+                                 counts[start] >= 200)
+    assert unended <= counts[start] * 0.05
+
+
+@pytest.fixture(scope="module")
+def order_quest(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from tests.data import ORDER_QUEST_PLAN
+    from tests.simulation.generated_outputs import generate
+    out = tmp_path_factory.mktemp("order_quest") / "out"
+    return generate(ORDER_QUEST_PLAN, out, users=300, days=10, seed=3)
+
+
+def test_unseen_names_attempts_and_ends(order_quest: Any) -> None:
+    """Other names, same flows: create_order → payment_success | payment_failed at a
+    declared rate, quests and stages ending once in a win or a fail."""
+    g = order_quest
+    ec = g.rules.event_constraints
+    rate = ec.step_conversion("create_order", "payment_success")
+    assert rate is not None and 0.6 <= rate <= 0.9
+    _paid_after_submitted(g, "create_order", "payment_success", "order_id")
+    assert _ends_per_start(g, "create_order", ("payment_success", "payment_failed"),
+                           "session_start") == 0
+    for start, ends in (("quest_start", ("quest_complete", "quest_fail")),
+                        ("stage_start", ("stage_clear", "stage_fail"))):
+        _ends_per_start(g, start, ends, "session_start")
+        counts = Counter(r["#event_name"] for r in g.records if r.get("#type") == "track")
+        assert all(counts[e] for e in ends), (start, counts)

@@ -203,16 +203,20 @@ def _clamp(p: float) -> float:
 
 
 def activity_funnel(ctx: Context, before: str, after: str) -> Funnel | None:
-    """``workout_start`` -> ``workout_end`` with the activity's completion rate, if known."""
+    """``workout_start`` -> ``workout_end`` with the activity's completion rate, if known;
+    ``stage_start`` -> ``stage_fail`` with the rest (a start ends in one of the two)."""
     rates = load("flows")["activity_completion"]
     a, b = ctx.index.info(before), ctx.index.info(after)
-    if a.verb not in ("begin", "enter") or b.verb not in ("end", "success"):
+    failed = b.verb == "fail"
+    if a.verb not in ("begin", "enter") or b.verb not in ("end", "success", "fail"):
         return None
     objects = sorted(a.obj & b.obj, key=lambda w: (-rates.get(w, 0), w))
     if not objects or objects[0] not in rates:
         return None
-    name = "_".join(sorted(a.obj)) + "_completion"
-    return Funnel(name=name, steps=[before, after], conversion=[1.0, _clamp(rates[objects[0]])])
+    rate = float(rates[objects[0]])
+    name = "_".join(sorted(a.obj)) + ("_failure" if failed else "_completion")
+    return Funnel(name=name, steps=[before, after],
+                  conversion=[1.0, _clamp(1.0 - rate if failed else rate)])
 
 
 def step_funnel(family: list[str]) -> Funnel:

@@ -117,7 +117,8 @@ def build_ordering(ctx: Context, templates: list[TemplateMatch]) -> Ordering:
     # 2. concept pairs.
     idx = ctx.index
     for spec in flows["concept_edges"]:
-        first = idx.best(spec["from"])
+        sources = spec["from"] if isinstance(spec["from"], list) else [spec["from"]]
+        first = next((e for c in sources if (e := idx.best(c)) is not None), None)
         if first is None:
             continue
         targets = idx.all(spec["to"]) if spec.get("targets") == "all" else [idx.best(spec["to"])]

@@ -8,7 +8,11 @@ Per user, across their records in order:
 - an event with a lifetime cap (``max_per_user``, or the ``lifecycle`` class's default)
   happens at most that often;
 - an event with a per-session cap (``per_session``) happens at most that often between two
-  of the user's session starts (the rules' ``session_start_events``).
+  of the user's session starts (the rules' ``session_start_events``);
+- a start with alternative ends (several session sequences from one event:
+  ``battle_start → battle_win`` and ``battle_start → battle_fail``, ``init_order → payment``
+  and ``init_order → payment_fail``) gets at most one end each time: in a session, its ends
+  together never outnumber its starts (an end before any start is one too many).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from demogen.analysis.rules import Rules
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
 __all__ = ["FlowsChecker"]
@@ -26,12 +31,35 @@ __all__ = ["FlowsChecker"]
 class _User:
     counts: dict[str, int] = field(default_factory=dict)
     session: dict[str, int] = field(default_factory=dict)
+    #: Per start with alternative ends: its starts minus its ends in this session.
+    open: dict[str, int] = field(default_factory=dict)
+
+
+def _alternative_ends(rules: Rules, followers: set[str]) -> dict[str, str]:
+    """End → its start, for starts that lead several session sequences with different
+    next steps: a strict sequence's first pair starts it (battle_start → battle_fail), a
+    loose one may add the start's other end (purchase_start → purchase in a purchase
+    funnel's sequence). Session brackets and followers (``follows``) come from elsewhere."""
+    ec = rules.event_constraints
+    skip = {*ec.session_start_events, *ec.session_end_events, *followers}
+    session = [d for d in ec.sequence_details if d.scope == "session" and len(d.events) >= 2]
+    nexts: dict[str, set[str]] = {}
+    for detail in session:
+        start, end = detail.events[0], detail.events[1]
+        if detail.strict and not {start, end} & skip and start != end:
+            nexts.setdefault(start, set()).add(end)
+    for detail in session:
+        for start, end in zip(detail.events, detail.events[1:], strict=False):
+            if start in nexts and end not in skip and end != start:
+                nexts[start].add(end)
+    return {end: start for start, ends in nexts.items() if len(ends) > 1 for end in ends}
 
 
 class FlowsChecker(Checker):
     name = "flows"
     description = ("per user, a follower (events.*.follows) never outnumbers what it follows; "
-                   "max_per_user and per_session caps hold")
+                   "max_per_user and per_session caps hold; a start with alternative ends "
+                   "(win | fail) ends at most once, each end after its start")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -44,11 +72,13 @@ class FlowsChecker(Checker):
         self.per_session = {name: spec.per_session for name, spec in rules.events.items()
                             if spec.per_session is not None} if self.starts else {}
         self.counted = frozenset((*self.follows, *self.follows.values(), *self.lifetime))
+        self.ends = _alternative_ends(rules, set(self.follows))
+        self.outcome_starts = frozenset(self.ends.values())
         self._users: dict[str, _User] = {}
 
     @property
     def active(self) -> bool:
-        return bool(self.follows or self.lifetime or self.per_session)
+        return bool(self.follows or self.lifetime or self.per_session or self.ends)
 
     def notes(self) -> list[str]:
         caps = [n for n, spec in self.given.rules.events.items() if spec.per_session]
@@ -64,12 +94,23 @@ class FlowsChecker(Checker):
         if not isinstance(event, str):
             return
         if event not in self.counted and event not in self.per_session \
-                and event not in self.starts:
+                and event not in self.starts and event not in self.ends \
+                and event not in self.outcome_starts:
             return
         uid = str(record.get("#distinct_id") or record.get("#account_id"))
         user = self._users.setdefault(uid, _User())
         if event in self.starts:
             user.session.clear()
+            user.open.clear()
+        if event in self.outcome_starts:
+            user.open[event] = user.open.get(event, 0) + 1
+        start = self.ends.get(event)
+        if start is not None:
+            if user.open.get(start, 0) < 1:
+                report(where, f"user {uid}: {event} without a {start} before it in the session "
+                              f"(each {start} ends once)")
+            else:
+                user.open[start] -= 1
         if event in self.counted:
             self._count(user, uid, event, where, report)
         cap = self.per_session.get(event)
