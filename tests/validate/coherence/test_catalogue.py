@@ -6,20 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from demogen.pipeline import run_inputs
-from demogen.validate import output_files
-from demogen.validate.coherence import CHECKERS, CoherenceInput, check_coherence
+from demogen.validate.coherence import CHECKERS
 from demogen.validate.coherence._catalogue import CatalogueChecker
 from tests.corpus import corpus
+from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
-
-
-def _problems(folder: Path, saved: Path) -> list[str]:
-    inputs = run_inputs(saved)
-    given = CoherenceInput(inputs.written_rules(), inputs.taxonomy)
-    found = check_coherence(output_files(folder), given, [CatalogueChecker]).findings
-    f = found.get("catalogue")
-    return [str(e) for e in f.examples] if f is not None and f.count else []
 
 
 def _rows_with(field: str, key: str):  # type: ignore[no-untyped-def]
@@ -33,7 +24,7 @@ def test_registered() -> None:
 
 def test_clean_game_passes(coherence_output) -> None:
     out = coherence_output("game").out
-    assert _problems(out, out) == []
+    assert findings(out, CatalogueChecker, out) == []
 
 
 def test_a_row_giving_an_item_another_type(coherence_output, tmp_path: Path) -> None:
@@ -44,7 +35,7 @@ def test_a_row_giving_an_item_another_type(coherence_output, tmp_path: Path) -> 
     row = record["properties"]["reward_items"][0]
     other = "material" if row["item_type"] != "material" else "ticket"
     row["item_type"] = other
-    found = _problems(output.write(tmp_path / "broken"), out)
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, out)
     assert len(found) >= 1
     assert all(f"'{row['item_id']}'" in f and repr(other) in f for f in found)
 
@@ -61,17 +52,17 @@ def test_an_event_naming_a_product_another_type(coherence_output, tmp_path: Path
     _, _, later = output.find(lambda r: test(r) and r["properties"]["product_id"] == ident,
                               skip=1)
     later["properties"]["product_type"] = "not_" + later["properties"]["product_type"]
-    found = _problems(output.write(tmp_path / "broken"), out)
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, out)
     assert len(found) == 1 and f"'{ident}'" in found[0] and "product_type" in found[0]
 
 
 @corpus
 def test_a_currency_row_with_another_name(coherence_output, tmp_path: Path) -> None:
     g = coherence_output("te_data_generator__idle-game-example")
-    assert _problems(g.out, g.out) == []
+    assert findings(g.out, CatalogueChecker, g.out) == []
     output = Output(g.out).copy()
     _, _, record = output.find(_rows_with("currencies_spent_info", "currency_name"), skip=3)
     row = record["properties"]["currencies_spent_info"][0]
     row["currency_name"] = "Twilight Dagger"
-    found = _problems(output.write(tmp_path / "broken"), g.out)
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, g.out)
     assert len(found) == 1 and "Twilight Dagger" in found[0] and row["currency_id"] in found[0]

@@ -9,16 +9,10 @@ from typing import Any
 
 from demogen.analysis.rules import EventSpec
 from demogen.pipeline import run_inputs
-from demogen.validate import output_files
-from demogen.validate.coherence import CoherenceInput, check_coherence
+from demogen.validate.coherence import CoherenceInput
 from demogen.validate.coherence._flows import FlowsChecker
+from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output, event
-
-
-def _problems(folder: Path, given: CoherenceInput) -> list[str]:
-    result = check_coherence(output_files(folder), given, [FlowsChecker])
-    found = result.findings.get("flows")
-    return [str(e) for e in found.examples] if found is not None and found.count else []
 
 
 def _game(coherence_output: Any) -> tuple[Path, Output, CoherenceInput]:
@@ -35,7 +29,7 @@ def _game(coherence_output: Any) -> tuple[Path, Output, CoherenceInput]:
 def test_game_output_passes_and_has_flows_to_check(coherence_output) -> None:
     out, _, given = _game(coherence_output)
     assert given.rules.events["guild_join"].lifetime_cap() is not None
-    assert _problems(out, given) == []
+    assert findings(out, FlowsChecker, given) == []
 
 
 def test_a_follower_before_its_trigger_is_reported(coherence_output, tmp_path: Path) -> None:
@@ -46,7 +40,7 @@ def test_a_follower_before_its_trigger_is_reported(coherence_output, tmp_path: P
     broken = output.copy()
     broken.files[name][index]["#event_name"] = "guild_leave"
 
-    problems = _problems(broken.write(tmp_path / "out"), given)
+    problems = findings(broken.write(tmp_path / "out"), FlowsChecker, given)
 
     assert problems, "a leave before any join outnumbers the joins"
     assert f"user {uid}: guild_leave #1 after 0 guild_join" in problems[0]
@@ -62,7 +56,7 @@ def test_an_event_past_its_lifetime_cap_is_reported(coherence_output, tmp_path: 
     # cap more copies of the same join, right after it: one over the cap at least.
     broken.files[name][index + 1:index + 1] = [dict(record) for _ in range(cap)]
 
-    problems = _problems(broken.write(tmp_path / "out"), given)
+    problems = findings(broken.write(tmp_path / "out"), FlowsChecker, given)
 
     assert problems
     assert all(f"user {record['#distinct_id']}: guild_join #" in p for p in problems)
@@ -76,7 +70,7 @@ def test_a_second_login_in_a_session_is_reported(coherence_output, tmp_path: Pat
     broken = output.copy()
     broken.files[name].insert(index + 1, dict(record))
 
-    problems = _problems(broken.write(tmp_path / "out"), given)
+    problems = findings(broken.write(tmp_path / "out"), FlowsChecker, given)
 
     assert len(problems) == 1
     assert f"user {record['#distinct_id']}: login #2 in one session" in problems[0]
@@ -89,7 +83,7 @@ def test_an_edited_follow_rule_is_what_is_checked(coherence_output) -> None:
     rules = given.rules.model_copy(deep=True)
     rules.events["gold_spend"] = EventSpec(follows="purchase", rate=0.5)
 
-    problems = _problems(out, CoherenceInput(rules, given.plan))
+    problems = findings(out, FlowsChecker, CoherenceInput(rules, given.plan))
 
     assert problems
     assert all("gold_spend #" in p and "(events.gold_spend.follows: purchase)" in p

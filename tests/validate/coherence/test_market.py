@@ -9,24 +9,13 @@ from typing import Any
 import pytest
 
 from demogen.analysis.heuristic.values import identity
-from demogen.pipeline import run_inputs
-from demogen.validate import output_files
-from demogen.validate.coherence import CoherenceInput, check_coherence
 from demogen.validate.coherence._market import MarketChecker
 from tests.corpus import corpus
+from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
 IDLE = "te_data_generator__idle-game-example"
 CARD = "te_data_generator__card-game-tracking-plan"
-
-
-def _market(folder: Path, saved: Path) -> list[str]:
-    """The market check's findings on ``folder`` (rules and plan saved with ``saved``)."""
-    inputs = run_inputs(saved)
-    given = CoherenceInput(inputs.written_rules(), inputs.taxonomy)
-    found = check_coherence(output_files(folder), given, [MarketChecker]).findings
-    return [str(issue) for issue in found["market"].examples] if "market" in found and \
-        found["market"].count else []
 
 
 def _broken(out: Path, tmp_path: Path, test: Callable[[dict[str, Any]], bool],
@@ -34,7 +23,7 @@ def _broken(out: Path, tmp_path: Path, test: Callable[[dict[str, Any]], bool],
     output = Output(out).copy()
     _, _, record = output.find(test)
     change(record["properties"])
-    return _market(output.write(tmp_path / "broken"), out)
+    return findings(output.write(tmp_path / "broken"), MarketChecker, out)
 
 
 def _track_with(name: str, os_: str | None = None) -> Callable[[dict[str, Any]], bool]:
@@ -44,7 +33,7 @@ def _track_with(name: str, os_: str | None = None) -> Callable[[dict[str, Any]],
 
 def test_clean_game_passes(coherence_output) -> None:
     out = coherence_output("game").out
-    assert _market(out, out) == []
+    assert findings(out, MarketChecker, out) == []
 
 
 def test_store_of_the_other_os(coherence_output, tmp_path: Path) -> None:
@@ -77,14 +66,14 @@ def test_name_mirror_other_than_the_profile(coherence_output, tmp_path: Path) ->
 
     _, _, record = output.find(after_profile)
     record["properties"]["nickname"] = "NotTheirName42"
-    found = _market(output.write(tmp_path / "broken"), g.out)
+    found = findings(output.write(tmp_path / "broken"), MarketChecker, g.out)
     assert len(found) == 1 and "NotTheirName42" in found[0]
 
 
 @corpus
 def test_account_property_other_than_the_account_id(coherence_output, tmp_path: Path) -> None:
     out = coherence_output(CARD).out
-    assert _market(out, out) == []
+    assert findings(out, MarketChecker, out) == []
     found = _broken(out, tmp_path,
                     lambda r: r.get("#type") != "track" and "account" in r["properties"],
                     lambda p: p.__setitem__("account", "1234567890"))
@@ -97,21 +86,21 @@ def test_account_property_without_an_account_id(coherence_output, tmp_path: Path
     output = Output(out).copy()
     _, _, record = output.find(lambda r: r.get("#type") == "track" and "#account_id" not in r)
     record["properties"]["account"] = "1234567890"
-    found = _market(output.write(tmp_path / "broken"), out)
+    found = findings(output.write(tmp_path / "broken"), MarketChecker, out)
     assert len(found) == 1 and "without #account_id" in found[0]
 
 
 @pytest.mark.parametrize("source", [pytest.param(IDLE, marks=corpus, id="idle")])
 def test_idle_name_mirror(coherence_output, tmp_path: Path, source: str) -> None:
     out = coherence_output(source).out
-    assert _market(out, out) == []
+    assert findings(out, MarketChecker, out) == []
     output = Output(out).copy()
     profiled = {r["#distinct_id"] for _, _, r in output.records()
                 if r["#type"] != "track" and "nick_name" in r["properties"]}
     _, _, record = output.find(lambda r: _track_with("tmp_name")(r)
                                and r["#distinct_id"] in profiled)
     record["properties"]["tmp_name"] = "CrimsonLyra105"
-    found = _market(output.write(tmp_path / "broken"), out)
+    found = findings(output.write(tmp_path / "broken"), MarketChecker, out)
     assert len(found) == 1 and "CrimsonLyra105" in found[0]
 
 
@@ -121,7 +110,7 @@ KR_SHOP = "te_data_generator__ecommerce-tracking-plan"
 @corpus
 def test_province_that_does_not_hold_the_city(coherence_output, tmp_path: Path) -> None:
     out = coherence_output(KR_SHOP).out
-    assert _market(out, out) == []
+    assert findings(out, MarketChecker, out) == []
     found = _broken(out, tmp_path, _track_with("receiver_city"),
                     lambda p: p.update(receiver_province="Hokkaido", receiver_city="서울"))
     assert len(found) == 1 and "'Hokkaido' does not hold receiver_city '서울'" in found[0]

@@ -8,22 +8,13 @@ from typing import Any
 
 import pytest
 
-from demogen.pipeline import run_inputs
-from demogen.validate import output_files
-from demogen.validate.coherence import CHECKERS, CoherenceInput, check_coherence
+from demogen.validate.coherence import CHECKERS
 from demogen.validate.coherence._money import MoneyChecker
 from tests.corpus import corpus
+from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
 SHOP = "te_data_generator__ecommerce-tracking-plan"
-
-
-def _problems(folder: Path, saved: Path) -> list[str]:
-    inputs = run_inputs(saved)
-    given = CoherenceInput(inputs.written_rules(), inputs.taxonomy)
-    found = check_coherence(output_files(folder), given, [MoneyChecker]).findings
-    f = found.get("money")
-    return [str(e) for e in f.examples] if f is not None and f.count else []
 
 
 def _with(event: str, *names: str):  # type: ignore[no-untyped-def]
@@ -37,7 +28,8 @@ def _broken(coherence_output: Any, source: str, tmp_path: Path, test: Any,
     output = Output(out).copy()
     name, index, record = output.find(test)
     change(record["properties"])
-    return _problems(output.write(tmp_path / "broken"), out), {"file": name, "line": index + 1}
+    found = findings(output.write(tmp_path / "broken"), MoneyChecker, out)
+    return found, {"file": name, "line": index + 1}
 
 
 def test_registered() -> None:
@@ -46,7 +38,7 @@ def test_registered() -> None:
 
 def test_clean_game_passes(coherence_output) -> None:
     out = coherence_output("game").out
-    assert _problems(out, out) == []
+    assert findings(out, MoneyChecker, out) == []
 
 
 def test_a_price_usd_that_is_not_the_price(coherence_output, tmp_path: Path) -> None:
@@ -74,7 +66,7 @@ def test_cents_in_a_currency_without_them(coherence_output, tmp_path: Path) -> N
 @corpus
 def test_clean_kr_shop_passes(coherence_output) -> None:
     out = coherence_output(SHOP).out
-    assert _problems(out, out) == []
+    assert findings(out, MoneyChecker, out) == []
 
 
 @corpus

@@ -9,19 +9,13 @@ from typing import Any
 
 import orjson
 
-from demogen.analysis.rules import PropertySource, PropertySpec, Rules, UpdateRule
+from demogen.analysis.rules import IdShape, PropertySource, PropertySpec, Rules, UpdateRule
 from demogen.pipeline import run_inputs
-from demogen.validate import output_files
-from demogen.validate.coherence import CoherenceInput, check_coherence
+from demogen.validate.coherence import CoherenceInput
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.vocab import UpdateType
+from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
-
-
-def _problems(folder: Path, given: CoherenceInput) -> list[str]:
-    result = check_coherence(output_files(folder), given, [ProgressionChecker])
-    found = result.findings.get("progression")
-    return [str(e) for e in found.examples] if found is not None and found.count else []
 
 
 def _game(coherence_output: Any) -> tuple[Output, CoherenceInput]:
@@ -33,7 +27,7 @@ def _game(coherence_output: Any) -> tuple[Output, CoherenceInput]:
 def test_game_output_passes(coherence_output) -> None:
     g = coherence_output("game")
     _, given = _game(coherence_output)
-    assert _problems(g.out, given) == []
+    assert findings(g.out, ProgressionChecker, given) == []
 
 
 def test_a_stage_played_before_is_reported(coherence_output, tmp_path: Path) -> None:
@@ -51,7 +45,7 @@ def test_a_stage_played_before_is_reported(coherence_output, tmp_path: Path) -> 
     first = hits[0][2]["properties"]["stage_id"]
     broken.files[name][index]["properties"]["stage_id"] = first[:-1] + "0" \
         if first[-1] != "0" else first
-    problems = _problems(broken.write(tmp_path / "out"), given)
+    problems = findings(broken.write(tmp_path / "out"), ProgressionChecker, given)
     assert problems, "a stage before the first one played is a step back"
     assert all(uid in p and "stage_id went back" in p for p in problems)
 
@@ -65,7 +59,7 @@ def test_vip_without_payment_is_reported(coherence_output, tmp_path: Path) -> No
         lambda r: r.get("#event_name") == "session_start" and r["#distinct_id"] not in payers)
     broken = output.copy()
     broken.files[name][index]["properties"]["cur_vip_level"] = 3
-    problems = _problems(broken.write(tmp_path / "out"), given)
+    problems = findings(broken.write(tmp_path / "out"), ProgressionChecker, given)
     assert len(problems) >= 1
     assert any("cur_vip_level 3 above 0 before any payment" in p for p in problems)
     assert all(record["#distinct_id"] in p for p in problems)
@@ -79,7 +73,7 @@ def test_a_level_going_back_is_reported(coherence_output, tmp_path: Path) -> Non
     broken = output.copy()
     level = record["properties"]["cur_level"]
     broken.files[name][index]["properties"]["cur_level"] = level - 2
-    problems = _problems(broken.write(tmp_path / "out"), given)
+    problems = findings(broken.write(tmp_path / "out"), ProgressionChecker, given)
     assert problems[0].endswith(f"cur_level went back from {level:g} to {level - 2:g}")
     assert len(problems) == 1
 
@@ -104,7 +98,7 @@ def test_max_below_current_is_reported(tmp_path: Path) -> None:
                      current_login_streak=4),
                _user("2024-05-01 10:00:01.000", "user_set", max_login_streak=1,
                      current_login_streak=6)]
-    problems = _problems(_write(tmp_path / "o", records), CoherenceInput(rules))
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker, CoherenceInput(rules))
     assert any("max_login_streak 1 is below current_login_streak 6" in p for p in problems)
     assert all(":2:" in p or "logs_20240501.jsonl:2" in p for p in problems)
 
@@ -116,12 +110,12 @@ def test_a_day_counter_counting_logins_is_reported(tmp_path: Path) -> None:
     records = [_user("2024-05-01 10:00:00.000", "user_add", total_login_day=1),
                _user("2024-05-01 11:00:00.000", "user_add", total_login_day=1),
                _user("2024-05-01 12:00:00.000", "user_add", total_login_day=1)]
-    problems = _problems(_write(tmp_path / "o", records), CoherenceInput(rules))
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker, CoherenceInput(rules))
     assert len(problems) == 1 and "total_login_day 3 counts more than the 1 days" in problems[0]
     # One a day is what it counts: three days, three logins.
     spread = [_user(f"2024-05-0{d} 10:00:00.000", "user_add", total_login_day=1)
               for d in (1, 2, 3)]
-    assert _problems(_write(tmp_path / "p", spread), CoherenceInput(rules)) == []
+    assert findings(_write(tmp_path / "p", spread), ProgressionChecker, CoherenceInput(rules)) == []
 
 
 def test_an_event_level_going_back_is_reported(tmp_path: Path) -> None:
@@ -132,5 +126,34 @@ def test_an_event_level_going_back_is_reported(tmp_path: Path) -> None:
                       type=UpdateType.INCREMENT, value=1)}})
     records = [{**_user(f"2024-05-01 10:00:0{k}.000", "track", tmp_level=level),
                 "#event_name": "x"} for k, level in enumerate((5, 6, 4))]
-    problems = _problems(_write(tmp_path / "o", records), CoherenceInput(rules))
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker, CoherenceInput(rules))
     assert len(problems) == 1 and "tmp_level went back from 6 to 4" in problems[0]
+
+
+def test_a_chapter_not_of_its_stage_is_reported(coherence_output, tmp_path: Path) -> None:
+    output, given = _game(coherence_output)
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "stage_start" and "chapter" in r["properties"])
+    broken = output.copy()
+    chapter = record["properties"]["chapter"]
+    broken.files[name][index]["properties"]["chapter"] = chapter + 1
+    problems = findings(broken.write(tmp_path / "out"), ProgressionChecker, given)
+    stage = record["properties"]["stage_id"]
+    assert problems and all(record["#distinct_id"] in p or f"chapter {chapter + 1}" in p
+                            for p in problems)
+    assert any(f"chapter {chapter + 1} but" in p and repr(stage) in p for p in problems)
+
+
+def test_one_number_stage_ids_take_rules_stages_per_chapter(tmp_path: Path) -> None:
+    rules = Rules(properties={"stage_id": PropertySpec(kind="generic", id=IdShape(
+        stem="stage", mode="catalogue")), "chapter": PropertySpec(kind="level")},
+                  progression={"stages_per_chapter": 5})
+    records = [{**_user(f"2024-05-01 10:00:0{k}.000", "track", stage_id=stage, chapter=ch),
+                "#event_name": "stage_start"}
+               for k, (stage, ch) in enumerate((("stage_004", 1), ("stage_006", 2),
+                                                ("stage_011", 2), ("stage_012", 1)))]
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker,
+                        CoherenceInput(rules))
+    assert any("chapter 2 but stage_id 'stage_011' is in chapter 3" in p for p in problems)
+    assert any("chapter went back from 2 to 1" in p for p in problems)
+    assert len(problems) == 3    # stage_012 is in chapter 3 too
