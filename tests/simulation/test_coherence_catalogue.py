@@ -20,6 +20,7 @@ import orjson
 import pytest
 
 from demogen.analysis.heuristic._catalogues import catalogue_data
+from demogen.currencies import load_currencies
 from tests.corpus import corpus
 from tests.simulation.generated_outputs import (
     EXAMPLES,
@@ -151,3 +152,27 @@ def test_catalogue_entries_are_strict(bad: dict[str, Any]) -> None:
 
     with pytest.raises(RulesError):
         Rules.from_data({"catalogues": {"item": bad}})
+
+
+def test_a_rules_price_edit_changes_the_records(tmp_path: Path) -> None:
+    """A catalogue entry's ``price_usd`` is the price of every record naming it: the game's
+    analyzed store lists gem_pack_60; editing its price moves its purchases to the new
+    tier (in USD and in the local currency's matching tier)."""
+    plan = EXAMPLES / "game"
+    rules = analysed_rules(tmp_path, plan)
+    entries = rules["catalogues"]["product"]["entries"]
+    assert "gem_pack_60" in {e["id"] for e in entries}
+    for entry in entries:
+        entry["price_usd"] = 19.99 if entry["id"] == "gem_pack_60" else 0.99
+    out = generate_with_rules(tmp_path, plan, "priced", rules, users=400, days=7, seed=3)
+    records = [orjson.loads(line) for f in sorted(out.glob("logs_*.jsonl"))
+               for line in f.read_bytes().splitlines() if line.strip()]
+    paid = [p for r in tracks(records) if "price_usd" in (p := r["properties"])
+            and "product_id" in p]
+    assert paid
+    usd = load_currencies().currencies["USD"].points
+    for p in paid:
+        want = 19.99 if p["product_id"] == "gem_pack_60" else 0.99
+        assert p["price_usd"] == want, p
+        local = load_currencies().currencies[p["currency"]].points
+        assert p["price"] == local[usd.index(want)], p

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from demogen.analysis.rules import Rules
-from demogen.currencies import load_currencies
+from demogen.currencies import load_currencies, local_price
 from tests.corpus import corpus
 from tests.simulation.generated_outputs import Generated, tracks
 
@@ -150,3 +150,72 @@ def test_an_fx_edit_moves_the_usd_amounts(tmp_path) -> None:  # type: ignore[no-
         assert a["currency"] == "KRW"
         assert b["revenue_usd"] == pytest.approx(2 * a["revenue_usd"], abs=0.011)
         assert a["revenue_usd"] == pytest.approx(a["revenue"] * rates, abs=0.011)
+
+
+# -- catalogue prices, order rows and coupon rates (session 7) -----------------------------
+
+
+def _entry_prices(g: Generated, stem: str) -> dict[str, float]:
+    return {e.id: e.price_usd for e in g.rules.catalogues[stem].entries
+            if e.price_usd is not None}
+
+
+def test_game_products_cost_their_catalogue_price(coherence_output) -> None:
+    """Measured: ``"product_id":"remove_ads_永久"`` at 100 KRW, one product at several
+    prices. A purchase of a listed product is at its entry's tier, in USD and locally."""
+    g = coherence_output("game")
+    prices = _entry_prices(g, "product")
+    assert prices, "the analyzer lists the game's products"
+    seen = [p for p in _events(g, "purchase") if p.get("product_id") in prices]
+    assert seen
+    usd = TABLE["USD"].points
+    for p in seen:
+        want = prices[p["product_id"]]
+        assert p["price_usd"] == want, p
+        assert p["price"] == TABLE[p["currency"]].points[usd.index(want)], p
+
+
+@corpus
+def test_kr_shop_rows_and_views_show_their_entrys_price(coherence_output) -> None:
+    """Measured: ``commodity_list`` rows with ``original_price`` 4.41 in a KRW shop. Every
+    row and every product view shows its commodity's catalogue price in won, and an order's
+    lines are its rows' prices × quantities."""
+    g = coherence_output(SHOP)
+    fx = g.rules.money.fx
+    prices = _entry_prices(g, "commodity")
+    assert set(prices) == {f"상품{i}" for i in range(1, 7)}
+    won = {k: local_price(v, "KRW", fx) for k, v in prices.items()}
+    orders = 0
+    for p in _events(g, "commodity_detail", "add_cart", "buy_now"):
+        assert p["original_price"] == won[p["commodity_id"]], p
+    for p in _events(g, "submit_order", "pay_order", "order_detail", "send_commodity"):
+        rows = p["commodity_list"]
+        for row in rows:
+            assert row["original_price"] == won[row["commodity_id"]], row
+        lines = sum(r["original_price"] * r["commodity_amount"] for r in rows)
+        assert p["order_amount"] == lines + p.get("transportation_costs", 0), p
+        orders += 1
+    assert orders > 20
+
+
+@corpus
+def test_kr_shop_coupon_shows_the_orders_discount(coherence_output) -> None:
+    """Measured: ``"order_amount":82,"order_actual_amount":303,"is_use_discount":false`` with
+    a 66 % coupon. The used coupon is there exactly when the order is discounted, and its
+    percentage is the discount over the lines."""
+    g = coherence_output(SHOP)
+    with_coupon = 0
+    for p in _events(g, "submit_order", "pay_order", "order_detail", "send_commodity",
+                     "cancel_order"):
+        if "order_amount" not in p or "is_use_discount" not in p:
+            continue    # (cancel_order carries neither the flag nor the coupon)
+        assert ("coupon" in p) == p["is_use_discount"], p
+        if "coupon" not in p:
+            assert p["order_actual_amount"] == p["order_amount"], p
+            continue
+        with_coupon += 1
+        rate = float(p["coupon"]["coupon_discount"].rstrip("%")) / 100
+        lines = p["order_amount"] - p.get("transportation_costs", 0)
+        discount = p["order_amount"] - p["order_actual_amount"]
+        assert abs(discount - lines * rate) <= max(1, 0.006 * lines), p
+    assert with_coupon > 3

@@ -59,8 +59,9 @@ def test_cents_in_a_currency_without_them(coherence_output, tmp_path: Path) -> N
         p["price"] = p["price"] + 0.5
 
     found, at = _broken(coherence_output, "game", tmp_path, test, change)
-    assert len(found) == 1
-    assert f"{at['file']}:{at['line']}" in found[0] and "no minor unit" in found[0]
+    # (a listed product is also off its catalogue price by the half won)
+    assert found and all(f"{at['file']}:{at['line']}" in f for f in found)
+    assert any("no minor unit" in f for f in found)
 
 
 @corpus
@@ -103,3 +104,63 @@ def test_an_order_that_does_not_add_up(coherence_output, tmp_path: Path, part: s
                         _with("checkout_started", "value", part, "revenue"), change)
     assert len(found) == 1
     assert f"{at['file']}:{at['line']}" in found[0] and "gross" in found[0]
+
+
+# -- catalogue prices and coupon rates ------------------------------------------------------
+
+
+def test_a_product_at_another_tier_than_its_entry(coherence_output, tmp_path: Path) -> None:
+    """Price and USD price still agree (another tier pair), but not with the product's
+    catalogue entry."""
+    def change(p: dict[str, Any]) -> None:
+        from demogen.currencies import load_currencies
+
+        table = load_currencies().currencies
+        usd = table["USD"].points
+        k = (usd.index(p["price_usd"]) + 1) % len(usd)
+        p["price_usd"], p["price"] = usd[k], table[p["currency"]].points[k]
+
+    g = coherence_output("game")
+    listed = {e.id for e in g.rules.catalogues["product"].entries}
+    found, at = _broken(coherence_output, "game", tmp_path,
+                        lambda r: _with("purchase", "price", "price_usd", "currency")(r)
+                        and r["properties"].get("product_id") in listed, change)
+    assert len(found) == 1
+    assert f"{at['file']}:{at['line']}" in found[0] and "catalogue entry" in found[0]
+
+
+@corpus
+def test_a_row_priced_apart_from_its_entry(coherence_output, tmp_path: Path) -> None:
+    def change(p: dict[str, Any]) -> None:
+        p["commodity_list"][0]["original_price"] += 1000
+
+    found, at = _broken(coherence_output, SHOP, tmp_path,
+                        _with("submit_order", "commodity_list", "order_amount"), change)
+    assert found and all(f"{at['file']}:{at['line']}" in f for f in found)
+    assert any("catalogue entry" in f for f in found)
+    assert any("rows' prices" in f for f in found)      # the order's lines no longer add up
+
+
+@corpus
+def test_a_product_view_at_another_price(coherence_output, tmp_path: Path) -> None:
+    def change(p: dict[str, Any]) -> None:
+        p["original_price"] += 1000
+        p["present_price"] += 1000
+
+    found, at = _broken(coherence_output, SHOP, tmp_path,
+                        _with("commodity_detail", "commodity_id", "original_price"), change)
+    assert len(found) == 1
+    assert f"{at['file']}:{at['line']}" in found[0] and "catalogue entry" in found[0]
+
+
+@corpus
+def test_a_coupon_rate_that_is_not_the_discount(coherence_output, tmp_path: Path) -> None:
+    """Measured: a 66 % coupon on ``"order_amount":82,"order_actual_amount":303``."""
+    def change(p: dict[str, Any]) -> None:
+        p["coupon"]["coupon_discount"] = "66%"
+
+    found, at = _broken(coherence_output, SHOP, tmp_path,
+                        lambda r: _with("submit_order", "coupon", "order_amount")(r)
+                        and r["properties"]["coupon"]["coupon_discount"] != "66%", change)
+    assert len(found) == 1
+    assert f"{at['file']}:{at['line']}" in found[0] and "coupon.coupon_discount" in found[0]

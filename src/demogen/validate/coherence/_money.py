@@ -88,7 +88,8 @@ class MoneyChecker(Checker):
             local_members = [n for n in members if currency_in_name(n) in (None, code)]
             self._prices.check(event, props, local_members,
                                {n: role for n, (_rule, role) in members.items()},
-                               self._lines(local), code, 10.0 ** -info.decimals, where, report)
+                               self._priced_lines(props, local), code, 10.0 ** -info.decimals,
+                               where, report)
 
     def _members(self, props: Mapping[str, Any], event: str
                  ) -> dict[str, tuple[MonetaryProperty, str]]:
@@ -161,6 +162,16 @@ class MoneyChecker(Checker):
             lines = local["net"] + (self._discount(local) or 0.0)
         return lines
 
+    def _priced_lines(self, props: Mapping[str, Any], local: dict[str, float]
+                      ) -> float | None:
+        """The lines, also of a record showing only what is paid (a game's ``price`` whose
+        role is ``total``): without a discount amount or flag, nothing was taken off."""
+        lines = self._lines(local)
+        flagged = any(isinstance(x, bool) and discount_flag(n) for n, x in props.items())
+        if lines is None and "total" in local and "discount" not in local and not flagged:
+            lines = local["total"] - sum(local.get(r, 0.0) for r in _ADDED)
+        return lines
+
     @staticmethod
     def _shown(local: dict[str, float]) -> str:
         return ", ".join(f"{role} {x:g}" for role, x in local.items())
@@ -190,7 +201,8 @@ class MoneyChecker(Checker):
                           f"discount {discount:g}")
         flag = next((n for n, x in props.items() if isinstance(x, bool) and discount_flag(n)),
                     None)
-        if flag is not None and props[flag] != (rate > 0):
+        if discount is None and flag is not None and props[flag] != (rate > 0):
+            # (with a discount shown, the flag is judged against it)
             report(where, f"{event}: {flag} {props[flag]} with {name} {rate:.0%}")
 
     @staticmethod
