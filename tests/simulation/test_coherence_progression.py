@@ -64,3 +64,27 @@ def test_a_day_counter_counts_active_days_not_logins(coherence_output) -> None:
         stepped += sum(days_by_add.values())
         assert sum(days_by_add.values()) <= len(logins), (user, days_by_add, logins)
     assert stepped > 0, "logins step the counter"
+
+
+def test_the_chapter_is_the_stages_and_only_moves_forward(coherence_output) -> None:
+    """examples/game's ``chapter`` (1~20) beside ``stage_id`` (``stage_1_1`` …
+    ``stage_20_10``). Measured before (1,000 users × 14 days): 46,451 of 52,131 records
+    disagreed (``stage_12_5`` in chapter 4), 10,117 chapters went back."""
+    g = coherence_output("game")
+    checked = 0
+    for user, records in g.timelines.items():
+        last = 0
+        for record in records:
+            props = record.get("properties", {})
+            if "chapter" not in props:
+                continue
+            assert props["chapter"] >= last, (user, last, props["chapter"])
+            last = props["chapter"]
+            if "stage_id" in props:
+                group = int(props["stage_id"].split("_")[1])
+                assert group == props["chapter"], (user, props["stage_id"], props["chapter"])
+                checked += 1
+    assert checked > 1000
+    top = max(int(r["properties"][k].split("_")[1]) for r in g.records
+              for k in ("stage_id", "cur_stage_id") if k in r.get("properties", {}))
+    assert top <= 20, "no stage beyond the plan's 20 chapters"

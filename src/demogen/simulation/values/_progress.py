@@ -35,6 +35,8 @@ from demogen.vocab import PropertyType, RecordType, UpdateType
 
 #: ``user.sticky`` key of the stage position: [stages cleared, #time of the last clear].
 POSITION = "progress\x1fstage"
+#: Stages per chapter when neither Rules nor the plan's stage ids say.
+_CHAPTER = 10
 _DIGITS = re.compile(r"\d+")
 _REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
 
@@ -42,9 +44,13 @@ _REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
 # -- stages -------------------------------------------------------------------------------
 
 def stage_sampler(tables: Tables, prop: Property, event: str | None) -> Sampler | None:
-    """The stage id ``prop`` shows on ``event`` (None: ``prop`` is no stage id)."""
-    if prop.type != PropertyType.STRING or prop.enum or prop.is_preset or \
-            tables.source(prop, "pool") is not None:
+    """The stage id ``prop`` shows on ``event`` (None: ``prop`` is no stage id); a chapter
+    property shows the chapter of that stage."""
+    if prop.enum or prop.is_preset or tables.source(prop, "pool") is not None:
+        return None
+    if progression.is_chapter_name(prop.name):
+        return _chapter_sampler(tables, prop, event)
+    if prop.type != PropertyType.STRING:
         return None
     shape = tables.id_shape(prop)
     if not progression.is_stage_name(prop.name, shape.stem if shape else None):
@@ -53,26 +59,86 @@ def stage_sampler(tables: Tables, prop: Property, event: str | None) -> Sampler 
             not prop.name.lower().endswith("id"):
         return None     # a stage's name or type, not its id
     examples = [e for e in plan_examples(prop) if _DIGITS.search(e)]
-    fmt = stage_format(examples[0] if examples else None, shape.stem if shape else "stage")
+    fmt = stage_format(examples[0] if examples else None, shape.stem if shape else "stage",
+                       tables.rules.progression.stages_per_chapter)
+    shown = _shown_stage(tables, prop, event)
+    return lambda u, v, t: fmt(shown(u, v, t))
+
+
+def _shown_stage(tables: Tables, prop: Property, event: str | None
+                 ) -> Callable[[UserContext, dict[str, Any], str], int]:
+    """The index (from 0) of the stage ``prop`` shows on ``event``: the one being played,
+    the last one cleared (``highest_*``), or the one a clearing event clears (it moves the
+    user's position on, once per record whichever stage property comes first)."""
     cleared = progression.shows_cleared(prop.name)
     advances = event is not None and event in stage_clear_events(tables)
     start = _start_position(tables)
+    last = _last_stage(tables)
 
-    def stage(u: UserContext, v: dict[str, Any], t: str) -> str:
+    def shown(u: UserContext, v: dict[str, Any], t: str) -> int:
         kept = u.sticky.get(POSITION)
         if kept is None:
             first = start(u, v)
             if first is None:       # the level is not known yet: the first stage, for now
-                return fmt(0)
+                return 0
             kept = u.sticky[POSITION] = [first, None]
         if advances:
             if kept[1] != t:        # the first stage property of this clear moves on
                 kept[0] += 1
                 kept[1] = t
-            return fmt(kept[0] - 1)
-        return fmt(max(kept[0] - 1, 0) if cleared else kept[0])
+            return min(kept[0] - 1, last)
+        return min(max(kept[0] - 1, 0) if cleared else kept[0], last)
 
-    return stage
+    return shown
+
+
+def _chapter_sampler(tables: Tables, prop: Property, event: str | None) -> Sampler:
+    """The chapter of the stage the user's position shows: ``stage_3_7`` is in chapter 3,
+    and chapters only move forward with the stages (a number, or an id like ``chapter_03``
+    shaped after the plan's example)."""
+    per = chapter_size(tables)
+    shown = _shown_stage(tables, prop, event)
+    top = prop.value_range.max if prop.value_range is not None else None
+    if prop.type == PropertyType.NUMBER:
+        def chapter(u: UserContext, v: dict[str, Any], t: str) -> Any:
+            number = 1 + shown(u, v, t) // per
+            return int(min(number, top)) if top is not None else number
+
+        return chapter
+    examples = [e for e in plan_examples(prop) if _DIGITS.search(e)]
+    fmt = stage_format(examples[0] if examples else "chapter_01", "chapter", None)
+    return lambda u, v, t: fmt(shown(u, v, t) // per)
+
+
+def _last_stage(tables: Tables) -> int | float:
+    """The index of the game's last stage: its chapters' range (``chapter`` 1~20: 20
+    chapters of stages), else none (stages go on)."""
+    tops = [p.value_range.max for p in tables.props.values()
+            if progression.is_chapter_name(p.name) and p.type == PropertyType.NUMBER
+            and p.value_range is not None and p.value_range.max >= 1]
+    return int(min(tops)) * chapter_size(tables) - 1 if tops else math.inf
+
+
+def chapter_size(tables: Tables) -> int:
+    """Stages per chapter: Rules' ``progression.stages_per_chapter``, else the group size of
+    the plan's two-number stage ids (``stage_1_1`` … ``stage_1_10``), else 10."""
+    given = tables.rules.progression.stages_per_chapter
+    if given is not None:
+        return given
+    for prop in tables.props.values():
+        if progression.is_chapter_name(prop.name) or \
+                not progression.is_stage_name(prop.name):
+            continue
+        for example in plan_examples(prop):
+            numbers = _DIGITS.findall(example)
+            if len(numbers) > 1:
+                return _group_size(int(numbers[-1]))
+    return _CHAPTER
+
+
+def _group_size(last: int) -> int:
+    """The stages of one group a plan's example implies (``world1_stage10`` → 10)."""
+    return max(_CHAPTER, 10 * math.ceil(last / 10))
 
 
 def stage_clear_events(tables: Tables) -> frozenset[str]:
@@ -83,9 +149,11 @@ def stage_clear_events(tables: Tables) -> frozenset[str]:
     return frozenset(e.name for e in tables.taxonomy.events if progression.clears_stage(e.name))
 
 
-def stage_format(example: str | None, stem: str) -> Callable[[int], str]:
+def stage_format(example: str | None, stem: str, per_group: int | None
+                 ) -> Callable[[int], str]:
     """Stage number ``i`` (from 0) as an id shaped like ``example``: its last number counts
-    the stages of a group (``world1_stage10``: 10 a world), the number before it the group."""
+    the stages of a group (``world1_stage10``: 10 a world; ``per_group`` when given), the
+    number before it the group."""
     if example is None:
         prefix = singular(stem.rsplit("_", 1)[-1]) if stem else "stage"
         prefix = stem if stem.endswith("stage") else prefix
@@ -93,8 +161,7 @@ def stage_format(example: str | None, stem: str) -> Callable[[int], str]:
     spans = [m.span() for m in _DIGITS.finditer(example)]
     numbers = [example[a:b] for a, b in spans]
     widths = [len(n) if n.startswith("0") else 1 for n in numbers]
-    last = int(numbers[-1])
-    per = max(10, 10 * math.ceil(last / 10)) if len(spans) > 1 else 0
+    per = (per_group or _group_size(int(numbers[-1]))) if len(spans) > 1 else 0
     pieces = [example[:spans[0][0]]] + [example[spans[k][1]:(spans[k + 1][0] if k + 1 <
                                         len(spans) else len(example))] for k in range(len(spans))]
 

@@ -9,8 +9,10 @@ Per user, across their records in order (event properties and user properties al
   ``current_*``/``cur_*`` one;
 - a VIP level above its first value only after a payment (a revenue event, or a paid total
   above 0: the user property a revenue event adds its amount to);
-- a day counter (a ``days`` user property: ``total_login_day``) grows by at most one per
-  day the user was active since it was first seen.
+- a day counter (Rules' ``progression.day_counters``, else ``total_login_day``-like names)
+  grows by at most one per day the user was active since it was first seen;
+- a chapter number never goes back and agrees with a stage id beside it (``stage_3_7`` is
+  in chapter 3; a one-number id ``stage_045`` by Rules' ``progression.stages_per_chapter``).
 
 validate/_meaning.py's ``progress`` check covers a user property that goes down through
 ``user_set``/``user_add``; this one covers event properties and what properties say together.
@@ -67,11 +69,13 @@ class ProgressionChecker(Checker):
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props
         self.pairs = progression.max_current_pairs(rules.properties)
+        self.chapters = frozenset(n for n in rules.properties if progression.is_chapter_name(n))
+        self.per_chapter = rules.progression.stages_per_chapter
         self._users: dict[str, _User] = {}
 
     @property
     def active(self) -> bool:
-        return bool(self.levels or self.stages or self.days or self.pairs)
+        return bool(self.levels or self.stages or self.days or self.pairs or self.chapters)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props = record.get("properties")
@@ -92,6 +96,8 @@ class ProgressionChecker(Checker):
             user.paid = True    # before the record's VIP level: a history shows both
             user.pending.clear()    # … possibly in two records at the same #time
         self._pairs(props, where, report)
+        if kind == "track" and self.chapters:
+            self._chapters(user, props, where, report, uid)
         adds = kind == "user_add"
         if kind == "track" or kind in _USER_RECORDS:
             for name, value in props.items():
@@ -148,6 +154,35 @@ class ProgressionChecker(Checker):
             report(where, f"user {uid}: {name} {value:g} counts more than the {days} days "
                           f"active since it was {first:g}")
         user.days[name] = (first, dates, value)
+
+    def _chapters(self, user: _User, props: Mapping[str, Any], where: Where, report: Report,
+                  uid: str) -> None:
+        """A chapter number never goes back, and some stage id of the record is in it."""
+        for name in self.chapters & props.keys():
+            chapter = props[name]
+            if not isinstance(chapter, int | float) or isinstance(chapter, bool):
+                continue
+            seen = user.levels.get(name)
+            if seen is not None and chapter < seen:
+                report(where, f"user {uid}: {name} went back from {seen:g} to {chapter:g}")
+            user.levels[name] = chapter
+            beside = sorted((self.stages - self.chapters) & props.keys())
+            shown = {c for stage in beside if (c := self._chapter_of(props[stage])) is not None}
+            if shown and chapter not in shown:
+                stages = ", ".join(f"{s} {props[s]!r}" for s in beside)
+                report(where, f"{name} {chapter:g} but {stages} is in chapter "
+                              f"{' or '.join(f'{c:g}' for c in sorted(shown))}")
+
+    def _chapter_of(self, stage: Any) -> int | None:
+        """The chapter a stage id is in: its group number (``stage_3_7`` → 3), else by
+        Rules' stages per chapter (None: not known)."""
+        order = progression.stage_order(stage)
+        if order is None:
+            return None
+        numbers = order[1]
+        if len(numbers) > 1:
+            return numbers[-2]
+        return 1 + (numbers[0] - 1) // self.per_chapter if self.per_chapter else None
 
     def _pairs(self, props: Mapping[str, Any], where: Where, report: Report) -> None:
         for high, low in self.pairs:

@@ -28,6 +28,7 @@ class ProgressionWords:
     stage_event: frozenset[str]
     max_prefixes: tuple[str, ...]
     current_prefixes: tuple[str, ...]
+    chapter: frozenset[str]
     day: frozenset[str]
     day_count: frozenset[str]
     not_day_count: frozenset[str]
@@ -42,7 +43,8 @@ def words() -> ProgressionWords:
         clear_event=frozenset(raw["clear_event_words"]),
         stage_event=frozenset(raw["stage_event_words"]),
         max_prefixes=tuple(raw["max_prefixes"]), current_prefixes=tuple(raw["current_prefixes"]),
-        day=frozenset(raw["day_words"]), day_count=frozenset(raw["day_count_words"]),
+        chapter=frozenset(raw["chapter_words"]), day=frozenset(raw["day_words"]),
+        day_count=frozenset(raw["day_count_words"]),
         not_day_count=frozenset(raw["not_day_count_words"]))
 
 
@@ -54,6 +56,13 @@ def is_stage_name(name: str, stem: str | None = None) -> bool:
     """``cur_stage_id``, ``highest_main_stage_cleared``, ``tower_level_id`` (by its id stem)."""
     found = _words(name) | (_words(stem) if stem else set())
     return not found.isdisjoint(words().stage)
+
+
+def is_chapter_name(name: str) -> bool:
+    """``chapter``, ``chapter_id``, ``cur_chapter``: the chapter a stage belongs to (not a
+    name that also says stage: ``chapter_stage_id`` is a stage)."""
+    found, w = _words(name), words()
+    return not found.isdisjoint(w.chapter) and found.isdisjoint(w.stage - w.chapter)
 
 
 def shows_cleared(name: str) -> bool:
