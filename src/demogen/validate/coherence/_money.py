@@ -81,7 +81,9 @@ class MoneyChecker(Checker):
             if code is not None and own is not None and own != code and role in local:
                 self._twin(event, name, float(props[name]), own, local[role], code, where,
                            report)
-        self._order(event, local, info, where, report)
+        rated = next(_rates(props), None)
+        hidden = any(x is True and discount_flag(n) for n, x in props.items())
+        self._order(event, local, info, where, report, rated[1] if rated else None, hidden)
         self._flag(event, props, local, where, report)
         self._rate(event, props, local, info, where, report)
         if code is not None:
@@ -131,7 +133,10 @@ class MoneyChecker(Checker):
                       f"(~{round(want, 2)} {own}) nor its store tier")
 
     def _order(self, event: str, local: dict[str, float], info: CurrencyInfo, where: Where,
-               report: Report) -> None:
+               report: Report, rate: float | None = None, flagged: bool = False) -> None:
+        """The order's parts add up (a discount shown only as a rate, ``coupon_rate``,
+        is the lines × the rate, to the rounding of a discount; one shown only by a flag
+        leaves what is paid after it unknown)."""
         added = sum(local.get(r, 0.0) for r in _ADDED)
         unit = 10.0 ** -info.decimals
         if any(local.get(r, 0.0) < 0 for r in (*_ADDED, "discount")):
@@ -144,11 +149,16 @@ class MoneyChecker(Checker):
             return
         if lines is None:
             return
-        discount = discount or 0.0
-        expected = {"net": lines - discount, "total": lines - discount + added,
-                    "gross": lines + added}
+        tolerance = unit * 1.5
+        if discount is None and rate is not None:
+            discount = lines * rate
+            tolerance = max(tolerance, 0.006 * lines)
+        expected = {"gross": lines + added}
+        if discount is not None or not flagged:
+            discount = discount or 0.0
+            expected |= {"net": lines - discount, "total": lines - discount + added}
         for role, want in expected.items():
-            if role in local and abs(local[role] - want) > unit * 1.5:
+            if role in local and abs(local[role] - want) > tolerance:
                 report(where, f"{event}: {role} {local[role]} but the order's parts make "
                               f"{round(want, info.decimals)} ({self._shown(local)})")
 
