@@ -45,7 +45,8 @@ def game_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("game") / "out"
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(REPO)
-        _generate("examples/game", out, users=400)
+        # Enough users that a game's ~1.5 % payers buy within the short window.
+        _generate("examples/game", out, users=1_500)
     return out
 
 
