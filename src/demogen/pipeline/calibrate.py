@@ -19,7 +19,7 @@ weighted by cohort size and shrunk toward 1, so that small cohorts nudge rather 
 the knobs; see :func:`_next_knob`):
 
 - ``d1``/``d7``/``d30``: the retention the activity model is fitted to
-  (:func:`~demogen.simulation.activity.fit_activity`); days without a target follow a power
+  (:func:`~demogen.simulation.activity.fit_preset`); days without a target follow a power
   law through the targeted ones, and the preset's ``dau_mau`` (the long-run activity of
   established users) is raised at the start when the fit cannot reach the targets;
 - ``payer``: the preset's ``payer_rate``; ``session_minutes``: its median session length;
@@ -52,7 +52,7 @@ from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
 from demogen.output import DailyJsonlSink
-from demogen.simulation.activity import expected_retention, fit_activity
+from demogen.simulation.activity import expected_retention, fit_preset
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.engine import LONG_RUN_FACTOR, long_run_activity
 from demogen.simulation.presets import PresetTuning, Retention, VerticalPreset
@@ -424,8 +424,7 @@ def _reachable_dau_mau(retention: tuple[float, float, float], preset: VerticalPr
     dau_mau = preset.dau_mau
     while True:
         tuned = preset.model_copy(update={"dau_mau": dau_mau})
-        params = fit_activity(*retention, preset.engagement_sigma,
-                              base_activity=long_run_activity(tuned))
+        params = fit_preset(tuned, long_run_activity(tuned), retention)
         got = expected_retention(params, [7, 30])
         if (all(abs(math.log(g / want)) < 0.05 for g, want in zip(got, retention[1:],
                                                                    strict=True))
@@ -589,9 +588,7 @@ def _beyond_model(knobs: _Knobs, targets: Targets, preset: VerticalPreset) -> se
     if not keys:
         return set()
     tuned = knobs.tuning().apply(preset)
-    r = tuned.retention
-    params = fit_activity(r.d1, r.d7, r.d30, tuned.engagement_sigma,
-                          base_activity=long_run_activity(tuned))
+    params = fit_preset(tuned, long_run_activity(tuned))
     fitted = dict(zip(RETENTION_KEYS, expected_retention(params, [1, 7, 30]), strict=True))
     return {k for k in keys if abs(math.log(fitted[k] / knobs.value(k))) > _FIT_SLACK}
 

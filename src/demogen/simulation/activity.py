@@ -17,15 +17,30 @@ still around after two months are active on ``base_activity`` of their days (thi
 what sets DAU/MAU), and ν so that r(1) hits D1; the grid point that best matches D7 and
 D30 wins. Churned users come back with a small daily probability, which is what makes
 RETURNING users.
+
+Two shapes of real logs need more than that mixture (issue 13): most installs never come
+back, and established users visit at very different rates (many once a month or less),
+so that about half of a month's active users show up on one day only. So:
+
+- ``one_visit``: the installs in that lowest share of engagement leave after their install
+  day (hazard 1); the others carry the whole retention, and are fitted to D1/D7/D30
+  divided by their share. Existing users are drawn from survivors, so none is one-visit.
+- ``visit_sigma``: each user's habit is multiplied by a visit frequency ``f`` (lognormal,
+  mean 1, independent of engagement). The fit averages ``min(x · f, cap)`` over ``f``
+  in closed form (:func:`_capped_mean`), so the retention targets still hold.
 """
 
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
+from functools import cache
 from statistics import NormalDist
 
 import numpy as np
+
+from demogen.simulation.presets import VerticalPreset
 
 ACTIVE_EXPONENT = 0.5
 MAX_ACTIVE = 0.95
@@ -35,6 +50,9 @@ NOVELTY_DAYS = 3.0
 #: Age at which "users still around" are measured for the long-run activity target.
 SURVIVOR_AGE = 60
 _GRID_POINTS = 256
+#: The retained installs' D1 the one-visit share leaves room for: a larger share is cut
+#: down so that the others can still make the targeted D1 (calibration asks up to 0.85).
+MAX_RETAINED_D1 = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +64,27 @@ class ActivityParams:
     hazard_scale: float      # H
     hazard_exponent: float   # K
     engagement_sigma: float
+    #: Installs below this engagement leave after their install day (0: none do).
+    one_visit_engagement: float = 0.0
+    #: Spread (log sd) of the per-user visit frequency ``f`` (0: every user f = 1).
+    visit_sigma: float = 0.0
 
-    def habit(self, engagement: float) -> float:
-        """Long-run daily activity of an alive user with this engagement."""
-        return min(self.active_scale * engagement**ACTIVE_EXPONENT, MAX_ACTIVE)
+    def visit_frequency(self, rnd: random.Random) -> float:
+        """A user's visit frequency: lognormal with mean 1."""
+        s = self.visit_sigma
+        return math.exp(rnd.gauss(-s * s / 2, s)) if s > 0 else 1.0
+
+    def habit(self, engagement: float, frequency: float = 1.0) -> float:
+        """Long-run daily activity of an alive user with this engagement and frequency."""
+        return min(self.active_scale * engagement**ACTIVE_EXPONENT * frequency, MAX_ACTIVE)
 
     def active_probability(self, habit: float, age: int) -> float:
         boost = 1.0 + self.novelty * math.exp(-(age - 1) / NOVELTY_DAYS) if age >= 1 else 1.0
         return min(habit * boost, MAX_ACTIVE)
 
     def hazard(self, engagement: float) -> float:
+        if engagement < self.one_visit_engagement:
+            return 1.0
         return min(self.hazard_scale * engagement ** (-self.hazard_exponent), MAX_HAZARD)
 
     def engagement_quantile(self, q: float) -> float:
@@ -69,6 +98,51 @@ def engagement_grid(sigma: float, points: int = _GRID_POINTS) -> np.ndarray:
     return np.exp(sigma * z)
 
 
+def one_visit_cut(share: float, d1: float) -> float:
+    """The one-visit share a fit can honour: the retained installs must reach D1."""
+    return min(max(share, 0.0), max(0.0, 1 - d1 / MAX_RETAINED_D1))
+
+
+def _staying(points: int, share: float) -> np.ndarray:
+    """1 for the grid's engagement quantiles above the one-visit share, else 0."""
+    return np.array([0.0 if (i + 0.5) / points < share else 1.0 for i in range(points)])
+
+
+def _normal_cdf(z: np.ndarray) -> np.ndarray:
+    """Φ(z) to ~1e-7 (Abramowitz & Stegun 7.1.26), vectorised without scipy."""
+    x = np.abs(z) / math.sqrt(2)
+    t = 1 / (1 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (
+        -1.453152027 + t * 1.061405429))))
+    erf = 1 - poly * np.exp(-x * x)
+    return 0.5 * (1 + np.sign(z) * erf)
+
+
+def _capped_mean_exact(x: np.ndarray, sigma: float) -> np.ndarray:
+    """E[min(x · f, MAX_ACTIVE)] over the visit frequency f = exp(σZ − σ²/2) (mean 1)."""
+    z0 = (np.log(MAX_ACTIVE / np.maximum(x, 1e-300)) + sigma * sigma / 2) / sigma
+    return x * _normal_cdf(z0 - sigma) + MAX_ACTIVE * (1 - _normal_cdf(z0))
+
+
+#: log x of the table :func:`_capped_mean` interpolates (the fit calls it ~100 times on
+#: arrays of 1.5 M cells; the closed form is ten times slower than a table look-up).
+_LOG_X = np.linspace(-16.0, 8.0, 6001)
+
+
+def _capped_mean(x: np.ndarray, sigma: float) -> np.ndarray:
+    """E[min(x · f, MAX_ACTIVE)] over the visit frequency f, read from a table of the
+    closed form (below the table it is ~x ≈ 0, above it the cap)."""
+    if sigma <= 0:
+        return np.minimum(x, MAX_ACTIVE)
+    return np.interp(np.log(np.maximum(x, 1e-300)), _LOG_X, _capped_table(sigma),
+                     left=0.0, right=MAX_ACTIVE)
+
+
+@cache
+def _capped_table(sigma: float) -> np.ndarray:
+    return _capped_mean_exact(np.exp(_LOG_X), sigma)
+
+
 def _novelty(days: int) -> float:
     return math.exp(-(days - 1) / NOVELTY_DAYS)
 
@@ -76,11 +150,11 @@ def _novelty(days: int) -> float:
 def expected_retention(params: ActivityParams, days: list[int]) -> list[float]:
     """r(N) of the model (without returns), for checking a fit."""
     e = engagement_grid(params.engagement_sigma)
-    habit = np.minimum(params.active_scale * e**ACTIVE_EXPONENT, MAX_ACTIVE)
-    h = np.minimum(params.hazard_scale * e ** (-params.hazard_exponent), MAX_HAZARD)
+    habit = params.active_scale * e**ACTIVE_EXPONENT
+    h = np.array([params.hazard(x) for x in e])
     return [
-        float(np.mean(np.minimum(habit * (1 + params.novelty * _novelty(n)), MAX_ACTIVE)
-                      * (1 - h) ** n))
+        float(np.mean(_capped_mean(habit * (1 + params.novelty * _novelty(n)),
+                                   params.visit_sigma) * (1 - h) ** n))
         for n in days
     ]
 
@@ -96,30 +170,34 @@ def _bisect(target: np.ndarray, value_of, high: float) -> np.ndarray:  # type: i
 
 
 def fit_activity(d1: float, d7: float, d30: float, sigma: float,
-                 base_activity: float = 0.3) -> ActivityParams:
+                 base_activity: float = 0.3, one_visit: float = 0.0,
+                 visit_sigma: float = 0.0) -> ActivityParams:
     """Choose A, ν, H, K so that D1/D7/D30 and the long-run activity match their targets.
 
-    Deterministic and fast (well under a second), so it runs at the start of every
-    generation.
+    ``one_visit`` is the share of installs (the least engaged) who never come back (cut by
+    :func:`one_visit_cut`), ``visit_sigma`` the spread of the users' visit frequency.
+    Deterministic and fast (about a second), so it runs at the start of every generation.
     """
     if not d1 > d7 > d30 > 0:
         raise ValueError(f"retention targets must fall: D1 {d1} > D7 {d7} > D30 {d30} > 0")
     if not 0 < base_activity < MAX_ACTIVE:
         raise ValueError(f"long-run activity {base_activity} must be between 0 and {MAX_ACTIVE}")
+    one_visit = one_visit_cut(one_visit, d1)
     e = engagement_grid(sigma)[None, :]
+    staying = _staying(e.shape[1], one_visit)[None, :]
     hs, ks = np.meshgrid(np.geomspace(0.002, 8.0, 100), np.linspace(0.0, 4.0, 61))
     hs, ks = hs.ravel()[:, None], ks.ravel()[:, None]
-    survive = 1 - np.minimum(hs * e ** (-ks), MAX_HAZARD)
+    survive = (1 - np.minimum(hs * e ** (-ks), MAX_HAZARD)) * staying
     weights = survive**SURVIVOR_AGE
     weights = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-300)
     root = e**ACTIVE_EXPONENT
     scale = _bisect(np.full_like(hs, base_activity),
-                    lambda a: np.sum(weights * np.minimum(a * root, MAX_ACTIVE), axis=1,
+                    lambda a: np.sum(weights * _capped_mean(a * root, visit_sigma), axis=1,
                                      keepdims=True), high=50.0)
-    habit = np.minimum(scale * root, MAX_ACTIVE)
+    habit = scale * root
 
     def retention(nu: np.ndarray, n: int) -> np.ndarray:
-        boosted = np.minimum(habit * (1 + nu * _novelty(n)), MAX_ACTIVE)
+        boosted = _capped_mean(habit * (1 + nu * _novelty(n)), visit_sigma)
         return np.mean(boosted * survive**n, axis=1, keepdims=True)
 
     nu = _bisect(np.full_like(hs, d1), lambda v: retention(v, 1), high=200.0)
@@ -132,4 +210,18 @@ def fit_activity(d1: float, d7: float, d30: float, sigma: float,
         hazard_scale=float(hs[best, 0]),
         hazard_exponent=float(ks[best, 0]),
         engagement_sigma=sigma,
+        one_visit_engagement=(math.exp(sigma * NormalDist().inv_cdf(one_visit))
+                              if one_visit > 0 else 0.0),
+        visit_sigma=visit_sigma,
     )
+
+
+def fit_preset(preset: VerticalPreset, base_activity: float,
+               retention: tuple[float, float, float] | None = None) -> ActivityParams:
+    """:func:`fit_activity` with the preset's engagement and visit shape, to the preset's
+    retention targets (or ``retention``, D1/D7/D30, when calibration searches)."""
+    r = preset.retention
+    d1, d7, d30 = retention if retention is not None else (r.d1, r.d7, r.d30)
+    return fit_activity(d1, d7, d30, preset.engagement_sigma, base_activity=base_activity,
+                        one_visit=preset.visits.one_visit_share,
+                        visit_sigma=preset.visits.frequency_sigma)

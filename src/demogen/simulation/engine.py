@@ -12,14 +12,19 @@ from typing import Any
 
 from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules
-from demogen.simulation.activity import ActivityParams, fit_activity
+from demogen.simulation.activity import ActivityParams, fit_preset
 from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink, Record
 from demogen.simulation.ids import RunIds, account_id_shape
 from demogen.simulation.mixes import run_market
-from demogen.simulation.population import PopulationModel, SimUser, user_random
+from demogen.simulation.population import (
+    PopulationModel,
+    SimUser,
+    segment_purchase_probabilities,
+    user_random,
+)
 from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.segments import CompiledSegment, SegmentMembership
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
@@ -78,9 +83,7 @@ class Simulation:
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
               config: SimulationConfig) -> Simulation:
         preset = config.behaviour_preset()
-        r = preset.retention
-        activity = fit_activity(r.d1, r.d7, r.d30, preset.engagement_sigma,
-                                base_activity=long_run_activity(preset))
+        activity = fit_preset(preset, long_run_activity(preset))
         values = ValueFactory(taxonomy, rules, product, seed=config.seed)
         mirrors = values.mirrors()
         shown = set(mirrors.values())
@@ -91,9 +94,10 @@ class Simulation:
             preset=preset,
             activity=activity,
             behaviour=behaviour,
-            population=PopulationModel.build(preset, activity, config.days,
-                                             config.start.weekday(), config.segment_mix,
-                                             behaviour.hesitant_ratio),
+            population=PopulationModel.build(
+                preset, activity, config.days, config.start.weekday(), config.segment_mix,
+                behaviour.hesitant_ratio,
+                segment_purchase_probabilities(rules, behaviour.revenue)),
             sessions=SessionModel(preset),
             values=values,
             devices=DeviceFactory(product.platform, run_market(config.market, rules.market,

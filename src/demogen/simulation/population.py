@@ -13,6 +13,7 @@ from itertools import accumulate
 
 import numpy as np
 
+from demogen.analysis.rules import Rules
 from demogen.simulation._context import DeviceProfile, UserContext
 from demogen.simulation.activity import ActivityParams
 from demogen.simulation.presets import VerticalPreset
@@ -35,8 +36,9 @@ _START_STAGE = {
     Segment.CHURNING_USER: LifecycleStage.ACTIVE,
     Segment.RETURNING_USER: LifecycleStage.ACTIVE,
 }
-#: How much more often a potential payer buys per session than the base rate, by segment.
 POWER_ENGAGEMENT_QUANTILE = 0.9
+#: Payer share by starting segment when the rules give no purchase probabilities.
+DEFAULT_PAY_WEIGHTS = {Segment.POWER_USER: 2.0}
 #: Users who start the window CHURNING are already drifting away: they come less often than
 #: an ACTIVE user of the same engagement and leave sooner, so their active days thin out
 #: over the window (issue 13: they were active on 22.9 % of days, like ACTIVE users, with
@@ -96,16 +98,21 @@ class PopulationModel:
     install_cum_weights: tuple[float, ...]
     #: Hesitant buyers per potential payer (BehaviourPlan.hesitant_ratio).
     hesitant_ratio: float = 0.0
+    #: Payer share × this, by the segment a user starts in (:func:`pay_weights`).
+    pay_weights: dict[Segment, float] = field(default_factory=lambda: dict(DEFAULT_PAY_WEIGHTS))
 
     @classmethod
     def build(cls, preset: VerticalPreset, activity: ActivityParams, days: int,
               start_weekday: int, segment_mix: dict[Segment, float],
-              hesitant_ratio: float = 0.0) -> PopulationModel:
+              hesitant_ratio: float = 0.0,
+              purchase_probabilities: dict[Segment, float] | None = None) -> PopulationModel:
         weekly = preset.growth.weekly_multipliers
         weights = [weekly[(start_weekday + d) % 7] for d in range(days)]
         return cls(preset, activity, days, segment_mix,
                    activity.engagement_quantile(POWER_ENGAGEMENT_QUANTILE),
-                   tuple(accumulate(weights)), hesitant_ratio)
+                   tuple(accumulate(weights)), hesitant_ratio,
+                   pay_weights(purchase_probabilities or {}, segment_mix,
+                               preset.growth.existing_base_share))
 
     def create(self, index: int, rnd: random.Random, device: DeviceProfile,
                custom: CompiledSegment | None = None) -> SimUser:
@@ -119,7 +126,7 @@ class PopulationModel:
             user.engagement = math.exp(rnd.gauss(0.0, sigma))
         if custom is not None:
             user.engagement *= custom.engagement
-        user.habit = self.activity.habit(user.engagement)
+        user.habit = self.activity.habit(user.engagement, self.activity.visit_frequency(rnd))
         user.hazard = self.activity.hazard(user.engagement)
         if user.segment is Segment.CHURNING_USER:
             user.hazard = min(user.hazard * CHURNING_HAZARD_BOOST, 0.9)
@@ -148,15 +155,14 @@ class PopulationModel:
             e = math.exp(rnd.gauss(0.0, sigma))
             if segment is Segment.POWER_USER and e < self.power_engagement:
                 continue
-            if segment is Segment.NEW_USER or rnd.random() < (1 - self.activity.hazard(e)) ** age:
+            if rnd.random() < (1 - self.activity.hazard(e)) ** age:
                 return e
         return self.power_engagement
 
     def _payer(self, user: SimUser, rnd: random.Random) -> None:
         """Payers are a small, engagement-skewed share; their rate drives whale spend."""
         share = self.preset.payer_rate * PAYER_SHARE_FACTOR * min(user.engagement, 4.0) ** 0.5
-        if user.segment is Segment.POWER_USER:
-            share *= 2
+        share *= self.pay_weights.get(user.segment, 1.0)
         spend = user.custom.spend if user.custom is not None else 1.0
         share *= spend
         draw, payers = rnd.random(), min(share, 0.9)
@@ -170,3 +176,36 @@ class PopulationModel:
             per_session = PURCHASE_RATE * PURCHASE_SESSIONS / sessions
             user.purchase_rate = min(per_session * user.engagement**0.5, 0.25) * spend
             user.purchase_rate = min(user.purchase_rate, 0.9)
+
+
+def segment_purchase_probabilities(rules: Rules, revenue: tuple[str, ...]
+                                   ) -> dict[Segment, float]:
+    """Per segment, how likely its users buy: Rules ``segment_analysis`` ›
+    ``event_probabilities`` of the revenue events (the highest); segments that name none
+    are left out."""
+    out: dict[Segment, float] = {}
+    for segment, profile in rules.segment_analysis.items():
+        given = [profile.event_probabilities[e] for e in revenue
+                 if e in profile.event_probabilities]
+        if given:
+            out[segment] = max(given)
+    return out
+
+
+def pay_weights(probabilities: dict[Segment, float], segment_mix: dict[Segment, float],
+                existing_share: float) -> dict[Segment, float]:
+    """Payer share multipliers by starting segment, proportional to the segments' purchase
+    probabilities and averaging 1 over the users who start in them (new installs start
+    NEW), so the rules decide *who* pays while ``payer_rate`` keeps deciding how many.
+    Without probabilities in the rules: :data:`DEFAULT_PAY_WEIGHTS`."""
+    starts: dict[Segment, float] = {Segment.NEW_USER: 1 - existing_share}
+    total_mix = sum(segment_mix.values()) or 1.0
+    for segment, weight in segment_mix.items():
+        starts[segment] = starts.get(segment, 0.0) + existing_share * weight / total_mix
+    if not any(probabilities.get(s, 0.0) > 0 for s in starts):
+        return dict(DEFAULT_PAY_WEIGHTS)
+    known = [p for s in starts if (p := probabilities.get(s)) is not None]
+    fallback = sum(known) / len(known)
+    raw = {s: probabilities.get(s, fallback) for s in starts}
+    mean = sum(starts[s] * raw[s] for s in starts) / sum(starts.values())
+    return {s: raw[s] / mean for s in starts}

@@ -26,6 +26,15 @@ class Retention(_Strict):
     d30: float = Field(gt=0, lt=1)
 
 
+class Visits(_Strict):
+    """How unevenly users come back (issue 13): the share of installs (the least engaged)
+    who never return after their install day, and the spread (log sd) of each user's
+    visit frequency (lognormal, mean 1). Retention targets still hold (activity.py)."""
+
+    one_visit_share: float = Field(0.0, ge=0, lt=1)
+    frequency_sigma: float = Field(0.0, ge=0, le=3)
+
+
 class SessionCount(_Strict):
     mean: float = Field(ge=1)
     max: int = Field(ge=1)
@@ -86,6 +95,7 @@ class VerticalPreset(_Strict):
     description: str = ""
     retention: Retention
     engagement_sigma: float = Field(gt=0)
+    visits: Visits = Visits()
     weekday_multipliers: tuple[float, ...] = Field(min_length=7, max_length=7)
     hourly_weights: tuple[float, ...] = Field(min_length=24, max_length=24)
     chronotype: Chronotype = Chronotype()
