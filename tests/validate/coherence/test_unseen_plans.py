@@ -33,9 +33,6 @@ PLANS: dict[str, Callable[[Path], Path]] = {
 
 #: Plan id → the generator gap another helper of this session is closing (xfail, not strict).
 KNOWN_GAPS: dict[str, str] = {
-    "jp_rpg": "state: login_day_count (user_add, 'ログインした日数') moves once a day while "
-              "validate's state check expects one step per account_login (market lane: day "
-              "counters)",
     "fintech_subscription": "money: plan_charge_ok's charged_total is list_price less "
                             "coupon_rate, which the money check does not read as a discount "
                             "(money lane: coupon %)",
