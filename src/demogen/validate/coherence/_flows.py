@@ -38,10 +38,12 @@ class _User:
 def _alternative_ends(rules: Rules, followers: set[str]) -> dict[str, str]:
     """End → its start, for starts that lead several session sequences with different
     next steps: a strict sequence's first pair starts it (battle_start → battle_fail), a
-    loose one may add the start's other end (purchase_start → purchase in a purchase
-    funnel's sequence). Session brackets and followers (``follows``) come from elsewhere."""
+    loose one may add the purchase an attempt ends in (purchase_start → purchase in a
+    purchase funnel's sequence). Session brackets and followers (``follows``) come from
+    elsewhere."""
     ec = rules.event_constraints
     skip = {*ec.session_start_events, *ec.session_end_events, *followers}
+    revenue = set(rules.event_roles.revenue)
     session = [d for d in ec.sequence_details if d.scope == "session" and len(d.events) >= 2]
     nexts: dict[str, set[str]] = {}
     for detail in session:
@@ -50,7 +52,7 @@ def _alternative_ends(rules: Rules, followers: set[str]) -> dict[str, str]:
             nexts.setdefault(start, set()).add(end)
     for detail in session:
         for start, end in zip(detail.events, detail.events[1:], strict=False):
-            if start in nexts and end not in skip and end != start:
+            if start in nexts and end in revenue and end not in skip:
                 nexts[start].add(end)
     return {end: start for start, ends in nexts.items() if len(ends) > 1 for end in ends}
 
