@@ -88,3 +88,20 @@ def test_an_edited_follow_rule_is_what_is_checked(coherence_output) -> None:
     assert problems
     assert all("gold_spend #" in p and "(events.gold_spend.follows: purchase)" in p
                for p in problems)
+
+
+def test_an_end_without_its_start_is_reported(coherence_output, tmp_path: Path) -> None:
+    """stage_start ends in stage_clear or stage_fail: a start turned into a clear leaves
+    that clear, and the end that followed, without a start."""
+    out, output, given = _game(coherence_output)
+    assert findings(out, FlowsChecker, given) == []
+    name, index, record = output.find(event("stage_start"))
+    uid = record["#distinct_id"]
+    broken = output.copy()
+    broken.files[name][index]["#event_name"] = "stage_clear"
+
+    problems = findings(broken.write(tmp_path / "out"), FlowsChecker, given)
+
+    assert problems, "a clear before any start has no start to end"
+    assert f"user {uid}: stage_clear without a stage_start" in problems[0]
+    assert all(uid in p for p in problems)
