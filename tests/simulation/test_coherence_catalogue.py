@@ -156,8 +156,8 @@ def test_catalogue_entries_are_strict(bad: dict[str, Any]) -> None:
 
 def test_a_rules_price_edit_changes_the_records(tmp_path: Path) -> None:
     """A catalogue entry's ``price_usd`` is the price of every record naming it: the game's
-    analyzed store lists gem_pack_60; editing its price moves its purchases to the new
-    tier (in USD and in the local currency's matching tier)."""
+    analyzed store lists gem_pack_60; editing its price moves its views, attempts and
+    purchases to the new tier (in USD and in the local currency's matching tier)."""
     plan = EXAMPLES / "game"
     rules = analysed_rules(tmp_path, plan)
     entries = rules["catalogues"]["product"]["entries"]
@@ -167,12 +167,12 @@ def test_a_rules_price_edit_changes_the_records(tmp_path: Path) -> None:
     out = generate_with_rules(tmp_path, plan, "priced", rules, users=400, days=7, seed=3)
     records = [orjson.loads(line) for f in sorted(out.glob("logs_*.jsonl"))
                for line in f.read_bytes().splitlines() if line.strip()]
-    paid = [p for r in tracks(records) if "price_usd" in (p := r["properties"])
-            and "product_id" in p]
-    assert paid
+    priced = [p for r in tracks(records) if "price" in (p := r["properties"])
+              and "product_id" in p and "currency" in p]
+    assert {p["product_id"] for p in priced} >= {"gem_pack_60", "starter_pack"}
     usd = load_currencies().currencies["USD"].points
-    for p in paid:
+    for p in priced:
         want = 19.99 if p["product_id"] == "gem_pack_60" else 0.99
-        assert p["price_usd"] == want, p
+        assert p.get("price_usd", want) == want, p
         local = load_currencies().currencies[p["currency"]].points
         assert p["price"] == local[usd.index(want)], p

@@ -110,20 +110,18 @@ def test_an_order_that_does_not_add_up(coherence_output, tmp_path: Path, part: s
 
 
 def test_a_product_at_another_tier_than_its_entry(coherence_output, tmp_path: Path) -> None:
-    """Price and USD price still agree (another tier pair), but not with the product's
-    catalogue entry."""
+    """A product view at another store tier of its currency: a valid price, but not the
+    product's catalogue entry's."""
     def change(p: dict[str, Any]) -> None:
         from demogen.currencies import load_currencies
 
-        table = load_currencies().currencies
-        usd = table["USD"].points
-        k = (usd.index(p["price_usd"]) + 1) % len(usd)
-        p["price_usd"], p["price"] = usd[k], table[p["currency"]].points[k]
+        points = load_currencies().currencies[p["currency"]].points
+        p["price"] = points[(points.index(p["price"]) + 1) % len(points)]
 
     g = coherence_output("game")
     listed = {e.id for e in g.rules.catalogues["product"].entries}
     found, at = _broken(coherence_output, "game", tmp_path,
-                        lambda r: _with("purchase", "price", "price_usd", "currency")(r)
+                        lambda r: _with("product_view", "price", "currency")(r)
                         and r["properties"].get("product_id") in listed, change)
     assert len(found) == 1
     assert f"{at['file']}:{at['line']}" in found[0] and "catalogue entry" in found[0]
