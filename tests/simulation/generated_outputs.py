@@ -162,16 +162,22 @@ def analysed(source: Path) -> tuple[EventTaxonomy, ProductInfo, Rules]:
 
 
 def output_factory(scratch: pytest.TempPathFactory, label: str, *, users: int, days: int,
-                   seed: int) -> Callable[[str], Generated]:
-    """``get(source_id)``: the source's output at this size, generated on first use (the
-    session-scoped fixtures ``small_output`` and ``coherence_output`` are two sizes)."""
+                   seed: int, config: dict[str, Any] | None = None
+                   ) -> Callable[[str], Generated]:
+    """``get(source_id)``: the source's output at this size (and ``config`` as its
+    demogen.yaml), generated on first use (the session fixtures ``small_output``,
+    ``coherence_output`` and ``buyers_output`` are three of them)."""
     made: dict[str, Generated] = {}
 
     def get(source_id: str) -> Generated:
         if source_id not in made:
             folder = scratch.mktemp(f"{label}-{source_id[:40]}")
+            extra: list[str] = []
+            if config is not None:
+                (folder / "demogen.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+                extra = ["--config", str(folder / "demogen.yaml")]
             made[source_id] = generate(source_path(source_id, folder), folder / "out",
-                                       users=users, days=days, seed=seed)
+                                       users=users, days=days, seed=seed, extra=extra)
         return made[source_id]
 
     return get

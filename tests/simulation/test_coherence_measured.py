@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from demogen import gazetteer
 from demogen.currencies import load_currencies
@@ -27,7 +26,6 @@ from tests.simulation.generated_outputs import (
     Generated,
     country_of_ip,
     generate,
-    source_path,
     tracks,
 )
 
@@ -37,29 +35,6 @@ CARD = "te_data_generator__card-game-tracking-plan"
 CASUAL = "te_data_generator__casual-game-tracking-plan"
 SHOP = "te_data_generator__ecommerce-tracking-plan"
 TABLE = load_currencies().currencies
-
-#: A demogen.yaml making every user a spender: purchases in a short run.
-BUYERS = {"segments": [{"name": "buyers", "share": 1.0, "spend": 5}]}
-BUYER_USERS, BUYER_DAYS = 400, 3
-
-
-@pytest.fixture(scope="module")
-def buyers_output(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Generated]:
-    """``buyers_output(source_id)``: 400 users × 3 days, seed 3, every user a buyer."""
-    made: dict[str, Generated] = {}
-
-    def get(source_id: str) -> Generated:
-        if source_id not in made:
-            folder = tmp_path_factory.mktemp(f"buyers-{source_id[:40]}")
-            config = folder / "demogen.yaml"
-            config.write_text(yaml.safe_dump(BUYERS), encoding="utf-8")
-            made[source_id] = generate(source_path(source_id, folder), folder / "out",
-                                       users=BUYER_USERS, days=BUYER_DAYS, seed=3,
-                                       extra=["--config", str(config)])
-        return made[source_id]
-
-    return get
-
 
 # -- helpers ------------------------------------------------------------------------------
 

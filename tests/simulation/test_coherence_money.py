@@ -42,8 +42,8 @@ def _agrees(local: float, code: str, usd: float, fx: dict[str, float]) -> bool:
     return abs(local * fx[code] - usd) <= max(0.011, 0.01 * usd)
 
 
-def test_game_price_and_price_usd_are_one_amount(coherence_output) -> None:
-    g = coherence_output("game")
+def test_game_price_and_price_usd_are_one_amount(buyers_output) -> None:
+    g = buyers_output("game")
     fx = g.rules.money.fx
     seen = [p for p in _events(g, "purchase") if "price_usd" in p]
     assert seen, "no purchase with price_usd"

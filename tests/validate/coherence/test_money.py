@@ -22,9 +22,9 @@ def _with(event: str, *names: str):  # type: ignore[no-untyped-def]
         set(names) <= set(r["properties"])
 
 
-def _broken(coherence_output: Any, source: str, tmp_path: Path, test: Any,
+def _broken(output_of: Any, source: str, tmp_path: Path, test: Any,
             change: Any) -> tuple[list[str], dict[str, Any]]:
-    out = coherence_output(source).out
+    out = output_of(source).out
     output = Output(out).copy()
     name, index, record = output.find(test)
     change(record["properties"])
@@ -41,11 +41,11 @@ def test_clean_game_passes(coherence_output) -> None:
     assert findings(out, MoneyChecker, out) == []
 
 
-def test_a_price_usd_that_is_not_the_price(coherence_output, tmp_path: Path) -> None:
+def test_a_price_usd_that_is_not_the_price(buyers_output, tmp_path: Path) -> None:
     def change(p: dict[str, Any]) -> None:
         p["price_usd"] = round(p["price_usd"] * 3 + 1, 2)
 
-    found, at = _broken(coherence_output, "game", tmp_path,
+    found, at = _broken(buyers_output, "game", tmp_path,
                         _with("purchase", "price", "price_usd", "currency"), change)
     assert len(found) == 1
     assert f"{at['file']}:{at['line']}" in found[0] and "price_usd" in found[0]
