@@ -65,7 +65,7 @@ from demogen.analysis.rules import MoneyRules, Rules
 from demogen.errors import ConfigError
 from demogen.validate import Kpis, compute_kpis, output_files
 from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME, sql_names
-from demogen.validate.kpis import MAU_DAYS, SESSION_GAP_MINUTES
+from demogen.validate.kpis import MAU_DAYS, SESSION_GAP_MINUTES, revenue_amounts
 
 __all__ = ["Funnel", "ReportData", "UsdRates", "bin_labels", "compute_report", "usd_rates"]
 
@@ -155,27 +155,6 @@ class ReportData(BaseModel):
     mix_property: str | None
     mix: dict[str, list[float]]  # value → share per day
     notes: list[str]
-
-
-def revenue_amounts(rules: Rules, listed: dict[str, set[str]] | None = None
-                    ) -> dict[str, tuple[str, str | None]]:
-    """Revenue event → (amount property, currency property or None). A property whose name
-    holds ``usd`` wins (no conversion needed); then the property made for fewer events.
-    ``listed`` (event → its taxonomy properties) limits the choice when known."""
-    result: dict[str, tuple[str, str | None]] = {}
-    for event in rules.event_roles.revenue:
-        candidates = []
-        for prop, money in rules.monetary_properties.items():
-            if money.events and event not in money.events:
-                continue
-            if listed is not None and event in listed and prop not in listed[event]:
-                continue
-            candidates.append(("usd" not in prop.lower(), len(money.events) or 10_000, prop,
-                               money.currency_property))
-        if candidates:
-            _, _, prop, currency = min(candidates)
-            result[event] = (prop, None if "usd" in prop.lower() else currency)
-    return result
 
 
 def compute_report(

@@ -49,6 +49,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from demogen.analysis.heuristic._money import money_role
 from demogen.analysis.rules import Rules
 from demogen.errors import ConfigError
 from demogen.taxonomy import EventTaxonomy
@@ -354,23 +355,43 @@ def _empty(files, records, records_by_type, retention_days, session_rule) -> Kpi
     )
 
 
+#: Money roles that can be an order's revenue, most telling first (a discount, shipping,
+#: tax or fee is a part of the order, never what it earned).
+REVENUE_ROLES = ("total", "net", "amount", "subtotal", "gross")
+
+
+def revenue_amounts(rules: Rules, listed: dict[str, set[str]] | None = None
+                    ) -> dict[str, tuple[str, str | None]]:
+    """Revenue event → (amount property, currency property or None). Parts of an order
+    (a discount, shipping, tax, a fee) are never its revenue. A property whose name holds
+    ``usd`` wins (no conversion needed); then what is paid (``total``, then ``net``, the
+    ``amount``…, by :data:`REVENUE_ROLES`); then the property made for fewer events.
+    ``listed`` (event → its taxonomy properties) limits the choice when known."""
+    result: dict[str, tuple[str, str | None]] = {}
+    for event in rules.event_roles.revenue:
+        candidates = []
+        for prop, money in rules.monetary_properties.items():
+            if money.events and event not in money.events:
+                continue
+            if listed is not None and event in listed and prop not in listed[event]:
+                continue
+            role = money.role or money_role(prop)
+            if role not in REVENUE_ROLES:
+                continue
+            candidates.append(("usd" not in prop.lower(), REVENUE_ROLES.index(role),
+                               len(money.events) or 10_000, prop, money.currency_property))
+        if candidates:
+            *_, prop, currency = min(candidates)
+            result[event] = (prop, None if "usd" in prop.lower() else currency)
+    return result
+
 
 def kpi_parameters(rules: Rules, taxonomy: EventTaxonomy) -> dict[str, object]:
     """The event names :func:`compute_kpis` needs, read from the rules of the run."""
     ec, roles = rules.event_constraints, rules.event_roles
-    amounts: dict[str, str] = {}
-    for event_name in roles.revenue:
-        event = taxonomy.event(event_name)
-        listed = set(event.properties) if event else set()
-        # The amount made for this event alone (price_usd on purchase) beats one shared
-        # with browsing events (price on product_view, cart, purchase).
-        candidates = [
-            (len(money.events) or 10_000, "usd" not in prop.lower(), prop)
-            for prop, money in rules.monetary_properties.items()
-            if prop in listed and (event_name in money.events or not money.events)
-        ]
-        if candidates:
-            amounts[event_name] = min(candidates)[2]
+    listed = {name: set(event.properties) for name in roles.revenue
+              if (event := taxonomy.event(name)) is not None}
+    amounts = {event: prop for event, (prop, _) in revenue_amounts(rules, listed).items()}
     return {
         "revenue_events": list(roles.revenue),
         "revenue_property": amounts,
