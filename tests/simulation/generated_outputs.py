@@ -1067,12 +1067,6 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {
     # Left open by the coherence work of session 6 (issue 11), each measured:
-    ("records", "te_data_generator__card-game-tracking-plan"):
-        "tmp_vip_level is a string in the plan; the VIP value derived from the sum paid "
-        "reaches its mirror as a number",
-    ("validate", "te_data_generator__card-game-tracking-plan"):
-        "tmp_vip_level is a string in the plan; the VIP value derived from the sum paid "
-        "reaches its mirror as a number",
     ("state", "te_data_generator__ecommerce-tracking-plan"):
         "cumulative_payment taken back by return_result is capped at its 500 range after a "
         "user_add history above it",

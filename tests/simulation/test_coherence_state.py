@@ -342,3 +342,40 @@ def test_hash_named_user_properties_are_written_under_safe_names(coherence_outpu
                 if p.name == "#appsflyer_media_source")
     assert written["appsflyer_media_source"] <= set(enum)
     assert len(users) >= 0.9 * len(g.timelines)
+
+
+# -- derived values in the plan's type (session 7, KNOWN_BUGS) -------------------------------
+
+def test_a_state_value_is_shown_in_the_event_propertys_type_and_enum() -> None:
+    from demogen.simulation.values._convert import MISS, state_form
+
+    text = Property(name="tmp_vip_level", type=PropertyType.STRING, scope=Scope.COMMON)
+    assert state_form(text)(8) == "8"
+    ladder = text.model_copy(update={"enum": ("VIP0", "VIP1", "VIP2", "VIP3")})
+    assert state_form(ladder)(3) == "VIP3"
+    assert state_form(ladder)("vip2") == "VIP2"
+    assert state_form(ladder)(9) is MISS           # no entry: the drawn value stays
+
+
+@corpus
+def test_card_vip_level_derived_from_payments_is_a_string_where_the_plan_says_so(
+        coherence_output: Any) -> None:
+    """Was: a payment crossing a VIP threshold showed the derived current_vip_level (a
+    number) in tmp_vip_level, a string in the plan (TE drops the second type)."""
+    g = coherence_output(CARD)
+    shown = [r["properties"]["tmp_vip_level"] for r in g.records
+             if r["#type"] == "track" and "tmp_vip_level" in r["properties"]]
+    assert shown and all(isinstance(x, str) for x in shown)
+    checked = 0
+    for records in g.timelines.values():
+        vip, paid = None, None      # a payment shows the VIP its own user records leave
+        for r in [*records, {"#type": "track"}]:
+            if r["#type"] == "user_set" and "current_vip_level" in r["properties"]:
+                vip = r["properties"]["current_vip_level"]
+            elif r["#type"] == "track":
+                if paid is not None and vip is not None:
+                    checked += 1
+                    assert paid == str(vip)
+                paid = r["properties"]["tmp_vip_level"] \
+                    if r.get("#event_name") == "payment" else None
+    assert checked > 0

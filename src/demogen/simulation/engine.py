@@ -32,6 +32,7 @@ from demogen.simulation.state import SESSION_LENGTH, Changes, StateApplier, appl
 from demogen.simulation.story import SessionPlanner
 from demogen.simulation.trace import UserTrace
 from demogen.simulation.values import ValueFactory
+from demogen.simulation.values._convert import MISS
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 from demogen.vocab import Segment
 
@@ -66,6 +67,8 @@ class Simulation:
     state: StateApplier
     duration_props: dict[str, str]
     mirrored_by: dict[str, tuple[str, ...]]
+    #: Event property → how it writes a user-state value it shows (its type, its enum).
+    state_forms: dict[str, Callable[[Any], Any]]
     names: NameMap
     fresh_state: dict[str, float | None]
     held_objects: tuple[str, ...]
@@ -106,6 +109,7 @@ class Simulation:
             state=applier,
             duration_props=_duration_props(taxonomy, behaviour.session_end),
             mirrored_by=_invert(mirrors),
+            state_forms=values.state_forms(),
             names=NameMap.build(taxonomy),
             fresh_state=_fresh_state(rules, taxonomy, applier.counted()),
             # Object(-group) user properties no event shows: filled from their children.
@@ -375,14 +379,14 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
     props = sim.samplers[event](user, text)
     for event_prop, user_prop in shows:
         if event_prop in props and user_prop in state:
-            props[event_prop] = state[user_prop]
+            _show(sim.state_forms, props, event_prop, state[user_prop])
     if session_length is not None:
         _stamp_duration(sim.duration_props, props, session_length)
     later = apply_updates(after, state, _with_length(props, session_length), text) \
         if after else None
     if later:   # "balance after"-style properties show the state the event left
         sim.state.derive(later, state, user.rnd)
-        _show_state(sim.mirrored_by, later, state, props)
+        _show_state(sim, later, state, props)
         if changes:
             _merge(changes, later)
         else:
@@ -485,13 +489,23 @@ def _duration_props(taxonomy: EventTaxonomy, session_end: str | None) -> dict[st
     return found
 
 
-def _show_state(mirrored_by: dict[str, tuple[str, ...]], changes: Changes,
-                state: dict[str, Any], props: dict[str, Any]) -> None:
+def _show_state(sim: Simulation, changes: Changes, state: dict[str, Any],
+                props: dict[str, Any]) -> None:
     for values in changes.values():
         for user_prop in values:
-            for event_prop in mirrored_by.get(user_prop, ()):
+            for event_prop in sim.mirrored_by.get(user_prop, ()):
                 if event_prop in props:
-                    props[event_prop] = state[user_prop]
+                    _show(sim.state_forms, props, event_prop, state[user_prop])
+
+
+def _show(forms: dict[str, Callable[[Any], Any]], props: dict[str, Any], event_prop: str,
+          value: Any) -> None:
+    """``props[event_prop]`` shows ``value`` from the user's state in the property's own
+    type (a derived VIP number in a string property); kept as drawn when it cannot."""
+    form = forms.get(event_prop)
+    shown = form(value) if form is not None else value
+    if shown is not MISS:
+        props[event_prop] = shown
 
 
 def _merge(into: Changes, more: Changes) -> None:

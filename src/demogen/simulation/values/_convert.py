@@ -19,6 +19,7 @@ MISS: Any = object()
 MAX_LIST = 500
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z+]+")
+_DIGITS = re.compile(r"\d+")
 
 
 def loose(value: Any) -> str:
@@ -113,3 +114,28 @@ def coerce_enum(prop: Property) -> list[Any]:
         if x is not MISS and x not in out:
             out.append(x)
     return out
+
+
+def state_form(prop: Property) -> Callable[[Any], Any]:
+    """A user-state value as the event property ``prop`` writes it: in its type (VIP 3 in a
+    string ``tmp_vip_level`` is ``"3"``) and, for an enumeration, as the entry naming it
+    (``VIP3`` among ``VIP0 … VIP10``); ``MISS`` when the enumeration has no such entry."""
+    convert = converter(prop.type)
+    if not prop.enum or prop.type not in (PropertyType.STRING, PropertyType.NUMBER):
+        return convert
+    entries = coerce_enum(prop)
+    by_key = {loose(e): e for e in entries}
+    by_number: dict[int, Any] = {}
+    for entry in entries:
+        numbers = _DIGITS.findall(str(entry))
+        if len(numbers) == 1:
+            by_number.setdefault(int(numbers[0]), entry)
+
+    def form(x: Any) -> Any:
+        hit = by_key.get(loose(x), MISS)
+        if hit is MISS and isinstance(x, int | float) and not isinstance(x, bool) \
+                and float(x).is_integer():
+            hit = by_number.get(int(x), MISS)
+        return hit
+
+    return form

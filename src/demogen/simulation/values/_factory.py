@@ -8,6 +8,7 @@ closures; the only randomness is ``user.rnd``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from demogen.analysis.heuristic.values import identity
@@ -17,7 +18,7 @@ from demogen.simulation._context import UserContext
 from demogen.simulation.devices import load_countries
 from demogen.simulation.state import Derivation
 from demogen.simulation.values._compile import compile_event, plain
-from demogen.simulation.values._convert import MISS
+from demogen.simulation.values._convert import MISS, state_form
 from demogen.simulation.values._derived import state_derivations
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._plans import ValuePlan
@@ -85,6 +86,11 @@ class ValueFactory:
         ``weight_kg`` from its own ``weight_kg`` reports a new value instead.
         """
         return mirrors(self._tables)
+
+    def state_forms(self) -> dict[str, Callable[[Any], Any]]:
+        """Event property → how it writes a value of the user's state it shows (the engine
+        shows a state changed after the draw: a derived VIP number in a string property)."""
+        return {name: state_form(prop) for name, prop in self._tables.props.items()}
 
     def derivations(self) -> tuple[Derivation, ...]:
         """The formulas the user state keeps (``xp`` from ``level``), for the state

@@ -14,7 +14,13 @@ from typing import Any
 from demogen.analysis.heuristic.values import priors
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
-from demogen.simulation.values._convert import MISS, coerce_enum, converter, number_value
+from demogen.simulation.values._convert import (
+    MISS,
+    coerce_enum,
+    converter,
+    number_value,
+    state_form,
+)
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._numbers import number_spec, prior_sampler, range_sampler
@@ -71,7 +77,7 @@ def mirror_sampler(tables: Tables, prop: Property, state_name: str,
         # is still what the user has (an MRR of 0 under a plan range that starts at 8).
         bounds = tables.bounds(prop, None)
         return _number_mirror(state_name, -math.inf, bounds[1] if bounds else 1e13, fallback)
-    convert = converter(prop.type)
+    convert = state_form(prop)      # a VIP number shown in a string (or enum) property
     allowed = frozenset(coerce_enum(prop)) if prop.enum else None
     container = prop.type in _CONTAINERS
 
