@@ -379,3 +379,27 @@ def test_card_vip_level_derived_from_payments_is_a_string_where_the_plan_says_so
                 paid = r["properties"]["tmp_vip_level"] \
                     if r.get("#event_name") == "payment" else None
     assert checked > 0
+
+
+def test_a_refund_takes_back_from_a_running_total_above_its_range() -> None:
+    """Was: cumulative_payment (a sum, range 0.99–500 as an example) fell to 500 when a
+    return took 151,000 back from 1,144,700, and to 0.99 rather than 0 below that."""
+    plan = EventTaxonomy(events=(Event(name="pay_order", properties=("order_amount",)),
+                                 Event(name="return_result", properties=("original_price",))),
+                         user_properties=(_user("cumulative_payment",
+                                                method=UpdateMethod.USER_SET),))
+    rules = Rules.from_data({
+        "update_patterns": {
+            "pay_order": {"cumulative_payment": {"type": "increment",
+                                                 "value": "{{order_amount}}"}},
+            "return_result": {"cumulative_payment": {"type": "decrement",
+                                                     "value": "{{original_price}}"}}},
+        "properties": {"cumulative_payment": {"kind": "money"}},
+        "value_ranges": {"cumulative_payment": {"min": 0.99, "max": 500}}})
+    applier, state = StateApplier(rules, plan, mirrors={}), {"cumulative_payment": 44.35}
+    applier.after("pay_order", state, {"order_amount": 1_144_655.65}, T)
+    assert state["cumulative_payment"] == 1_144_700
+    changes = applier.after("return_result", state, {"original_price": 151_000}, T)
+    assert changes == {RecordType.USER_SET: {"cumulative_payment": 993_700}}
+    applier.after("return_result", state, {"original_price": 2_000_000}, T)
+    assert state["cumulative_payment"] == 0

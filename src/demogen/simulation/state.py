@@ -245,6 +245,10 @@ def _compile(prop: str, rule: UpdateRule, kind: PropertyType,
         # A running total (purchase count, lifetime spend) is the sum of its events: its
         # range says what to draw for users who arrive with a history, not where it stops.
         bounds = (bounds[0], None)
+    elif op is UpdateType.DECREMENT and not balance:
+        # … and what a refund takes back from that sum: a history above the range stays
+        # above it, and the sum stops at 0, not at the range's bottom (0.99 of a price).
+        bounds = (None, None)
     if op is UpdateType.SET and method is UpdateMethod.USER_SET_ONCE:
         op = UpdateType.SET_ONCE    # the plan writes it once: the first value stays
     record = _record(op, method, kind)
