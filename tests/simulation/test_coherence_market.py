@@ -10,9 +10,12 @@ google_play`` on iOS installs and ``channel: app_store`` on Android; the game's
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
+from demogen import regions
+from demogen.analysis.heuristic.servers import entry_region, server_field
 from demogen.analysis.heuristic.values import identity
 from tests.corpus import corpus
 
@@ -162,3 +165,52 @@ def test_korean_shop_ships_to_places_whose_province_holds_the_city(coherence_out
     assert [p for p in pairs if not gazetteer.contains(*p)] == []
     korean = [p for p in pairs if gazetteer.find(gazetteer.PROVINCE, p[0])[0].country == "KR"]
     assert len(korean) > len(pairs) / 2
+
+
+# -- servers by region -----------------------------------------------------------------------
+
+IDLE_SERVERS = pytest.param(IDLE, marks=corpus, id="idle")
+CARD_SERVERS = pytest.param(CARD, marks=corpus, id="card")
+
+
+def _servers_by_user(g: Any) -> dict[str, tuple[str | None, set[tuple[str, Any]]]]:
+    """User → (country of their #ip, the (property, value) server values they show)."""
+    out = {}
+    for uid, records in g.timelines.items():
+        ip = next((r["#ip"] for r in records if r.get("#ip")), None)
+        shown = {(n, v) for r in records for n, v in r["properties"].items()
+                 if server_field(n)}
+        out[uid] = (regions.country_of_ip(ip), shown)
+    return out
+
+
+@pytest.mark.parametrize("source", ["game", IDLE_SERVERS, CARD_SERVERS])
+def test_a_user_plays_on_one_server_of_their_region(coherence_output, source: str) -> None:
+    """Measured: ``server_id`` "europe_270" beside carrier SKT and language ko. Every user
+    shows one server (a number ``server_id`` on events is the same server as the profile's
+    ``"3"``), in a region that serves their country, from Rules' ``catalogues.server``."""
+    g = coherence_output(source)
+    entries = {e.id: e for e in g.rules.catalogues["server"].entries}
+    assert entries and all(entry_region(e) for e in entries.values())
+    checked = Counter()
+    for uid, (country, shown) in _servers_by_user(g).items():
+        if country is None or not shown:
+            continue
+        ids = {str(v) for _, v in shown}
+        assert len(ids) == 1, (uid, shown)
+        entry = entries[ids.pop()]
+        assert regions.serves(entry_region(entry), country), (uid, country, entry)
+        checked[country] += 1
+    assert checked["KR"] > 100 and len(checked) >= 2, checked
+
+
+@pytest.mark.parametrize("source", ["game", IDLE_SERVERS])
+def test_korean_users_play_on_korean_or_asian_servers(coherence_output, source: str) -> None:
+    """The most specific region first: kr_ servers for Korean users where the plan lists
+    them (game), asia_ ones otherwise (idle: examples asia_01, europe_103); several
+    servers share them."""
+    g = coherence_output(source)
+    korean = Counter(str(v) for country, shown in _servers_by_user(g).values()
+                     if country == "KR" for _, v in shown)
+    assert len(korean) >= 2, korean
+    assert all(s.startswith(("kr_", "asia_")) for s in korean), korean

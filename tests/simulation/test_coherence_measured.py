@@ -253,8 +253,6 @@ def test_every_planned_user_property_is_written_or_named(coherence_output: Any,
 # -- Platform and market ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason="server_id is drawn from the whole enum, not the "
-                   "user's region (market lane: server ids by region)")
 def test_game_server_is_in_the_users_region(coherence_output: Any) -> None:
     """Measured: ``server_id`` "europe_270" beside carrier SKT and language ko. The game's
     servers name their region (kr_01, jp_01, global_01): a user plays on a server of their

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from demogen import regions
+from demogen.analysis.heuristic import servers
 from demogen.analysis.heuristic.values import identity
 from demogen.validate.coherence._market import MarketChecker
 from tests.corpus import corpus
@@ -114,3 +117,38 @@ def test_province_that_does_not_hold_the_city(coherence_output, tmp_path: Path) 
     found = _broken(out, tmp_path, _track_with("receiver_city"),
                     lambda p: p.update(receiver_province="Hokkaido", receiver_city="서울"))
     assert len(found) == 1 and "'Hokkaido' does not hold receiver_city '서울'" in found[0]
+
+
+@pytest.mark.parametrize("source", ["game", pytest.param(IDLE, marks=corpus, id="idle"),
+                                    pytest.param(CARD, marks=corpus, id="card")])
+def test_server_of_another_region(coherence_output, tmp_path: Path, source: str) -> None:
+    """Measured: ``server_id`` "europe_270" beside carrier SKT: a Korean user's event names
+    a server of a region that does not serve Korea (where the run has one that does)."""
+    g = coherence_output(source)
+    far = next(e for e in g.rules.catalogues["server"].entries
+               if servers.entry_region(e) not in (None, regions.ALL)
+               and not regions.serves(servers.entry_region(e), "KR"))
+    output = Output(g.out).copy()
+    _, _, record = output.find(lambda r: _track_with("server_id")(r)
+                               and regions.country_of_ip(r.get("#ip")) == "KR")
+    value = record["properties"]["server_id"]
+    record["properties"]["server_id"] = int(far.id) if isinstance(value, int) else far.id
+    found = findings(output.write(tmp_path / "broken"), MarketChecker, g.out)
+    assert len(found) == 1 and "the user is in KR" in found[0], found
+
+
+def test_server_outside_the_plans_list_is_judged_by_its_id(tmp_path: Path) -> None:
+    """Without a server catalogue in the rules, the id's own region word decides."""
+    from demogen.analysis.rules import Rules
+    from demogen.validate.coherence import CoherenceInput
+
+    rules = Rules.model_validate({"properties": {"server_id": {"kind": "generic"}},
+                                  "market": {"KR": 1.0}})
+    day = tmp_path / "out" / "logs_20240501.jsonl"
+    day.parent.mkdir()
+    lines = [{"#type": "track", "#time": "2024-05-01 10:00:00.000", "#distinct_id": "u1",
+              "#event_name": "login", "#ip": "1.234.5.6",
+              "properties": {"server_id": server}} for server in ("kr_01", "europe_270")]
+    day.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    found = findings(day.parent, MarketChecker, CoherenceInput(rules))
+    assert len(found) == 1 and "europe_270" in found[0] and "europe" in found[0]

@@ -34,6 +34,7 @@ from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
 from demogen.analysis.heuristic._updates import update_patterns, with_currency_pools
 from demogen.analysis.heuristic.market import plan_market
+from demogen.analysis.heuristic.servers import with_servers
 from demogen.analysis.heuristic.values.reading import read_properties
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.taxonomy import EventTaxonomy, ProductInfo, plan_industry
@@ -103,9 +104,10 @@ class HeuristicAnalyzer:
             ),
             update_patterns=patterns,
             lifecycle_rules=lifecycle_rules(ctx),
-            market=plan_market(taxonomy, product),
-            catalogues=plan_catalogues(taxonomy, money.monetary_rules(),
-                                       plan_industry(taxonomy, product.industry)),
+            market=(market := plan_market(taxonomy, product)),
+            catalogues=with_servers(plan_catalogues(taxonomy, money.monetary_rules(),
+                                                    plan_industry(taxonomy, product.industry)),
+                                    taxonomy, market),
             event_roles=roles,
             events=event_specs(ctx, set(system), roles, constraints),
             properties=with_currency_pools(read_properties(

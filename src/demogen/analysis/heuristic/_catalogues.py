@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from demogen.analysis.heuristic.servers import server_field
 from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 
 __all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "fields_stem",
@@ -60,6 +61,8 @@ def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
     """The catalogue role of property ``name`` (``stem_of_object``: the thing of the object
     the property is a field of, for bare ``id``/``name``/``type``), or None."""
     norm = normalize(leaf(name))
+    if server_field(norm):   # the user's server: drawn in their region (servers.py)
+        return None
     words = _field_words()
     if norm in words:   # a bare field: only inside an object it says whose
         return Role(stem_of_object, words[norm]) if stem_of_object else None

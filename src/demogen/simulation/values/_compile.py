@@ -55,6 +55,9 @@ def core(tables: Tables, prop: Property, event: str | None = None,
     pool = tables.source(prop, "pool")
     if pool is not None and pool.values:
         return weighted_sampler(pool.values, pool.weights)
+    server = tables.servers.sampler(prop)
+    if server is not None:  # the user's server, in the region of their country
+        return server
     money = record_money(tables, event, present) if event is not None else None
     if money is not None:   # the record's money: one amount, every part derived from it
         fn = money.sampler(prop, set() if deps is None else deps,

@@ -7,6 +7,11 @@ the gazetteer places there, else all of them); the province is read from the cit
 are written in the script the plan's enums and samples use (Hangul samples → 서울특별시).
 A user's own place (not a receiver's or a friend's) is one place per user, whichever
 property shows it, so the profile's ``province`` and ``city`` agree without a record.
+
+Servers: a user plays on one server of Rules' ``catalogues.server`` (else the analyzer's
+list for the plan) whose region serves their country, the most specific first (a Korean
+user: a ``kr_`` server, else an ``asia_`` one, else a global one); every server property
+(``server_id``, ``server_name``, a number ``server_id``) shows that one server.
 """
 
 from __future__ import annotations
@@ -14,14 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from demogen import gazetteer
+from demogen import gazetteer, regions
+from demogen.analysis.heuristic import servers
 from demogen.analysis.heuristic.values.names import OTHER_PERSON_WORDS, normalize
+from demogen.analysis.rules import CatalogueEntry, Rules
 from demogen.gazetteer import CITY, PROVINCE, Place
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._catalogue import Link
 from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, mix64, salt
-from demogen.taxonomy import Property
+from demogen.taxonomy import EventTaxonomy, Property
+from demogen.vocab import PropertyType
 
 
 def _samples(prop: Property) -> list[str]:
@@ -124,3 +132,50 @@ def _province_reader(prop: Property, local: bool) -> Callable[[Any], Any]:
         return None
 
     return read
+
+
+class Servers:
+    """The user's game server, one per user, in the region that serves their country."""
+
+    def __init__(self, seed: int, rules: Rules, taxonomy: EventTaxonomy):
+        own = rules.catalogues.get(servers.STEM)
+        listed = own if own is not None and own.entries else \
+            servers.plan_servers(taxonomy, rules.market)
+        self._entries: tuple[CatalogueEntry, ...] = tuple(listed.entries) if listed else ()
+        self._key = salt(seed, "server")
+        self._by_country: dict[str, tuple[CatalogueEntry, ...]] = {}
+
+    def sampler(self, prop: Property) -> Sampler | None:
+        """How ``prop`` shows the user's server (None: it is no server property)."""
+        field = servers.server_field(prop.name)
+        if field is None or not self._entries:
+            return None
+        show = self._shown(field, prop)
+        key = self._key
+
+        def server(u: UserContext, v: dict[str, Any], t: str) -> Any:
+            found = self._of(u.device.country)
+            return show(found[mix64(u.index ^ key) % len(found)])
+
+        return server
+
+    def _of(self, country: str) -> tuple[CatalogueEntry, ...]:
+        """The servers of ``country``'s users: those whose region serves it, the most
+        specific region first (a country, a region, everyone); none: every server."""
+        found = self._by_country.get(country)
+        if found is None:
+            serving = [(len(regions.region_countries(r) or regions.countries()), e)
+                       for e in self._entries
+                       if regions.serves(r := servers.entry_region(e), country)]
+            best = min((size for size, _ in serving), default=None)
+            found = self._by_country[country] = tuple(
+                e for size, e in serving if size == best) or self._entries
+        return found
+
+    def _shown(self, field: str, prop: Property) -> Callable[[CatalogueEntry], Any]:
+        if field == servers.NAME:
+            return servers.server_name
+        if prop.type == PropertyType.NUMBER:   # the id's number, else its place in the list
+            place = {e.id: i + 1 for i, e in enumerate(self._entries)}
+            return lambda e: int(e.id) if e.id.isdigit() else place[e.id]
+        return lambda e: e.id

@@ -19,7 +19,7 @@ from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
 from demogen.simulation.values._catalogue import Catalogues, Link
 from demogen.simulation.values._money import Money, RecordMoney
-from demogen.simulation.values._places import Places
+from demogen.simulation.values._places import Places, Servers
 from demogen.simulation.values._pools import Pools
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, plan_industry
 
@@ -85,6 +85,7 @@ class Tables:
         }
         self.places = Places(seed, (*self.props.values(), *self.user_props.values()),
                              lambda p: self.kind(p, gazetteer.LEVELS, ""))
+        self.servers = Servers(seed, rules, taxonomy)
         self.formulas = self._compile_formulas()
         self.bridge = RandomBridge()
         self.evaluator = FormulaEvaluator(cast(Any, self.bridge))

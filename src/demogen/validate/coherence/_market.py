@@ -9,7 +9,11 @@
 - an event property showing a name-like user property (``tmp_name`` → ``nick_name``)
   shows the name the profile holds;
 - one address's province holds its city (``receiver_province`` / ``receiver_city``), when
-  the gazetteer (``data/locale/gazetteer.yaml``) knows both names.
+  the gazetteer (``data/locale/gazetteer.yaml``) knows both names;
+- a server property (``server_id``, ``server_name``) names a server whose region serves the
+  user's country (``#ip``'s, as ThinkingData derives ``#country``; else the run's market
+  when it is one country), unless none of the run's servers (Rules' ``catalogues.server``)
+  serves it.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from demogen import gazetteer
+from demogen import gazetteer, regions
+from demogen.analysis.heuristic import servers
 from demogen.analysis.heuristic.values import identity
+from demogen.analysis.rules import CatalogueEntry
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
 __all__ = ["MarketChecker"]
@@ -30,7 +36,7 @@ class MarketChecker(Checker):
     name = "market"
     description = ("account-id properties equal #account_id; stores fit #os; languages fit "
                    "#system_language; name mirrors show the profile's name; a province "
-                   "holds its city")
+                   "holds its city; servers are in the user's region")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -49,6 +55,7 @@ class MarketChecker(Checker):
         self._offered = self._plan_languages()
         #: address → (its province property, its city property), from the plan's names.
         self.places = _addresses(given)
+        self.servers = _Servers(given)
         self._os: dict[str, str] = {}                    # user → phone OS seen
         self._profile: dict[tuple[str, str], Any] = {}   # (user, user property) → name
         self._pending: list[tuple[str, str, Any, Where]] = []   # user stores before an OS
@@ -58,7 +65,7 @@ class MarketChecker(Checker):
     @property
     def active(self) -> bool:
         return bool(self.accounts or self.stores or self.languages or self.names
-                    or self.places)
+                    or self.places or self.servers.fields)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props = record.get("properties")
@@ -68,6 +75,7 @@ class MarketChecker(Checker):
         time = str(record.get("#time", ""))
         self._account(record, props, where, report)
         self._places(props, where, report)
+        self.servers.record(user, record, props, where, report)
         if record.get("#type") == "track":
             self._track(user, time, props, where, report)
         else:
@@ -78,6 +86,7 @@ class MarketChecker(Checker):
             report(where, message)
         for user, name, value, where in self._pending:
             self._store(self._os.get(user), name, value, where, report)
+        self.servers.finish(report)
 
     # -- parts ------------------------------------------------------------------------
 
@@ -160,3 +169,61 @@ def _addresses(given: CoherenceInput) -> tuple[tuple[str, str], ...]:
             levels.setdefault(gazetteer.address_of(name), {}).setdefault(level, name)
     return tuple((found[gazetteer.PROVINCE], found[gazetteer.CITY])
                  for found in levels.values() if len(found) == 2)
+
+
+class _Servers:
+    """Servers in the user's region: the user's country from the first ``#ip`` that names
+    one (records before it wait for it), each server read through Rules' server entries."""
+
+    def __init__(self, given: CoherenceInput) -> None:
+        #: Server property (as the files write it) → ``id`` or ``name``.
+        self.fields = {name: field for name in given.rules.properties
+                       if (field := servers.server_field(name)) is not None}
+        own = given.rules.catalogues.get(servers.STEM)
+        self._entries: tuple[CatalogueEntry, ...] = tuple(own.entries) if own else ()
+        self._by_id = {e.id: e for e in self._entries}
+        self._by_name = {servers.server_name(e): e for e in self._entries}
+        market = list(given.rules.market or ())
+        self._market = market[0] if len(market) == 1 else None
+        self._country: dict[str, str] = {}
+        self._waiting: dict[str, list[tuple[str, Any, Where]]] = {}
+
+    def record(self, user: str, record: Mapping[str, Any], props: Mapping[str, Any],
+               where: Where, report: Report) -> None:
+        if not self.fields:
+            return
+        if user not in self._country:
+            country = regions.country_of_ip(record.get("#ip")) or self._market
+            if country is not None:
+                self._country[user] = country
+                for name, value, seen in self._waiting.pop(user, ()):
+                    self._judge(country, name, value, seen, report)
+        for name in self.fields.keys() & props.keys():
+            country = self._country.get(user)
+            if country is None:
+                self._waiting.setdefault(user, []).append((name, props[name], where))
+            else:
+                self._judge(country, name, props[name], where, report)
+
+    def finish(self, report: Report) -> None:
+        self._waiting.clear()   # users whose country no record shows: nothing to judge
+
+    def _judge(self, country: str, name: str, value: Any, where: Where,
+               report: Report) -> None:
+        entry = self._entry(name, value)
+        region = servers.entry_region(entry) if entry is not None else \
+            regions.region_of(value)
+        if regions.serves(region, country):
+            return
+        if self._entries and not any(regions.serves(servers.entry_region(e), country)
+                                     for e in self._entries):
+            return      # the plan's list has no server for this country
+        report(where, f"{name} {value!r} is a server of {region}, the user is in {country}")
+
+    def _entry(self, name: str, value: Any) -> CatalogueEntry | None:
+        if self.fields[name] == servers.NAME:
+            return self._by_name.get(str(value))
+        entry = self._by_id.get(str(value))
+        if entry is None and isinstance(value, int) and 1 <= value <= len(self._entries):
+            entry = self._entries[value - 1]    # a number shows its place in the list
+        return entry
