@@ -113,20 +113,21 @@ def _payers_by_start(out: Path, users_file: Path, revenue: set[str]) -> Counter[
 
 
 def test_editing_segment_purchase_probabilities_changes_who_pays(tmp_path: Path) -> None:
-    """Rules ``segment_analysis.<SEGMENT>.event_probabilities`` of the revenue event: the
-    analysis' default lets new installs pay; set to 0 for NEW_USER and high for the
-    established segments, the users who start NEW never pay and the others pay more."""
+    """Rules ``segment_analysis.<SEGMENT>.event_probabilities`` of the revenue event: by the
+    analysis' defaults POWER users buy most and new installs a little; edited so that new
+    installs never buy and POWER users hardly (ACTIVE users most), the payers follow."""
     plan = EXAMPLES / "ecommerce"
     taxonomy, _, rules = analysed(plan)
     revenue = set(rules.event_roles.revenue)
     assert revenue, "the e-commerce example has a revenue event"
     written = {NameMap.build(taxonomy).event(e) for e in revenue}
+    wanted = {"NEW_USER": 0.0, "POWER_USER": 0.01, "ACTIVE_USER": 0.5}
     dumped: dict[str, Any] = rules.model_dump(mode="json", exclude_defaults=True)
     edited: dict[str, Any] = {"segment_analysis": {}}
     for segment, profile in dumped["segment_analysis"].items():
         probabilities = dict(profile.get("event_probabilities", {}))
         for event in revenue:
-            probabilities[event] = 0.0 if segment == "NEW_USER" else 0.5
+            probabilities[event] = wanted.get(segment, 0.05)
         edited["segment_analysis"][segment] = {**profile,
                                                "event_probabilities": probabilities}
     counts = {}
@@ -136,7 +137,7 @@ def test_editing_segment_purchase_probabilities_changes_who_pays(tmp_path: Path)
         g = generate(plan, tmp_path / name, users=1500, days=14, seed=2,
                      extra=["--rules", rules_file, "--debug-users", users])
         counts[name] = _payers_by_start(g.out, users, written)
-    assert counts["default"]["NEW_USER"] > 0, counts
-    assert counts["edited"]["NEW_USER"] == 0, counts
-    established = sum(n for s, n in counts["edited"].items() if s != "NEW_USER")
-    assert established > sum(n for s, n in counts["default"].items() if s != "NEW_USER"), counts
+    default, edited_counts = counts["default"], counts["edited"]
+    assert default["NEW_USER"] > 0 and default["POWER_USER"] > default["ACTIVE_USER"], counts
+    assert edited_counts["NEW_USER"] == 0, counts
+    assert edited_counts["ACTIVE_USER"] > 2 * edited_counts["POWER_USER"], counts
