@@ -1067,10 +1067,6 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {
     # Left open by the coherence work of session 6 (issue 11), each measured:
-    ("fresh_state", "te_data_generator__idle-game-example"):
-        "total_playtime_minutes starts at its range's bottom (1) for a new device, not 0",
-    ("fresh_state", "demo_data_generator__idle-game-example"):
-        "total_playtime_minutes starts at its range's bottom (1) for a new device, not 0",
     ("validate", "segment_ecommerce_v2"):
         "a pending follow-up (order_cancelled, order_refunded) can fire in a session before "
         "its trigger's record in the same session",

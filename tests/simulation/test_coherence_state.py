@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from demogen.analysis.rules import Rules, capped_balances
+from demogen.simulation import SimulationConfig
+from demogen.simulation.engine import Simulation
 from demogen.simulation.state import METHOD_RECORDS, StateApplier
-from demogen.taxonomy import Event, EventTaxonomy, Property
+from demogen.simulation.values._convert import MISS, state_form
+from demogen.taxonomy import Event, EventTaxonomy, ProductInfo, Property, ValueRange
 from demogen.validate import iter_records
 from demogen.vocab import PropertyType, RecordType, Scope, UpdateMethod
 from tests.corpus import corpus
@@ -347,8 +350,6 @@ def test_hash_named_user_properties_are_written_under_safe_names(coherence_outpu
 # -- derived values in the plan's type (session 7, KNOWN_BUGS) -------------------------------
 
 def test_a_state_value_is_shown_in_the_event_propertys_type_and_enum() -> None:
-    from demogen.simulation.values._convert import MISS, state_form
-
     text = Property(name="tmp_vip_level", type=PropertyType.STRING, scope=Scope.COMMON)
     assert state_form(text)(8) == "8"
     ladder = text.model_copy(update={"enum": ("VIP0", "VIP1", "VIP2", "VIP3")})
@@ -403,3 +404,24 @@ def test_a_refund_takes_back_from_a_running_total_above_its_range() -> None:
     assert changes == {RecordType.USER_SET: {"cumulative_payment": 993_700}}
     applier.after("return_result", state, {"original_price": 2_000_000}, T)
     assert state["cumulative_payment"] == 0
+
+
+def test_a_new_device_starts_a_counter_at_zero_whatever_its_range() -> None:
+    """Was: total_playtime_minutes (range 1–240) started at 1 for a new device; a level
+    (range 1–100) still starts at 1."""
+    plan = EventTaxonomy(
+        events=(Event(name="session_end", properties=()), Event(name="level_up", properties=())),
+        user_properties=(
+            _user("total_playtime_minutes", method=UpdateMethod.USER_ADD).model_copy(
+                update={"value_range": ValueRange(min=1, max=240)}),
+            _user("player_level").model_copy(update={"value_range": ValueRange(min=1, max=100)}),
+        ))
+    rules = Rules.from_data({
+        "update_patterns": {
+            "session_end": {"total_playtime_minutes": {"type": "increment", "value": 5}},
+            "level_up": {"player_level": {"type": "increment", "value": 1}}},
+        "properties": {"total_playtime_minutes": {"kind": "duration", "start": "counter"},
+                       "player_level": {"kind": "level", "start": "level"}}})
+    config = SimulationConfig(users=1, start=date(2024, 5, 6), days=1)
+    sim = Simulation.build(plan, rules, ProductInfo(), config)
+    assert sim.fresh_state == {"total_playtime_minutes": 0, "player_level": 1}

@@ -454,7 +454,8 @@ def _stamp_duration(names: dict[str, str], props: dict[str, Any], seconds: float
 def _fresh_state(rules: Rules, taxonomy: EventTaxonomy,
                  counted: frozenset[str]) -> dict[str, float | None]:
     """Start value of each user property the rules update: counters at zero (levels at
-    their range's whole-number floor, e.g. 1), the rest unset (``None``)."""
+    their range's whole-number floor, e.g. 1; a property Rules starts as a ``counter`` at
+    0 whatever its range: total_playtime_minutes 1–240), the rest unset (``None``)."""
     floors = {name: r.min for name, r in rules.value_ranges.items()}
     floors.update({p.name: p.value_range.min for p in taxonomy.user_properties
                    if p.value_range is not None})
@@ -462,7 +463,9 @@ def _fresh_state(rules: Rules, taxonomy: EventTaxonomy,
     for pattern in rules.update_patterns.values():
         for prop in pattern:
             if prop in counted:
-                floor = floors.get(prop, 0)
+                spec = rules.properties.get(prop)
+                floor = 0 if spec is not None and spec.start == "counter" else \
+                    floors.get(prop, 0)
                 start[prop] = int(floor) if floor >= 1 and float(floor).is_integer() else 0
             else:
                 start.setdefault(prop, None)

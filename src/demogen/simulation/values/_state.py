@@ -247,6 +247,10 @@ def _number_start(tables: Tables, prop: Property, start_as: str | None) -> Sampl
         seg = by_segment.get(u.segment)
         if seg is not None:
             return seg(u, s, t)
+        if counter and u.segment == Segment.NEW_USER:
+            # A counter counts what the user did: 0 on a new device, whatever the bottom
+            # of its range (total_playtime_minutes 1–240 describes histories).
+            return 0
         if counter or ranged is None or u.segment == Segment.NEW_USER:
             return start
         return ranged(u, s, t)
