@@ -1067,9 +1067,6 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {
     # Left open by the coherence work of session 6 (issue 11), each measured:
-    ("validate", "segment_ecommerce_v2"):
-        "a pending follow-up (order_cancelled, order_refunded) can fire in a session before "
-        "its trigger's record in the same session",
     ("validate", "te_data_generator__casual-game-tracking-plan"):
         "after_level mirrors the user's level, but booklet_levelup sets booklet_level from it "
         "(the analyzer's mirror source is the wrong user property)",
