@@ -1,15 +1,18 @@
 """Sessions loop over their content (issue 13): item views in runs, carts per view, the
 product's own events leading the mix.
 
-Measured on the 300-user × 10-day runs (``coherence_output``) with the statistics of
+Measured on a month of 1,000 users (``month_output``; purchases come from a few percent of
+payers, too few in the 300-user × 10-day runs) with the statistics of
 ``tests.simulation.behaviour_stats`` (``funnel_stats``), against the real shop figures the
 issue lists: 3 product events per session (p99 18–49), views 90–92 % of view + cart +
-purchase events, 0.062–0.087 carts per view, 0.30–0.37 purchases per cart.
+purchase events, 0.062–0.087 carts per view, 0.30–0.37 purchases per cart (those logs write
+one purchase event per product bought, so purchases count order lines here).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,7 +21,7 @@ from demogen.analysis.rules import Rules
 from demogen.simulation import preset_for_industry
 from tests.corpus import corpus_params, taxonomy_folders
 from tests.simulation.behaviour_stats import funnel_stats
-from tests.simulation.generated_outputs import EXAMPLE_IDS, Generated, tracks
+from tests.simulation.generated_outputs import EXAMPLE_IDS, Generated, output_factory, tracks
 
 #: Plans the issue names: the bundled examples and the public taxonomies.
 PLANS = [*(pytest.param(e, id=e) for e in EXAMPLE_IDS),
@@ -27,10 +30,9 @@ PLANS = [*(pytest.param(e, id=e) for e in EXAMPLE_IDS),
 ACCOUNT_WORDS = ("session_start", "session_end", "login", "app_open")
 #: (check, plan) → why it fails today.
 KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("purchases_per_cart", "*"): (
-        "purchases come from payers' per-session purchase rate (population.py), about 0.01 "
-        "per session in e-commerce: with 3+ product views per session, 0.25 purchases per cart "
-        "needs 4-5x more orders than the payer band allows at today's orders per payer"),
+    ("purchases_per_cart", "segment_ecommerce_v2"): (
+        "an order's products list is drawn 1-19 lines uniformly (the plan's range), not from "
+        "the products carted: 0.71 products bought per cart addition (1,000 users x 30 days)"),
 }
 
 
@@ -41,41 +43,49 @@ def _ecommerce(g: Generated) -> None:
         pytest.fail(f"{g.source.name}: the analysis names no product view (event_roles.view)")
 
 
+@pytest.fixture(scope="module")
+def month_output(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Generated]:
+    """``month_output(source_id)``: 1,000 users × 30 days, seed 3 (the issue's measure)."""
+    return output_factory(tmp_path_factory, "month", users=1_000, days=30, seed=3)
+
+
 def _stats(g: Generated) -> Any:
     starts = g.rules.event_constraints.session_start_events
     return funnel_stats(g.out, starts[0] if starts else "session_start")
 
 
-def _xfail(check: str) -> None:
-    reason = KNOWN_BUGS.get((check, "*"))
+def _xfail(check: str, source: str) -> None:
+    reason = KNOWN_BUGS.get((check, source)) or KNOWN_BUGS.get((check, "*"))
     if reason:
         pytest.xfail(reason)
 
 
 @pytest.mark.parametrize("source", PLANS)
-def test_shoppers_view_several_products_per_session(coherence_output, source: str) -> None:
+def test_shoppers_view_several_products_per_session(coherence_output, month_output,
+                                                    source: str) -> None:
     g = coherence_output(source)
     _ecommerce(g)
-    depth = _stats(g).product_events_per_session
+    depth = _stats(month_output(source)).product_events_per_session
     assert depth["p50"] >= 3 and depth["p99"] >= 15, depth
 
 
 @pytest.mark.parametrize("source", PLANS)
-def test_views_lead_the_funnel_and_carts_follow_a_few_views(coherence_output,
+def test_views_lead_the_funnel_and_carts_follow_a_few_views(coherence_output, month_output,
                                                               source: str) -> None:
     g = coherence_output(source)
     _ecommerce(g)
-    stats = _stats(g)
+    stats = _stats(month_output(source))
     assert stats.view_share >= 0.85, stats
     assert 0.05 <= stats.carts_per_view <= 0.10, stats
 
 
 @pytest.mark.parametrize("source", PLANS)
-def test_about_a_third_of_carts_end_in_a_purchase(coherence_output, source: str) -> None:
+def test_about_a_third_of_carts_end_in_a_purchase(coherence_output, month_output,
+                                                  source: str) -> None:
     g = coherence_output(source)
     _ecommerce(g)
-    _xfail("purchases_per_cart")
-    stats = _stats(g)
+    _xfail("purchases_per_cart", source)
+    stats = _stats(month_output(source))
     assert 0.25 <= stats.purchases_per_cart <= 0.40, stats
 
 

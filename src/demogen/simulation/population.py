@@ -172,8 +172,8 @@ class PopulationModel:
         user.hesitant = payers <= draw < min(payers * (1 + self.hesitant_ratio), 1.0)
         if user.potential_payer or user.hesitant:
             # Per session: verticals with fewer sessions a day buy more often per session.
-            sessions = self.preset.sessions_per_active_day.mean
-            per_session = PURCHASE_RATE * PURCHASE_SESSIONS / sessions
+            per_session = self.preset.payer_purchase_rate or (
+                PURCHASE_RATE * PURCHASE_SESSIONS / self.preset.sessions_per_active_day.mean)
             user.purchase_rate = min(per_session * user.engagement**0.5, 0.25) * spend
             user.purchase_rate = min(user.purchase_rate, 0.9)
 

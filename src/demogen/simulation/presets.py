@@ -104,6 +104,9 @@ class VerticalPreset(_Strict):
     events_per_session: EventsPerSession
     content_loop: ContentLoop = ContentLoop()
     payer_rate: float = Field(ge=0, le=1)
+    #: A payer's chance of buying in a session at median engagement; ``None``: the rate
+    #: tuned on games, spread over the vertical's sessions per day (population.py).
+    payer_purchase_rate: float | None = Field(None, gt=0, le=1)
     first_purchase_day0_share: float = Field(ge=0, le=1, default=0.5)
     spend: Spend
     dau_mau: float = Field(gt=0, lt=1)
