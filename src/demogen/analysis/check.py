@@ -101,8 +101,9 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
         yield "property", prop, here
         for event in spec.lifetime_on or {}:
             yield "event", event, (*here, "lifetime_on", event)
-        if spec.source is not None and spec.source.type in ("mirror", "before"):
-            yield "property", spec.source.of or "", (*here, "source", "of")
+        if spec.source is not None and spec.source.type in ("mirror", "before", "after"):
+            for target in spec.source.targets:
+                yield "property", target, (*here, "source", "of")
     for event, event_spec in rules.events.items():
         yield "event", event, ("events", event)
         if event_spec.follows:

@@ -479,8 +479,9 @@ _LIFETIME_WORDS = {"event": "drawn for every event", "session": "one value per s
 
 def source_text(source: PropertySource) -> str:
     """A source in a few words: ``mirror of player_level``, ``true 15 %`` …"""
-    if source.type in ("mirror", "before"):
-        return f"{'current' if source.type == 'mirror' else 'previous'} value of {source.of}"
+    if source.type in ("mirror", "before", "after"):
+        when = {"mirror": "current", "before": "previous", "after": "resulting"}[source.type]
+        return f"{when} value of {' or '.join(source.targets)}"
     if source.type == "latest":
         return f"the last {source.of} the user sent"
     if source.type == "session":

@@ -309,6 +309,8 @@ class PropertySource(BaseModel):
     true), ``pool`` (``values`` and optional ``weights``: replaces the plan's list),
     ``mirror`` / ``before`` (``of``: the user property whose current / previous value the
     event carries; ``p``/``shape``/``center`` draw its value before the user has one),
+    ``after`` (``of``: the balance the event leaves: ``balance_after``); an ``after`` or
+    ``before`` ``of`` may list several (the one the event moves: the currency it names),
     ``latest`` (``of``: the event property whose last value a per-user property shows:
     ``cur_stage_id`` shows the last ``stage_id``),
     ``session`` (``of``: ``id``, ``number`` or ``first``).
@@ -316,9 +318,9 @@ class PropertySource(BaseModel):
 
     model_config = _STRICT
 
-    type: Literal["distribution", "probability", "pool", "mirror", "before", "latest",
-                  "session"]
-    of: str | None = None
+    type: Literal["distribution", "probability", "pool", "mirror", "before", "after",
+                  "latest", "session"]
+    of: str | list[str] | None = None
     shape: Literal["low", "log", "lognormal", "geom", "tri", "uniform", "beta22",
                    "epoch"] | None = None
     center: float | None = None
@@ -328,11 +330,14 @@ class PropertySource(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> PropertySource:
-        needs = {"mirror": "of", "before": "of", "latest": "of", "session": "of",
+        needs = {"mirror": "of", "before": "of", "after": "of", "latest": "of", "session": "of",
                  "probability": "p", "pool": "values"}
         field = needs.get(self.type)
         if field is not None and getattr(self, field) in (None, []):
             raise ValueError(f"a '{self.type}' source needs '{field}'")
+        if isinstance(self.of, list) and self.type not in ("before", "after"):
+            raise ValueError(f"only a 'before' or 'after' source lists several 'of', "
+                             f"not a '{self.type}' one")
         if self.type == "session" and self.of not in ("id", "number", "first"):
             raise ValueError(f"a session source is 'of: id', 'number' or 'first', not {self.of!r}")
         if self.weights is not None and len(self.weights) != len(self.values or []):
@@ -340,6 +345,13 @@ class PropertySource(BaseModel):
         if self.weights is not None and (min(self.weights) < 0 or sum(self.weights) <= 0):
             raise ValueError("weights are chances: none negative, not all zero")
         return self
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The names ``of`` gives, one or several."""
+        if self.of is None:
+            return ()
+        return (self.of,) if isinstance(self.of, str) else tuple(self.of)
 
 
 class IdShape(BaseModel):

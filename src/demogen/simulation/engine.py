@@ -13,6 +13,12 @@ from typing import Any
 from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules
 from demogen.simulation.activity import ActivityParams, fit_preset
+from demogen.simulation.balance_views import (
+    BalanceView,
+    balance_views,
+    balances_held,
+    show_balances,
+)
 from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
 from demogen.simulation.config import SimulationConfig
 from demogen.simulation.devices import AppVersionRollout, DeviceFactory
@@ -67,6 +73,8 @@ class Simulation:
     state: StateApplier
     duration_props: dict[str, str]
     mirrored_by: dict[str, tuple[str, ...]]
+    #: Per event, its properties showing a balance it moves (``balance_after``).
+    balance_views: dict[str, tuple[BalanceView, ...]]
     #: Event property → how it writes a user-state value it shows (its type, its enum).
     state_forms: dict[str, Callable[[Any], Any]]
     names: NameMap
@@ -109,6 +117,7 @@ class Simulation:
             state=applier,
             duration_props=_duration_props(taxonomy, behaviour.session_end),
             mirrored_by=_invert(mirrors),
+            balance_views=balance_views(rules),
             state_forms=values.state_forms(),
             names=NameMap.build(taxonomy),
             fresh_state=_fresh_state(rules, taxonomy, applier.counted()),
@@ -382,8 +391,12 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
             _show(sim.state_forms, props, event_prop, state[user_prop])
     if session_length is not None:
         _stamp_duration(sim.duration_props, props, session_length)
+    views = sim.balance_views.get(event)
+    held = balances_held(views, state) if views else {}
     later = apply_updates(after, state, _with_length(props, session_length), text) \
         if after else None
+    if views:   # "balance after" / "before" properties show the balance the event moved
+        show_balances(views, after, held, state, props)
     if later:   # "balance after"-style properties show the state the event left
         sim.state.derive(later, state, user.rnd)
         _show_state(sim, later, state, props)

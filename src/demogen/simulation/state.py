@@ -286,6 +286,11 @@ def _holds(conditions: Conditions, props: Mapping[str, Any]) -> bool:
     return True
 
 
+def moves(update: Update, props: Mapping[str, Any]) -> bool:
+    """Whether ``update`` applies to an event showing ``props`` (its ``when`` holds)."""
+    return not update.when or _holds(update.when, props)
+
+
 def _reference(value: Any) -> str | None:
     match = _REFERENCE.match(value) if isinstance(value, str) else None
     return match.group(1) if match else None

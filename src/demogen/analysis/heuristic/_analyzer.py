@@ -6,6 +6,7 @@ from itertools import pairwise
 from typing import Any
 
 from demogen.analysis._migrate import funnel_name
+from demogen.analysis.heuristic._balance_views import with_balance_views
 from demogen.analysis.heuristic._catalogue_rules import plan_catalogues
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
@@ -110,9 +111,9 @@ class HeuristicAnalyzer:
                                     taxonomy, market),
             event_roles=roles,
             events=event_specs(ctx, set(system), roles, constraints),
-            properties=with_currency_pools(read_properties(
+            properties=with_balance_views(with_currency_pools(read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
-                plan_industry(taxonomy, product.industry)), patterns, ctx),
+                plan_industry(taxonomy, product.industry)), patterns, ctx), patterns, ctx),
         )
 
 

@@ -153,7 +153,9 @@ class Tables:
 
     def _user_source(self, prop: Property, kind: str) -> Property | None:
         source = self.source(prop, kind)
-        target = self.user_props.get(source.of or "") if source is not None else None
+        # A list of balances is the engine's to choose from (the one the event moves).
+        of = source.of if source is not None and isinstance(source.of, str) else ""
+        target = self.user_props.get(of)
         if prop.is_preset or target is None or target.is_preset:
             return None
         return target
