@@ -1065,12 +1065,7 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 
 #: (invariant, source id) → the generator bug that breaks it there ("*": every source).
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    # Left open by the coherence work of session 6 (issue 11), each measured:
-    ("validate", "te_data_generator__casual-game-tracking-plan"):
-        "after_level mirrors the user's level, but booklet_levelup sets booklet_level from it "
-        "(the analyzer's mirror source is the wrong user property)",
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 # -- large runs: KPIs and dashboard-level shapes ------------------------------------------------

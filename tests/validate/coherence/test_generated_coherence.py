@@ -14,11 +14,7 @@ from demogen.validate.coherence import CoherenceInput, check_coherence
 from tests.simulation.generated_outputs import show, source_params
 
 #: (check, source id) → the known bug that breaks it (the test is then xfail, not skipped).
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("coherence", "te_data_generator__casual-game-tracking-plan"):
-        "progression: after_level mirrors the user's level, but booklet_levelup sets "
-        "booklet_level from it (the analyzer's mirror source is the wrong user property)",
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize("source", source_params("coherence", KNOWN_BUGS))

@@ -113,7 +113,8 @@ class HeuristicAnalyzer:
             events=event_specs(ctx, set(system), roles, constraints),
             properties=with_balance_views(with_currency_pools(read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
-                plan_industry(taxonomy, product.industry)), patterns, ctx), patterns, ctx),
+                plan_industry(taxonomy, product.industry), patterns), patterns, ctx),
+                patterns, ctx),
         )
 
 

@@ -10,14 +10,16 @@ number's distribution, the user property an event property shows, the session co
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from demogen.analysis.heuristic.values import identity, kinds, lifetimes, names, priors
 from demogen.analysis.heuristic.values.vocabulary import FLAG
-from demogen.analysis.rules import IdShape, Lifetime, PropertySource, PropertySpec
+from demogen.analysis.rules import IdShape, Lifetime, PropertySource, PropertySpec, UpdateRule
 from demogen.taxonomy import EventTaxonomy, Property
-from demogen.vocab import PropertyType, UpdateMethod
+from demogen.vocab import PropertyType, UpdateMethod, UpdateType
 
+_REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
 _BEFORE = re.compile(r"^(previous|prev|old|before)_(.+)$|^(.+)_(before|prev|previous|old)$")
 _CONTAINERS = {PropertyType.LIST: "list", PropertyType.OBJECT: "object",
                PropertyType.OBJECT_GROUP: "object_group"}
@@ -25,10 +27,13 @@ _HEURISTIC = "heuristic"
 
 
 class _UserIndex:
-    """The plan's user properties by name and by the key their mirrors share."""
+    """The plan's user properties by name and by the key their mirrors share, and the one
+    an update pattern sets from an event property (``booklet_level = {{after_level}}``)."""
 
-    def __init__(self, taxonomy: EventTaxonomy) -> None:
+    def __init__(self, taxonomy: EventTaxonomy,
+                 patterns: Mapping[str, Mapping[str, UpdateRule]] | None = None) -> None:
         self.by_name = {p.name: p for p in taxonomy.user_properties}
+        self.set_from = _set_from(patterns or {}, self.by_name)
         self.by_key: dict[str, Property] = {}
         for prop in taxonomy.user_properties:
             if not prop.is_preset:
@@ -41,6 +46,10 @@ class _UserIndex:
         target = self.by_name.get(prop.name)
         if target is None and prop.type not in _CONTAINERS:
             target = self.by_key.get(names.mirror_key(prop.name))
+            if target is not None and prop.name in self.set_from:
+                # A name like a user property's (after_level ~ level) that the plan sets
+                # another one from (booklet_levelup: booklet_level = after_level) shows that.
+                target = self.by_name[self.set_from[prop.name]]
         if target is None or target.is_preset:
             return None
         if target.type == prop.type or (prop.type == PropertyType.STRING
@@ -72,14 +81,33 @@ class _UserIndex:
         return target
 
 
+def _set_from(patterns: Mapping[str, Mapping[str, UpdateRule]],
+              user_props: Mapping[str, Property]) -> dict[str, str]:
+    """Event property → the user property an update pattern sets from it (first one):
+    the event property shows that user property's value."""
+    out: dict[str, str] = {}
+    for pattern in patterns.values():
+        for target, rule in pattern.items():
+            ref = _REFERENCE.match(rule.value) if isinstance(rule.value, str) else None
+            if ref is None or rule.type is not UpdateType.SET or \
+                    ref.group(1) in user_props or target not in user_props:
+                continue
+            out.setdefault(ref.group(1), target)
+    return out
+
+
 def read_properties(taxonomy: EventTaxonomy, ranged: frozenset[str] = frozenset(),
-                    industry: str = "") -> dict[str, PropertySpec]:
+                    industry: str = "",
+                    patterns: Mapping[str, Mapping[str, UpdateRule]] | None = None
+                    ) -> dict[str, PropertySpec]:
     """A spec for every property of the plan, keyed by name (first definition wins).
 
     ``ranged``: numbers whose ``value_ranges`` entry gives a mean; their range is the one
     statement of how they are distributed, so they get no ``distribution`` source.
+    ``patterns``: the update patterns; an event property one sets a user property from
+    mirrors that user property.
     """
-    users = _UserIndex(taxonomy)
+    users = _UserIndex(taxonomy, patterns)
     common = {p.name for p in taxonomy.common_properties if not p.is_preset}
     every = [e.name for e in taxonomy.events]
     carriers: dict[str, list[str]] = {name: every for name in common}
