@@ -31,15 +31,8 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "food_delivery": lambda _: UNSEEN / "food_delivery",
 }
 
-#: Plan id → the generator gap another helper of this session is closing (xfail, not strict).
-KNOWN_GAPS: dict[str, str] = {
-    "fintech_subscription": "money: plan_charge_ok's charged_total is list_price less "
-                            "coupon_rate, which the money check does not read as a discount "
-                            "(money lane: coupon %)",
-    "food_delivery": "money: promo_off ('Amount the coupon took off') is not read as money, "
-                     "so grand_total's discount is hidden and promo_off drawn freely (money "
-                     "lane: analyzer roles)",
-}
+#: Plan id → a generator gap that still breaks it (xfail, not strict); none today.
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _params() -> list[object]:
