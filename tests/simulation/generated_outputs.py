@@ -41,6 +41,7 @@ from typer.testing import CliRunner
 
 from demogen.analysis import analyze
 from demogen.analysis.heuristic import HeuristicAnalyzer
+from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import Rules, capped_balances
 from demogen.cli._app import app
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, load_taxonomy
@@ -821,9 +822,13 @@ def state_violations(g: Generated) -> list[str]:
     """
     patterns = g.rules.update_patterns
     caps = _balance_caps(g)
+    day_counters = progression.day_counters(
+        {p.name for p in g.taxonomy.user_properties}, g.rules.progression.day_counters,
+        {n: s.kind for n, s in g.rules.properties.items()})
     messages: list[str] = []
     for user, records in g.timelines.items():
         state: dict[str, Any] = {}
+        counted: dict[str, str] = {}        # day counter → the day it last moved
         i = 0
         while i < len(records):
             record = records[i]
@@ -844,6 +849,11 @@ def state_violations(g: Generated) -> list[str]:
                 op = rule.type
                 if rule.reverse_when and _conditions_hold(rule.reverse_when, props):
                     op = _REVERSED.get(op, op)     # a flow's spend takes what a gain adds
+                if prop in day_counters and op is UpdateType.INCREMENT:
+                    day = record["#time"][:10]
+                    if counted.get(prop) == day:
+                        continue    # a day counter moves once a day, whatever the logins
+                    counted[prop] = day
                 problem = _update_problem(prop, op, rule.value, record, before, state,
                                           caps.get(prop), rule.scale)
                 if problem:
