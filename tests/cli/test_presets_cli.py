@@ -24,7 +24,7 @@ def test_one_preset_in_detail() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "preset saas" in out
-    assert "D1 40%, D7 28%, D30 20%" in out
+    assert "D1 40%, D7 22%, D30 12%" in out
     assert "expected KPI bands" in out and "25%–60%" in out
     assert "median session (min)" in out and "4–20" in out
     assert "Sat 0.25" in out

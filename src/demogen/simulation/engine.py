@@ -6,7 +6,7 @@ the engines that run shards in processes or on Dask call the same function.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -405,28 +405,44 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
         else:
             changes = later
     records.append((event, text, props, uuid_bits(128)))
-    for kind, values in changes.items():
+    now, announced = _split_announced(sim.state.announced_by, event, changes)
+    for kind, values in now.items():
         records.append((kind, text, values, uuid_bits(128)))
-    _announce(sim, user, event, changes, text, records, uuid_bits)
+    _announce(sim, user, announced, text, records, uuid_bits)
 
 
-def _announce(sim: Simulation, user: SimUser, event: str, changes: Changes, text: str,
+def _split_announced(announced_by: Mapping[str, str], event: str, changes: Changes
+                     ) -> tuple[Changes, Changes]:
+    """The changes an event's records carry now, and those another event announces (a VIP
+    level derived from the sum paid): their user records follow the announcement, which
+    the plan says sets them (vip_level_up → vip_level)."""
+    if not announced_by:
+        return changes, {}
+    now: Changes = {}
+    later: Changes = {}
+    for kind, values in changes.items():
+        for prop, value in values.items():
+            by = announced_by.get(prop)
+            (later if by is not None and by != event else now).setdefault(kind, {})[prop] = value
+    return now, later
+
+
+def _announce(sim: Simulation, user: SimUser, announced: Changes, text: str,
               records: list[Record], uuid_bits: Callable[[int], int]) -> None:
     """The events announcing a derived property's change (``vip_level_up`` after the
-    payment that crossed a VIP threshold), right after the records of the change."""
+    payment that crossed a VIP threshold), each followed by the records of the change."""
+    changed = {prop for values in announced.values() for prop in values}
     announced_by = sim.state.announced_by
-    if not announced_by:
-        return
-    changed = {prop for values in changes.values() for prop in values}
-    for prop in sorted(changed & announced_by.keys()):
-        announcement = announced_by[prop]
-        if announcement == event:
-            continue
+    for announcement in sorted({announced_by[prop] for prop in changed}):
         if announcement in sim.state.updating:
             _updating_event(sim, user, announcement, text, records, uuid_bits, None)
         else:
             records.append((announcement, text, sim.samplers[announcement](user, text),
                             uuid_bits(128)))
+        for kind, values in announced.items():
+            mine = {p: v for p, v in values.items() if announced_by[p] == announcement}
+            if mine:
+                records.append((kind, text, mine, uuid_bits(128)))
 
 
 def _event_clocks(user: SimUser, start: float, session: Session, count: int) -> list[float]:
