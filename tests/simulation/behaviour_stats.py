@@ -110,15 +110,17 @@ def read_events(out: Path) -> dict[str, list[tuple[datetime, str]]]:
 
 
 def split_sessions(events: list[tuple[datetime, str]], start_event: str | None
-                   ) -> list[list[datetime]]:
-    sessions: list[list[datetime]] = []
+                   ) -> list[list[tuple[datetime, str]]]:
+    """The user's events cut into sessions: at each ``start_event``, else after 30 idle
+    minutes."""
+    sessions: list[list[tuple[datetime, str]]] = []
     previous: datetime | None = None
     for time, name in events:
         new = (name == start_event) if start_event else (
             previous is None or (time - previous).total_seconds() > IDLE_SECONDS)
         if new or not sessions:
             sessions.append([])
-        sessions[-1].append(time)
+        sessions[-1].append((time, name))
         previous = time
     return sessions
 
@@ -140,9 +142,10 @@ def measure(out: Path, users_file: Path | None = None,
             per_day[(user, time.date())] += 1
             active_days[user].add(time.date())
         for session in split_sessions(events, start_event):
-            minutes.append((session[-1] - session[0]).total_seconds() / 60)
-            depth.append(len(session))
-            gaps = ((b - a).total_seconds() for a, b in pairwise(session))
+            times = [time for time, _ in session]
+            minutes.append((times[-1] - times[0]).total_seconds() / 60)
+            depth.append(len(times))
+            gaps = ((b - a).total_seconds() for a, b in pairwise(times))
             pauses += any(g > IDLE_SECONDS for g in gaps)
     total = sum(hours.values())
     hour_counts = [hours.get(h, 0) for h in range(24)]
@@ -274,8 +277,8 @@ def funnel_stats(out: Path, session_start: str = "session_start") -> FunnelStats
     start = session_start if session_start in counts else None
     depth = []
     for events in users.values():
-        for session in _named_sessions(events, start):
-            depth.append(sum(name in products for name in session))
+        for session in split_sessions(events, start):
+            depth.append(sum(name in products for _, name in session))
     views = sum(counts[e] for e in roles.get("view", []))
     carts = sum(counts[e] for e in roles.get("cart", []))
     purchases = purchased_lines(out, set(roles.get("revenue", [])))
@@ -308,20 +311,6 @@ def purchased_lines(out: Path, revenue: set[str]) -> int:
                 lines += max(listed, default=1)
     return lines
 
-
-def _named_sessions(events: list[tuple[datetime, str]], start_event: str | None
-                    ) -> list[list[str]]:
-    """Event names per session (as :func:`split_sessions` cuts them)."""
-    sessions: list[list[str]] = []
-    previous: datetime | None = None
-    for time, name in events:
-        new = (name == start_event) if start_event else (
-            previous is None or (time - previous).total_seconds() > IDLE_SECONDS)
-        if new or not sessions:
-            sessions.append([])
-        sessions[-1].append(name)
-        previous = time
-    return sessions
 
 
 def main(argv: Sequence[str] | None = None) -> int:
