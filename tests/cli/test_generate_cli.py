@@ -20,7 +20,7 @@ from demogen.output import MANIFEST_VERSION, read_manifest
 from demogen.simulation import preset_names
 from demogen.simulation.config import MAX_DAYS_BACK, earliest_local_date
 from demogen.taxonomy import load_taxonomy
-from tests.simulation.generated_outputs import EXAMPLES, window_start
+from tests.simulation.generated_outputs import EXAMPLES, run_cli, window_start
 
 runner = CliRunner()
 ECOMMERCE = EXAMPLES / "ecommerce"
@@ -136,6 +136,9 @@ def test_a_start_more_than_three_years_back_is_a_warning(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "3 years" in shown(result) and str(start) in shown(result)
     assert "receive window" in shown(result)
+    checked = run_cli(["validate", out, "--workers", 1])
+    assert checked.exit_code == 0, checked.output
+    assert "receive window" in checked.stderr
 
 
 def test_a_start_exactly_three_years_back_is_accepted(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -126,15 +125,3 @@ def test_a_start_that_is_not_a_date_says_how_to_write_it(tmp_path: Path, text: s
     assert f"--start '{text}' is not a date; write it as YYYY-MM-DD" in line
     assert "%Y" not in result.output
     assert not (tmp_path / "out").exists()
-
-
-def test_a_start_more_than_three_years_back_is_a_warning(tmp_path: Path) -> None:
-    start = (date.today() - timedelta(days=4 * 365)).isoformat()
-    out = tmp_path / "out"
-    result = run_cli(["generate", EXAMPLES / "game", "-o", out, "--users", 20, "--days", 2,
-                      "--start", start])
-    assert result.exit_code == 0, result.output
-    assert "receive window" in result.stderr and "warning:" in result.stderr
-    checked = run_cli(["validate", out, "--workers", 1])
-    assert checked.exit_code == 0, checked.output
-    assert "receive window" in checked.stderr
