@@ -18,10 +18,15 @@ binary. It copies what the Korean templates of ThinkingData Korea look like in t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.taxonomy.taxonomy_files import TE_HEADER, Sheets, write_xlsx
+from tests.taxonomy.taxonomy_files import (
+    TE_HEADER,
+    Sheets,
+    event_block_merges,
+    property_row,
+    write_workbook_plan,
+)
 
 PRODUCT = {
     "industry": "game",
@@ -33,11 +38,6 @@ PRODUCT = {
 
 _SDK = "클라이언트 SDK 활성화 시 자동 수집"
 _LOGIN_TYPES = "(Enum: guest, google, apple, kakao)"
-
-
-def _more(*cells: str | None) -> tuple:
-    """A further property row of the event above: its event cells (A-D) are blank."""
-    return (None, None, None, None, *cells)
 
 
 # The plan as the sheet lays it out; keep the formatter off it.
@@ -53,26 +53,26 @@ EVENT_ROWS: list[tuple] = [
      "login_type", "로그인 방식", "String", _LOGIN_TYPES),
     ("tutorial_step", "튜토리얼 단계 완료", "튜토리얼 각 단계를 완료할 때마다 전송", "튜토리얼",
      "step_id", "단계 번호", "Number", "튜토리얼 단계 (1~5)"),
-    _more("step_name", "단계 이름", "String", "예: swap, combo, booster, hint, map"),
+    property_row("step_name", "단계 이름", "String", "예: swap, combo, booster, hint, map"),
     ("stage_start", "스테이지 시작", "스테이지에 입장할 때 전송", "스테이지",
      "stage_id", "스테이지 번호", "Number", "스테이지 번호 (1~300)"),
-    _more("stage_mode", "모드", "String", "(Enum: normal, hard, event)"),
-    _more("boosters", "사용한 부스터", "List", "예: hammer, shuffle, color_bomb"),
+    property_row("stage_mode", "모드", "String", "(Enum: normal, hard, event)"),
+    property_row("boosters", "사용한 부스터", "List", "예: hammer, shuffle, color_bomb"),
     ("stage_end", "스테이지 종료", "스테이지 클리어, 실패 또는 포기 시 전송", "스테이지",
      "stage_id", "스테이지 번호", "Number", None),
-    _more("result", "결과", "String", "(Enum: clear, fail, quit)"),
-    _more("score", "점수", "Number", "획득 점수 [0,500000]"),
-    _more("moves_left", "남은 이동 횟수", "Number", "(0~30)"),
-    _more("rewards", "보상 목록", "Object Group",
+    property_row("result", "결과", "String", "(Enum: clear, fail, quit)"),
+    property_row("score", "점수", "Number", "획득 점수 [0,500000]"),
+    property_row("moves_left", "남은 이동 횟수", "Number", "(0~30)"),
+    property_row("rewards", "보상 목록", "Object Group",
           '값 예시: [{"item_id":"coin","count":120}]'),
-    _more("rewards.item_id", "보상 아이템 ID", "String", "예: coin, heart, hammer"),
-    _more("rewards.count", "보상 수량", "Number", "(1~500)"),
+    property_row("rewards.item_id", "보상 아이템 ID", "String", "예: coin, heart, hammer"),
+    property_row("rewards.count", "보상 수량", "Number", "(1~500)"),
     ("payment", "결제 성공", "인앱 결제 성공 시 전송", "결제",
      "order_id", "주문 ID", "String", None),
-    _more("product_id", "상품 ID", "String",
+    property_row("product_id", "상품 ID", "String",
           "예: coin_pack_s, coin_pack_l, no_ads, season_pass"),
-    _more("pay_amount", "결제 금액", "Number", "결제 금액, 원 (1200~55000)"),
-    _more("currency_type", "결제 통화", "String", "(Enum: KRW)"),
+    property_row("pay_amount", "결제 금액", "Number", "결제 금액, 원 (1200~55000)"),
+    property_row("currency_type", "결제 통화", "String", "(Enum: KRW)"),
     ("ad_reward", "보상형 광고 시청 완료", "보상형 광고를 끝까지 시청했을 때 전송", "광고",
      "ad_placement", "광고 위치", "String", "(Enum: extra_moves, daily_bonus, revive)"),
 ]
@@ -109,27 +109,13 @@ TEACHING_ROWS: list[tuple] = [
 # fmt: on
 
 
-def _event_merges() -> list[str]:
-    """Columns A-D merged over each multi-row event block; C and D over the SDK events."""
-    merges = ["C2:C4", "D2:D4"]
-    starts = [n for n, row in enumerate(EVENT_ROWS, start=1) if n > 1 and row[0]]
-    ends = [*(s - 1 for s in starts[1:]), len(EVENT_ROWS)]
-    for start, end in zip(starts, ends, strict=True):
-        if end > start:
-            merges += [f"{column}{start}:{column}{end}" for column in "ABCD"]
-    return merges
-
-
 def write_te_plan(folder: Path) -> Path:
     """Write ``taxonomy.xlsx`` and ``product.json`` into ``folder`` (made if needed); return
     the folder, which ``demogen`` reads as the plan."""
-    folder.mkdir(parents=True, exist_ok=True)
     sheets: Sheets = {"테이블 이해하기": TEACHING_ROWS, "#유저 ID 체계": ID_ROWS,
                       "#이벤트 데이터": EVENT_ROWS, "#공통 이벤트 속성": COMMON_ROWS,
                       "#유저 데이터": USER_ROWS}
-    write_xlsx(folder / "taxonomy.xlsx", sheets,
-               merges={"테이블 이해하기": ["B2:E2"], "#유저 ID 체계": ["A2:A3"],
-                       "#이벤트 데이터": _event_merges()})
-    (folder / "product.json").write_text(json.dumps(PRODUCT, ensure_ascii=False, indent=2),
-                                         encoding="utf-8")
-    return folder
+    # C and D also merged over the three SDK events, which share a description and a tag.
+    merges = {"테이블 이해하기": ["B2:E2"], "#유저 ID 체계": ["A2:A3"],
+              "#이벤트 데이터": ["C2:C4", "D2:D4", *event_block_merges(EVENT_ROWS)]}
+    return write_workbook_plan(folder, sheets, PRODUCT, merges)

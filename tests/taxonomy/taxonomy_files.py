@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -48,3 +49,32 @@ def write_files(folder: Path, files: dict[str, str | bytes | Sheets]) -> None:
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
+
+
+def property_row(*cells: str | None) -> tuple:
+    """A further property row of the event above it in a ThinkingData-layout event sheet:
+    the event's cells (A-D) are blank, as in the workbooks, where they are merged."""
+    return (None, None, None, None, *cells)
+
+
+def event_block_merges(rows: list[tuple]) -> list[str]:
+    """Columns A-D merged over each multi-row event block of an event sheet (row 1 is the
+    header; an event starts where column A has a name)."""
+    merges: list[str] = []
+    starts = [n for n, row in enumerate(rows, start=1) if n > 1 and row[0]]
+    ends = [*(s - 1 for s in starts[1:]), len(rows)]
+    for start, end in zip(starts, ends, strict=True):
+        if end > start:
+            merges += [f"{column}{start}:{column}{end}" for column in "ABCD"]
+    return merges
+
+
+def write_workbook_plan(folder: Path, sheets: Sheets, product: dict,
+                        merges: dict[str, list[str]] | None = None) -> Path:
+    """Write ``taxonomy.xlsx`` and ``product.json`` into ``folder`` (made if needed); return
+    the folder, which ``demogen`` reads as the plan."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_xlsx(folder / "taxonomy.xlsx", sheets, merges=merges)
+    (folder / "product.json").write_text(json.dumps(product, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    return folder

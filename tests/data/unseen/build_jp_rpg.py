@@ -8,10 +8,14 @@ tests (``write_jp_rpg(folder)``), never kept as a binary.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.taxonomy.taxonomy_files import Sheets, write_xlsx
+from tests.taxonomy.taxonomy_files import (
+    Sheets,
+    event_block_merges,
+    property_row,
+    write_workbook_plan,
+)
 
 PRODUCT = {
     "industry": "game",
@@ -23,11 +27,6 @@ PRODUCT = {
 
 HEADER = ("イベント名（必須）", "イベント表示名", "イベント説明", "イベントタグ",
           "プロパティ名（必須）", "プロパティ表示名", "プロパティ型（必須）", "プロパティ説明")
-
-
-def _more(*cells: str | None) -> tuple:
-    """A further property row of the event above (its event cells blank)."""
-    return (None, None, None, None, *cells)
 
 
 # fmt: off
@@ -43,31 +42,31 @@ EVENT_ROWS: list[tuple] = [
      "login_route", "ログイン方法", "テキスト", "(Enum: guest, apple, google, line)"),
     ("gacha_pull", "ガチャを引く", "ガチャを引いたときに送信", "ガチャ",
      "banner_id", "ガチャID", "テキスト", "例: banner_fes_01, banner_normal"),
-    _more("pull_count", "回数", "数値", "(Enum: 1, 10)"),
-    _more("gem_cost", "消費ジェム", "数値", "消費したジェム (150~1500)"),
-    _more("pulled", "獲得キャラ", "オブジェクトグループ", "獲得したキャラクターの一覧"),
-    _more("pulled.chara_id", "キャラID", "テキスト", "例: chara_0012"),
-    _more("pulled.chara_rarity", "レアリティ", "テキスト", "(Enum: R, SR, SSR)"),
+    property_row("pull_count", "回数", "数値", "(Enum: 1, 10)"),
+    property_row("gem_cost", "消費ジェム", "数値", "消費したジェム (150~1500)"),
+    property_row("pulled", "獲得キャラ", "オブジェクトグループ", "獲得したキャラクターの一覧"),
+    property_row("pulled.chara_id", "キャラID", "テキスト", "例: chara_0012"),
+    property_row("pulled.chara_rarity", "レアリティ", "テキスト", "(Enum: R, SR, SSR)"),
     ("quest_begin", "ステージ開始", "ステージに入ったときに送信", "ステージ",
      "stage_no", "ステージ番号", "テキスト", "例: 1-1, 1-2, 2-1"),
-    _more("chapter_no", "章番号", "数値", "章 (1~20)"),
+    property_row("chapter_no", "章番号", "数値", "章 (1~20)"),
     ("quest_win", "ステージクリア", "ステージをクリアしたときに送信", "ステージ",
      "stage_no", "ステージ番号", "テキスト", None),
-    _more("chapter_no", "章番号", "数値", None),
-    _more("stars_won", "獲得星", "数値", "(1~3)"),
-    _more("gold_reward", "獲得ゴールド", "数値", "獲得したゴールド (100~5000)"),
+    property_row("chapter_no", "章番号", "数値", None),
+    property_row("stars_won", "獲得星", "数値", "(1~3)"),
+    property_row("gold_reward", "獲得ゴールド", "数値", "獲得したゴールド (100~5000)"),
     ("quest_lose", "ステージ失敗", "ステージに失敗したときに送信", "ステージ",
      "stage_no", "ステージ番号", "テキスト", None),
     ("player_level_up", "プレイヤーレベルアップ", "プレイヤーレベルが上がったときに送信", "成長",
      "player_lv", "プレイヤーレベル", "数値", "上がった後のレベル (1~200)"),
     ("gem_shop_purchase_request", "購入開始", "ジェムパックの購入を開始したときに送信", "課金",
      "pack_code", "商品ID", "テキスト", "例: gem_pack_160, gem_pack_980, monthly_pass"),
-    _more("pay_amount_jpy", "価格（円）", "数値", "価格（円） (160~12000)"),
+    property_row("pay_amount_jpy", "価格（円）", "数値", "価格（円） (160~12000)"),
     ("gem_shop_purchase_done", "購入完了", "ストアで決済が完了したときに送信", "課金",
      "receipt_no", "レシート番号", "テキスト", None),
-    _more("pack_code", "商品ID", "テキスト", None),
-    _more("pay_amount_jpy", "価格（円）", "数値", None),
-    _more("pay_amount_usd", "価格（米ドル）", "数値", "米ドル換算 (0.99~99.99)"),
+    property_row("pack_code", "商品ID", "テキスト", None),
+    property_row("pay_amount_jpy", "価格（円）", "数値", None),
+    property_row("pay_amount_usd", "価格（米ドル）", "数値", "米ドル換算 (0.99~99.99)"),
     ("vip_rank_change", "VIPランクアップ", "累計課金額でVIPランクが上がったときに送信", "課金",
      "vip_rank", "VIPランク", "数値", "(0~10)"),
     ("gem_earn", "ジェム獲得", "ジェムを獲得したときに送信", "通貨",
@@ -101,23 +100,9 @@ USER_ROWS: list[tuple] = [
 # fmt: on
 
 
-def _event_merges() -> list[str]:
-    """Columns A-D merged over each multi-row event block."""
-    merges: list[str] = []
-    starts = [n for n, row in enumerate(EVENT_ROWS, start=1) if n > 1 and row[0]]
-    ends = [*(s - 1 for s in starts[1:]), len(EVENT_ROWS)]
-    for start, end in zip(starts, ends, strict=True):
-        if end > start:
-            merges += [f"{column}{start}:{column}{end}" for column in "ABCD"]
-    return merges
-
-
 def write_jp_rpg(folder: Path) -> Path:
     """Write ``taxonomy.xlsx`` and ``product.json`` into ``folder``; return the folder."""
-    folder.mkdir(parents=True, exist_ok=True)
     sheets: Sheets = {"#イベントデータ": EVENT_ROWS, "#共通イベントプロパティ": COMMON_ROWS,
                       "#ユーザーデータ": USER_ROWS}
-    write_xlsx(folder / "taxonomy.xlsx", sheets, merges={"#イベントデータ": _event_merges()})
-    (folder / "product.json").write_text(json.dumps(PRODUCT, ensure_ascii=False, indent=2),
-                                         encoding="utf-8")
-    return folder
+    return write_workbook_plan(folder, sheets, PRODUCT,
+                               {"#イベントデータ": event_block_merges(EVENT_ROWS)})
