@@ -88,6 +88,20 @@ class PropertyType(StrEnum):
     OBJECT = "object"
     OBJECT_GROUP = "object_group"
 
+    @classmethod
+    def of_json(cls, value: object) -> PropertyType:
+        """The type a JSON value read from a sample or an example reads as (strings and
+        nulls as strings: a sample says nothing more about them)."""
+        if isinstance(value, bool):
+            return cls.BOOLEAN
+        if isinstance(value, int | float):
+            return cls.NUMBER
+        if isinstance(value, list):
+            return cls.LIST
+        if isinstance(value, dict):
+            return cls.OBJECT
+        return cls.STRING
+
 
 class Scope(StrEnum):
     """Where a property travels: one event's, every event's, or the user's."""

@@ -120,22 +120,10 @@ def sample_children(sample: Any, source: SourceRef | None) -> tuple[Property, ..
     for item in records:
         for key, value in item.items():
             fields.setdefault(str(key), value)
-    return tuple(Property(name=key, type=_json_type(value), source=source,
+    return tuple(Property(name=key, type=PropertyType.of_json(value), source=source,
                           examples=(str(value),) if _is_scalar(value) else ())
                  for key, value in fields.items() if name_error(key) is None)
 
 
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
-
-
-def _json_type(value: Any) -> PropertyType:
-    if isinstance(value, bool):
-        return PropertyType.BOOLEAN
-    if isinstance(value, int | float):
-        return PropertyType.NUMBER
-    if isinstance(value, list):
-        return PropertyType.LIST
-    if isinstance(value, dict):
-        return PropertyType.OBJECT
-    return PropertyType.STRING

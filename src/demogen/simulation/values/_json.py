@@ -22,7 +22,7 @@ def children_from_example(prop: Property, max_keys: int) -> list[Property]:
         row = sample[0] if isinstance(sample, list) and sample else sample
         if not isinstance(row, dict):
             continue
-        return [Property(name=f"{prop.name}.{key}", type=_json_type(value))
+        return [Property(name=f"{prop.name}.{key}", type=PropertyType.of_json(value))
                 for key, value in list(row.items())[:max_keys]
                 if isinstance(key, str) and key]
     return []
@@ -74,15 +74,3 @@ def _parse_balanced(text: str, start: int) -> Any:
                 except ValueError:
                     return None
     return None
-
-
-def _json_type(value: Any) -> PropertyType:
-    if isinstance(value, bool):
-        return PropertyType.BOOLEAN
-    if isinstance(value, int | float):
-        return PropertyType.NUMBER
-    if isinstance(value, list):
-        return PropertyType.LIST
-    if isinstance(value, dict):
-        return PropertyType.OBJECT
-    return PropertyType.STRING
