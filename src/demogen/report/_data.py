@@ -65,7 +65,7 @@ from demogen.analysis.rules import MoneyRules, Rules
 from demogen.errors import ConfigError
 from demogen.validate import Kpis, compute_kpis, output_files
 from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME, sql_names
-from demogen.validate.kpis import MAU_DAYS, SESSION_GAP_MINUTES, revenue_amounts
+from demogen.validate.kpis import MAU_DAYS, revenue_amounts, sessions_table_sql
 
 __all__ = ["Funnel", "ReportData", "UsdRates", "bin_labels", "compute_report", "usd_rates"]
 
@@ -480,26 +480,8 @@ class _Report:
     def _sessions(self) -> dict[str, Any]:
         """Sessions by the rule of ``compute_kpis`` (``kpis.py``): start events, else a
         30-minute gap; ties ordered end, start, other, file order."""
-        order = "ts, is_end DESC, is_start DESC, seq"
-        if self.has_starts:
-            new_session = "CASE WHEN is_start THEN 1 ELSE 0 END"
-        else:
-            new_session = (f"CASE WHEN prev_ts IS NULL OR ts - prev_ts >= INTERVAL "
-                           f"{SESSION_GAP_MINUTES} MINUTE THEN 1 ELSE 0 END")
-        self.q(f"""
-            CREATE TABLE sess AS
-            WITH ordered AS (
-                SELECT *, lag(ts) OVER (PARTITION BY uid ORDER BY {order}) AS prev_ts FROM ev
-            ), numbered AS (
-                SELECT *, sum({new_session}) OVER (PARTITION BY uid ORDER BY {order}
-                                                   ROWS UNBOUNDED PRECEDING) AS sid
-                FROM ordered
-            )
-            SELECT uid, sid, min(day) AS day, count(*) AS n_events,
-                   coalesce(arg_min(duration_s, ts) FILTER (WHERE duration_s IS NOT NULL),
-                            epoch(max(ts) - min(ts))) AS seconds
-            FROM numbered WHERE sid > 0 GROUP BY uid, sid
-        """)
+        self.q(sessions_table_sql(by_start_events=self.has_starts, table="TABLE sess_all"))
+        self.q("CREATE VIEW sess AS SELECT * FROM sess_all WHERE sid > 0")
         count, mean_minutes = self.q("SELECT count(*), avg(seconds) / 60 FROM sess").fetchone()
         return {"sessions": count, "mean_minutes": mean_minutes}
 

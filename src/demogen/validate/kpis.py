@@ -136,6 +136,33 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+def sessions_table_sql(*, by_start_events: bool, table: str = "TEMP TABLE sess") -> str:
+    """``CREATE {table}``: one row per session of table ``ev`` (uid, sid, day, n_events,
+    seconds). A session starts at a start event, else after a 30-minute gap; ties are ordered
+    end, start, other, file order; sid 0 holds a user's events before their first start.
+    Seconds: the session's first ``#duration``, else its span."""
+    order = "ts, is_end DESC, is_start DESC, seq"
+    if by_start_events:
+        new_session = "CASE WHEN is_start THEN 1 ELSE 0 END"
+    else:
+        new_session = (f"CASE WHEN prev_ts IS NULL OR ts - prev_ts >= INTERVAL "
+                       f"{SESSION_GAP_MINUTES} MINUTE THEN 1 ELSE 0 END")
+    return f"""
+        CREATE {table} AS
+        WITH ordered AS (
+            SELECT *, lag(ts) OVER (PARTITION BY uid ORDER BY {order}) AS prev_ts FROM ev
+        ), numbered AS (
+            SELECT *, sum({new_session}) OVER (PARTITION BY uid ORDER BY {order}
+                                               ROWS UNBOUNDED PRECEDING) AS sid
+            FROM ordered
+        )
+        SELECT uid, sid, min(day) AS day, count(*) AS n_events,
+               coalesce(arg_min(duration_s, ts) FILTER (WHERE duration_s IS NOT NULL),
+                        epoch(max(ts) - min(ts))) AS seconds
+        FROM numbered GROUP BY uid, sid
+    """
+
+
 def compute_kpis(
     out_dir: str | os.PathLike[str],
     *,
@@ -279,28 +306,7 @@ def _compute(con, files, revenue_list, starts, ends, installs, amount_sql, reten
                {"s": mau_start}).fetchone()[0]
     revenue = q("SELECT coalesce(sum(amount), 0) FROM ev WHERE is_revenue").fetchone()[0]
 
-    order = "ts, is_end DESC, is_start DESC, seq"
-    if session_rule == "start_events":
-        new_session = "CASE WHEN is_start THEN 1 ELSE 0 END"
-    else:
-        new_session = (
-            f"CASE WHEN prev_ts IS NULL OR ts - prev_ts >= INTERVAL {SESSION_GAP_MINUTES} "
-            "MINUTE THEN 1 ELSE 0 END"
-        )
-    q(f"""
-        CREATE TEMP TABLE sess AS
-        WITH ordered AS (
-            SELECT *, lag(ts) OVER (PARTITION BY uid ORDER BY {order}) AS prev_ts FROM ev
-        ), numbered AS (
-            SELECT *, sum({new_session}) OVER (PARTITION BY uid ORDER BY {order}
-                                               ROWS UNBOUNDED PRECEDING) AS sid
-            FROM ordered
-        )
-        SELECT uid, sid, count(*) AS n_events,
-               coalesce(arg_min(duration_s, ts) FILTER (WHERE duration_s IS NOT NULL),
-                        epoch(max(ts) - min(ts))) AS seconds
-        FROM numbered GROUP BY uid, sid
-    """)
+    q(sessions_table_sql(by_start_events=session_rule == "start_events"))
     sessions, outside, median_seconds, median_events = q(
         """SELECT count(*) FILTER (WHERE sid > 0),
                   coalesce(sum(n_events) FILTER (WHERE sid = 0), 0),
