@@ -383,6 +383,9 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
     record per kind of change after the event (``session_length`` on the session end)."""
     state = user.state
     before, after, shows = sim.state.updates[event]
+    views = sim.balance_views.get(event)
+    # The balances before any move of the event's: a literal amount moves them first.
+    held = balances_held(views, state) if views else {}
     changes = apply_updates(before, state, {}, text) if before else {}
     sim.state.derive(changes, state, user.rnd)     # xp follows the level just reached
     props = sim.samplers[event](user, text)
@@ -391,12 +394,10 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
             _show(sim.state_forms, props, event_prop, state[user_prop])
     if session_length is not None:
         _stamp_duration(sim.duration_props, props, session_length)
-    views = sim.balance_views.get(event)
-    held = balances_held(views, state) if views else {}
     later = apply_updates(after, state, _with_length(props, session_length), text) \
         if after else None
     if views:   # "balance after" / "before" properties show the balance the event moved
-        show_balances(views, after, held, state, props)
+        show_balances(views, (*before, *after), held, state, props)
     if later:   # "balance after"-style properties show the state the event left
         sim.state.derive(later, state, user.rnd)
         _show_state(sim, later, state, props)

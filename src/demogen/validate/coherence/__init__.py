@@ -12,6 +12,7 @@ Adding a check: write a ``Checker`` subclass (``name``, ``description``, ``recor
 
 from __future__ import annotations
 
+from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
 from demogen.validate.coherence._catalogue import CatalogueChecker
 from demogen.validate.coherence._flows import FlowsChecker
@@ -22,7 +23,7 @@ from demogen.validate.coherence._run import check_coherence
 
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, ProgressionChecker,
-                                        CatalogueChecker, MoneyChecker)
+                                        CatalogueChecker, MoneyChecker, BalancesChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
