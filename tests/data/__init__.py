@@ -14,6 +14,9 @@
 - ``order_quest/``: Ember Keep, a game whose orders are created then paid
   (``create_order`` → ``payment_success`` | ``payment_failed``) and whose quests and stages
   end in a win or a fail (``quest_start`` → ``quest_complete`` | ``quest_fail``).
+- ``media_player/taxonomy.json``: Reelhouse, a video streaming app in the Segment style: the
+  Video Spec's playback, content and ad events (a "Video Content Playing" heartbeat every
+  10 s, buffering, an error), browsing and a Premium subscription.
 - ``build_te_workbook.write_te_plan(folder)``: Jelly Harbor, a ThinkingData-layout workbook
   written with openpyxl when a test needs it (no binary in the repository).
 
@@ -37,3 +40,5 @@ WEIGHT_PLAN = DATA / "weight_log"
 SEED_LAYOUT_PLAN = DATA / "seed_layout"
 #: ``order_quest/``: attempts and their alternative ends under names of its own.
 ORDER_QUEST_PLAN = DATA / "order_quest"
+#: ``media_player/``: a Segment-style video app whose playback sends a heartbeat.
+MEDIA_PLAN = DATA / "media_player"

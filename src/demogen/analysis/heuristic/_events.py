@@ -156,7 +156,7 @@ def concepts() -> dict[str, Concept]:
             name=name,
             patterns=tuple(compile_pattern(p) for p in spec.get("en", [])),
             veto=frozenset(w if w.startswith("@") else lex.lemma(w) for w in spec.get("not", [])),
-            cjk=tuple(spec.get("ko", [])) + tuple(spec.get("zh", [])),
+            cjk=tuple(w for lang in ("ko", "zh", "ja") for w in spec.get(lang, [])),
             cjk_veto=tuple(spec.get("cjk_not", [])),
             desc=tuple(spec.get("desc", [])),
         )

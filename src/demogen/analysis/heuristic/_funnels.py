@@ -204,7 +204,8 @@ def _clamp(p: float) -> float:
 
 def activity_funnel(ctx: Context, before: str, after: str) -> Funnel | None:
     """``workout_start`` -> ``workout_end`` with the activity's completion rate, if known;
-    ``stage_start`` -> ``stage_fail`` with the rest (a start ends in one of the two)."""
+    ``stage_start`` -> ``stage_fail`` with the rest (a start ends in one of the two), a
+    playback's error with its own small share (``activity_failure``)."""
     rates = load("flows")["activity_completion"]
     a, b = ctx.index.info(before), ctx.index.info(after)
     failed = b.verb == "fail"
@@ -214,9 +215,11 @@ def activity_funnel(ctx: Context, before: str, after: str) -> Funnel | None:
     if not objects or objects[0] not in rates:
         return None
     rate = float(rates[objects[0]])
+    if failed:  # a start ends in one of the two, unless leaving is its usual other end
+        rate = 1.0 - rate
+        rate = float(load("flows")["activity_failure"].get(objects[0], rate))
     name = "_".join(sorted(a.obj)) + ("_failure" if failed else "_completion")
-    return Funnel(name=name, steps=[before, after],
-                  conversion=[1.0, _clamp(1.0 - rate if failed else rate)])
+    return Funnel(name=name, steps=[before, after], conversion=[1.0, _clamp(rate)])
 
 
 def step_funnel(family: list[str]) -> Funnel:

@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._events import DESCRIPTION_WEIGHT, concepts
 from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._text import contains_any
 from demogen.analysis.rules import EventRoles
@@ -107,8 +108,23 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         onboarding_complete=complete,
         view=names("product_view"),
         cart=names("add_to_cart"),
-        progress=names("playback_progress"),
+        progress=names("playback_progress") + described_only(ctx, "playback_progress"),
     )
+
+
+def described_only(ctx: Context, concept: str) -> list[str]:
+    """Events only their description puts in ``concept`` ("Heartbeat sent every 10 s while a
+    title plays"): weak evidence, so only for a name that says nothing else the analyzer is
+    sure of and none of the words the concept vetoes (a playback start whose description
+    mentions the heartbeats that follow stays a start)."""
+    veto = concepts()[concept].veto
+    out = []
+    for info in ctx.infos:
+        found = ctx.index.concepts_of(info.name)
+        if (found.get(concept) == DESCRIPTION_WEIGHT and not info.keys & veto
+                and not any(s >= MIN_SCORE for s in found.values())):
+            out.append(info.name)
+    return out
 
 
 def lifecycle_rules(ctx: Context) -> dict[LifecycleStage, list[str]]:
@@ -175,6 +191,7 @@ def _escape(text: str) -> str:
 __all__ = [
     "category_of",
     "compress",
+    "described_only",
     "event_roles",
     "lifecycle_rules",
     "one_time_events",
