@@ -68,6 +68,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             frequency = "lifecycle"
         if name in tutorials:
             most = spec["tutorial_steps"]
+        if frequency is None and name in roles.progress:    # named by its description
+            frequency = classes.get("playback_progress")
         if frequency is None:
             keys = ctx.index.info(name).keys
             frequency = next((cls for cls, patterns in word_classes

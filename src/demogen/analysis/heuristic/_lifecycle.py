@@ -113,15 +113,16 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
 
 
 def described_only(ctx: Context, concept: str) -> list[str]:
-    """Events only their description puts in ``concept`` ("Heartbeat sent every 10 s while a
-    title plays"): weak evidence, so only for a name that says nothing else the analyzer is
-    sure of and none of the words the concept vetoes (a playback start whose description
-    mentions the heartbeats that follow stays a start)."""
-    veto = concepts()[concept].veto
+    """Events their description puts in ``concept`` where the name alone says too little
+    ("Sent every 10 s while the video plays"): weak evidence, so only for a name that says
+    nothing else the analyzer is sure of and none of the words the concept vetoes (a
+    playback start whose description mentions the heartbeats that follow stays a start)."""
+    spec = concepts()[concept]
     out = []
     for info in ctx.infos:
         found = ctx.index.concepts_of(info.name)
-        if (found.get(concept) == DESCRIPTION_WEIGHT and not info.keys & veto
+        if (DESCRIPTION_WEIGHT <= found.get(concept, 0.0) < MIN_SCORE
+                and contains_any(info.desc, spec.desc) and not info.keys & spec.veto
                 and not any(s >= MIN_SCORE for s in found.values())):
             out.append(info.name)
     return out
