@@ -67,13 +67,11 @@ def test_a_per_session_cap_edit_bounds_the_event_in_every_session(
     assert max(after) == cap and sum(after) > 200
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "session 7 (issue 13 content loops and retention): a frequency edit to rare leaves 557 "
-    "of 1,822 (0.31, asserted < 0.25); to re-measure"))
 def test_a_frequency_edit_makes_the_event_rarer(runs: dict[str, Any]) -> None:
     before = sum(Counter(s)[RARE] for s in runs["before"])
     after = sum(Counter(s)[RARE] for s in runs["edited"])
     assert before > 1000
-    # core (×3) → rare (×0.08) among free draws; the segments' backbone steps
-    # (segment_analysis.event_sequence) keep their own per-session chance.
-    assert 0 < after < before / 4, (before, after)
+    # core (×3) → rare (×0.08) among free draws, and a rare event's chance as a segment's
+    # step (segment_analysis.event_sequence) ×0.08 too; only the declared chain into it
+    # (search → view_category) keeps its conversion.
+    assert 0 < after < before / 8, (before, after)

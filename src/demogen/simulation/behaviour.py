@@ -32,6 +32,11 @@ MAX_HESITATION = 20.0
 #: How a frequency class (Rules.events) scales an event's weight among free events.
 FREQUENCY_WEIGHT = {"core": 3.0, "common": 1.0, "occasional": 0.3, "rare": 0.08,
                     "lifecycle": 0.08}
+#: The classes that also scale a segment's step chance (its ``event_sequence``): a rare
+#: event (settings, a logout, an app update) is no session's habit, so it stays rare
+#: wherever it is drawn by chance; the others keep the segment's chance (a reward claimed
+#: in most sessions is a habit; a lifecycle event's step is when it happens).
+STEP_WEIGHT = {"rare": FREQUENCY_WEIGHT["rare"]}
 #: Chance that one occurrence of a trigger brings its follower when neither the entry's
 #: ``rate`` nor a funnel between the two says (assumption: follow-ups are the exception).
 DEFAULT_FOLLOW_RATE = 0.1
@@ -309,9 +314,10 @@ def _refund_rate(ec: EventConstraints, revenue: tuple[str, ...], refund: tuple[s
     return DEFAULT_REFUND_RATE
 
 
-def _frequency(rules: Rules, event: str) -> float:
+def _frequency(rules: Rules, event: str, weights: dict[str, float] = FREQUENCY_WEIGHT
+               ) -> float:
     spec = rules.events.get(event)
-    return FREQUENCY_WEIGHT[spec.frequency or "common"] if spec is not None else 1.0
+    return weights.get(spec.frequency or "common", 1.0) if spec is not None else 1.0
 
 
 def _max_per_user(rules: Rules, known: set[str]) -> dict[str, int]:
@@ -406,11 +412,10 @@ def _segment_behaviour(
         Segment.ACTIVE_USER
     )
     probabilities = profile.event_probabilities if profile else {}
-    backbone = tuple(
-        (step, probabilities.get(step, DEFAULT_STEP_PROBABILITY))
-        for step in (profile.event_sequence if profile else [])
-        if step in known and step not in special
-    )
+    steps = [s for s in (profile.event_sequence if profile else [])
+             if s in known and s not in special]
+    backbone = tuple((step, probabilities.get(step, DEFAULT_STEP_PROBABILITY)
+                      * _frequency(rules, step, STEP_WEIGHT)) for step in steps)
     fill: dict[LifecycleStage, FillTable] = {}
     for stage, permitted in allowed.items():
         pool = [n for n in fillable if n in permitted]
