@@ -59,14 +59,7 @@ SETS = [
 ]
 
 
-#: Target sets calibration misses today (issue 13), with what was measured.
-MISSED = {"B": "since the one-visit/visit-frequency retention model (session 7) the game's "
-               "calibrated D30 lands at 0.054 for a 0.03 target (40 days, 2,000 users)"}
-
-
-@pytest.fixture(scope="module", ids=lambda s: s.name, params=[
-    pytest.param(s, marks=[pytest.mark.xfail(strict=False, reason=MISSED[s.name])]
-                 if s.name in MISSED else []) for s in SETS])
+@pytest.fixture(scope="module", params=SETS, ids=lambda s: s.name)
 def calibrated(request: pytest.FixtureRequest,
                tmp_path_factory: pytest.TempPathFactory) -> tuple[TargetSet, Path, Result]:
     target_set: TargetSet = request.param

@@ -16,9 +16,12 @@ from demogen.pipeline.calibrate import (
     Targets,
     _fill_retention,
     _next_knob,
+    _ratio_at,
     check_targets,
     parse_targets,
 )
+from demogen.simulation.activity import expected_retention, fit_preset
+from demogen.simulation.engine import long_run_activity
 from demogen.simulation.presets import PresetTuning, Retention, load_preset
 
 
@@ -116,10 +119,45 @@ def test_without_retention_targets_the_preset_keeps_its_retention() -> None:
     assert _fill_retention({}, preset) == (preset.d1, preset.d7, preset.d30)
 
 
-def _round(measured: float, knob: float, cohort: int) -> Round:
+def test_untargeted_days_move_with_the_nearest_knob_not_up_a_steepened_curve() -> None:
+    """d7=0.10,d30=0.03 on the game: a D30 knob pushed down to 0.012 (a cohort keeping more
+    users than the model expects) with D7's at 0.09 leaves D1 at the targets' curve times
+    D7's ratio, and the activity model still fits all three days; a curve through the
+    knobs would have put D1 at the model's ceiling, where it fits none."""
+    game = load_preset("game")
+    targets = {7: 0.10, 30: 0.03}
+    free_d1 = _fill_retention(targets, game.retention)[0]
+    d1, d7, d30 = _fill_retention(targets, game.retention, {7: 0.09, 30: 0.012})
+    assert (d7, d30) == (0.09, 0.012)
+    assert d1 == pytest.approx(free_d1 * 0.9)
+    params = fit_preset(game, long_run_activity(game), (d1, d7, d30))
+    for got, wanted in zip(expected_retention(params, [1, 7, 30]), (d1, d7, d30), strict=True):
+        assert abs(math.log(got / wanted)) < 0.1
+
+
+def test_an_untargeted_day_between_two_targets_takes_a_ratio_between_theirs() -> None:
+    ratios = {1: 1.0, 30: 0.5}
+    between = _ratio_at(7, ratios)
+    assert 0.5 < between < 1.0
+    assert math.log(between) == pytest.approx(math.log(0.5) * math.log(7) / math.log(30))
+    assert _ratio_at(1, {7: 0.8, 30: 0.5}) == 0.8
+
+
+def _round(measured: float, knob: float, cohort: int, *, sample_users: int = 1000,
+           users: int = 1000) -> Round:
     tuning = PresetTuning(retention=Retention(d1=0.4, d7=0.15, d30=knob))
-    return Round(number=1, sample_users=1000, users=1000, tuning=tuning, knobs={"d30": knob},
-                 measured={"d30": measured}, counts={"d30": cohort})
+    return Round(number=1, sample_users=sample_users, users=users, tuning=tuning,
+                 knobs={"d30": knob}, measured={"d30": measured}, counts={"d30": cohort})
+
+
+def test_a_sample_that_is_the_run_moves_its_knob_further_than_a_sample_of_a_large_run() -> None:
+    """The same D30 twice its knob on 90 installs: when those installs are the run's own
+    (same users, same draws every round) the knob must make up for them; when the run has
+    100 times more users, most of the excess is the sample's chance."""
+    own = _next_knob("d30", 0.03, 0.03, [_round(0.06, 0.03, 90)])
+    sampled = _next_knob("d30", 0.03, 0.03, [_round(0.06, 0.03, 90, users=100_000)])
+    assert own < sampled < 0.03
+    assert math.log(0.03 / own) > 2 * math.log(0.03 / sampled)
 
 
 def test_a_small_cohort_nudges_its_knob_and_a_large_one_moves_it() -> None:
