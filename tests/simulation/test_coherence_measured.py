@@ -323,8 +323,6 @@ def test_game_purchase_failures_end_attempts(coherence_output: Any) -> None:
 
 
 @corpus
-@pytest.mark.xfail(strict=False, reason="attempts end once each, but convert at ~0.6 (80 "
-                   "attempts: 26 + 24 successes, 30 failures) for a declared 0.8 (flows lane)")
 def test_idle_iap_attempts_convert_as_declared(buyers_output: Any) -> None:
     """Measured: 3,783 te_iap_purchase_attempt → 75 successes + 1,031 failures. Each
     attempt ends in one success or one failure, at the declared conversion."""

@@ -92,9 +92,7 @@ def _attempts(users: Users) -> tuple[int, int]:
     return attempts, converted
 
 
-@pytest.mark.parametrize("declared", [0.8, pytest.param(0.3, marks=pytest.mark.xfail(
-    strict=False, reason="session 7 (issue 11 order flows): a declared 0.3 attempt -> purchase "
-                         "conversion lands at 0.45 (301 of 670 attempts)"))])
+@pytest.mark.parametrize("declared", [0.8, 0.3])
 def test_an_attempt_conversion_edit_lands_in_the_output(
         runs: dict[float, Users], declared: float) -> None:
     attempts, converted = _attempts(runs[declared])

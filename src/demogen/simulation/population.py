@@ -76,11 +76,16 @@ class SimUser(UserContext):
     #: Sets out to buy like a payer but never does: the failed attempts of a declared
     #: attempt conversion (BehaviourPlan.hesitation).
     hesitant: bool = False
+    #: The share of the failed attempts a payer makes themselves, trying again before they
+    #: buy: where payers are so common that too few hesitant buyers are left beside them.
+    own_failures: float = 0.0
+    #: Those failed attempts accrued and not yet shown (a whole one is shown).
+    failures_owed: float = 0.0
     purchase_rate: float = 0.0       # chance that a session holds a purchase
     sessions: int = 0
     done: set[str] = field(default_factory=set)
     progress_limits: list[int] = field(default_factory=list)
-    purchases: int = 0
+    purchases: int = 0               # a hesitant buyer's: the times they set out to buy
     #: Where the user's own hour sits on the hourly curve (0–1): their chronotype.
     chronotype: float = 0.5
     custom: CompiledSegment | None = None   # a custom segment (demogen.yaml), for the run
@@ -169,7 +174,15 @@ class PopulationModel:
         user.potential_payer = draw < payers
         # Hesitant buyers are drawn like payers (the same share, beside it), so their
         # attempts balance the payers' purchases whatever the engagement mix.
-        user.hesitant = payers <= draw < min(payers * (1 + self.hesitant_ratio), 1.0)
+        wanted = payers * self.hesitant_ratio
+        user.hesitant = payers <= draw < min(payers + wanted, 1.0)
+        if user.potential_payer and payers + wanted > 1.0:
+            # Where payers are common (a big spender segment) the share beside them is cut
+            # at everyone: the payers fail the attempts the missing hesitant buyers would
+            # have (a 0.3 conversion landed at 0.45 on an all-spenders run).
+            user.own_failures = (payers + wanted - 1.0) / wanted
+            # A random start without a draw of its own: below ``payers`` the draw is even.
+            user.failures_owed = draw / payers
         if user.potential_payer or user.hesitant:
             # Per session: verticals with fewer sessions a day buy more often per session.
             per_session = self.preset.payer_purchase_rate or (
