@@ -325,7 +325,12 @@ def test_game_purchase_failures_end_attempts(coherence_output: Any) -> None:
 @corpus
 def test_idle_iap_attempts_convert_as_declared(buyers_output: Any) -> None:
     """Measured: 3,783 te_iap_purchase_attempt → 75 successes + 1,031 failures. Each
-    attempt ends in one success or one failure, at the declared conversion."""
+    attempt ends in one success or one failure, at the declared conversion.
+
+    The plan's two revenue events are two records of one purchase, not two purchases
+    (te_iap_purchase_succeeded "replaces or refines te_iap_transaction"): a purchase shows
+    one of them, so revenue, the sum paid (VIP) and the report count it once, and either
+    is the attempt's one success."""
     g = buyers_output(IDLE)
     successes = ("te_iap_transaction", "te_iap_purchase_succeeded")
     counts = _outcomes_follow_attempts(g, "te_iap_purchase_attempt",

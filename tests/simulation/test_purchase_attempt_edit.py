@@ -121,3 +121,16 @@ def test_some_who_attempt_never_buy(runs: dict[float, Users]) -> None:
         never[p] = len(attempted - _buyers(users))
         assert _attempts(users)[0] <= 6 * len(attempted)
     assert 0 < never[0.8] < never[0.3]
+
+
+def _retried_purchases(users: Users) -> int:
+    """Sessions where a buyer attempted more than once before the purchase."""
+    return sum(names[:names.index(PURCHASE)].count(ATTEMPT) > 1
+               for sessions in users.values() for names in sessions if PURCHASE in names)
+
+
+def test_payers_fail_what_too_few_hesitant_buyers_leave(runs: dict[float, Users]) -> None:
+    """Where nearly everyone pays (the buyers segment), too few people are left beside the
+    payers to fail a 0.3 conversion's attempts: payers fail some themselves and try again
+    before they buy (0.45 measured before), more of them the lower the rate."""
+    assert 0 < _retried_purchases(runs[0.8]) < _retried_purchases(runs[0.3])
