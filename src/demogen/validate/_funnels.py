@@ -15,6 +15,10 @@ pair decides. How the sequence is played says what ``p`` counts:
   out to buy attempt (payers, and hesitant buyers who never buy, as many as the declared
   rate needs). Measured per occurrence like a chain step; the sample is the users, so a
   small run's rate wanders further than the attempts' count suggests.
+- a start with **alternative ends** (several session sequences from one event:
+  ``stage_start → stage_clear`` and ``stage_start → stage_fail``) ends once, in one of
+  them: each end ``b`` comes right after a start with chance ``p``, the rest of the starts
+  end otherwise or not at all. Measured like a chain step, per occurrence of the start.
 - a **user** sequence of onboarding steps (one-time events with an install, signup or
   onboarding role: a tutorial) is a progression: of the users who did ``a``, the share
   ``p`` does ``b`` later. Measured per user over the whole run.
@@ -33,10 +37,12 @@ reason (:attr:`FunnelRules.skipped`), never judged with a wider tolerance:
   order is a prerequisite, its rate is not drawn);
 - in a chain, ``a`` or ``b`` comes from a story of its own (install, signup, session
   start/end, onboarding, purchases and refunds, system events), ``b`` is a one-time
-  event or needs other prerequisites, ``a`` starts several sequences (one is played),
-  ``a`` or ``b`` is a later step of another sequence too, or either is a step of a
-  purchase funnel (other than its attempt), which payers walk at a rate of their own
-  once they decided to buy.
+  event or needs other prerequisites, ``a`` or ``b`` is a later step of another sequence
+  too, or either is a step of a purchase funnel (other than its attempt), which payers
+  walk at a rate of their own once they decided to buy;
+- of a start's alternative ends: one declares no conversion (the generator's default
+  shares the starts with it), two sequences lead into the same end, or the ends declare
+  more than 1 together (a start ends once, so they are played scaled down to 1).
 """
 
 from __future__ import annotations
@@ -150,12 +156,11 @@ def compile_funnels(rules: Rules) -> FunnelRules:
         return USER if one_time & set(sequence) else SESSION
 
     session_seqs = [s for s in ec.sequences if scope(s) == SESSION]
-    leads: dict[str, int] = {}
     later: dict[str, int] = {}
     for seq in session_seqs:
-        leads[seq[0]] = leads.get(seq[0], 0) + 1
         for event in set(seq[1:]):
             later[event] = later.get(event, 0) + 1
+    ends = _alternative_ends(rules, session_seqs)
     purchase_steps, attempts = _purchase_steps(rules, session_seqs)
     attempts = {r: a for r, a in attempts.items() if a not in own_story and a not in one_time}
 
@@ -176,7 +181,7 @@ def compile_funnels(rules: Rules) -> FunnelRules:
             if attempts.get(b) == a:
                 steps.append(FunnelStep(funnel.name, a, b, p, SESSION))
                 continue
-            reason, unit = _why_not(a, b, rules, scope, leads, later, purchase_steps,
+            reason, unit = _why_not(a, b, rules, scope, ends, later, purchase_steps,
                                     one_time, onboarding, own_story)
             if reason:
                 skipped.append(f"{where}: {reason}")
@@ -185,7 +190,7 @@ def compile_funnels(rules: Rules) -> FunnelRules:
     return FunnelRules(tuple(steps), tuple(skipped), tuple(ec.session_start_events))
 
 
-def _why_not(a: str, b: str, rules: Rules, scope: Any, leads: dict[str, int],
+def _why_not(a: str, b: str, rules: Rules, scope: Any, ends: dict[str, list[str]],
              later: dict[str, int], purchase_steps: set[str], one_time: set[str],
              onboarding: set[str], own_story: set[str]) -> tuple[str, str]:
     """Why ``a → b`` cannot be measured honestly ('' when it can), and its unit."""
@@ -196,7 +201,7 @@ def _why_not(a: str, b: str, rules: Rules, scope: Any, leads: dict[str, int],
         return ("no sequence plays it (b right after a): the number describes a chart and "
                 "does not drive the data"), ""
     if SESSION in scopes:
-        return _chain_problem(a, b, rules, leads, later, purchase_steps, one_time,
+        return _chain_problem(a, b, rules, ends, later, purchase_steps, one_time,
                               own_story), SESSION
     if USER in scopes:
         if {a, b} <= (one_time & onboarding):
@@ -206,7 +211,7 @@ def _why_not(a: str, b: str, rules: Rules, scope: Any, leads: dict[str, int],
     return "an account sequence spans users; no single user's rate to measure", ""
 
 
-def _chain_problem(a: str, b: str, rules: Rules, leads: dict[str, int],
+def _chain_problem(a: str, b: str, rules: Rules, ends: dict[str, list[str]],
                    later: dict[str, int], purchase_steps: set[str], one_time: set[str],
                    own_story: set[str]) -> str:
     if story := sorted({a, b} & own_story):
@@ -220,11 +225,39 @@ def _chain_problem(a: str, b: str, rules: Rules, leads: dict[str, int],
     needs = [e for e in rules.event_constraints.prerequisites.get(b, []) if e != a]
     if needs:
         return f"{b} also needs {', '.join(needs)} first, so not every {a} can lead to it"
-    if leads.get(a, 0) > 1:
-        return f"{a} starts {leads[a]} sequences and each time only one of them is played"
+    if a in ends:
+        return _ends_problem(a, b, ends[a], rules)
     if later.get(a, 0) > 1 or later.get(b, 0) > 1:
         twice = a if later.get(a, 0) > 1 else b
         return f"{twice} is a later step of several sequences, so it also comes from the others"
+    return ""
+
+
+def _alternative_ends(rules: Rules, session_seqs: list[list[str]]) -> dict[str, list[str]]:
+    """Start → its ends, for an event leading several session sequences: each start ends
+    in one of them (the next step of each). A sequence whose next step only follows its
+    trigger (``events.*.follows``) is no end: that step comes from the trigger's rate."""
+    followers = {name for name, spec in rules.events.items() if spec.follows}
+    out: dict[str, list[str]] = {}
+    for seq in session_seqs:
+        if len(seq) >= 2 and seq[1] not in followers:
+            out.setdefault(seq[0], []).append(seq[1])
+    return {start: found for start, found in out.items() if len(found) > 1}
+
+
+def _ends_problem(a: str, b: str, ends: list[str], rules: Rules) -> str:
+    """Why the chance of a start ``a`` ending in ``b`` is not the declared one ('' when
+    it is): the ends share the starts by their declared conversions."""
+    declared = {end: rules.event_constraints.step_conversion(a, end) for end in ends}
+    if ends.count(b) > 1:
+        return f"{a} leads {ends.count(b)} sequences into {b}, each drawn as an end of its own"
+    if silent := sorted(end for end, p in declared.items() if p is None):
+        return (f"{a} ends in {', '.join(ends)}; {_both(silent, 'declares', 'declare')} no "
+                f"conversion, so the generator's default shares the starts with {b}")
+    total = sum(p for p in declared.values() if p is not None)
+    if total > 1:
+        return (f"{a} ends once, in {', '.join(ends)}, whose conversions add up to "
+                f"{total:g}: they are played scaled down to 1")
     return ""
 
 
