@@ -4,8 +4,9 @@ the move left it (``balance_after``, ``token_change_before``, ``gold_balance``).
 Rules' ``properties.<name>.source`` ``{type: after, of: ...}`` (or a ``before`` listing
 several balances) names the balances; on an event whose update patterns move one of them
 (the currency the event names passes the update's ``when``), the property shows that
-balance. The update that moves it reads the event's own amount, so the value is set after
-the event's properties are drawn and the update applied. A single-balance ``before`` is the
+balance. The balances are read before any of the event's moves (an update of a fixed
+amount is applied before the event's properties are drawn) and the view is set once the
+update reading the event's own amount is applied too. A single-balance ``before`` is the
 values' ``before`` mirror (drawn before any update reading the event), not handled here.
 """
 
