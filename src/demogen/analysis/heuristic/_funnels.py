@@ -102,7 +102,11 @@ def _match(
     ctx: Context, money: Money, spec: dict[str, Any], families: list[list[EventInfo]]
 ) -> TemplateMatch | None:
     idx = ctx.index
-    used: set[str] = set()
+    # The purchase a real-money stage will take is not an earlier stage's event: "Order
+    # Placed" (the payment went through) reads as an order handed in too, and taken as the
+    # attempt it left the purchase nothing ("Basket Checkout" was no attempt).
+    paid = _paid_event(ctx, money, spec)
+    used: set[str] = set(paid)
     stages: list[StageMatch] = []
     for stage in spec["stages"]:
         events: list[str] = []
@@ -119,11 +123,10 @@ def _match(
                 found = contained_in(ctx, stages[-1].events[-1], used)
                 events = [found] if found else []
         else:
-            wanted = stage["concept"] if isinstance(stage["concept"], list) else [stage["concept"]]
-            for concept in wanted:
+            for concept in _concepts(stage):
                 candidates = [i for i in idx.all(concept) if i.name not in used]
                 if stage.get("real_money") and concept == "purchase":
-                    candidates = [i for i in candidates if i.name in money.revenue_events]
+                    candidates = [idx.info(name) for name in paid]
                 if candidates:
                     events = [candidates[0].name]
                     break
@@ -139,6 +142,20 @@ def _match(
     if funnel_steps < spec.get("min_stages", 2):
         return None
     return TemplateMatch(spec, stages)
+
+
+def _concepts(stage: dict[str, Any]) -> list[str]:
+    concept = stage.get("concept", [])
+    return concept if isinstance(concept, list) else [concept]
+
+
+def _paid_event(ctx: Context, money: Money, spec: dict[str, Any]) -> list[str]:
+    """The revenue event a template's real-money purchase stage takes (none without one)."""
+    if not any(s.get("real_money") and "purchase" in _concepts(s) for s in spec["stages"]):
+        return []
+    best = next((i.name for i in ctx.index.all("purchase") if i.name in money.revenue_events),
+                None)
+    return [best] if best else []
 
 
 def _build(match: TemplateMatch, flows: dict[str, Any]) -> None:
