@@ -29,11 +29,7 @@ PLANS = [*(pytest.param(e, id=e) for e in EXAMPLE_IDS),
 #: Events that open, close or sign into a session, whatever the plan calls them.
 ACCOUNT_WORDS = ("session_start", "session_end", "login", "app_open")
 #: (check, plan) → why it fails today.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("purchases_per_cart", "segment_ecommerce_v2"): (
-        "an order's products list is drawn 1-19 lines uniformly (the plan's range), not from "
-        "the products carted: 0.71 products bought per cart addition (1,000 users x 30 days)"),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _ecommerce(g: Generated) -> None:

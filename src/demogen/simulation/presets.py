@@ -61,10 +61,13 @@ class ContentLoop(_Strict):
     """The content a session loops over (issue 13; roles from Rules ``event_roles``): after
     an item view (``view``) another follows with ``view_continue`` (runs of views, geometric),
     a view leads to a cart at ``cart_per_view`` (``None``: the conversion the rules declare),
-    after a playback tick (``progress``) another follows with ``progress_continue``."""
+    a potential payer's view at ``payer_cart_per_view`` (``None``: ``cart_per_view``; buyers
+    fill the carts that orders empty), after a playback tick (``progress``) another follows
+    with ``progress_continue``."""
 
     view_continue: float = Field(0.0, ge=0, lt=1)
     cart_per_view: float | None = Field(None, ge=0, le=1)
+    payer_cart_per_view: float | None = Field(None, ge=0, le=1)
     progress_continue: float = Field(0.0, ge=0, lt=1)
 
 

@@ -83,8 +83,14 @@ class SessionPlanner:
                       for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
         #: Per chain leader, each of its chains' later steps with their conversion.
-        self._chains = {leader: tuple(_after_first(flow, plan, loop) for flow in flows)
+        self._chains = {leader: tuple(_after_first(flow, plan, loop.cart_per_view)
+                                      for flow in flows)
                         for leader, flows in plan.chains.items()}
+        # A potential payer carts more of what they view: the orders they make list it.
+        payer_rate = loop.payer_cart_per_view
+        self._payer_chains = self._chains if payer_rate is None else {
+            leader: tuple(_after_first(flow, plan, payer_rate) for flow in flows)
+            for leader, flows in plan.chains.items()}
         self._rank = {stage: rank(stage) for stage in LifecycleStage}
 
     # -- the gate ------------------------------------------------------------------------
@@ -224,7 +230,7 @@ class SessionPlanner:
 
     def _step(self, user: SimUser, event: str, names: list[str], depth: int) -> None:
         self._note(user, event, names)
-        chains = self._chains.get(event)
+        chains = (self._payer_chains if user.potential_payer else self._chains).get(event)
         if chains and depth < _CHAIN_DEPTH:
             if len(chains) == 1:
                 self._walk(user, chains[0], names, depth)
@@ -352,11 +358,10 @@ def _stages_reached(plan: BehaviourPlan) -> dict[str, LifecycleStage]:
     return reaches
 
 
-def _after_first(flow: Flow, plan: BehaviourPlan, loop: ContentLoop) -> _Steps:
+def _after_first(flow: Flow, plan: BehaviourPlan, rate: float | None) -> _Steps:
     """A chain's later steps with their conversion; a view's cart converts at the loop's
-    rate per view where the vertical gives one (a funnel's number counts sessions)."""
+    ``rate`` per view where the vertical gives one (a funnel's number counts sessions)."""
     steps = tuple(zip(flow.steps[1:], flow.conversion[1:], strict=True))
-    rate = loop.cart_per_view
     if rate is None or flow.steps[0] not in plan.views or steps[0][0] not in plan.carts:
         return steps
     return ((steps[0][0], rate), *steps[1:])

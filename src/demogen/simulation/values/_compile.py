@@ -133,6 +133,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         fn = follower(group, event, prop.name, fn)
     if prop.name in plan.recorded:
         fn = sticky.recorded(prop.name, fn)
+    if plan.basket is not None and plan.basket.shows(event, prop.name):
+        fn = plan.basket.sampler(prop, fn)   # an order lists what the user carted
     return fn, deps
 
 

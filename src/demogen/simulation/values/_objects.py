@@ -43,7 +43,7 @@ _TIME_WORDS = re.compile(r"time|date|timestamp")
 
 def list_property(tables: Tables, prop: Property) -> Sampler:
     """Distinct strings: enum values, example-like values, or elements named by the list."""
-    lo, hi = _length_bounds(prop.list_length or prop.value_range, default=(1, 3), cap=MAX_LIST)
+    lo, hi = length_bounds(prop.list_length or prop.value_range, default=(1, 3), cap=MAX_LIST)
     values = tuple(str(x) for x in coerce_enum(prop) if x is not None) if prop.enum else ()
     examples = plan_examples(prop)
     if values:
@@ -119,7 +119,7 @@ def object_property(tables: Tables, prop: Property, core: Core) -> Sampler:
 
 def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler:
     fields = _object_fields(tables, prop, core)
-    lo, hi = _length_bounds(prop.list_length or prop.value_range, default=(1, 3),
+    lo, hi = length_bounds(prop.list_length or prop.value_range, default=(1, 3),
                             cap=MAX_GROUP_ROWS)
 
     def make_rows(u: UserContext, v: dict[str, Any], t: str) -> list[dict[str, Any]]:
@@ -262,7 +262,7 @@ def _child_number(tables: Tables, child: Property, parent: Property) -> Sampler:
     return prior_sampler(prior) if prior.shape != "epoch" else epoch_sampler(millis=False)
 
 
-def _length_bounds(rng: ValueRange | None, *, default: tuple[int, int],
+def length_bounds(rng: ValueRange | None, *, default: tuple[int, int],
                    cap: int) -> tuple[int, int]:
     if rng is None:
         return default

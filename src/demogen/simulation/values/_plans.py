@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from demogen.simulation.values._basket import Basket, plan_basket
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
 from demogen.simulation.values._tables import Tables
@@ -45,6 +46,8 @@ class ValuePlan:
     latest: dict[str, str]
     #: event properties whose latest value some per-user property shows.
     recorded: frozenset[str]
+    #: what the cart events carry to the orders' lists (None: the plan has no such list).
+    basket: Basket | None = None
 
     @classmethod
     def build(cls, tables: Tables) -> ValuePlan:
@@ -58,11 +61,14 @@ class ValuePlan:
                     follows.setdefault((event, name), group)
         latest = _latest(tables)
         return cls(groups=groups, follows=follows, latest=latest,
-                   recorded=frozenset(latest.values()))
+                   recorded=frozenset(latest.values()), basket=plan_basket(tables))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
-        """Hooks that store the event's values for the followers of its groups."""
-        return tuple(writer(g, event, sorted(present)) for g in self.groups if event in g.members)
+        """Hooks that store the event's values for the followers of its groups, and fill
+        or empty the user's basket."""
+        pairs = tuple(writer(g, event, sorted(present)) for g in self.groups
+                      if event in g.members)
+        return pairs + (self.basket.hooks(event) if self.basket is not None else ())
 
 
 def _latest(tables: Tables) -> dict[str, str]:
