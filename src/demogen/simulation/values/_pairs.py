@@ -2,7 +2,8 @@
 
 Pairs come from the rules' ``sequence_details`` (their ``key``, or else the best id-like
 property the events share) and from names (``stage_start`` → ``stage_clear`` /
-``stage_fail`` sharing ``stage_id``; ``payment`` → ``payment_fail``). Linked events with
+``stage_fail`` sharing ``stage_id``; ``payment`` → ``payment_fail``) and from follow-ups
+(Rules ``events.<e>.follows``: a delivery shows the placed order's id). Linked events with
 the same key form a :class:`PairGroup`: its leaders start a new thing, its followers
 reuse the key, and the other shared properties that describe the thing (chapter,
 difficulty, price), from the user's latest member event; an event that ends the thing
@@ -63,7 +64,7 @@ class _Link:
 def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
     """Every pair group of the taxonomy, in a stable order."""
     own = _own_properties(tables, per_event)
-    links = [*_rule_links(tables, own), *_name_links(tables, own)]
+    links = [*_rule_links(tables, own), *_name_links(tables, own), *_follow_links(tables, own)]
     links += _failure_links(links, own)
     return _groups(links, own)
 
@@ -129,6 +130,22 @@ def _name_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Li
             key = _best_key(tables, [p for n, p in own[leader].items() if n in own[follower]])
             if key is not None:
                 links.append(_Link(leader, follower, key, True))
+    return links
+
+
+def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
+    """A follow-up (Rules ``events.<e>.follows``: a delivery, a refund, a return of an
+    order) shows the id of the user's latest thing it follows, in any later session. It
+    does not close the thing: a follow-up waits for later sessions while more orders come,
+    and a second one shows the latest order again rather than one never placed."""
+    links = []
+    for event, spec in tables.rules.events.items():
+        trigger = spec.follows
+        if trigger is None or trigger == event or event not in own or trigger not in own:
+            continue
+        key = _best_key(tables, [p for n, p in own[trigger].items() if n in own[event]])
+        if key is not None:
+            links.append(_Link(trigger, event, key, session=False, last=False))
     return links
 
 

@@ -16,13 +16,15 @@ from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
 from demogen.validate.coherence._catalogue import CatalogueChecker
 from demogen.validate.coherence._flows import FlowsChecker
+from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._run import check_coherence
 
 #: Every coherence checker, in report order.
-CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, ProgressionChecker,
+CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
+                                        ProgressionChecker,
                                         CatalogueChecker, MoneyChecker, BalancesChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).

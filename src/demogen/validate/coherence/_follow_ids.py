@@ -1,0 +1,68 @@
+"""Follow-up ids: a delivery, a refund, a return names an order the user placed before it.
+
+A follow-up (Rules ``events.X.follows: T``: ``Order Delivered`` after ``Order Placed``,
+``apply_return`` after ``pay_order``) that carries an id its trigger carries too, of a thing
+new in every record (``properties.<id>.id.mode: unique``: an order, a transaction, a booking),
+shows a value of that id the same user's ``T`` showed before it. A refund of an order the
+user never placed is what a drill-down from the refund to its order finds empty.
+
+Which ids the trigger carries is learned from its records; a follower with no trigger record
+before it is the ``flows`` check's finding, not this one's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+
+__all__ = ["FollowIdsChecker"]
+
+
+class FollowIdsChecker(Checker):
+    name = "follow_ids"
+    description = ("per user, a follow-up (events.*.follows: a delivery, a refund of an order) "
+                   "shows the id (an id Rules call unique: order, transaction) of a thing its "
+                   "trigger showed that user before it")
+
+    def __init__(self, given: CoherenceInput) -> None:
+        super().__init__(given)
+        rules = given.rules
+        self.unique = frozenset(name for name, spec in rules.properties.items()
+                                if spec.id is not None and spec.id.mode == "unique")
+        self.follows = {name: spec.follows for name, spec in rules.events.items()
+                        if spec.follows and spec.follows != name}
+        self.triggers = frozenset(self.follows.values())
+        #: Trigger → the unique ids its records carry (seen so far).
+        self.carried: dict[str, set[str]] = {}
+        #: (user, trigger, id property) → the values the user's trigger records showed.
+        self.seen: dict[tuple[str, str, str], set[Any]] = {}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.unique and self.follows)
+
+    def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
+        if record.get("#type") != "track":
+            return
+        event = record.get("#event_name")
+        props = record.get("properties")
+        if not isinstance(event, str) or not isinstance(props, Mapping):
+            return
+        uid = str(record.get("#distinct_id") or record.get("#account_id"))
+        trigger = self.follows.get(event)
+        if trigger is not None:
+            for name in sorted(self.carried.get(trigger, set()) & props.keys()):
+                shown = self.seen.get((uid, trigger, name))
+                if shown and isinstance(props[name], str | int | float) \
+                        and props[name] not in shown:
+                    report(where, f"user {uid}: {event}.{name} {props[name]!r} is no "
+                                  f"{trigger} of this user before it (events.{event}.follows: "
+                                  f"{trigger})")
+        if event in self.triggers:
+            ids = self.unique & props.keys()
+            self.carried.setdefault(event, set()).update(ids)
+            for name in ids:
+                if isinstance(props[name], str | int | float):
+                    self.seen.setdefault((uid, event, name), set()).add(props[name])
