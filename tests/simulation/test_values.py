@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -121,9 +122,12 @@ def make_user(index: int, *, seed: int = 7, country: str | None = None,
 
 
 def check_type(prop: Property, value: Any, where: str,
-               money: frozenset[str] = frozenset()) -> None:
+               money: frozenset[str] = frozenset(),
+               plan_units: Mapping[str, float] | None = None) -> None:
     """Type, enum and range of one value. ``money``: properties whose amounts keep their
-    currency's decimals even when the plan's range has whole-number bounds."""
+    currency's decimals even when the plan's range has whole-number bounds. A plan's range
+    for an amount is in the plan's currency: ``plan_units[name]`` is what one unit of the
+    amount's own currency is worth in it (1 when left out)."""
     t = prop.type
     if t == T.NUMBER:
         assert isinstance(value, int | float) and not isinstance(value, bool), where
@@ -148,7 +152,13 @@ def check_type(prop: Property, value: Any, where: str,
         assert value in {str(e) for e in prop.enum}, (where, value)
     if prop.value_range and t == T.NUMBER:
         r = prop.value_range
-        assert r.min <= value <= r.max, (where, value)
+        units = (plan_units or {}).get(prop.name, 1.0)
+        if units != 1.0:
+            # A local price at its price points lands near, not on, the converted bound.
+            worth = value * units
+            assert r.min * 0.8 <= worth <= r.max * 1.25, (where, value, worth)
+        else:
+            assert r.min <= value <= r.max, (where, value)
         if r.integer and prop.name not in money:
             assert float(value).is_integer(), (where, value)
     if t in (T.OBJECT, T.OBJECT_GROUP):
@@ -157,16 +167,17 @@ def check_type(prop: Property, value: Any, where: str,
             for child in prop.children:
                 key = child.name.rsplit(".", 1)[-1]
                 assert key in row, (where, key)
-                check_type(child, row[key], f"{where}.{key}", money)
+                check_type(child, row[key], f"{where}.{key}", money, plan_units)
 
 
 def check_event(taxonomy: EventTaxonomy, event: str, values: dict[str, Any],
-                money: frozenset[str] = frozenset()) -> None:
+                money: frozenset[str] = frozenset(),
+                plan_units: Mapping[str, float] | None = None) -> None:
     for name, value in values.items():
         assert not name.startswith("#"), name
         prop = taxonomy.property(name)
         assert prop is not None, name
-        check_type(prop, value, f"{event}.{name}", money)
+        check_type(prop, value, f"{event}.{name}", money, plan_units)
 
 
 # -- shape of the output -------------------------------------------------------------------
