@@ -1,4 +1,5 @@
-"""A placed order that is the payment is the purchase, and the checkout before it its attempt.
+"""Orders the analyzer reads from names and descriptions: a placed order that is the payment
+is the purchase (the checkout before it its attempt); a coupon amount is its discount.
 
 "Order Placed" reads both as an order handed in (order_submit) and as the purchase; taken as
 the attempt, it left the purchase nothing and "Basket Checkout" (the user started paying)
@@ -46,3 +47,18 @@ def test_a_submitted_order_before_its_payment_stays_the_attempt() -> None:
 
     assert rules.event_roles.revenue[0] == "Order Paid"
     assert _attempt_funnel(rules, "Order Paid")[-2] == "Order Submitted"
+
+
+def test_a_coupon_amount_named_by_its_role_alone_is_the_orders_discount() -> None:
+    """``promo_off`` has no money word; its description says it is an amount of the order's
+    currency: the order's discount (it was drawn freely: 56 JPY with promo_used false)."""
+    props = [num("basket_value"), num("grand_total"), text("currency", "USD", "JPY"),
+             num("promo_off", desc="Amount the coupon took off, in the order's currency."),
+             num("promo_pct", 0, 30, desc="Percent the coupon takes off the basket."),
+             num("promo_views", desc="How often the coupon was shown.")]
+    rules = analyze(taxonomy([ev("Order Placed", *(p.name for p in props))], props))
+
+    money = rules.monetary_properties
+    assert money["promo_off"].role == "discount"
+    assert money["promo_off"].currency_property == "currency"
+    assert "promo_pct" not in money and "promo_views" not in money

@@ -36,6 +36,8 @@ _REAL_MONEY_DESC = ("real money", "real-money", "in-app purchase", "iap", "reven
                     "인앱", "결제", "매출", "현금", "영수증", "充值", "支付")
 _VIRTUAL_DESC = ("virtual currency", "in-game currency", "인게임 재화", "게임 재화", "虚拟货币",
                  "游戏币")
+#: Roles of an order's parts whose words name money only with a money description.
+_PART_ROLES = ("discount", "shipping", "tax", "fee")
 _PAREN = re.compile(r"\([^)]*\)")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
@@ -59,7 +61,24 @@ class Money:
         """``"strong"`` (money by name), ``"weak"`` (money beside a currency) or None."""
         if prop.type != PropertyType.NUMBER:
             return None
-        return self.kind_of_name(prop.name, prop.display_name)
+        found = self.kind_of_name(prop.name, prop.display_name)
+        if found is None and self._described_part(prop):
+            return "weak"
+        return found
+
+    def _described_part(self, prop: Property) -> bool:
+        """A part of an order named by its role alone (``promo_off``: "Amount the coupon
+        took off, in the order's currency") whose description says it is money: no money
+        word in the name, so it was drawn freely beside the order it belongs to."""
+        words = set(split_words(prop.name))
+        if words & set(self.words["not"]):
+            return False
+        roles = self.words["roles"]
+        if not any(words & set(roles[role]) for role in _PART_ROLES):
+            return False
+        desc = norm(prop.description)
+        return contains_any(desc, self.words["money_desc"]) and not contains_any(
+            desc, self.words["not_money_desc"])
 
     def kind_of_name(self, name: str, display: str = "") -> str | None:
         words = set(split_words(name)) | set(split_words(display))

@@ -359,13 +359,19 @@ class RecordMoney:
         priced = self.lines.lines(v, code) if self.lines is not None else None
         if priced is not None:
             priced = self.money.currency(code).money(priced)
-        parts = self._kept(u, code)
+        kept = self._kept(u, code)
+        parts = None if kept is None else kept[0]
         if parts is not None and priced is not None and parts["amount"] != priced:
             parts = None    # the follower shows other things than its leader's order
         if parts is None:
             parts = self._fresh(u, v, code, priced)
             if self._slot is not None:
-                u.sticky[self._slot] = (u.session_number, parts, code)
+                u.sticky[self._slot] = (u.session_number, parts, code, self.discountable)
+        elif self.discountable and not kept[1]:
+            # The leader shows no discount (a checkout); the coupon comes off at the payment
+            # (Order Placed: promo_off, grand_total), on the leader's lines, fees, shipping.
+            parts = self._with_discount(self.money.currency(code), parts, u.rnd.random)
+            u.sticky[self._slot] = (u.session_number, parts, code, True)
         lines = parts["amount"]
         out: dict[str, Any] = {}
         for m in self.members.values():
@@ -379,16 +385,16 @@ class RecordMoney:
                 out[r.key] = r.shown(rate)
         return out
 
-    def _kept(self, u: UserContext, code: str) -> dict[str, int | float] | None:
-        """The order of the paired event this one follows, if there is one to follow."""
+    def _kept(self, u: UserContext, code: str) -> tuple[dict[str, int | float], bool] | None:
+        """The order of the paired event this one follows, if there is one to follow, and
+        whether its discount was decided (the leader could show one)."""
         if self._slot is None or self._leader:
             return None
         kept = u.sticky.get(self._slot)
         if kept is None or kept[2] != code or (self._session and
                                                 kept[0] != u.session_number):
             return None
-        parts: dict[str, int | float] = kept[1]
-        return parts
+        return kept[1], kept[3]
 
     def _fresh(self, u: UserContext, v: dict[str, Any], code: str,
                priced: float | None) -> dict[str, int | float]:
@@ -412,14 +418,7 @@ class RecordMoney:
         if info.decimals == 0 and lines != round(lines):
             # the plan's range is below one unit (ad revenue of 0.01-0.37): keep cents
             info = dataclasses.replace(info, decimals=2)
-        discount: int | float = 0
-        if self.discountable and (self.always_discount
-                                  or rnd() < self.money.rules.discount_share):
-            lo, hi = self.money.discount_fraction
-            share = lo + (hi - lo) * rnd()
-            if self.rates:  # a coupon of a whole percentage
-                share = round(share, 2)
-            discount = self._within(info, "discount", _tidy(info, lines * share))
+        discount = self._discount(info, lines, rnd) if self.discountable else 0
         shipping: int | float = 0
         if "shipping" in self.roles:
             if self.shipping_enum:
@@ -436,13 +435,35 @@ class RecordMoney:
             parts = self._parts(info, lines, discount, shipping)
         return parts
 
+    def _discount(self, info: CurrencyInfo, lines: float,
+                  rnd: Callable[[], float]) -> int | float:
+        """The order's discount: on ``money.discount_share`` of orders (every coupon event)."""
+        if not (self.always_discount or rnd() < self.money.rules.discount_share):
+            return 0
+        lo, hi = self.money.discount_fraction
+        share = lo + (hi - lo) * rnd()
+        if self.rates:  # a coupon of a whole percentage
+            share = round(share, 2)
+        return self._within(info, "discount", _tidy(info, lines * share))
+
+    def _with_discount(self, info: CurrencyInfo, kept: dict[str, int | float],
+                       rnd: Callable[[], float]) -> dict[str, int | float]:
+        """The leader's order with this record's discount drawn: same lines and shipping,
+        the leader's tax and fee where this record shows none."""
+        lines = kept["amount"]
+        return self._parts(info, lines, self._discount(info, lines, rnd), kept["shipping"],
+                           {r: kept[r] for r in ("tax", "fee") if r not in self.roles})
+
     def _parts(self, info: CurrencyInfo, lines: float, discount: float,
-               shipping: float) -> dict[str, int | float]:
-        """The order's amounts from its lines, discount and shipping."""
-        tax = self._within(info, "tax", (lines - discount) * info.tax_rate) \
-            if "tax" in self.roles else 0
-        fee = self._within(info, "fee", lines * self.fee_part) \
-            if "fee" in self.roles else 0
+               shipping: float, given: dict[str, int | float] | None = None
+               ) -> dict[str, int | float]:
+        """The order's amounts from its lines, discount and shipping (``given``: tax and
+        fee already decided)."""
+        given = given or {}
+        tax = given.get("tax", self._within(info, "tax", (lines - discount) * info.tax_rate)
+                        if "tax" in self.roles else 0)
+        fee = given.get("fee", self._within(info, "fee", lines * self.fee_part)
+                        if "fee" in self.roles else 0)
         extra = shipping + tax + fee
         return {"amount": lines, "subtotal": lines, "discount": discount, "shipping": shipping,
                 "tax": tax, "fee": fee, "net": info.money(lines - discount),
