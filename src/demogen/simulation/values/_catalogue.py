@@ -55,14 +55,20 @@ def _options(prop: Property) -> tuple[Any, ...]:
 def _type_words(option: Any, entry: Entry) -> set[str]:
     """The words that make ``entry`` of type ``option``: its name (all of its parts:
     ``gem_pack`` needs gem and pack), its synonyms, its shop category's aliases."""
+    parts, words = _option_words(option)
+    return words | parts if parts <= entry.words else set(words)
+
+
+@functools.lru_cache(maxsize=None, typed=True)   # typed: True and 1 are different options
+def _option_words(option: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """An option's name parts, and the words that make an entry of its type whatever the
+    entry (made once per option: every entry read is matched against every option)."""
     norm = normalize(str(option))
-    parts = set(norm.split("_"))
-    words = {norm, str(option).lower(), *(parts if parts <= entry.words else ())}
-    words |= set(catalogue_data()["type_words"].get(norm, ()))
+    words = {norm, str(option).lower(), *catalogue_data()["type_words"].get(norm, ())}
     category = category_words().get(norm) or category_words().get(str(option).lower())
     if category:
         words |= {category.lower(), *(a.lower() for a in categories()[category]["aliases"])}
-    return words
+    return frozenset(norm.split("_")), frozenset(words)
 
 
 def _matching(entry: Entry, options: Sequence[Any], salt_key: int) -> Any:

@@ -129,11 +129,17 @@ class Catalogue:
 def _meaningful_words(text: str, stem: str) -> set[str]:
     """The words of an id or name that say something (not digits, not ``com``/``sku``,
     not the stem itself: ``item_017`` says nothing, ``sword_epic_003`` does)."""
-    noise = set(catalogue_data()["id_noise"]) | {stem, *stem.split("_")}
+    noise = _noise(stem)
     tail = text.rsplit(".", 1)[-1] if text.count(".") >= 2 else text   # com.app.gem_pack
     words = {w for w in _WORDS.findall(tail.lower()) if not w.isdigit() and w not in noise}
     return {w for w in words if len(w) > 1 or not w.isascii()} if \
         any(not w.isascii() or len(w) > 2 for w in words) else set()
+
+
+@functools.cache
+def _noise(stem: str) -> frozenset[str]:
+    """The words that say nothing in an id of ``stem`` (made once: ids are read per event)."""
+    return frozenset(catalogue_data()["id_noise"]) | {stem, *stem.split("_")}
 
 
 def _humanized(key: str) -> str:
@@ -166,8 +172,14 @@ def _category_of(words: set[str], text: str) -> str | None:
     if found:
         return found[0]
     lower = text.lower()
-    return next((c for c, spec in categories().items()
-                 if any(noun.lower() in lower for noun in spec.get("nouns", ()))), None)
+    return next((c for c, nouns in _category_nouns() if any(n in lower for n in nouns)), None)
+
+
+@functools.cache
+def _category_nouns() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each category (in the word list's order) with its nouns in lower case."""
+    return tuple((c, tuple(noun.lower() for noun in spec.get("nouns", ())))
+                 for c, spec in categories().items())
 
 
 def _goods_name(category: str, rnd: random.Random) -> str:
