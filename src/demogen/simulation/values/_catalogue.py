@@ -92,7 +92,8 @@ def field_reader(catalogue: Catalogue, anchor: str, role: Role, prop: Property,
     key = salt(seed, "catalogue-field", prop.name)
     show = _shown(role.field, options, key, prop)
 
-    @functools.cache
+    # Bounded: an anchor that is new per event (a mail's uuid) must not pile up.
+    @functools.lru_cache(maxsize=4096)
     def read(value: Any) -> Any:
         return show(find(value), value)
 

@@ -172,7 +172,16 @@ def _category_of(words: set[str], text: str) -> str | None:
     if found:
         return found[0]
     lower = text.lower()
+    if _any_noun().search(lower) is None:   # most ids (a uuid) name no noun: one scan
+        return None
     return next((c for c, nouns in _category_nouns() if any(n in lower for n in nouns)), None)
+
+
+@functools.cache
+def _any_noun() -> re.Pattern[str]:
+    """Finds any category's noun (an empty list of nouns finds everything: no shortcut)."""
+    nouns = sorted({noun for _, listed in _category_nouns() for noun in listed})
+    return re.compile("|".join(map(re.escape, nouns)))
 
 
 @functools.cache
