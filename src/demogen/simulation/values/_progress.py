@@ -18,6 +18,7 @@ update moves it.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -165,6 +166,7 @@ def stage_format(example: str | None, stem: str, per_group: int | None
     pieces = [example[:spans[0][0]]] + [example[spans[k][1]:(spans[k + 1][0] if k + 1 <
                                         len(spans) else len(example))] for k in range(len(spans))]
 
+    @functools.lru_cache(maxsize=4096)     # the same stages' ids, event after event
     def formatted(i: int) -> str:
         values = [int(n) for n in numbers]
         if per:
