@@ -9,11 +9,12 @@ from demogen.analysis._migrate import funnel_name
 from demogen.analysis.heuristic._balance_views import with_balance_views
 from demogen.analysis.heuristic._catalogue_rules import plan_catalogues
 from demogen.analysis.heuristic._context import Context
-from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._ends import fit_ends, nest_coarser_ends, with_nested_ends
 from demogen.analysis.heuristic._frequency import event_specs
 from demogen.analysis.heuristic._funnels import (
     activity_funnel,
     drop_covered,
+    follow_rate,
     match_templates,
     numbered_families,
     step_funnel,
@@ -63,6 +64,8 @@ class HeuristicAnalyzer:
         templates = match_templates(ctx, money)
         graph = build_ordering(ctx, templates)
         funnels = _funnels(ctx, templates, graph)
+        # A stage clear follows the fight won, not beside it as another end of the fight.
+        funnels = drop_covered(with_nested_ends(ctx, funnels, nest_coarser_ends(ctx, graph)))
         seqs = sequences(graph)
         tutorial_steps = _numbered_tutorial(ctx)
         one_time = one_time_events(ctx, set(tutorial_steps))
@@ -77,12 +80,16 @@ class HeuristicAnalyzer:
         roles = event_roles(ctx, money, tutorial_steps)
         # The story refunds with the first refund event only, at the rate of this pair.
         refunds = {(a, roles.refund[0]) for a in roles.revenue} if roles.refund else set()
+        # A start ends once: the conversions into its ends add up to at most 1.
+        fitted = fit_ends(ctx, funnels + _sequence_funnels(
+            ctx, details, funnels, set(one_time), refunds, {*starts, *ends}),
+            details, set(roles.revenue))
+        # Segments and the global order read the flows' funnels only (as before the
+        # sequences' funnels existed).
+        funnels = fitted[:len(funnels)]
         constraints = EventConstraints(
             sequences=seqs,
-            # Segments and the global order read the flows' funnels only (as before the
-            # sequences' funnels existed): their numbers stay as they were.
-            funnels=funnels + _sequence_funnels(ctx, details, funnels, set(one_time), refunds,
-                                                {*starts, *ends}),
+            funnels=fitted,
             prerequisites={e: p for e, p in prerequisites.items() if p},
             one_time_events=one_time,
             session_start_events=starts,
@@ -169,7 +176,6 @@ def _sequence_funnels(ctx: Context, details: list[dict[str, Any]], funnels: list
     funnel states: session chains (gold_earn → gold_spend), onboarding steps and refunds.
     Session start and end are not steps of a chain: every session has both.
     The rules state each step's conversion once, in a funnel, where a person edits it."""
-    follow = load("flows").get("follow_rates", {})
     covered = {pair for f in funnels for pair in pairwise(f.steps)}
     out: list[Funnel] = []
     taken = {f.name for f in funnels}
@@ -190,21 +196,12 @@ def _sequence_funnels(ctx: Context, details: list[dict[str, Any]], funnels: list
             taken.add(name)
             out.append(Funnel(
                 name=name, steps=steps, kind="chain",
-                conversion=[1.0] + [_follow_rate(ctx, b, follow) for b in steps[1:]],
+                conversion=[1.0] + [follow_rate(ctx, b) for b in steps[1:]],
                 per_session=detail["scope"] == "session",
                 window="session" if detail["scope"] == "session" else "user's lifetime",
                 source="assumption (how often the next step follows)",
             ))
     return out
-
-
-def _follow_rate(ctx: Context, b: str, follow: dict[str, Any]) -> float:
-    concepts = ctx.index.concepts_of(b)
-    for concept, rate in follow.get("concepts", {}).items():
-        if concepts.get(concept, 0) >= 0.5:
-            return float(rate)
-    verb = ctx.index.info(b).verb
-    return float(follow.get("verbs", {}).get(verb, follow.get("default", 0.8)))
 
 
 __all__ = ["HeuristicAnalyzer"]

@@ -239,6 +239,18 @@ def activity_funnel(ctx: Context, before: str, after: str) -> Funnel | None:
     return Funnel(name=name, steps=[before, after], conversion=[1.0, _clamp(rate)])
 
 
+def follow_rate(ctx: Context, event: str) -> float:
+    """How often ``event`` follows the step before it where no funnel says so
+    (``follow_rates``: by its concept, else its verb, else the default)."""
+    follow = load("flows").get("follow_rates", {})
+    concepts = ctx.index.concepts_of(event)
+    for concept, rate in follow.get("concepts", {}).items():
+        if concepts.get(concept, 0) >= 0.5:
+            return float(rate)
+    verb = ctx.index.info(event).verb
+    return float(follow.get("verbs", {}).get(verb, follow.get("default", 0.8)))
+
+
 def step_funnel(family: list[str]) -> Funnel:
     rate = float(load("flows")["step_conversion"])
     name = re.sub(r"[^0-9a-z]+", "_", family[0].lower().rstrip("0123456789")).strip("_") or "steps"
@@ -274,6 +286,7 @@ __all__ = [
     "activity_funnel",
     "contained_in",
     "drop_covered",
+    "follow_rate",
     "match_templates",
     "numbered_families",
     "step_funnel",

@@ -54,6 +54,21 @@ class Ordering:
         self.edges[key] = Edge(before, after, seq, prereq, source)
         return True
 
+    def reroute(self, before: str, via: str, after: str) -> bool:
+        """Replace the edge ``before → after`` by ``via → after`` with its flags (``via``
+        comes after ``before`` already), in chains too; False (nothing changed) where the
+        new edge would close a cycle."""
+        edge = self.edges.pop((before, after))
+        if not self.add(via, after, seq=edge.seq, prereq=edge.prereq, source=edge.source):
+            self.edges[before, after] = edge
+            return False
+        for chain in self.chains:
+            for i in range(len(chain) - 1):
+                if chain[i] == before and chain[i + 1] == after and via not in chain:
+                    chain.insert(i + 1, via)
+                    break
+        return True
+
     def successors(self, name: str) -> list[str]:
         return [b for (a, b) in self.edges if a == name]
 

@@ -1,0 +1,133 @@
+"""A start's alternative ends as the analyzer writes them: one end per start, their declared
+conversions adding up to at most 1, a coarser success (a stage clear) after the finer one
+(the fight won) instead of beside it.
+
+The idle workbooks had ``te_combat_start`` end in ``te_stage_clear`` 0.9,
+``te_combat_victory`` 0.9 and ``te_combat_failure`` 0.1 (1.9 together: the 0.9 win rate was
+played as 0.47), and a quest complete 0.9 beside a quest fail 0.3 (the template's completion
+and the quest's own completion rate).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from demogen.analysis.rules import Rules
+from demogen.pipeline import prepare
+from tests.analysis.test_heuristic import GAME, analyze, ev, taxonomy
+from tests.corpus import corpus, corpus_params, kr_workbooks, taxonomy_folders
+from tests.data import ORDER_QUEST_PLAN
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _plan(*names: str) -> Rules:
+    basics = ("app_install", "session_start", "session_end")
+    return analyze(taxonomy([ev(n) for n in (*basics, *names)]), GAME)
+
+
+def _ends(rules: Rules) -> dict[str, dict[str, float | None]]:
+    """Start → {end: declared conversion} for every start leading several session
+    sequences (the ends the generator draws one of per start)."""
+    ec = rules.event_constraints
+    out: dict[str, dict[str, float | None]] = {}
+    for detail in ec.sequence_details:
+        if detail.scope == "session" and len(detail.events) >= 2:
+            start, end = detail.events[:2]
+            out.setdefault(start, {})[end] = ec.step_conversion(start, end)
+    return {start: ends for start, ends in out.items() if len(ends) > 1}
+
+
+def _assert_fit(rules: Rules) -> None:
+    for start, ends in _ends(rules).items():
+        if set(ends) & set(rules.event_roles.revenue):
+            continue  # a purchase attempt: its chances are the purchase story's
+        declared = [p for p in ends.values() if p is not None]
+        assert sum(declared) <= 1, (start, ends)
+
+
+# A coarser clear listed before the fight makes it the first-day template's core end (the
+# idle workbook lists te_stage_clear before te_combat_start).
+@pytest.mark.parametrize(("clear", "start", "win", "lose"), [
+    ("dungeon_cleared", "fight_start", "fight_won", "fight_lost"),
+    ("level_complete", "battle_begin", "battle_victory", "battle_defeat"),
+])
+def test_a_coarser_clear_follows_the_win_instead_of_ending_the_start(
+        clear: str, start: str, win: str, lose: str) -> None:
+    rules = _plan(clear, start, win, lose)
+    ec = rules.event_constraints
+
+    assert [start, win, clear] in ec.sequences
+    assert [start, lose] in ec.sequences
+    ends = _ends(rules)[start]
+    assert set(ends) == {win, lose}
+    won, lost = ends[win], ends[lose]
+    assert won is not None and lost is not None
+    assert 0.8 <= won <= 0.95 and won + lost == pytest.approx(1.0)
+    # The clear needs the win (in its session), not the start alone; its rate is declared.
+    assert ec.prerequisites[clear] == [win]
+    follow = ec.step_conversion(win, clear)
+    assert follow is not None and 0 < follow < 1
+    # The first-day funnel walks the win before the clear.
+    funnel = next(f for f in ec.funnels if clear in f.steps)
+    assert funnel.steps[funnel.steps.index(clear) - 1] == win
+
+
+def test_ends_of_one_size_stay_ends() -> None:
+    """A stage cleared after its own start is that start's end, not nested anywhere."""
+    rules = _plan("stage_start", "stage_clear", "stage_fail")
+
+    assert set(_ends(rules)["stage_start"]) == {"stage_clear", "stage_fail"}
+    _assert_fit(rules)
+
+
+@pytest.mark.parametrize(("start", "done", "failed"), [
+    ("mission_start", "mission_complete", "mission_failed"),   # template 0.9, mission 0.8
+    ("duel_begin", "duel_victory", "duel_defeat"),             # no completion rate listed
+])
+def test_a_failure_end_gets_what_the_success_leaves(start: str, done: str, failed: str) -> None:
+    """The template says 0.9 of missions complete, the mission's own rate 0.8 (so a fail of
+    0.2): the fail is what the declared completion leaves."""
+    rules = _plan(start, done, failed)
+
+    ends = _ends(rules)[start]
+    success, failure = ends[done], ends[failed]
+    assert success is not None and failure is not None
+    assert failure == pytest.approx(1 - success) and 0 < failure < 0.5
+
+
+def test_order_quest_ends_fit() -> None:
+    """tests/data/order_quest: quest complete 0.9 beside fail 0.3 (1.2) before."""
+    rules = prepare(ORDER_QUEST_PLAN).rules
+
+    ends = _ends(rules)
+    assert ends["quest_start"]["quest_fail"] == pytest.approx(0.1)
+    _assert_fit(rules)
+
+
+PLANS = [*(REPO / "examples" / n for n in ("game", "ecommerce", "saas")),
+         *(REPO / "tests" / "data" / "unseen" / n for n in ("fintech_subscription",
+                                                           "food_delivery"))]
+
+
+@pytest.mark.parametrize("plan", [
+    *(pytest.param(p, id=p.name) for p in PLANS),
+    *corpus_params([*kr_workbooks(), *taxonomy_folders()], ids=lambda p: p.stem),
+])
+def test_every_plans_ends_add_up_to_at_most_one(plan: Path) -> None:
+    _assert_fit(prepare(plan).rules)
+
+
+@corpus
+@pytest.mark.parametrize("stem", ["te_data_generator__idle-game-example",
+                                  "demo_data_generator__idle-game-example"])
+def test_idle_combat_ends_in_a_win_or_a_fail_and_a_clear_follows_the_win(stem: str) -> None:
+    plan = next(p for p in kr_workbooks() if p.stem == stem)
+    rules = prepare(plan).rules
+
+    ends = _ends(rules)["te_combat_start"]
+    assert ends == {"te_combat_victory": 0.9, "te_combat_failure": pytest.approx(0.1)}
+    assert ["te_combat_start", "te_combat_victory", "te_stage_clear"] in \
+        rules.event_constraints.sequences
