@@ -54,6 +54,8 @@ def show_balances(views: tuple[BalanceView, ...], updates: tuple[Update, ...],
     """Set each view the event carries to the balance its updates moved (the first one
     listed), before (``before``) or after (``state``) the move; a view of a balance the
     event does not move (a currency that is no balance) keeps its drawn value."""
+    if all(view.prop not in props for view in views):
+        return
     moved = [u.prop for u in updates if moves(u, props)]
     for view in views:
         if view.prop not in props:

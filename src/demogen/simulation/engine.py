@@ -417,8 +417,9 @@ def _split_announced(announced_by: Mapping[str, str], event: str, changes: Chang
     """The changes an event's records carry now, and those another event announces (a VIP
     level derived from the sum paid): their user records follow the announcement, which
     the plan says sets them (vip_level_up → vip_level)."""
-    if not announced_by:
-        return changes, {}
+    if not announced_by or all(values and announced_by.keys().isdisjoint(values)
+                               for values in changes.values()):
+        return changes, {}      # nothing another event announces (most events)
     now: Changes = {}
     later: Changes = {}
     for kind, values in changes.items():
@@ -432,6 +433,8 @@ def _announce(sim: Simulation, user: SimUser, announced: Changes, text: str,
               records: list[Record], uuid_bits: Callable[[int], int]) -> None:
     """The events announcing a derived property's change (``vip_level_up`` after the
     payment that crossed a VIP threshold), each followed by the records of the change."""
+    if not announced:
+        return
     changed = {prop for values in announced.values() for prop in values}
     announced_by = sim.state.announced_by
     for announcement in sorted({announced_by[prop] for prop in changed}):
