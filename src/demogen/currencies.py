@@ -126,6 +126,24 @@ def local_price(usd: float, code: str, fx: Mapping[str, float]) -> int | float:
     return three_digits(x) if info.decimals == 0 else info.money(x)
 
 
+def tier_twin(x: float, source: str, target: str, fx: Mapping[str, float]) -> float | None:
+    """The ``target`` store tier matching ``source``'s tier ``x`` (KRW 1,200 → USD 0.99), or
+    None: ``x`` is no tier, or its twin is the same number in a currency worth another
+    amount at ``fx`` (GBP 4.99 is no EUR 4.99 but about EUR 6.00: such a twin would copy
+    the amount, so the amount is converted at the FX table instead)."""
+    table = load_currencies().currencies
+    if source not in table or target not in table:
+        return None
+    mine, theirs = table[source].points, table[target].points
+    if x not in mine or len(theirs) != len(mine):
+        return None
+    twin = theirs[mine.index(x)]
+    rate_source, rate_target = fx.get(source, 1.0), fx.get(target, 1.0)
+    if twin == x and abs(rate_source - rate_target) > 0.01 * max(rate_source, rate_target):
+        return None
+    return twin
+
+
 def unit_price_usd(mode: Mapping[str, Any], u: float) -> float:
     """One thing's USD price from a uniform number in [0, 1) (a seeded draw, or a hash
     of the thing's id): a store tier at ``tier_weights`` for tier industries, else a
@@ -151,4 +169,4 @@ def _yaml(name: str) -> Any:
 
 __all__ = ["CurrencyInfo", "CurrencyTable", "amount_part", "bundled_fx", "currency_in_name",
            "industry_mode", "is_unit_price", "load_currencies", "local_price", "three_digits",
-           "unit_price_usd"]
+           "tier_twin", "unit_price_usd"]

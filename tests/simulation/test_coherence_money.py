@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from demogen.analysis.rules import Rules
-from demogen.currencies import load_currencies, local_price
+from demogen.currencies import load_currencies, local_price, tier_twin
 from tests.corpus import corpus
 from tests.simulation.generated_outputs import Generated, tracks
 
@@ -220,3 +220,15 @@ def test_kr_shop_coupon_shows_the_orders_discount(coherence_output) -> None:
         discount = p["order_amount"] - p["order_actual_amount"]
         assert abs(discount - lines * rate) <= max(1, 0.006 * lines), p
     assert with_coupon > 3
+
+
+def test_a_store_tier_twin_is_no_copy_into_a_currency_worth_another_amount() -> None:
+    """KRW 1,200 and USD 0.99 are one store tier; USD 4.99 and EUR 4.99 share the number,
+    so an amount named in euros (``charged_total_eur``) is converted at the FX table
+    instead (the unseen fintech plan copied 7,618 of 10,877 non-EUR charges)."""
+    fx = Rules().money.fx
+    assert tier_twin(1200, "KRW", "USD", fx) == 0.99
+    assert tier_twin(4.99, "USD", "EUR", fx) is None
+    assert tier_twin(4.99, "GBP", "EUR", fx) is None
+    assert tier_twin(4.99, "USD", "EUR", {**fx, "EUR": fx["USD"]}) == 4.99
+    assert tier_twin(5.0, "USD", "EUR", fx) is None     # no tier

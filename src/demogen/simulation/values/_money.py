@@ -36,6 +36,7 @@ from demogen.currencies import (
     load_currencies,
     local_price,
     three_digits,
+    tier_twin,
 )
 from demogen.simulation._context import UserContext
 from demogen.simulation.values import _inverse as inverse
@@ -166,11 +167,9 @@ class Money:
 
     def tier_twin(self, x: float, source: str, target: str) -> int | float | None:
         """The ``target`` store tier matching ``source``'s tier ``x`` (KRW 1,200 → USD 0.99),
-        or None when ``x`` is no tier."""
-        mine, theirs = self.currency(source).points, self.currency(target).points
-        if x not in mine or len(theirs) != len(mine):
-            return None
-        return self.currency(target).money(theirs[mine.index(x)])
+        or None (no tier, or a twin that would copy the amount: ``currencies.tier_twin``)."""
+        twin = tier_twin(x, source.upper(), target.upper(), self.rules.fx)
+        return None if twin is None else self.currency(target).money(twin)
 
 
 def _number(x: float, decimals: int) -> int | float:

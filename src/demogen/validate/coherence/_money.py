@@ -7,8 +7,9 @@ generator does). Per record:
 - an amount has the currency's decimals (no KRW cents);
 - an amount whose name carries another currency (``price_usd``) is the local amount of its
   role converted at ``money.fx`` (within a cent and 1 %), or the matching store tier
-  (KRW 1,200 = USD 0.99: ``data/locale/currencies.yaml``); a ``*_usd`` amount beside a
-  local one in USD is the same number;
+  (KRW 1,200 = USD 0.99: ``data/locale/currencies.yaml``) unless that tier is the same
+  number in a currency worth another amount (a GBP 4.99 charge is no EUR 4.99); a
+  ``*_usd`` amount beside a local one in USD is the same number;
 - the order adds up: total = lines − discount + shipping + tax + fee, net = lines −
   discount, gross = lines + shipping + tax + fee, nothing paid above the amount before the
   discount;
@@ -26,7 +27,7 @@ from typing import Any, ClassVar
 from demogen.analysis.heuristic._money import discount_flag, discount_rate, money_role
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MonetaryProperty, formula_on
-from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies
+from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies, tier_twin
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 from demogen.validate.coherence._prices import Prices
 
@@ -48,6 +49,10 @@ class MoneyChecker(Checker):
         self._fixed = given.rules.money.currency
         self._table = load_currencies().currencies
         self._prices = Prices(given.rules)
+        #: Properties Rules say report the currency (``device: currency``): a record's
+        #: currency where its amounts' rules name no currency property (as the generator).
+        self._currency_props = sorted(n for n, spec in given.rules.properties.items()
+                                      if spec.device == "currency")
 
     @property
     def active(self) -> bool:
@@ -117,14 +122,17 @@ class MoneyChecker(Checker):
                 return code.upper()
         if all(currency_in_name(n) for n in members):
             return currency_in_name(next(iter(members)))
+        for name in self._currency_props:
+            code = props.get(name)
+            if isinstance(code, str) and code.upper() in _CODES:
+                return code.upper()
         return self._fixed if self._fixed in _CODES else None
 
     def _twin(self, event: str, name: str, x: float, own: str, local: float, code: str,
               where: Where, report: Report) -> None:
         """``x`` (in ``own``) shows ``local`` (in ``code``): a store-tier pair or the FX
         conversion, within a cent and 1 %."""
-        mine, theirs = self._table[code].points, self._table[own].points
-        if local in mine and len(mine) == len(theirs) and theirs[mine.index(local)] == x:
+        if tier_twin(local, code, own, self._fx) == x:
             return
         want = local * self._fx.get(code, 1.0) / self._fx.get(own, 1.0)
         if abs(x - want) <= max(0.011, 0.01 * want):
