@@ -27,6 +27,7 @@ from demogen.analysis.heuristic._lifecycle import (
     session_events,
 )
 from demogen.analysis.heuristic._money import Money
+from demogen.analysis.heuristic._periods import period_constraints
 from demogen.analysis.heuristic._properties import (
     property_constraints,
     property_relationships,
@@ -101,7 +102,7 @@ class HeuristicAnalyzer:
         ranges = value_ranges(ctx)
         patterns = update_patterns(ctx, money)
         return Rules(
-            property_constraints=property_constraints(ctx),
+            property_constraints=property_constraints(ctx) | period_constraints(ctx),
             property_relationships=property_relationships(ctx),
             value_ranges=ranges,
             event_constraints=constraints,

@@ -1,0 +1,65 @@
+"""Properties of one record that name the same billing period agree.
+
+A plan's ``plan_code`` (``plus_monthly``, ``plus_yearly``) and ``billing_period`` (``month``,
+``year``) name the plan's period twice; drawn apart, ``plus_monthly`` came with ``year`` in
+half the records. The analyzer ties them in Rules' ``property_constraints``: the property
+whose enum values are periods alone depends on the one whose values say more, each value of
+which allows the periods it names (word lists: ``heuristic_properties.yaml`` period_words).
+"""
+
+from __future__ import annotations
+
+from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._text import split_words
+from demogen.analysis.rules import PropertyConstraint
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
+
+
+def _period_of_word() -> dict[str, str]:
+    return {word: period for period, words in load("properties")["period_words"].items()
+            for word in words}
+
+
+def _periods(prop: Property, words: dict[str, str]) -> dict[str, str | None] | None:
+    """Each enum value's period (None: it names none), or None when fewer than two values
+    name distinct periods."""
+    if prop.type != PropertyType.STRING or not prop.enum:
+        return None
+    found: dict[str, str | None] = {}
+    for value in prop.enum:
+        named = {words[w] for w in split_words(str(value)) if w in words}
+        found[str(value)] = named.pop() if len(named) == 1 else None
+    return found if len({p for p in found.values() if p}) >= 2 else None
+
+
+def _pure(prop: Property, periods: dict[str, str | None], words: dict[str, str]) -> bool:
+    """Every value is a period word alone (``month``, ``yearly``)."""
+    return all(p is not None and all(w in words for w in split_words(v))
+               for v, p in periods.items())
+
+
+def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
+    """``billing_period`` depends on ``plan_code`` where one event carries both."""
+    words = _period_of_word()
+    named = {p.name: found for p in ctx.event_props.values()
+             if (found := _periods(p, words)) is not None}
+    out: dict[str, PropertyConstraint] = {}
+    for child, periods in named.items():
+        if not _pure(ctx.event_props[child], periods, words):
+            continue
+        together = set(ctx.events_with.get(child, ()))
+        parent = next((p for p in named if p != child and not _pure(ctx.event_props[p],
+                       named[p], words) and together & set(ctx.events_with.get(p, ()))), None)
+        if parent is None:
+            continue
+        mapping = {value: [v for v, p in periods.items() if p == period]
+                   for value, period in named[parent].items() if period is not None}
+        mapping = {value: allowed for value, allowed in mapping.items() if allowed}
+        if mapping:
+            out[child] = PropertyConstraint(depends_on=[parent], mapping=mapping)
+    return out
+
+
+__all__ = ["period_constraints"]
