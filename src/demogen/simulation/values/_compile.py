@@ -165,6 +165,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
     steps = [(n, compiled[n][0]) for n in dependency_order(order, compiled)]
     read = frozenset(d for _, deps in compiled.values() for d in deps)
     sampler = EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
+    for ledger in plan.follow_ups:  # a follow-up shows the order it follows
+        sampler.sample = ledger.wrap(event.name, sampler.sample)
     accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)
     if money is not None:   # an order without a discount shows no coupon
         accounts += money.left_out

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from demogen.simulation.values._basket import Basket, plan_basket
 from demogen.simulation.values._derived import formula_wins
+from demogen.simulation.values._follow_ups import FollowUps, plan_follow_ups
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
@@ -48,6 +49,8 @@ class ValuePlan:
     recorded: frozenset[str]
     #: what the cart events carry to the orders' lists (None: the plan has no such list).
     basket: Basket | None = None
+    #: per pair group with follow-ups (a delivery, a return): the ledger of its things.
+    follow_ups: tuple[FollowUps, ...] = ()
 
     @classmethod
     def build(cls, tables: Tables) -> ValuePlan:
@@ -60,8 +63,10 @@ class ValuePlan:
                 for name in group.names:
                     follows.setdefault((event, name), group)
         latest = _latest(tables)
+        after = {e: spec.follows for e, spec in tables.rules.events.items() if spec.follows}
         return cls(groups=groups, follows=follows, latest=latest,
-                   recorded=frozenset(latest.values()), basket=plan_basket(tables))
+                   recorded=frozenset(latest.values()), basket=plan_basket(tables),
+                   follow_ups=plan_follow_ups(groups, after))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
         """Hooks that store the event's values for the followers of its groups, and fill

@@ -6,6 +6,10 @@ new in every record (``properties.<id>.id.mode: unique``: an order, a transactio
 shows a value of that id the same user's ``T`` showed before it. A refund of an order the
 user never placed is what a drill-down from the refund to its order finds empty.
 
+Each occurrence of the trigger brings at most one follow-up (``rate`` is per occurrence):
+a follow-up naming a thing the same event already named for that user (two deliveries of
+the second order, none of the first) names the wrong order.
+
 Which ids the trigger carries is learned from its records; a follower with no trigger record
 before it is the ``flows`` check's finding, not this one's.
 """
@@ -24,7 +28,7 @@ class FollowIdsChecker(Checker):
     name = "follow_ids"
     description = ("per user, a follow-up (events.*.follows: a delivery, a refund of an order) "
                    "shows the id (an id Rules call unique: order, transaction) of a thing its "
-                   "trigger showed that user before it")
+                   "trigger showed that user before it, one follow-up per thing")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -38,6 +42,8 @@ class FollowIdsChecker(Checker):
         self.carried: dict[str, set[str]] = {}
         #: (user, trigger, id property) → the values the user's trigger records showed.
         self.seen: dict[tuple[str, str, str], set[Any]] = {}
+        #: (user, follow-up, id property) → the values the user's follow-ups showed.
+        self.followed: dict[tuple[str, str, str], set[Any]] = {}
 
     @property
     def active(self) -> bool:
@@ -55,11 +61,20 @@ class FollowIdsChecker(Checker):
         if trigger is not None:
             for name in sorted(self.carried.get(trigger, set()) & props.keys()):
                 shown = self.seen.get((uid, trigger, name))
-                if shown and isinstance(props[name], str | int | float) \
-                        and props[name] not in shown:
-                    report(where, f"user {uid}: {event}.{name} {props[name]!r} is no "
+                value = props[name]
+                if not shown or not isinstance(value, str | int | float):
+                    continue
+                if value not in shown:
+                    report(where, f"user {uid}: {event}.{name} {value!r} is no "
                                   f"{trigger} of this user before it (events.{event}.follows: "
                                   f"{trigger})")
+                    continue
+                followed = self.followed.setdefault((uid, event, name), set())
+                if value in followed:
+                    report(where, f"user {uid}: {event}.{name} {value!r} again: an earlier "
+                                  f"{event} followed that {trigger} already (one {event} per "
+                                  f"{trigger}: events.{event}.follows)")
+                followed.add(value)
         if event in self.triggers:
             ids = self.unique & props.keys()
             self.carried.setdefault(event, set()).update(ids)
