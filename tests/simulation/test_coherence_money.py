@@ -232,3 +232,56 @@ def test_a_store_tier_twin_is_no_copy_into_a_currency_worth_another_amount() -> 
     assert tier_twin(4.99, "GBP", "EUR", fx) is None
     assert tier_twin(4.99, "USD", "EUR", {**fx, "EUR": fx["USD"]}) == 4.99
     assert tier_twin(5.0, "USD", "EUR", fx) is None     # no tier
+
+
+# -- rows of events without an amount, one row per thing (session 9) ----------------------
+
+
+def _cart_plan() -> Any:
+    from demogen.taxonomy import Event, EventTaxonomy, Property
+    from demogen.vocab import PropertyType as T
+
+    rows = (Property(name="commodity_list.commodity_id", type=T.STRING,
+                     enum=tuple(f"c{i}" for i in range(1, 9))),
+            Property(name="commodity_list.commodity_name", type=T.STRING),
+            Property(name="commodity_list.price", type=T.NUMBER),
+            Property(name="commodity_list.quantity", type=T.NUMBER))
+    return EventTaxonomy(
+        events=(Event(name="view_cart", properties=("commodity_list",)),
+                Event(name="order_paid", properties=("currency", "order_total",
+                                                     "commodity_list"))),
+        properties=(Property(name="currency", type=T.STRING),
+                    Property(name="order_total", type=T.NUMBER),
+                    Property(name="commodity_list", type=T.OBJECT_GROUP, children=rows)))
+
+
+def test_a_views_rows_show_their_things_prices_once_each() -> None:
+    """A cart list on a view event (no amount of its own) shows each commodity at its
+    entry's price in the user's currency, the price the order shows, and names each
+    commodity once (its rows were drawn freely, the same id in several rows)."""
+    from demogen.simulation.values import ValueFactory
+    from demogen.taxonomy import ProductInfo
+    from tests.simulation.test_values import NOW, make_user
+
+    rules = Rules.from_data({"monetary_properties": {
+        "order_total": {"currency_property": "currency"}}})
+    factory = ValueFactory(_cart_plan(), rules, ProductInfo(industry="ecommerce"), seed=1)
+    view, order = factory.event_sampler("view_cart"), factory.event_sampler("order_paid")
+    shown: dict[tuple[str, str], set[float]] = {}
+    lists = 0
+    for i in range(60):
+        user = make_user(i, country="KR")
+        for sampler in (view, order):
+            props = sampler.sample(user, NOW)
+            code = props.get("currency", "KRW")
+            ids = [row["commodity_id"] for row in props["commodity_list"]]
+            assert len(set(ids)) == len(ids), props
+            lists += len(ids) > 1
+            for row in props["commodity_list"]:
+                shown.setdefault((code, row["commodity_id"]), set()).add(row["price"])
+    assert lists >= 10
+    krw = {k: v for k, v in shown.items() if k[0] == "KRW"}
+    assert len(krw) >= 6
+    assert all(len(prices) == 1 for prices in shown.values()), shown
+    assert all(isinstance(p, int) and p >= 1000 for (_, prices) in krw.items()
+               for p in prices), krw

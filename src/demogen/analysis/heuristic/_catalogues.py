@@ -41,6 +41,13 @@ def _field_words() -> dict[str, str]:
             for word in words}
 
 
+@functools.cache
+def _stem_field_words() -> dict[str, str]:
+    """Last word → field, for words naming a field only after a stem (``dish_sku``)."""
+    return {word: field for field, words in catalogue_data().get("stem_fields", {}).items()
+            for word in words}
+
+
 @dataclass(frozen=True, slots=True)
 class Role:
     """The thing (``stem``: ``product``) and which of its fields (``id``, ``name``,
@@ -67,7 +74,7 @@ def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
     if norm in words:   # a bare field: only inside an object it says whose
         return Role(stem_of_object, words[norm]) if stem_of_object else None
     stem, _, last = norm.rpartition("_")
-    field = words.get(last)
+    field = words.get(last) or _stem_field_words().get(last)
     if field is None or not stem:
         return None
     stem = singular(stem)

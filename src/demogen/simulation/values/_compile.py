@@ -33,6 +33,7 @@ from demogen.simulation.values._objects import (
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._progress import stage_sampler
+from demogen.simulation.values._row_prices import row_prices
 from demogen.simulation.values._sampler import EventSampler
 from demogen.simulation.values._state import (
     before_sampler,
@@ -135,6 +136,10 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         fn = sticky.recorded(prop.name, fn)
     if plan.basket is not None and plan.basket.shows(event, prop.name):
         fn = plan.basket.sampler(prop, fn)   # an order lists what the user carted
+    if prop.type == PropertyType.OBJECT_GROUP:  # a view's rows show their things' prices
+        more: set[str] = set()
+        fn = row_prices(tables, prop, event, present, fn, more)
+        deps = deps | more
     return fn, deps
 
 

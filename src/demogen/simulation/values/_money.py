@@ -60,6 +60,7 @@ BUNDLE = "\x00money"
 _BASE_ROLES = ("amount", "subtotal")
 
 
+@functools.cache
 def known_currencies() -> frozenset[str]:
     """The ISO codes of ``currencies.yaml`` (upper case)."""
     return frozenset(load_currencies().currencies)
@@ -170,6 +171,26 @@ class Money:
         or None (no tier, or a twin that would copy the amount: ``currencies.tier_twin``)."""
         twin = tier_twin(x, source.upper(), target.upper(), self.rules.fx)
         return None if twin is None else self.currency(target).money(twin)
+
+
+def record_currency(money: Money, cp: str | None, u: UserContext, v: dict[str, Any]) -> str:
+    """A record's currency: its currency property ``cp``'s, else Rules'
+    ``money.currency``, else the user's market's (USD for a code the table lacks)."""
+    known = known_currencies()
+    code = v.get(cp) if cp else None
+    if isinstance(code, str) and code.upper() in known:
+        return code.upper()
+    fixed = money.rules.currency
+    if fixed and fixed in known:
+        return fixed
+    device = u.device.currency
+    return device if device in known else "USD"
+
+
+def currency_property_of(tables: Tables, present: frozenset[str]) -> str | None:
+    """The property of a record saying its currency (``currency``, ``currency_type``)."""
+    return next((n for n in sorted(present) if n in tables.currency_props
+                 or tables.device(n) == "currency"), None)
 
 
 def _number(x: float, decimals: int) -> int | float:
@@ -343,14 +364,7 @@ class RecordMoney:
         property, else Rules' ``money.currency``, else the user's market's."""
         if self.fixed:      # every amount names its currency (amount_spent_usd)
             return self.fixed
-        code = v.get(self.cp) if self.cp else None
-        if isinstance(code, str) and code.upper() in self.known:
-            return code.upper()
-        fixed = self.money.rules.currency
-        if fixed and fixed in self.known:
-            return fixed
-        device = u.device.currency
-        return device if device in self.known else "USD"
+        return record_currency(self.money, self.cp, u, v)
 
     def draw(self, u: UserContext, v: dict[str, Any]) -> dict[str, Any]:
         """Every money value of one record (and the discount flag)."""
@@ -533,9 +547,7 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
         cache[event] = None
         return None
     if currency_property is None:
-        currency_property = next(
-            (n for n in sorted(present) if n in tables.currency_props
-             or tables.device(n) == "currency"), None)
+        currency_property = currency_property_of(tables, present)
     flag = next((n for n in sorted(present)
                  if (p := tables.props.get(n)) is not None and p.type == PropertyType.BOOLEAN
                  and discount_flag(n)), None)

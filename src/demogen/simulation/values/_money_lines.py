@@ -149,6 +149,11 @@ def record_lines(tables: Tables, present: frozenset[str], members: Sequence[str]
     return Lines(tables, item, rows)
 
 
+def order_rows(tables: Tables, prop: Property) -> Rows | None:
+    """``prop`` as rows naming priced things and showing their prices, or None."""
+    return _rows(tables, prop, priced_stems())
+
+
 def _rows(tables: Tables, prop: Property, stems: Sequence[str]) -> Rows | None:
     """``prop`` as order lines: an object (group) whose rows name a priced thing and show
     its price."""

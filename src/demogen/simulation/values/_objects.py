@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from demogen.analysis.heuristic._catalogues import fields_stem, is_quantity
+from demogen.analysis.heuristic._catalogues import ID, catalogue_role, fields_stem, is_quantity
 from demogen.analysis.heuristic.values import kinds, names
 from demogen.analysis.heuristic.values.priors import number_prior
 from demogen.simulation._context import UserContext
@@ -39,6 +39,8 @@ MAX_OBJECT_KEYS = 100
 MAX_GROUP_ROWS = 500
 _INDEX_CHILD = re.compile(r"^(index|idx|seq|sequence|no|order|rank|row|position)$")
 _TIME_WORDS = re.compile(r"time|date|timestamp")
+#: Draws of a row before a list leaves it out for naming a thing already listed.
+_REDRAWS = 4
 
 
 def list_property(tables: Tables, prop: Property) -> Sampler:
@@ -121,10 +123,16 @@ def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler
     fields = _object_fields(tables, prop, core)
     lo, hi = length_bounds(prop.list_length or prop.value_range, default=(1, 3),
                             cap=MAX_GROUP_ROWS)
+    thing = _thing_key(prop, fields)
 
     def make_rows(u: UserContext, v: dict[str, Any], t: str) -> list[dict[str, Any]]:
         n = lo if lo == hi else lo + int(u.rnd.random() * (hi - lo + 1))
+        if thing is not None:
+            return _distinct_rows(fields, thing, u, v, t, n)
         return [_row(fields, u, v, t, i + 1) for i in range(n)]
+
+    if thing is not None:   # redraws: called, not written out
+        return make_rows
 
     def source(w: Writer, out: str) -> list[str]:
         row, i = w.temp(), w.temp()
@@ -132,6 +140,32 @@ def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler
                 *indent(_fields_source(w, row, fields, i)), f"    {out}.append({row})"]
 
     return with_source(make_rows, source)
+
+
+def _thing_key(prop: Property, fields: list[_Field]) -> str | None:
+    """The field naming each row's catalogue thing (``commodity_id`` of
+    ``commodity_list``), if any: one list names a thing once (a quantity says how many)."""
+    stem = fields_stem(prop.name, [f.key for f in fields])
+    return next((f.key for f in fields if not f.index
+                 and (role := catalogue_role(f.key, stem)) is not None
+                 and role.field == ID), None)
+
+
+def _distinct_rows(fields: list[_Field], key: str, u: UserContext, v: dict[str, Any],
+                   t: str, n: int) -> list[dict[str, Any]]:
+    """``n`` rows naming ``key`` things each once: a row repeating one is redrawn a few
+    times, then left out (a list of a few things is shorter, never repeats one)."""
+    rows: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for _ in range(n):
+        for _ in range(_REDRAWS):
+            row = _row(fields, u, v, t, len(rows) + 1)
+            ident = row.get(key)
+            if ident not in seen:
+                seen.add(ident)
+                rows.append(row)
+                break
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from demogen.analysis.heuristic._catalogues import ID, TYPE, fields_stem, group_roles
+from demogen.analysis.heuristic._catalogues import (
+    ID,
+    TYPE,
+    catalogue_role,
+    fields_stem,
+    group_roles,
+)
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
 
@@ -38,6 +44,8 @@ class CatalogueChecker(Checker):
             for row in rows:
                 if isinstance(row, Mapping):
                     self._walk(row, key, f"{path}{key}.", where, report)
+            if isinstance(value, list):
+                _repeated(value, f"{path}{key}", where, report)
         stem_of_object = fields_stem(parent, values) if parent is not None else None
         for stem, roles in group_roles(values, stem_of_object).items():
             anchor = next((n for n, r in roles.items() if r.field == ID), None)
@@ -61,3 +69,22 @@ class CatalogueChecker(Checker):
         if first[0] != value:
             report(where, f"{key[0]} '{ident}': {shown} {value!r}, but {key[1]} {first[0]!r} "
                           f"at {first[1].file}:{first[1].line}")
+
+
+def _repeated(rows: list[Any], shown: str, where: Where, report: Report) -> None:
+    """One list names a thing once (``commodity_list`` rows of one ``commodity_id``: a
+    quantity says how many): report an id its rows repeat."""
+    dicts = [r for r in rows if isinstance(r, Mapping)]
+    if len(dicts) < 2:
+        return
+    keys = list(dict.fromkeys(k for r in dicts for k in r))
+    stem = fields_stem(shown.rsplit(".", 1)[-1], keys)
+    key = next((k for k in keys if (role := catalogue_role(k, stem)) is not None
+                and role.field == ID), None)
+    if key is None:
+        return
+    idents = [r.get(key) for r in dicts if isinstance(r.get(key), str | int)]
+    twice = sorted({str(i) for i in idents if idents.count(i) > 1})
+    if twice:
+        report(where, f"{shown}[] lists {stem} '{twice[0]}' in {len(dicts)} rows more than "
+                      f"once (one row per thing; a quantity says how many)")

@@ -64,7 +64,11 @@ class MoneyChecker(Checker):
         if not isinstance(props, Mapping) or not isinstance(event, str):
             return
         members = self._members(props, event)
-        if not members:
+        if not members:     # a view's rows still show their things' prices
+            code = self._currency(props, members)
+            if code is not None:
+                self._prices.check(event, props, [], {}, None, code,
+                                   10.0 ** -self._table[code].decimals, where, report)
             return
         code = self._currency(props, members)
         # no currency to read: the amounts must still add up (in cents)
@@ -120,7 +124,7 @@ class MoneyChecker(Checker):
             code = props.get(rule.currency_property) if rule.currency_property else None
             if isinstance(code, str) and code.upper() in _CODES:
                 return code.upper()
-        if all(currency_in_name(n) for n in members):
+        if members and all(currency_in_name(n) for n in members):
             return currency_in_name(next(iter(members)))
         for name in self._currency_props:
             code = props.get(name)
