@@ -285,3 +285,45 @@ def test_a_views_rows_show_their_things_prices_once_each() -> None:
     assert all(len(prices) == 1 for prices in shown.values()), shown
     assert all(isinstance(p, int) and p >= 1000 for (_, prices) in krw.items()
                for p in prices), krw
+
+
+# -- a plan's own price enum prices its catalogue (session 9) -----------------------------
+
+
+def _enum_plan(ids: tuple[str, ...] | None) -> Any:
+    from demogen.taxonomy import Event, EventTaxonomy, Property
+    from demogen.vocab import PropertyType as T
+
+    return EventTaxonomy(
+        events=(Event(name="purchase", properties=("product_id", "price")),),
+        properties=(Property(name="product_id", type=T.STRING, enum=ids),
+                    Property(name="price", type=T.NUMBER, enum=(0.99, 4.99, 19.99))))
+
+
+@pytest.mark.parametrize("ids", [None, ("starter", "gems_a", "gems_b", "vip", "skin")])
+def test_a_price_enum_prices_the_products(ids: tuple[str, ...] | None) -> None:
+    """``price: [0.99, 4.99, 19.99]`` beside ``product_id``: every USD purchase shows a price
+    of the enum, and one product one price (the entry's price used to replace the enum:
+    drawn per product at any tier). With the plan's ids the analyzer writes the entries'
+    price_usd from the enum; without, the run draws each product's point from its id."""
+    from demogen.analysis.heuristic import HeuristicAnalyzer
+    from demogen.simulation.values import ValueFactory
+    from demogen.taxonomy import ProductInfo
+    from tests.simulation.test_values import NOW, make_user
+
+    taxonomy = _enum_plan(ids)
+    rules = HeuristicAnalyzer().analyze(taxonomy, ProductInfo(industry="game"))
+    assert "price" in rules.monetary_properties
+    if ids is not None:
+        listed = {e.id: e.price_usd for e in rules.catalogues["product"].entries}
+        assert set(listed) == set(ids)
+        assert set(listed.values()) <= {0.99, 4.99, 19.99}, listed
+    sampler = ValueFactory(taxonomy, rules, ProductInfo(industry="game"), seed=2
+                           ).event_sampler("purchase")
+    shown: dict[str, set[float]] = {}
+    for i in range(200):
+        props = sampler.sample(make_user(i, country="US"), NOW)
+        shown.setdefault(props["product_id"], set()).add(props["price"])
+    assert len(shown) >= 3
+    assert all(len(prices) == 1 for prices in shown.values()), shown
+    assert set().union(*shown.values()) <= {0.99, 4.99, 19.99}, shown

@@ -22,9 +22,16 @@ from demogen.analysis.heuristic._catalogues import (
     fields_stem,
     priced_stems,
 )
+from demogen.analysis.heuristic._money import money_role, plan_currency
 from demogen.analysis.heuristic.values.names import leaf, normalize
 from demogen.analysis.rules import Catalogue, CatalogueEntry, MonetaryProperty
-from demogen.currencies import industry_mode, is_unit_price, load_currencies, unit_price_usd
+from demogen.currencies import (
+    bundled_fx,
+    industry_mode,
+    is_unit_price,
+    load_currencies,
+    unit_price_usd,
+)
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
@@ -67,12 +74,49 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
         for stem, ids in _example_ids(props).items():
             if stem in sold and stem not in listed:
                 listed[stem] = ids
+    points = enum_points(taxonomy, money)
     out: dict[str, Catalogue] = {}
     for stem, ids in listed.items():
         prices = _prices(stem, ids, mode) if stem in sold else {}
+        if stem in points:  # the plan's own price list: each entry one of its points
+            prices = {i: _enum_price(stem, i, points[stem]) for i in ids}
         out[stem] = Catalogue(entries=[CatalogueEntry(id=i, price_usd=prices.get(i))
                                        for i in ids])
     return out
+
+
+def enum_points(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty]
+                ) -> dict[str, tuple[float, ...]]:
+    """Stem → the USD prices the plan's own enum on the amount paying for it lists
+    (``price``: 0.99, 4.99 beside ``product_id``), in the plan's currency (its texts' one
+    currency, else USD) converted at the bundled FX table."""
+    stems = priced_stems()
+    by_name = {p.name: p for p in (*taxonomy.properties, *taxonomy.common_properties)}
+    rate = bundled_fx()[1].get(plan_currency(taxonomy) or "USD", 1.0)
+    out: dict[str, tuple[float, ...]] = {}
+    for event in taxonomy.events:
+        names = (*event.properties, *(p.name for p in taxonomy.common_properties))
+        ids = sorted((stems.index(r.stem), r.stem) for n in names
+                     if (r := catalogue_role(n)) is not None and r.field == ID
+                     and r.stem in stems)
+        listed = [x for n in sorted(names) if n in money and _base(n, money[n], event.name)
+                  and (p := by_name.get(n)) is not None and p.enum
+                  for x in p.enum if isinstance(x, int | float) and not isinstance(x, bool)]
+        if ids and listed:
+            stem = ids[0][1]
+            out[stem] = tuple(sorted({*out.get(stem, ()), *(x * rate for x in listed)}))
+    return out
+
+
+def _base(name: str, rule: MonetaryProperty, event: str) -> bool:
+    """Whether money property ``name`` holds a record's lines on ``event``."""
+    return (not rule.events or event in rule.events) and \
+        (rule.role or money_role(name)) in ("amount", "subtotal")
+
+
+def _enum_price(stem: str, ident: str, points: Sequence[float]) -> float:
+    """One of the plan's price points for an id: a function of the id alone."""
+    return round(points[int(_fraction(stem, ident) * len(points))], 6)
 
 
 def _sold_stems(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty]) -> set[str]:

@@ -552,7 +552,8 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
                  if (p := tables.props.get(n)) is not None and p.type == PropertyType.BOOLEAN
                  and discount_flag(n)), None)
     cache[event] = found = RecordMoney(tables, members, currency_property, flag)
-    found.lines = record_lines(tables, present, [m.name for m in members], found.base.name)
+    found.lines = record_lines(tables, present, [m.name for m in members], found.base.name,
+                               found.base.enum)
     found.rates = _rates(tables, present, {*found.members, flag})
     found.discountable = found.discountable or bool(found.rates)
     return found

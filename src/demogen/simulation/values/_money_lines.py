@@ -60,7 +60,8 @@ class Rows:
 class Lines:
     """The lines of one event's records, read from the catalogue things they name."""
 
-    def __init__(self, tables: Tables, item: Item | None, rows: tuple[Rows, ...]):
+    def __init__(self, tables: Tables, item: Item | None, rows: tuple[Rows, ...],
+                 points: tuple[float, ...] = ()):
         self.item = item
         self.rows = rows
         self._money = tables.money
@@ -68,6 +69,10 @@ class Lines:
         self._mode = industry_mode(tables.industry)
         self._seed = tables.seed
         self._usd: dict[tuple[str, str], float] = {}
+        #: The plan's own enum on the record's base amount, in the plan's currency (Rules'
+        #: ``money.currency``, else USD): an entry Rules do not price costs one of them.
+        self._plan_code = tables.money.rules.currency or "USD"
+        self._points = points
 
     @property
     def deps(self) -> set[str]:
@@ -106,8 +111,18 @@ class Lines:
     def unit_price(self, stem: str, ident: Any, code: str) -> int | float:
         """One entry's price in ``code``: its Rules price, else one drawn from its id."""
         usd = self._catalogues.get(stem).entry(ident).price_usd
+        if usd is None and self._points:
+            point = self._points[salt(self._seed, "catalogue-price", stem, str(ident))
+                                 % len(self._points)]
+            if code == self._plan_code:
+                return point    # in the plan's enum, as the record's amount must be
+            usd = point * self._money.fx(self._plan_code)
         if usd is None:
             usd = self._drawn_usd(stem, str(ident))
+        if code == self._plan_code and self._points:
+            near = min(self._points, key=lambda p: abs(p * self._money.fx(code) - usd))
+            if abs(near * self._money.fx(code) - usd) < 1e-6 * max(usd, 1.0):
+                return near     # a Rules price that is one of the enum's points
         return self._money.local_price(usd, code)
 
     def _drawn_usd(self, stem: str, ident: str) -> float:
@@ -126,7 +141,7 @@ def _count(x: Any) -> float:
 
 
 def record_lines(tables: Tables, present: frozenset[str], members: Sequence[str],
-                 base: str) -> Lines | None:
+                 base: str, points: tuple[float, ...] = ()) -> Lines | None:
     """The lines of an event carrying ``present`` whose money properties are ``members``
     (``base``: the amount holding the lines), or None when it names no priced thing."""
     props = tables.props
@@ -146,7 +161,9 @@ def record_lines(tables: Tables, present: frozenset[str], members: Sequence[str]
         item = Item(anchor, stem, quantity, is_unit_price(normalize(base)))
     if item is None and not rows:
         return None
-    return Lines(tables, item, rows)
+    # the enum prices one unit: a line amount (× quantity) or an order's rows cannot be in it
+    unit = item is not None and not rows and (item.unit or item.quantity is None)
+    return Lines(tables, item, rows, points if unit else ())
 
 
 def order_rows(tables: Tables, prop: Property) -> Rows | None:
