@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
-from demogen.simulation.values._basket import plan_basket
+from demogen.simulation.values._basket import Basket, plan_basket
 from demogen.simulation.values._tables import Tables
 from tests.corpus import corpus
 from tests.simulation.generated_outputs import Generated, tracks
@@ -13,7 +16,7 @@ PLANS = [pytest.param("ecommerce", id="ecommerce"),
          pytest.param("segment_ecommerce_v2", marks=corpus, id="segment_ecommerce_v2")]
 
 
-def _basket(g: Generated):
+def _basket(g: Generated) -> Basket:
     tables = Tables(g.taxonomy, g.rules, g.product, seed=g.seed, pool_size=60)
     basket = plan_basket(tables)
     assert basket is not None, f"{g.source.name}: no order lists what the cart events name"
@@ -30,20 +33,94 @@ def test_an_order_lists_products_carted_and_not_yet_bought(coherence_output,
     orders = lengths = 0
     short = 0
     for timeline in g.timelines.values():
-        cart: set[str] = set()
-        for record in tracks(timeline):
-            event, values = record["#event_name"], record["properties"]
-            if event in basket.carts and values.get(basket.carts[event]) is not None:
-                cart.add(str(values[basket.carts[event]]))
-            elif event in basket.orders:
+        cart: list[str] = []
+        for event, values in _basket_events(basket, timeline, cart):
+            if event in basket.orders and cart:     # an empty cart's order draws its list
                 listed = values[basket.orders[event]]
-                assert listed and set(listed) <= cart, (event, listed, sorted(cart))
-                cart -= set(listed)
+                assert listed and set(listed) <= set(cart), (event, listed, cart)
                 orders += 1
                 lengths += len(listed)
                 short += len(listed) <= 3
     assert orders >= 10, orders
     assert short >= orders / 3, (short, orders, lengths / orders)
+
+
+def _basket_events(basket: Basket, timeline: list[dict[str, Any]],
+                   cart: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The user's basket events, ``cart`` holding what was carted and not removed or bought
+    before each one (updated after it is yielded)."""
+    for record in tracks(timeline):
+        event, values = record["#event_name"], record["properties"]
+        if event in basket.carts or event in basket.removes or event in basket.orders \
+                or event in basket.views:
+            yield event, values
+        if event in basket.carts and values.get(basket.carts[event]) is not None:
+            ident = str(values[basket.carts[event]])
+            if ident in cart:
+                cart.remove(ident)
+            cart.append(ident)
+        elif event in basket.removes and values.get(basket.removes[event]) in cart:
+            cart.remove(values[basket.removes[event]])
+        elif event in basket.orders:
+            bought = set(values.get(basket.orders[event]) or ())
+            cart[:] = [x for x in cart if x not in bought]
+
+
+@pytest.mark.parametrize("source", [pytest.param("segment_ecommerce_v2", marks=corpus,
+                                                 id="segment_ecommerce_v2"),
+                                    pytest.param("ecommerce", id="ecommerce")])
+def test_a_removal_takes_a_carted_product_out(coherence_output, source: str) -> None:
+    """A removal (Rules event_roles.remove) names a product in its user's cart, and an
+    order after it does not list that product unless it was carted again."""
+    g = coherence_output(source)
+    basket = _basket(g)
+    assert basket.removes, f"{source}: no removal names the carted thing"
+    removals = 0
+    for timeline in g.timelines.values():
+        cart: list[str] = []
+        gone: set[str] = set()
+        for event, values in _basket_events(basket, timeline, cart):
+            if event in basket.removes and cart:
+                removed = values[basket.removes[event]]
+                assert removed in cart, (event, removed, cart)
+                gone.add(removed)
+                removals += 1
+            elif event in basket.carts:
+                gone.discard(str(values.get(basket.carts[event])))
+            elif event in basket.orders and cart:
+                assert not gone & set(values[basket.orders[event]]), (gone, values)
+    assert removals >= 10, removals
+
+
+@pytest.mark.corpus
+def test_cart_and_checkout_lists_show_the_basket(coherence_output) -> None:
+    """A cart view or checkout start (Rules event_roles.cart_view) lists what its user has
+    in the cart: the latest carted products not removed or bought."""
+    g = coherence_output("segment_ecommerce_v2")
+    basket = _basket(g)
+    assert basket.views, "no cart view lists the carted thing"
+    shown = 0
+    for timeline in g.timelines.values():
+        cart: list[str] = []
+        for event, values in _basket_events(basket, timeline, cart):
+            if event in basket.views and cart:  # (existing users carted before the run)
+                listed = list(values.get(basket.views[event]) or [])
+                n = min(len(listed), len(cart))
+                assert n and listed[-n:] == cart[-n:], (event, listed, cart)
+                shown += 1
+    assert shown >= 10, shown
+
+
+def test_the_analyzer_names_removals_and_cart_views(coherence_output) -> None:
+    """From names and lists alone: the removal from the cart, and the screens listing the
+    cart (a checkout's start), only where the plan has a cart."""
+    roles = coherence_output("segment_shop").rules.event_roles
+    assert roles.cart_view == ["Checkout Started"], roles
+    roles = coherence_output("ecommerce").rules.event_roles
+    assert roles.remove == ["remove_from_cart"], roles
+    assert roles.cart_view == [], roles     # view_cart and begin_checkout list nothing
+    roles = coherence_output("game").rules.event_roles
+    assert not roles.cart and not roles.remove and not roles.cart_view, roles
 
 
 def test_a_plan_without_a_cart_role_has_no_basket(coherence_output) -> None:

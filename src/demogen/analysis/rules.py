@@ -280,6 +280,9 @@ class EventRoles(BaseModel):
     detail, an article), viewed in runs; ``cart``: puts the viewed item in a cart (at the
     vertical's rate per view); ``progress``: a tick while something plays (progress,
     heartbeat), in runs at the player's cadence.
+    The basket (issue 13): ``remove``: takes an item out of the cart (only one carted);
+    ``cart_view``: shows what is in the cart without buying it (the cart screen, a
+    checkout's start): its list of the carted thing is the cart's contents.
     """
 
     model_config = _STRICT
@@ -294,6 +297,8 @@ class EventRoles(BaseModel):
     view: list[str] = Field(default_factory=list)
     cart: list[str] = Field(default_factory=list)
     progress: list[str] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list)
+    cart_view: list[str] = Field(default_factory=list)
 
 
 #: How long a value lives: drawn for every event, kept for one session, or kept for the

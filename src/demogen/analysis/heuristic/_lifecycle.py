@@ -17,7 +17,7 @@ from demogen.analysis.heuristic._events import DESCRIPTION_WEIGHT, concepts
 from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._text import contains_any
 from demogen.analysis.rules import EventRoles
-from demogen.vocab import LifecycleStage
+from demogen.vocab import LifecycleStage, PropertyType
 
 ONE_TIME_CONCEPTS = (
     "install", "uninstall", "signup", "account_create", "account_delete", "tutorial_begin",
@@ -98,18 +98,38 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         + names("tutorial_complete")
     ))
     complete = names("tutorial_complete")[:1] or numbered_tutorial[-1:]
+    revenue = list(money.revenue_events)
+    cart = names("add_to_cart")
     return EventRoles(
         install=names("install"),
         signup=signup,
         login=names("login"),
-        revenue=list(money.revenue_events),
+        revenue=revenue,
         refund=names("refund") + names("order_cancel"),
         onboarding=sorted(onboarding, key=ctx.order.__getitem__),
         onboarding_complete=complete,
         view=names("product_view"),
-        cart=names("add_to_cart"),
+        cart=cart,
+        remove=names("remove_from_cart") if cart else [],
+        cart_view=cart_views(ctx, names("cart_view") + names("checkout_start"), revenue)
+        if cart else [],
         progress=names("playback_progress") + described_only(ctx, "playback_progress"),
     )
+
+
+def cart_views(ctx: Context, candidates: list[str], revenue: list[str]) -> list[str]:
+    """Screens that list the cart without buying it (the cart, a checkout's start): those
+    carrying a list; a "buy now" naming one thing skips the cart."""
+    listing = (PropertyType.LIST, PropertyType.OBJECT_GROUP)
+    out = []
+    for name in dict.fromkeys(candidates):
+        event = ctx.taxonomy.event(name)
+        if name in revenue or event is None:
+            continue
+        props = (ctx.event_props.get(p) for p in event.properties)
+        if any(p is not None and p.type in listing for p in props):
+            out.append(name)
+    return out
 
 
 def described_only(ctx: Context, concept: str) -> list[str]:

@@ -1,13 +1,16 @@
 """An order lists the products the user carted: each user's basket (issue 13).
 
 A cart event (Rules ``event_roles.cart``: ``add_to_cart``) puts the thing its id property
-names (``product_id``) in the user's basket; a revenue event's list of the same thing's ids
-(``product_ids``, ``products``) shows the basket, and the order takes out what it lists.
-The basket keeps what was carted in this session and earlier ones and not bought yet (a
-cart outlives a visit), each thing once, in the order it was carted; an order holds at most
-the plan's longest list (the latest carted), the rest stays in the cart. An order made with
-an empty basket draws its list as the plan says. How many lines orders have follows how
-often buyers cart (the preset's ``content_loop.payer_cart_per_view``).
+names (``product_id``) in the user's basket; a removal (``event_roles.remove``:
+``remove_from_cart``) names one thing in the basket and takes it out; a cart view
+(``event_roles.cart_view``: ``view_cart``, ``begin_checkout``) lists the basket in its list
+of the same thing's ids (``products``); a revenue event's list shows the basket, and the
+order takes out what it lists. The basket keeps what was carted in this session and earlier
+ones and not bought yet (a cart outlives a visit), each thing once, in the order it was
+carted; an order holds at most the plan's longest list (the latest carted), the rest stays
+in the cart. An order made with an empty basket draws its list as the plan says; a cart
+view shows an empty cart (where the plan's list may be empty). How many lines orders have
+follows how often buyers cart (the preset's ``content_loop.payer_cart_per_view``).
 """
 
 from __future__ import annotations
@@ -32,26 +35,40 @@ BASKET = "basket\x1f"
 
 @dataclass(frozen=True, slots=True)
 class Basket:
-    """The thing carted (``stem``), each cart event's id property naming it, and each
-    revenue event's list showing what was carted."""
+    """The thing carted (``stem``); each cart and removal event's id property naming it;
+    each revenue event's list buying what was carted and each cart view's list showing it."""
 
     stem: str
     carts: dict[str, str]
     orders: dict[str, str]
+    removes: dict[str, str]
+    views: dict[str, str]
 
     @property
     def slot(self) -> str:
         return BASKET + self.stem
 
     def shows(self, event: str, name: str) -> bool:
-        return self.orders.get(event) == name
+        return name in (self.orders.get(event), self.views.get(event),
+                        self.removes.get(event))
 
-    def sampler(self, prop: Property, inner: Sampler) -> Sampler:
-        """The order's list: the basket (its latest ``hi`` things, the plan's longest
-        list), else ``inner``'s draw."""
+    def sampler(self, prop: Property, inner: Sampler, event: str) -> Sampler:
+        """A list: the basket (its latest ``hi`` things, the plan's longest list); with an
+        empty basket an order draws ``inner``'s list and a cart view shows an empty cart
+        (where the plan's lists may be empty). A removal's id: one thing in the basket, else
+        ``inner``'s draw."""
         slot = self.slot
-        hi = length_bounds(prop.list_length or prop.value_range, default=(1, MAX_LIST),
-                           cap=MAX_LIST)[1]
+        if prop.type != PropertyType.LIST:
+
+            def removed(u: UserContext, v: dict[str, Any], t: str) -> Any:
+                basket: list[str] | None = u.sticky.get(slot)
+                return basket[int(u.rnd.random() * len(basket))] if basket else inner(u, v, t)
+
+            return removed
+        lo, hi = length_bounds(prop.list_length or prop.value_range, default=(0, MAX_LIST),
+                               cap=MAX_LIST)
+        if event in self.views and lo == 0:
+            inner = _empty
 
         def carted(u: UserContext, v: dict[str, Any], t: str) -> Any:
             basket: list[str] | None = u.sticky.get(slot)
@@ -60,55 +77,79 @@ class Basket:
         return carted
 
     def hooks(self, event: str) -> tuple[Hook, ...]:
-        """A cart event adds its thing to the basket, an order takes out what it lists."""
-        slot = self.slot
-        key = self.carts.get(event)
-        if key is not None:
-
-            def put(u: UserContext, values: dict[str, Any]) -> None:
-                ident = values.get(key)
-                if ident is None or ident is MISS:
-                    return
-                ident = ident if isinstance(ident, str) else to_str(ident)
-                basket: list[str] = u.sticky.setdefault(slot, [])
-                if ident in basket:     # carted again: one line, now the latest
-                    basket.remove(ident)
-                basket.append(ident)
-                del basket[:-MAX_LIST]
-
-            return (put,)
-        name = self.orders.get(event)
-        if name is not None:
-
-            def bought(u: UserContext, values: dict[str, Any]) -> None:
-                basket: list[str] | None = u.sticky.get(slot)
-                if basket:      # what a longest order could not hold stays in the cart
-                    listed = set(values.get(name) or ())
-                    basket[:] = [x for x in basket if x not in listed]
-
-            return (bought,)
+        """A cart event adds its thing to the basket, a removal and an order take out what
+        they name."""
+        if (key := self.carts.get(event)) is not None:
+            return (self._put(key),)
+        if (key := self.removes.get(event)) is not None:
+            return (self._take(key, listed=False),)
+        if (name := self.orders.get(event)) is not None:
+            return (self._take(name, listed=True),)
         return ()
+
+    def _put(self, key: str) -> Hook:
+        slot = self.slot
+
+        def put(u: UserContext, values: dict[str, Any]) -> None:
+            ident = values.get(key)
+            if ident is None or ident is MISS:
+                return
+            ident = ident if isinstance(ident, str) else to_str(ident)
+            basket: list[str] = u.sticky.setdefault(slot, [])
+            if ident in basket:     # carted again: one line, now the latest
+                basket.remove(ident)
+            basket.append(ident)
+            del basket[:-MAX_LIST]
+
+        return put
+
+    def _take(self, name: str, *, listed: bool) -> Hook:
+        slot = self.slot
+
+        def take(u: UserContext, values: dict[str, Any]) -> None:
+            basket: list[str] | None = u.sticky.get(slot)
+            if basket:      # what a longest order could not hold stays in the cart
+                value = values.get(name)
+                named = value if isinstance(value, list) else \
+                    [] if listed or value is None or value is MISS else [value]
+                gone = {x if isinstance(x, str) else to_str(x) for x in named}
+                basket[:] = [x for x in basket if x not in gone]
+
+        return take
+
+def _empty(u: UserContext, v: dict[str, Any], t: str) -> list[str]:
+    return []
 
 
 def plan_basket(tables: Tables) -> Basket | None:
     """The basket of a plan whose cart events name a priced thing that its revenue events
     list; None where there is none (no cart role, no order list of the carted thing)."""
     roles = tables.rules.event_roles
-    carts: dict[str, tuple[str, str]] = {}
-    for event in roles.cart:
-        found = _thing_id(tables, event)
-        if found is not None:
-            carts[event] = found
+    carts = _thing_ids(tables, roles.cart)
     stems = {stem for _, stem in carts.values()}
     for stem in priced_stems():     # the best thing carted, where several are
         if stem not in stems:
             continue
-        orders = {event: name for event in roles.revenue
-                  if (name := _order_list(tables, event, stem)) is not None}
+        orders = _lists(tables, roles.revenue, stem)
         if orders:
-            return Basket(stem, {e: key for e, (key, s) in carts.items() if s == stem},
-                          orders)
+            removes = _thing_ids(tables, roles.remove)
+            viewed = [e for e in roles.cart_view if e not in orders]
+            return Basket(stem, _naming(carts, stem), orders, _naming(removes, stem),
+                          _lists(tables, viewed, stem))
     return None
+
+
+def _naming(ids: dict[str, tuple[str, str]], stem: str) -> dict[str, str]:
+    return {event: key for event, (key, s) in ids.items() if s == stem}
+
+
+def _thing_ids(tables: Tables, events: Iterable[str]) -> dict[str, tuple[str, str]]:
+    return {event: found for event in events if (found := _thing_id(tables, event)) is not None}
+
+
+def _lists(tables: Tables, events: Iterable[str], stem: str) -> dict[str, str]:
+    return {event: name for event in events
+            if (name := _order_list(tables, event, stem)) is not None}
 
 
 def _listed(tables: Tables, event: str) -> Iterable[str]:
@@ -117,7 +158,7 @@ def _listed(tables: Tables, event: str) -> Iterable[str]:
 
 
 def _thing_id(tables: Tables, event: str) -> tuple[str, str] | None:
-    """The cart event's id property of a priced thing and its stem (``product_id``,
+    """The cart or removal event's id property of a priced thing and its stem (``product_id``,
     ``product``): the best priced stem where it names several."""
     stems = priced_stems()
     ids = [(stems.index(role.stem), name, role.stem) for name in _listed(tables, event)
@@ -130,8 +171,9 @@ def _thing_id(tables: Tables, event: str) -> tuple[str, str] | None:
 
 
 def _order_list(tables: Tables, event: str, stem: str) -> str | None:
-    """The revenue event's list of ``stem`` ids: a list of strings without a fixed set of
-    values whose name says the thing (``products``, ``product_ids``, ``commodity_list``)."""
+    """The revenue or cart-view event's list of ``stem`` ids: a list of strings without a
+    fixed set of values whose name says the thing (``products``, ``product_ids``,
+    ``commodity_list``)."""
     for name in _listed(tables, event):
         prop = tables.props.get(name)
         if prop is None or prop.type != PropertyType.LIST or prop.enum:

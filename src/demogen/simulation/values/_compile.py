@@ -135,7 +135,7 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     if prop.name in plan.recorded:
         fn = sticky.recorded(prop.name, fn)
     if plan.basket is not None and plan.basket.shows(event, prop.name):
-        fn = plan.basket.sampler(prop, fn)   # an order lists what the user carted
+        fn = plan.basket.sampler(prop, fn, event)  # an order lists what the user carted
     if prop.type == PropertyType.OBJECT_GROUP:  # a view's rows show their things' prices
         more: set[str] = set()
         fn = row_prices(tables, prop, event, present, fn, more)
