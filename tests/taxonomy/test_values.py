@@ -29,6 +29,23 @@ def test_enumerations(text: str, kind: T, enum: tuple) -> None:
     assert parse_constraint(text, kind).enum == enum
 
 
+@pytest.mark.parametrize(("text", "kind", "examples"), [
+    ("e.g. cr_000123", T.STRING, ("cr_000123",)),
+    ("E.g.: v_8f3a21, v_1b2c3d", T.STRING, ("v_8f3a21", "v_1b2c3d")),
+    ("ex: BK001", T.STRING, ("BK001",)), ("예: 서울", T.STRING, ("서울",)),
+    ("例：htl_100231", T.STRING, ("htl_100231",)), ("e.g. 42", T.NUMBER, (42,)),
+])
+def test_example_markers_give_examples_not_an_enumeration(text: str, kind: T,
+                                                          examples: tuple) -> None:
+    # A CSV cell "e.g. cr_000123" read as a one-value enum put that literal in every record.
+    found = parse_constraint(text, kind)
+    assert (found.enum, tuple(found.examples)) == (None, tuple(str(e) for e in examples))
+
+
+def test_a_value_that_starts_like_a_marker_stays_an_enumeration() -> None:
+    assert parse_constraint("example_pack,ex_pack", T.STRING).enum == ("example_pack", "ex_pack")
+
+
 def test_number_enumeration_is_numbers() -> None:
     assert all(type(v) is int for v in parse_constraint("0,1", T.NUMBER).enum)
 

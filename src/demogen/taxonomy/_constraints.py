@@ -6,7 +6,10 @@ Accepted forms (format doc §13 and the seed's CSV conventions):
   ``(0~100)``, ``0~100``;
 - enumerations ``KR,JP,US`` (also ``，`` ``、`` ``;`` ``|``); numbers on a number property
   (``0,1`` → ``(0, 1)``), ``true,false`` on a boolean;
-- on a list or object-group property, the number of elements: ``3`` or ``1-5``.
+- on a list or object-group property, the number of elements: ``3`` or ``1-5``;
+- examples, not a closed list: ``e.g. cr_000123``, ``ex: a, b``, ``예: x``, ``例: y`` (a
+  customer's CSV often shows an id's shape this way; read as an enum, every record would
+  carry the literal "e.g. cr_000123").
 
 Anything else is a :class:`ConstraintError` whose text says what is wrong.
 """
@@ -35,6 +38,11 @@ _RANGES: tuple[tuple[re.Pattern[str], bool | None], ...] = (
     (re.compile(rf"^\(?\s*({NUMBER})\s*[~～]\s*({NUMBER})\s*\)?$"), None),
     (re.compile(rf"^({NUMBER})\s*(?:-|\.\.)\s*({NUMBER})$"), None),
 )
+#: A cell that opens with an example marker lists examples ("e.g." and "for example" may go
+#: without a colon; the shorter words need one, so a value such as "example_pack" stays one).
+_EXAMPLES = re.compile(
+    r"^(?:(?:e\.g\.|for example)\s*[:：]?|(?:eg|ex|examples?|예시\s*값|예시|예|比如|例如|例)"
+    r"\s*[:：])\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
 
 class ConstraintError(ValueError):
@@ -65,6 +73,9 @@ def parse_constraint(text: str, kind: PropertyType) -> Values:
         return Values()
     if kind in (PropertyType.LIST, PropertyType.OBJECT_GROUP):
         return Values(list_length=_length(text))
+    examples = _EXAMPLES.match(text)
+    if examples:
+        return _examples(split_items(examples.group(1)), kind)
     if kind is PropertyType.NUMBER:
         return _numbers(text)
     if kind is PropertyType.BOOLEAN:
@@ -75,6 +86,13 @@ def parse_constraint(text: str, kind: PropertyType) -> Values:
     if kind is PropertyType.TIME:
         return Values(examples=dedupe(split_items(text)))
     return Values(enum=dedupe(split_items(text)))
+
+
+def _examples(items: list[str], kind: PropertyType) -> Values:
+    """Examples in the property's type (numbers that are not numbers are left out)."""
+    if kind is PropertyType.NUMBER:
+        return Values(examples=dedupe(i for i in items if to_number(i) is not None))
+    return Values(examples=dedupe(items))
 
 
 def _numbers(text: str) -> Values:

@@ -19,6 +19,7 @@ from demogen.api import validate
 from tests.conftest import COHERENCE_DAYS, COHERENCE_USERS
 from tests.data import DATA
 from tests.data.unseen.build_jp_rpg import write_jp_rpg
+from tests.data.unseen.build_travel import write_travel
 from tests.simulation.generated_outputs import generate, show
 
 UNSEEN = DATA / "unseen"
@@ -29,6 +30,8 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "jp_rpg": lambda scratch: write_jp_rpg(scratch / "jp_rpg"),
     "fintech_subscription": lambda _: UNSEEN / "fintech_subscription",
     "food_delivery": lambda _: UNSEEN / "food_delivery",
+    "travel": lambda scratch: write_travel(scratch / "travel"),
+    "social": lambda _: UNSEEN / "social_video",
 }
 
 #: Plan id → a generator gap that still breaks it (xfail, not strict); none today.

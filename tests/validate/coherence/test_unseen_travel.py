@@ -1,0 +1,85 @@
+"""The unseen hotel-booking plan reads as a booking app (issues 11 and 13).
+
+tests/data/unseen/build_travel.py writes 途悦旅行 (a ThinkingData workbook in simplified
+Chinese, CNY, a trailing 备注 column, merged event cells). At 1,000 users x 14 days, seed 3,
+as measured before the fix:
+
+- ``hotel_checkin`` ("用户到店办理入住时上报": the guest arrives at the hotel) was read as a
+  game's daily attendance (``checkin``): 10,323 check-ins for 35 paid bookings, each naming a
+  ``booking_no`` the user never paid; now a check-in follows a paid booking
+  (heuristic_segments.yaml ``follows: stay``) and names it;
+- ``review_submit`` was drawn freely (364 reviews, none after a stay); now a review follows
+  a stay (``follows: stay_review``) and names the booking checked in;
+- ``booking_no`` (shown as ``例: BK20240501000123``) was a catalogue of a few numbers: 6 of
+  26 paid bookings had a number another user paid too; a booking is unique now
+  (heuristic_values.yaml ``ids.unique``: booking, reservation).
+
+The plan also validates clean (tests/validate/coherence/test_unseen_plans.py, ``travel``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from demogen.api import validate
+from tests.data.unseen.build_travel import write_travel
+from tests.simulation.generated_outputs import Generated, generate, show
+
+
+@pytest.fixture(scope="module")
+def travel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Generated]:
+    scratch = tmp_path_factory.mktemp("travel")
+    plan = write_travel(scratch / "plan")
+    return plan, generate(plan, scratch / "out", users=1000, days=14, seed=3)
+
+
+def _followed(g: Generated, trigger: str, follower: str) -> tuple[int, int]:
+    """(followers, followers naming a booking_no the user's trigger showed before them)."""
+    total = named = 0
+    for timeline in g.timelines.values():
+        seen: set[str] = set()
+        for record in timeline:
+            props = record.get("properties", {})
+            if record.get("#event_name") == trigger:
+                seen.add(props["booking_no"])
+            elif record.get("#event_name") == follower:
+                total += 1
+                named += props["booking_no"] in seen
+    return total, named
+
+
+def test_a_hotel_check_in_is_a_stay_a_paid_booking_bought(
+        travel: tuple[Path, Generated]) -> None:
+    _, g = travel
+    counts = Counter(r.get("#event_name") for r in g.records)
+    assert g.rules.events["hotel_checkin"].follows == "pay_success"
+    assert 0 < counts["hotel_checkin"] <= counts["pay_success"], counts   # was 10,323 for 35
+    assert _followed(g, "pay_success", "hotel_checkin") == (counts["hotel_checkin"],) * 2
+
+
+def test_a_review_follows_a_stay(travel: tuple[Path, Generated]) -> None:
+    _, g = travel
+    counts = Counter(r.get("#event_name") for r in g.records)
+    assert g.rules.events["review_submit"].follows == "hotel_checkin"
+    assert counts["review_submit"] <= counts["hotel_checkin"], counts     # was 364 for 0 stays
+    assert _followed(g, "hotel_checkin", "review_submit") == (counts["review_submit"],) * 2
+
+
+def test_a_booking_number_belongs_to_one_booking(travel: tuple[Path, Generated]) -> None:
+    _, g = travel
+    assert g.rules.properties["booking_no"].id.mode == "unique"
+    paid = Counter(r["properties"]["booking_no"] for r in g.records
+                   if r.get("#event_name") == "pay_success")
+    assert paid and max(paid.values()) == 1, paid.most_common(3)
+
+
+def test_the_travel_plan_validates_clean(travel: tuple[Path, Generated],
+                                         tmp_path: Path) -> None:
+    plan, g = travel
+    found = validate(g.out, taxonomy=plan, cache_dir=tmp_path / "cache")
+    problems = {check: found.examples[check] for check, count in found.violations.items()
+                if count}
+    assert not problems, show(problems, 3000)
