@@ -83,6 +83,30 @@ def currency_in_name(name: str) -> str | None:
     return next((w.upper() for w in words if w.upper() in codes), None)
 
 
+@functools.cache
+def unit_in_name(name: str) -> tuple[str, int] | None:
+    """The currency unit a word of ``name`` names (``commodity_jiao`` → CNY, 10 per yuan;
+    ``currencies.yaml``' ``unit_words``), or None."""
+    units = _yaml("currencies.yaml").get("unit_words", {})
+    for word in _WORDS.findall(_CAMEL.sub("_", name).lower()):
+        if word in units:
+            return str(units[word]["currency"]), int(units[word]["per"])
+    return None
+
+
+def in_unit(x: float, code: str, unit: tuple[str, int], fx: Mapping[str, float]
+            ) -> int | float:
+    """``x`` of currency ``code`` shown in ``unit`` (a currency and how many make one):
+    converted at ``fx``; whole numbers for a minor unit (jiao), the currency's decimals
+    else."""
+    target, per = unit
+    info = load_currencies().currencies.get(target)
+    value = x * fx.get(code.upper(), 1.0) / fx.get(target, 1.0)
+    if per > 1:
+        return round(value * per)
+    return info.money(value) if info is not None else round(value, 2)
+
+
 def industry_mode(industry: str) -> dict[str, Any]:
     """How ``industry`` draws amounts (``currencies.yaml``' ``industries``: store tiers, or
     baskets around an average order value); the first key found in the name, else

@@ -327,3 +327,19 @@ def test_a_price_enum_prices_the_products(ids: tuple[str, ...] | None) -> None:
     assert len(shown) >= 3
     assert all(len(prices) == 1 for prices in shown.values()), shown
     assert set().union(*shown.values()) <= {0.99, 4.99, 19.99}, shown
+
+
+@corpus
+def test_kr_shop_rows_show_their_price_in_yuan_and_jiao(coherence_output) -> None:
+    """``commodity_list[]``'s ``commodity_yuan`` / ``commodity_jiao`` (names of a currency
+    unit: ``currencies.yaml`` unit_words) are the row's ``original_price`` in CNY and in
+    jiao at Rules' FX (measured: 7 jiao, 31 yuan beside 18,800 KRW: drawn apart)."""
+    g = coherence_output(SHOP)
+    fx = g.rules.money.fx
+    rows = [row for p in _events(g, "submit_order", "pay_order", "order_detail")
+            for row in p["commodity_list"]]
+    assert len(rows) >= 30
+    for row in rows:
+        yuan = row["original_price"] * fx["KRW"] / fx["CNY"]
+        assert row["commodity_yuan"] == pytest.approx(yuan, abs=0.006), row
+        assert row["commodity_jiao"] == round(yuan * 10), row

@@ -162,3 +162,16 @@ def test_a_coupon_rate_that_is_not_the_discount(coherence_output, tmp_path: Path
                         and r["properties"]["coupon"]["coupon_discount"] != "66%", change)
     assert len(found) == 1
     assert f"{at['file']}:{at['line']}" in found[0] and "coupon.coupon_discount" in found[0]
+
+
+@corpus
+def test_a_row_price_in_a_unit_apart_from_its_price(coherence_output, tmp_path: Path) -> None:
+    """``commodity_yuan`` / ``commodity_jiao`` (a row's price in yuan and in jiao, 10 to the
+    yuan) were drawn apart from ``original_price`` (7 jiao, 31 yuan beside 18,800 KRW)."""
+    def change(p: dict[str, Any]) -> None:
+        p["commodity_list"][0]["commodity_jiao"] += 50
+
+    found, at = _broken(coherence_output, SHOP, tmp_path,
+                        _with("submit_order", "commodity_list", "order_amount"), change)
+    assert len(found) == 1, found
+    assert f"{at['file']}:{at['line']}" in found[0] and "commodity_jiao" in found[0]

@@ -25,7 +25,13 @@ from demogen.analysis.heuristic._catalogues import (
     priced_stems,
 )
 from demogen.analysis.heuristic.values.names import leaf, normalize
-from demogen.currencies import industry_mode, is_unit_price, unit_price_usd
+from demogen.currencies import (
+    in_unit,
+    industry_mode,
+    is_unit_price,
+    unit_in_name,
+    unit_price_usd,
+)
 from demogen.simulation.values._draw import salt
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
@@ -55,6 +61,8 @@ class Rows:
     id_key: str
     price_key: str
     quantity_key: str | None
+    #: Fields showing the price in a currency unit their name says (``commodity_jiao``).
+    units: tuple[tuple[str, tuple[str, int]], ...] = ()
 
 
 class Lines:
@@ -96,6 +104,8 @@ class Lines:
                     continue
                 unit = self.unit_price(rows.stem, row[rows.id_key], code)
                 row[rows.price_key] = unit
+                for key, shown in rows.units:
+                    row[key] = in_unit(unit, code, shown, self._money.rules.fx)
                 total += unit * _count(row.get(rows.quantity_key) if rows.quantity_key else 1)
                 found = True
         if found:
@@ -188,4 +198,6 @@ def _rows(tables: Tables, prop: Property, stems: Sequence[str]) -> Rows | None:
         return None
     quantity = next((k for k in numbers if is_quantity(k, stem)
                      and f"{prop.name}.{k}" not in tables.rules.monetary_properties), None)
-    return Rows(prop.name, stem, id_key, price_key, quantity)
+    units = tuple((k, unit) for k in numbers if k not in (price_key, quantity)
+                  and (unit := unit_in_name(k)) is not None)
+    return Rows(prop.name, stem, id_key, price_key, quantity, units)

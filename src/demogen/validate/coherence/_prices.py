@@ -23,7 +23,7 @@ from demogen.analysis.heuristic._catalogues import (
 )
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import Rules
-from demogen.currencies import is_unit_price, local_price
+from demogen.currencies import in_unit, is_unit_price, local_price, unit_in_name
 from demogen.validate.coherence._base import Report, Where
 
 _BASE_ROLES = ("amount", "subtotal")
@@ -55,6 +55,7 @@ class Prices:
                 total += price * count
                 self._price(event, f"{parent}[].{ident}", stem, ident, price, code, where,
                             report)
+            self._units(event, props, {r[0] for r in rows}, code, where, report)
             if lines is not None and abs(lines - total) > unit * 1.5:
                 report(where, f"{event}: lines {lines:g} {code} but its rows' prices × "
                               f"quantities make {round(total, 2):g}")
@@ -89,6 +90,31 @@ class Prices:
         elif abs(first[0] - price) > 0.011:
             report(where, f"{event}: {shown} costs {price:g} {code}, but {first[0]:g} {code} "
                           f"at {first[1].file}:{first[1].line}")
+
+    def _units(self, event: str, props: Mapping[str, Any], parents: set[str], code: str,
+               where: Where, report: Report) -> None:
+        """A field of an order's row naming a currency unit (``commodity_jiao``) shows the
+        row's price in that unit (at ``money.fx``)."""
+        for parent in sorted(parents):
+            value = props[parent]
+            rows = [r for r in (value if isinstance(value, list) else [value])
+                    if isinstance(r, Mapping)]
+            keys = list(dict.fromkeys(k for r in rows for k in r))
+            price_key = next((k for k in keys if is_unit_price(normalize(k))
+                              and any(_number(r.get(k)) for r in rows)), None)
+            units = [(k, u) for k in keys if k != price_key and (u := unit_in_name(k))]
+            if price_key is None or not units:
+                continue
+            for row in rows:
+                for key, shown in units:
+                    x, price = row.get(key), row.get(price_key)
+                    if not (_number(x) and _number(price)):
+                        continue
+                    want = in_unit(float(price), code, shown, self._fx)
+                    if abs(float(x) - want) > 0.011:
+                        report(where, f"{event}: {parent}[].{key} {x:g} but its price "
+                                      f"{price:g} {code} is {want:g} {shown[0]}"
+                                      f"{f' / {shown[1]}' if shown[1] > 1 else ''}")
 
     def _item(self, props: Mapping[str, Any]) -> tuple[str, str] | None:
         """The top-level thing the record pays for: (id property, stem)."""
