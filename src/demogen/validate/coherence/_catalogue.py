@@ -1,4 +1,5 @@
-"""The catalogue check: one id has one name and one type in the whole output.
+"""The catalogue check: one id has one name and one type in the whole output, and one row
+of a list (``commodity_list[]`` names each commodity once: a quantity says how many).
 
 Properties of one stem (``product_id`` + ``product_name``; ``item_id`` + ``item_type`` in a
 row of ``reward_items``; a bare ``id`` + ``name`` inside ``currencies_spent_info``) name
@@ -25,7 +26,8 @@ from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Wh
 class CatalogueChecker(Checker):
     name: ClassVar[str] = "catalogue"
     description: ClassVar[str] = ("one catalogue id keeps one name and one type across the "
-                                  "output (event properties, object fields, object rows)")
+                                  "output (event properties, object fields, object rows); "
+                                  "a list names it in one row")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
