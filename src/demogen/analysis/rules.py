@@ -459,6 +459,10 @@ class EventSpec(BaseModel):
     #: declared conversion between the two, else the simulation's default). Read only with
     #: ``follows``: an edit that sets ``follows: null`` leaves the event free again.
     rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    #: Days after the occurrence of ``follows`` that brought it before this event is due
+    #: (a renewal a billing period after the charge: 30), a day either way; it happens in
+    #: the user's first session from then on. None: any time after. Read only with ``follows``.
+    after_days: int | None = Field(default=None, ge=0)
     #: Who said so: ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
 

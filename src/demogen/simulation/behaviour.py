@@ -103,6 +103,9 @@ class BehaviourPlan:
     #: Trigger → its followers with the chance one occurrence brings each (Rules.events
     #: ``follows``): followers happen only so, never drawn, walked or refunded otherwise.
     followers: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    #: Follower → the days after its trigger it is due (Rules.events ``after_days``: a
+    #: renewal a billing period after the charge).
+    follow_delays: dict[str, int] = field(default_factory=dict)
     #: Onboarding events that are not one-time (one ``tutorial_step`` for every step), with
     #: how many steps a new user plays in their first session at most.
     tutorial_repeats: tuple[tuple[str, int], ...] = ()
@@ -230,6 +233,9 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
     }
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed,
                          max_per_user=max_per_user, followers=followers,
+                         follow_delays={name: spec.after_days
+                                        for name, spec in rules.events.items()
+                                        if spec.after_days is not None and name in following},
                          tutorial_repeats=tutorial_repeats,
                          outcomes={leader: _outcome_shares(flows)
                                    for leader, flows in chains.items() if len(flows) > 1},

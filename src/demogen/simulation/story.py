@@ -41,6 +41,8 @@ class _Memory:
 
     counts: dict[str, int] = field(default_factory=dict)
     pending: dict[str, int] = field(default_factory=dict)
+    #: Followers with a delay (a renewal): the days they are due on, earliest first.
+    due: dict[str, list[int]] = field(default_factory=dict)
 
 
 class SessionPlanner:
@@ -73,6 +75,8 @@ class SessionPlanner:
         self._triggers = plan.followers
         self._follower_order = tuple(dict.fromkeys(
             f for pairs in plan.followers.values() for f, _ in pairs))
+        self._delays = plan.follow_delays
+        self._day = 0   # the day of the session being planned
         # Users are planned one after the other: a new user starts a new memory.
         self._user: SimUser | None = None
         self._memory = _Memory()
@@ -143,6 +147,7 @@ class SessionPlanner:
             self._user, self._memory = user, _Memory()
         self._session.clear()
         self._counts.clear()
+        self._day = day
         if user.sessions == 0:
             for event in plan.install:
                 if self.can(user, event):
@@ -193,12 +198,23 @@ class SessionPlanner:
         pending = self._memory.pending
         for follower, rate in self._triggers[trigger]:
             if user.rnd.random() < rate:
-                pending[follower] = pending.get(follower, 0) + 1
+                delay = self._delays.get(follower)
+                if delay is None:
+                    pending[follower] = pending.get(follower, 0) + 1
+                else:   # due a set number of days later, a day either way
+                    due = self._memory.due.setdefault(follower, [])
+                    due.append(self._day + max(delay + user.rnd.randint(-1, 1), 0))
+                    due.sort()
 
     def _follow_up(self, user: SimUser, names: list[str]) -> None:
-        """Pending followers that happen in this session (a follower may bring its own)."""
+        """Pending followers that happen in this session (a follower may bring its own);
+        a delayed one (a renewal) happens in the first session on or after its day."""
         pending = self._memory.pending
         for follower in self._follower_order:
+            due = self._memory.due.get(follower)
+            while due and due[0] <= self._day and self.can(user, follower):
+                due.pop(0)
+                self._note(user, follower, names)
             for _ in range(pending.get(follower, 0)):
                 if user.rnd.random() < FOLLOW_UP_CHANCE and self.can(user, follower):
                     pending[follower] -= 1

@@ -22,7 +22,10 @@ from demogen.analysis.heuristic._catalogues import (
     fields_stem,
     priced_stems,
 )
+from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._money import money_role, plan_currency
+from demogen.analysis.heuristic._periods import period_of_word
+from demogen.analysis.heuristic._text import split_words
 from demogen.analysis.heuristic.values.names import leaf, normalize
 from demogen.analysis.rules import Catalogue, CatalogueEntry, MonetaryProperty
 from demogen.currencies import (
@@ -168,6 +171,38 @@ def _prices(stem: str, ids: Sequence[str], mode: Mapping[str, object]) -> dict[s
         for ident, n in numbered.items():   # gem_pack_60 < gem_pack_300: cheapest first
             rank = values.index(n) / (len(values) - 1)
             out[ident] = tiers[round(rank * (len(tiers) - 1))]
+    out.update(_period_prices(out, ids, tiers))
+    return out
+
+
+def _period_prices(prices: Mapping[str, float], ids: Sequence[str],
+                   tiers: Sequence[float]) -> dict[str, float]:
+    """One plan billed per period (``plus_monthly``, ``plus_yearly``): each id of the family
+    costs its shortest period's price times the period's factor (a year: 10 months;
+    ``heuristic_properties.yaml`` period_price_factors), at the nearest price point."""
+    words = period_of_word()
+    factors: dict[str, float] = load("properties")["period_price_factors"]
+    families: dict[tuple[str, ...], dict[str, str]] = {}   # plus_# → {plus_monthly: month}
+    for ident in ids:
+        parts = split_words(ident)
+        named = [(i, words[w]) for i, w in enumerate(parts) if w in words]
+        if len(named) == 1:
+            at, period = named[0]
+            rest = (*parts[:at], "#", *parts[at + 1:])
+            families.setdefault(rest, {})[ident] = period
+    out: dict[str, float] = {}
+    for family in families.values():
+        if len(set(family.values())) < 2:
+            continue
+        ranked = sorted(family, key=lambda i: factors[family[i]])   # shortest first
+        low, high = factors[family[ranked[0]]], factors[family[ranked[-1]]]
+        # The shortest period's price leaves room for the longest below the top point.
+        room = [t for t in tiers if t <= tiers[-1] * low / high] or [tiers[0]]
+        unit = max(t for t in room if t <= max(prices[ranked[0]], room[0])) / low
+        last = 0.0
+        for ident in ranked:
+            near = min(tiers, key=lambda t: abs(t - unit * factors[family[ident]]))
+            out[ident] = last = max(near, next((t for t in tiers if t > last), tiers[-1]))
     return out
 
 

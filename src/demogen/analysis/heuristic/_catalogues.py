@@ -74,6 +74,9 @@ def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
     if norm in words:   # a bare field: only inside an object it says whose
         return Role(stem_of_object, words[norm]) if stem_of_object else None
     stem, _, last = norm.rpartition("_")
+    plan = _plan_stem(stem, last)
+    if plan is not None:
+        return Role(plan, ID)
     field = words.get(last) or _stem_field_words().get(last)
     if field is None or not stem:
         return None
@@ -82,6 +85,14 @@ def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
             catalogue_data()["not_stems"]:
         return None
     return Role(stem, field)
+
+
+def _plan_stem(stem: str, last: str) -> str | None:
+    """The plan a subscriber picks that ``<stem>_<last>`` names by a code (``plan_code``,
+    ``subscription_plan_code`` → ``plan``): a price-list entry like a product's id."""
+    data = catalogue_data()
+    word = stem.rsplit("_", 1)[-1]
+    return word if last in data["plan_id_words"] and word in data["plan_stems"] else None
 
 
 def group_roles(names: Iterable[str], stem_of_object: str | None = None

@@ -22,6 +22,7 @@ from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._events import EventInfo
 from demogen.analysis.heuristic._lifecycle import MIN_SCORE
+from demogen.analysis.heuristic._periods import billing_days
 from demogen.analysis.heuristic._text import Pattern, compile_pattern, pattern_matches
 from demogen.analysis.rules import EventConstraints, EventRoles, EventSpec, Frequency
 
@@ -35,6 +36,7 @@ class _FollowRule:
     veto: frozenset[str]
     concepts: tuple[str, ...]
     after: tuple[tuple[str, float], ...]
+    billed: bool = False     # due a billing period after its trigger (a renewal)
 
     def matches(self, info: EventInfo, strong: list[str]) -> bool:
         if any(c in strong for c in self.concepts):
@@ -75,11 +77,11 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             frequency = next((cls for cls, patterns in word_classes
                               if any(pattern_matches(p, keys) for p in patterns)), None)
         cap = next((caps[c] for c in strong if c in caps), None)
-        trigger, rate = follows.get(name, (None, None))
+        trigger, rate, days = follows.get(name, (None, None, None))
         if (frequency, cap, most, trigger) != (None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
                                   max_per_user=most, follows=trigger, rate=rate,
-                                  origin="heuristic")
+                                  after_days=days, origin="heuristic")
     return out
 
 
@@ -99,14 +101,16 @@ def _follow_rules() -> list[_FollowRule]:
             veto=frozenset(w for word in raw.get("not", []) for w in compile_pattern(word)[0]),
             concepts=tuple(raw.get("concepts", [])),
             after=tuple((raw.get("after") or {}).items()),
+            billed=raw.get("due") == "billing_period",
         ))
     return rules
 
 
 def _follows(ctx: Context, system: set[str], roles: EventRoles,
-             constraints: EventConstraints) -> dict[str, tuple[str, float | None]]:
-    """Follower → (the event it follows, its chance per occurrence; None where a funnel
-    declares the pair's conversion)."""
+             constraints: EventConstraints
+             ) -> dict[str, tuple[str, float | None, int | None]]:
+    """Follower → (the event it follows, its chance per occurrence (None where a funnel
+    declares the pair's conversion), the days after it that it is due (a renewal))."""
     rules = _follow_rules()
     own_story = {*roles.install, *roles.signup, *roles.revenue, *system,
                  *constraints.session_start_events, *constraints.session_end_events}
@@ -121,7 +125,7 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
             rule_of[name] = rule
             named.setdefault(rule.name, name)
     chained = _session_chained(constraints)
-    out: dict[str, tuple[str, float | None]] = {}
+    out: dict[str, tuple[str, float | None, int | None]] = {}
     for name, rule in rule_of.items():
         for what, rate in rule.after:
             trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of})
@@ -129,7 +133,8 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
                 break   # a session chain already ties it to its trigger, in one session
             if trigger is not None:
                 declared = constraints.step_conversion(trigger, name) is not None
-                out[name] = (trigger, None if declared else float(rate))
+                days = billing_days(ctx, name) if rule.billed else None
+                out[name] = (trigger, None if declared else float(rate), days)
                 break
     return out
 

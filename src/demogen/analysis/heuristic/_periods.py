@@ -17,7 +17,8 @@ from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
 
 
-def _period_of_word() -> dict[str, str]:
+def period_of_word() -> dict[str, str]:
+    """Word → the period it names (``yearly`` → ``year``)."""
     return {word: period for period, words in load("properties")["period_words"].items()
             for word in words}
 
@@ -40,9 +41,20 @@ def _pure(prop: Property, periods: dict[str, str | None], words: dict[str, str])
                for v, p in periods.items())
 
 
+def billing_days(ctx: Context, event: str) -> int:
+    """Days of the shortest billing period ``event``'s values name (a renewal of
+    ``plus_monthly`` or ``plus_yearly``: 30), else a month's (``period_days``)."""
+    words, days = period_of_word(), load("properties")["period_days"]
+    named = {period for name in ctx.props_of(event)
+             if (prop := ctx.prop(name)) is not None
+             and (found := _periods(prop, words)) is not None
+             for period in found.values() if period is not None}
+    return int(min((days[p] for p in named), default=days["month"]))
+
+
 def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     """``billing_period`` depends on ``plan_code`` where one event carries both."""
-    words = _period_of_word()
+    words = period_of_word()
     named = {p.name: found for p in ctx.event_props.values()
              if (found := _periods(p, words)) is not None}
     out: dict[str, PropertyConstraint] = {}
@@ -62,4 +74,4 @@ def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     return out
 
 
-__all__ = ["period_constraints"]
+__all__ = ["billing_days", "period_constraints", "period_of_word"]
