@@ -541,6 +541,9 @@ class Catalogue(BaseModel):
     model_config = _STRICT
 
     entries: list[CatalogueEntry] = Field(default_factory=list)
+    #: Servers only (``catalogues.server``): the share of users who move once, later in
+    #: their life, to a newer server of their region (a server launch or merge).
+    move_share: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
 class Rules(BaseModel):

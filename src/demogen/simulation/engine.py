@@ -346,6 +346,7 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     samplers, uuid_bits = sim.samplers, user.rnd.getrandbits
     updating, account_events, session_end = sim.state.updating, sim.account_events, \
         plan.session_end
+    moved = sim.values.server_move(user)    # a move to a newer server shows from here on
     for event, clock, text in zip(names, clocks, emitter.time_texts(clocks), strict=True):
         signs_up = user.account_id is None and event in account_events
         if signs_up:
@@ -363,6 +364,9 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
             records.append((event, text, props, uuid_bits(128)))
         if signs_up:
             _record_account(sim, user, text, records, uuid_bits)
+        if moved:   # the profile follows the session's first event on the new server
+            _record_state(sim, user, moved, text, records, uuid_bits)
+            moved = None
     emitter.emit(user, day, records)
 
 
@@ -371,9 +375,15 @@ def _record_account(sim: Simulation, user: SimUser, text: str, records: list[Rec
     """The account-id user properties, set right after the event that gave the account."""
     values = sim.values.account_values(user)
     if values:
-        user.state.update(values)
-        for kind, changed in sim.state.snapshot(values).items():
-            records.append((kind, text, changed, uuid_bits(128)))
+        _record_state(sim, user, values, text, records, uuid_bits)
+
+
+def _record_state(sim: Simulation, user: SimUser, values: dict[str, Any], text: str,
+                  records: list[Record], uuid_bits: Callable[[int], int]) -> None:
+    """User properties set to ``values`` now, each record by the plan's update method."""
+    user.state.update(values)
+    for kind, changed in sim.state.snapshot(values).items():
+        records.append((kind, text, changed, uuid_bits(128)))
 
 
 def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,

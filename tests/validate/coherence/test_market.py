@@ -129,12 +129,53 @@ def test_server_of_another_region(coherence_output, tmp_path: Path, source: str)
                if servers.entry_region(e) not in (None, regions.ALL)
                and not regions.serves(servers.entry_region(e), "KR"))
     output = Output(g.out).copy()
-    _, _, record = output.find(lambda r: _track_with("server_id")(r)
-                               and regions.country_of_ip(r.get("#ip")) == "KR")
+    _, _, first = output.find(lambda r: _track_with("server_id")(r)
+                              and regions.country_of_ip(r.get("#ip")) == "KR")
+    # The user's last server record: a server shown before a return would also be a flap.
+    record = [r for _, _, r in output.user_records(first["#distinct_id"])
+              if _track_with("server_id")(r)][-1]
     value = record["properties"]["server_id"]
     record["properties"]["server_id"] = int(far.id) if isinstance(value, int) else far.id
     found = findings(output.write(tmp_path / "broken"), MarketChecker, g.out)
     assert len(found) == 1 and "the user is in KR" in found[0], found
+
+
+def _server_sequences(output: Output, name: str) -> dict[str, list[str]]:
+    """Per user, the servers their ``name`` showed in file order (repeats collapsed)."""
+    out: dict[str, list[str]] = {}
+    for _, _, r in output.records():
+        if r["#type"] != "user_setOnce" and name in r.get("properties", {}):
+            shown = out.setdefault(r["#distinct_id"], [])
+            if not shown or shown[-1] != str(r["properties"][name]):
+                shown.append(str(r["properties"][name]))
+    return out
+
+
+@pytest.mark.parametrize("source", ["game", pytest.param(IDLE, marks=corpus, id="idle"),
+                                    pytest.param(CARD, marks=corpus, id="card")])
+def test_a_few_users_move_to_a_second_server_once(coherence_output, source: str) -> None:
+    """Some users move once to another server of their region; nobody comes back."""
+    g = coherence_output(source)
+    assert g.rules.catalogues["server"].move_share > 0
+    moves = _server_sequences(Output(g.out), "server_id")
+    moved = [s for s in moves.values() if len(s) > 1]
+    assert moved, "nobody moved"
+    assert len(moved) <= 0.1 * len(moves)
+    assert all(len(s) == 2 for s in moved), moved
+
+
+def test_server_flapping_is_found(coherence_output, tmp_path: Path) -> None:
+    """A user who moved shows their old server again on one record: a flap."""
+    g = coherence_output("game")
+    output = Output(g.out).copy()
+    user, (old, new) = next((u, s) for u, s in _server_sequences(output, "server_id").items()
+                            if len(s) == 2)
+    record = [r for _, _, r in output.user_records(user)
+              if _track_with("server_id")(r)][-1]
+    assert record["properties"]["server_id"] == new
+    record["properties"]["server_id"] = old
+    found = findings(output.write(tmp_path / "broken"), MarketChecker, g.out)
+    assert len(found) == 1 and "back and forth" in found[0] and repr(old) in found[0], found
 
 
 def test_server_outside_the_plans_list_is_judged_by_its_id(tmp_path: Path) -> None:

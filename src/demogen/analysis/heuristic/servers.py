@@ -7,7 +7,9 @@ first word: ``kr_01`` → KR, ``asia_01`` → asia, ``global_01`` → global;
 ``data/locale/markets.yaml``), so a Korean user plays on a Korean or Asian server. The
 analyzer writes the entries from the plan's enum (the whole list), its examples (samples:
 each example region filled up to a few servers) or, when it lists none, a few per market
-country; the simulation and validate read the same entries.
+country; the simulation and validate read the same entries. A few users (``move_share``)
+move once, later in their life, to a newer server of their region (simulation/values/
+_places.py).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from demogen.analysis.rules import Catalogue, CatalogueEntry
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
-__all__ = ["ID", "NAME", "REGION", "STEM", "entry_region", "plan_servers", "server_field",
-           "server_name", "with_servers"]
+__all__ = ["ID", "MOVE_SESSIONS", "NAME", "REGION", "STEM", "entry_region", "plan_servers",
+           "server_field", "server_name", "with_servers"]
 
 #: Rules' catalogue of servers, and the attribute holding an entry's region.
 STEM, REGION = "server", "region"
@@ -33,6 +35,10 @@ _NAMES = re.compile(_DATA["names"])
 _NAME_FIELDS = frozenset(_DATA["name_fields"])
 _NEEDS_FIELD = frozenset(_DATA["needs_field"])
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+#: The share of users who move once to a newer server (Rules ``move_share``), and the
+#: session numbers (first, last) one of them moves at.
+_MOVE_SHARE = float(_DATA["move_share"])
+MOVE_SESSIONS: tuple[int, int] = (int(_DATA["move_sessions"][0]), int(_DATA["move_sessions"][1]))
 
 
 def server_field(name: str) -> str | None:
@@ -69,13 +75,15 @@ def plan_servers(taxonomy: EventTaxonomy, market: Mapping[str, float] | None
     if not any(server_field(p.name) for p in _all(taxonomy)):
         return None
     listed = _listed(p.enum for p in props if p.enum)
-    if listed:
-        return Catalogue(entries=[_entry(i) for i in listed])
     examples = _listed(p.examples for p in props)
-    if examples:
-        return Catalogue(entries=[_entry(i) for i in _filled(examples, market)])
-    numeric = any(p.type == PropertyType.NUMBER for p in props)
-    return Catalogue(entries=_market_entries(market, numeric))
+    if listed:
+        entries = [_entry(i) for i in listed]
+    elif examples:
+        entries = [_entry(i) for i in _filled(examples, market)]
+    else:
+        numeric = any(p.type == PropertyType.NUMBER for p in props)
+        entries = _market_entries(market, numeric)
+    return Catalogue(entries=entries, move_share=_MOVE_SHARE)
 
 
 def with_servers(catalogues: dict[str, Catalogue], taxonomy: EventTaxonomy,

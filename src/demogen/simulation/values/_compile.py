@@ -122,6 +122,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     fn, deps = plain(tables, prop, event, present)
     if life == STATE:
         return _state(tables, prop, event, sticky.per_user(prop.name, fn)), deps
+    if life == USER and tables.servers.move_share and tables.servers.sampler(prop):
+        return fn, deps     # the user's server: one, or two for a user who moves
     if life == USER:
         fn = sticky.per_user(prop.name, fn)
         stem = plan.latest.get(prop.name)

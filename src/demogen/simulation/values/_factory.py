@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from demogen.analysis.heuristic import servers
 from demogen.analysis.heuristic.values import identity
 from demogen.analysis.heuristic.values.progression import max_current_pairs
 from demogen.analysis.rules import Rules
@@ -21,12 +22,14 @@ from demogen.simulation.values._compile import compile_event, plain
 from demogen.simulation.values._convert import MISS, state_form
 from demogen.simulation.values._derived import state_derivations
 from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._places import MOVED
 from demogen.simulation.values._plans import ValuePlan
 from demogen.simulation.values._progress import raise_maxima, vip_derivations
 from demogen.simulation.values._sampler import EventSampler
 from demogen.simulation.values._state import borrowed_enum, initial_sampler, mirrors
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import EventTaxonomy, ProductInfo
+from demogen.vocab import UpdateMethod
 
 
 class ValueFactory:
@@ -60,6 +63,10 @@ class ValueFactory:
         self._user_samplers: dict[str, Sampler] = {}
         #: (max_x, current_x) pairs of user properties: the best is never below the current.
         self._maxima = max_current_pairs(tables.user_props)
+        #: Server user properties a move sets (the plan's set-once ones keep the first).
+        self._server_user_props = tuple(
+            p.name for p in taxonomy.user_properties
+            if servers.server_field(p.name) and p.update_method != UpdateMethod.USER_SET_ONCE)
         self._initial = [
             (p.name, initial_sampler(tables, p, self._fresh(p.name)))
             for p in (borrowed_enum(tables, p) for p in taxonomy.user_properties)
@@ -128,6 +135,16 @@ class ValueFactory:
                 if value is not MISS:
                     out[name] = value
         return out
+
+    def server_move(self, user: UserContext) -> dict[str, Any] | None:
+        """The user's move to a newer server when it is due at the session they are in:
+        marks it (from now on every server property shows the new server) and returns the
+        server user properties to set; None: no move now."""
+        if not self._tables.servers.move_due(user):
+            return None
+        user.sticky[MOVED] = True
+        return {name: value for name in self._server_user_props
+                if (value := self.user_value(name, user, "")) is not MISS}
 
     def initial_user_state(self, user: UserContext, time_str: str | None = None) -> dict[str, Any]:
         """Start values of the user properties, in taxonomy order.

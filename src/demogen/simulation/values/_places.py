@@ -11,7 +11,10 @@ property shows it, so the profile's ``province`` and ``city`` agree without a re
 Servers: a user plays on one server of Rules' ``catalogues.server`` (else the analyzer's
 list for the plan) whose region serves their country, the most specific first (a Korean
 user: a ``kr_`` server, else an ``asia_`` one, else a global one); every server property
-(``server_id``, ``server_name``, a number ``server_id``) shows that one server.
+(``server_id``, ``server_name``, a number ``server_id``) shows that one server. A few users
+(the catalogue's ``move_share``) move once, at a session drawn from the user's index, to a
+newer server of the same region (one listed after theirs): from then on every server
+property shows the new one (the engine marks the move: :data:`MOVED`).
 """
 
 from __future__ import annotations
@@ -134,15 +137,25 @@ def _province_reader(prop: Property, local: bool) -> Callable[[Any], Any]:
     return read
 
 
+#: ``user.sticky`` key set when the user has moved to their second server.
+MOVED = "server\x1fmoved"
+#: ``user.sticky`` key of a possible mover's first session number in the window.
+FIRST_SESSION = "server\x1ffirst session"
+
+
 class Servers:
-    """The user's game server, one per user, in the region that serves their country."""
+    """The user's game server, one per user, in the region that serves their country;
+    a few users move once to a newer one."""
 
     def __init__(self, seed: int, rules: Rules, taxonomy: EventTaxonomy):
         own = rules.catalogues.get(servers.STEM)
         listed = own if own is not None and own.entries else \
             servers.plan_servers(taxonomy, rules.market)
         self._entries: tuple[CatalogueEntry, ...] = tuple(listed.entries) if listed else ()
+        #: The share of users who move (0: nobody does).
+        self.move_share = listed.move_share if listed else 0.0
         self._key = salt(seed, "server")
+        self._move_key = salt(seed, "server move")
         self._by_country: dict[str, tuple[CatalogueEntry, ...]] = {}
 
     def sampler(self, prop: Property) -> Sampler | None:
@@ -151,13 +164,48 @@ class Servers:
         if field is None or not self._entries:
             return None
         show = self._shown(field, prop)
-        key = self._key
 
         def server(u: UserContext, v: dict[str, Any], t: str) -> Any:
             found = self._of(u.device.country)
-            return show(found[mix64(u.index ^ key) % len(found)])
+            first = found[mix64(u.index ^ self._key) % len(found)]
+            newer = self._newer(u.device.country, first) if MOVED in u.sticky else None
+            return show(newer or first)
 
         return server
+
+    def move_due(self, u: UserContext) -> bool:
+        """Whether the user moves to their second server at the session they are in (once,
+        at the first session from the one drawn for them)."""
+        if not self.move_share or MOVED in u.sticky or not self._entries:
+            return False
+        draw = mix64(u.index ^ self._move_key)
+        if (draw & 0xFFFFFFFF) / 2**32 >= self.move_share:
+            return False
+        found = self._of(u.device.country)
+        if self._newer(u.device.country, found[mix64(u.index ^ self._key) % len(found)]) \
+                is None:
+            return False
+        # Counted from the user's first session in the window (an established user's
+        # numbers count their history: a move before the window would show no change).
+        seen = u.sticky.setdefault(FIRST_SESSION, u.session_number)
+        low, high = servers.MOVE_SESSIONS
+        return u.session_number - seen + 1 >= low + (draw >> 32) % (high - low + 1)
+
+    def _newer(self, country: str, first: CatalogueEntry) -> CatalogueEntry | None:
+        """The server a mover moves to: the next one listed after theirs among the servers
+        of their region (the list wraps round), else among every server serving their
+        country; None: no other server serves it."""
+        for found in (self._of(country), self._serving(country)):
+            if len(found) > 1:
+                return found[(found.index(first) + 1) % len(found)]
+        return None
+
+    def _serving(self, country: str) -> tuple[CatalogueEntry, ...]:
+        """Every server whose region serves ``country`` (a country's, a region's, global),
+        the user's own region's first."""
+        own = self._of(country)
+        return own + tuple(e for e in self._entries if e not in own
+                           and regions.serves(servers.entry_region(e), country))
 
     def _of(self, country: str) -> tuple[CatalogueEntry, ...]:
         """The servers of ``country``'s users: those whose region serves it, the most

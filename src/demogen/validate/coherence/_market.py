@@ -13,7 +13,9 @@
 - a server property (``server_id``, ``server_name``) names a server whose region serves the
   user's country (``#ip``'s, as ThinkingData derives ``#country``; else the run's market
   when it is one country), unless none of the run's servers (Rules' ``catalogues.server``)
-  serves it.
+  serves it; a user's server property changes at most forward (a move to a newer server,
+  ``catalogues.server.move_share``), never back to a server the user left (flapping;
+  ``user_setOnce`` records keep the first server and are not a change).
 """
 
 from __future__ import annotations
@@ -187,11 +189,15 @@ class _Servers:
         self._market = market[0] if len(market) == 1 else None
         self._country: dict[str, str] = {}
         self._waiting: dict[str, list[tuple[str, Any, Where]]] = {}
+        #: (user, server property) → the servers it showed, in order, the current last.
+        self._shown: dict[tuple[str, str], list[str]] = {}
 
     def record(self, user: str, record: Mapping[str, Any], props: Mapping[str, Any],
                where: Where, report: Report) -> None:
         if not self.fields:
             return
+        if record.get("#type") != "user_setOnce":
+            self._moves(user, props, where, report)
         if user not in self._country:
             country = regions.country_of_ip(record.get("#ip")) or self._market
             if country is not None:
@@ -207,6 +213,19 @@ class _Servers:
 
     def finish(self, report: Report) -> None:
         self._waiting.clear()   # users whose country no record shows: nothing to judge
+
+    def _moves(self, user: str, props: Mapping[str, Any], where: Where,
+               report: Report) -> None:
+        """A server shown again after the user moved away from it is a flap."""
+        for name in self.fields.keys() & props.keys():
+            value = str(props[name])
+            shown = self._shown.setdefault((user, name), [])
+            if shown and shown[-1] == value:
+                continue
+            if value in shown:
+                report(where, f"{name} {props[name]!r} again after the user moved from it "
+                              f"to {shown[-1]!r} (servers change back and forth)")
+            shown.append(value)
 
     def _judge(self, country: str, name: str, value: Any, where: Where,
                report: Report) -> None:
