@@ -50,6 +50,8 @@ NOVELTY_DAYS = 3.0
 #: Age at which "users still around" are measured for the long-run activity target.
 SURVIVOR_AGE = 60
 _GRID_POINTS = 256
+#: Relative error within which fits count as tied (:func:`_steadiest_best`).
+_NEAR_TIE = 0.02
 #: The retained installs' D1 the one-visit share leaves room for: a larger share is cut
 #: down so that the others can still make the targeted D1 (calibration asks up to 0.85).
 MAX_RETAINED_D1 = 0.8
@@ -203,7 +205,7 @@ def fit_activity(d1: float, d7: float, d30: float, sigma: float,
     nu = _bisect(np.full_like(hs, d1), lambda v: retention(v, 1), high=200.0)
     r1, r7, r30 = retention(nu, 1), retention(nu, 7), retention(nu, 30)
     error = (4 * np.log(r1 / d1) ** 2 + np.log(r7 / d7) ** 2 + np.log(r30 / d30) ** 2).ravel()
-    best = int(np.argmin(error))
+    best = _steadiest_best(error, ks.ravel())
     return ActivityParams(
         active_scale=float(scale[best, 0]),
         novelty=float(nu[best, 0]),
@@ -214,6 +216,20 @@ def fit_activity(d1: float, d7: float, d30: float, sigma: float,
                               if one_visit > 0 else 0.0),
         visit_sigma=visit_sigma,
     )
+
+
+def _steadiest_best(error: np.ndarray, exponents: np.ndarray) -> int:
+    """The grid point of least error, the lowest hazard exponent among near-ties.
+
+    Targets the model cannot reach exactly (a D7 below what D1 and the long-run activity
+    allow) leave a ridge of (H, K) points whose errors differ by a fraction of a percent;
+    the plain argmin then jumps along it with tiny moves of the targets, and calibration,
+    which moves the targets a little each round, sees the run flip between two shapes.
+    Taking the lowest K within :data:`_NEAR_TIE` of the least error keeps one end of the
+    ridge; a target the model fits exactly has no near-ties and keeps its argmin.
+    """
+    near = error <= error.min() * (1 + _NEAR_TIE) + 1e-12
+    return int(np.lexsort((error, exponents, ~near))[0])
 
 
 def fit_preset(preset: VerticalPreset, base_activity: float,
