@@ -108,7 +108,7 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         refund=names("refund") + names("order_cancel"),
         onboarding=sorted(onboarding, key=ctx.order.__getitem__),
         onboarding_complete=complete,
-        view=names("product_view"),
+        view=names("product_view") + names("content_view"),
         cart=cart,
         remove=names("remove_from_cart") if cart else [],
         cart_view=cart_views(ctx, names("cart_view") + names("checkout_start"), revenue)

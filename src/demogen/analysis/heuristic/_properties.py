@@ -21,7 +21,12 @@ from typing import Any
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
-from demogen.analysis.heuristic.values.priors import DEFAULT_NUMBER, NumberPrior, prior_of_kind
+from demogen.analysis.heuristic.values.priors import (
+    DEFAULT_NUMBER,
+    NumberPrior,
+    fraction_of_one,
+    prior_of_kind,
+)
 from demogen.analysis.rules import NumberRange, PropertyConstraint, PropertyRelationship
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
@@ -129,6 +134,13 @@ def _ends_with(name: str, words: list[str]) -> bool:
     return any(low == w or low.endswith("_" + w) for w in words)
 
 
+def _scale(prop: Property | None) -> dict[str, Any]:
+    """A ratio formula's ``{scale}`` and ``{digits}``: a share written 0-1 (range ending at
+    1) or as a percent (0-100)."""
+    ratio = prop is not None and prop.value_range is not None and prop.value_range.max <= 1
+    return {"scale": 1, "digits": 3} if ratio else {"scale": 100, "digits": 1}
+
+
 def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
     out: dict[str, PropertyRelationship] = {}
     affects: dict[str, list[str]] = {}
@@ -149,7 +161,7 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
                         break
                     sources[key] = src
                 else:
-                    formula = spec["formula"].format(**sources)
+                    formula = spec["formula"].format(**sources, **_scale(ctx.prop(target)))
                     rel = out.get(target)
                     if rel is None or rel.formula == formula:
                         events = list(rel.events) if rel else []
@@ -197,6 +209,7 @@ def value_range(prop: Property) -> NumberRange:
         lo, hi = prop.value_range.min, prop.value_range.max
         integer = prop.value_range.integer or (float(lo).is_integer() and float(hi).is_integer()
                                                and prior is not None and _integer_prior(basis))
+        integer = integer and not (prior is not None and fraction_of_one(prior.kind, hi))
     elif prop.enum and all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in prop.enum
     ):

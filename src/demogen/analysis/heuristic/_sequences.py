@@ -146,8 +146,10 @@ def build_ordering(ctx: Context, templates: list[TemplateMatch]) -> Ordering:
     for info in ctx.infos:
         if info.verb is not None:
             groups.setdefault(info.obj, []).append(info.name)
-    for members in groups.values():
+    for obj, members in groups.items():
         for spec in flows["verb_edges"]:
+            if obj & frozenset(spec.get("not", ())):
+                continue    # what this pair does not order (a guild entered is joined)
             for a in members:
                 for b in members:
                     if idx.info(a).verb == spec["from"] and idx.info(b).verb == spec["to"]:

@@ -13,7 +13,7 @@ from typing import Any, cast
 from demogen import gazetteer
 from demogen.analysis.formula import Formula, FormulaEvaluator
 from demogen.analysis.heuristic.values import names
-from demogen.analysis.heuristic.values.priors import NumberPrior, prior_of_kind
+from demogen.analysis.heuristic.values.priors import NumberPrior, fraction_of_one, prior_of_kind
 from demogen.analysis.heuristic.values.reading import complete_specs, field_spec
 from demogen.analysis.rules import PropertySource, PropertySpec, Rules
 from demogen.errors import FormulaError
@@ -123,10 +123,13 @@ class Tables:
             vr = self.rules.value_ranges.get(f"{prop.name}@{event}")
         vr = vr or self.rules.value_ranges.get(prop.name)
         own = prop.value_range
+        # A share written 0-1 reads as whole ends; it is a ratio, never "0 or 1".
+        whole = bool(own and own.integer) and not fraction_of_one(
+            self.spec(prop).kind, float(vr.max if vr is not None else own.max if own else 0))
         if vr is not None:
-            return float(vr.min), float(vr.max), vr.mean, bool(own and own.integer)
+            return float(vr.min), float(vr.max), vr.mean, whole
         if own is not None:
-            return float(own.min), float(own.max), None, own.integer
+            return float(own.min), float(own.max), None, whole
         return None
 
     def spec(self, prop: Property) -> PropertySpec:

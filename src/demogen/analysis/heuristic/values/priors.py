@@ -68,6 +68,13 @@ FLOAT_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"]
 INTEGER_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] == "whole")
 #: Words of money amounts (a "total" that is money keeps its decimals).
 MONEY_WORDS = re.compile(_DATA["money_words"])
+
+
+def fraction_of_one(kind: str | None, high: float) -> bool:
+    """A fractional kind (a share, a progress) whose range ends at 1 is a ratio: a plan's
+    ``0-1`` says 0 to 1, not "0 or 1", however whole its ends look."""
+    return kind in FLOAT_KINDS and high <= 1
+
 #: Name words of counters: start at 0 in a user's initial state.
 COUNTER = re.compile(_DATA["counter"])
 #: Name words of progress measures that start at 1 (level, stage, chapter).
