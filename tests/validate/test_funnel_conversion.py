@@ -284,3 +284,33 @@ def test_a_user_step_counts_users_from_their_first_occurrence() -> None:
 
 def test_the_check_is_listed() -> None:
     assert "funnel" in CHECKS
+
+
+def test_an_attempt_succeeds_in_any_of_its_revenue_events() -> None:
+    """One attempt leading two revenue events (te_iap_transaction, te_iap_purchase_succeeded)
+    succeeds when either follows it: each success shows one of them."""
+    rows = [("u1", "10:00:00", "start"), ("u1", "10:00:01", "try"), ("u1", "10:00:02", "paid"),
+            ("u1", "10:00:03", "try"), ("u1", "10:00:04", "done"),
+            ("u1", "10:00:05", "try"), ("u1", "10:00:06", "fail")]
+    step = FunnelStep("f", "try", "paid", 0.8, SESSION, ("done",))
+    [m] = measure_steps(_table(rows), "o", FunnelRules((step,), (), ("start",)))
+    assert (m.n, m.converted) == (3, 2)
+    assert "try → paid | done" in m.describe()
+
+
+def test_an_attempt_with_two_revenue_ends_is_judged_once_over_both() -> None:
+    rules = Rules.model_validate({
+        "event_roles": {"revenue": ["paid", "done"]},
+        "event_constraints": {
+            "sequences": [["shop", "try", "paid"], ["try", "done"], ["try", "fail"]],
+            "sequence_details": [{"events": s, "scope": "session"}
+                                 for s in (["shop", "try", "paid"], ["try", "done"],
+                                           ["try", "fail"])],
+            "funnels": [{"name": "store", "steps": ["shop", "try", "paid"],
+                         "conversion": [1.0, 0.1, 0.8], "per_session": True},
+                        {"name": "try_done", "steps": ["try", "done"], "conversion": [1.0, 0.8],
+                         "per_session": True}]}})
+    funnels = compile_funnels(rules)
+    attempt = [s for s in funnels.steps if s.a == "try"]
+    assert [(s.b, s.also, s.p) for s in attempt] == [("paid", ("done",), 0.8)]
+    assert any("try → done" in why and "'store' judges it" in why for why in funnels.skipped)

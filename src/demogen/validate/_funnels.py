@@ -14,7 +14,10 @@ pair decides. How the sequence is played says what ``p`` counts:
   leading to it: ``purchase_start → purchase``) converts per attempt: only people setting
   out to buy attempt (payers, and hesitant buyers who never buy, as many as the declared
   rate needs). Measured per occurrence like a chain step; the sample is the users, so a
-  small run's rate wanders further than the attempts' count suggests.
+  small run's rate wanders further than the attempts' count suggests. Where one attempt
+  leads several revenue events (``te_iap_transaction``, ``te_iap_purchase_succeeded``), a
+  success shows one of them: the attempt's success is any of them (``FunnelStep.also``),
+  the conversion of the first funnel declaring it.
 - a start with **alternative ends** (several session sequences from one event:
   ``stage_start → stage_clear`` and ``stage_start → stage_fail``) ends once, in one of
   them: each end ``b`` comes right after a start with chance ``p``, the rest of the starts
@@ -82,10 +85,16 @@ class FunnelStep:
     b: str
     p: float
     unit: str
+    #: Other events that count as ``b``: the other revenue ends of a purchase attempt.
+    also: tuple[str, ...] = ()
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        return (self.b, *self.also)
 
     @property
     def label(self) -> str:
-        return f"funnel {self.funnel!r} step {self.a} → {self.b}"
+        return f"funnel {self.funnel!r} step {self.a} → {' | '.join(self.ends)}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,8 @@ class Measured:
 
     def describe(self) -> str:
         step = self.step
-        what = (f"{self.n:,} {step.a} in a session, {self.converted:,} followed by {step.b}"
+        what = (f"{self.n:,} {step.a} in a session, {self.converted:,} followed by "
+                f"{' or '.join(step.ends)}"
                 if step.unit == SESSION else
                 f"{self.n:,} users did {step.a}, {self.converted:,} then {step.b}")
         return (f"{step.label}: declared {step.p:.2f}, measured {self.rate:.3f} ({what}; "
@@ -179,7 +189,13 @@ def compile_funnels(rules: Rules) -> FunnelRules:
                 continue
             seen[a, b] = funnel.name
             if attempts.get(b) == a:
-                steps.append(FunnelStep(funnel.name, a, b, p, SESSION))
+                also = tuple(r for r, at in attempts.items() if at == a and r != b)
+                if (a, "success") in seen:
+                    skipped.append(f"{where}: one success of {a} shows one of its revenue "
+                                   f"events; funnel {seen[a, 'success']!r} judges it")
+                    continue
+                seen[a, "success"] = funnel.name
+                steps.append(FunnelStep(funnel.name, a, b, p, SESSION, also))
                 continue
             reason, unit = _why_not(a, b, rules, scope, ends, later, purchase_steps,
                                     one_time, onboarding, own_story)
@@ -298,14 +314,15 @@ def measure_steps(con: Any, table: str, rules: FunnelRules) -> list[Measured]:
     ``ts``, ``name``, ``is_track``: one row per record, ``pos`` the user's order)."""
     if not rules.steps:
         return []
-    con.execute("CREATE TEMP TABLE fsteps (sid INTEGER, a VARCHAR, b VARCHAR, per_user BOOLEAN)")
+    con.execute("CREATE TEMP TABLE fsteps (sid INTEGER, a VARCHAR, bs VARCHAR[], "
+                "per_user BOOLEAN)")
     con.executemany("INSERT INTO fsteps VALUES (?, ?, ?, ?)",
-                    [(i, s.a, s.b, s.unit == USER) for i, s in enumerate(rules.steps)])
+                    [(i, s.a, list(s.ends), s.unit == USER) for i, s in enumerate(rules.steps)])
     con.execute("CREATE TEMP TABLE fstarts (name VARCHAR)")
     if rules.session_start:
         con.executemany("INSERT INTO fstarts VALUES (?)", [(n,) for n in rules.session_start])
         opens = "name IN (SELECT name FROM fstarts)"
-        kept = ("name IN (SELECT a FROM fsteps UNION SELECT b FROM fsteps "
+        kept = ("name IN (SELECT a FROM fsteps UNION SELECT unnest(bs) FROM fsteps "
                 "UNION SELECT name FROM fstarts)")
     else:   # every event, for the pauses between them
         opens = (f"coalesce(ts - lag(ts) OVER (PARTITION BY uid ORDER BY pos) "
@@ -325,9 +342,9 @@ def measure_steps(con: Any, table: str, rules: FunnelRules) -> list[Measured]:
                         PARTITION BY s.sid, e.uid ORDER BY e.pos
                         ROWS UNBOUNDED PRECEDING) AS nth_a,
                     min(e.pos) FILTER (WHERE e.name = s.a) OVER w AS next_a,
-                    min(e.pos) FILTER (WHERE e.name = s.b) OVER w AS next_b,
-                    min(e.pos) FILTER (WHERE e.name = s.b) OVER u AS later_b
-             FROM fev e JOIN fsteps s ON e.name IN (s.a, s.b)
+                    min(e.pos) FILTER (WHERE list_contains(s.bs, e.name)) OVER w AS next_b,
+                    min(e.pos) FILTER (WHERE list_contains(s.bs, e.name)) OVER u AS later_b
+             FROM fev e JOIN fsteps s ON e.name = s.a OR list_contains(s.bs, e.name)
              WINDOW w AS (PARTITION BY s.sid, e.uid, e.sess ORDER BY e.pos
                           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
                     u AS (PARTITION BY s.sid, e.uid ORDER BY e.pos
