@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from demogen.simulation.values._basket import Basket, plan_basket
+from demogen.simulation.values._plans import ValuePlan
 from demogen.simulation.values._tables import Tables
 from tests.corpus import corpus
 from tests.simulation.generated_outputs import Generated, tracks
@@ -18,7 +19,7 @@ PLANS = [pytest.param("ecommerce", id="ecommerce"),
 
 def _basket(g: Generated) -> Basket:
     tables = Tables(g.taxonomy, g.rules, g.product, seed=g.seed, pool_size=60)
-    basket = plan_basket(tables)
+    basket = ValuePlan.build(tables).basket
     assert basket is not None, f"{g.source.name}: no order lists what the cart events name"
     return basket
 
@@ -52,7 +53,7 @@ def _basket_events(basket: Basket, timeline: list[dict[str, Any]],
     for record in tracks(timeline):
         event, values = record["#event_name"], record["properties"]
         if event in basket.carts or event in basket.removes or event in basket.orders \
-                or event in basket.views:
+                or event in basket.views or event in basket.checkouts:
             yield event, values
         if event in basket.carts and values.get(basket.carts[event]) is not None:
             ident = str(values[basket.carts[event]])
@@ -62,7 +63,8 @@ def _basket_events(basket: Basket, timeline: list[dict[str, Any]],
         elif event in basket.removes and values.get(basket.removes[event]) in cart:
             cart.remove(values[basket.removes[event]])
         elif event in basket.orders:
-            bought = set(values.get(basket.orders[event]) or ())
+            name = basket.orders[event]
+            bought = set(basket.ids(name, values.get(name)))
             cart[:] = [x for x in cart if x not in bought]
 
 
@@ -130,3 +132,47 @@ def test_a_plan_without_a_cart_role_has_no_basket(coherence_output) -> None:
         update={"cart": []})})
     tables = Tables(g.taxonomy, rules, g.product, seed=g.seed, pool_size=60)
     assert plan_basket(tables) is None
+
+
+ROWS = [pytest.param("segment_shop", id="segment_shop"),
+        pytest.param("te_data_generator__ecommerce-tracking-plan", marks=corpus,
+                     id="kr_ecommerce")]
+
+
+@pytest.mark.parametrize("source", ROWS)
+def test_an_orders_rows_are_the_carted_products(coherence_output, source: str) -> None:
+    """An order's list of objects (``commodity_list`` rows, ``products`` rows) holds a row
+    per product its buyer carted and has not bought since, each row describing its own
+    product (its fields read its catalogue entry, the same wherever it is listed); an
+    order placed at a checkout (``pay_order`` after ``submit_order``) shows the checkout's
+    rows, and the checkout listed the basket."""
+    g = coherence_output(source)
+    basket = _basket(g)
+    assert basket.row_ids, f"{source}: no order lists rows of the carted thing"
+    rows_seen: dict[str, dict[str, Any]] = {}
+    orders = 0
+    for timeline in g.timelines.values():
+        cart: list[str] = []
+        checked_out: list[str] | None = None
+        for event, values in _basket_events(basket, timeline, cart):
+            name = basket.orders.get(event) or basket.checkouts.get(event)
+            if name is None:
+                continue
+            listed = basket.ids(name, values.get(name))
+            if event in basket.checkouts:
+                checked_out = listed if cart else None
+            elif event in basket.placed and checked_out is not None:
+                assert listed == checked_out, (event, listed, checked_out)
+            if cart and (event in basket.checkouts or event not in basket.placed):
+                assert listed and set(listed) <= set(cart), (event, listed, cart)
+                orders += 1
+            for row in values.get(name) or ():
+                _same_entry(rows_seen, row, basket.row_ids[name])
+    assert orders >= 5, orders
+
+
+def _same_entry(seen: dict[str, dict[str, Any]], row: dict[str, Any], key: str) -> None:
+    """A row's name and type are its product's wherever it is listed."""
+    described = {k: x for k, x in row.items() if k.endswith(("_name", "_type"))}
+    first = seen.setdefault(str(row[key]), described)
+    assert first == described, (row, first)

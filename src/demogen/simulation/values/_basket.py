@@ -9,14 +9,18 @@ order takes out what it lists. The basket keeps what was carted in this session 
 ones and not bought yet (a cart outlives a visit), each thing once, in the order it was
 carted; an order holds at most the plan's longest list (the latest carted), the rest stays
 in the cart. An order made with an empty basket draws its list as the plan says; a cart
-view shows an empty cart (where the plan's list may be empty). How many lines orders have
-follows how often buyers cart (the preset's ``content_loop.payer_cart_per_view``).
+view shows an empty cart (where the plan's list may be empty). An order's list of rows
+(``commodity_list`` of objects) holds a row per carted thing (``_objects.given_rows``);
+where the order shows the rows of an event before it (``pay_order`` the ``submit_order`` of
+its order), that event lists the basket too, and the order takes out what it shows. How
+many lines orders have follows how often buyers cart (the preset's
+``content_loop.payer_cart_per_view``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from demogen.analysis.heuristic._catalogues import ID, catalogue_role, priced_stems
@@ -24,8 +28,8 @@ from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._convert import MAX_LIST, MISS, to_str
 from demogen.simulation.values._draw import Sampler
-from demogen.simulation.values._objects import length_bounds
-from demogen.simulation.values._pairs import Hook
+from demogen.simulation.values._objects import GivenRows, length_bounds, row_thing
+from demogen.simulation.values._pairs import Hook, PairGroup
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
@@ -36,29 +40,48 @@ BASKET = "basket\x1f"
 @dataclass(frozen=True, slots=True)
 class Basket:
     """The thing carted (``stem``); each cart and removal event's id property naming it;
-    each revenue event's list buying what was carted and each cart view's list showing it."""
+    each revenue event's list buying what was carted and each cart view's list showing it;
+    each checkout's list (an event whose list the order shows: ``submit_order``) listing
+    it; per list of rows, its field naming the thing (``commodity_id``)."""
 
     stem: str
     carts: dict[str, str]
     orders: dict[str, str]
     removes: dict[str, str]
     views: dict[str, str]
+    checkouts: dict[str, str] = field(default_factory=dict)
+    row_ids: dict[str, str] = field(default_factory=dict)
+    #: Orders showing the list of a checkout before them (``pay_order``).
+    placed: frozenset[str] = frozenset()
 
     @property
     def slot(self) -> str:
         return BASKET + self.stem
 
     def shows(self, event: str, name: str) -> bool:
-        return name in (self.orders.get(event), self.views.get(event),
-                        self.removes.get(event))
+        """Whether the basket decides ``name`` on ``event``; an order placed at a checkout
+        shows the checkout's list (its pair group's), not the basket as it is now."""
+        if name == self.orders.get(event):
+            return event not in self.placed
+        return name in (self.views.get(event), self.removes.get(event),
+                        self.checkouts.get(event))
 
-    def sampler(self, prop: Property, inner: Sampler, event: str) -> Sampler:
-        """A list: the basket (its latest ``hi`` things, the plan's longest list); with an
-        empty basket an order draws ``inner``'s list and a cart view shows an empty cart
-        (where the plan's lists may be empty). A removal's id: one thing in the basket, else
-        ``inner``'s draw."""
+    def ids(self, name: str, value: Any) -> list[str]:
+        """The things a list value names: its strings, or its rows' thing fields."""
+        key = self.row_ids.get(name)
+        named = value if isinstance(value, list) else []
+        if key is not None:
+            named = [x.get(key) for x in named if isinstance(x, dict)]
+        return [x if isinstance(x, str) else to_str(x) for x in named if x is not None]
+
+    def sampler(self, prop: Property, inner: Sampler, event: str,
+                rows: GivenRows | None = None) -> Sampler:
+        """A list: the basket (its latest ``hi`` things, the plan's longest list; a list of
+        objects: their ``rows``); with an empty basket an order or a checkout draws
+        ``inner``'s list and a cart view shows an empty cart (where the plan's lists may be
+        empty). A removal's id: one thing in the basket, else ``inner``'s draw."""
         slot = self.slot
-        if prop.type != PropertyType.LIST:
+        if prop.type not in (PropertyType.LIST, PropertyType.OBJECT_GROUP):
 
             def removed(u: UserContext, v: dict[str, Any], t: str) -> Any:
                 basket: list[str] | None = u.sticky.get(slot)
@@ -69,6 +92,8 @@ class Basket:
                                cap=MAX_LIST)
         if event in self.views and lo == 0:
             inner = _empty
+        if prop.type == PropertyType.OBJECT_GROUP:
+            return _rows_of(slot, hi, inner, rows) if rows is not None else inner
 
         def carted(u: UserContext, v: dict[str, Any], t: str) -> Any:
             basket: list[str] | None = u.sticky.get(slot)
@@ -110,20 +135,33 @@ class Basket:
             basket: list[str] | None = u.sticky.get(slot)
             if basket:      # what a longest order could not hold stays in the cart
                 value = values.get(name)
-                named = value if isinstance(value, list) else \
-                    [] if listed or value is None or value is MISS else [value]
-                gone = {x if isinstance(x, str) else to_str(x) for x in named}
+                named = value if listed or isinstance(value, list) else \
+                    [] if value is None or value is MISS else [value]
+                gone = set(self.ids(name, named))
                 basket[:] = [x for x in basket if x not in gone]
 
         return take
+
+
+def _rows_of(slot: str, hi: int, inner: Sampler, rows: GivenRows) -> Sampler:
+    """A list of objects: a row per thing in the basket (its latest ``hi``), else
+    ``inner``'s rows."""
+
+    def carted_rows(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        basket: list[str] | None = u.sticky.get(slot)
+        return rows(u, v, t, basket[-hi:]) if basket else inner(u, v, t)
+
+    return carted_rows
+
 
 def _empty(u: UserContext, v: dict[str, Any], t: str) -> list[str]:
     return []
 
 
-def plan_basket(tables: Tables) -> Basket | None:
+def plan_basket(tables: Tables, groups: Sequence[PairGroup] = ()) -> Basket | None:
     """The basket of a plan whose cart events name a priced thing that its revenue events
-    list; None where there is none (no cart role, no order list of the carted thing)."""
+    list; None where there is none (no cart role, no order list of the carted thing).
+    ``groups``: the pair groups, whose leaders an order shows its list from (checkouts)."""
     roles = tables.rules.event_roles
     carts = _thing_ids(tables, roles.cart)
     stems = {stem for _, stem in carts.values()}
@@ -133,10 +171,44 @@ def plan_basket(tables: Tables) -> Basket | None:
         orders = _lists(tables, roles.revenue, stem)
         if orders:
             removes = _thing_ids(tables, roles.remove)
-            viewed = [e for e in roles.cart_view if e not in orders]
+            viewed = _lists(tables, [e for e in roles.cart_view if e not in orders], stem)
+            checkouts, placed = _checkouts(tables, groups, orders, stem, viewed)
+            listed = {*orders.values(), *viewed.values(), *checkouts.values()}
             return Basket(stem, _naming(carts, stem), orders, _naming(removes, stem),
-                          _lists(tables, viewed, stem))
+                          viewed, checkouts, _row_ids(tables, listed), placed)
     return None
+
+
+def _checkouts(tables: Tables, groups: Sequence[PairGroup], orders: dict[str, str],
+               stem: str, viewed: dict[str, str]) -> tuple[dict[str, str], frozenset[str]]:
+    """The events an order shows its list from (its pair group's leaders listing the same
+    property: ``submit_order`` before ``pay_order``), which list the basket too, and the
+    orders placed at one. A leader that is a cart view (``Checkout Started``) stays one:
+    its order lists the basket itself."""
+    out: dict[str, str] = {}
+    placed: set[str] = set()
+    for event, name in orders.items():
+        for group in groups:
+            if event not in group.members or event in group.leaders or name not in group.names:
+                continue
+            leads = [lead for lead in sorted(group.leaders) if lead not in orders
+                     and lead not in viewed and _order_list(tables, lead, stem) == name]
+            out.update(dict.fromkeys(leads, name))
+            if leads:
+                placed.add(event)
+    return out, frozenset(placed)
+
+
+def _row_ids(tables: Tables, listed: Iterable[str]) -> dict[str, str]:
+    """Per list of rows, the field naming the row's thing (``commodity_id``)."""
+    out: dict[str, str] = {}
+    for name in listed:
+        prop = tables.props.get(name)
+        found = row_thing(prop) if prop is not None and \
+            prop.type == PropertyType.OBJECT_GROUP else None
+        if found is not None:
+            out[name] = found[0]
+    return out
 
 
 def _naming(ids: dict[str, tuple[str, str]], stem: str) -> dict[str, str]:
@@ -172,10 +244,15 @@ def _thing_id(tables: Tables, event: str) -> tuple[str, str] | None:
 
 def _order_list(tables: Tables, event: str, stem: str) -> str | None:
     """The revenue or cart-view event's list of ``stem`` ids: a list of strings without a
-    fixed set of values whose name says the thing (``products``, ``product_ids``,
-    ``commodity_list``)."""
+    fixed set of values whose name says the thing (``products``, ``product_ids``), or a
+    list of objects whose rows name one (``commodity_list`` of ``commodity_id``)."""
     for name in _listed(tables, event):
         prop = tables.props.get(name)
+        if prop is not None and prop.type == PropertyType.OBJECT_GROUP:
+            found = row_thing(prop)
+            if found is not None and found[1] == stem:
+                return name
+            continue
         if prop is None or prop.type != PropertyType.LIST or prop.enum:
             continue
         words = normalize(leaf(name)).split("_")

@@ -26,6 +26,7 @@ from demogen.simulation.values._draw import Sampler, weighted_sampler
 from demogen.simulation.values._money import record_money
 from demogen.simulation.values._numbers import number_property
 from demogen.simulation.values._objects import (
+    given_rows,
     list_property,
     object_group_property,
     object_property,
@@ -137,7 +138,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     if prop.name in plan.recorded:
         fn = sticky.recorded(prop.name, fn)
     if plan.basket is not None and plan.basket.shows(event, prop.name):
-        fn = plan.basket.sampler(prop, fn, event)  # an order lists what the user carted
+        rows = given_rows(tables, prop, core) if prop.type == PropertyType.OBJECT_GROUP \
+            else None
+        fn = plan.basket.sampler(prop, fn, event, rows)  # an order lists what was carted
     if prop.type == PropertyType.OBJECT_GROUP:  # a view's rows show their things' prices
         more: set[str] = set()
         fn = row_prices(tables, prop, event, present, fn, more)

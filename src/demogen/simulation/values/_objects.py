@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -123,7 +123,8 @@ def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler
     fields = _object_fields(tables, prop, core)
     lo, hi = length_bounds(prop.list_length or prop.value_range, default=(1, 3),
                             cap=MAX_GROUP_ROWS)
-    thing = _thing_key(prop, fields)
+    found = row_thing(prop)
+    thing = found[0] if found is not None else None
 
     def make_rows(u: UserContext, v: dict[str, Any], t: str) -> list[dict[str, Any]]:
         n = lo if lo == hi else lo + int(u.rnd.random() * (hi - lo + 1))
@@ -142,13 +143,47 @@ def object_group_property(tables: Tables, prop: Property, core: Core) -> Sampler
     return with_source(make_rows, source)
 
 
-def _thing_key(prop: Property, fields: list[_Field]) -> str | None:
-    """The field naming each row's catalogue thing (``commodity_id`` of
-    ``commodity_list``), if any: one list names a thing once (a quantity says how many)."""
-    stem = fields_stem(prop.name, [f.key for f in fields])
-    return next((f.key for f in fields if not f.index
-                 and (role := catalogue_role(f.key, stem)) is not None
-                 and role.field == ID), None)
+def row_thing(prop: Property) -> tuple[str, str] | None:
+    """The field naming each row's catalogue thing and its stem (``commodity_id``,
+    ``commodity`` of ``commodity_list``), if any: one list names a thing once (a quantity
+    says how many)."""
+    children = _children(prop)
+    keys = [names.leaf(c.name) for c in children]
+    stem = fields_stem(prop.name, keys)
+    return next(((key, role.stem) for key, child in zip(keys, children, strict=True)
+                 if not _is_index(key, child)
+                 and (role := catalogue_role(key, stem)) is not None and role.field == ID),
+                None)
+
+
+#: The rows of given catalogue ids (``u``, ``v``, ``t``, the ids, in order).
+GivenRows = Callable[[UserContext, dict[str, Any], str, Sequence[str]], list[dict[str, Any]]]
+
+
+def given_rows(tables: Tables, prop: Property, core: Core) -> GivenRows | None:
+    """The rows of an object group naming the things given (a basket's products): each
+    row's thing field is the id, the fields describing the thing read its entry, the others
+    (a quantity) drawn; prices are written by the record's money (``Lines``) or by
+    ``row_prices``. None where the rows name no catalogue thing."""
+    found = row_thing(prop)
+    if found is None:
+        return None
+    key = found[0]
+    fields = _object_fields(tables, prop, core)
+    child = next(c for c in _children(prop) if names.leaf(c.name) == key)
+    numeric = child.type == PropertyType.NUMBER
+
+    def rows(u: UserContext, v: dict[str, Any], t: str, ids: Sequence[str]
+             ) -> list[dict[str, Any]]:
+        return [_row(fields, u, v, t, i + 1, (key, _as_id(x, numeric)))
+                for i, x in enumerate(ids)]
+
+    return rows
+
+
+def _as_id(ident: str, numeric: bool) -> Any:
+    """An id as the row's field holds it (a number where the field is one)."""
+    return int(ident) if numeric and ident.lstrip("-").isdigit() else ident
 
 
 def _distinct_rows(fields: list[_Field], key: str, u: UserContext, v: dict[str, Any],
@@ -181,17 +216,20 @@ class _Field:
     read: Reader | None = None
 
 
-def _row(fields: list[_Field], u: UserContext, v: dict[str, Any], t: str,
-         i: int) -> dict[str, Any]:
-    """One object: drawn fields in order, then those read from a sibling, in plan order."""
+def _row(fields: list[_Field], u: UserContext, v: dict[str, Any], t: str, i: int,
+         given: tuple[str, Any] | None = None) -> dict[str, Any]:
+    """One object: drawn fields in order, then those read from a sibling, in plan order
+    (``given``: a field's value, not drawn)."""
     row: dict[str, Any] = {}
     for f in fields:
         if f.index:
             row[f.key] = str(i) if f.as_str else i
+        elif given is not None and f.key == given[0]:
+            row[f.key] = given[1]
         elif f.read is None:
             row[f.key] = f.fn(u, v, t)
     for f in fields:
-        if f.read is not None:
+        if f.read is not None and (given is None or f.key != given[0]):
             x = row[f.reads] if f.reads is not None else None
             row[f.key] = f.fn(u, v, t) if x is None else f.read(x)
     return {f.key: row[f.key] for f in fields}
@@ -226,8 +264,7 @@ def _object_fields(tables: Tables, prop: Property, core: Core) -> list[_Field]:
     fields = []
     for child in children:
         key = names.leaf(child.name)
-        index = bool(_INDEX_CHILD.match(names.normalize(key))) and \
-            child.type in (PropertyType.NUMBER, PropertyType.STRING) and not child.enum
+        index = _is_index(key, child)
         fn = _child_sampler(tables, child, prop, core)
         link = links.get(key)
         if index or link is None or link.fn is None:
@@ -237,6 +274,12 @@ def _object_fields(tables: Tables, prop: Property, core: Core) -> list[_Field]:
         else:
             fields.append(_Field(key, fn, reads=link.anchor, read=link.fn))
     return fields
+
+
+def _is_index(key: str, child: Property) -> bool:
+    """A row number (``index``, ``seq``), not a value of the row's thing."""
+    return bool(_INDEX_CHILD.match(names.normalize(key))) and \
+        child.type in (PropertyType.NUMBER, PropertyType.STRING) and not child.enum
 
 
 def _children(prop: Property) -> list[Property]:

@@ -65,7 +65,7 @@ class ValuePlan:
         latest = _latest(tables)
         after = {e: spec.follows for e, spec in tables.rules.events.items() if spec.follows}
         return cls(groups=groups, follows=follows, latest=latest,
-                   recorded=frozenset(latest.values()), basket=plan_basket(tables),
+                   recorded=frozenset(latest.values()), basket=plan_basket(tables, groups),
                    follow_ups=plan_follow_ups(groups, after))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
