@@ -21,6 +21,11 @@ seed 3, as measured before the fixes:
   (heuristic_properties.yaml formulas; a fractional kind ranged 0-1 is no integer): 0.
 - 2,610 ``live_exit`` with no ``live_enter`` before them; an entered room or stream is left
   in the same session (heuristic_flows.yaml verb_edges enter -> close, groups excepted): 0.
+- coins: 580 of 588 gift senders never bought coins; now a pack adds its coins, a gift
+  takes its cost from the coins held after a pack bought (625 of 646 -> 0 of 17 senders;
+  gifts 3,229 -> 125: gifting is what payers do).
+- a coin pack's id and amount disagreed (``coins_6480`` with 1,980 coins: 24 of 31 packs);
+  now the amount follows the number the id names (Rules property_constraints): 0 of 33.
 
 The plan also validates clean (tests/validate/coherence/test_unseen_plans.py, ``social``).
 """
@@ -33,8 +38,11 @@ from pathlib import Path
 import pytest
 
 from demogen.api import validate
+from demogen.validate.coherence._balances import BalancesChecker
 from tests.data import DATA
 from tests.simulation.generated_outputs import Generated, generate, show
+from tests.validate.coherence.checking import findings
+from tests.validate.generated import Output
 
 SOCIAL = DATA / "unseen" / "social_video"
 
@@ -124,6 +132,54 @@ def test_a_live_stream_is_left_only_after_it_was_entered(social: Generated) -> N
                 assert inside > 0, record
                 inside -= 1
     assert exits >= 100, exits
+
+
+def test_gifts_spend_coins_bought_and_held(social: Generated) -> None:
+    """Was: ``coin_balance_after`` drawn apart from the coin flows, 580 of 588 gift senders
+    never bought coins. Now a coin pack adds its ``coin_amount``, a gift takes its
+    ``gift_coins`` (heuristic_updates.yaml currency_amounts), a gift needs a pack bought
+    before (analysis/heuristic/_paid_spends.py) and costs at most the coins held
+    (simulation/values/_spends.py); the view shows the balance after the move."""
+    patterns = social.rules.update_patterns
+    assert patterns["coin_purchase"]["coin_balance"].value == "{{coin_amount}}"
+    assert patterns["gift_send"]["coin_balance"].type == "decrement"
+    assert social.rules.properties["coin_balance_after"].source.type == "after"
+    gifts = 0
+    for timeline in social.timelines.values():
+        held: float | None = None
+        bought = False
+        for record in timeline:
+            props = record.get("properties", {})
+            name = record.get("#event_name")
+            if name == "coin_purchase":
+                bought = True
+            elif name == "gift_send":
+                gifts += 1
+                assert bought, record                                   # was 580 of 588
+                assert held is not None and props["gift_coins"] <= held, (held, record)
+                assert props["coin_balance_after"] == held - props["gift_coins"], record
+            if record.get("#type") == "user_set" and "coin_balance" in props:
+                held = props["coin_balance"]
+                assert held >= 0, record
+    assert gifts >= 20, gifts
+
+
+def test_a_gift_balance_off_its_cost_is_reported(social: Generated, tmp_path: Path) -> None:
+    output = Output(social.out)
+    name, index, record = output.find(lambda r: r.get("#event_name") == "gift_send")
+    record["properties"]["coin_balance_after"] += 50
+    found = findings(output.write(tmp_path / "broken"), BalancesChecker, social.out)
+    assert len(found) == 1 and found[0].startswith(f"{name}:{index + 1}: "), found
+
+
+def test_a_coin_pack_holds_the_coins_it_names(social: Generated) -> None:
+    """Was: ``pack_id coins_6480`` with ``coin_amount 1980`` (24 of 31 packs); the number a
+    pack's id names is its amount (analysis/heuristic/_named_amounts.py)."""
+    assert social.rules.property_constraints["coin_amount"].depends_on == ["pack_id"]
+    packs = [r["properties"] for r in social.records if r.get("#event_name") == "coin_purchase"]
+    assert len(packs) >= 10, len(packs)
+    for p in packs:
+        assert p["pack_id"] == f"coins_{p['coin_amount']}", p
 
 
 def test_the_social_plan_validates_clean(social: Generated, tmp_path: Path) -> None:

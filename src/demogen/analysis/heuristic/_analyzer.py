@@ -27,6 +27,8 @@ from demogen.analysis.heuristic._lifecycle import (
     session_events,
 )
 from demogen.analysis.heuristic._money import Money
+from demogen.analysis.heuristic._named_amounts import named_amount_constraints
+from demogen.analysis.heuristic._paid_spends import paid_spend_prerequisites
 from demogen.analysis.heuristic._periods import period_constraints
 from demogen.analysis.heuristic._properties import (
     property_constraints,
@@ -77,6 +79,9 @@ class HeuristicAnalyzer:
             for event, pre in graph.prerequisites().items()
             if event not in system
         }
+        patterns = update_patterns(ctx, money)
+        for event, bought in paid_spend_prerequisites(patterns, money.revenue_events).items():
+            prerequisites[event] = list(dict.fromkeys([*prerequisites.get(event, []), *bought]))
         details = _sequence_details(ctx, seqs, set(one_time), graph)
         roles = event_roles(ctx, money, tutorial_steps)
         # The story refunds with the first refund event only, at the rate of this pair.
@@ -100,9 +105,9 @@ class HeuristicAnalyzer:
         )
         order = global_order(ctx, graph, funnels)
         ranges = value_ranges(ctx)
-        patterns = update_patterns(ctx, money)
         return Rules(
-            property_constraints=property_constraints(ctx) | period_constraints(ctx),
+            property_constraints=property_constraints(ctx) | period_constraints(ctx)
+            | named_amount_constraints(ctx),
             property_relationships=property_relationships(ctx),
             value_ranges=ranges,
             event_constraints=constraints,

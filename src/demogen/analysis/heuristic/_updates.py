@@ -254,7 +254,40 @@ def _flow_events(ctx: Context) -> list[Flow]:
         elif moves:
             kind = UpdateType.INCREMENT if info.name in earn else UpdateType.DECREMENT
             flows.append((info.name, kind, replace(shape, direction=None)))
+        elif not (earn or spend) and (kind := _currency_move(ctx, info.name)) is not None:
+            # Only in a plan naming no currency flow of its own (earn/spend events): one
+            # that does says which events move its currencies.
+            flows.append((info.name, kind, replace(shape, direction=None)))
     return flows
+
+
+def _currency_move(ctx: Context, event: str) -> UpdateType | None:
+    """How an event carrying an amount of a named currency moves it (a coin pack bought
+    adds its coins, a gift sent takes its cost), None when it carries none or its verb
+    says neither (heuristic_updates.yaml ``currency_amounts``)."""
+    if _currency_amount_prop(ctx, event) is None:
+        return None
+    spec, info = load("updates")["currency_amounts"], ctx.index.info(event)
+    verb = f"@{info.verb}" if info.verb else None
+    if verb in spec["spend"] or contains_any(info.desc, spec["spend_words"]):
+        return UpdateType.DECREMENT
+    return UpdateType.INCREMENT if verb in spec["gain"] else None
+
+
+def _currency_amount_prop(ctx: Context, event: str, balance: Property | None = None
+                          ) -> str | None:
+    """The event's numeric property naming a currency (``balance``'s own, if that names
+    one) and no state of it (``coin_amount``, ``gift_coins``; not ``coin_balance_after``)."""
+    state = set(load("updates")["currency_amounts"]["state"])
+    mine = currency_of(balance) if balance is not None else None
+    for name in ctx.props_of(event):
+        prop = ctx.prop(name)
+        if prop is None or prop.type != PropertyType.NUMBER \
+                or set(split_words(name)) & state or not set(split_words(name)) & currency_words():
+            continue
+        if mine is None or currency_of(prop) == mine:
+            return name
+    return None
 
 
 def _currency_when(ctx: Context, prop: Property, event: str,
@@ -280,7 +313,8 @@ def _balance_rules(ctx: Context, prop: Property) -> list[Rule]:
             continue
         # The amount moves the balance; an event's own "balance after" property then
         # shows the result. Only without an amount is that property the source.
-        if (amount := _amount_prop(ctx, event)) is not None:
+        if (amount := _amount_prop(ctx, event) or _currency_amount_prop(ctx, event, prop)) \
+                is not None:
             reverse = {shape.direction: list(shape.spends)} if shape.direction else None
             rules.append((event, UpdateRule(type=kind, value=_ref(amount), when=when,
                                             reverse_when=reverse)))
