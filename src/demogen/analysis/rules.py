@@ -190,6 +190,10 @@ class MonetaryProperty(BaseModel):
     events: list[str] = Field(default_factory=list)
     #: The amount's part of the record's order (None: read from the name).
     role: MoneyRole | None = None
+    #: How the order's amount is drawn: ``tiers`` (store price points: an app's in-app
+    #: purchase), ``range`` (a good or service priced freely in its range: a hotel room, a
+    #: flight, a ticket); None: as the product's industry draws (currencies.yaml).
+    pricing: Literal["tiers", "range"] | None = None
 
 
 def formula_on(rules: Rules, name: str, event: str) -> bool:

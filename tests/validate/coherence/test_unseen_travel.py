@@ -76,6 +76,50 @@ def test_a_booking_number_belongs_to_one_booking(travel: tuple[Path, Generated])
     assert paid and max(paid.values()) == 1, paid.most_common(3)
 
 
+def test_a_payment_pays_its_booking(travel: tuple[Path, Generated]) -> None:
+    """Was: booking_submit order_amount_cny 648.0 paid with paid_amount_cny 68.0 (29 of 29
+    payments). A payment pays the booking it names: its amount less its coupon."""
+    _, g = travel
+    booked: dict[str, float] = {}
+    paid = wrong = 0
+    for record in g.records:
+        props = record.get("properties", {})
+        if record.get("#event_name") == "booking_submit":
+            booked[props["booking_no"]] = props["order_amount_cny"]
+        elif record.get("#event_name") == "pay_success" and props["booking_no"] in booked:
+            paid += 1
+            owed = booked[props["booking_no"]] - props["coupon_cny"]
+            wrong += abs(owed - props["paid_amount_cny"]) > 0.01
+    assert paid and not wrong, (wrong, paid)
+
+
+def test_room_prices_are_not_app_store_tiers(travel: tuple[Path, Generated]) -> None:
+    """Was: room_price_cny only 328.0 or 648.0 (CNY store tiers). A room is priced in the
+    plan's range (200~3000 a night): Rules monetary_properties pricing: range."""
+    _, g = travel
+    assert g.rules.monetary_properties["room_price_cny"].pricing == "range"
+    prices = [r["properties"]["room_price_cny"] for r in g.records
+              if "room_price_cny" in r.get("properties", {})]
+    assert prices and all(200 <= x <= 3000 for x in prices)
+    assert len(set(prices)) > 100, sorted(set(prices))[:10]
+    assert sum(x > 648 for x in prices) > len(prices) / 10   # above the highest tier
+
+
+def test_a_hotel_keeps_its_star_rating(travel: tuple[Path, Generated]) -> None:
+    """Was: every one of 60 hotel_ids shown with more than one hotel_star. A hotel's star is
+    an attribute of its catalogue entry (catalogues.yaml stem_fields)."""
+    _, g = travel
+    stars: dict[str, set[object]] = {}
+    for record in g.records:
+        props = record.get("properties", {})
+        if "hotel_id" in props and "hotel_star" in props:
+            stars.setdefault(props["hotel_id"], set()).add(props["hotel_star"])
+    assert len(stars) > 10
+    assert all(len(shown) == 1 for shown in stars.values()), \
+        {h: s for h, s in stars.items() if len(s) > 1}
+    assert len(set().union(*stars.values())) > 1      # hotels differ
+
+
 def test_the_travel_plan_validates_clean(travel: tuple[Path, Generated],
                                          tmp_path: Path) -> None:
     plan, g = travel

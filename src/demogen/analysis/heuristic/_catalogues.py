@@ -48,6 +48,15 @@ def _stem_field_words() -> dict[str, str]:
             for word in words}
 
 
+def _venue_field(stem: str, last: str) -> str | None:
+    """``hotel_star`` → ``star``: an attribute of a place one books (catalogues.yaml
+    ``venue_attributes``), None for other stems (a game hero's star is its upgrade)."""
+    venues = catalogue_data().get("venue_attributes", {})
+    if singular(stem.rsplit("_", 1)[-1]) not in venues.get("stems", ()):
+        return None
+    return next((f for f, words in venues.get("fields", {}).items() if last in words), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Role:
     """The thing (``stem``: ``product``) and which of its fields (``id``, ``name``,
@@ -77,7 +86,7 @@ def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
     plan = _plan_stem(stem, last)
     if plan is not None:
         return Role(plan, ID)
-    field = words.get(last) or _stem_field_words().get(last)
+    field = words.get(last) or _stem_field_words().get(last) or _venue_field(stem, last)
     if field is None or not stem:
         return None
     stem = singular(stem)

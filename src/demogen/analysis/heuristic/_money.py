@@ -157,8 +157,21 @@ class Money:
     def monetary_rules(self) -> dict[str, MonetaryProperty]:
         """Rules' ``monetary_properties``."""
         return {m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events),
-                                         role=m.role)
+                                         role=m.role,
+                                         pricing="range" if self._service_good(m) else None)
                 for m in self.properties}
+
+    def _service_good(self, m: MoneyProperty) -> bool:
+        """An amount paying for a good or a service (a room, a flight, a ticket): its name,
+        display name or one of its events' names says so."""
+        words = self.words["service_goods"]
+        prop = self.ctx.event_props.get(m.name)
+        texts = [m.name, *m.events, prop.display_name if prop is not None else ""]
+        for text in texts:
+            if set(split_words(text)) & {w for w in words if w.isascii()} or \
+                    any(w in text for w in words if not w.isascii()):
+                return True
+        return False
 
     def money_rules(self) -> MoneyRules:
         """Rules' ``money``: the bundled FX table, and the plan's one currency when it has no

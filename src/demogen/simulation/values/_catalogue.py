@@ -11,6 +11,7 @@ id has one name and one type in the whole output, whichever worker drew it.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,7 +113,22 @@ def _shown(part: str, options: Sequence[Any], key: int, prop: Property
         return lambda e, value: e.name
     if part == TYPE:
         return lambda e, value: e.type or _matching(e, _default_types(e), key)
+    if part not in _DRAWN_ATTRIBUTES and prop.type == PropertyType.NUMBER:
+        return _whole_in_range(prop, key)
     return lambda e, value: e.attributes.get(part, "")
+
+
+#: Attributes an entry draws itself (sizes for clothing, colours); others are the plan's.
+_DRAWN_ATTRIBUTES = ("size", "color")
+
+
+def _whole_in_range(prop: Property, key: int) -> Callable[[Entry, Any], Any]:
+    """A numeric attribute without an enum (a hotel's star of 1-5): a whole number in the
+    plan's range picked by the id, the same for the same id every time."""
+    bounds = prop.value_range
+    lo, hi = (1, 5) if bounds is None else (math.ceil(bounds.min), math.floor(bounds.max))
+    span = max(hi - lo + 1, 1)
+    return lambda e, value: lo + salt(key, e.id) % span
 
 
 def _default_types(entry: Entry) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler, weighted_sampler
-from demogen.simulation.values._money import record_money
+from demogen.simulation.values._money import one_order, record_money
 from demogen.simulation.values._numbers import number_property
 from demogen.simulation.values._objects import (
     given_rows,
@@ -163,7 +163,7 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
     present = frozenset(order)
     money = record_money(tables, event.name, present)
     if money is not None:   # paired events show one price (purchase_start → purchase)
-        money.pair(plan.groups, event.name)
+        money.pair(plan.groups, event.name, one_order(tables))
     compiled: dict[str, Compiled] = {}
     for name in order:
         prop = tables.props.get(name)

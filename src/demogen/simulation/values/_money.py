@@ -110,12 +110,13 @@ class Money:
         return self._table.get(code.upper(), self._table["USD"])
 
     def for_currency(self, name: str, lo: float | None, hi: float | None,
-                     code: str) -> Sampler:
-        """Amounts named ``name`` in currency ``code``, within [lo, hi] when given."""
+                     code: str, tiers: bool | None = None) -> Sampler:
+        """Amounts named ``name`` in currency ``code``, within [lo, hi] when given;
+        ``tiers``: store tiers or a range (None: as the industry draws)."""
         info = self.currency(code)
         low = -math.inf if lo is None else lo
         high = math.inf if hi is None else hi
-        if not self.tiers:
+        if not (self.tiers if tiers is None else tiers):
             return self._basket(name, info, low, high)
         points = [(p, w) for p, w in zip(info.points, self._weights, strict=False)
                   if low <= p <= high]
@@ -218,6 +219,8 @@ class Member:
     enum: tuple[float, ...]
     #: The range the plan declares for it (in whatever currency the record has).
     bounds: tuple[float, float] | None = None
+    #: Rules' ``pricing``: ``tiers``, ``range`` or None (the industry's).
+    pricing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,8 @@ class RecordMoney:
             ((float(own.min), float(own.max)) if own is not None else None)
         self._base_draw = functools.partial(
             self.money.for_currency, base.name if base.role in _BASE_ROLES else "",
-            bounds[0] if bounds else None, bounds[1] if bounds else None)
+            bounds[0] if bounds else None, bounds[1] if bounds else None,
+            tiers=None if base.pricing is None else base.pricing == "tiers")
         self._per_currency: dict[str, Sampler] = {}
         before, after = roles & {"amount", "subtotal", "gross"}, roles & {"net", "total"}
         #: A lone discount (a coupon event) is always one; an order may have none.
@@ -302,12 +306,17 @@ class RecordMoney:
         """The objects a record without a discount leaves out (its coupon)."""
         return tuple(dict.fromkeys(r.parent for r in self.rates if r.parent is not None))
 
-    def pair(self, groups: Sequence[PairGroup], event: str) -> None:
+    def pair(self, groups: Sequence[PairGroup], event: str,
+             one_order: Callable[[PairGroup, str], bool] | None = None) -> None:
         """Share the money of the first paired group naming one of the amounts: a leader
         (``purchase_start``) draws and keeps it, the events following it show the same
-        order (``purchase``, ``purchase_fail``) in the same session or user's life."""
+        order (``purchase``, ``purchase_fail``) in the same session or user's life.
+        ``one_order(group, event)``: whether the group's events are one order's even where
+        their amounts have other names (a booking's ``order_amount`` is what its payment's
+        ``paid_amount`` pays)."""
         group = next((g for g in groups if event in g.members
-                      and g.names & set(self.members)), None)
+                      and (g.names & set(self.members)
+                           or (one_order is not None and one_order(g, event)))), None)
         if group is not None:
             self._slot = f"{group.slot}\x1fmoney"
             self._session = group.session
@@ -542,7 +551,7 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
         code = currency_in_name(name)
         if any(m.role == role and m.code == code for m in members):
             continue    # a second amount of one role (ad spend beside CPM): its own draw
-        members.append(Member(name, role, code, enum, _range(prop)))
+        members.append(Member(name, role, code, enum, _range(prop), rule.pricing))
     if not members:
         cache[event] = None
         return None
@@ -557,6 +566,24 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
     found.rates = _rates(tables, present, {*found.members, flag})
     found.discountable = found.discountable or bool(found.rates)
     return found
+
+
+def one_order(tables: Tables) -> Callable[[PairGroup, str], bool]:
+    """Whether a pair group's events are money of one order: its key is a unique id (an
+    order or booking number) and another of its events carries a money amount."""
+
+    def priced(event: str) -> bool:
+        found = tables.taxonomy.event(event)
+        listed = found.properties if found is not None else ()
+        return any((rule := tables.rules.monetary_properties.get(name)) is not None
+                   and (not rule.events or event in rule.events) for name in listed)
+
+    def same(group: PairGroup, event: str) -> bool:
+        rule = tables.rules.properties.get(group.key)
+        return rule is not None and rule.id is not None and rule.id.mode == "unique" and \
+            any(priced(e) for e in group.members if e != event)
+
+    return same
 
 
 def _rates(tables: Tables, present: frozenset[str], taken: set[str | None]) -> tuple[Rate, ...]:
