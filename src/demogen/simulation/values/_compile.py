@@ -36,6 +36,7 @@ from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, li
 from demogen.simulation.values._progress import stage_sampler
 from demogen.simulation.values._row_prices import row_prices
 from demogen.simulation.values._sampler import EventSampler
+from demogen.simulation.values._spends import affordable, spent_balance
 from demogen.simulation.values._state import (
     before_sampler,
     mirror_sampler,
@@ -137,6 +138,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         fn = follower(group, event, prop.name, fn)
     if prop.name in plan.recorded:
         fn = sticky.recorded(prop.name, fn)
+    if (balance := spent_balance(tables.rules, event, prop.name)) is not None:
+        fn = affordable(balance, fn)    # a gift costs coins the user holds
     if plan.basket is not None and plan.basket.shows(event, prop.name):
         rows = given_rows(tables, prop, core) if prop.type == PropertyType.OBJECT_GROUP \
             else None
