@@ -314,3 +314,64 @@ def test_an_attempt_with_two_revenue_ends_is_judged_once_over_both() -> None:
     attempt = [s for s in funnels.steps if s.a == "try"]
     assert [(s.b, s.also, s.p) for s in attempt] == [("paid", ("done",), 0.8)]
     assert any("try → done" in why and "'store' judges it" in why for why in funnels.skipped)
+
+
+def _keyed_table(rows: list[tuple[str, str, str, str | None]]) -> duckdb.DuckDBPyConnection:
+    """``o`` with one id column (``p0``: the order id), as validate loads a wanted property."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE o (uid VARCHAR, pos BIGINT, ts TIMESTAMP, name VARCHAR, "
+                "is_track BOOLEAN, p0 VARCHAR)")
+    positions: dict[str, int] = {}
+    for uid, stamp, name, key in rows:
+        positions[uid] = positions.get(uid, 0) + 1
+        con.execute("INSERT INTO o VALUES (?, ?, ?, ?, true, ?)",
+                    [uid, positions[uid], f"2026-11-02 {stamp}", name, key])
+    return con
+
+
+def test_an_order_paid_in_a_later_session_converts_its_attempt() -> None:
+    """Rules let a share of the orders be paid later (events.<revenue>.later_share): an
+    attempt whose order id a later purchase names converted, in whichever session; one
+    without an id is judged in its session; a purchase of another order converts nothing."""
+    rows = [
+        # o1 paid at once; o2 held over, paid in the next session
+        ("u1", "10:00:00", "start", None), ("u1", "10:00:01", "submit", "o1"),
+        ("u1", "10:00:02", "pay", "o1"), ("u1", "10:00:03", "submit", "o2"),
+        ("u1", "12:00:00", "start", None), ("u1", "12:00:02", "pay", "o2"),
+        # an attempt without its id: the session decides
+        ("u2", "10:00:00", "start", None), ("u2", "10:00:01", "submit", None),
+        ("u2", "10:00:02", "pay", None),
+    ]
+    keyed = FunnelRules((FunnelStep("f", "submit", "pay", 0.8, SESSION, (), ("order_id",)),),
+                        (), ("start",))
+    plain = FunnelRules((FunnelStep("f", "submit", "pay", 0.8, SESSION),), (), ("start",))
+    ids = {"order_id": "p0"}
+    [m] = measure_steps(_keyed_table(rows), "o", keyed, ids)
+    assert (m.n, m.converted) == (3, 3)
+    assert "naming its order_id" in m.describe()
+    [s] = measure_steps(_keyed_table(rows), "o", plain)
+    assert (s.n, s.converted) == (3, 2)         # judged in its session, o2 failed
+    # A payment right after an attempt, of another order: that attempt is not converted.
+    other = [("u3", "10:00:00", "start", None), ("u3", "10:00:01", "submit", "o4"),
+             ("u3", "10:00:02", "pay", "o9")]
+    [m] = measure_steps(_keyed_table(other), "o", keyed, ids)
+    assert (m.n, m.converted) == (1, 0)
+
+
+def test_only_a_purchase_rules_let_pay_later_names_its_order_ids() -> None:
+    def rules(later: float | None) -> Rules:
+        return Rules.model_validate({
+            "event_roles": {"revenue": ["pay"]},
+            "events": {"pay": {"later_share": later}},
+            "properties": {"order_id": {"id": {"stem": "order", "mode": "unique"}},
+                           "note": {}},
+            "event_constraints": {
+                "sequences": [["shop", "submit", "pay"]],
+                "sequence_details": [{"events": ["shop", "submit", "pay"], "scope": "session"}],
+                "funnels": [{"name": "buy", "steps": ["shop", "submit", "pay"],
+                             "conversion": [1.0, 0.3, 0.8], "per_session": True}]}})
+    [step] = [s for s in compile_funnels(rules(0.12)).steps if s.a == "submit"]
+    assert step.ids == ("order_id",)
+    for none in (None, 0.0):
+        [plain] = [s for s in compile_funnels(rules(none)).steps if s.a == "submit"]
+        assert plain.ids == ()

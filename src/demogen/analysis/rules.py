@@ -467,6 +467,10 @@ class EventSpec(BaseModel):
     #: (a renewal a billing period after the charge: 30), a day either way; it happens in
     #: the user's first session from then on. None: any time after. Read only with ``follows``.
     after_days: int | None = Field(default=None, ge=0)
+    #: For a purchase after its own attempt (``pay_order`` after ``submit_order``): the share
+    #: of its occurrences that pay an order submitted in an earlier session (a bank transfer,
+    #: pay later, a second visit) rather than in the attempt's own. None or 0: paid at once.
+    later_share: float | None = Field(default=None, ge=0.0, le=1.0)
     #: Who said so: ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
 

@@ -120,6 +120,10 @@ class BehaviourPlan:
     #: Revenue event → the failures its attempt may end in instead (init_order →
     #: payment_fail), each with its chance once the attempt did not end in the purchase.
     purchase_failures: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    #: Revenue event after its own attempt → the share of its purchases that pay an order
+    #: submitted in an earlier session (Rules.events ``later_share``; pay_order after
+    #: submit_order, paid by bank transfer or on a second visit).
+    paid_later: dict[str, float] = field(default_factory=dict)
 
     def purchase_chance(self, revenue: str) -> float:
         """The chance that a payer who made the attempt buys: the flow's own, or the
@@ -240,7 +244,11 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                          outcomes={leader: _outcome_shares(flows)
                                    for leader, flows in chains.items() if len(flows) > 1},
                          purchase_failures=_purchase_failures(purchase_flow, attempt_conversion,
-                                                              chains))
+                                                              chains),
+                         paid_later={r: share for r in revenue
+                                     if len(purchase_flow[r].steps) > 1
+                                     and (spec := rules.events.get(r)) is not None
+                                     and (share := spec.later_share)})
 
 
 def _split_sequences(

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from demogen.simulation.behaviour import DEFAULT_STEP_CONVERSION, BehaviourPlan, Flow
+from demogen.simulation.held_orders import held_orders
 from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.population import SimUser
 from demogen.simulation.presets import ContentLoop
@@ -32,6 +33,9 @@ _CHAIN_DEPTH = 3
 #: Chance that a pending follower (a return after an order) happens in a given session:
 #: half in the session of its trigger, most within a few sessions.
 FOLLOW_UP_CHANCE = 0.5
+#: An order held over to a later session (Rules ``later_share``) is paid in the user's next
+#: session within this many days; one who comes back later has let it lapse (unpaid).
+PAY_LATER_DAYS = 7
 
 
 @dataclass(slots=True)
@@ -43,6 +47,9 @@ class _Memory:
     pending: dict[str, int] = field(default_factory=dict)
     #: Followers with a delay (a renewal): the days they are due on, earliest first.
     due: dict[str, list[int]] = field(default_factory=dict)
+    #: Orders held over to a later session: (the last day to pay it, the session it was
+    #: submitted in, the revenue event, the hold's number), oldest first.
+    held: list[tuple[int, int, str, int]] = field(default_factory=list)
 
 
 class SessionPlanner:
@@ -148,6 +155,8 @@ class SessionPlanner:
         self._session.clear()
         self._counts.clear()
         self._day = day
+        if plan.paid_later:     # last session's marks for the values are spent
+            held_orders(user.sticky).new_session(user.sessions + 1)
         if user.sessions == 0:
             for event in plan.install:
                 if self.can(user, event):
@@ -167,6 +176,7 @@ class SessionPlanner:
         if buys and rnd.random() < self._purchase_chance(user, day):
             self._purchase(user, names)
         self._fill(user, budget - 1, names)
+        self._pay_held(user, names)
         self._follow_up(user, names)
         if plan.session_end:
             self._note(user, plan.session_end, names)
@@ -303,12 +313,42 @@ class SessionPlanner:
             self._tried_again(user, revenue, names)
         if not user.hesitant and self.can(user, revenue, in_flow=True) and \
                 rnd.random() < plan.purchase_chance(revenue):
-            self._note(user, revenue, names)
             user.purchases += 1
-            if plan.refund and rnd.random() < plan.refund_rate and self.can(user, plan.refund[0]):
-                self._note(user, plan.refund[0], names)
+            later = plan.paid_later.get(revenue)
+            if later and rnd.random() < later:
+                self._hold(user, revenue, flow.steps[-2], names)
+            else:
+                self._pay(user, revenue, names)
         else:                   # the attempt fails (a hesitant buyer never buys)
             self._failed(user, revenue, names)
+
+    def _pay(self, user: SimUser, revenue: str, names: list[str]) -> None:
+        """The purchase, and its refund with the plan's chance."""
+        plan = self.plan
+        self._note(user, revenue, names)
+        if plan.refund and user.rnd.random() < plan.refund_rate and self.can(user, plan.refund[0]):
+            self._note(user, plan.refund[0], names)
+
+    def _hold(self, user: SimUser, revenue: str, attempt: str, names: list[str]) -> None:
+        """The order just submitted (``attempt``) is paid in a later session: the values
+        keep it under the hold's number (held_orders)."""
+        marks = held_orders(user.sticky)
+        number, marks.holds = marks.holds, marks.holds + 1
+        marks.held[(attempt, names.count(attempt))] = number
+        self._memory.held.append((self._day + PAY_LATER_DAYS, user.sessions, revenue, number))
+
+    def _pay_held(self, user: SimUser, names: list[str]) -> None:
+        """Orders held over from earlier sessions are paid now, each the one it holds
+        (the values show its id and amounts); one past its days has lapsed."""
+        held = self._memory.held
+        while held and held[0][0] < self._day:     # lapsed: the values forget it
+            held_orders(user.sticky).kept.pop(held.pop(0)[3], None)
+        marks = held_orders(user.sticky) if held else None
+        while held and held[0][1] < user.sessions and marks is not None \
+                and self.can(user, held[0][2], in_flow=True):
+            _, _, revenue, number = held.pop(0)
+            self._pay(user, revenue, names)
+            marks.paid[(revenue, names.count(revenue))] = number
 
     def _failed(self, user: SimUser, revenue: str, names: list[str]) -> None:
         """A failed attempt shows its failure event (payment_fail), where the plan has one."""

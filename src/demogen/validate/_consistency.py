@@ -250,6 +250,8 @@ class _Checks:
             names += [n for n, _ in (*r.when, *r.reverse)]
         if self.meaning_rules is not None:
             names += self.meaning_rules.names
+        if self.funnel_rules is not None:   # the ids of orders paid in a later session
+            names += [i for step in self.funnel_rules.steps for i in step.ids]
         return [n for n in dict.fromkeys(names) if SAFE_NAME.fullmatch(n)]
 
     def load(self) -> None:
@@ -730,7 +732,7 @@ class _Checks:
         """Each checkable funnel step's measured conversion against the declared one."""
         assert self.funnel_rules is not None
         found = self.result.findings.setdefault("funnel", Finding())
-        self.result.funnel_steps = measure_steps(self.con, "o", self.funnel_rules)
+        self.result.funnel_steps = measure_steps(self.con, "o", self.funnel_rules, self.columns)
         for measured in self.result.funnel_steps:
             if not measured.ok:
                 found.add("event_constraints.funnels", None, measured.describe())

@@ -17,7 +17,11 @@ pair decides. How the sequence is played says what ``p`` counts:
   small run's rate wanders further than the attempts' count suggests. Where one attempt
   leads several revenue events (``te_iap_transaction``, ``te_iap_purchase_succeeded``), a
   success shows one of them: the attempt's success is any of them (``FunnelStep.also``),
-  the conversion of the first funnel declaring it.
+  the conversion of the first funnel declaring it. Where Rules let a share of the
+  purchases pay an order submitted in an earlier session (``events.<revenue>.
+  later_share``: a bank transfer, a second visit), an attempt whose id (a property Rules
+  call unique: ``order_id``) a later purchase of the user shows converted too, in whichever
+  session (``FunnelStep.ids``); an attempt without that id is judged in its session.
 - a start with **alternative ends** (several session sequences from one event:
   ``stage_start → stage_clear`` and ``stage_start → stage_fail``) ends once, in one of
   them: each end ``b`` comes right after a start with chance ``p``, the rest of the starts
@@ -51,6 +55,7 @@ reason (:attr:`FunnelRules.skipped`), never judged with a wider tolerance:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -87,6 +92,9 @@ class FunnelStep:
     unit: str
     #: Other events that count as ``b``: the other revenue ends of a purchase attempt.
     also: tuple[str, ...] = ()
+    #: The ids (``order_id``) a purchase in a later session names its attempt by, where
+    #: Rules let orders be paid later: a purchase naming the attempt's id converts it.
+    ids: tuple[str, ...] = ()
 
     @property
     def ends(self) -> tuple[str, ...]:
@@ -133,8 +141,9 @@ class Measured:
 
     def describe(self) -> str:
         step = self.step
+        later = f" (or later, naming its {'/'.join(step.ids)})" if step.ids else ""
         what = (f"{self.n:,} {step.a} in a session, {self.converted:,} followed by "
-                f"{' or '.join(step.ends)}"
+                f"{' or '.join(step.ends)}{later}"
                 if step.unit == SESSION else
                 f"{self.n:,} users did {step.a}, {self.converted:,} then {step.b}")
         return (f"{step.label}: declared {step.p:.2f}, measured {self.rate:.3f} ({what}; "
@@ -195,7 +204,8 @@ def compile_funnels(rules: Rules) -> FunnelRules:
                                    f"events; funnel {seen[a, 'success']!r} judges it")
                     continue
                 seen[a, "success"] = funnel.name
-                steps.append(FunnelStep(funnel.name, a, b, p, SESSION, also))
+                steps.append(FunnelStep(funnel.name, a, b, p, SESSION, also,
+                                        _paid_later_ids(rules, (b, *also))))
                 continue
             reason, unit = _why_not(a, b, rules, scope, ends, later, purchase_steps,
                                     one_time, onboarding, own_story)
@@ -277,6 +287,17 @@ def _ends_problem(a: str, b: str, ends: list[str], rules: Rules) -> str:
     return ""
 
 
+def _paid_later_ids(rules: Rules, revenue: tuple[str, ...]) -> tuple[str, ...]:
+    """The unique ids (Rules ``properties.<p>.id.mode: unique``) a purchase paying an order
+    of an earlier session names it by, where Rules let one of ``revenue`` pay later."""
+    if not any((spec := rules.events.get(r)) is not None and spec.later_share
+               for r in revenue):
+        return ()
+    return tuple(sorted(name for name, spec in rules.properties.items()
+                        if spec.id is not None and spec.id.mode == "unique"
+                        and SAFE_NAME.fullmatch(name)))
+
+
 def _both(names: list[str], one: str, two: str) -> str:
     return f"{names[0]} {one}" if len(names) == 1 else f"{' and '.join(names)} {two}"
 
@@ -309,15 +330,21 @@ def _purchase_steps(rules: Rules, session_seqs: list[list[str]]
 # -- measuring -------------------------------------------------------------------------------
 
 
-def measure_steps(con: Any, table: str, rules: FunnelRules) -> list[Measured]:
+def measure_steps(con: Any, table: str, rules: FunnelRules,
+                  columns: Mapping[str, str] | None = None) -> list[Measured]:
     """Each step of ``rules`` measured over ``table`` (DuckDB; columns ``uid``, ``pos``,
-    ``ts``, ``name``, ``is_track``: one row per record, ``pos`` the user's order)."""
+    ``ts``, ``name``, ``is_track``: one row per record, ``pos`` the user's order;
+    ``columns``: property → its column, for the steps' ``ids``)."""
     if not rules.steps:
         return []
+    ids = [columns[i] for i in dict.fromkeys(i for s in rules.steps for i in s.ids)
+           if columns and i in columns]
+    key = f"coalesce({', '.join(f'CAST({c} AS VARCHAR)' for c in ids)})" if ids else "NULL"
     con.execute("CREATE TEMP TABLE fsteps (sid INTEGER, a VARCHAR, bs VARCHAR[], "
-                "per_user BOOLEAN)")
-    con.executemany("INSERT INTO fsteps VALUES (?, ?, ?, ?)",
-                    [(i, s.a, list(s.ends), s.unit == USER) for i, s in enumerate(rules.steps)])
+                "per_user BOOLEAN, keyed BOOLEAN)")
+    con.executemany("INSERT INTO fsteps VALUES (?, ?, ?, ?, ?)",
+                    [(i, s.a, list(s.ends), s.unit == USER, bool(ids and s.ids))
+                     for i, s in enumerate(rules.steps)])
     con.execute("CREATE TEMP TABLE fstarts (name VARCHAR)")
     if rules.session_start:
         con.executemany("INSERT INTO fstarts VALUES (?)", [(n,) for n in rules.session_start])
@@ -330,14 +357,19 @@ def measure_steps(con: Any, table: str, rules: FunnelRules) -> list[Measured]:
         kept = "true"
     con.execute(
         f"""CREATE TEMP TABLE fev AS
-        SELECT uid, pos, name, sum(CASE WHEN opens THEN 1 ELSE 0 END)
+        SELECT uid, pos, name, key, sum(CASE WHEN opens THEN 1 ELSE 0 END)
                    OVER (PARTITION BY uid ORDER BY pos ROWS UNBOUNDED PRECEDING) AS sess
-        FROM (SELECT uid, pos, name, {opens} AS opens FROM {table}
+        FROM (SELECT uid, pos, name, {key} AS key, {opens} AS opens FROM {table}
               WHERE is_track AND {kept})"""
     )
+    # An order paid in a later session: the last purchase naming each id, per step.
     rows = con.execute(
-        """WITH x AS (
-             SELECT s.sid, s.per_user, e.uid, e.name = s.a AS is_a,
+        """WITH paid AS (
+             SELECT s.sid, e.uid, e.key, max(e.pos) AS last_b
+             FROM fev e JOIN fsteps s ON list_contains(s.bs, e.name)
+             WHERE s.keyed AND e.key IS NOT NULL GROUP BY ALL),
+           x AS (
+             SELECT s.sid, s.per_user, s.keyed, e.uid, e.pos, e.key, e.name = s.a AS is_a,
                     count(*) FILTER (WHERE e.name = s.a) OVER (
                         PARTITION BY s.sid, e.uid ORDER BY e.pos
                         ROWS UNBOUNDED PRECEDING) AS nth_a,
@@ -349,12 +381,14 @@ def measure_steps(con: Any, table: str, rules: FunnelRules) -> list[Measured]:
                           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
                     u AS (PARTITION BY s.sid, e.uid ORDER BY e.pos
                           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING))
-           SELECT sid, count(DISTINCT uid), count(*),
+           SELECT x.sid, count(DISTINCT x.uid), count(*),
                   count(*) FILTER (WHERE CASE WHEN per_user THEN later_b IS NOT NULL
+                                    WHEN keyed AND x.key IS NOT NULL THEN last_b > x.pos
                                     ELSE next_b IS NOT NULL
                                          AND (next_a IS NULL OR next_b < next_a) END)
-           FROM x WHERE is_a AND (NOT per_user OR nth_a = 1)
-           GROUP BY sid"""
+           FROM x LEFT JOIN paid p ON p.sid = x.sid AND p.uid = x.uid AND p.key = x.key
+           WHERE is_a AND (NOT per_user OR nth_a = 1)
+           GROUP BY x.sid"""
     ).fetchall()
     for name in ("fev", "fsteps", "fstarts"):
         con.execute(f"DROP TABLE {name}")

@@ -82,7 +82,43 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
                                   max_per_user=most, follows=trigger, rate=rate,
                                   after_days=days, origin="heuristic")
+    for name, share in _paid_later(ctx, roles, constraints).items():
+        entry = out.get(name)
+        out[name] = entry.model_copy(update={"later_share": share}) if entry is not None \
+            else EventSpec(later_share=share, origin="heuristic")
     return out
+
+
+def _paid_later(ctx: Context, roles: EventRoles, constraints: EventConstraints
+                ) -> dict[str, float]:
+    """Purchase → the share of its payments that pay an order submitted in an earlier
+    session, where the step before it hands in an order (``submit_order → pay_order``),
+    not where it tries a payment (an in-app purchase's attempt succeeds or fails at once),
+    nor in a game's shop (the app store charges at once)."""
+    spec = load("segments")["paid_later"]
+    if ctx.industry & set(spec["not_industry"]):
+        return {}
+    before = set(spec["before"])
+    veto = frozenset(w for word in spec["not"] for w in compile_pattern(word)[0])
+    out: dict[str, float] = {}
+    for revenue in roles.revenue:
+        attempt = _step_before(revenue, constraints)
+        if attempt is None or attempt not in ctx.names:
+            continue
+        if before & set(_strong_concepts(ctx, attempt)) and \
+                not ctx.index.info(attempt).keys & veto:
+            out[revenue] = float(spec["share"])
+    return out
+
+
+def _step_before(event: str, constraints: EventConstraints) -> str | None:
+    """The step right before ``event`` in the first funnel that has it, else its first
+    prerequisite."""
+    for funnel in constraints.funnels:
+        steps = funnel.steps
+        if event in steps[1:]:
+            return steps[steps.index(event, 1) - 1]
+    return next(iter(constraints.prerequisites.get(event, ())), None)
 
 
 def _strong_concepts(ctx: Context, name: str) -> list[str]:

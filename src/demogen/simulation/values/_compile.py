@@ -180,6 +180,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
     sampler = EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
     for ledger in plan.follow_ups:  # a follow-up shows the order it follows
         sampler.sample = ledger.wrap(event.name, sampler.sample)
+    if plan.later is not None:  # a payment in a later session shows the order it pays
+        sampler.sample = plan.later.wrap(event.name, sampler.sample)
     accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)
     if money is not None:   # an order without a discount shows no coupon
         accounts += money.left_out

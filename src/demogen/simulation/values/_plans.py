@@ -17,6 +17,7 @@ from demogen.simulation.values._basket import Basket, plan_basket
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._follow_ups import FollowUps, plan_follow_ups
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
+from demogen.simulation.values._pay_later import LaterPayments, plan_later_payments
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 
@@ -51,6 +52,8 @@ class ValuePlan:
     basket: Basket | None = None
     #: per pair group with follow-ups (a delivery, a return): the ledger of its things.
     follow_ups: tuple[FollowUps, ...] = ()
+    #: the groups of purchases paid in a later session (None: every order is paid at once).
+    later: LaterPayments | None = None
 
     @classmethod
     def build(cls, tables: Tables) -> ValuePlan:
@@ -66,7 +69,8 @@ class ValuePlan:
         after = {e: spec.follows for e, spec in tables.rules.events.items() if spec.follows}
         return cls(groups=groups, follows=follows, latest=latest,
                    recorded=frozenset(latest.values()), basket=plan_basket(tables, groups),
-                   follow_ups=plan_follow_ups(groups, after))
+                   follow_ups=plan_follow_ups(groups, after),
+                   later=plan_later_payments(groups, tables.rules))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
         """Hooks that store the event's values for the followers of its groups, and fill
