@@ -47,3 +47,81 @@ def test_the_same_plan_gets_the_same_catalogue() -> None:
     again = HeuristicAnalyzer().analyze(_plan(with_price=True), ProductInfo(industry="shop"))
     assert first.catalogues == again.catalogues
     assert all(e.price_usd and e.price_usd > 0 for e in first.catalogues["product"].entries)
+
+
+# -- a plan's list of names: the catalogue's entries (session 9) ---------------------------
+
+ITEMS = ["Iron Sword", "Health Potion", "Oak Shield"]
+
+
+def _named_plan(*, item_ids: list[str] | None = None, id_type: PropertyType =
+                PropertyType.STRING) -> EventTaxonomy:
+    """Items and currencies listed by name only (ids without an enum, rows of ``items``)."""
+    props = [Property(name="item_id", type=id_type, enum=item_ids),
+             Property(name="item_name", type=PropertyType.STRING, enum=ITEMS),
+             Property(name="currency_id", type=PropertyType.STRING),
+             Property(name="currency_name", type=PropertyType.STRING, enum=["Gold", "Gems"]),
+             Property(name="screen_name", type=PropertyType.STRING, enum=["home", "shop"]),
+             Property(name="items", type=PropertyType.OBJECT_GROUP, children=[
+                 Property(name="id", type=PropertyType.STRING),
+                 Property(name="name", type=PropertyType.STRING)])]
+    return EventTaxonomy(events=[
+        Event(name="item_get", properties=["item_id", "item_name"]),
+        Event(name="currency_get", properties=["currency_id", "currency_name"]),
+        Event(name="chest_open", properties=["items"]),
+        Event(name="screen_view", properties=["screen_name"])], properties=props)
+
+
+def _entries(rules, stem: str) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return [(e.id, e.name, e.type) for e in rules.catalogues[stem].entries]
+
+
+def test_a_name_enum_lists_the_catalogue() -> None:
+    """``item_name: [Iron Sword, …]`` beside an ``item_id`` without a list: each name an
+    entry, its id the name's slug and its type from its words (Sword → equipment)."""
+    rules = HeuristicAnalyzer().analyze(_named_plan(), ProductInfo(industry="game"))
+    assert _entries(rules, "item") == [("iron_sword", "Iron Sword", "equipment"),
+                                       ("health_potion", "Health Potion", "consumable"),
+                                       ("oak_shield", "Oak Shield", "equipment")]
+    assert _entries(rules, "currency") == [("gold", "Gold", "currency"),
+                                           ("gems", "Gems", "currency")]
+    # a name shown alone already is its whole list: no catalogue for it
+    assert "screen" not in rules.catalogues
+
+
+def test_ids_listed_beside_the_names_pair_in_order() -> None:
+    ids = ["w_01", "p_01", "s_01"]
+    rules = HeuristicAnalyzer().analyze(_named_plan(item_ids=ids), ProductInfo(industry="game"))
+    assert [(i, n) for i, n, _ in _entries(rules, "item")] == list(zip(ids, ITEMS, strict=True))
+    # another number of ids: which is which is unknown, the ids stay unnamed
+    rules = HeuristicAnalyzer().analyze(_named_plan(item_ids=ids[:2]),
+                                        ProductInfo(industry="game"))
+    assert _entries(rules, "item") == [("w_01", None, None), ("p_01", None, None)]
+
+
+def test_a_number_id_numbers_the_names() -> None:
+    rules = HeuristicAnalyzer().analyze(_named_plan(id_type=PropertyType.NUMBER),
+                                        ProductInfo(industry="game"))
+    assert [(i, n) for i, n, _ in _entries(rules, "item")] == [
+        ("1", "Iron Sword"), ("2", "Health Potion"), ("3", "Oak Shield")]
+
+
+def test_the_run_shows_only_the_plans_names_one_per_id() -> None:
+    """Every record and object row names an item of the plan's list, and one id one name
+    (before: rows drew names of their own, 'Mystic Orb' beside the plan's Iron Sword)."""
+    from demogen.simulation.values import ValueFactory
+    from tests.simulation.test_values import NOW, make_user
+
+    taxonomy, product = _named_plan(), ProductInfo(industry="game")
+    rules = HeuristicAnalyzer().analyze(taxonomy, product)
+    factory = ValueFactory(taxonomy, rules, product, seed=4)
+    names: dict[str, set[str]] = {}
+    for i in range(150):
+        user = make_user(i)
+        got = factory.event_sampler("item_get").sample(user, NOW)
+        names.setdefault(got["item_id"], set()).add(got["item_name"])
+        for row in factory.event_sampler("chest_open").sample(user, NOW)["items"]:
+            names.setdefault(row["id"], set()).add(row["name"])
+    assert set(names) == {"iron_sword", "health_potion", "oak_shield"}, names
+    assert all(len(shown) == 1 for shown in names.values()), names
+    assert set().union(*names.values()) == set(ITEMS)

@@ -1,13 +1,15 @@
 """Rules' ``catalogues``: the things a plan lists, written so a user sees and edits them.
 
 Every id the plan lists in an id property's enum (``commodity_id``: 상품1 … 상품6) becomes
-an entry of its stem's catalogue; so do the ids a game's or app's store lists as examples
-(three or more: ``product_id``: gem_pack_60, gem_pack_300, starter_pack …). Things a record
-pays for (a priced stem, ``data/catalogues.yaml``, on an event with a money amount or in an
-order's rows with a price) get a ``price_usd``: store tiers for games and apps, rising with
-the number in the id (gem_pack_60 < gem_pack_300), or a shop price; both a function of the
-id, so the same plan gets the same list. Names, types and attributes are left to the run
-(drawn from the id and the seed) unless a user writes them.
+an entry of its stem's catalogue; so does every name a name property lists (``item_name``:
+Sword, Shield: a named entry, ``_catalogue_names.py``), and the ids a game's or app's store
+lists as examples (three or more: ``product_id``: gem_pack_60, gem_pack_300, starter_pack
+…). Things a record pays for (a priced stem, ``data/catalogues.yaml``, on an event with a
+money amount or in an order's rows with a price) get a ``price_usd``: store tiers for games
+and apps, rising with the number in the id (gem_pack_60 < gem_pack_300), or a shop price;
+both a function of the id, so the same plan gets the same list. Names, types and attributes
+the plan does not list are left to the run (drawn from the id and the seed) unless a user
+writes them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
+from demogen.analysis.heuristic._catalogue_names import named_ids, plan_names, type_of
 from demogen.analysis.heuristic._catalogues import (
     ID,
     catalogue_role,
@@ -71,6 +74,10 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
     """Rules' ``catalogues`` for ``taxonomy``: its listed ids, priced where they are sold."""
     props = (*taxonomy.properties, *taxonomy.common_properties)
     listed = plan_ids(props)
+    named: dict[str, dict[str, str]] = {}     # stem → id → the name the plan lists
+    for stem, things in plan_names(props).items():
+        named[stem] = named_ids(things, listed.get(stem, ()))
+        listed.setdefault(stem, tuple(named[stem]))
     sold = _sold_stems(taxonomy, money)
     mode = industry_mode(industry)
     if mode.get("mode") != "aov":   # a game's or app's store: the SKUs its examples list
@@ -83,8 +90,11 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
         prices = _prices(stem, ids, mode) if stem in sold else {}
         if stem in points:  # the plan's own price list: each entry one of its points
             prices = {i: _enum_price(stem, i, points[stem]) for i in ids}
-        out[stem] = Catalogue(entries=[CatalogueEntry(id=i, price_usd=prices.get(i))
-                                       for i in ids])
+        names = named.get(stem, {})
+        out[stem] = Catalogue(entries=[
+            CatalogueEntry(id=i, name=names.get(i), price_usd=prices.get(i),
+                           type=type_of(names[i]) if i in names else None)
+            for i in ids])
     return out
 
 

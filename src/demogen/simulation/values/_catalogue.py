@@ -108,6 +108,8 @@ def _shown(part: str, options: Sequence[Any], key: int, prop: Property
     if options:
         if part == TYPE:
             return lambda e, value: e.type if e.type in options else _matching(e, options, key)
+        if part == NAME:    # an entry the plan names (item_name: Sword) shows that name
+            return lambda e, value: e.name if e.name in options else _matching(e, options, key)
         return lambda e, value: _matching(e, options, key)
     if part == NAME:
         return lambda e, value: e.name
