@@ -86,6 +86,15 @@ def test_most_users_of_a_month_are_one_day_users(runs: dict[str, BehaviourStats]
     assert runs[name].one_day_users >= 0.45, runs[name].one_day_users
 
 
+@pytest.mark.parametrize("name", ["game", "fitness"])
+def test_most_installs_of_an_app_never_return(runs: dict[str, BehaviourStats],
+                                              name: str) -> None:
+    """Mobile games and fitness apps: D1 20–45 % (realism-bands §2, §5), so most installs
+    skip day 1 and many never return; a month's one-day users were ~0.25 without a
+    one-visit share (session 8), like a product everyone comes back to."""
+    assert runs[name].one_day_users >= 0.40, runs[name].one_day_users
+
+
 # -- who pays ----------------------------------------------------------------------------
 
 def test_pay_weights_follow_the_probabilities_and_average_one() -> None:
