@@ -66,3 +66,43 @@ def test_a_currency_row_with_another_name(coherence_output, tmp_path: Path) -> N
     row["currency_name"] = "Twilight Dagger"
     found = findings(output.write(tmp_path / "broken"), CatalogueChecker, g.out)
     assert len(found) == 1 and "Twilight Dagger" in found[0] and row["currency_id"] in found[0]
+
+
+# -- names a plan lists: Rules' named entries (session 9) ---------------------------------
+
+_NAMED_PLAN = {
+    "product": {"industry": "game", "platform": "mobile_app", "product_name": "Blade Saga",
+                "description": "A mobile RPG: players loot items and open chests."},
+    "events": [
+        {"name": "item_get", "description": "The player received an item.",
+         "properties": "item_id,item_name"},
+        {"name": "chest_open", "description": "The player opened a chest.",
+         "properties": "items"}],
+    "properties": [
+        {"name": "item_id", "type": "string", "description": "Identifier of the item."},
+        {"name": "item_name", "type": "string", "description": "Name of the item.",
+         "constraint": "Iron Sword,Oak Shield,Health Potion"},
+        {"name": "items", "type": "object group", "description": "Items, one per object."},
+        {"name": "items.id", "type": "string", "description": "Identifier of the item."},
+        {"name": "items.name", "type": "string", "description": "Name of the item."}]}
+
+
+def test_a_row_renaming_an_item_the_plan_names(tmp_path: Path) -> None:
+    """Items the plan names (``item_name``: Iron Sword …) keep those names in every row
+    (clean before the break: rows used to draw names of their own); a row showing another
+    name for a named item is reported once, against the name Rules give it."""
+    import json
+
+    from tests.simulation.generated_outputs import generate
+
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "taxonomy.json").write_text(json.dumps(_NAMED_PLAN))
+    out = generate(tmp_path / "plan", tmp_path / "out", users=60, days=3, seed=3).out
+    assert findings(out, CatalogueChecker, out) == []
+    output = Output(out).copy()
+    _, _, record = output.find(_rows_with("items", "name"))
+    row = record["properties"]["items"][0]
+    assert row["name"] in {"Iron Sword", "Oak Shield", "Health Potion"}
+    row["name"] = "Mystic Orb"
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, out)
+    assert len(found) == 1 and "Mystic Orb" in found[0] and "Rules name it" in found[0]

@@ -5,7 +5,8 @@ Properties of one stem (``product_id`` + ``product_name``; ``item_id`` + ``item_
 row of ``reward_items``; a bare ``id`` + ``name`` inside ``currencies_spent_info``) name
 one thing; ``analysis.heuristic._catalogues`` says which, for the generator and for this
 check alike. A name is the thing's wherever it appears; a type is compared per property
-(two type properties may list different enums).
+(two type properties may list different enums). An entry Rules name (``catalogues.<stem>.
+entries[].name``: the user's, or a name the plan lists in an enum) shows that name.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, ClassVar
 
 from demogen.analysis.heuristic._catalogues import (
     ID,
+    NAME,
     TYPE,
     catalogue_role,
     fields_stem,
@@ -26,13 +28,16 @@ from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Wh
 class CatalogueChecker(Checker):
     name: ClassVar[str] = "catalogue"
     description: ClassVar[str] = ("one catalogue id keeps one name and one type across the "
-                                  "output (event properties, object fields, object rows); "
-                                  "a list names it in one row")
+                                  "output (event properties, object fields, object rows), "
+                                  "the name Rules give it; a list names it in one row")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
         #: (stem, field, where the type is shown or "") → id → (value, first place seen)
         self._seen: dict[tuple[str, str, str], dict[str, tuple[Any, Where]]] = {}
+        #: (stem, id) → the name Rules give the entry
+        self._named = {(stem, e.id): e.name for stem, c in given.rules.catalogues.items()
+                       for e in c.entries if e.name is not None}
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props = record.get("properties")
@@ -56,6 +61,12 @@ class CatalogueChecker(Checker):
                 continue
             for name, role in roles.items():
                 if role.field == ID or values.get(name) is None:
+                    continue
+                named = self._named.get((stem, str(ident)))
+                if role.field == NAME and named is not None:
+                    if values[name] != named:
+                        report(where, f"{stem} '{ident}': {path}{name} {values[name]!r}, but "
+                                      f"Rules name it {named!r}")
                     continue
                 scope = f"{path}{name}" if role.field == TYPE else ""
                 self._compare((stem, role.field, scope), str(ident), values[name],
