@@ -94,6 +94,19 @@ def test_a_removal_takes_a_carted_product_out(coherence_output, source: str) -> 
     assert removals >= 10, removals
 
 
+def test_a_removals_formula_holds_on_the_product_it_names(coherence_output) -> None:
+    """A removal names a carted product that may not be the latest one carted: its
+    ``cart_value`` (Rules formula price * quantity) is computed from its own price and
+    quantity, not copied from the latest cart event (15 of 53 removals were off)."""
+    g = coherence_output("ecommerce")
+    removals = [r["properties"] for r in g.records
+                if r.get("#event_name") == "remove_from_cart"]
+    assert len(removals) >= 10, len(removals)
+    off = [p for p in removals
+           if abs(p["price"] * p["quantity"] - p["cart_value"]) > 0.011]
+    assert not off, off[:3]
+
+
 @pytest.mark.corpus
 def test_cart_and_checkout_lists_show_the_basket(coherence_output) -> None:
     """A cart view or checkout start (Rules event_roles.cart_view) lists what its user has

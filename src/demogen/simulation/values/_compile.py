@@ -16,6 +16,7 @@ from typing import Any
 
 from demogen.analysis.heuristic.values import identity
 from demogen.analysis.heuristic.values.kinds import TIME_KINDS
+from demogen.analysis.rules import formula_on
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._catalogue import catalogue_link
 from demogen.simulation.values._codegen import with_source
@@ -134,6 +135,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     money = record_money(tables, event, present)
     if money is not None and money.holds(prop.name):
         group = None    # a record's money pairs as a whole (RecordMoney.pair)
+    if prop.name in tables.formulas and formula_on(tables.rules, prop.name, event):
+        group = None    # computed from this record's values, never copied from the leader's
     if group is not None and stage_sampler(tables, prop, event) is None:
         fn = follower(group, event, prop.name, fn)
     if prop.name in plan.recorded:
