@@ -188,20 +188,25 @@ def _servers_by_user(g: Any) -> dict[str, tuple[str | None, set[tuple[str, Any]]
 def test_a_user_plays_on_one_server_of_their_region(coherence_output, source: str) -> None:
     """Measured: ``server_id`` "europe_270" beside carrier SKT and language ko. Every user
     shows one server (a number ``server_id`` on events is the same server as the profile's
-    ``"3"``), in a region that serves their country, from Rules' ``catalogues.server``."""
+    ``"3"``), or two after one move to a second server (``catalogues.server.move_share``,
+    a few users; the order of the move is validate's market check), each in a region that
+    serves their country, from Rules' ``catalogues.server``."""
     g = coherence_output(source)
     entries = {e.id: e for e in g.rules.catalogues["server"].entries}
     assert entries and all(entry_region(e) for e in entries.values())
-    checked = Counter()
+    checked, moved = Counter(), 0
     for uid, (country, shown) in _servers_by_user(g).items():
         if country is None or not shown:
             continue
         ids = {str(v) for _, v in shown}
-        assert len(ids) == 1, (uid, shown)
-        entry = entries[ids.pop()]
-        assert regions.serves(entry_region(entry), country), (uid, country, entry)
+        assert len(ids) <= 2, (uid, shown)
+        moved += len(ids) == 2
+        for ident in ids:
+            entry = entries[ident]
+            assert regions.serves(entry_region(entry), country), (uid, country, entry)
         checked[country] += 1
     assert checked["KR"] > 100 and len(checked) >= 2, checked
+    assert moved <= 0.1 * sum(checked.values()), moved
 
 
 @pytest.mark.parametrize("source", ["game", IDLE_SERVERS])
