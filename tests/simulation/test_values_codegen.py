@@ -31,13 +31,20 @@ PLANS = ["taxonomies/ga4_games", "kr-xlsx/te_data_generator__card-game-tracking-
 
 
 def _reference(sampler: EventSampler, user: UserContext, t: str) -> dict[str, Any]:
-    """What ``sample`` did before it was generated: the closures in a loop."""
-    values: dict[str, Any] = {}
-    for name, fn in sampler.steps:
-        values[name] = fn(user, values, t)
-    for hook in sampler.hooks:
-        hook(user, values)
-    return {name: values[name] for name in sampler.properties}
+    """What ``sample`` did before it was generated: the closures in a loop, inside the
+    same wrappers (a follow-up's ledger, a later payment's order)."""
+
+    def closures(u: UserContext, t: str) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, fn in sampler.steps:
+            values[name] = fn(u, values, t)
+        for hook in sampler.hooks:
+            hook(u, values)
+        return {name: values[name] for name in sampler.properties}
+
+    for wrapper in sampler.wrappers:
+        closures = wrapper(closures)
+    return closures(user, t)
 
 
 def _compare(folder: Path) -> None:

@@ -11,6 +11,7 @@ lifetime (``_plans.lifetime``): the session's value, a state mirror, a per-user 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -182,14 +183,14 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
     read = frozenset(d for _, deps in compiled.values() for d in deps)
     sampler = EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
     for ledger in plan.follow_ups:  # a follow-up shows the order it follows
-        sampler.sample = ledger.wrap(event.name, sampler.sample)
+        sampler.wrap(functools.partial(ledger.wrap, event.name))
     if plan.later is not None:  # a payment in a later session shows the order it pays
-        sampler.sample = plan.later.wrap(event.name, sampler.sample)
+        sampler.wrap(functools.partial(plan.later.wrap, event.name))
     accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)
     if money is not None:   # an order without a discount shows no coupon
         accounts += money.left_out
     if accounts:    # before the user has an account the account-id property is left out
-        sampler.sample = _leaving_out(sampler.sample, accounts)
+        sampler.wrap(functools.partial(_leaving_out, names=accounts))
     return sampler
 
 

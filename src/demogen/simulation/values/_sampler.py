@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from demogen.simulation.values._codegen import event_function
 from demogen.simulation.values._draw import Sampler
@@ -18,10 +19,11 @@ class EventSampler:
     then the hooks that remember the values paired events reuse.
 
     ``read``: the names some sampler reads from the values drawn before it (None: assume
-    any); only those are handed to the samplers that read them.
+    any); only those are handed to the samplers that read them. ``wrappers``: what
+    :meth:`wrap` put around the generated function, innermost first.
     """
 
-    __slots__ = ("event_name", "hooks", "properties", "sample", "source", "steps")
+    __slots__ = ("event_name", "hooks", "properties", "sample", "source", "steps", "wrappers")
 
     def __init__(self, event_name: str, steps: Sequence[tuple[str, Sampler]],
                  order: Sequence[str], hooks: Sequence[Hook] = (),
@@ -33,3 +35,15 @@ class EventSampler:
         #: ``sample(user, time_str) -> dict``, and the source it was generated from.
         self.sample, self.source = event_function(event_name, self.steps, self.properties,
                                                   read, self.hooks)
+        self.wrappers: tuple[Wrapper, ...] = ()
+
+    def wrap(self, wrapper: Wrapper) -> None:
+        """Put ``wrapper`` around ``sample`` (a follow-up showing the order it follows, an
+        account id left out before sign-up): it runs around the drawing of every record."""
+        self.sample = wrapper(self.sample)
+        self.wrappers += (wrapper,)
+
+
+Sample = Callable[[Any, str], dict[str, Any]]
+#: Takes an event's ``sample`` and gives the one that runs instead.
+Wrapper = Callable[[Sample], Sample]
