@@ -68,17 +68,22 @@ def test_ids_written_as_examples_are_not_the_literal_example(social: Generated) 
 
 def test_an_unfollow_follows_a_follow(social: Generated) -> None:
     assert social.rules.events["unfollow_creator"].follows == "follow_creator"
-    unfollows = 0
-    for timeline in social.timelines.values():
-        following = 0
+    assert _closed_after_opened(social, "follow_creator", "unfollow_creator") >= 20
+
+
+def _closed_after_opened(g: Generated, opener: str, closer: str) -> int:
+    """How many ``closer`` records there are; each user's come after as many ``opener``."""
+    closed = 0
+    for timeline in g.timelines.values():
+        open_ = 0
         for record in timeline:
-            if record.get("#event_name") == "follow_creator":
-                following += 1
-            elif record.get("#event_name") == "unfollow_creator":
-                unfollows += 1
-                following -= 1
-                assert following >= 0, record
-    assert unfollows >= 20
+            if record.get("#event_name") == opener:
+                open_ += 1
+            elif record.get("#event_name") == closer:
+                closed += 1
+                open_ -= 1
+                assert open_ >= 0, record
+    return closed
 
 
 def test_reports_are_rare_and_uploads_occasional_beside_watching(social: Generated) -> None:
@@ -121,16 +126,7 @@ def test_a_live_stream_is_left_only_after_it_was_entered(social: Generated) -> N
     details = social.rules.event_constraints.sequence_details
     assert any(d.events == ["live_enter", "live_exit"] and d.scope == "session"
                for d in details), details
-    exits = 0
-    for timeline in social.timelines.values():
-        inside = 0
-        for record in timeline:
-            if record.get("#event_name") == "live_enter":
-                inside += 1
-            elif record.get("#event_name") == "live_exit":
-                exits += 1
-                assert inside > 0, record
-                inside -= 1
+    exits = _closed_after_opened(social, "live_enter", "live_exit")
     assert exits >= 100, exits
 
 
