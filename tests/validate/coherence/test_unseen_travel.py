@@ -20,13 +20,20 @@ The plan also validates clean (tests/validate/coherence/test_unseen_plans.py, ``
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from demogen.api import validate
+from demogen.pipeline import run_inputs
+from demogen.validate.coherence import CoherenceInput
+from demogen.validate.coherence._flows import FlowsChecker
 from tests.data.unseen.build_travel import write_travel
 from tests.simulation.generated_outputs import Generated, generate, show
+from tests.validate.coherence.checking import findings
+from tests.validate.generated import Output
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +134,42 @@ def test_the_travel_plan_validates_clean(travel: tuple[Path, Generated],
     problems = {check: found.examples[check] for check, count in found.violations.items()
                 if count}
     assert not problems, show(problems, 3000)
+
+
+def test_a_booking_paid_in_a_later_session_is_no_flows_finding(
+        travel: tuple[Path, Generated], tmp_path: Path) -> None:
+    """A share of bookings is paid on a later visit (Rules ``events.pay_success.
+    later_share``): validate's flows check accepts that payment (4 findings before), and
+    still reports one whose booking was never handed in (the submit renamed by hand)."""
+    _, g = travel
+    inputs = run_inputs(g.out)
+    given = CoherenceInput(inputs.written_rules(), inputs.taxonomy)
+    assert given.rules.events["pay_success"].later_share
+    assert findings(g.out, FlowsChecker, given) == []
+    output = Output(g.out)
+    later = None
+    for uid, timeline in g.timelines.items():
+        submitted: dict[str, float] = {}
+        for record in timeline:
+            props, name = record.get("properties", {}), record.get("#event_name")
+            if name == "booking_submit":
+                submitted[props["booking_no"]] = _seconds(record)
+            elif name == "pay_success" and \
+                    _seconds(record) - submitted.get(props["booking_no"], 1e18) > 3600:
+                later = (uid, props["booking_no"])
+                break
+        if later:
+            break
+    assert later, "no booking was paid on a later visit"
+    uid, booking = later
+    name, index, _ = output.find(lambda r: r.get("#event_name") == "booking_submit"
+                                 and r["properties"].get("booking_no") == booking)
+    broken = output.copy()
+    broken.files[name][index]["#event_name"] = "hotel_search"
+    problems = findings(broken.write(tmp_path / "out"), FlowsChecker, given)
+    assert any(f"user {uid}: pay_success without a booking_submit" in p for p in problems), \
+        problems
+
+
+def _seconds(record: dict[str, Any]) -> float:
+    return datetime.strptime(record["#time"], "%Y-%m-%d %H:%M:%S.%f").timestamp()

@@ -12,7 +12,9 @@ Per user, across their records in order:
 - a start with alternative ends (several session sequences from one event:
   ``battle_start → battle_win`` and ``battle_start → battle_fail``, ``init_order → payment``
   and ``init_order → payment_fail``) gets at most one end each time: in a session, its ends
-  together never outnumber its starts (an end before any start is one too many).
+  together never outnumber its starts (an end before any start is one too many); an end
+  that may pay an order of an earlier session (``events.<end>.later_share``) may end a start
+  left open in one of the user's sessions before.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class _User:
     session: dict[str, int] = field(default_factory=dict)
     #: Per start with alternative ends: its starts minus its ends in this session.
     open: dict[str, int] = field(default_factory=dict)
+    #: Per start whose order may be paid in a later session: starts left open before.
+    held: dict[str, int] = field(default_factory=dict)
 
 
 def _alternative_ends(rules: Rules, followers: set[str]) -> dict[str, str]:
@@ -76,6 +80,10 @@ class FlowsChecker(Checker):
         self.counted = frozenset((*self.follows, *self.follows.values(), *self.lifetime))
         self.ends = _alternative_ends(rules, set(self.follows))
         self.outcome_starts = frozenset(self.ends.values())
+        #: Ends that may pay an order of an earlier session (events.<e>.later_share).
+        self.later = frozenset(name for name, spec in rules.events.items()
+                               if spec.later_share and name in self.ends)
+        self.held_starts = frozenset(self.ends[name] for name in self.later)
         self._users: dict[str, _User] = {}
 
     @property
@@ -103,12 +111,16 @@ class FlowsChecker(Checker):
         user = self._users.setdefault(uid, _User())
         if event in self.starts:
             user.session.clear()
+            for start in self.held_starts:     # an order left unpaid may be paid later
+                user.held[start] = user.held.get(start, 0) + user.open.get(start, 0)
             user.open.clear()
         if event in self.outcome_starts:
             user.open[event] = user.open.get(event, 0) + 1
         start = self.ends.get(event)
         if start is not None:
-            if user.open.get(start, 0) < 1:
+            if user.open.get(start, 0) < 1 and event in self.later and user.held.get(start, 0):
+                user.held[start] -= 1
+            elif user.open.get(start, 0) < 1:
                 report(where, f"user {uid}: {event} without a {start} before it in the session "
                               f"(each {start} ends once)")
             else:
