@@ -1,6 +1,6 @@
 """Number shapes drawn through inverse-CDF tables match the stdlib samplers they replace.
 
-``_numeric`` used to draw with ``betavariate``, ``lognormvariate`` (with redraws, then a
+``_number_shapes`` used to draw with ``betavariate``, ``lognormvariate`` (with redraws, then a
 clip) and ``triangular``; it now draws one ``random()`` through tables (``_inverse``).
 The reference below is that former code, verbatim in behaviour: each shape is drawn both
 ways from independent streams and the two samples must agree (two-sample
@@ -20,7 +20,7 @@ import pytest
 
 from demogen.simulation._context import DeviceProfile, UserContext
 from demogen.simulation.values import _inverse as inverse
-from demogen.simulation.values._numeric import NumberSpec, number_sampler
+from demogen.simulation.values._number_shapes import NumberSpec, number_sampler
 
 N = 40_000
 #: KS critical distance for two samples of N at α ≈ 0.001 (1.95 · √(2/N)).
@@ -28,7 +28,7 @@ KS_LIMIT = 1.95 * math.sqrt(2.0 / N)
 
 
 def _reference(spec: NumberSpec) -> Callable[[random.Random], float]:
-    """The stdlib drawing the tables replace (the former ``_numeric._raw`` + rounding)."""
+    """The stdlib drawing the tables replace (the former ``_number_shapes._raw`` + rounding)."""
     lo, hi = float(spec.lo), float(spec.hi)
     if spec.integer:
         lo, hi = float(math.ceil(lo)), float(math.floor(hi))

@@ -43,7 +43,7 @@ from demogen.simulation.values import _inverse as inverse
 from demogen.simulation.values._convert import MISS, coerce_enum
 from demogen.simulation.values._draw import Sampler, normalized
 from demogen.simulation.values._money_lines import Lines, record_lines
-from demogen.simulation.values._numeric import NumberSpec, number_sampler
+from demogen.simulation.values._number_shapes import NumberSpec, number_sampler
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
 

@@ -1,7 +1,7 @@
 """Number properties: enums and 0/1 flags, money, ranges (per segment), name priors, ids.
 
 :func:`number_property` picks one sampler per property at compile time; the shapes
-themselves are in ``_numeric``.
+themselves are in ``_number_shapes``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, choice_sampler
 from demogen.simulation.values._ids import id_sampler
 from demogen.simulation.values._money import currency_in_name, known_currencies
-from demogen.simulation.values._numeric import NumberSpec, number_sampler
+from demogen.simulation.values._number_shapes import NumberSpec, number_sampler
 from demogen.simulation.values._tables import Bounds, Tables
 from demogen.simulation.values._times import epoch_sampler
 from demogen.taxonomy import Property

@@ -23,8 +23,8 @@ from demogen.simulation.values._convert import MAX_LIST, coerce_enum, to_str
 from demogen.simulation.values._draw import Sampler, choice_sampler
 from demogen.simulation.values._ids import id_sampler
 from demogen.simulation.values._json import children_from_example, example_fields
+from demogen.simulation.values._number_shapes import number_sampler
 from demogen.simulation.values._numbers import ENUM_SKEW, number_spec, prior_sampler
-from demogen.simulation.values._numeric import number_sampler
 from demogen.simulation.values._strings import plan_examples, string_property
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import epoch_sampler, time_sampler

@@ -23,8 +23,8 @@ from demogen.simulation.values._convert import (
 )
 from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._number_shapes import number_sampler
 from demogen.simulation.values._numbers import number_spec, prior_sampler, range_sampler
-from demogen.simulation.values._numeric import number_sampler
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType, Segment, UpdateMethod, UpdateType
