@@ -39,6 +39,7 @@ import pytest
 
 from demogen.api import validate
 from demogen.validate.coherence._balances import BalancesChecker
+from demogen.validate.coherence._money import MoneyChecker
 from tests.data import DATA
 from tests.simulation.generated_outputs import Generated, generate, show
 from tests.validate.coherence.checking import findings
@@ -176,6 +177,60 @@ def test_a_coin_pack_holds_the_coins_it_names(social: Generated) -> None:
     assert len(packs) >= 10, len(packs)
     for p in packs:
         assert p["pack_id"] == f"coins_{p['coin_amount']}", p
+
+
+def test_a_coin_pack_costs_its_catalogue_tier(social: Generated) -> None:
+    """A pack's price follows the pack: Rules ``catalogues.pack`` prices each id at a store
+    tier rising with its coins (coins_60 the smallest), one price per pack and currency."""
+    entries = social.rules.catalogues["pack"].entries
+    tiers = {e.id: e.price_usd for e in entries}
+    by_coins = sorted(tiers, key=lambda pack: int(pack.rsplit("_", 1)[1]))
+    assert [tiers[p] for p in by_coins] == sorted(tiers.values()), tiers
+    assert len(set(tiers.values())) == len(tiers), tiers
+    prices: dict[tuple[str, str], set[float]] = {}
+    for record in social.records:
+        if record.get("#event_name") == "coin_purchase":
+            p = record["properties"]
+            prices.setdefault((p["currency_code"], p["pack_id"]), set()).add(p["price"])
+    assert len(prices) >= 5, prices
+    for (currency, pack), shown in prices.items():
+        assert len(shown) == 1, (currency, pack, shown)
+        if currency == "USD":
+            assert shown == {tiers[pack]}, (pack, shown)
+    for currency in {c for c, _ in prices}:
+        ladder = [next(iter(prices[currency, p])) for p in by_coins if (currency, p) in prices]
+        assert ladder == sorted(ladder), (currency, ladder)    # a bigger pack is dearer
+
+
+def test_a_pack_priced_off_its_entry_is_reported(social: Generated, tmp_path: Path) -> None:
+    output = Output(social.out)
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "coin_purchase"
+        and r["properties"]["pack_id"] != max(
+            (e.id for e in social.rules.catalogues["pack"].entries),
+            key=lambda pack: int(pack.rsplit("_", 1)[1])))
+    record["properties"]["price"] *= 40         # coins_60 at the top pack's price
+    found = findings(output.write(tmp_path / "broken"), MoneyChecker, social.out)
+    assert len(found) == 1 and found[0].startswith(f"{name}:{index + 1}: "), found
+
+
+def test_the_coins_bought_total_adds_each_pack(social: Generated) -> None:
+    """Was: ``total_coins_bought`` (user_add) never moved with a pack bought (0 of 33); a
+    running total of a currency bought adds the coins of each purchase (role bought_total,
+    analysis/heuristic/_updates.py)."""
+    rule = social.rules.update_patterns["coin_purchase"]["total_coins_bought"]
+    assert (rule.type.value, rule.value) == ("increment", "{{coin_amount}}")
+    assert "total_coins_bought" not in social.rules.update_patterns.get("gift_send", {})
+    packs = 0
+    for timeline in social.timelines.values():
+        for at, record in enumerate(timeline):
+            if record.get("#event_name") != "coin_purchase":
+                continue
+            packs += 1
+            adds = [r["properties"]["total_coins_bought"] for r in timeline[at + 1:at + 4]
+                    if r.get("#type") == "user_add" and "total_coins_bought" in r["properties"]]
+            assert adds == [record["properties"]["coin_amount"]], (record, adds)
+    assert packs >= 10, packs
 
 
 def test_the_social_plan_validates_clean(social: Generated, tmp_path: Path) -> None:

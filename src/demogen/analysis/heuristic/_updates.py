@@ -179,6 +179,8 @@ def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
         rules = _balance_rules(ctx, prop)
     elif role == "earned_total":
         rules = _earned_rules(ctx, prop)
+    elif role == "bought_total":
+        rules = _bought_rules(ctx, revenue, prop)
     elif role == "money_total":
         for e in revenue:
             if (m := _mentioned_prop(ctx, prop, e) or _money_prop(money, e)) is not None:
@@ -337,6 +339,16 @@ def _earned_rules(ctx: Context, prop: Property) -> list[Rule]:
             when = {**(when or {}), shape.direction: list(shape.gains)}
         rules.append((event, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount),
                                         when=when)))
+    return rules
+
+
+def _bought_rules(ctx: Context, revenue: list[str], prop: Property) -> list[Rule]:
+    """A running total of a currency bought (``total_coins_bought``) adds the amount of it
+    each purchase carries (a pack's ``coin_amount``); what is earned or spent leaves it."""
+    rules: list[Rule] = []
+    for event in revenue:
+        if (amount := _currency_amount_prop(ctx, event, prop)) is not None:
+            rules.append((event, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount))))
     return rules
 
 
