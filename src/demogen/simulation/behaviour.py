@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
+from demogen.simulation.funded import funded_spends
 from demogen.simulation.lifecycle import allowed_events
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import LifecycleStage, Segment
@@ -98,6 +99,9 @@ class BehaviourPlan:
     onboarding_complete: frozenset[str]
     segments: dict[Segment, SegmentBehaviour]
     allowed: dict[LifecycleStage, frozenset[str]] = field(default_factory=dict)
+    #: Spending event → the balance whose coins stand in for its prerequisites (a gift
+    #: needs a pack bought, or coins held from before the window: simulation/funded.py).
+    funded: dict[str, str] = field(default_factory=dict)
     #: Events that happen at most so many times in a user's life (Rules.events).
     max_per_user: dict[str, int] = field(default_factory=dict)
     #: Trigger → its followers with the chance one occurrence brings each (Rules.events
@@ -208,6 +212,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         one_time=one_time,
         per_session=per_session_caps(rules, known),
         prerequisites=prerequisites,
+        funded=funded_spends(rules, prerequisites),
         progressions=tuple(progressions),
         chains=chains,
         # An item's page opens from anywhere (a list, a search, the home screen): a view

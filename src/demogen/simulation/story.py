@@ -75,6 +75,7 @@ class SessionPlanner:
         # (``_open``); the others (``_guarded``) have a history to check first.
         self._one_time = plan.one_time
         self._prerequisites = plan.prerequisites
+        self._funded = plan.funded
         self._leaders = plan.session_prerequisites
         self._caps = plan.per_session
         self._counts: dict[str, int] = {}   # capped events of the session being planned
@@ -121,12 +122,20 @@ class SessionPlanner:
             if cap is not None and self._memory.counts.get(event, 0) >= cap:
                 return False
             before = self._prerequisites.get(event)
-            if before and not done.issuperset(before):
+            if before and not done.issuperset(before) and not self._holds(user, event):
                 return False
             leaders = self._leaders.get(event)
             if leaders and not in_flow and self._session.isdisjoint(leaders):
                 return False
         return event in self._open[user.stage]
+
+    def _holds(self, user: SimUser, event: str) -> bool:
+        """Whether a payer holds some of the balance a spend takes from (coins bought
+        before the window), which stands in for the purchase it needs. Gifting is what
+        payers do: a non-payer's coins from the plan's range do not make them gift."""
+        balance = self._funded.get(event)
+        held = user.state.get(balance) if balance is not None else None
+        return user.potential_payer and isinstance(held, int | float) and held > 0
 
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
         names.append(event)
