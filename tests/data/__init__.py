@@ -17,6 +17,9 @@
 - ``media_player/taxonomy.json``: Reelhouse, a video streaming app in the Segment style: the
   Video Spec's playback, content and ad events (a "Video Content Playing" heartbeat every
   10 s, buffering, an error), browsing and a Premium subscription.
+- ``video_milestones/taxonomy.json``: Clipwise, a GA4-style video site whose progress event is
+  a milestone (``video_progress`` with ``video_percent`` 10/25/50/75) between
+  ``video_start`` and ``video_complete``.
 - ``build_te_workbook.write_te_plan(folder)``: Jelly Harbor, a ThinkingData-layout workbook
   written with openpyxl when a test needs it (no binary in the repository).
 
@@ -42,3 +45,6 @@ SEED_LAYOUT_PLAN = DATA / "seed_layout"
 ORDER_QUEST_PLAN = DATA / "order_quest"
 #: ``media_player/``: a Segment-style video app whose playback sends a heartbeat.
 MEDIA_PLAN = DATA / "media_player"
+#: ``video_milestones/``: Clipwise, a GA4-style video site: ``video_start``, ``video_progress``
+#: with ``video_percent`` 10/25/50/75 (a milestone: once per threshold), ``video_complete``.
+MILESTONE_PLAN = DATA / "video_milestones"

@@ -305,6 +305,28 @@ class EventRoles(BaseModel):
     cart_view: list[str] = Field(default_factory=list)
 
 
+class Milestone(BaseModel):
+    """A progress event sent once per threshold a playback passes (GA4 ``video_progress`` at
+    10/25/50/75 %): ``start`` plays it (its playback), each threshold ``property`` takes
+    (``thresholds``; empty: the property's enum in the plan) once, in increasing order, up
+    to how far the viewer watched; ``complete`` only after the whole title."""
+
+    model_config = _STRICT
+
+    start: str
+    complete: str | None = None
+    property: str | None = None
+    thresholds: list[float] = Field(default_factory=list)
+
+
+class Playback(BaseModel):
+    """How playbacks unfold (issue 13): ``milestones`` by the milestone event's name."""
+
+    model_config = _STRICT
+
+    milestones: dict[str, Milestone] = Field(default_factory=dict)
+
+
 #: How long a value lives: drawn for every event, kept for one session, or kept for the
 #: user's life (drawn once, reused; a mirror of a user property is ``user`` too).
 Lifetime = Literal["event", "session", "user"]
@@ -575,6 +597,8 @@ class Rules(BaseModel):
     events: dict[str, EventSpec] = Field(default_factory=dict)
     #: How VIP levels and stages move (:class:`Progression`).
     progression: Progression = Field(default_factory=Progression)
+    #: How playbacks unfold: milestone progress events (:class:`Playback`).
+    playback: Playback = Field(default_factory=Playback)
     #: Currencies and exchange rates of money amounts (:class:`MoneyRules`).
     money: MoneyRules = Field(default_factory=MoneyRules)
     #: The things the plan sells, grants or visits, by stem (:class:`Catalogue`).

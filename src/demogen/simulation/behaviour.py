@@ -13,6 +13,7 @@ from itertools import accumulate, pairwise
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.simulation.funded import funded_spends
 from demogen.simulation.lifecycle import allowed_events
+from demogen.simulation.playback import MilestonePlan, compile_milestones
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import LifecycleStage, Segment
 
@@ -128,6 +129,9 @@ class BehaviourPlan:
     #: submitted in an earlier session (Rules.events ``later_share``; pay_order after
     #: submit_order, paid by bank transfer or on a second visit).
     paid_later: dict[str, float] = field(default_factory=dict)
+    #: Playback start → its milestone progress events (Rules ``playback``): played where
+    #: the start is drawn (SessionPlanner), the milestones and completion never otherwise.
+    milestones: dict[str, MilestonePlan] = field(default_factory=dict)
 
     def purchase_chance(self, revenue: str) -> float:
         """The chance that a payer who made the attempt buys: the flow's own, or the
@@ -194,6 +198,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                *real(roles.signup)[:1], *real(ec.system_events), *following,
                *(e for e, _ in tutorial_repeats),
                *(s for flow in progressions for s in flow.steps)}
+    milestones = compile_milestones(taxonomy, rules, known)
+    special |= {e for m in milestones.values() for e in (m.event, m.complete) if e}
     purchase_flow = {r: _purchase_flow(r, ec.charted_funnels(), chains, one_time, known,
                                        special)
                      for r in revenue}
@@ -246,6 +252,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                                         for name, spec in rules.events.items()
                                         if spec.after_days is not None and name in following},
                          tutorial_repeats=tutorial_repeats,
+                         milestones=milestones,
                          outcomes={leader: _outcome_shares(flows)
                                    for leader, flows in chains.items() if len(flows) > 1},
                          purchase_failures=_purchase_failures(purchase_flow, attempt_conversion,

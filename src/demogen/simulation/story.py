@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from demogen.simulation.behaviour import DEFAULT_STEP_CONVERSION, BehaviourPlan, Flow
 from demogen.simulation.held_orders import held_orders
 from demogen.simulation.lifecycle import advance, rank
+from demogen.simulation.playback import MilestonePlan, playback_marks
 from demogen.simulation.population import SimUser
 from demogen.simulation.presets import ContentLoop
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
@@ -64,6 +65,10 @@ class SessionPlanner:
         # flows only (_purchase), never in a chain.
         self._payers_only = frozenset((*plan.revenue, *(plan.purchase_flow[r].steps[-2]
                                                         for r in plan.attempt_conversion)))
+        # A playback's milestones and completion are played with it (_play), never walked.
+        self._milestones = plan.milestones
+        self._played = frozenset(e for m in plan.milestones.values()
+                                 for e in (m.event, m.complete) if e)
         self._session: set[str] = set()     # events of the session being planned
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
@@ -164,6 +169,8 @@ class SessionPlanner:
         self._session.clear()
         self._counts.clear()
         self._day = day
+        if plan.milestones:     # last session's milestones are drawn
+            playback_marks(user.sticky).queue.clear()
         if plan.paid_later:     # last session's marks for the values are spent
             held_orders(user.sticky).new_session(user.sessions + 1)
         if user.sessions == 0:
@@ -265,12 +272,29 @@ class SessionPlanner:
 
     def _step(self, user: SimUser, event: str, names: list[str], depth: int) -> None:
         self._note(user, event, names)
+        playback = self._milestones.get(event)
+        if playback is not None:
+            self._play(user, playback, names)
         chains = (self._payer_chains if user.potential_payer else self._chains).get(event)
         if chains and depth < _CHAIN_DEPTH:
             if len(chains) == 1:
                 self._walk(user, chains[0], names, depth)
             elif (chain := self._outcome(user, event, chains)) is not None:
                 self._walk(user, chain, names, depth, decided=True)
+
+    def _play(self, user: SimUser, playback: MilestonePlan, names: list[str]) -> None:
+        """One playback: each threshold it passes once, in increasing order, up to how far
+        the viewer watched (the values show the threshold: ``playback_marks``); the
+        completion only after the whole title."""
+        watched = playback.watched(user.rnd)
+        queue = playback_marks(user.sticky).queue
+        for threshold in range(playback.passed(watched)):
+            if not self.can(user, playback.event):
+                return
+            self._note(user, playback.event, names)
+            queue.append(threshold)
+        if watched >= 1.0 and playback.complete and self.can(user, playback.complete):
+            self._note(user, playback.complete, names)
 
     def _outcome(self, user: SimUser, start: str, chains: tuple[_Steps, ...]) -> _Steps | None:
         """The one end a start with alternative ends gets (a win or a fail), by the chance
@@ -290,7 +314,7 @@ class SessionPlanner:
         A step that leads chains of its own starts one (search → product, then the
         product page's own product → cart → checkout)."""
         for i, (step, conversion) in enumerate(steps):
-            if step in self._payers_only or (
+            if step in self._payers_only or step in self._played or (
                     not (decided and i == 0) and user.rnd.random() >= conversion):
                 return
             if not self.can(user, step):

@@ -30,6 +30,7 @@ from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._named_amounts import named_amount_constraints
 from demogen.analysis.heuristic._paid_spends import paid_spend_prerequisites
 from demogen.analysis.heuristic._periods import period_constraints
+from demogen.analysis.heuristic._playback import playback_rules
 from demogen.analysis.heuristic._properties import (
     property_constraints,
     property_relationships,
@@ -103,6 +104,8 @@ class HeuristicAnalyzer:
             sequence_details=details,
             system_events=system,
         )
+        # A progress event sent once per threshold is a playback's milestone, no heartbeat.
+        playback, roles = playback_rules(ctx, roles, fitted)
         order = global_order(ctx, graph, funnels)
         ranges = value_ranges(ctx)
         return Rules(
@@ -123,6 +126,7 @@ class HeuristicAnalyzer:
                                                     plan_industry(taxonomy, product.industry)),
                                     taxonomy, market),
             event_roles=roles,
+            playback=playback,
             events=event_specs(ctx, set(system), roles, constraints),
             properties=with_balance_views(with_currency_pools(read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 _FILES = ("lexicon", "concepts", "flows", "properties", "locales", "segments", "values",
-          "values_numbers", "market", "updates")
+          "values_numbers", "market", "updates", "playback")
 
 
 @cache

@@ -25,6 +25,7 @@ from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler, weighted_sampler
+from demogen.simulation.values._milestones import milestone_sampler
 from demogen.simulation.values._money import one_order, record_money
 from demogen.simulation.values._numbers import number_property
 from demogen.simulation.values._objects import (
@@ -95,6 +96,9 @@ def plain(tables: Tables, prop: Property, event: str | None,
     stage = stage_sampler(tables, prop, event)
     if stage is not None:   # one position per user: stage ids only move forward
         return stage, frozenset()
+    milestone = milestone_sampler(tables, prop, event)
+    if milestone is not None:   # the threshold the playback passed
+        return milestone, frozenset()
     deps: set[str] = set()
     fn = core(tables, prop, event, present, deps)
     if event is not None:   # one record's product_id and product_name show one product

@@ -26,6 +26,7 @@ from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
 
 #: (event, property) → whether its value is drawn per event (not per user, session, state).
 PerEvent = Callable[[str, Property], bool]
@@ -64,7 +65,8 @@ class _Link:
 def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
     """Every pair group of the taxonomy, in a stable order."""
     own = _own_properties(tables, per_event)
-    links = [*_rule_links(tables, own), *_name_links(tables, own), *_follow_links(tables, own)]
+    links = [*_rule_links(tables, own), *_name_links(tables, own), *_follow_links(tables, own),
+             *_playback_links(tables, own)]
     links += _failure_links(links, own)
     return _groups(links, own)
 
@@ -146,6 +148,27 @@ def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_
         key = _best_key(tables, [p for n, p in own[trigger].items() if n in own[event]])
         if key is not None:
             links.append(_Link(trigger, event, key, session=False, last=False))
+    return links
+
+
+def _playback_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
+    """A playback's milestones (Rules ``playback.milestones``) show the title its start
+    plays, and so does its completion: ``video_start`` → ``video_progress`` (a middle
+    step, once per threshold) → ``video_complete``."""
+    links = []
+    for event, spec in tables.rules.playback.milestones.items():
+        if spec.start not in own:
+            continue
+        for follower, last in ((event, False), (spec.complete, True)):
+            if follower is None or follower not in own or follower == spec.start:
+                continue
+            shared = [p for n, p in own[spec.start].items() if n in own[follower]]
+            # GA4's video events share no id: the title names the video.
+            key = _best_key(tables, shared) or next(
+                (p.name for p in shared
+                 if p.type == PropertyType.STRING and describes_the_thing(p)), None)
+            if key is not None:
+                links.append(_Link(spec.start, follower, key, True, last=last))
     return links
 
 

@@ -1,0 +1,64 @@
+"""Milestone progress events and the playback they belong to (Rules ``playback``).
+
+A progress event carrying a percent property with an enum of percentages (GA4
+``video_progress`` with ``video_percent`` 10/25/50/75) is sent once per threshold, not in
+heartbeat runs: it becomes a milestone of the playback start sharing its object
+(``video_start``), completed by the end that start's funnel leads to (``video_complete``).
+"""
+
+from __future__ import annotations
+
+from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic.values.milestones import (
+    is_percent_name,
+    names_milestone,
+    percent_steps,
+)
+from demogen.analysis.rules import EventRoles, Funnel, Milestone, Playback
+
+_STARTS = ("begin", "enter")
+
+
+def playback_rules(ctx: Context, roles: EventRoles,
+                   funnels: list[Funnel]) -> tuple[Playback, EventRoles]:
+    """The milestones found, and the roles with them taken out of the heartbeat ticks."""
+    milestones: dict[str, Milestone] = {}
+    for name in ctx.names:
+        if name not in roles.progress and not names_milestone(name):
+            continue
+        percent = _percent_property(ctx, name)
+        start = _start(ctx, name, funnels) if percent else None
+        if percent and start:
+            milestones[name] = Milestone(start=start, complete=_complete(start, funnels),
+                                         property=percent)
+    progress = [e for e in roles.progress if e not in milestones]
+    return Playback(milestones=milestones), roles.model_copy(update={"progress": progress})
+
+
+def _percent_property(ctx: Context, event: str) -> str | None:
+    found = ctx.taxonomy.event(event)
+    for prop_name in found.properties if found else ():
+        prop = ctx.event_props.get(prop_name)
+        if prop is not None and is_percent_name(prop_name) and percent_steps(prop):
+            return prop_name
+    return None
+
+
+def _start(ctx: Context, event: str, funnels: list[Funnel]) -> str | None:
+    """The playback start sharing the milestone's object: a funnel's first step first."""
+    obj = ctx.index.info(event).obj
+    candidates = [f.steps[0] for f in funnels if f.steps] + ctx.names
+    for name in candidates:
+        info = ctx.index.info(name)
+        if name != event and info.verb in _STARTS and info.obj & obj:
+            return name
+    return None
+
+
+def _complete(start: str, funnels: list[Funnel]) -> str | None:
+    """The end a funnel from ``start`` leads to at its second step (video_completion)."""
+    for funnel in funnels:
+        if len(funnel.steps) == 2 and funnel.steps[0] == start and \
+                not funnel.name.endswith("_failure"):
+            return funnel.steps[1]
+    return None
