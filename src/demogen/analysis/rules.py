@@ -460,6 +460,12 @@ class PropertySpec(BaseModel):
 Frequency = Literal["core", "common", "occasional", "rare", "lifecycle"]
 #: Most times in a user's life for a ``lifecycle`` event whose entry gives no max_per_user.
 LIFECYCLE_MAX_PER_USER = 3
+#: Days within which an order held over to a later session is paid, unless Rules say
+#: (``events.<revenue>.later_days``): a bank transfer's usual deadline.
+PAY_LATER_DAYS = 7
+#: Share of cart adds naming a thing already in the cart, unless Rules say
+#: (``events.<cart>.in_cart_share``): a shopper mostly carts what they have not carted yet.
+IN_CART_SHARE = 0.1
 
 
 class EventSpec(BaseModel):
@@ -489,10 +495,27 @@ class EventSpec(BaseModel):
     #: (a renewal a billing period after the charge: 30), a day either way; it happens in
     #: the user's first session from then on. None: any time after. Read only with ``follows``.
     after_days: int | None = Field(default=None, ge=0)
+    #: Other follow-ups of ``follows`` this event stops for the thing it shows (a booking
+    #: cancel stops the booking's check-in): an occurrence of ``follows`` brings at most one
+    #: of them, and none shows a thing this event showed. Read only with ``follows``.
+    stops: list[str] | None = None
     #: For a purchase after its own attempt (``pay_order`` after ``submit_order``): the share
     #: of its occurrences that pay an order submitted in an earlier session (a bank transfer,
     #: pay later, a second visit) rather than in the attempt's own. None or 0: paid at once.
     later_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    #: For a purchase with ``later_share``: an order held over is paid in the user's next
+    #: session within this many days; one who comes back later has let it lapse (unpaid).
+    #: None: :data:`PAY_LATER_DAYS`.
+    later_days: int | None = Field(default=None, ge=1)
+    #: Done only inside a stay this event opens (``gift_send`` during ``live_enter``: between
+    #: the user's entering a live stream and leaving it, showing the stream's id). None: any
+    #: time.
+    during: str | None = None
+    #: For a cart event (``event_roles.cart``): the share of its adds that name a thing
+    #: already in the user's cart (its quantity goes up: still one line); the rest name a
+    #: thing not in the cart while the catalogue has one (a view the cart shows the thing
+    #: of, too). None: :data:`IN_CART_SHARE`.
+    in_cart_share: float | None = Field(default=None, ge=0.0, le=1.0)
     #: Who said so: ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
 
@@ -502,6 +525,11 @@ class EventSpec(BaseModel):
         if self.max_per_user is not None:
             return self.max_per_user
         return LIFECYCLE_MAX_PER_USER if self.frequency == "lifecycle" else None
+
+    def pay_later_days(self) -> int:
+        """Days within which an order held over (``later_share``) is paid: ``later_days``,
+        else :data:`PAY_LATER_DAYS`."""
+        return self.later_days if self.later_days is not None else PAY_LATER_DAYS
 
 
 class Progression(BaseModel):

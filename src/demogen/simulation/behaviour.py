@@ -14,6 +14,7 @@ from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.simulation.funded import funded_spends
 from demogen.simulation.lifecycle import allowed_events
 from demogen.simulation.playback import MilestonePlan, compile_milestones
+from demogen.simulation.values._follow_ups import exclusive
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import LifecycleStage, Segment
 
@@ -103,6 +104,9 @@ class BehaviourPlan:
     #: Spending event → the balance whose coins stand in for its prerequisites (a gift
     #: needs a pack bought, or coins held from before the window: simulation/funded.py).
     funded: dict[str, str] = field(default_factory=dict)
+    #: Event → the stay's opener it is done inside (Rules.events ``during``: a gift sent
+    #: between entering a live stream and leaving it).
+    during: dict[str, str] = field(default_factory=dict)
     #: Events that happen at most so many times in a user's life (Rules.events).
     max_per_user: dict[str, int] = field(default_factory=dict)
     #: Trigger → its followers with the chance one occurrence brings each (Rules.events
@@ -111,6 +115,9 @@ class BehaviourPlan:
     #: Follower → the days after its trigger it is due (Rules.events ``after_days``: a
     #: renewal a billing period after the charge).
     follow_delays: dict[str, int] = field(default_factory=dict)
+    #: Follower → the followers it excludes (Rules.events ``stops``, both ways: a booking
+    #: cancel and its check-in): one occurrence of a trigger brings at most one of them.
+    exclusive: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Onboarding events that are not one-time (one ``tutorial_step`` for every step), with
     #: how many steps a new user plays in their first session at most.
     tutorial_repeats: tuple[tuple[str, int], ...] = ()
@@ -132,6 +139,12 @@ class BehaviourPlan:
     #: Playback start → its milestone progress events (Rules ``playback``): played where
     #: the start is drawn (SessionPlanner), the milestones and completion never otherwise.
     milestones: dict[str, MilestonePlan] = field(default_factory=dict)
+    #: Revenue event in ``paid_later`` → the days within which an order held over is paid
+    #: (Rules.events ``later_days``); one paid later has lapsed.
+    paid_later_days: dict[str, int] = field(default_factory=dict)
+    #: A cancel following the attempt of a purchase in ``paid_later`` → that purchase: it
+    #: cancels the user's oldest order held over, which is then never paid.
+    held_cancels: dict[str, str] = field(default_factory=dict)
 
     def purchase_chance(self, revenue: str) -> float:
         """The chance that a payer who made the attempt buys: the flow's own, or the
@@ -219,6 +232,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         per_session=per_session_caps(rules, known),
         prerequisites=prerequisites,
         funded=funded_spends(rules, prerequisites),
+        during={name: spec.during for name, spec in rules.events.items()
+                if name in known and spec.during in known and spec.during != name},
         progressions=tuple(progressions),
         chains=chains,
         # An item's page opens from anywhere (a list, a search, the home screen): a view
@@ -246,21 +261,38 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                                     special | (chain_followers - set(roles.view)))
         for segment in Segment
     }
+    shares, days, cancels = _paid_later(rules, revenue, purchase_flow)
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed,
                          max_per_user=max_per_user, followers=followers,
                          follow_delays={name: spec.after_days
                                         for name, spec in rules.events.items()
                                         if spec.after_days is not None and name in following},
+                         exclusive=exclusive({name: spec.stops
+                                              for name, spec in rules.events.items()
+                                              if spec.stops and name in following}),
                          tutorial_repeats=tutorial_repeats,
                          milestones=milestones,
                          outcomes={leader: _outcome_shares(flows)
                                    for leader, flows in chains.items() if len(flows) > 1},
                          purchase_failures=_purchase_failures(purchase_flow, attempt_conversion,
                                                               chains),
-                         paid_later={r: share for r in revenue
-                                     if len(purchase_flow[r].steps) > 1
-                                     and (spec := rules.events.get(r)) is not None
-                                     and (share := spec.later_share)})
+                         paid_later=shares, paid_later_days=days, held_cancels=cancels)
+
+
+def _paid_later(rules: Rules, revenue: tuple[str, ...], purchase_flow: dict[str, Flow]
+                ) -> tuple[dict[str, float], dict[str, int], dict[str, str]]:
+    """The plan's fields on orders paid in a later session: each purchase's share
+    (``later_share``), the days it waits (``later_days``), and the cancels that stop it (an
+    event of ``event_roles.refund`` following the purchase's attempt: ``order_cancel``
+    after ``submit_order``)."""
+    shares = {r: share for r in revenue
+              if len(purchase_flow[r].steps) > 1
+              and (spec := rules.events.get(r)) is not None and (share := spec.later_share)}
+    attempts = {purchase_flow[r].steps[-2]: r for r in shares}
+    refunds = set(rules.event_roles.refund)
+    return (shares, {r: rules.events[r].pay_later_days() for r in shares},
+            {e: attempts[spec.follows] for e, spec in rules.events.items()
+             if e in refunds and spec.follows in attempts})
 
 
 def _split_sequences(

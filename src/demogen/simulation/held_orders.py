@@ -27,7 +27,8 @@ class HeldOrders:
     session: int = 0
     #: (attempt event, its occurrence in the session, 1-based) → the hold's number.
     held: dict[tuple[str, int], int] = field(default_factory=dict)
-    #: (revenue event, its occurrence in the session) → the number of the hold it pays.
+    #: (revenue event, its occurrence in the session) → the number of the hold it pays;
+    #: (a cancel, its occurrence) → the number of the hold it cancels (never paid then).
     paid: dict[tuple[str, int], int] = field(default_factory=dict)
     #: Holds made so far in the user's life: the next one's number.
     holds: int = 0

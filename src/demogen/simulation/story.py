@@ -21,6 +21,7 @@ from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.playback import MilestonePlan, playback_marks
 from demogen.simulation.population import SimUser
 from demogen.simulation.presets import ContentLoop
+from demogen.simulation.renewals import renewals
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
 from demogen.vocab import LifecycleStage, Segment
 
@@ -34,9 +35,7 @@ _CHAIN_DEPTH = 3
 #: Chance that a pending follower (a return after an order) happens in a given session:
 #: half in the session of its trigger, most within a few sessions.
 FOLLOW_UP_CHANCE = 0.5
-#: An order held over to a later session (Rules ``later_share``) is paid in the user's next
-#: session within this many days; one who comes back later has let it lapse (unpaid).
-PAY_LATER_DAYS = 7
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -46,8 +45,6 @@ class _Memory:
 
     counts: dict[str, int] = field(default_factory=dict)
     pending: dict[str, int] = field(default_factory=dict)
-    #: Followers with a delay (a renewal): the days they are due on, earliest first.
-    due: dict[str, list[int]] = field(default_factory=dict)
     #: Orders held over to a later session: (the last day to pay it, the session it was
     #: submitted in, the revenue event, the hold's number), oldest first.
     held: list[tuple[int, int, str, int]] = field(default_factory=list)
@@ -81,6 +78,11 @@ class SessionPlanner:
         self._one_time = plan.one_time
         self._prerequisites = plan.prerequisites
         self._funded = plan.funded
+        # Events done inside a stay (a gift in a live stream) and what ends each stay.
+        self._during = plan.during
+        self._stay_ends = {opener: frozenset(step for flow in plan.chains.get(opener, ())
+                                             for step in flow.steps[1:])
+                           for opener in set(plan.during.values())}
         self._leaders = plan.session_prerequisites
         self._caps = plan.per_session
         self._counts: dict[str, int] = {}   # capped events of the session being planned
@@ -89,6 +91,7 @@ class SessionPlanner:
         self._follower_order = tuple(dict.fromkeys(
             f for pairs in plan.followers.values() for f, _ in pairs))
         self._delays = plan.follow_delays
+        self._exclusive = plan.exclusive
         self._day = 0   # the day of the session being planned
         # Users are planned one after the other: a new user starts a new memory.
         self._user: SimUser | None = None
@@ -169,6 +172,8 @@ class SessionPlanner:
         self._session.clear()
         self._counts.clear()
         self._day = day
+        if self._delays:    # the renewals' marks of last session are spent too
+            renewals(user.sticky).new_session(user.sessions + 1)
         if plan.milestones:     # last session's milestones are drawn
             playback_marks(user.sticky).queue.clear()
         if plan.paid_later:     # last session's marks for the values are spent
@@ -220,31 +225,39 @@ class SessionPlanner:
 
     def _bring_about(self, user: SimUser, trigger: str) -> None:
         """Each follower of ``trigger`` becomes pending with its chance (at most one per
-        occurrence), to happen in this session or a later one."""
+        occurrence), to happen in this session or a later one; a follower excluded by one
+        brought before it (a check-in after the booking's cancel: ``exclusive``) is not."""
         pending = self._memory.pending
+        brought: set[str] = set()
+        nth = renewals(user.sticky).noted(trigger) if self._delays else 0
         for follower, rate in self._triggers[trigger]:
             if user.rnd.random() < rate:
+                if not self._exclusive.get(follower, _NONE).isdisjoint(brought):
+                    continue
+                brought.add(follower)
                 delay = self._delays.get(follower)
                 if delay is None:
                     pending[follower] = pending.get(follower, 0) + 1
-                else:   # due a set number of days later, a day either way
-                    due = self._memory.due.setdefault(follower, [])
-                    due.append(self._day + max(delay + user.rnd.randint(-1, 1), 0))
-                    due.sort()
+                else:   # due a billing period of the plan charged later (renewals)
+                    renewals(user.sticky).bring(follower, (trigger, nth), rate, self._day,
+                                                delay)
 
     def _follow_up(self, user: SimUser, names: list[str]) -> None:
         """Pending followers that happen in this session (a follower may bring its own);
         a delayed one (a renewal) happens in the first session on or after its day."""
         pending = self._memory.pending
+        marks = renewals(user.sticky) if self._delays else None
         for follower in self._follower_order:
-            due = self._memory.due.get(follower)
-            while due and due[0] <= self._day and self.can(user, follower):
-                due.pop(0)
+            while marks is not None and marks.is_due(follower, self._day, user.rnd) \
+                    and self.can(user, follower):
                 self._note(user, follower, names)
+                marks.renewed(follower, names.count(follower), self._day, user.rnd)
             for _ in range(pending.get(follower, 0)):
                 if user.rnd.random() < FOLLOW_UP_CHANCE and self.can(user, follower):
                     pending[follower] -= 1
                     self._note(user, follower, names)
+                    if follower in self.plan.held_cancels:
+                        self._cancel_held(user, follower, names)
 
     def _signup(self, user: SimUser, names: list[str]) -> None:
         """Signing up belongs to the start of a life: while the user is NEW (its first
@@ -261,6 +274,10 @@ class SessionPlanner:
         tick) more of the same while the user stays: a run, geometric in length. A run may
         outlast the session's planned events (browsing is what the session is for); the
         session keeps its length, its events come closer together."""
+        opener = self._during.get(event)
+        if opener is not None and not self._within(opener, names):
+            self._enter_for(user, opener, event, names, depth)
+            return
         self._step(user, event, names, depth)
         more = self._runs.get(event)
         if more and not self._in_run:
@@ -295,6 +312,26 @@ class SessionPlanner:
             queue.append(threshold)
         if watched >= 1.0 and playback.complete and self.can(user, playback.complete):
             self._note(user, playback.complete, names)
+
+    def _within(self, opener: str, names: list[str]) -> bool:
+        """Whether the session is inside a stay ``opener`` opened (entered, not left yet)."""
+        for name in reversed(names):
+            if name == opener:
+                return True
+            if name in self._stay_ends[opener]:
+                return False
+        return False
+
+    def _enter_for(self, user: SimUser, opener: str, event: str, names: list[str],
+                   depth: int) -> None:
+        """``event`` done inside a stay (Rules events.<e>.during: a gift in a live stream):
+        the user enters, does it, and the stay goes on as when entered (its leaving)."""
+        if not self.can(user, opener):
+            return
+        at = len(names)
+        self._step(user, opener, names, depth)
+        self._note(user, event, names)
+        names.insert(at + 1, names.pop())      # right after the entering, before the leaving
 
     def _outcome(self, user: SimUser, start: str, chains: tuple[_Steps, ...]) -> _Steps | None:
         """The one end a start with alternative ends gets (a win or a fail), by the chance
@@ -368,7 +405,8 @@ class SessionPlanner:
         marks = held_orders(user.sticky)
         number, marks.holds = marks.holds, marks.holds + 1
         marks.held[(attempt, names.count(attempt))] = number
-        self._memory.held.append((self._day + PAY_LATER_DAYS, user.sessions, revenue, number))
+        lapse = self._day + self.plan.paid_later_days[revenue]
+        self._memory.held.append((lapse, user.sessions, revenue, number))
 
     def _pay_held(self, user: SimUser, names: list[str]) -> None:
         """Orders held over from earlier sessions are paid now, each the one it holds
@@ -382,6 +420,15 @@ class SessionPlanner:
             _, _, revenue, number = held.pop(0)
             self._pay(user, revenue, names)
             marks.paid[(revenue, names.count(revenue))] = number
+
+    def _cancel_held(self, user: SimUser, cancel: str, names: list[str]) -> None:
+        """The cancel just noted cancels the user's oldest order of its purchase still held
+        over: it is never paid, and the values show that order in the cancel."""
+        revenue = self.plan.held_cancels[cancel]
+        held = self._memory.held
+        at = next((i for i, entry in enumerate(held) if entry[2] == revenue), None)
+        if at is not None:
+            held_orders(user.sticky).paid[(cancel, names.count(cancel))] = held.pop(at)[3]
 
     def _failed(self, user: SimUser, revenue: str, names: list[str]) -> None:
         """A failed attempt shows its failure event (payment_fail), where the plan has one."""

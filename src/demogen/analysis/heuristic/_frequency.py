@@ -24,7 +24,13 @@ from demogen.analysis.heuristic._events import EventInfo
 from demogen.analysis.heuristic._lifecycle import MIN_SCORE
 from demogen.analysis.heuristic._periods import billing_days
 from demogen.analysis.heuristic._text import Pattern, compile_pattern, pattern_matches
-from demogen.analysis.rules import EventConstraints, EventRoles, EventSpec, Frequency
+from demogen.analysis.rules import (
+    PAY_LATER_DAYS,
+    EventConstraints,
+    EventRoles,
+    EventSpec,
+    Frequency,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,9 @@ class _FollowRule:
     concepts: tuple[str, ...]
     after: tuple[tuple[str, float], ...]
     billed: bool = False     # due a billing period after its trigger (a renewal)
+    #: Rules it stops for the thing it shows, where they follow the same event (a cancel
+    #: stops the stay: no check-in of a cancelled booking).
+    stops: tuple[str, ...] = ()
 
     def matches(self, info: EventInfo, strong: list[str]) -> bool:
         if any(c in strong for c in self.concepts):
@@ -77,15 +86,16 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             frequency = next((cls for cls, patterns in word_classes
                               if any(pattern_matches(p, keys) for p in patterns)), None)
         cap = next((caps[c] for c in strong if c in caps), None)
-        trigger, rate, days = follows.get(name, (None, None, None))
+        trigger, rate, days, stops = follows.get(name, (None, None, None, None))
         if (frequency, cap, most, trigger) != (None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
                                   max_per_user=most, follows=trigger, rate=rate,
-                                  after_days=days, origin="heuristic")
+                                  after_days=days, stops=stops, origin="heuristic")
     for name, share in _paid_later(ctx, roles, constraints).items():
         entry = out.get(name)
-        out[name] = entry.model_copy(update={"later_share": share}) if entry is not None \
-            else EventSpec(later_share=share, origin="heuristic")
+        later = {"later_share": share, "later_days": PAY_LATER_DAYS}
+        out[name] = entry.model_copy(update=later) if entry is not None \
+            else EventSpec(**later, origin="heuristic")
     return out
 
 
@@ -138,15 +148,17 @@ def _follow_rules() -> list[_FollowRule]:
             concepts=tuple(raw.get("concepts", [])),
             after=tuple((raw.get("after") or {}).items()),
             billed=raw.get("due") == "billing_period",
+            stops=tuple(raw.get("stops", [])),
         ))
     return rules
 
 
 def _follows(ctx: Context, system: set[str], roles: EventRoles,
              constraints: EventConstraints
-             ) -> dict[str, tuple[str, float | None, int | None]]:
+             ) -> dict[str, tuple[str, float | None, int | None, list[str] | None]]:
     """Follower → (the event it follows, its chance per occurrence (None where a funnel
-    declares the pair's conversion), the days after it that it is due (a renewal))."""
+    declares the pair's conversion), the days after it that it is due (a renewal), the
+    followers of the same event it stops (a cancel: the check-in))."""
     rules = _follow_rules()
     own_story = {*roles.install, *roles.signup, *roles.revenue, *system,
                  *constraints.session_start_events, *constraints.session_end_events}
@@ -161,7 +173,7 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
             rule_of[name] = rule
             named.setdefault(rule.name, name)
     chained = _session_chained(constraints)
-    out: dict[str, tuple[str, float | None, int | None]] = {}
+    out: dict[str, tuple[str, float | None, int | None, list[str] | None]] = {}
     for name, rule in rule_of.items():
         for what, rate in rule.after:
             trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of})
@@ -170,8 +182,13 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
             if trigger is not None:
                 declared = constraints.step_conversion(trigger, name) is not None
                 days = billing_days(ctx, name) if rule.billed else None
-                out[name] = (trigger, None if declared else float(rate), days)
+                out[name] = (trigger, None if declared else float(rate), days, None)
                 break
+    for name, rule in rule_of.items():
+        stopped = [e for e, r in rule_of.items() if r.name in rule.stops and e in out
+                   and name in out and out[e][0] == out[name][0]]
+        if stopped:
+            out[name] = (*out[name][:3], stopped)
     return out
 
 

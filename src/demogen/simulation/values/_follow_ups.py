@@ -14,8 +14,8 @@ follow-up about, the key was left out) the follow-up shows the latest, as before
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from demogen.simulation.values._pairs import PairGroup
@@ -26,6 +26,9 @@ Sample = Callable[[Any, str], dict[str, Any]]
 #: their follow-ups have long happened).
 LEDGER_SIZE = 64
 _ABSENT = object()
+#: Set in ``user.sticky`` while a wrapper outside put back the thing a record shows (an
+#: order held over that a cancel cancels, ``_pay_later``): the ledger picks no other.
+CHOSEN = "\x1fchosen"
 
 
 @dataclass(slots=True)
@@ -42,6 +45,10 @@ class FollowUps:
     group: PairGroup
     #: follow-up → the event it follows, both members of the group.
     follows: Mapping[str, str]
+    #: follow-up → the follow-ups it excludes (Rules ``stops``, both ways): a thing one of
+    #: them showed is never shown by it (no check-in of a cancelled booking, no cancel of
+    #: a stay checked in).
+    exclusive: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def slot(self) -> str:
@@ -59,14 +66,16 @@ class FollowUps:
         if not noted:
             return sample
         key, slots, slot = self.group.key, self.slots, self.slot
+        barred = self.exclusive.get(event, frozenset())
 
         def of_its_thing(u: Any, t: str) -> dict[str, Any]:
             ledger: list[_Thing] = u.sticky.setdefault(slot, [])
             sticky = u.sticky
             latest = None
-            if trigger is not None:
+            if trigger is not None and CHOSEN not in sticky:
                 thing = next((x for x in ledger if trigger in x.shown_by
-                              and event not in x.shown_by), None)
+                              and event not in x.shown_by and barred.isdisjoint(x.shown_by)),
+                             None)
                 if thing is not None:
                     latest = {s: sticky.get(s, _ABSENT) for s in slots}
                     _put(sticky, thing.kept)
@@ -102,13 +111,29 @@ def _note(ledger: list[_Thing], key: Any, event: str, kept: dict[str, Any]) -> N
         del ledger[0]
 
 
-def plan_follow_ups(groups: tuple[PairGroup, ...], follows: Mapping[str, str]
+def plan_follow_ups(groups: tuple[PairGroup, ...], follows: Mapping[str, str],
+                    stops: Mapping[str, Iterable[str]] | None = None
                     ) -> tuple[FollowUps, ...]:
-    """Per pair group, its members that follow another member (Rules ``follows``)."""
+    """Per pair group, its members that follow another member (Rules ``follows``), with
+    the follow-ups that exclude one another (Rules ``stops``)."""
+    both = exclusive(stops or {})
     out = []
     for group in groups:
         members = set(group.members)
         mine = {e: t for e, t in follows.items() if e in members and t in members and e != t}
         if mine:
-            out.append(FollowUps(group, dict(sorted(mine.items()))))
+            out.append(FollowUps(group, dict(sorted(mine.items())),
+                                 {e: x for e, x in both.items() if e in mine}))
     return tuple(out)
+
+
+def exclusive(stops: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Event → the events it excludes: what it stops (Rules ``stops``) and what stops it
+    (a cancel and a check-in of one booking never both happen)."""
+    out: dict[str, set[str]] = {}
+    for stopper, stopped in sorted(stops.items()):
+        for event in stopped:
+            if event != stopper:
+                out.setdefault(stopper, set()).add(event)
+                out.setdefault(event, set()).add(stopper)
+    return {e: frozenset(x) for e, x in sorted(out.items())}

@@ -17,7 +17,7 @@ from typing import Any
 
 from demogen.analysis.rules import Rules
 from demogen.simulation.held_orders import SLOT, HeldOrders
-from demogen.simulation.values._follow_ups import _ABSENT, _put
+from demogen.simulation.values._follow_ups import _ABSENT, CHOSEN, _put
 from demogen.simulation.values._pairs import PairGroup
 
 #: ``sample(user, time) -> values`` of one event.
@@ -35,7 +35,8 @@ class LaterPayments:
 
     def wrap(self, event: str, sample: Sample) -> Sample:
         """``sample`` of ``event``, keeping an order held over (its attempt) or showing it
-        (the payment that pays it), as the planner marked the occurrence."""
+        (the payment that pays it, a cancel that cancels it), as the planner marked the
+        occurrence."""
         if event not in self.members:
             return sample
         slots = self.slots
@@ -51,7 +52,9 @@ class LaterPayments:
                 sticky = u.sticky
                 latest = {s: sticky.get(s, _ABSENT) for s in slots}
                 _put(sticky, _in_session(kept, u.session_number))
+                sticky[CHOSEN] = True   # a cancel of the order shows it, not the ledger's
                 values = sample(u, t)
+                del sticky[CHOSEN]
                 _put(sticky, latest)
                 return values
             values = sample(u, t)

@@ -14,17 +14,21 @@ Per user, across their records in order:
   and ``init_order → payment_fail``) gets at most one end each time: in a session, its ends
   together never outnumber its starts (an end before any start is one too many); an end
   that may pay an order of an earlier session (``events.<end>.later_share``) may end a start
-  left open in one of the user's sessions before.
+  left open in one of the user's sessions before, at most ``later_days`` days before it (a
+  day more for a session across midnight);
+- a payment never names an order the user cancelled or refunded before it (``_cancelled``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from demogen.analysis.rules import Rules
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.validate.coherence._cancelled import CancelledOrders
 
 __all__ = ["FlowsChecker"]
 
@@ -35,8 +39,11 @@ class _User:
     session: dict[str, int] = field(default_factory=dict)
     #: Per start with alternative ends: its starts minus its ends in this session.
     open: dict[str, int] = field(default_factory=dict)
-    #: Per start whose order may be paid in a later session: starts left open before.
-    held: dict[str, int] = field(default_factory=dict)
+    #: Per start whose order may be paid in a later session: the days (ordinals) of the
+    #: starts left open in the user's sessions before, oldest first.
+    held: dict[str, list[int]] = field(default_factory=dict)
+    #: Per such start: the day of its latest record.
+    started: dict[str, int] = field(default_factory=dict)
 
 
 def _alternative_ends(rules: Rules, followers: set[str]) -> dict[str, str]:
@@ -65,7 +72,8 @@ class FlowsChecker(Checker):
     name = "flows"
     description = ("per user, a follower (events.*.follows) never outnumbers what it follows; "
                    "max_per_user and per_session caps hold; a start with alternative ends "
-                   "(win | fail) ends at most once, each end after its start")
+                   "(win | fail) ends at most once, each end after its start (an order paid "
+                   "later within events.*.later_days); no payment of a cancelled order")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -84,11 +92,15 @@ class FlowsChecker(Checker):
         self.later = frozenset(name for name, spec in rules.events.items()
                                if spec.later_share and name in self.ends)
         self.held_starts = frozenset(self.ends[name] for name in self.later)
+        #: Days an order paid later may wait (events.<e>.later_days), per such end.
+        self.later_days = {name: rules.events[name].pay_later_days() for name in self.later}
+        self.cancelled = CancelledOrders(rules)
         self._users: dict[str, _User] = {}
 
     @property
     def active(self) -> bool:
-        return bool(self.follows or self.lifetime or self.per_session or self.ends)
+        return bool(self.follows or self.lifetime or self.per_session or self.ends
+                    or self.cancelled.active)
 
     def notes(self) -> list[str]:
         caps = [n for n, spec in self.given.rules.events.items() if spec.per_session]
@@ -103,23 +115,29 @@ class FlowsChecker(Checker):
         event = record.get("#event_name")
         if not isinstance(event, str):
             return
+        uid = str(record.get("#distinct_id") or record.get("#account_id"))
+        props = record.get("properties")
+        if self.cancelled.active and isinstance(props, Mapping):
+            self.cancelled.record(uid, event, props, where, report)
         if event not in self.counted and event not in self.per_session \
                 and event not in self.starts and event not in self.ends \
                 and event not in self.outcome_starts:
             return
-        uid = str(record.get("#distinct_id") or record.get("#account_id"))
         user = self._users.setdefault(uid, _User())
+        day = _day(record)
         if event in self.starts:
             user.session.clear()
             for start in self.held_starts:     # an order left unpaid may be paid later
-                user.held[start] = user.held.get(start, 0) + user.open.get(start, 0)
+                left = user.open.get(start, 0)
+                user.held.setdefault(start, []).extend([user.started.get(start, 0)] * left)
             user.open.clear()
         if event in self.outcome_starts:
             user.open[event] = user.open.get(event, 0) + 1
+            user.started[event] = day
         start = self.ends.get(event)
         if start is not None:
-            if user.open.get(start, 0) < 1 and event in self.later and user.held.get(start, 0):
-                user.held[start] -= 1
+            if user.open.get(start, 0) < 1 and event in self.later and user.held.get(start):
+                self._pay_held(user, uid, event, start, day, where, report)
             elif user.open.get(start, 0) < 1:
                 report(where, f"user {uid}: {event} without a {start} before it in the session "
                               f"(each {start} ends once)")
@@ -134,6 +152,22 @@ class FlowsChecker(Checker):
                 report(where, f"user {uid}: {event} #{n} in one session "
                               f"(events.{event}.per_session: {cap})")
 
+    def _pay_held(self, user: _User, uid: str, event: str, start: str, day: int,
+                  where: Where, report: Report) -> None:
+        """``event`` pays the oldest ``start`` left open before that has not lapsed (one
+        more day for a session across midnight); older ones lapsed unpaid."""
+        held, days = user.held[start], self.later_days[event]
+        lapsed = 0
+        while held and day - held[0] > days + 1:
+            held.pop(0)
+            lapsed += 1
+        if held:
+            held.pop(0)
+        else:
+            report(where, f"user {uid}: {event} pays a {start} left open more than {days} "
+                          f"days before it (events.{event}.later_days: {days}; {lapsed} "
+                          f"lapsed)")
+
     def _count(self, user: _User, uid: str, event: str, where: Where, report: Report) -> None:
         n = user.counts[event] = user.counts.get(event, 0) + 1
         trigger = self.follows.get(event)
@@ -146,3 +180,12 @@ class FlowsChecker(Checker):
         if cap is not None and n > cap:
             report(where, f"user {uid}: {event} #{n} (at most {cap} per user: "
                           f"events.{event}.max_per_user)")
+
+
+def _day(record: Mapping[str, Any]) -> int:
+    """The day of a record's ``#time`` (``2024-05-01 13:45:54.364``), as an ordinal."""
+    time = record.get("#time")
+    try:
+        return date.fromisoformat(str(time)[:10]).toordinal()
+    except ValueError:
+        return 0
