@@ -68,7 +68,23 @@ def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
     links = [*_rule_links(tables, own), *_name_links(tables, own), *_follow_links(tables, own),
              *_playback_links(tables, own)]
     links += _failure_links(links, own)
+    links += _during_links(tables, links, own)
     return _groups(links, own)
+
+
+def _during_links(tables: Tables, links: list[_Link], own: dict[str, dict[str, Property]]
+                  ) -> list[_Link]:
+    """An event done inside a stay (Rules ``events.<e>.during``: ``gift_send`` during
+    ``live_enter``) shows the stay's key (``live_id``), as a middle step of it."""
+    out = []
+    for event, spec in tables.rules.events.items():
+        opener = spec.during
+        if opener is None or event not in own:
+            continue
+        keys = [link.key for link in links if link.leader == opener and link.key in own[event]]
+        if keys:
+            out.append(_Link(opener, event, keys[0], session=True, last=False))
+    return out
 
 
 def _own_properties(tables: Tables, per_event: PerEvent) -> dict[str, dict[str, Property]]:
