@@ -69,7 +69,9 @@ class ValuePlan:
         after = {e: spec.follows for e, spec in tables.rules.events.items() if spec.follows}
         return cls(groups=groups, follows=follows, latest=latest,
                    recorded=frozenset(latest.values()), basket=plan_basket(tables, groups),
-                   follow_ups=plan_follow_ups(groups, after),
+                   follow_ups=plan_follow_ups(groups, after, {
+                       e: spec.stops for e, spec in tables.rules.events.items()
+                       if spec.follows and spec.stops}),
                    later=plan_later_payments(groups, tables.rules))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:

@@ -10,6 +10,10 @@ Each occurrence of the trigger brings at most one follow-up (``rate`` is per occ
 a follow-up naming a thing the same event already named for that user (two deliveries of
 the second order, none of the first) names the wrong order.
 
+A follow-up another one stops (Rules ``events.S.stops``: a booking cancel stops its
+check-in) never shows a thing the stopper showed that user before it: a check-in of a
+cancelled booking is what a drill-down from the stay to its booking finds contradicted.
+
 Which ids the trigger carries is learned from its records; a follower with no trigger record
 before it is the ``flows`` check's finding, not this one's.
 """
@@ -28,7 +32,9 @@ class FollowIdsChecker(Checker):
     name = "follow_ids"
     description = ("per user, a follow-up (events.*.follows: a delivery, a refund of an order) "
                    "shows the id (an id Rules call unique: order, transaction) of a thing its "
-                   "trigger showed that user before it, one follow-up per thing")
+                   "trigger showed that user before it, one follow-up per thing, none of a "
+                   "thing an event that stops it showed (events.*.stops: no check-in of a "
+                   "cancelled booking)")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -38,6 +44,11 @@ class FollowIdsChecker(Checker):
         self.follows = {name: spec.follows for name, spec in rules.events.items()
                         if spec.follows and spec.follows != name}
         self.triggers = frozenset(self.follows.values())
+        #: Follow-up → the events that stop it (``stops`` read with ``follows`` only).
+        self.stopped_by: dict[str, tuple[str, ...]] = {}
+        for name, spec in sorted(rules.events.items()):
+            for stopped in (spec.stops or []) if spec.follows else []:
+                self.stopped_by[stopped] = (*self.stopped_by.get(stopped, ()), name)
         #: Trigger → the unique ids its records carry (seen so far).
         self.carried: dict[str, set[str]] = {}
         #: (user, trigger, id property) → the values the user's trigger records showed.
@@ -69,6 +80,10 @@ class FollowIdsChecker(Checker):
                                   f"{trigger} of this user before it (events.{event}.follows: "
                                   f"{trigger})")
                     continue
+                for stopper in self.stopped_by.get(event, ()):
+                    if value in self.followed.get((uid, stopper, name), ()):
+                        report(where, f"user {uid}: {event}.{name} {value!r} after a {stopper} "
+                                      f"of it (events.{stopper}.stops: {event})")
                 followed = self.followed.setdefault((uid, event, name), set())
                 if value in followed:
                     report(where, f"user {uid}: {event}.{name} {value!r} again: an earlier "
