@@ -27,6 +27,12 @@ seed 3, as measured before the fixes:
 - a coin pack's id and amount disagreed (``coins_6480`` with 1,980 coins: 24 of 31 packs);
   now the amount follows the number the id names (Rules property_constraints): 0 of 33.
 
+- (session 10) a pack's price follows its catalogue tier (one price per pack and
+  currency; already so at the session's start); ``total_coins_bought`` adds each pack's
+  coins (0 of 33 -> 32 of 32); existing payers gift with the coins they arrive with (gifted
+  before any pack 0 of 16 -> 23 of 27); gifts are sent inside the live stream they name
+  (0 of 116 -> 233 of 233).
+
 The plan also validates clean (tests/validate/coherence/test_unseen_plans.py, ``social``).
 """
 
@@ -40,6 +46,7 @@ import pytest
 from demogen.api import validate
 from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._money import MoneyChecker
+from demogen.validate.coherence._stays import StaysChecker
 from tests.data import DATA
 from tests.simulation.generated_outputs import Generated, generate, show
 from tests.validate.coherence.checking import findings
@@ -238,6 +245,36 @@ def test_the_coins_bought_total_adds_each_pack(social: Generated) -> None:
                     if r.get("#type") == "user_add" and "total_coins_bought" in r["properties"]]
             assert adds == [record["properties"]["coin_amount"]], (record, adds)
     assert packs >= 10, packs
+
+
+def test_a_gift_is_sent_inside_the_live_stream_it_names(social: Generated) -> None:
+    """Was: gifts drawn anywhere in a session, 0 of 116 between the user's entering the
+    stream they name and leaving it; now ``events.gift_send.during: live_enter`` (analysis/
+    heuristic/_stays.py) places each inside a stay (simulation/story.py), showing its id."""
+    assert social.rules.events["gift_send"].during == "live_enter"
+    gifts = 0
+    for timeline in social.timelines.values():
+        inside: set[str] = set()
+        for record in timeline:
+            name, props = record.get("#event_name"), record.get("properties", {})
+            if name in ("app_open", "app_close"):
+                inside.clear()
+            elif name == "live_enter":
+                inside.add(props["live_id"])
+            elif name == "live_exit":
+                inside.discard(props["live_id"])
+            elif name == "gift_send":
+                gifts += 1
+                assert props["live_id"] in inside, (inside, record)
+    assert gifts >= 20, gifts
+
+
+def test_a_gift_outside_any_live_stream_is_reported(social: Generated, tmp_path: Path) -> None:
+    output = Output(social.out)
+    name, index, record = output.find(lambda r: r.get("#event_name") == "gift_send")
+    record["properties"]["live_id"] = "live_00000000_00"       # a stream never entered
+    found = findings(output.write(tmp_path / "broken"), StaysChecker, social.out)
+    assert len(found) == 1 and found[0].startswith(f"{name}:{index + 1}: "), found
 
 
 def test_the_social_plan_validates_clean(social: Generated, tmp_path: Path) -> None:

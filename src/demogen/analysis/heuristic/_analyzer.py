@@ -38,6 +38,7 @@ from demogen.analysis.heuristic._properties import (
 )
 from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
+from demogen.analysis.heuristic._stays import with_stays
 from demogen.analysis.heuristic._updates import update_patterns, with_currency_pools
 from demogen.analysis.heuristic.market import plan_market
 from demogen.analysis.heuristic.servers import with_servers
@@ -127,7 +128,8 @@ class HeuristicAnalyzer:
                                     taxonomy, market),
             event_roles=roles,
             playback=playback,
-            events=event_specs(ctx, set(system), roles, constraints),
+            events=with_stays(event_specs(ctx, set(system), roles, constraints), ctx,
+                              constraints),
             properties=with_balance_views(with_currency_pools(read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
                 plan_industry(taxonomy, product.industry), patterns), patterns, ctx),

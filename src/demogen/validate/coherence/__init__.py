@@ -21,11 +21,13 @@ from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._run import check_coherence
+from demogen.validate.coherence._stays import StaysChecker
 
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
                                         ProgressionChecker,
-                                        CatalogueChecker, MoneyChecker, BalancesChecker)
+                                        CatalogueChecker, MoneyChecker, BalancesChecker,
+                                        StaysChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
