@@ -108,6 +108,14 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
         yield "event", event, ("events", event)
         if event_spec.follows:
             yield "event", event_spec.follows, ("events", event, "follows")
+    for event, milestone in rules.playback.milestones.items():
+        here = ("playback", "milestones", event)
+        yield "event", event, here
+        yield "event", milestone.start, (*here, "start")
+        if milestone.complete:
+            yield "event", milestone.complete, (*here, "complete")
+        if milestone.property:
+            yield "property", milestone.property, (*here, "property")
     for event, updates in rules.update_patterns.items():
         yield "event", event, ("update_patterns", event)
         for prop, update in updates.items():
