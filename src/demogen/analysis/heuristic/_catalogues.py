@@ -21,7 +21,8 @@ from demogen.analysis.heuristic.servers import server_field
 from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 
 __all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "fields_stem",
-           "group_roles", "is_quantity", "object_stem", "priced_stems"]
+           "group_roles", "is_quantity", "object_stem", "priced_stems",
+           "thing_attributes"]
 
 ID, NAME, TYPE = "id", "name", "type"
 
@@ -57,10 +58,17 @@ def _venue_field(stem: str, last: str) -> str | None:
     return next((f for f, words in venues.get("fields", {}).items() if last in words), None)
 
 
+@functools.cache
+def thing_attributes() -> dict[str, str]:
+    """Attribute word → the vocabulary list its values come from (``rarity`` → grades): the
+    attributes any catalogue thing keeps per id after its stem (``hero_rarity``)."""
+    return dict(catalogue_data().get("thing_attributes", {}))
+
+
 @dataclass(frozen=True, slots=True)
 class Role:
     """The thing (``stem``: ``product``) and which of its fields (``id``, ``name``,
-    ``type``, ``size``, ``color``) a property shows."""
+    ``type``, ``size``, ``color``, an attribute: ``rarity``, ``brand``) a property shows."""
 
     stem: str
     field: str
@@ -86,7 +94,8 @@ def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
     plan = _plan_stem(stem, last)
     if plan is not None:
         return Role(plan, ID)
-    field = words.get(last) or _stem_field_words().get(last) or _venue_field(stem, last)
+    field = words.get(last) or _stem_field_words().get(last) or _venue_field(stem, last) \
+        or (last if last in thing_attributes() else None)
     if field is None or not stem:
         return None
     stem = singular(stem)

@@ -10,6 +10,7 @@ id has one name and one type in the whole output, whichever worker drew it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from demogen.analysis.heuristic._catalogues import (
     catalogue_data,
     catalogue_role,
     group_roles,
+    thing_attributes,
 )
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import Catalogue as CatalogueRules
@@ -37,7 +39,13 @@ from demogen.simulation.values._catalogue_entries import (
 )
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._convert import coerce_enum
-from demogen.simulation.values._draw import Sampler, choice_sampler, salt
+from demogen.simulation.values._draw import (
+    Sampler,
+    choice_sampler,
+    normalized,
+    salt,
+    zipf_cum,
+)
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
 
@@ -72,7 +80,7 @@ def _option_words(option: Any) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(norm.split("_")), frozenset(words)
 
 
-def _matching(entry: Entry, options: Sequence[Any], salt_key: int) -> Any:
+def _matching(entry: Entry, options: Sequence[Any], salt_key: int, skew: float = 0.0) -> Any:
     """The option whose words the entry shares most (ties: the plan's order), else one by
     a hash of the id: the same option for the same id every time."""
     best, score = None, 0
@@ -82,16 +90,30 @@ def _matching(entry: Entry, options: Sequence[Any], salt_key: int) -> Any:
             best, score = option, found
     if best is not None:
         return best
-    return options[salt(salt_key, entry.id) % len(options)]
+    return _by_id(options, salt_key, entry.id, skew)
+
+
+#: A thing attribute's first options are the most common (R before SSR), as drawn alone.
+_ATTRIBUTE_SKEW = 1.0
+
+
+def _by_id(options: Sequence[Any], salt_key: int, ident: str, skew: float) -> Any:
+    """One option picked by a hash of the id; ``skew`` > 0: the first ones more often."""
+    if skew <= 0:
+        return options[salt(salt_key, ident) % len(options)]
+    cum = normalized(zipf_cum(len(options), skew))
+    return options[bisect.bisect_right(cum, salt(salt_key, ident) / 2.0 ** 64)]
 
 
 def field_reader(catalogue: Catalogue, anchor: str, role: Role, prop: Property,
-                 seed: int) -> Reader:
-    """The value ``prop`` (showing ``role.field``) takes given the anchor's value."""
+                 seed: int, pool: Sequence[str] = ()) -> Reader:
+    """The value ``prop`` (showing ``role.field``) takes given the anchor's value
+    (``pool``: the values a thing attribute without an enum shows)."""
     find = catalogue.entry if anchor == ID else catalogue.entry_named
     options = _options(prop)
     key = salt(seed, "catalogue-field", prop.name)
-    show = _shown(role.field, options, key, prop)
+    show = _attribute(role.field, options or tuple(pool), key, prop) \
+        if role.field in thing_attributes() else _shown(role.field, options, key, prop)
 
     # Bounded: an anchor that is new per event (a mail's uuid) must not pile up.
     @functools.lru_cache(maxsize=4096)
@@ -118,6 +140,23 @@ def _shown(part: str, options: Sequence[Any], key: int, prop: Property
     if part not in _DRAWN_ATTRIBUTES and prop.type == PropertyType.NUMBER:
         return _whole_in_range(prop, key)
     return lambda e, value: e.attributes.get(part, "")
+
+
+def _attribute(part: str, options: Sequence[Any], key: int, prop: Property
+               ) -> Callable[[Entry, Any], Any]:
+    """A thing attribute (``hero_rarity``): the Rules entry's own, else an option the id
+    picks; a number without options: a whole number in the plan's range."""
+    if not options:
+        return _whole_in_range(prop, key) if prop.type == PropertyType.NUMBER else \
+            lambda e, value: e.attributes.get(part, "")
+
+    def show(e: Entry, value: Any) -> Any:
+        own = e.attributes.get(part)
+        if own is not None and (own in options or not prop.enum):
+            return own
+        return _matching(e, options, key, _ATTRIBUTE_SKEW)
+
+    return show
 
 
 #: Attributes an entry draws itself (sizes for clothing, colours); others are the plan's.
@@ -148,8 +187,10 @@ class Catalogues:
     """Every stem's :class:`Catalogue` of one factory, made on first use."""
 
     def __init__(self, seed: int, rules: dict[str, CatalogueRules], *, gaming: bool,
-                 commerce: bool, plan: Sequence[Property] = ()):
+                 commerce: bool, plan: Sequence[Property] = (),
+                 vocab: Callable[[str], tuple[str, ...]] | None = None):
         self._seed = seed
+        self._vocab = vocab
         self._plan_ids = plan_ids(plan)
         self._rules = rules
         self._gaming = gaming
@@ -179,12 +220,24 @@ class Catalogues:
             for name, role in roles.items():
                 if name != anchor:
                     out[name] = Link(anchor, field_reader(
-                        catalogue, roles[anchor].field, role, by_name[name], self._seed))
+                        catalogue, roles[anchor].field, role, by_name[name], self._seed,
+                        self._attribute_pool(role, by_name[name])))
         for name, prop in by_name.items():    # an id alone still names the catalogue's things
             role = catalogue_role(name, stem_of_object)
             if name not in out and role is not None and role.field == ID:
                 out[name] = Link(None, self._anchor_sampler(self.get(role.stem), role, prop))
         return out
+
+    def _attribute_pool(self, role: Role, prop: Property) -> tuple[str, ...]:
+        """What a thing attribute without an enum shows: the plan's examples, else the
+        attribute's vocabulary list (``data/catalogues.yaml`` thing_attributes)."""
+        from demogen.simulation.values._strings import plan_examples
+
+        listed = thing_attributes().get(role.field)
+        if listed is None or prop.type == PropertyType.NUMBER:
+            return ()
+        examples = tuple(dict.fromkeys(plan_examples(prop)))
+        return examples or (self._vocab(listed) if self._vocab is not None else ())
 
     def _anchor_sampler(self, catalogue: Catalogue, role: Role, prop: Property
                         ) -> Sampler | None:

@@ -69,7 +69,8 @@ class Tables:
         #: Each event's money, drawn together per record (``_money.record_money``).
         self.record_money: dict[str, RecordMoney | None] = {}
         self.catalogues = Catalogues(seed, rules.catalogues, gaming=self.pools.gaming,
-                                     commerce=self.pools.commerce, plan=taxonomy.properties)
+                                     commerce=self.pools.commerce, plan=taxonomy.properties,
+                                     vocab=self.pools.vocab_list)
         self._catalogue_links: dict[frozenset[str], dict[str, Link]] = {}
         self.props: dict[str, Property] = {}
         for prop in (*taxonomy.properties, *taxonomy.common_properties):

@@ -27,7 +27,8 @@ from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Wh
 
 class CatalogueChecker(Checker):
     name: ClassVar[str] = "catalogue"
-    description: ClassVar[str] = ("one catalogue id keeps one name and one type across the "
+    description: ClassVar[str] = ("one catalogue id keeps one name, one type and one value "
+                                  "of each attribute (hero_rarity, product_brand) across the "
                                   "output (event properties, object fields, object rows), "
                                   "the name Rules give it; a list names it in one row")
 
