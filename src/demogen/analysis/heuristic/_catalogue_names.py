@@ -9,10 +9,16 @@ in the same place when the plan lists both, one by one; else the name as a slug 
 Drive`` → ``google_drive``), or its position when the stem's id is a number. The type is
 the first of ``data/catalogues.yaml``' ``type_words`` the name's words name (Sword →
 equipment); none when no type word knows it.
+
+Ids the plan lists alone (``commodity_id``: 상품1 … 상품6, no name list) get their name and
+type here too (:func:`with_names`): what the run would show for them, now written in Rules
+so ``demogen analyze`` shows them and a user edits them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,11 +30,13 @@ from demogen.analysis.heuristic._catalogues import (
     catalogue_role,
     fields_stem,
 )
+from demogen.analysis.heuristic._entry_names import drawn_name
 from demogen.analysis.heuristic.values.names import leaf
+from demogen.analysis.rules import Catalogue
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
 
-__all__ = ["NamedThings", "named_ids", "plan_names", "type_of"]
+__all__ = ["NamedThings", "named_ids", "plan_names", "type_of", "with_names"]
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -105,3 +113,29 @@ def type_of(name: str) -> str | None:
     words.add(_NOT_WORD.sub("_", name.lower()).strip("_"))
     table: dict[str, list[str]] = catalogue_data()["type_words"]
     return next((kind for kind, known in table.items() if words & set(known)), None)
+
+
+def with_names(stem: str, catalogue: Catalogue, industry: str) -> Catalogue:
+    """``catalogue`` with a name and a type for each entry that has no name (the plan lists
+    its id alone), for the first ``named_entries_cap`` entries (``data/catalogues.yaml``:
+    a Rules file stays readable; later ids get theirs in the run). The name is a function of
+    the id, so the same plan writes the same Rules."""
+    cap = int(catalogue_data()["named_entries_cap"])
+    kind = industry.lower()
+    gaming = "gam" in kind
+    commerce = any(w in kind for w in ("commerce", "retail", "shop"))
+    entries = []
+    for k, entry in enumerate(catalogue.entries):
+        if entry.name is not None or k >= cap:
+            entries.append(entry)
+            continue
+        rnd = random.Random(_id_seed(stem, entry.id))
+        name, category, _ = drawn_name(stem, entry.id, rnd, gaming=gaming, commerce=commerce)
+        entries.append(entry.model_copy(update={
+            "name": name, "type": entry.type or category or type_of(name)}))
+    return catalogue.model_copy(update={"entries": entries})
+
+
+def _id_seed(stem: str, ident: str) -> int:
+    digest = hashlib.blake2b(f"{stem}\x1fname\x1f{ident}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")

@@ -7,9 +7,8 @@ lists as examples (three or more: ``product_id``: gem_pack_60, gem_pack_300, sta
 …). Things a record pays for (a priced stem, ``data/catalogues.yaml``, on an event with a
 money amount or in an order's rows with a price) get a ``price_usd``: store tiers for games
 and apps, rising with the number in the id (gem_pack_60 < gem_pack_300), or a shop price;
-both a function of the id, so the same plan gets the same list. Names, types and attributes
-the plan does not list are left to the run (drawn from the id and the seed) unless a user
-writes them.
+both a function of the id, so the same plan gets the same list. An id listed alone gets a
+name and a type from its id (``_catalogue_names.with_names``), which the run shows.
 """
 
 from __future__ import annotations
@@ -18,7 +17,12 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
-from demogen.analysis.heuristic._catalogue_names import named_ids, plan_names, type_of
+from demogen.analysis.heuristic._catalogue_names import (
+    named_ids,
+    plan_names,
+    type_of,
+    with_names,
+)
 from demogen.analysis.heuristic._catalogues import (
     ID,
     catalogue_role,
@@ -95,7 +99,9 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
             CatalogueEntry(id=i, name=names.get(i), price_usd=prices.get(i),
                            type=type_of(names[i]) if i in names else None)
             for i in ids])
-    return out
+    # Ids listed alone get names here; a stem with a name list keeps its names' matching.
+    return {stem: c if stem in named else with_names(stem, c, industry)
+            for stem, c in out.items()}
 
 
 def enum_points(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty]
