@@ -25,6 +25,7 @@ from demogen.analysis.heuristic._lifecycle import MIN_SCORE
 from demogen.analysis.heuristic._periods import billing_days
 from demogen.analysis.heuristic._text import Pattern, compile_pattern, pattern_matches
 from demogen.analysis.rules import (
+    IN_CART_SHARE,
     PAY_LATER_DAYS,
     EventConstraints,
     EventRoles,
@@ -96,6 +97,11 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
         later = {"later_share": share, "later_days": PAY_LATER_DAYS}
         out[name] = entry.model_copy(update=later) if entry is not None \
             else EventSpec(**later, origin="heuristic")
+    for name in roles.cart:     # a shopper mostly carts what is not in the cart yet
+        entry = out.get(name)
+        again = {"in_cart_share": IN_CART_SHARE}
+        out[name] = entry.model_copy(update=again) if entry is not None \
+            else EventSpec(**again, origin="heuristic")
     return out
 
 

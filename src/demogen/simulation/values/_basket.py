@@ -25,6 +25,7 @@ from typing import Any
 
 from demogen.analysis.heuristic._catalogues import ID, catalogue_role, priced_stems
 from demogen.analysis.heuristic.values.names import leaf, normalize, singular
+from demogen.analysis.rules import IN_CART_SHARE
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._convert import MAX_LIST, MISS, to_str
 from demogen.simulation.values._draw import Sampler
@@ -53,6 +54,10 @@ class Basket:
     row_ids: dict[str, str] = field(default_factory=dict)
     #: Orders showing the list of a checkout before them (``pay_order``).
     placed: frozenset[str] = frozenset()
+    #: Per event, its id property that rather names a thing not in the cart (a cart event's
+    #: own; where the cart shows the thing of a view before it, the view's too), and the
+    #: share of its draws that may name one in it (Rules ``events.<cart>.in_cart_share``).
+    picks: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     @property
     def slot(self) -> str:
@@ -64,7 +69,7 @@ class Basket:
         if name == self.orders.get(event):
             return event not in self.placed
         return name in (self.views.get(event), self.removes.get(event),
-                        self.checkouts.get(event))
+                        self.checkouts.get(event), self.picks.get(event, ("",))[0])
 
     def ids(self, name: str, value: Any) -> list[str]:
         """The things a list value names: its strings, or its rows' thing fields."""
@@ -79,8 +84,12 @@ class Basket:
         """A list: the basket (its latest ``hi`` things, the plan's longest list; a list of
         objects: their ``rows``); with an empty basket an order or a checkout draws
         ``inner``'s list and a cart view shows an empty cart (where the plan's lists may be
-        empty). A removal's id: one thing in the basket, else ``inner``'s draw."""
+        empty). A removal's id: one thing in the basket, else ``inner``'s draw. A cart's (or
+        the view's it shows) id: rather a thing not in the basket (:func:`_fresh`)."""
         slot = self.slot
+        pick = self.picks.get(event)
+        if pick is not None and pick[0] == prop.name:
+            return _fresh(slot, inner, pick[1])
         if prop.type not in (PropertyType.LIST, PropertyType.OBJECT_GROUP):
 
             def removed(u: UserContext, v: dict[str, Any], t: str) -> Any:
@@ -154,6 +163,36 @@ def _rows_of(slot: str, hi: int, inner: Sampler, rows: GivenRows) -> Sampler:
     return carted_rows
 
 
+#: Draws a cart (or its view) makes at most to find a thing not in the basket: with six
+#: products and five carted, 16 draws miss the sixth 5 % of the time.
+_FRESH_DRAWS = 16
+
+
+def _fresh(slot: str, inner: Sampler, in_cart_share: float) -> Sampler:
+    """``inner``'s thing, drawn again (at most :data:`_FRESH_DRAWS` times, keeping the
+    catalogue's weights) while it is in the basket, except in ``in_cart_share`` of the draws
+    that hit one: a shopper mostly carts what they have not carted yet, so with a small
+    catalogue a cart add rarely repeats a line. A follower's inner (the cart showing its
+    view's thing) gives the same thing again and keeps it."""
+
+    def fresh(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        value = inner(u, v, t)
+        basket: list[str] | None = u.sticky.get(slot)
+        if not basket or _named(value) not in basket or u.rnd.random() < in_cart_share:
+            return value
+        for _ in range(_FRESH_DRAWS):
+            value = inner(u, v, t)
+            if _named(value) not in basket:
+                break
+        return value
+
+    return fresh
+
+
+def _named(value: Any) -> str:
+    return value if isinstance(value, str) else to_str(value)
+
+
 def _empty(u: UserContext, v: dict[str, Any], t: str) -> list[str]:
     return []
 
@@ -174,9 +213,28 @@ def plan_basket(tables: Tables, groups: Sequence[PairGroup] = ()) -> Basket | No
             viewed = _lists(tables, [e for e in roles.cart_view if e not in orders], stem)
             checkouts, placed = _checkouts(tables, groups, orders, stem, viewed)
             listed = {*orders.values(), *viewed.values(), *checkouts.values()}
-            return Basket(stem, _naming(carts, stem), orders, _naming(removes, stem),
-                          viewed, checkouts, _row_ids(tables, listed), placed)
+            carted = _naming(carts, stem)
+            return Basket(stem, carted, orders, _naming(removes, stem), viewed, checkouts,
+                          _row_ids(tables, listed), placed, _picks(tables, groups, carted))
     return None
+
+
+def _picks(tables: Tables, groups: Sequence[PairGroup], carts: dict[str, str]
+           ) -> dict[str, tuple[str, float]]:
+    """Per cart event its id, and where it shows the thing of the events leading its pair
+    group (``view_product`` → ``add_to_cart`` sharing ``product_id``) theirs, with the
+    cart's share of adds that may repeat a carted thing."""
+    out: dict[str, tuple[str, float]] = {}
+    for event, key in carts.items():
+        spec = tables.rules.events.get(event)
+        share = spec.in_cart_share if spec is not None and spec.in_cart_share is not None \
+            else IN_CART_SHARE
+        out[event] = (key, share)
+        for group in groups:
+            if group.key == key and event in group.members and event not in group.leaders:
+                out.update({lead: (key, share) for lead in sorted(group.leaders)
+                            if lead not in out})
+    return out
 
 
 def _checkouts(tables: Tables, groups: Sequence[PairGroup], orders: dict[str, str],
