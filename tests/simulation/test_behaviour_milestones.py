@@ -38,6 +38,9 @@ class Playbacks:
     orphans: int = 0                 # milestones or completions without a start before
     early_completions: int = 0       # completions before the last threshold
     other_video: int = 0             # milestones or completions showing another title
+    #: Per playback the playhead of each milestone and the title's length.
+    positions: list[list[float]] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
 
 
 def playbacks(timelines: dict[Any, list[dict[str, Any]]], session_start: str) -> Playbacks:
@@ -50,15 +53,19 @@ def playbacks(timelines: dict[Any, list[dict[str, Any]]], session_start: str) ->
                 current = props
                 out.runs.append([])
                 out.completed.append(False)
+                out.positions.append([])
+                out.lengths.append(props["video_duration"])
             elif name == session_start:
                 current = None
             elif name in (MILESTONE, COMPLETE):
                 if current is None:
                     out.orphans += 1
                     continue
-                out.other_video += props.get("video_title") != current.get("video_title")
+                out.other_video += any(props.get(p) != current.get(p)
+                                       for p in ("video_title", "video_duration"))
                 if name == MILESTONE:
                     out.runs[-1].append(float(props[PERCENT]))
+                    out.positions[-1].append(props["video_current_time"])
                 else:
                     out.early_completions += len(out.runs[-1]) < len(THRESHOLDS)
                     out.completed[-1] = True
@@ -102,6 +109,17 @@ def test_complete_only_after_the_whole_title(week: Generated, plays: Playbacks) 
 
 def test_milestones_show_the_title_their_start_plays(plays: Playbacks) -> None:
     assert plays.other_video == 0
+
+
+def test_the_playhead_moves_on_with_the_milestones(week: Generated, plays: Playbacks) -> None:
+    """``video_current_time`` on a milestone is the threshold's share of ``video_duration``
+    (the analyzer's formula), so it grows along the playback."""
+    relationship = week.rules.property_relationships["video_current_time"]
+    assert relationship.events == [MILESTONE]
+    for run, positions, length in zip(plays.runs, plays.positions, plays.lengths, strict=True):
+        assert positions == sorted(positions)
+        for percent, position in zip(run, positions, strict=True):
+            assert position == pytest.approx(length * percent / 100, abs=1)
 
 
 def test_rules_edits_move_thresholds_and_completion(week: Generated, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._named_amounts import named_amount_constraints
 from demogen.analysis.heuristic._paid_spends import paid_spend_prerequisites
 from demogen.analysis.heuristic._periods import period_constraints
-from demogen.analysis.heuristic._playback import playback_rules
+from demogen.analysis.heuristic._playback import playback_rules, position_formulas
 from demogen.analysis.heuristic._properties import (
     property_constraints,
     property_relationships,
@@ -112,7 +112,9 @@ class HeuristicAnalyzer:
         return Rules(
             property_constraints=property_constraints(ctx) | period_constraints(ctx)
             | named_amount_constraints(ctx),
-            property_relationships=property_relationships(ctx),
+            # The playhead on a milestone: the threshold's share of the title's length.
+            property_relationships=position_formulas(ctx, playback)
+            | property_relationships(ctx),
             value_ranges=ranges,
             event_constraints=constraints,
             monetary_properties=money.monetary_rules(),

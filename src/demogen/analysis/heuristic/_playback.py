@@ -11,10 +11,13 @@ from __future__ import annotations
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic.values.milestones import (
     is_percent_name,
+    names_length,
     names_milestone,
+    names_position,
     percent_steps,
 )
-from demogen.analysis.rules import EventRoles, Funnel, Milestone, Playback
+from demogen.analysis.rules import EventRoles, Funnel, Milestone, Playback, PropertyRelationship
+from demogen.vocab import PropertyType
 
 _STARTS = ("begin", "enter")
 
@@ -62,3 +65,22 @@ def _complete(start: str, funnels: list[Funnel]) -> str | None:
                 not funnel.name.endswith("_failure"):
             return funnel.steps[1]
     return None
+
+
+def position_formulas(ctx: Context, playback: Playback) -> dict[str, PropertyRelationship]:
+    """The playhead on a milestone is the threshold's share of the title's length
+    (``video_current_time = video_duration * video_percent / 100`` on ``video_progress``),
+    where the milestone event carries both."""
+    out: dict[str, PropertyRelationship] = {}
+    for event, milestone in playback.milestones.items():
+        found = ctx.taxonomy.event(event)
+        numbers = [p for p in (found.properties if found else ())
+                   if (prop := ctx.event_props.get(p)) is not None
+                   and prop.type == PropertyType.NUMBER and p != milestone.property]
+        length = next((p for p in numbers if names_length(p)), None)
+        position = next((p for p in numbers if names_position(p) and p != length), None)
+        if milestone.property and length and position and position not in out:
+            out[position] = PropertyRelationship(
+                depends_on=[length, milestone.property], events=[event],
+                formula=f"{length} * {milestone.property} / 100")
+    return out

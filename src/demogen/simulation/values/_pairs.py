@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from demogen.analysis.heuristic.values.lifetimes import describes_the_thing, key_rank
+from demogen.analysis.heuristic.values.milestones import names_length
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS
@@ -60,6 +61,8 @@ class _Link:
     key: str
     session: bool
     last: bool = True               # the follower ends the sequence (not a middle step)
+    #: Properties the two events share whatever kind they are (a title's length).
+    shares: frozenset[str] = frozenset()
 
 
 def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
@@ -183,8 +186,11 @@ def _playback_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list
             key = _best_key(tables, shared) or next(
                 (p.name for p in shared
                  if p.type == PropertyType.STRING and describes_the_thing(p)), None)
+            # The title's length is the title's, not what happened (as a session's is).
+            length = frozenset(p.name for p in shared
+                               if p.type == PropertyType.NUMBER and names_length(p.name))
             if key is not None:
-                links.append(_Link(spec.start, follower, key, True, last=last))
+                links.append(_Link(spec.start, follower, key, True, last=last, shares=length))
     return links
 
 
@@ -229,6 +235,7 @@ def _group(links: list[_Link], own: dict[str, dict[str, Property]]) -> PairGroup
             described.setdefault(name, prop)
     names = {key} | {name for name, prop in described.items()
                      if sum(name in own[e] for e in members) >= 2 and describes_the_thing(prop)}
+    names |= {name for link in links for name in link.shares}
     return PairGroup(slot=f"{PAIR}{key}\x1f{members[0]}", key=key, names=frozenset(names),
                      leaders=leaders, closers=frozenset(members) - opening, members=members,
                      session=all(link.session for link in links))

@@ -36,3 +36,15 @@ def names_milestone(event: str) -> bool:
     """``video_progress``, ``video_milestone``, ``audio_quartile``."""
     words = set(_WORDS.findall(event.lower()))
     return any(w in words for w in load("playback")["milestone_event_words"])
+
+
+def names_length(name: str) -> bool:
+    """``video_duration``, ``total_length_seconds``: the title's length."""
+    words = set(_WORDS.findall(name.lower()))
+    return any(w in words for w in load("playback")["length_words"])
+
+
+def names_position(name: str) -> bool:
+    """``video_current_time``, ``position_seconds``: the playhead."""
+    words = set(_WORDS.findall(name.lower()))
+    return any(w in words for w in load("playback")["position_words"])
