@@ -7,7 +7,9 @@ stage-clearing event (Rules' ``progression.stage_clear_events``, else its name) 
 stage it cleared and moves the position on, so stage ids never go back. The position
 starts from the user's level (``progression.stages_per_level``): a stage reached and a
 level agree. Ids follow the plan's example (``world1_stage10`` → ``world1_stage1`` …
-``world1_stage10``, ``world2_stage1``), else ``stage_001`` ….
+``world1_stage10``, ``world2_stage1``), else ``stage_001`` …; a plan that lists its stages
+(a stage id enum, or stage names: Rules' ``catalogues.stage`` entries) is walked in that
+order, so a stage's name is the entry's name for its id (the last stage is kept after).
 
 **VIP.** A VIP user property is a function of the sum the user has paid (the user
 property a revenue event adds its amount to) through Rules' ``progression.vip_thresholds``:
@@ -47,7 +49,9 @@ _REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
 def stage_sampler(tables: Tables, prop: Property, event: str | None) -> Sampler | None:
     """The stage id ``prop`` shows on ``event`` (None: ``prop`` is no stage id); a chapter
     property shows the chapter of that stage."""
-    if prop.enum or prop.is_preset or tables.source(prop, "pool") is not None:
+    listed = _listed_stages(tables, prop)
+    if (prop.enum and not listed) or prop.is_preset or \
+            tables.source(prop, "pool") is not None:
         return None
     if progression.is_chapter_name(prop.name):
         return _chapter_sampler(tables, prop, event)
@@ -62,8 +66,28 @@ def stage_sampler(tables: Tables, prop: Property, event: str | None) -> Sampler 
     examples = [e for e in plan_examples(prop) if _DIGITS.search(e)]
     fmt = stage_format(examples[0] if examples else None, shape.stem if shape else "stage",
                        tables.rules.progression.stages_per_chapter)
+    if listed:
+        fmt = _walked(listed)
     shown = _shown_stage(tables, prop, event)
     return lambda u, v, t: fmt(shown(u, v, t))
+
+
+def _walked(stages: tuple[str, ...]) -> Callable[[int], str]:
+    """Stage number ``i`` (from 0) as the plan's ``i``-th stage; past the list, its last."""
+    return lambda i: stages[min(i, len(stages) - 1)]
+
+
+def _listed_stages(tables: Tables, prop: Property) -> tuple[str, ...]:
+    """The stages a plan lists, in its order, for a stage id property: its own enum where
+    Rules' ``catalogues.stage`` lists them too, else those entries (a plan naming its
+    stages in a ``stage_name`` enum); none: stage ids are made from the position."""
+    if prop.type != PropertyType.STRING or \
+            not progression.is_stage_name(prop.name, None) or \
+            not (prop.name.lower().endswith("id") or progression.shows_cleared(prop.name)):
+        return ()
+    ids = tables.catalogues.get("stage").ids
+    own = tuple(str(x) for x in prop.enum if x is not None) if prop.enum else ids
+    return own if ids and set(own) <= set(ids) else ()
 
 
 def _shown_stage(tables: Tables, prop: Property, event: str | None
