@@ -194,6 +194,10 @@ class MonetaryProperty(BaseModel):
     #: purchase), ``range`` (a good or service priced freely in its range: a hotel room, a
     #: flight, a ticket); None: as the product's industry draws (currencies.yaml).
     pricing: Literal["tiers", "range"] | None = None
+    #: Counts the amount is a per-unit price times (``[nights]``: a booking's amount is the
+    #: per-night price × its nights; ``[nights, rooms]``), where the record carries them;
+    #: the per-unit price is drawn in the amount's range over the counts' largest values.
+    per: list[str] | None = None
 
 
 def formula_on(rules: Rules, name: str, event: str) -> bool:

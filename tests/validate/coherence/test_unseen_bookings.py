@@ -2,9 +2,14 @@
 
 tests/data/unseen/build_travel.py writes 途悦旅行: search → room → booking_submit →
 pay_success → hotel_checkin → review, with booking_cancel and refund_success after the
-payment. Measured before the fix (1,000 users x 30 days, seed 3, the cancel rate raised to
-0.4 so that cancels are many): 7 of 29 check-ins named a booking the user had cancelled
-before. A cancel stops its booking's check-in now (Rules ``events.booking_cancel.stops``).
+payment. Measured before the fix (1,000 users x 30 days, seed 3):
+
+- ``order_amount_cny`` ("房价×晚数") was drawn in its own range: 28 of 54 bookings were no
+  per-night price (200~3000 CNY, in fen) × their nights; now the amount is one
+  (Rules ``monetary_properties.order_amount_cny.per: [nights]``);
+- with the cancel rate raised to 0.4 (so that cancels are many), 7 of 29 check-ins named a
+  booking the user had cancelled before; a cancel stops its booking's check-in now (Rules
+  ``events.booking_cancel.stops``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
+from demogen.validate.coherence._money import MoneyChecker
 from tests.data.unseen.build_travel import write_travel
 from tests.simulation.generated_outputs import generate_with_rules
 from tests.validate.coherence.checking import findings, saved_input
@@ -86,3 +92,30 @@ def test_validate_reports_a_check_in_of_a_cancelled_booking(cancels: Path,
     assert len(problems) == 1, problems
     assert f"user {uid}: hotel_checkin.booking_no {booking!r} after a booking_cancel" \
         in problems[0], problems
+
+
+def test_a_booking_costs_its_nights(cancels: Path) -> None:
+    rules = saved_input(cancels).rules
+    assert rules.monetary_properties["order_amount_cny"].per == ["nights"]    # analysed
+    assert rules.monetary_properties["room_price_cny"].per is None     # one night's price
+    bookings = [record["properties"] for _, _, record in Output(cancels).records()
+                if record.get("#event_name") == "booking_submit"]
+    nights = [b["nights"] for b in bookings]
+    assert len(bookings) > 20 and max(nights) > 1
+    for booking in bookings:
+        per_night = booking["order_amount_cny"] / booking["nights"]
+        assert 200 <= per_night <= 3000, booking
+        assert abs(per_night * 100 - round(per_night * 100)) < 1e-6, booking   # fen
+
+
+def test_validate_reports_a_booking_not_priced_per_night(cancels: Path,
+                                                        tmp_path: Path) -> None:
+    output = Output(cancels)
+    assert findings(cancels, MoneyChecker, cancels) == []
+    name, index, _ = output.find(lambda r: r.get("#event_name") == "booking_submit"
+                                 and r["properties"]["nights"] >= 2)
+    broken = output.copy()
+    broken.files[name][index]["properties"]["order_amount_cny"] += 0.01
+    problems = findings(broken.write(tmp_path / "broken"), MoneyChecker, cancels)
+    assert len(problems) == 1, problems
+    assert "booking_submit: lines" in problems[0] and "per-unit price × nights" in problems[0]

@@ -24,6 +24,7 @@ from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MonetaryProperty, MoneyRole, MoneyRules
+from demogen.currencies import is_unit_price
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
@@ -158,8 +159,22 @@ class Money:
         """Rules' ``monetary_properties``."""
         return {m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events),
                                          role=m.role,
-                                         pricing="range" if self._service_good(m) else None)
+                                         pricing="range" if self._service_good(m) else None,
+                                         per=self._per_unit(m))
                 for m in self.properties}
+
+    def _per_unit(self, m: MoneyProperty) -> list[str] | None:
+        """The unit counts (``nights``) beside an amount of a whole booking on its events:
+        the amount is a per-unit price times them. None for one unit's price (``room_price``)
+        and fields of objects."""
+        if "." in m.name or is_unit_price(normalize(m.name)):
+            return None
+        counts = set(self.words["unit_counts"])
+        found = [n for e in m.events for n in self.ctx.props_of(e)
+                 if normalize(n) in counts
+                 and (p := self.ctx.event_props.get(n)) is not None
+                 and p.type == PropertyType.NUMBER]
+        return list(dict.fromkeys(found)) or None
 
     def _service_good(self, m: MoneyProperty) -> bool:
         """An amount paying for a good or a service (a room, a flight, a ticket): its name,

@@ -223,6 +223,8 @@ class Member:
     pricing: str | None = None
 
 
+    #: Counts on the record the amount is a per-unit price times (Rules ``per``: nights).
+    per: tuple[str, ...] = ()
 @dataclass(frozen=True, slots=True)
 class Rate:
     """A property showing the discount's rate over the lines: top-level (``parent`` None,
@@ -269,6 +271,13 @@ class RecordMoney:
             ((float(own.min), float(own.max)) if own is not None else None)
         self._base_draw = functools.partial(
             self.money.for_currency, base.name if base.role in _BASE_ROLES else "",
+        #: A booking's amount is a per-unit price × these counts (nights): the price is
+        #: drawn in the amount's range over the counts' largest values.
+        self.per = base.per
+        if bounds is not None and self.per:
+            most = math.prod(max(b[1], 1.0) if (b := tables.bounds(tables.props[n], None))
+                             else 1.0 for n in self.per)
+            bounds = (bounds[0], max(bounds[0], bounds[1] / most))
             bounds[0] if bounds else None, bounds[1] if bounds else None,
             tiers=None if base.pricing is None else base.pricing == "tiers")
         self._per_currency: dict[str, Sampler] = {}
@@ -342,6 +351,7 @@ class RecordMoney:
         def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
             bundle = v.get(BUNDLE)
             if bundle is None:
+        deps.update(self.per)
                 bundle = v[BUNDLE] = draw(u, v)
             return bundle[name]
 
@@ -452,6 +462,8 @@ class RecordMoney:
             excess = max((parts[r] - self.limits[r][1] for r in ("net", "total", "gross")
                           if r in self.roles and r in self.limits), default=0.0)
             if excess <= 0:
+            if self.per:    # the per-night price × the nights booked
+                lines = info.money(lines * math.prod(_units(v.get(n)) for n in self.per))
                 break
             lines = info.money(max(lines - excess, discount))
             parts = self._parts(info, lines, discount, shipping)
@@ -540,6 +552,11 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
             continue
         if rule.currency_property and rule.currency_property not in present:
             # no currency to agree with here: an amount of something else (GA4 `value` on
+def _units(x: Any) -> int:
+    """A unit count as a whole number (1 when it is none)."""
+    return int(x) if isinstance(x, int | float) and not isinstance(x, bool) and x >= 1 else 1
+
+
             # earn_virtual_currency)
             continue
         if name in tables.formulas and formula_on(tables.rules, name, event):
@@ -551,7 +568,9 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
         code = currency_in_name(name)
         if any(m.role == role and m.code == code for m in members):
             continue    # a second amount of one role (ad spend beside CPM): its own draw
-        members.append(Member(name, role, code, enum, _range(prop), rule.pricing))
+        per = tuple(n for n in rule.per or () if n in present
+                    and (c := tables.props.get(n)) is not None and c.type == PropertyType.NUMBER)
+        members.append(Member(name, role, code, enum, _range(prop), rule.pricing, per))
     if not members:
         cache[event] = None
         return None

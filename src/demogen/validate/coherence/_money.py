@@ -16,7 +16,10 @@ generator does). Per record:
 - a discount flag (``is_use_discount``) is true exactly when the record has a discount;
 - a discount rate (``discount_rate``, a coupon's "15%") is the discount over the lines, and
   the flag is true iff it is above 0;
-- a record naming a catalogue thing it pays for shows its entry's price (``_prices``).
+- a record naming a catalogue thing it pays for shows its entry's price (``_prices``);
+- an amount Rules price per unit (``monetary_properties.<p>.per: [nights]``) has lines that
+  are a per-unit price of the currency's unit × the counts the record shows (a booking's
+  amount is the per-night price × its nights).
 """
 
 from __future__ import annotations
@@ -95,6 +98,7 @@ class MoneyChecker(Checker):
         self._order(event, local, info, where, report, rated[1] if rated else None, hidden)
         self._flag(event, props, local, where, report)
         self._rate(event, props, local, info, where, report)
+        self._per_unit(event, props, members, local, info, where, report)
         if code is not None:
             local_members = [n for n in members if currency_in_name(n) in (None, code)]
             self._prices.check(event, props, local_members,
@@ -173,6 +177,26 @@ class MoneyChecker(Checker):
             if role in local and abs(local[role] - want) > tolerance:
                 report(where, f"{event}: {role} {local[role]} but the order's parts make "
                               f"{round(want, info.decimals)} ({self._shown(local)})")
+
+    def _per_unit(self, event: str, props: Mapping[str, Any],
+                  members: dict[str, tuple[MonetaryProperty, str]], local: dict[str, float],
+                  info: CurrencyInfo, where: Where, report: Report) -> None:
+        """The lines of an amount priced per unit (``per: [nights]``) divide by the counts
+        into a price in the currency's unit."""
+        counts = {n: props[n] for rule, _role in members.values() for n in rule.per or ()
+                  if isinstance(props.get(n), int | float) and not isinstance(props[n], bool)}
+        lines = self._lines(local)
+        units = 1.0
+        for x in counts.values():
+            units *= x
+        if lines is None or units <= 1:
+            return
+        step = 10.0 ** -info.decimals
+        unit = lines / units
+        if abs(unit / step - round(unit / step)) > 1e-6 * max(1.0, unit / step):
+            shown = " × ".join(f"{n} {x:g}" for n, x in counts.items())
+            report(where, f"{event}: lines {lines:g} are no per-unit price × {shown} "
+                          f"({unit:.6g} a unit; monetary_properties per)")
 
     def _lines(self, local: dict[str, float]) -> float | None:
         """The order's lines (before discount, shipping, tax): shown, or read back from the
