@@ -221,10 +221,10 @@ class Member:
     bounds: tuple[float, float] | None = None
     #: Rules' ``pricing``: ``tiers``, ``range`` or None (the industry's).
     pricing: str | None = None
-
-
     #: Counts on the record the amount is a per-unit price times (Rules ``per``: nights).
     per: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Rate:
     """A property showing the discount's rate over the lines: top-level (``parent`` None,
@@ -269,8 +269,6 @@ class RecordMoney:
         own = tables.props[base.name].value_range
         bounds = tables.bounds(tables.props[base.name], None) if self.fixed else \
             ((float(own.min), float(own.max)) if own is not None else None)
-        self._base_draw = functools.partial(
-            self.money.for_currency, base.name if base.role in _BASE_ROLES else "",
         #: A booking's amount is a per-unit price × these counts (nights): the price is
         #: drawn in the amount's range over the counts' largest values.
         self.per = base.per
@@ -278,6 +276,8 @@ class RecordMoney:
             most = math.prod(max(b[1], 1.0) if (b := tables.bounds(tables.props[n], None))
                              else 1.0 for n in self.per)
             bounds = (bounds[0], max(bounds[0], bounds[1] / most))
+        self._base_draw = functools.partial(
+            self.money.for_currency, base.name if base.role in _BASE_ROLES else "",
             bounds[0] if bounds else None, bounds[1] if bounds else None,
             tiers=None if base.pricing is None else base.pricing == "tiers")
         self._per_currency: dict[str, Sampler] = {}
@@ -346,12 +346,12 @@ class RecordMoney:
             deps.add(self.cp)
         if self.lines is not None:
             deps |= self.lines.deps
+        deps.update(self.per)
         draw = self.draw
 
         def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
             bundle = v.get(BUNDLE)
             if bundle is None:
-        deps.update(self.per)
                 bundle = v[BUNDLE] = draw(u, v)
             return bundle[name]
 
@@ -441,6 +441,8 @@ class RecordMoney:
             if inner is None:
                 inner = self._per_currency[code] = self._base_draw(code)
             lines = inner(u, v, "")
+            if self.per:    # the per-night price × the nights booked
+                lines = info.money(lines * math.prod(_units(v.get(n)) for n in self.per))
         return self._order(info, lines, rnd)
 
     def _order(self, info: CurrencyInfo, lines: float, rnd: Callable[[], float],
@@ -462,8 +464,6 @@ class RecordMoney:
             excess = max((parts[r] - self.limits[r][1] for r in ("net", "total", "gross")
                           if r in self.roles and r in self.limits), default=0.0)
             if excess <= 0:
-            if self.per:    # the per-night price × the nights booked
-                lines = info.money(lines * math.prod(_units(v.get(n)) for n in self.per))
                 break
             lines = info.money(max(lines - excess, discount))
             parts = self._parts(info, lines, discount, shipping)
@@ -531,6 +531,11 @@ def _tidy(info: CurrencyInfo, x: float) -> int | float:
     return max(round(x, 2), 0.01)
 
 
+def _units(x: Any) -> int:
+    """A unit count as a whole number (1 when it is none)."""
+    return int(x) if isinstance(x, int | float) and not isinstance(x, bool) and x >= 1 else 1
+
+
 def _range(prop: Property) -> tuple[float, float] | None:
     own = prop.value_range
     return None if own is None else (float(own.min), float(own.max))
@@ -552,11 +557,6 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
             continue
         if rule.currency_property and rule.currency_property not in present:
             # no currency to agree with here: an amount of something else (GA4 `value` on
-def _units(x: Any) -> int:
-    """A unit count as a whole number (1 when it is none)."""
-    return int(x) if isinstance(x, int | float) and not isinstance(x, bool) and x >= 1 else 1
-
-
             # earn_virtual_currency)
             continue
         if name in tables.formulas and formula_on(tables.rules, name, event):
