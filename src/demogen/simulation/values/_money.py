@@ -58,6 +58,8 @@ CurrencyOf = Callable[[UserContext, dict[str, Any]], str]
 BUNDLE = "\x00money"
 #: Roles holding the lines before discount, shipping and tax.
 _BASE_ROLES = ("amount", "subtotal")
+#: A refund whose amounts have only these roles shows what was paid, not the lines.
+_GIVEN_BACK = frozenset({"amount", "subtotal", "gross"})
 
 
 @functools.cache
@@ -303,6 +305,9 @@ class RecordMoney:
         self.rates: tuple[Rate, ...] = ()
         self._slot: str | None = None
         self._session = False
+        #: A refund, return or cancel (Rules ``event_roles.refund``): showing one amount,
+        #: it gives back what its order was paid (``_give_back``).
+        self.refund = False
         self._leader = False
 
     def holds(self, name: str) -> bool:
@@ -392,7 +397,7 @@ class RecordMoney:
         if priced is not None:
             priced = self.money.currency(code).money(priced)
         kept = self._kept(u, code)
-        parts = None if kept is None else kept[0]
+        parts = order = None if kept is None else kept[0]
         if parts is not None and priced is not None and parts["amount"] != priced:
             parts = None    # the follower shows other things than its leader's order
         if parts is None:
@@ -415,7 +420,23 @@ class RecordMoney:
         for r in self.rates:
             if r.parent is None:
                 out[r.key] = r.shown(rate)
+        if self.refund and order is not None and self.roles <= _GIVEN_BACK:
+            self._give_back(out, order, priced, code)
         return out
+
+    def _give_back(self, out: dict[str, Any], order: dict[str, int | float],
+                   priced: float | None, code: str) -> None:
+        """A refund showing one amount gives back what its order was paid: the order's
+        total, or the returned things' lines (``priced``) after the order's discount."""
+        info = self.money.currency(code)
+        if priced is None or priced == order["amount"]:
+            paid = order["total"]
+        else:
+            lines = order["amount"]
+            paid = info.money(priced * (1 - order["discount"] / lines)) if lines else priced
+        for m in self.members.values():
+            out[m.name] = paid if m.code is None or m.code == code else \
+                self._in(paid, paid, code, m)
 
     def _kept(self, u: UserContext, code: str) -> tuple[dict[str, int | float], bool] | None:
         """The order of the paired event this one follows, if there is one to follow, and
@@ -584,6 +605,7 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
                                found.base.enum)
     found.rates = _rates(tables, present, {*found.members, flag})
     found.discountable = found.discountable or bool(found.rates)
+    found.refund = event in tables.rules.event_roles.refund
     return found
 
 

@@ -33,6 +33,7 @@ from demogen.analysis.rules import MonetaryProperty, formula_on
 from demogen.currencies import CurrencyInfo, currency_in_name, load_currencies, tier_twin
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 from demogen.validate.coherence._prices import Prices
+from demogen.validate.coherence._refunds import Refunds
 
 _CODES = frozenset(load_currencies().currencies)
 _ADDED = ("shipping", "tax", "fee")
@@ -52,6 +53,7 @@ class MoneyChecker(Checker):
         self._fixed = given.rules.money.currency
         self._table = load_currencies().currencies
         self._prices = Prices(given.rules)
+        self._refunds = Refunds(given.rules)
         #: Properties Rules say report the currency (``device: currency``): a record's
         #: currency where its amounts' rules name no currency property (as the generator).
         self._currency_props = sorted(n for n, spec in given.rules.properties.items()
@@ -99,6 +101,8 @@ class MoneyChecker(Checker):
         self._flag(event, props, local, where, report)
         self._rate(event, props, local, info, where, report)
         self._per_unit(event, props, members, local, info, where, report)
+        self._refunds.record(str(record.get("#distinct_id") or record.get("#account_id")),
+                             event, props, local, code, where, report)
         if code is not None:
             local_members = [n for n in members if currency_in_name(n) in (None, code)]
             self._prices.check(event, props, local_members,
