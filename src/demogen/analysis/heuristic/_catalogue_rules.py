@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
+from demogen.analysis.billing import PERIOD_ATTRIBUTE
 from demogen.analysis.heuristic._catalogue_names import (
     named_ids,
     plan_names,
@@ -25,13 +26,14 @@ from demogen.analysis.heuristic._catalogue_names import (
 )
 from demogen.analysis.heuristic._catalogues import (
     ID,
+    catalogue_data,
     catalogue_role,
     fields_stem,
     priced_stems,
 )
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._money import money_role, plan_currency
-from demogen.analysis.heuristic._periods import period_of_word
+from demogen.analysis.heuristic._periods import id_period_days, period_of_word
 from demogen.analysis.heuristic._text import split_words
 from demogen.analysis.heuristic.values.names import leaf, normalize
 from demogen.analysis.rules import Catalogue, CatalogueEntry, MonetaryProperty
@@ -97,11 +99,19 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
         names = named.get(stem, {})
         out[stem] = Catalogue(entries=[
             CatalogueEntry(id=i, name=names.get(i), price_usd=prices.get(i),
-                           type=type_of(names[i]) if i in names else None)
+                           type=type_of(names[i]) if i in names else None,
+                           attributes=_period_attributes(stem, i))
             for i in ids])
     # Ids listed alone get names here; a stem with a name list keeps its names' matching.
     return {stem: c if stem in named else with_names(stem, c, industry)
             for stem, c in out.items()}
+
+
+def _period_attributes(stem: str, ident: str) -> dict[str, str]:
+    """A plan's billing period (``plus_yearly``: ``period_days: 365``): its renewals come
+    that long after its charge."""
+    days = id_period_days(ident) if stem in catalogue_data()["plan_stems"] else None
+    return {PERIOD_ATTRIBUTE: str(days)} if days else {}
 
 
 def enum_points(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty]

@@ -52,6 +52,14 @@ def billing_days(ctx: Context, event: str) -> int:
     return int(min((days[p] for p in named), default=days["month"]))
 
 
+def id_period_days(ident: str) -> int | None:
+    """Days of the one billing period an id names (``plus_yearly``: 365), else None: what
+    the analyzer writes as a plan entry's ``period_days`` (its renewals' period)."""
+    words = period_of_word()
+    named = {words[w] for w in split_words(ident) if w in words}
+    return int(load("properties")["period_days"][named.pop()]) if len(named) == 1 else None
+
+
 def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     """``billing_period`` depends on ``plan_code`` where one event carries both."""
     words = period_of_word()
@@ -74,4 +82,4 @@ def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     return out
 
 
-__all__ = ["billing_days", "period_constraints", "period_of_word"]
+__all__ = ["billing_days", "id_period_days", "period_constraints", "period_of_word"]

@@ -186,6 +186,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
     steps = [(n, compiled[n][0]) for n in dependency_order(order, compiled)]
     read = frozenset(d for _, deps in compiled.values() for d in deps)
     sampler = EventSampler(event.name, steps, order, plan.writers(event.name, present), read)
+    if plan.renewed is not None:    # a renewal shows the charge that brought it
+        sampler.wrap(functools.partial(plan.renewed.wrap, event.name))
     for ledger in plan.follow_ups:  # a follow-up shows the order it follows
         sampler.wrap(functools.partial(ledger.wrap, event.name))
     if plan.later is not None:  # a payment in a later session shows the order it pays

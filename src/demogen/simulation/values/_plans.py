@@ -18,6 +18,7 @@ from demogen.simulation.values._derived import formula_wins
 from demogen.simulation.values._follow_ups import FollowUps, plan_follow_ups
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
 from demogen.simulation.values._pay_later import LaterPayments, plan_later_payments
+from demogen.simulation.values._renewals import Renewed, plan_renewals
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 
@@ -54,6 +55,8 @@ class ValuePlan:
     follow_ups: tuple[FollowUps, ...] = ()
     #: the groups of purchases paid in a later session (None: every order is paid at once).
     later: LaterPayments | None = None
+    #: the charges that bring renewals and the renewals (None: the plan times none).
+    renewed: Renewed | None = None
 
     @classmethod
     def build(cls, tables: Tables) -> ValuePlan:
@@ -72,7 +75,8 @@ class ValuePlan:
                    follow_ups=plan_follow_ups(groups, after, {
                        e: spec.stops for e, spec in tables.rules.events.items()
                        if spec.follows and spec.stops}),
-                   later=plan_later_payments(groups, tables.rules))
+                   later=plan_later_payments(groups, tables.rules),
+                   renewed=plan_renewals(groups, tables.rules))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
         """Hooks that store the event's values for the followers of its groups, and fill

@@ -20,6 +20,7 @@ from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
 from demogen.validate.coherence._progression import ProgressionChecker
+from demogen.validate.coherence._renewals import RenewalsChecker
 from demogen.validate.coherence._run import check_coherence
 from demogen.validate.coherence._stays import StaysChecker
 
@@ -27,7 +28,8 @@ from demogen.validate.coherence._stays import StaysChecker
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
                                         ProgressionChecker,
                                         CatalogueChecker, MoneyChecker, BalancesChecker,
-                                        StaysChecker)
+                                        StaysChecker,
+                                        RenewalsChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}

@@ -1,0 +1,38 @@
+"""A plan's billing period, as Rules tell it: read by the simulation and by validate.
+
+A subscription plan is a catalogue entry (``catalogues.plan``); its ``period_days``
+attribute is the days one charge of it buys (``plus_yearly``: 365). A renewal is due that
+long after the charge of that plan; ``events.<renewal>.after_days`` stands for plans that
+name no period.
+"""
+
+from __future__ import annotations
+
+from demogen.analysis.rules import Rules
+
+#: The catalogue entry attribute holding the plan's billing period in days.
+PERIOD_ATTRIBUTE = "period_days"
+
+
+def entry_periods(rules: Rules) -> dict[str, int]:
+    """Catalogue entry id → its billing period in days, for entries that give one."""
+    out: dict[str, int] = {}
+    for _, catalogue in sorted(rules.catalogues.items()):
+        for entry in catalogue.entries:
+            days = entry.attributes.get(PERIOD_ATTRIBUTE, "")
+            if days.isdigit() and int(days) > 0:
+                out.setdefault(entry.id, int(days))
+    return out
+
+
+def period_of(values: dict[str, object], periods: dict[str, int]) -> int | None:
+    """The billing period a record's values name (the first property, by name, whose value
+    is a plan with a period), None where none does."""
+    for name in sorted(values):
+        value = values[name]
+        if isinstance(value, str) and value in periods:
+            return periods[value]
+    return None
+
+
+__all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of"]

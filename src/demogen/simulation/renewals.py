@@ -1,0 +1,119 @@
+"""Renewals a billing period apart, each of the charge that brought it: planner ↔ values.
+
+A renewal (Rules ``events.<renewal>.follows`` a charge, with ``after_days``) is due a billing
+period after the charge — the period of the plan *that* charge bought (a yearly plan a
+year later), which the values pick only after the planner planned the session. So the
+planner marks the charge's occurrence with a subscription number; the values, drawing it,
+keep the charge's slots (its plan, its price) and the plan's period (the catalogue entry's
+``period_days`` attribute) under that number; in the user's next sessions the planner
+reads the period and makes the renewal due then (``after_days`` where the plan names
+none). A renewal shows its subscription's charge and, while the user stays (at the
+renewal's ``rate``), brings the next renewal a period later: charge → renewal → renewal.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Where a user's marks live in ``user.sticky`` (the per-user memory both sides reach).
+SLOT = "\x1frenewals"
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A renewal brought about whose period the values have not told yet."""
+
+    number: int          # the subscription
+    renewal: str         # the renewal event
+    rate: float          # the chance each renewal brings the next
+    day: int             # the day of the charge
+    session: int         # the planner's session of the charge
+    fallback: int        # Rules ``after_days``: the period where the plan names none
+
+
+@dataclass(slots=True)
+class Renewals:
+    """One user's subscriptions: the planner's marks and the values' memory."""
+
+    #: The session the marks are of (the planner's ``user.sessions + 1``).
+    session: int = 0
+    #: The planner: occurrences of each trigger noted so far in ``session``.
+    planned: dict[str, int] = field(default_factory=dict)
+    #: (charge event, its occurrence in the session, 1-based) → the subscription it starts.
+    charged: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: (renewal event, its occurrence in the session) → the subscription it renews.
+    renewing: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: Subscriptions so far in the user's life: the next one's number.
+    count: int = 0
+    waiting: list[_Waiting] = field(default_factory=list)
+    #: Renewal event → (due day, subscription, period days, rate), earliest first.
+    due: dict[str, list[tuple[int, int, int, float]]] = field(default_factory=dict)
+    #: The values' side: occurrences of marked events drawn so far in ``session``.
+    seen: dict[str, int] = field(default_factory=dict)
+    #: The values' side: subscription → its charge's sticky slots (plan, price).
+    kept: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: The values' side: subscription → its plan's billing period in days (None: unnamed).
+    period: dict[int, int | None] = field(default_factory=dict)
+
+    def new_session(self, session: int) -> None:
+        """The planner starts planning ``session``: last session's marks are spent."""
+        self.session = session
+        self.planned.clear()
+        self.charged.clear()
+        self.renewing.clear()
+        self.seen.clear()
+
+    def noted(self, trigger: str) -> int:
+        """The planner noted ``trigger`` once more this session: its occurrence."""
+        nth = self.planned[trigger] = self.planned.get(trigger, 0) + 1
+        return nth
+
+    def bring(self, renewal: str, charge: tuple[str, int], rate: float, day: int,
+              fallback: int) -> None:
+        """The charge (its occurrence) brings a renewal: the user's subscription, which
+        replaces the one running (a plan bought again, or another: its cycle restarts)."""
+        self.waiting = [w for w in self.waiting if w.renewal != renewal]
+        self.due.pop(renewal, None)
+        number = self.charged.get(charge)
+        if number is None:
+            number, self.count = self.count, self.count + 1
+            self.charged[charge] = number
+        self.waiting.append(_Waiting(number, renewal, rate, day, self.session, fallback))
+
+    def is_due(self, renewal: str, day: int, rnd: random.Random) -> bool:
+        """A renewal of ``renewal`` is due on ``day`` (charges of earlier sessions get
+        their due day here: the values told their plan's period)."""
+        still = []
+        for w in self.waiting:
+            if w.session >= self.session:
+                still.append(w)
+                continue
+            period = self.period.get(w.number) or w.fallback
+            self._add(w.renewal, w.day + max(period + rnd.randint(-1, 1), 0),
+                      w.number, period, w.rate)
+        self.waiting = still
+        queue = self.due.get(renewal)
+        return bool(queue) and queue[0][0] <= day
+
+    def renewed(self, renewal: str, nth: int, day: int, rnd: random.Random) -> None:
+        """The planner noted the due renewal (its ``nth`` of the session): it shows its
+        subscription's charge and, with the renewal's rate, brings the next one."""
+        _, number, period, rate = self.due[renewal].pop(0)
+        self.renewing[(renewal, nth)] = number
+        if rnd.random() < rate:
+            self._add(renewal, day + max(period + rnd.randint(-1, 1), 0), number, period, rate)
+
+    def _add(self, renewal: str, due: int, number: int, period: int, rate: float) -> None:
+        queue = self.due.setdefault(renewal, [])
+        queue.append((due, number, period, rate))
+        queue.sort()
+
+
+def renewals(sticky: dict[str, Any]) -> Renewals:
+    """The user's marks (made on first use)."""
+    marks = sticky.get(SLOT)
+    if marks is None:
+        marks = sticky[SLOT] = Renewals()
+    return marks

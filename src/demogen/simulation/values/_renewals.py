@@ -1,0 +1,78 @@
+"""A renewal shows the charge that brought it; a charge tells the planner its plan's period.
+
+The planner (``simulation.renewals``) marks each charge that brings a renewal with a
+subscription number, and each renewal with the subscription it renews. Drawing the charge,
+the values keep its pair groups' slots (the plan, its price) and the plan's billing period
+(``analysis.billing``) under that number; drawing the renewal, they put the slots back, so
+the renewal shows the same plan at the same price, then restore the latest thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from demogen.analysis.billing import entry_periods, period_of
+from demogen.analysis.rules import Rules
+from demogen.simulation.renewals import SLOT, Renewals
+from demogen.simulation.values._follow_ups import _ABSENT, _put
+from demogen.simulation.values._pairs import PairGroup
+from demogen.simulation.values._pay_later import _in_session
+
+#: ``sample(user, time) -> values`` of one event.
+Sample = Callable[[Any, str], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Renewed:
+    """The charges that bring renewals (Rules ``after_days``) and the renewals."""
+
+    members: frozenset[str]
+    #: The sticky slots that hold one subscription: its groups' values and money.
+    slots: tuple[str, ...]
+    #: Plan (catalogue entry id) → its billing period in days.
+    periods: Mapping[str, int]
+
+    def wrap(self, event: str, sample: Sample) -> Sample:
+        """``sample`` of ``event``, keeping a charge's plan or showing it on its renewal,
+        as the planner marked the occurrence."""
+        if event not in self.members:
+            return sample
+        slots, periods = self.slots, dict(self.periods)
+
+        def of_its_charge(u: Any, t: str) -> dict[str, Any]:
+            marks: Renewals | None = u.sticky.get(SLOT)
+            if marks is None or marks.session != u.session_number:
+                return sample(u, t)
+            nth = marks.seen[event] = marks.seen.get(event, 0) + 1
+            number = marks.renewing.get((event, nth))
+            kept = None if number is None else marks.kept.get(number)
+            if kept is not None:
+                sticky = u.sticky
+                latest = {s: sticky.get(s, _ABSENT) for s in slots}
+                _put(sticky, _in_session(kept, u.session_number))
+                values = sample(u, t)
+                _put(sticky, latest)
+                return values
+            values = sample(u, t)
+            number = marks.charged.get((event, nth))
+            if number is not None:
+                marks.kept[number] = {s: u.sticky.get(s, _ABSENT) for s in slots}
+                marks.period[number] = period_of(values, periods)
+            return values
+
+        return of_its_charge
+
+
+def plan_renewals(groups: tuple[PairGroup, ...], rules: Rules) -> Renewed | None:
+    """The charges and renewals Rules time (``follows`` with ``after_days``)."""
+    members = frozenset(e for name, spec in rules.events.items()
+                        if spec.follows and spec.after_days is not None
+                        for e in (name, spec.follows))
+    if not members:
+        return None
+    mine = [g for g in groups if members & set(g.members)]
+    return Renewed(members=members,
+                   slots=tuple(s for g in mine for s in (g.slot, f"{g.slot}\x1fmoney")),
+                   periods=entry_periods(rules))

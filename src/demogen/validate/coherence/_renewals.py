@@ -1,0 +1,68 @@
+"""A renewal comes a billing period of its plan after the charge it renews.
+
+Rules time a renewal (``events.<renewal>.follows`` a charge, ``after_days``); a plan's own
+period is its catalogue entry's ``period_days`` (``analysis.billing``). Each charge or
+renewal of a plan is paid for one period: a renewal must find a payment of the same plan
+(same user) at least its period before — a day early at most — that no renewal renewed
+yet; a yearly plan renewed 30 days after its charge is a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from demogen.analysis.billing import entry_periods, period_of
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+
+#: A renewal may come this much before its period is over: the planner makes it due a day
+#: either way, on a day (a charge late on day 0, its renewal early on day 29: 28 days).
+_EARLY = timedelta(days=2)
+
+
+class RenewalsChecker(Checker):
+    name = "renewals"
+    description = ("a renewal comes a billing period of its plan (the catalogue entry's "
+                   "period_days, else events.<renewal>.after_days) after a charge of the "
+                   "same plan it renews")
+
+    def __init__(self, given: CoherenceInput) -> None:
+        super().__init__(given)
+        events = given.rules.events
+        #: renewal → (the charge it follows, its after_days)
+        self._renewals = {name: (spec.follows, spec.after_days)
+                          for name, spec in sorted(events.items())
+                          if spec.follows and spec.after_days is not None}
+        self._charges = {charge: name for name, (charge, _) in self._renewals.items()}
+        self._periods = entry_periods(given.rules)
+        #: (user, renewal, plan) → times of its payments no renewal renewed yet, oldest first
+        self._paid: dict[tuple[str, str, str | None], list[datetime]] = {}
+
+    @property
+    def active(self) -> bool:
+        return bool(self._renewals)
+
+    def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
+        event = record.get("#event_name")
+        renewal = event if event in self._renewals else self._charges.get(str(event))
+        if renewal is None or record.get("#type") != "track":
+            return
+        props = record.get("properties") or {}
+        plan = next((v for _, v in sorted(props.items())
+                     if isinstance(v, str) and v in self._periods), None)
+        key = (str(record.get("#distinct_id")), renewal, plan)
+        time = datetime.fromisoformat(str(record["#time"]))
+        paid = self._paid.setdefault(key, [])
+        if event == renewal:
+            period = period_of(props, self._periods) or self._renewals[renewal][1] or 0
+            due = time - timedelta(days=period) + _EARLY
+            renewed = next((i for i, t in enumerate(paid) if t <= due), None)
+            if renewed is None:
+                latest = f"; its latest payment {(time - paid[-1]).days} days before" \
+                    if paid else ""
+                report(where, f"{event}{f' of {plan}' if plan else ''} comes sooner than its "
+                              f"{period}-day period after any charge it could renew{latest}")
+            else:
+                del paid[renewed]
+        paid.append(time)
