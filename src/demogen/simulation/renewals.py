@@ -72,10 +72,7 @@ class Renewals:
 
     def bring(self, renewal: str, charge: tuple[str, int], rate: float, day: int,
               fallback: int) -> None:
-        """The charge (its occurrence) brings a renewal: the user's subscription, which
-        replaces the one running (a plan bought again, or another: its cycle restarts)."""
-        self.waiting = [w for w in self.waiting if w.renewal != renewal]
-        self.due.pop(renewal, None)
+        """The charge (its occurrence) brings a renewal: a subscription of its own."""
         number = self.charged.get(charge)
         if number is None:
             number, self.count = self.count, self.count + 1
