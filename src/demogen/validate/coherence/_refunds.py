@@ -2,8 +2,9 @@
 
 Per user: a payment (an event of Rules ``event_roles.revenue``) naming an id (a property
 Rules call unique: ``order_id``, ``booking_no``) paid its total (role ``total``, else
-``net``, else its amount); a refund, return or cancel (``event_roles.refund``) naming that id
-in the same currency gives back its total, else its amount. One larger than the payment by
+``net``; a payment showing neither is not compared); a refund, return or cancel
+(``event_roles.refund``) naming that id in the same currency gives back its total, else its
+amount. One larger than the payment by
 more than 1 % (a paid total shown rounded) refunds the order's lines, not what was paid
 after its discount.
 """
@@ -16,8 +17,10 @@ from typing import Any
 from demogen.analysis.rules import Rules
 from demogen.validate.coherence._base import Report, Where
 
-#: Roles read as what a payment paid / a refund gave back, first found first.
-_PAID = ("total", "net", "amount", "subtotal", "gross")
+#: Roles read as what a payment paid (a payment showing neither is not compared: its
+#: lines are not what was paid) / what a refund gave back, first found first.
+_PAID = ("total", "net")
+_GIVEN = ("total", "net", "amount", "subtotal", "gross")
 #: Rounding a shown total may hide (a total shown in whole units).
 _SLACK = 0.01
 
@@ -38,7 +41,8 @@ class Refunds:
         """``local``: the record's amounts in its currency ``code``, by role."""
         if event not in self.payments and event not in self.refunds:
             return
-        amount = next((local[r] for r in _PAID if r in local), None)
+        roles = _PAID if event in self.payments else _GIVEN
+        amount = next((local[r] for r in roles if r in local), None)
         if amount is None:
             return
         for name in sorted(self.ids & props.keys()):
