@@ -433,6 +433,9 @@ class PropertySpec(BaseModel):
     #: What the number counts in: ``ms``, ``s``, ``min``, ``h``, ``days``, or a currency
     #: code; a money amount's currency property is in ``monetary_properties``.
     unit: str | None = None
+    #: A ``stay`` date (check-in, departure): the median days it lies ahead of the event
+    #: naming it (lognormal); the analyzer writes 14.
+    lead_days: float | None = Field(default=None, ge=0)
     #: Who said so: ``plan`` (a column of the plan), ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
 

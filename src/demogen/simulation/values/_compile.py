@@ -80,7 +80,8 @@ def core(tables: Tables, prop: Property, event: str | None = None,
     if ptype == PropertyType.TIME:
         if event is not None and names_event(prop.name, event):
             return event_time   # register_time on the register event: now
-        return time_sampler(prop.name, tables.seed, tables.kind(prop, TIME_KINDS, "now"))
+        return time_sampler(prop.name, tables.seed, tables.kind(prop, TIME_KINDS, "now"),
+                            tables.spec(prop).lead_days)
     if ptype == PropertyType.LIST:
         return list_property(tables, prop)
     if ptype == PropertyType.OBJECT:

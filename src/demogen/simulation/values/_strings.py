@@ -45,7 +45,7 @@ def string_property(tables: Tables, prop: Property, parent: str | None = None) -
         return from_examples
     if (kinds.time_kind(prop.name) != "now" and norm.endswith(("_date", "_day"))) or \
             norm in ("date", "dt"):
-        return date_sampler(prop.name, tables.seed)
+        return date_sampler(prop.name, tables.seed, tables.spec(prop).lead_days)
     if spec is not None:
         if parent is not None and any(w in norm for w in names.OTHER_PERSON_WORDS):
             spec = names.IdSpec(stem=spec.stem, mode="catalogue")

@@ -20,6 +20,9 @@ from demogen.simulation.values._draw import Sampler, mix64, salt
 
 _EPOCH = datetime(1970, 1, 1)
 _TIME_SUFFIX = re.compile(r"_(time|at|date|timestamp|ts|datetime)$")
+#: A stay date naming the stay's last day; the count of nights it lies after the first.
+_STAY_END = re.compile(r"check_?out|(^|_)(end|leave|depart|departure)(_|$)")
+_NIGHTS = re.compile(r"(^|_)(nights|night_count|room_nights|num_nights|stay_nights)$")
 
 
 def format_time(dt: datetime) -> str:
@@ -42,10 +45,14 @@ def _now(u: UserContext, v: dict[str, Any], t: str) -> str:
 event_time = with_source(_now, lambda w, out: [f"{out} = t"])
 
 
-def time_sampler(name: str, seed: int, kind: str) -> Sampler:
-    """Times of a kind: now, a ``past``/``long_past``/``future`` moment, or a birthday."""
+def time_sampler(name: str, seed: int, kind: str,
+                 lead_days: float | None = None) -> Sampler:
+    """Times of a kind: now, a ``past``/``long_past``/``future`` moment, a ``stay`` day
+    (``lead_days``: its median days ahead), or a birthday."""
     if kind == "now":
         return event_time
+    if kind == kinds.STAY:
+        return _stay(name, kinds.STAY_LEAD_DAYS if lead_days is None else lead_days)
     if kind == "birthday":
         return _birthday(salt(seed, "birthday", normalize(name)))
     if kind == "future":
@@ -53,9 +60,9 @@ def time_sampler(name: str, seed: int, kind: str) -> Sampler:
     return _past(30.0 if kind == "long_past" else 3.0)
 
 
-def date_sampler(name: str, seed: int) -> Sampler:
+def date_sampler(name: str, seed: int, lead_days: float | None = None) -> Sampler:
     """The ``yyyy-MM-dd`` part of :func:`time_sampler`'s value."""
-    time_fn = time_sampler(name, seed, kinds.time_kind(name))
+    time_fn = time_sampler(name, seed, kinds.time_kind(name), lead_days)
     return lambda u, v, t: time_fn(u, v, t)[:10]
 
 
@@ -76,6 +83,37 @@ def _future(fixed_days: float | None) -> Sampler:
         return format_time(parse(t) + timedelta(days=days))
 
     return future
+
+
+def _stay(name: str, median_days: float) -> Sampler:
+    """A stay's first day, whole days ahead of the event (lognormal, σ = 1, at most a
+    year); a stay's last day (``checkout_date``) is the first day drawn on the same event
+    plus its nights, where the event shows both before it."""
+    parse = datetime.fromisoformat
+    table = inverse.quantiles(inverse.clipped_lognormal_grid(
+        math.log(max(median_days, 0.01)), 1.0, 0.0, 365.0, tries=1))
+    ends = _STAY_END.search(normalize(name)) is not None
+
+    def stay(u: UserContext, v: dict[str, Any], t: str) -> str:
+        if ends and (end := _stay_end(v)) is not None:
+            return end
+        day = parse(t[:10]) + timedelta(days=int(table(u.rnd.random())))
+        return format_time(day)
+
+    return stay
+
+
+def _stay_end(v: dict[str, Any]) -> str | None:
+    """The first stay day the event drew plus its nights (both already in ``v``)."""
+    start = next((val for key, val in v.items() if isinstance(val, str)
+                  and kinds.time_kind(key) == kinds.STAY
+                  and _STAY_END.search(normalize(key)) is None), None)
+    nights = next((val for key, val in v.items() if _NIGHTS.search(normalize(key))
+                   and isinstance(val, int | float) and not isinstance(val, bool)), None)
+    if start is None or nights is None:
+        return None
+    end = datetime.fromisoformat(start[:10]) + timedelta(days=int(nights))
+    return format_time(end) if len(start) > 10 else end.date().isoformat()
 
 
 def _past(median_days: float) -> Sampler:

@@ -64,11 +64,15 @@ def boolean_probability(name: str, default: float = 0.5) -> float:
 _TIMES = {kind: re.compile(pattern) for kind, pattern in _DATA["times"].items()}
 #: Every kind :func:`time_kind` can answer.
 TIME_KINDS = frozenset({*_TIMES, "now"})
+#: A date a search or booking names (check-in, departure, visit): a day ahead of the event.
+STAY = "stay"
+#: The analyzer's median days from the event to its stay date (Rules ``lead_days``).
+STAY_LEAD_DAYS = float(_DATA["stay_lead_days"])
 
 
 def time_kind(name: str) -> str:
-    """``now`` (the event time), ``past``, ``long_past`` (registration, first-x), ``future``
-    or ``birthday``."""
+    """``now`` (the event time), ``past``, ``long_past`` (registration, first-x), ``future``,
+    ``stay`` (a check-in or departure date a booking names) or ``birthday``."""
     norm = normalize(leaf(name))
     # birthday, future, long_past, past: the order of the YAML mapping
     return next((kind for kind, pattern in _TIMES.items() if pattern.search(norm)), "now")

@@ -93,6 +93,8 @@ def describes_the_thing(prop: Property) -> bool:
     """Whether a property shared by paired events describes the thing they are about
     (``chapter``, ``difficulty``, ``price``) rather than what happened (a reason, a
     result, a time, a before/after value)."""
+    if kinds.time_kind(prop.name) == kinds.STAY:
+        return True     # the booking's check-in date: its payment and check-in show it
     if prop.type == PropertyType.TIME:
         return False
     norm = names.normalize(names.leaf(prop.name))

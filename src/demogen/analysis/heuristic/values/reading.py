@@ -209,6 +209,8 @@ def _drawn_from(prop: Property, industry: str) -> dict[str, Any]:
         out["device"] = identity.STORE
     if (shape := id_shape(prop, industry)) is not None:
         out["id"] = shape
+    if kinds.time_kind(prop.name) == kinds.STAY:
+        out["lead_days"] = kinds.STAY_LEAD_DAYS
     return out
 
 
