@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from demogen.analysis.heuristic.values import identity
-from demogen.analysis.heuristic.values.kinds import TIME_KINDS
+from demogen.analysis.heuristic.values.kinds import STAY, TIME_KINDS
 from demogen.analysis.rules import formula_on
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._catalogue import catalogue_link
@@ -47,7 +47,12 @@ from demogen.simulation.values._state import (
 )
 from demogen.simulation.values._strings import string_property
 from demogen.simulation.values._tables import Tables
-from demogen.simulation.values._times import event_time, names_event, time_sampler
+from demogen.simulation.values._times import (
+    event_time,
+    names_event,
+    stay_reads,
+    time_sampler,
+)
 from demogen.taxonomy import Event, Property
 from demogen.vocab import PropertyType
 
@@ -80,8 +85,10 @@ def core(tables: Tables, prop: Property, event: str | None = None,
     if ptype == PropertyType.TIME:
         if event is not None and names_event(prop.name, event):
             return event_time   # register_time on the register event: now
-        return time_sampler(prop.name, tables.seed, tables.kind(prop, TIME_KINDS, "now"),
-                            tables.spec(prop).lead_days)
+        kind = tables.kind(prop, TIME_KINDS, "now")
+        if kind == STAY and deps is not None:
+            deps |= stay_reads(prop.name, present)   # checkout: the check-in day + nights
+        return time_sampler(prop.name, tables.seed, kind, tables.spec(prop).lead_days)
     if ptype == PropertyType.LIST:
         return list_property(tables, prop)
     if ptype == PropertyType.OBJECT:

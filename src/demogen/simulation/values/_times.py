@@ -103,6 +103,14 @@ def _stay(name: str, median_days: float) -> Sampler:
     return stay
 
 
+def stay_reads(name: str, present: frozenset[str]) -> set[str]:
+    """What a stay's last day reads of its event: the first stay day and the nights."""
+    if _STAY_END.search(normalize(name)) is None:
+        return set()
+    return {p for p in present if _NIGHTS.search(normalize(p)) or (
+        kinds.time_kind(p) == kinds.STAY and _STAY_END.search(normalize(p)) is None)}
+
+
 def _stay_end(v: dict[str, Any]) -> str | None:
     """The first stay day the event drew plus its nights (both already in ``v``)."""
     start = next((val for key, val in v.items() if isinstance(val, str)

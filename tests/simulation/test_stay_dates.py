@@ -1,0 +1,93 @@
+"""A date a search or booking names is a stay ahead of it, and the booking's events show it.
+
+The unseen hotel plan (tests/data/unseen/build_travel.py) with the stay dates a booking
+would carry: ``booking_submit`` names ``checkin_date``, ``checkout_date`` and ``nights``;
+``pay_success`` and ``hotel_checkin`` name the booking's ``checkin_date``. Before the fix
+every stay date was the event's own time (the search's ``checkin_date`` lead: 0 days in all
+75,783 searches of 1,000 users x 30 days, seed 3).
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from demogen.analysis.heuristic.values import kinds
+from tests.data.unseen import build_travel as travel
+from tests.simulation.generated_outputs import generate_with_rules
+from tests.taxonomy.taxonomy_files import event_block_merges, write_workbook_plan
+from tests.taxonomy.taxonomy_files import property_row as row
+from tests.validate.generated import Output
+
+_CHECKIN = row("checkin_date", "入住日期", "时间", None, None)
+_CHECKOUT = row("checkout_date", "离店日期", "时间", None, None)
+
+
+def _with_stay_dates() -> list[tuple]:
+    """The plan's event rows, the booking and its follow-ups naming the stay."""
+    rows: list[tuple] = []
+    event = None
+    for r in travel.EVENT_ROWS:
+        rows.append(r)
+        event = r[0] or event
+        if event == "booking_submit" and r[4] == "nights":
+            rows += [_CHECKIN, _CHECKOUT]
+        elif event in ("pay_success", "hotel_checkin") and r[4] == "booking_no":
+            rows.append(_CHECKIN)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("stays")
+    rows = _with_stay_dates()
+    plan = write_workbook_plan(
+        tmp / "plan",
+        {"#事件数据": rows, "#公共事件属性": travel.COMMON_ROWS, "#用户数据": travel.USER_ROWS},
+        travel.PRODUCT, {"#事件数据": event_block_merges(rows)})
+    return generate_with_rules(tmp, plan, "out", {}, users=600, days=21, seed=3)
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+def _records(out: Path) -> list[dict]:
+    return [r for records in Output(out).files.values() for r in records
+            if "#event_name" in r]
+
+
+def test_a_stay_lies_ahead_of_the_event_by_the_rules_lead(out: Path) -> None:
+    leads = [(_day(r["properties"]["checkin_date"]) - _day(r["#time"])).days
+             for r in _records(out) if r["#event_name"] in ("hotel_search", "booking_submit")
+             and "checkin_date" in r["properties"]]
+    assert len(leads) > 1000
+    assert min(leads) >= 0
+    # lognormal whole days around the analyzer's median (14): half the stays a week or more
+    # ahead, almost none on the day itself
+    assert 0.6 * kinds.STAY_LEAD_DAYS <= statistics.median(leads) <= 1.4 * kinds.STAY_LEAD_DAYS
+    assert sum(lead == 0 for lead in leads) < 0.1 * len(leads)
+
+
+def test_checkout_is_checkin_plus_the_nights(out: Path) -> None:
+    bookings = [r["properties"] for r in _records(out) if r["#event_name"] == "booking_submit"]
+    assert len(bookings) > 10
+    for p in bookings:
+        assert (_day(p["checkout_date"]) - _day(p["checkin_date"])).days == p["nights"], p
+
+
+def test_the_booking_s_payment_and_check_in_show_its_stay(out: Path) -> None:
+    stay: dict[tuple[str, str], str] = {}
+    shown = 0
+    for r in _records(out):
+        p, who = r["properties"], r.get("#distinct_id") or r.get("#account_id")
+        key = (who, p.get("booking_no"))
+        if r["#event_name"] == "booking_submit":
+            stay[key] = p["checkin_date"]
+        elif r["#event_name"] in ("pay_success", "hotel_checkin") and key in stay:
+            assert p["checkin_date"] == stay[key], (r["#event_name"], key)
+            shown += 1
+    assert shown > 20
