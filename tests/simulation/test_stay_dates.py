@@ -40,14 +40,19 @@ def _with_stay_dates() -> list[tuple]:
     return rows
 
 
+def write_stay_plan(folder: Path) -> Path:
+    """The hotel plan whose booking, payment and check-in name the stay, in ``folder``."""
+    rows = _with_stay_dates()
+    return write_workbook_plan(
+        folder,
+        {"#事件数据": rows, "#公共事件属性": travel.COMMON_ROWS, "#用户数据": travel.USER_ROWS},
+        travel.PRODUCT, {"#事件数据": event_block_merges(rows)})
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("stays")
-    rows = _with_stay_dates()
-    plan = write_workbook_plan(
-        tmp / "plan",
-        {"#事件数据": rows, "#公共事件属性": travel.COMMON_ROWS, "#用户数据": travel.USER_ROWS},
-        travel.PRODUCT, {"#事件数据": event_block_merges(rows)})
+    plan = write_stay_plan(tmp / "plan")
     return generate_with_rules(tmp, plan, "out", {}, users=600, days=21, seed=3)
 
 

@@ -20,8 +20,7 @@ from demogen.simulation.values._draw import Sampler, mix64, salt
 
 _EPOCH = datetime(1970, 1, 1)
 _TIME_SUFFIX = re.compile(r"_(time|at|date|timestamp|ts|datetime)$")
-#: A stay date naming the stay's last day; the count of nights it lies after the first.
-_STAY_END = re.compile(r"check_?out|(^|_)(end|leave|depart|departure)(_|$)")
+#: The count of nights a stay's last day lies after its first.
 _NIGHTS = re.compile(r"(^|_)(nights|night_count|room_nights|num_nights|stay_nights)$")
 
 
@@ -92,7 +91,7 @@ def _stay(name: str, median_days: float) -> Sampler:
     parse = datetime.fromisoformat
     table = inverse.quantiles(inverse.clipped_lognormal_grid(
         math.log(max(median_days, 0.01)), 1.0, 0.0, 365.0, tries=1))
-    ends = _STAY_END.search(normalize(name)) is not None
+    ends = kinds.ends_a_stay(name)
 
     def stay(u: UserContext, v: dict[str, Any], t: str) -> str:
         if ends and (end := _stay_end(v)) is not None:
@@ -105,17 +104,17 @@ def _stay(name: str, median_days: float) -> Sampler:
 
 def stay_reads(name: str, present: frozenset[str]) -> set[str]:
     """What a stay's last day reads of its event: the first stay day and the nights."""
-    if _STAY_END.search(normalize(name)) is None:
+    if not kinds.ends_a_stay(name):
         return set()
     return {p for p in present if _NIGHTS.search(normalize(p)) or (
-        kinds.time_kind(p) == kinds.STAY and _STAY_END.search(normalize(p)) is None)}
+        kinds.time_kind(p) == kinds.STAY and not kinds.ends_a_stay(p))}
 
 
 def _stay_end(v: dict[str, Any]) -> str | None:
     """The first stay day the event drew plus its nights (both already in ``v``)."""
     start = next((val for key, val in v.items() if isinstance(val, str)
                   and kinds.time_kind(key) == kinds.STAY
-                  and _STAY_END.search(normalize(key)) is None), None)
+                  and not kinds.ends_a_stay(key)), None)
     nights = next((val for key, val in v.items() if _NIGHTS.search(normalize(key))
                    and isinstance(val, int | float) and not isinstance(val, bool)), None)
     if start is None or nights is None:

@@ -22,13 +22,14 @@ from demogen.validate.coherence._money import MoneyChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._renewals import RenewalsChecker
 from demogen.validate.coherence._run import check_coherence
+from demogen.validate.coherence._stay_dates import StayDatesChecker
 from demogen.validate.coherence._stays import StaysChecker
 
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
                                         ProgressionChecker,
                                         CatalogueChecker, MoneyChecker, BalancesChecker,
-                                        StaysChecker,
+                                        StaysChecker, StayDatesChecker,
                                         RenewalsChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).

@@ -68,6 +68,12 @@ TIME_KINDS = frozenset({*_TIMES, "now"})
 STAY = "stay"
 #: The analyzer's median days from the event to its stay date (Rules ``lead_days``).
 STAY_LEAD_DAYS = float(_DATA["stay_lead_days"])
+_STAY_END = re.compile(_DATA["stay_end"])
+
+
+def ends_a_stay(name: str) -> bool:
+    """``checkout_date``: a name of the stay's last day rather than its first."""
+    return _STAY_END.search(normalize(leaf(name))) is not None
 
 
 def time_kind(name: str) -> str:
