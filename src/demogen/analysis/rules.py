@@ -324,11 +324,14 @@ class Milestone(BaseModel):
 
 
 class Playback(BaseModel):
-    """How playbacks unfold (issue 13): ``milestones`` by the milestone event's name."""
+    """How playbacks unfold (issue 13): ``milestones`` by the milestone event's name, and
+    the player's cadence: a heartbeat (``event_roles.progress``) every ``heartbeat_seconds``
+    of playback."""
 
     model_config = _STRICT
 
     milestones: dict[str, Milestone] = Field(default_factory=dict)
+    heartbeat_seconds: float = Field(10.0, gt=0)
 
 
 #: How long a value lives: drawn for every event, kept for one session, or kept for the

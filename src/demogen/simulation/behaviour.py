@@ -126,6 +126,12 @@ class BehaviourPlan:
     views: tuple[str, ...] = ()
     carts: frozenset[str] = frozenset()
     progress: tuple[str, ...] = ()
+    #: Role creations (Rules ``event_roles.new_role``): once per server; a move to a new
+    #: server opens with one (SessionPlanner).
+    new_role: tuple[str, ...] = ()
+    #: The player's cadence (Rules ``playback.heartbeat_seconds``): one tick of a run after
+    #: the other this many seconds apart, so a session holds the ticks its time fits.
+    heartbeat_seconds: float = 10.0
     #: A start with alternative ends → the chance of each of its chains (in ``chains``
     #: order; the rest: no end), from the conversions into their first later step.
     outcomes: dict[str, tuple[float, ...]] = field(default_factory=dict)
@@ -272,6 +278,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                                               if spec.stops and name in following}),
                          tutorial_repeats=tutorial_repeats,
                          milestones=milestones,
+                         heartbeat_seconds=rules.playback.heartbeat_seconds,
                          outcomes={leader: _outcome_shares(flows)
                                    for leader, flows in chains.items() if len(flows) > 1},
                          purchase_failures=_purchase_failures(purchase_flow, attempt_conversion,

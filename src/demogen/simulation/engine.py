@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from demogen.analysis.naming import NameMap
@@ -322,14 +323,14 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
                  day: int, session: Session, app_version: str) -> None:
     start = day * DAY_SECONDS + session.start
     user.session_number, user.session_start = user.sessions + 1, start
-    names = planner.plan_session(user, session.events, day)
     plan = sim.behaviour
+    names = planner.plan_session(user, session.events, day, session.duration - session.pause)
     if user.custom is not None:
         brackets = frozenset(e for e in (plan.session_start, plan.session_end) if e)
         names = [name for name in names if user.custom.keeps(name, brackets)]
         if not names:
             return
-    clocks = _event_clocks(user, start, session, len(names))
+    clocks = _event_clocks(user, start, session, names, plan.progress, plan.heartbeat_seconds)
     # The session runs from its start event (install events may come first).
     opened = clocks[names.index(plan.session_start)] if plan.session_start in names else start
     if user.device.presets.get("#lib") != "js":   # the web SDK sends no #app_version
@@ -459,25 +460,57 @@ def _announce(sim: Simulation, user: SimUser, announced: Changes, text: str,
                 records.append((kind, text, mine, uuid_bits(128)))
 
 
-def _event_clocks(user: SimUser, start: float, session: Session, count: int) -> list[float]:
+def _event_clocks(user: SimUser, start: float, session: Session, names: list[str],
+                  ticks: tuple[str, ...], cadence: float) -> list[float]:
     """Start at the session start, end at its end, the rest spread between in order; a
-    session's long pause (if any) shifts every event after its point."""
+    playback tick following another comes the player's cadence after it; a session's long
+    pause (if any) shifts every event after its point (never inside a run of ticks)."""
+    count = len(names)
     if count == 1:
         return [start]
-    random = user.rnd.random
     active = session.duration - session.pause
-    clocks = [start + random() * active for _ in range(count - 2)]
-    clocks.sort()
-    clocks.insert(0, start)
-    clocks.append(start + active)
+    timed = _cadenced(names, ticks)
+    clocks = _spread(user.rnd.random, start, active, count) if not timed else \
+        _with_cadence(user.rnd.random, start, active, count, timed, cadence)
     if session.pause:
         resume = start + session.pause_at * active
-        clocks = [c + session.pause if c > resume else c for c in clocks]
+        at = next((i for i in range(1, count) if clocks[i] > resume and i not in timed), count)
+        clocks[at:] = [c + session.pause for c in clocks[at:]]
     previous = start
     for i in range(1, count):   # at least 1 ms apart, so order survives formatting
         if clocks[i] < previous + 0.001:
             clocks[i] = previous + 0.001
         previous = clocks[i]
+    return clocks
+
+
+def _spread(random: Callable[[], float], start: float, active: float,
+            count: int) -> list[float]:
+    """``count`` clocks from ``start`` to ``start + active``, the inner ones at random."""
+    clocks = sorted(start + random() * active for _ in range(count - 2))
+    return [start, *clocks, start + active]
+
+
+def _cadenced(names: list[str], ticks: tuple[str, ...]) -> frozenset[int]:
+    """The positions of the ticks that follow a tick of the same run (the player's timer
+    sets their time)."""
+    if not ticks:
+        return frozenset()
+    return frozenset(i for i in range(1, len(names))
+                     if names[i] == names[i - 1] and names[i] in ticks)
+
+
+def _with_cadence(random: Callable[[], float], start: float, active: float, count: int,
+                  timed: frozenset[int], cadence: float) -> list[float]:
+    """Clocks whose ``timed`` positions come ``cadence`` after the event before; the other
+    gaps share what is left of ``active`` at random (the planner fits the ticks in 90 %)."""
+    left = max(active - len(timed) * cadence, 0.0)
+    cuts = _spread(random, 0.0, left, count - len(timed))
+    free = iter(b - a for a, b in pairwise(cuts))
+    clocks, clock = [start], start
+    for i in range(1, count):
+        clock += cadence if i in timed else next(free)
+        clocks.append(clock)
     return clocks
 
 

@@ -36,6 +36,11 @@ _CHAIN_DEPTH = 3
 #: half in the session of its trigger, most within a few sessions.
 FOLLOW_UP_CHANCE = 0.5
 _NONE: frozenset[str] = frozenset()
+#: The share of a session's active time its playback ticks may fill: the rest keeps room
+#: for what the session does besides playing (starting, browsing, leaving).
+TICK_SHARE = 0.9
+#: The cadence, in seconds, the presets' ``content_loop.progress_continue`` is given for.
+PRESET_CADENCE = 10.0
 
 
 @dataclass(slots=True)
@@ -55,7 +60,10 @@ class SessionPlanner:
         self.plan = plan
         loop = loop or ContentLoop()
         #: Loop events (item views, playback ticks) → the chance another follows each one.
-        self._runs = {**{e: loop.progress_continue for e in plan.progress},
+        # The preset's chance is per 10 s of playback: at another cadence a run plays as long
+        # (about the same watched seconds), in as many ticks as fit in it.
+        tick_continue = loop.progress_continue ** (plan.heartbeat_seconds / PRESET_CADENCE)
+        self._runs = {**{e: tick_continue for e in plan.progress},
                       **{e: loop.view_continue for e in plan.views}}
         self._in_run = False
         # Purchases, and attempts whose conversion the rules declare, happen in purchase
@@ -96,9 +104,12 @@ class SessionPlanner:
         # Users are planned one after the other: a new user starts a new memory.
         self._user: SimUser | None = None
         self._memory = _Memory()
+        #: Playback ticks, and how many more the session's time holds (plan_session).
+        self._ticks = frozenset(plan.progress)
+        self._ticks_left = 0
         self._guarded = frozenset((*plan.one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
-                                   *plan.max_per_user))
+                                   *plan.max_per_user, *plan.progress))
         self._open = {stage: frozenset(self._always | allowed)
                       for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
@@ -135,6 +146,8 @@ class SessionPlanner:
             leaders = self._leaders.get(event)
             if leaders and not in_flow and self._session.isdisjoint(leaders):
                 return False
+            if event in self._ticks and self._ticks_left <= 0:
+                return False
         return event in self._open[user.stage]
 
     def _holds(self, user: SimUser, event: str) -> bool:
@@ -147,6 +160,8 @@ class SessionPlanner:
 
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
         names.append(event)
+        if event in self._ticks:
+            self._ticks_left -= 1
         user.done.add(event)
         self._session.add(event)
         if event in self._caps:
@@ -165,8 +180,13 @@ class SessionPlanner:
 
     # -- the story -----------------------------------------------------------------------
 
-    def plan_session(self, user: SimUser, budget: int, day: int) -> list[str]:
+    def plan_session(self, user: SimUser, budget: int, day: int,
+                     seconds: float | None = None) -> list[str]:
+        """The session's events: about ``budget`` of them, and no more playback ticks than
+        ``seconds`` of active time hold at the player's cadence (None: no limit)."""
         plan, rnd, names = self.plan, user.rnd, []
+        self._ticks_left = MAX_EVENTS_PER_SESSION if seconds is None else \
+            int(seconds * TICK_SHARE / plan.heartbeat_seconds)
         if user is not self._user:
             self._user, self._memory = user, _Memory()
         self._session.clear()

@@ -8,7 +8,10 @@ heartbeat runs: it becomes a milestone of the playback start sharing its object
 
 from __future__ import annotations
 
+import re
+
 from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic.values.milestones import (
     is_percent_name,
     names_length,
@@ -35,7 +38,31 @@ def playback_rules(ctx: Context, roles: EventRoles,
             milestones[name] = Milestone(start=start, complete=_complete(start, funnels),
                                          property=percent)
     progress = [e for e in roles.progress if e not in milestones]
-    return Playback(milestones=milestones), roles.model_copy(update={"progress": progress})
+    cadence = next((c for e in progress if (c := heartbeat_seconds(ctx, e)) is not None), None)
+    playback = Playback(milestones=milestones) if cadence is None else \
+        Playback(milestones=milestones, heartbeat_seconds=cadence)
+    return playback, roles.model_copy(update={"progress": progress})
+
+
+#: A number and the word after it ("10 seconds", "10초", "30s").
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*([^\W\d_]+)")
+
+
+def heartbeat_seconds(ctx: Context, event: str) -> float | None:
+    """The tick's cadence its description states ("sent every 10 seconds"), else None."""
+    found = ctx.taxonomy.event(event)
+    text = " ".join(t for t in (found.description, found.display_name) if t).casefold() \
+        if found else ""
+    data = load("playback")
+    if not any(word in text for word in data["cadence_words"]):
+        return None
+    units: dict[str, float] = data["cadence_units"]
+    for number, word in _AMOUNT.findall(text):
+        unit = next((u for u in sorted(units, key=len, reverse=True) if word.startswith(u)),
+                    None)
+        if unit is not None and (word == unit or not word.isascii()) and float(number) > 0:
+            return float(number) * units[unit]
+    return None
 
 
 def _percent_property(ctx: Context, event: str) -> str | None:
