@@ -94,6 +94,10 @@ class Renewals:
         queue = self.due.get(renewal)
         return bool(queue) and queue[0][0] <= day
 
+    def running(self, renewal: str) -> bool:
+        """Whether a subscription renewed by ``renewal`` runs: a renewal of it is to come."""
+        return bool(self.due.get(renewal)) or any(w.renewal == renewal for w in self.waiting)
+
     def renewed(self, renewal: str, nth: int, day: int, rnd: random.Random) -> None:
         """The planner noted the due renewal (its ``nth`` of the session): it shows its
         subscription's charge and, with the renewal's rate, brings the next one."""

@@ -100,6 +100,10 @@ class SessionPlanner:
             f for pairs in plan.followers.values() for f, _ in pairs))
         self._delays = plan.follow_delays
         self._exclusive = plan.exclusive
+        #: A charge that starts a subscription (it brings a renewal due a period later) →
+        #: those renewals: a subscriber does not buy it again while the subscription runs.
+        self._subscribes = {trigger: renews for trigger, pairs in plan.followers.items()
+                            if (renews := frozenset(f for f, _ in pairs if f in self._delays))}
         self._day = 0   # the day of the session being planned
         # Users are planned one after the other: a new user starts a new memory.
         self._user: SimUser | None = None
@@ -148,7 +152,17 @@ class SessionPlanner:
                 return False
             if event in self._ticks and self._ticks_left <= 0:
                 return False
+        if event in self._subscribes and self._subscribed(user, event):
+            return False
         return event in self._open[user.stage]
+
+    def _subscribed(self, user: SimUser, charge: str) -> bool:
+        """Whether a subscription ``charge`` started still runs: a renewal of it is to come,
+        or an event that ends it before one (a cancel: Rules ``stops``) has yet to happen."""
+        marks, pending = renewals(user.sticky), self._memory.pending
+        return any(marks.running(renewal)
+                   or any(pending.get(end, 0) > 0 for end in self._exclusive.get(renewal, _NONE))
+                   for renewal in self._subscribes[charge])
 
     def _holds(self, user: SimUser, event: str) -> bool:
         """Whether a payer holds some of the balance a spend takes from (coins bought
@@ -391,6 +405,8 @@ class SessionPlanner:
         plan, rnd = self.plan, user.rnd
         revenue = plan.revenue[0] if len(plan.revenue) == 1 else rnd.choice(plan.revenue)
         flow = plan.purchase_flow[revenue]
+        if revenue in self._subscribes and self._subscribed(user, revenue):
+            return      # a subscriber does not set out to buy the plan that runs again
         if user.hesitant:
             user.purchases += 1     # they never buy: this counts the times they set out
             if rnd.random() * plan.hesitant_ratio >= plan.hesitation(revenue):

@@ -78,8 +78,10 @@ class FlowsChecker(Checker):
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
         rules = given.rules
+        # A renewal (``after_days``) renews its charge or the renewal before it, so it may
+        # outnumber the charges: the ``renewals`` check pairs it with what it renews.
         self.follows = {name: spec.follows for name, spec in rules.events.items()
-                        if spec.follows and spec.follows != name}
+                        if spec.follows and spec.follows != name and spec.after_days is None}
         self.lifetime = {name: cap for name, spec in rules.events.items()
                          if (cap := spec.lifetime_cap()) is not None}
         self.starts = frozenset(rules.event_constraints.session_start_events)

@@ -4,7 +4,10 @@ Rules time a renewal (``events.<renewal>.follows`` a charge, ``after_days``); a 
 period is its catalogue entry's ``period_days`` (``analysis.billing``). Each charge or
 renewal of a plan is paid for one period: a renewal must find a payment of the same plan
 (same user) at least its period before — a day early at most — that no renewal renewed
-yet; a yearly plan renewed 30 days after its charge is a finding.
+yet; a yearly plan renewed 30 days after its charge is a finding. An event that stops the
+renewal (Rules ``events.<cancel>.stops``: a subscription cancel) ends the subscription of the
+plan it shows: its latest payment is renewed no more, so a renewal of it after the cancel is a
+finding too.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ class RenewalsChecker(Checker):
     name = "renewals"
     description = ("a renewal comes a billing period of its plan (the catalogue entry's "
                    "period_days, else events.<renewal>.after_days) after a charge of the "
-                   "same plan it renews")
+                   "same plan it renews, none after the cancel of its subscription "
+                   "(events.<cancel>.stops)")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -35,7 +39,12 @@ class RenewalsChecker(Checker):
                           for name, spec in sorted(events.items())
                           if spec.follows and spec.after_days is not None}
         self._charges = {charge: name for name, (charge, _) in self._renewals.items()}
+        #: cancel → the renewal it stops (``stops`` read with ``follows`` only)
+        self._ends = {name: stopped for name, spec in sorted(events.items()) if spec.follows
+                      for stopped in spec.stops or [] if stopped in self._renewals}
         self._periods = entry_periods(given.rules)
+        #: (user, renewal, plan) → when its latest subscription was cancelled
+        self._cancelled: dict[tuple[str, str, str | None], datetime] = {}
         #: (user, renewal, plan) → times of its payments no renewal renewed yet, oldest first
         self._paid: dict[tuple[str, str, str | None], list[datetime]] = {}
 
@@ -45,7 +54,8 @@ class RenewalsChecker(Checker):
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         event = record.get("#event_name")
-        renewal = event if event in self._renewals else self._charges.get(str(event))
+        renewal = event if event in self._renewals else \
+            self._charges.get(str(event)) or self._ends.get(str(event))
         if renewal is None or record.get("#type") != "track":
             return
         props = record.get("properties") or {}
@@ -54,11 +64,21 @@ class RenewalsChecker(Checker):
         key = (str(record.get("#distinct_id")), renewal, plan)
         time = datetime.fromisoformat(str(record["#time"]))
         paid = self._paid.setdefault(key, [])
+        if event in self._ends:     # its subscription (the latest payment) renews no more
+            if paid:
+                paid.pop()
+            self._cancelled[key] = time
+            return
         if event == renewal:
             period = period_of(props, self._periods) or self._renewals[renewal][1] or 0
             due = time - timedelta(days=period) + _EARLY
             renewed = next((i for i, t in enumerate(paid) if t <= due), None)
-            if renewed is None:
+            cancelled = self._cancelled.get(key)
+            if renewed is None and cancelled is not None and (not paid or cancelled > paid[-1]):
+                report(where, f"{event}{f' of {plan}' if plan else ''} comes "
+                              f"{(time - cancelled).days} days after the cancel of its "
+                              f"subscription (events.{self._cancel_of(renewal)}.stops)")
+            elif renewed is None:
                 latest = f"; its latest payment {(time - paid[-1]).days} days before" \
                     if paid else ""
                 report(where, f"{event}{f' of {plan}' if plan else ''} comes sooner than its "
@@ -66,3 +86,6 @@ class RenewalsChecker(Checker):
             else:
                 del paid[renewed]
         paid.append(time)
+
+    def _cancel_of(self, renewal: str) -> str:
+        return next(cancel for cancel, stopped in self._ends.items() if stopped == renewal)
