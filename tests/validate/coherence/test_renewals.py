@@ -39,3 +39,26 @@ def test_a_monthly_renewal_shown_as_yearly_is_reported(renewing: Generated,
 
     assert len(problems) == 1 and f"{name}:{index + 1}:" in problems[0], problems
     assert "plus_yearly" in problems[0] and "365-day" in problems[0], problems
+
+
+def test_a_renewal_after_the_cancel_of_its_subscription_is_reported(
+        renewing: Generated, tmp_path: Path) -> None:
+    """The user's record just before a renewal turned into a cancel of that plan (Rules
+    events.plan_cancel.stops: [plan_renewed]): the renewal is reported, only it."""
+    assert renewing.rules.events["plan_cancel"].stops == ["plan_renewed"]
+    output = Output(renewing.out)
+    name, index, renewal = output.find(lambda r: r.get("#event_name") == "plan_renewed")
+    user = renewal["#distinct_id"]
+    before = next(i for i in range(index - 1, -1, -1)
+                  if output.files[name][i].get("#distinct_id") == user
+                  and output.files[name][i].get("#type") == "track")
+    broken = output.copy()
+    record = broken.files[name][before]
+    record["#event_name"] = "plan_cancel"
+    record["properties"] = {"plan_code": renewal["properties"]["plan_code"],
+                            "cancel_reason": "too_expensive"}
+
+    problems = findings(broken.write(tmp_path / "out"), RenewalsChecker, renewing.out)
+
+    assert len(problems) == 1 and f"{name}:{index + 1}:" in problems[0], problems
+    assert "after the cancel of its subscription" in problems[0], problems
