@@ -291,6 +291,8 @@ class EventRoles(BaseModel):
     The basket (issue 13): ``remove``: takes an item out of the cart (only one carted);
     ``cart_view``: shows what is in the cart without buying it (the cart screen, a
     checkout's start): its list of the carted thing is the cart's contents.
+    ``new_role``: creates the user's role (character) on the server they play on: once per
+    server, and again at a move to a new server (``catalogues.server.move_share``).
     """
 
     model_config = _STRICT
@@ -307,6 +309,7 @@ class EventRoles(BaseModel):
     progress: list[str] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list)
     cart_view: list[str] = Field(default_factory=list)
+    new_role: list[str] = Field(default_factory=list)
 
 
 class Milestone(BaseModel):

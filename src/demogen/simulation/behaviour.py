@@ -256,6 +256,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         views=tuple(e for e in real(roles.view) if e not in special),
         carts=frozenset(real(roles.cart)),
         progress=tuple(e for e in real(roles.progress) if e not in special),
+        new_role=real(roles.new_role),
     )
     allowed = allowed_events(list(names), rules.lifecycle_rules)
     chain_followers = {s for flows in chains.values() for flow in flows for s in flow.steps[1:]}

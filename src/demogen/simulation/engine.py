@@ -324,7 +324,11 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     start = day * DAY_SECONDS + session.start
     user.session_number, user.session_start = user.sessions + 1, start
     plan = sim.behaviour
-    names = planner.plan_session(user, session.events, day, session.duration - session.pause)
+    # A move to a newer server is decided before the story, which opens it with a role
+    # creation there; from here on every server property shows the new server.
+    moved = sim.values.server_move(user)
+    names = planner.plan_session(user, session.events, day, session.duration - session.pause,
+                                 moved=moved is not None)
     if user.custom is not None:
         brackets = frozenset(e for e in (plan.session_start, plan.session_end) if e)
         names = [name for name in names if user.custom.keeps(name, brackets)]
@@ -347,7 +351,6 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     samplers, uuid_bits = sim.samplers, user.rnd.getrandbits
     updating, account_events, session_end = sim.state.updating, sim.account_events, \
         plan.session_end
-    moved = sim.values.server_move(user)    # a move to a newer server shows from here on
     for event, clock, text in zip(names, clocks, emitter.time_texts(clocks), strict=True):
         signs_up = user.account_id is None and event in account_events
         if signs_up:

@@ -83,7 +83,8 @@ class SessionPlanner:
         # The gate runs for every drawn event: its tables are read from here, not
         # through ``plan`` each time. Most events are only checked against the stage
         # (``_open``); the others (``_guarded``) have a history to check first.
-        self._one_time = plan.one_time
+        # A role creation is once per server: a move to a new server opens it again.
+        self._one_time = plan.one_time | frozenset(plan.new_role)
         self._prerequisites = plan.prerequisites
         self._funded = plan.funded
         # Events done inside a stay (a gift in a live stream) and what ends each stay.
@@ -111,7 +112,7 @@ class SessionPlanner:
         #: Playback ticks, and how many more the session's time holds (plan_session).
         self._ticks = frozenset(plan.progress)
         self._ticks_left = 0
-        self._guarded = frozenset((*plan.one_time, *plan.prerequisites,
+        self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
                                    *plan.max_per_user, *plan.progress))
         self._open = {stage: frozenset(self._always | allowed)
@@ -172,6 +173,16 @@ class SessionPlanner:
         held = user.state.get(balance) if balance is not None else None
         return user.potential_payer and isinstance(held, int | float) and held > 0
 
+    def _new_server(self, user: SimUser, names: list[str]) -> None:
+        """A move to a new server: the user creates a role there (once per server, so a
+        role created on the old one does not count; the lifetime cap still holds), whatever
+        their stage, since playing on the new server needs one."""
+        for event in self.plan.new_role:
+            user.done.discard(event)
+            cap = self._lifetime_caps.get(event)
+            if cap is None or self._memory.counts.get(event, 0) < cap:
+                self._note(user, event, names)
+
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
         names.append(event)
         if event in self._ticks:
@@ -195,9 +206,10 @@ class SessionPlanner:
     # -- the story -----------------------------------------------------------------------
 
     def plan_session(self, user: SimUser, budget: int, day: int,
-                     seconds: float | None = None) -> list[str]:
+                     seconds: float | None = None, moved: bool = False) -> list[str]:
         """The session's events: about ``budget`` of them, and no more playback ticks than
-        ``seconds`` of active time hold at the player's cadence (None: no limit)."""
+        ``seconds`` of active time hold at the player's cadence (None: no limit); ``moved``:
+        the user moves to a new server in this session, where they first create a role."""
         plan, rnd, names = self.plan, user.rnd, []
         self._ticks_left = MAX_EVENTS_PER_SESSION if seconds is None else \
             int(seconds * TICK_SHARE / plan.heartbeat_seconds)
@@ -222,6 +234,8 @@ class SessionPlanner:
                 if before not in user.done and self.can(user, before):
                     self._note(user, before, names)
             self._note(user, plan.session_start, names)
+        if moved:
+            self._new_server(user, names)
         self._signup(user, names)
         self._onboarding(user, names)
         for event, probability in plan.segments[user.segment].backbone:

@@ -124,8 +124,9 @@ def value_text(value: Any) -> str | None:
 def compile_rules(rules: Rules) -> CompiledRules:
     ec, roles = rules.event_constraints, rules.event_roles
     skipped: list[str] = []
-    one_time = tuple(dict.fromkeys(ec.one_time_events))
-    once = set(one_time)
+    once = set(ec.one_time_events)
+    # A role creation is once per server (coherence check ``roles``), not once per user.
+    one_time = tuple(e for e in dict.fromkeys(ec.one_time_events) if e not in roles.new_role)
     prerequisites = tuple(
         (event, before, before in once)
         for event, befores in sorted(ec.prerequisites.items())

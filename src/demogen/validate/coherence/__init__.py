@@ -21,6 +21,7 @@ from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._renewals import RenewalsChecker
+from demogen.validate.coherence._roles import RolesChecker
 from demogen.validate.coherence._run import check_coherence
 from demogen.validate.coherence._stay_dates import StayDatesChecker
 from demogen.validate.coherence._stays import StaysChecker
@@ -30,7 +31,7 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         ProgressionChecker,
                                         CatalogueChecker, MoneyChecker, BalancesChecker,
                                         StaysChecker, StayDatesChecker,
-                                        RenewalsChecker)
+                                        RenewalsChecker, RolesChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}

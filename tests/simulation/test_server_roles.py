@@ -1,0 +1,38 @@
+"""A user who moves to a newer server creates a role there, in the session of the move;
+nobody creates two roles on one server."""
+
+from __future__ import annotations
+
+from demogen.analysis.heuristic import servers
+
+
+def _server_changes(g) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per user: the servers their records showed in order, and the server each of their
+    role creations showed."""
+    creations = set(g.rules.event_roles.new_role)
+    shown: dict[str, list[str]] = {}
+    created: dict[str, list[str]] = {}
+    for record in g.records:
+        uid, props = record["#distinct_id"], record.get("properties", {})
+        if record["#type"] == "user_setOnce":
+            continue
+        ids = [str(v) for k, v in props.items() if servers.server_field(k) == servers.ID]
+        if ids:
+            seen = shown.setdefault(uid, [])
+            if not seen or seen[-1] != ids[0]:
+                seen.append(ids[0])
+        if record["#type"] == "track" and record["#event_name"] in creations:
+            created.setdefault(uid, []).append(ids[0] if ids else "")
+    return shown, created
+
+
+def test_movers_create_a_role_on_the_new_server(coherence_output) -> None:
+    g = coherence_output("game")
+    assert g.rules.event_roles.new_role
+    shown, created = _server_changes(g)
+    movers = [uid for uid, seen in shown.items() if len(seen) > 1]
+    assert movers, "no user moved: the run shows nothing"
+    for uid in movers:
+        assert shown[uid][-1] in created.get(uid, []), uid
+    for uid, on in created.items():
+        assert len(on) == len(set(on)), f"{uid}: two role creations on one server {on}"
