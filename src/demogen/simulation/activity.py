@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from statistics import NormalDist
@@ -160,17 +159,6 @@ def expected_retention(params: ActivityParams, days: list[int]) -> list[float]:
                                    params.visit_sigma) * (1 - h) ** n))
         for n in days
     ]
-
-
-def activity_week(multipliers: Sequence[float]) -> tuple[float, ...]:
-    """The weekday multipliers (Monday first) scaled to average 1.
-
-    The fit's D1/D7/D30 and long-run activity are averages over the week, so the week may
-    move activity between days but not add any: the game's multipliers average 1.05 and
-    put the engine's D30 5 % above :func:`expected_retention` (issue 13).
-    """
-    mean = sum(multipliers) / len(multipliers)
-    return tuple(m / mean for m in multipliers)
 
 
 def _bisect(target: np.ndarray, value_of, high: float) -> np.ndarray:  # type: ignore[no-untyped-def]

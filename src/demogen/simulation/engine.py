@@ -13,7 +13,7 @@ from typing import Any
 
 from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules
-from demogen.simulation.activity import ActivityParams, activity_week, fit_preset
+from demogen.simulation.activity import ActivityParams, fit_preset
 from demogen.simulation.balance_views import (
     BalanceView,
     balance_views,
@@ -169,7 +169,7 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
     _prepare(sim, user)
     adoption = sim.rollout.adoption_delays(rnd)
     weekday = sim.config.start.weekday()
-    multipliers = activity_week(sim.preset.weekday_multipliers)
+    multipliers = sim.preset.weekday_multipliers
     sessions = sim.sessions
     if custom is not None:
         multipliers = _custom_week(custom, multipliers, weekday, user)
