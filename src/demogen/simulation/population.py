@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -46,9 +45,6 @@ DEFAULT_PAY_WEIGHTS = {Segment.POWER_USER: 2.0}
 #: no decline).
 CHURNING_HAZARD_BOOST = 6.0
 CHURNING_HABIT = 0.4
-#: Segments that say a user is drifting away or back: their pay weight scales a user's
-#: purchase chance while they are in them (:meth:`SimUser.session_purchase_rate`).
-DRIFT_SEGMENTS = frozenset({Segment.CHURNING_USER, Segment.RETURNING_USER})
 #: Potential payers ÷ target payer rate; not every potential payer buys in a month, but
 #: established users are engagement-skewed (measured on the bundled examples).
 PAYER_SHARE_FACTOR = 0.9
@@ -85,11 +81,7 @@ class SimUser(UserContext):
     own_failures: float = 0.0
     #: Those failed attempts accrued and not yet shown (a whole one is shown).
     failures_owed: float = 0.0
-    purchase_rate: float = 0.0       # chance that a session holds a purchase, at the start
-    #: The starting segment's pay weight and every segment's (:func:`pay_weights`): the
-    #: purchase chance follows the user's current segment (:meth:`session_purchase_rate`).
-    start_pay_weight: float = 1.0
-    pay_weights: Mapping[Segment, float] = field(default_factory=dict)
+    purchase_rate: float = 0.0       # chance that a session holds a purchase
     sessions: int = 0
     done: set[str] = field(default_factory=set)
     progress_limits: list[int] = field(default_factory=list)
@@ -97,18 +89,6 @@ class SimUser(UserContext):
     #: Where the user's own hour sits on the hourly curve (0–1): their chronotype.
     chronotype: float = 0.5
     custom: CompiledSegment | None = None   # a custom segment (demogen.yaml), for the run
-
-    def session_purchase_rate(self) -> float:
-        """The chance that a session holds a purchase under the current segment: while the
-        user drifts away or comes back (:data:`DRIFT_SEGMENTS`), the starting rate ×
-        current ÷ starting segment's pay weight, so a payer who turns CHURNING buys less
-        (issue 13). NEW, ACTIVE and POWER follow age and engagement, which already chose
-        the payers and set their rate: scaled by them too, a new install's rate grew
-        threefold after day 3 (game: revenue +35 %, ARPPU 62 → 92)."""
-        if self.segment not in DRIFT_SEGMENTS or self.start_pay_weight <= 0:
-            return self.purchase_rate
-        weight = self.pay_weights.get(self.segment, 1.0)
-        return min(self.purchase_rate * weight / self.start_pay_weight, 0.9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +167,7 @@ class PopulationModel:
     def _payer(self, user: SimUser, rnd: random.Random) -> None:
         """Payers are a small, engagement-skewed share; their rate drives whale spend."""
         share = self.preset.payer_rate * PAYER_SHARE_FACTOR * min(user.engagement, 4.0) ** 0.5
-        user.pay_weights = self.pay_weights
-        user.start_pay_weight = self.pay_weights.get(user.segment, 1.0)
-        share *= user.start_pay_weight
+        share *= self.pay_weights.get(user.segment, 1.0)
         spend = user.custom.spend if user.custom is not None else 1.0
         share *= spend
         draw, payers = rnd.random(), min(share, 0.9)
@@ -241,7 +219,6 @@ def pay_weights(probabilities: dict[Segment, float], segment_mix: dict[Segment, 
         return dict(DEFAULT_PAY_WEIGHTS)
     known = [p for s in starts if (p := probabilities.get(s)) is not None]
     fallback = sum(known) / len(known)
-    # Segments nobody starts in are kept too: a user may turn CHURNING in the window.
-    raw = {s: probabilities.get(s, fallback) for s in [*starts, *probabilities]}
+    raw = {s: probabilities.get(s, fallback) for s in starts}
     mean = sum(starts[s] * raw[s] for s in starts) / sum(starts.values())
-    return {s: raw[s] / mean for s in raw}
+    return {s: raw[s] / mean for s in starts}

@@ -412,8 +412,8 @@ class SessionPlanner:
         payer's mostly does (an end at their first attempt, which they make in a share of
         the times, gave them more early attempts than the payers: 0.8 measured 0.77)."""
         if not user.purchases and day - user.install_day <= 1:
-            return min(1.0, user.session_purchase_rate() * 4)
-        return user.session_purchase_rate()
+            return min(1.0, user.purchase_rate * 4)
+        return user.purchase_rate
 
     def _purchase(self, user: SimUser, names: list[str]) -> None:
         plan, rnd = self.plan, user.rnd
