@@ -40,7 +40,7 @@ import yaml
 from typer.testing import CliRunner
 
 from demogen.analysis import analyze
-from demogen.analysis.heuristic import HeuristicAnalyzer
+from demogen.analysis.heuristic import HeuristicAnalyzer, servers
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import Rules, capped_balances
 from demogen.cli._app import app
@@ -413,16 +413,30 @@ def object_property_violations(g: Generated) -> tuple[list[str], int]:
 
 
 def one_time_violations(g: Generated) -> list[str]:
-    """One-time events (and install events) at most once per user."""
+    """One-time events (and install events) at most once per user; a role creation
+    (``event_roles.new_role``) once per server the user's records show (a user who moves
+    to a new server creates a role there)."""
     once = set(g.rules.event_constraints.one_time_events) | set(g.roles("install"))
+    per_server = set(g.rules.event_roles.new_role)
     messages: list[str] = []
     for user, records in g.timelines.items():
         counts = Counter(r["#event_name"] for r in tracks(records) if r.get("#event_name") in once)
         for name, n in counts.items():
-            if n > 1:
+            if n > (_servers_shown(records) if name in per_server else 1):
                 times = [r["#time"] for r in tracks(records) if r.get("#event_name") == name]
                 _report(messages, f"user {user}: one-time event {name!r} {n} times at {times}")
     return messages
+
+
+def _servers_shown(records: Sequence[Mapping[str, Any]]) -> int:
+    """How many servers a user's records show (at least one): the most values any one
+    server property shows (an id and a name show the same server twice)."""
+    shown: dict[str, set[str]] = {}
+    for r in records:
+        for name, value in (r.get("properties") or {}).items():
+            if servers.server_field(name) is not None:
+                shown.setdefault(name, set()).add(str(value))
+    return max((len(values) for values in shown.values()), default=1)
 
 
 def installed_in_window(g: Generated, records: Sequence[Mapping[str, Any]]) -> bool:

@@ -41,8 +41,11 @@ def _ecommerce(g: Generated) -> None:
 
 @pytest.fixture(scope="module")
 def month_output(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Generated]:
-    """``month_output(source_id)``: 1,000 users × 30 days, seed 3 (the issue's measure)."""
-    return output_factory(tmp_path_factory, "month", users=1_000, days=30, seed=3)
+    """``month_output(source_id)``: 2,000 users × 30 days, seed 3 (the issue's measure). At
+    1,000 users a shop holds about 40 buyers, and purchases per cart moves by ±0.05 from
+    one seed or one changed random draw to the next (examples/ecommerce: 0.289 → 0.218
+    when the basket's redraws shifted the users' draws; 2,000 users: 0.293 → 0.288)."""
+    return output_factory(tmp_path_factory, "month", users=2_000, days=30, seed=3)
 
 
 def _stats(g: Generated) -> Any:
