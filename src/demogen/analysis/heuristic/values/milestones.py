@@ -28,23 +28,25 @@ def percent_steps(prop: Property) -> tuple[float, ...]:
 
 def is_percent_name(name: str) -> bool:
     """``video_percent``, ``progress_pct``, ``milestone``: a name that says percent."""
-    words = set(_WORDS.findall(name.lower()))
-    return any(w in words for w in load("playback")["percent_words"])
+    return _says(name, "percent_words")
 
 
 def names_milestone(event: str) -> bool:
     """``video_progress``, ``video_milestone``, ``audio_quartile``."""
-    words = set(_WORDS.findall(event.lower()))
-    return any(w in words for w in load("playback")["milestone_event_words"])
+    return _says(event, "milestone_event_words")
 
 
 def names_length(name: str) -> bool:
     """``video_duration``, ``total_length_seconds``: the title's length."""
-    words = set(_WORDS.findall(name.lower()))
-    return any(w in words for w in load("playback")["length_words"])
+    return _says(name, "length_words")
 
 
 def names_position(name: str) -> bool:
     """``video_current_time``, ``position_seconds``: the playhead."""
+    return _says(name, "position_words")
+
+
+def _says(name: str, words_key: str) -> bool:
+    """Whether one of ``name``'s words is in the playback word list ``words_key``."""
     words = set(_WORDS.findall(name.lower()))
-    return any(w in words for w in load("playback")["position_words"])
+    return any(w in words for w in load("playback")[words_key])
