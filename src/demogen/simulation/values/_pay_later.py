@@ -49,21 +49,37 @@ class LaterPayments:
             number = marks.paid.get((event, nth))
             kept = None if number is None else marks.kept.pop(number, None)
             if kept is not None:
-                sticky = u.sticky
-                latest = {s: sticky.get(s, _ABSENT) for s in slots}
-                _put(sticky, _in_session(kept, u.session_number))
-                sticky[CHOSEN] = True   # a cancel of the order shows it, not the ledger's
-                values = sample(u, t)
-                del sticky[CHOSEN]
-                _put(sticky, latest)
-                return values
+                # a cancel of the order shows it, not the follow-up ledger's pick
+                return draw_as_kept(sample, u, t, kept, slots, chosen=True)
             values = sample(u, t)
             number = marks.held.get((event, nth))
             if number is not None:
-                marks.kept[number] = {s: u.sticky.get(s, _ABSENT) for s in slots}
+                marks.kept[number] = keep(u.sticky, slots)
             return values
 
         return of_its_order
+
+
+def keep(sticky: Mapping[str, Any], slots: tuple[str, ...]) -> dict[str, Any]:
+    """The slots of one order (or charge) as they stand, to show it again later."""
+    return {s: sticky.get(s, _ABSENT) for s in slots}
+
+
+def draw_as_kept(sample: Sample, u: Any, t: str, kept: Mapping[str, Any],
+                 slots: tuple[str, ...], *, chosen: bool = False) -> dict[str, Any]:
+    """``sample`` drawn with the ``kept`` slots put back (as this session's), the latest
+    restored after it, so the session's own orders still pair as before. ``chosen``: the
+    follow-up ledger leaves the kept thing shown (:data:`_follow_ups.CHOSEN`)."""
+    sticky = u.sticky
+    latest = keep(sticky, slots)
+    _put(sticky, _in_session(kept, u.session_number))
+    if chosen:
+        sticky[CHOSEN] = True
+    values = sample(u, t)
+    if chosen:
+        del sticky[CHOSEN]
+    _put(sticky, latest)
+    return values
 
 
 def _in_session(kept: Mapping[str, Any], session: int) -> dict[str, Any]:

@@ -9,19 +9,15 @@ the renewal shows the same plan at the same price, then restore the latest thing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from demogen.analysis.billing import entry_periods, period_of
 from demogen.analysis.rules import Rules
 from demogen.simulation.renewals import SLOT, Renewals
-from demogen.simulation.values._follow_ups import _ABSENT, _put
 from demogen.simulation.values._pairs import PairGroup
-from demogen.simulation.values._pay_later import _in_session
-
-#: ``sample(user, time) -> values`` of one event.
-Sample = Callable[[Any, str], dict[str, Any]]
+from demogen.simulation.values._pay_later import Sample, draw_as_kept, keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +45,11 @@ class Renewed:
             number = marks.renewing.get((event, nth))
             kept = None if number is None else marks.kept.get(number)
             if kept is not None:
-                sticky = u.sticky
-                latest = {s: sticky.get(s, _ABSENT) for s in slots}
-                _put(sticky, _in_session(kept, u.session_number))
-                values = sample(u, t)
-                _put(sticky, latest)
-                return values
+                return draw_as_kept(sample, u, t, kept, slots)
             values = sample(u, t)
             number = marks.charged.get((event, nth))
             if number is not None:
-                marks.kept[number] = {s: u.sticky.get(s, _ABSENT) for s in slots}
+                marks.kept[number] = keep(u.sticky, slots)
                 marks.period[number] = period_of(values, periods)
             return values
 
