@@ -48,7 +48,8 @@ class Renewals:
     #: Subscriptions so far in the user's life: the next one's number.
     count: int = 0
     waiting: list[_Waiting] = field(default_factory=list)
-    #: Renewal event → (due day, subscription, period days, rate), earliest first.
+    #: Renewal event (or the cancel that ends a chain) → (due day, subscription, period
+    #: days, rate), earliest first.
     due: dict[str, list[tuple[int, int, int, float]]] = field(default_factory=dict)
     #: The values' side: occurrences of marked events drawn so far in ``session``.
     seen: dict[str, int] = field(default_factory=dict)
@@ -98,13 +99,19 @@ class Renewals:
         """Whether a subscription renewed by ``renewal`` runs: a renewal of it is to come."""
         return bool(self.due.get(renewal)) or any(w.renewal == renewal for w in self.waiting)
 
-    def renewed(self, renewal: str, nth: int, day: int, rnd: random.Random) -> None:
+    def renewed(self, renewal: str, nth: int, day: int, rnd: random.Random,
+                cancel: tuple[str, float] | None = None) -> None:
         """The planner noted the due renewal (its ``nth`` of the session): it shows its
-        subscription's charge and, with the renewal's rate, brings the next one."""
+        subscription's charge and, with the renewal's rate, brings the next one. Where the
+        chain stops, ``cancel`` (the event that stops it, its rate) comes in a share of the
+        stops as the subscriber's explicit cancel, due during the period this renewal paid
+        (before the renewal that does not come)."""
         _, number, period, rate = self.due[renewal].pop(0)
         self.renewing[(renewal, nth)] = number
         if rnd.random() < rate:
             self._add(renewal, day + max(period + rnd.randint(-1, 1), 0), number, period, rate)
+        elif cancel is not None and period > 0 and rnd.random() < cancel[1]:
+            self._add(cancel[0], day + rnd.randint(1, max(period - 2, 1)), number, 0, 0.0)
 
     def _add(self, renewal: str, due: int, number: int, period: int, rate: float) -> None:
         queue = self.due.setdefault(renewal, [])

@@ -4,7 +4,8 @@ The planner (``simulation.renewals``) marks each charge that brings a renewal wi
 subscription number, and each renewal with the subscription it renews. Drawing the charge,
 the values keep its pair groups' slots (the plan, its price) and the plan's billing period
 (``analysis.billing``) under that number; drawing the renewal, they put the slots back, so
-the renewal shows the same plan at the same price, then restore the latest thing.
+the renewal shows the same plan at the same price, then restore the latest thing. A cancel
+the planner dates after some renewals (it ends the chain) shows its subscription's plan so.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from demogen.simulation.values._pay_later import Sample, draw_as_kept, keep
 
 @dataclass(frozen=True, slots=True)
 class Renewed:
-    """The charges that bring renewals (Rules ``after_days``) and the renewals."""
+    """The charges that bring renewals (Rules ``after_days``), the renewals and the cancels
+    that stop them."""
 
     members: frozenset[str]
     #: The sticky slots that hold one subscription: its groups' values and money.
@@ -58,11 +60,14 @@ class Renewed:
 
 def plan_renewals(groups: tuple[PairGroup, ...], rules: Rules) -> Renewed | None:
     """The charges and renewals Rules time (``follows`` with ``after_days``)."""
-    members = frozenset(e for name, spec in rules.events.items()
-                        if spec.follows and spec.after_days is not None
-                        for e in (name, spec.follows))
-    if not members:
+    renewed = frozenset(name for name, spec in rules.events.items()
+                        if spec.follows and spec.after_days is not None)
+    if not renewed:
         return None
+    # A cancel that stops a renewal (Rules ``stops``) ends a chain: it shows its plan too.
+    members = frozenset(e for name, spec in rules.events.items() if spec.follows
+                        and (name in renewed or renewed & set(spec.stops or ()))
+                        for e in (name, spec.follows))
     mine = [g for g in groups if members & set(g.members)]
     return Renewed(members=members,
                    slots=tuple(s for g in mine for s in (g.slot, f"{g.slot}\x1fmoney")),
