@@ -23,7 +23,6 @@ from demogen.simulation.population import SimUser
 from demogen.simulation.presets import ContentLoop
 from demogen.simulation.renewals import renewals
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
-from demogen.simulation.stays import stays
 from demogen.vocab import LifecycleStage, Segment
 
 #: Free draws tried per planned event before the session gives up filling.
@@ -74,11 +73,7 @@ class SessionPlanner:
         # A playback's milestones and completion are played with it (_play), never walked.
         self._milestones = plan.milestones
         self._played = frozenset(e for m in plan.milestones.values()
-                                 for e in (m.event, m.complete) if e) | plan.controls.resumes
-        # A pause once something plays in the session, and not while paused (_paused);
-        # its resume right after it (_step).
-        self._controls = plan.controls
-        self._paused = False
+                                 for e in (m.event, m.complete) if e)
         self._session: set[str] = set()     # events of the session being planned
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
@@ -124,8 +119,7 @@ class SessionPlanner:
         self._ticks_left = 0
         self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
-                                   *plan.max_per_user, *plan.progress,
-                                   *plan.controls.pauses))
+                                   *plan.max_per_user, *plan.progress))
         self._open = {stage: frozenset(self._always | allowed)
                       for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
@@ -164,9 +158,6 @@ class SessionPlanner:
                 return False
             if event in self._ticks and self._ticks_left <= 0:
                 return False
-            if event in self._controls.pauses and (
-                    self._paused or self._session.isdisjoint(self._controls.starts)):
-                return False
         if event in self._subscribes and self._subscribed(user, event):
             return False
         return event in self._open[user.stage]
@@ -202,10 +193,6 @@ class SessionPlanner:
         names.append(event)
         if event in self._ticks:
             self._ticks_left -= 1
-        elif event in self._controls.pauses:
-            self._paused = True
-        elif event in self._controls.resumes:
-            self._paused = False
         user.done.add(event)
         self._session.add(event)
         if event in self._caps:
@@ -236,12 +223,9 @@ class SessionPlanner:
             self._user, self._memory = user, _Memory()
         self._session.clear()
         self._counts.clear()
-        self._paused = False
         self._day = day
         if self._delays:    # the renewals' marks of last session are spent too
             renewals(user.sticky).new_session(user.sessions + 1)
-        if plan.stay_starts:    # and the stays'
-            stays(user.sticky).new_session(user.sessions + 1)
         if plan.milestones:     # last session's milestones are drawn
             playback_marks(user.sticky).queue.clear()
         if plan.paid_later:     # last session's marks for the values are spent
@@ -300,16 +284,13 @@ class SessionPlanner:
         pending = self._memory.pending
         brought: set[str] = set()
         nth = renewals(user.sticky).noted(trigger) if self._delays else 0
-        booking = stays(user.sticky).noted(trigger) if self.plan.stay_starts else 0
         for follower, rate in self._triggers[trigger]:
             if user.rnd.random() < rate:
                 if not self._exclusive.get(follower, _NONE).isdisjoint(brought):
                     continue
                 brought.add(follower)
                 delay = self._delays.get(follower)
-                if follower in self.plan.stay_starts:   # due on the booking's stay date
-                    stays(user.sticky).bring(follower, (trigger, booking))
-                elif delay is None:
+                if delay is None:
                     pending[follower] = pending.get(follower, 0) + 1
                 else:   # due a billing period of the plan charged later (renewals)
                     renewals(user.sticky).bring(follower, (trigger, nth), rate, self._day,
@@ -320,14 +301,7 @@ class SessionPlanner:
         a delayed one (a renewal) happens in the first session on or after its day."""
         pending = self._memory.pending
         marks = renewals(user.sticky) if self._delays else None
-        booked = stays(user.sticky) if self.plan.stay_starts else None
-        for follower in booked.told() if booked is not None else ():
-            pending[follower] = pending.get(follower, 0) + 1    # the booking named no stay
         for follower in self._follower_order:
-            while booked is not None and booked.is_due(follower, self._day) \
-                    and self.can(user, follower):
-                self._note(user, follower, names)
-                booked.checked_in(follower, names.count(follower))
             while marks is not None and marks.is_due(follower, self._day, user.rnd) \
                     and self.can(user, follower):
                 self._note(user, follower, names)
@@ -373,9 +347,6 @@ class SessionPlanner:
         playback = self._milestones.get(event)
         if playback is not None:
             self._play(user, playback, names)
-        resume = self._controls.resume
-        if event in self._controls.pauses and resume and self.can(user, resume):
-            self._note(user, resume, names)     # the playback goes on after its pause
         chains = (self._payer_chains if user.potential_payer else self._chains).get(event)
         if chains and depth < _CHAIN_DEPTH:
             if len(chains) == 1:
