@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
+from demogen.analysis.heuristic.values import kinds
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.simulation.funded import funded_spends
 from demogen.simulation.lifecycle import allowed_events
@@ -118,6 +119,9 @@ class BehaviourPlan:
     #: Follower → the followers it excludes (Rules.events ``stops``, both ways: a booking
     #: cancel and its check-in): one occurrence of a trigger brings at most one of them.
     exclusive: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Followers that start a stay a booking names (``hotel_checkin``, where Rules mark a
+    #: ``kind: stay`` date): due on the stay's first day (simulation/stays.py).
+    stay_starts: frozenset[str] = frozenset()
     #: Onboarding events that are not one-time (one ``tutorial_step`` for every step), with
     #: how many steps a new user plays in their first session at most.
     tutorial_repeats: tuple[tuple[str, int], ...] = ()
@@ -277,6 +281,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                          exclusive=exclusive({name: spec.stops
                                               for name, spec in rules.events.items()
                                               if spec.stops and name in following}),
+                         stay_starts=_stay_starts(rules, following),
                          tutorial_repeats=tutorial_repeats,
                          milestones=milestones,
                          heartbeat_seconds=rules.playback.heartbeat_seconds,
@@ -285,6 +290,14 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                          purchase_failures=_purchase_failures(purchase_flow, attempt_conversion,
                                                               chains),
                          paid_later=shares, paid_later_days=days, held_cancels=cancels)
+
+
+def _stay_starts(rules: Rules, following: set[str]) -> frozenset[str]:
+    """Followers that start a stay (by name), where some property names a stay's first day."""
+    if not any(spec.kind == kinds.STAY and not kinds.ends_a_stay(name)
+               for name, spec in rules.properties.items()):
+        return frozenset()
+    return frozenset(f for f in following if kinds.starts_a_stay(f))
 
 
 def _paid_later(rules: Rules, revenue: tuple[str, ...], purchase_flow: dict[str, Flow]

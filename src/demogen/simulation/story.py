@@ -23,6 +23,7 @@ from demogen.simulation.population import SimUser
 from demogen.simulation.presets import ContentLoop
 from demogen.simulation.renewals import renewals
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
+from demogen.simulation.stays import stays
 from demogen.vocab import LifecycleStage, Segment
 
 #: Free draws tried per planned event before the session gives up filling.
@@ -226,6 +227,8 @@ class SessionPlanner:
         self._day = day
         if self._delays:    # the renewals' marks of last session are spent too
             renewals(user.sticky).new_session(user.sessions + 1)
+        if plan.stay_starts:    # and the stays'
+            stays(user.sticky).new_session(user.sessions + 1)
         if plan.milestones:     # last session's milestones are drawn
             playback_marks(user.sticky).queue.clear()
         if plan.paid_later:     # last session's marks for the values are spent
@@ -284,13 +287,16 @@ class SessionPlanner:
         pending = self._memory.pending
         brought: set[str] = set()
         nth = renewals(user.sticky).noted(trigger) if self._delays else 0
+        booking = stays(user.sticky).noted(trigger) if self.plan.stay_starts else 0
         for follower, rate in self._triggers[trigger]:
             if user.rnd.random() < rate:
                 if not self._exclusive.get(follower, _NONE).isdisjoint(brought):
                     continue
                 brought.add(follower)
                 delay = self._delays.get(follower)
-                if delay is None:
+                if follower in self.plan.stay_starts:   # due on the booking's stay date
+                    stays(user.sticky).bring(follower, (trigger, booking))
+                elif delay is None:
                     pending[follower] = pending.get(follower, 0) + 1
                 else:   # due a billing period of the plan charged later (renewals)
                     renewals(user.sticky).bring(follower, (trigger, nth), rate, self._day,
@@ -301,7 +307,14 @@ class SessionPlanner:
         a delayed one (a renewal) happens in the first session on or after its day."""
         pending = self._memory.pending
         marks = renewals(user.sticky) if self._delays else None
+        booked = stays(user.sticky) if self.plan.stay_starts else None
+        for follower in booked.told() if booked is not None else ():
+            pending[follower] = pending.get(follower, 0) + 1    # the booking named no stay
         for follower in self._follower_order:
+            while booked is not None and booked.is_due(follower, self._day) \
+                    and self.can(user, follower):
+                self._note(user, follower, names)
+                booked.checked_in(follower, names.count(follower))
             while marks is not None and marks.is_due(follower, self._day, user.rnd) \
                     and self.can(user, follower):
                 self._note(user, follower, names)

@@ -198,6 +198,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
         sampler.wrap(functools.partial(plan.renewed.wrap, event.name))
     for ledger in plan.follow_ups:  # a follow-up shows the order it follows
         sampler.wrap(functools.partial(ledger.wrap, event.name))
+    if plan.stays is not None:  # a check-in shows the booking whose stay it starts
+        sampler.wrap(functools.partial(plan.stays.wrap, event.name))
     if plan.later is not None:  # a payment in a later session shows the order it pays
         sampler.wrap(functools.partial(plan.later.wrap, event.name))
     accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)

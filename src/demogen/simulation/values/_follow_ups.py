@@ -31,6 +31,12 @@ _ABSENT = object()
 CHOSEN = "\x1fchosen"
 
 
+def due_slot(ledger: FollowUps) -> str:
+    """The sticky slot of the keys of ``ledger``'s things a follow-up is due to show on a
+    later day (a check-in on the stay date: ``_stays``): what it excludes leaves them."""
+    return f"{ledger.slot}\x1fdue"
+
+
 @dataclass(slots=True)
 class _Thing:
     key: Any                        # its value of the group's key (the order id)
@@ -65,7 +71,7 @@ class FollowUps:
         noted = event in self.follows.values() or trigger is not None
         if not noted:
             return sample
-        key, slots, slot = self.group.key, self.slots, self.slot
+        key, slots, slot, due = self.group.key, self.slots, self.slot, due_slot(self)
         barred = self.exclusive.get(event, frozenset())
 
         def of_its_thing(u: Any, t: str) -> dict[str, Any]:
@@ -73,9 +79,10 @@ class FollowUps:
             sticky = u.sticky
             latest = None
             if trigger is not None and CHOSEN not in sticky:
+                kept_for = sticky.get(due, ()) if barred else ()
                 thing = next((x for x in ledger if trigger in x.shown_by
-                              and event not in x.shown_by and barred.isdisjoint(x.shown_by)),
-                             None)
+                              and event not in x.shown_by and barred.isdisjoint(x.shown_by)
+                              and x.key not in kept_for), None)
                 if thing is not None:
                     latest = {s: sticky.get(s, _ABSENT) for s in slots}
                     _put(sticky, thing.kept)

@@ -19,6 +19,7 @@ from demogen.simulation.values._follow_ups import FollowUps, plan_follow_ups
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
 from demogen.simulation.values._pay_later import LaterPayments, plan_later_payments
 from demogen.simulation.values._renewals import Renewed, plan_renewals
+from demogen.simulation.values._stays import StayBookings, plan_stay_bookings
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 
@@ -57,6 +58,8 @@ class ValuePlan:
     later: LaterPayments | None = None
     #: the charges that bring renewals and the renewals (None: the plan times none).
     renewed: Renewed | None = None
+    #: the bookings whose check-in is due on their stay date (None: the plan names none).
+    stays: StayBookings | None = None
 
     @classmethod
     def build(cls, tables: Tables) -> ValuePlan:
@@ -70,13 +73,15 @@ class ValuePlan:
                     follows.setdefault((event, name), group)
         latest = _latest(tables)
         after = {e: spec.follows for e, spec in tables.rules.events.items() if spec.follows}
+        ledgers = plan_follow_ups(groups, after, {
+            e: spec.stops for e, spec in tables.rules.events.items()
+            if spec.follows and spec.stops})
         return cls(groups=groups, follows=follows, latest=latest,
                    recorded=frozenset(latest.values()), basket=plan_basket(tables, groups),
-                   follow_ups=plan_follow_ups(groups, after, {
-                       e: spec.stops for e, spec in tables.rules.events.items()
-                       if spec.follows and spec.stops}),
+                   follow_ups=ledgers,
                    later=plan_later_payments(groups, tables.rules),
-                   renewed=plan_renewals(groups, tables.rules))
+                   renewed=plan_renewals(groups, tables.rules),
+                   stays=plan_stay_bookings(groups, ledgers, tables.rules))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
         """Hooks that store the event's values for the followers of its groups, and fill

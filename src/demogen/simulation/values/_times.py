@@ -115,12 +115,17 @@ def _stay_end(v: dict[str, Any]) -> str | None:
     start = next((val for key, val in v.items() if isinstance(val, str)
                   and kinds.time_kind(key) == kinds.STAY
                   and not kinds.ends_a_stay(key)), None)
-    nights = next((val for key, val in v.items() if _NIGHTS.search(normalize(key))
-                   and isinstance(val, int | float) and not isinstance(val, bool)), None)
+    nights = nights_of(v)
     if start is None or nights is None:
         return None
     end = datetime.fromisoformat(start[:10]) + timedelta(days=int(nights))
     return format_time(end) if len(start) > 10 else end.date().isoformat()
+
+
+def nights_of(v: dict[str, Any]) -> int | None:
+    """The stay's count of nights among the values ``v`` (None: they name none)."""
+    return next((int(val) for key, val in v.items() if _NIGHTS.search(normalize(key))
+                 and isinstance(val, int | float) and not isinstance(val, bool)), None)
 
 
 def _past(median_days: float) -> Sampler:

@@ -76,6 +76,12 @@ def ends_a_stay(name: str) -> bool:
     return _STAY_END.search(normalize(leaf(name))) is not None
 
 
+def starts_a_stay(event: str) -> bool:
+    """``hotel_checkin``, ``flight_departure``: the event's name with ``_date`` names a
+    stay's first day, so the event starts the stay a booking named."""
+    return time_kind(f"{event}_date") == STAY and not ends_a_stay(event)
+
+
 def time_kind(name: str) -> str:
     """``now`` (the event time), ``past``, ``long_past`` (registration, first-x), ``future``,
     ``stay`` (a check-in or departure date a booking names) or ``birthday``."""

@@ -1,0 +1,116 @@
+"""A check-in on its booking's stay date: planner ↔ values.
+
+A booking names the day its stay starts (a property Rules call ``kind: stay``:
+``checkin_date``); the event that starts the stay (``hotel_checkin``, following the
+payment: Rules ``events.<e>.follows``) happens on that day, which the values draw only
+after the planner planned the session of the payment. So, as for renewals
+(``simulation.renewals``), the planner marks each payment that brings a check-in with a
+stay number; the values, drawing the payment, keep the booking's slots (its id, its dates,
+its price) and tell the stay's first and last day (window days) under that number; in the
+user's next sessions the planner makes the check-in due on the first day, as long as the
+stay lasts. A user who has no session during the stay (the stay lies after the window or
+their last day) never checks in; a booking whose trigger names no stay date falls back to
+the follow-up's usual chance per session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Where a user's marks live in ``user.sticky`` (the per-user memory both sides reach).
+SLOT = "\x1fstays"
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A check-in brought about whose stay the values have not told yet."""
+
+    number: int         # the stay
+    event: str          # the check-in event
+    session: int        # the planner's session of the trigger
+
+
+@dataclass(slots=True)
+class Stays:
+    """One user's booked stays: the planner's marks and the values' memory."""
+
+    #: The session the marks are of (the planner's ``user.sessions + 1``).
+    session: int = 0
+    #: The planner: occurrences of each trigger noted so far in ``session``.
+    planned: dict[str, int] = field(default_factory=dict)
+    #: (trigger event, its occurrence in the session, 1-based) → the stay it books.
+    booked: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: (check-in event, its occurrence in the session) → the stay it starts.
+    checking_in: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: Stays so far in the user's life: the next one's number.
+    count: int = 0
+    waiting: list[_Waiting] = field(default_factory=list)
+    #: Check-in event → (first day, last day, stay), earliest first.
+    due: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    #: The values' side: occurrences of marked events drawn so far in ``session``.
+    seen: dict[str, int] = field(default_factory=dict)
+    #: The values' side: stay → its booking's sticky slots (id, dates, money).
+    kept: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: The values' side: stay → its first and last window day (None: the booking names none).
+    days: dict[int, tuple[int, int] | None] = field(default_factory=dict)
+
+    def new_session(self, session: int) -> None:
+        """The planner starts planning ``session``: last session's marks are spent."""
+        self.session = session
+        self.planned.clear()
+        self.booked.clear()
+        self.checking_in.clear()
+        self.seen.clear()
+
+    def noted(self, trigger: str) -> int:
+        """The planner noted ``trigger`` once more this session: its occurrence."""
+        nth = self.planned[trigger] = self.planned.get(trigger, 0) + 1
+        return nth
+
+    def bring(self, event: str, trigger: tuple[str, int]) -> None:
+        """The trigger (its occurrence) brings a check-in: a stay of its own."""
+        number = self.booked.get(trigger)
+        if number is None:
+            number, self.count = self.count, self.count + 1
+            self.booked[trigger] = number
+        self.waiting.append(_Waiting(number, event, self.session))
+
+    def told(self) -> list[str]:
+        """Check-ins of earlier sessions' bookings get their days (the values told them);
+        the check-ins whose booking named no stay, one entry each, for the usual chance."""
+        still, untimed = [], []
+        for w in self.waiting:
+            if w.session >= self.session:
+                still.append(w)
+                continue
+            days = self.days.pop(w.number, None)
+            if days is None:
+                self.kept.pop(w.number, None)
+                untimed.append(w.event)
+                continue
+            queue = self.due.setdefault(w.event, [])
+            queue.append((*days, w.number))
+            queue.sort()
+        self.waiting = still
+        return untimed
+
+    def is_due(self, event: str, day: int) -> bool:
+        """A check-in of ``event`` is due on ``day``; stays over before it are dropped
+        (nobody checks in after their stay) and their bookings forgotten."""
+        queue = self.due.get(event)
+        while queue and queue[0][1] < day:
+            self.kept.pop(queue.pop(0)[2], None)
+        return bool(queue) and queue[0][0] <= day
+
+    def checked_in(self, event: str, nth: int) -> None:
+        """The planner noted the due check-in (its ``nth`` of the session)."""
+        self.checking_in[(event, nth)] = self.due[event].pop(0)[2]
+
+
+def stays(sticky: dict[str, Any]) -> Stays:
+    """The user's marks (made on first use)."""
+    marks = sticky.get(SLOT)
+    if marks is None:
+        marks = sticky[SLOT] = Stays()
+    return marks

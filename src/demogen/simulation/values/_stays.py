@@ -1,0 +1,129 @@
+"""A check-in shows the booking it starts; the booking tells the planner its stay's days.
+
+The planner (``simulation.stays``) marks each trigger that brings a check-in (the payment
+of a booking) with a stay number, and each check-in with the stay it starts. Drawing the
+trigger, the values keep its pair groups' slots (the booking's id, its dates, its price)
+and tell the stay's first and last window day under that number; the booking's key is
+noted as due in the follow-up ledger, so a cancel (Rules ``stops``) never cancels a stay
+that is to be checked in. Drawing the check-in, they put the booking's slots back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from demogen.analysis.heuristic.values import kinds
+from demogen.analysis.rules import Rules
+from demogen.simulation.sessions import DAY_SECONDS
+from demogen.simulation.stays import SLOT, Stays
+from demogen.simulation.values._follow_ups import FollowUps, due_slot
+from demogen.simulation.values._pairs import PairGroup
+from demogen.simulation.values._pay_later import Sample, draw_as_kept, keep
+from demogen.simulation.values._times import nights_of
+
+
+@dataclass(frozen=True, slots=True)
+class StayBookings:
+    """The triggers that bring check-ins and the check-ins, with their groups' slots."""
+
+    #: trigger → the check-ins it brings.
+    triggers: Mapping[str, frozenset[str]]
+    check_ins: frozenset[str]
+    #: The sticky slots that hold one booking: its groups' values and money.
+    slots: tuple[str, ...]
+    #: Per group of a booking: its values' slot, its key and its ledger's due slot.
+    keys: tuple[tuple[str, str, str], ...]
+    #: Stay dates naming a stay's first day, and its last (a checkout date).
+    starts: frozenset[str]
+    ends: frozenset[str]
+
+    def wrap(self, event: str, sample: Sample) -> Sample:
+        """``sample`` of ``event``, keeping a booking's stay or showing it on its check-in,
+        as the planner marked the occurrence."""
+        if event not in self.triggers and event not in self.check_ins:
+            return sample
+
+        def of_its_stay(u: Any, t: str) -> dict[str, Any]:
+            marks: Stays | None = u.sticky.get(SLOT)
+            if marks is None or marks.session != u.session_number:
+                return sample(u, t)
+            nth = marks.seen[event] = marks.seen.get(event, 0) + 1
+            number = marks.checking_in.get((event, nth))
+            kept = None if number is None else marks.kept.pop(number, None)
+            if kept is not None:
+                return draw_as_kept(sample, u, t, kept, self.slots, chosen=True)
+            values = sample(u, t)
+            number = marks.booked.get((event, nth))
+            if number is not None:
+                marks.kept[number] = keep(u.sticky, self.slots)
+                marks.days[number] = self._days(u, values, t)
+                self._note_due(u.sticky)
+            return values
+
+        return of_its_stay
+
+    def _days(self, u: Any, values: Mapping[str, Any], t: str) -> tuple[int, int] | None:
+        """The stay's first and last window day (the night before checkout), from the
+        trigger's values or else its booking's (the group's latest values)."""
+        shown = [values, *(kept[1] for slot, _, _ in self.keys
+                           if isinstance(kept := u.sticky.get(slot), tuple))]
+        first = _day(_first(shown, self.starts))
+        if first is None:
+            return None
+        today = date.fromisoformat(t[:10])
+        start = int(u.clock // DAY_SECONDS) + (first - today).days
+        last = _day(_first(shown, self.ends))
+        nights = (last - first).days if last is not None else _nights(shown)
+        return start, start + max(nights - 1, 0)
+
+    def _note_due(self, sticky: dict[str, Any]) -> None:
+        """The booking's keys are due a check-in: what excludes it leaves them."""
+        for slot, key, due in self.keys:
+            kept = sticky.get(slot)
+            if isinstance(kept, tuple) and key in kept[1]:
+                sticky.setdefault(due, set()).add(kept[1][key])
+
+
+def _first(shown: Iterable[Mapping[str, Any]], names: frozenset[str]) -> Any:
+    return next((v[n] for v in shown for n in sorted(names & v.keys())
+                 if isinstance(v[n], str)), None)
+
+
+def _day(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _nights(shown: Iterable[Mapping[str, Any]]) -> int:
+    """The booking's nights (1 where it names none)."""
+    return next((n for v in shown if (n := nights_of(v)) is not None), 1)
+
+
+def plan_stay_bookings(groups: tuple[PairGroup, ...], ledgers: tuple[FollowUps, ...],
+                       rules: Rules) -> StayBookings | None:
+    """The triggers of the follow-ups that start a stay (``hotel_checkin`` following
+    ``pay_success``), where some property names a stay's first day."""
+    starts = frozenset(n for n, spec in rules.properties.items()
+                       if spec.kind == kinds.STAY and not kinds.ends_a_stay(n))
+    triggers: dict[str, set[str]] = {}
+    for event, spec in rules.events.items():
+        if spec.follows and kinds.starts_a_stay(event) and starts:
+            triggers.setdefault(spec.follows, set()).add(event)
+    if not triggers:
+        return None
+    events = set(triggers) | {e for found in triggers.values() for e in found}
+    mine = [g for g in groups if len(events & set(g.members)) >= 2]
+    dues = {ledger.group.slot: due_slot(ledger) for ledger in ledgers}
+    return StayBookings(
+        triggers={t: frozenset(found) for t, found in sorted(triggers.items())},
+        check_ins=frozenset(e for found in triggers.values() for e in found),
+        slots=tuple(s for g in mine for s in (g.slot, f"{g.slot}\x1fmoney")),
+        keys=tuple((g.slot, g.key, dues[g.slot]) for g in mine if g.slot in dues),
+        starts=starts,
+        ends=frozenset(n for n, spec in rules.properties.items()
+                       if spec.kind == kinds.STAY and kinds.ends_a_stay(n)))
