@@ -116,6 +116,11 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
             yield "event", milestone.complete, (*here, "complete")
         if milestone.property:
             yield "property", milestone.property, (*here, "property")
+    for role in ("start", "pause", "resume", "seek"):
+        for event in getattr(rules.playback, role):
+            yield "event", event, ("playback", role)
+    for prop in rules.playback.playhead:
+        yield "property", prop, ("playback", "playhead")
     for event, updates in rules.update_patterns.items():
         yield "event", event, ("update_patterns", event)
         for prop, update in updates.items():

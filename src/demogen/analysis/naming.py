@@ -112,6 +112,10 @@ def rename_rules(rules: Rules, names: NameMap) -> Rules:
     progression = data.get("progression") or {}
     if progression.get("stage_clear_events"):
         progression["stage_clear_events"] = [ev(e) for e in progression["stage_clear_events"]]
+    playback = data.get("playback") or {}
+    for key in ("start", "pause", "resume", "seek"):
+        playback[key] = [ev(e) for e in playback.get(key, [])]
+    playback["playhead"] = [pr(p) for p in playback.get("playhead", [])]
     data["monetary_properties"] = {
         pr(p): {**m, "events": [ev(e) for e in m.get("events", [])],
                 "currency_property": m.get("currency_property") and pr(m["currency_property"])}

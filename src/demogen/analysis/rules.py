@@ -327,14 +327,23 @@ class Milestone(BaseModel):
 
 
 class Playback(BaseModel):
-    """How playbacks unfold (issue 13): ``milestones`` by the milestone event's name, and
-    the player's cadence: a heartbeat (``event_roles.progress``) every ``heartbeat_seconds``
-    of playback."""
+    """How playbacks unfold (issue 13): ``milestones`` by the milestone event's name, the
+    player's cadence: a heartbeat (``event_roles.progress``) every ``heartbeat_seconds``
+    of playback, and the player's controls (pauses, resumes, seeks) and playhead."""
 
     model_config = _STRICT
 
     milestones: dict[str, Milestone] = Field(default_factory=dict)
     heartbeat_seconds: float = Field(10.0, gt=0)
+    #: The player's controls: a ``start`` plays a title from 0; a ``pause`` stops the
+    #: playhead until its ``resume`` (which only follows a pause); a ``seek`` lands the
+    #: playhead somewhere else; ``playhead``: the properties that show it (they only move
+    #: forward with the time played, except on a start or a seek).
+    start: list[str] = Field(default_factory=list)
+    pause: list[str] = Field(default_factory=list)
+    resume: list[str] = Field(default_factory=list)
+    seek: list[str] = Field(default_factory=list)
+    playhead: list[str] = Field(default_factory=list)
 
 
 #: How long a value lives: drawn for every event, kept for one session, or kept for the

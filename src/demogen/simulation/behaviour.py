@@ -14,7 +14,12 @@ from demogen.analysis.heuristic.values import kinds
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.simulation.funded import funded_spends
 from demogen.simulation.lifecycle import allowed_events
-from demogen.simulation.playback import MilestonePlan, compile_milestones
+from demogen.simulation.playback import (
+    MilestonePlan,
+    PlaybackControls,
+    compile_controls,
+    compile_milestones,
+)
 from demogen.simulation.values._follow_ups import exclusive
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import LifecycleStage, Segment
@@ -146,6 +151,9 @@ class BehaviourPlan:
     #: submitted in an earlier session (Rules.events ``later_share``; pay_order after
     #: submit_order, paid by bank transfer or on a second visit).
     paid_later: dict[str, float] = field(default_factory=dict)
+    #: The player's pauses and resumes (Rules ``playback``): a pause once something plays,
+    #: its resume right after it (SessionPlanner).
+    controls: PlaybackControls = field(default_factory=PlaybackControls)
     #: Playback start → its milestone progress events (Rules ``playback``): played where
     #: the start is drawn (SessionPlanner), the milestones and completion never otherwise.
     milestones: dict[str, MilestonePlan] = field(default_factory=dict)
@@ -223,6 +231,9 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                *(s for flow in progressions for s in flow.steps)}
     milestones = compile_milestones(taxonomy, rules, known)
     special |= {e for m in milestones.values() for e in (m.event, m.complete) if e}
+    # A resume follows its pause (SessionPlanner), never drawn on its own.
+    controls = compile_controls(rules, known)
+    special |= controls.resumes
     purchase_flow = {r: _purchase_flow(r, ec.charted_funnels(), chains, one_time, known,
                                        special)
                      for r in revenue}
@@ -283,7 +294,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                                               if spec.stops and name in following}),
                          stay_starts=_stay_starts(rules, following),
                          tutorial_repeats=tutorial_repeats,
-                         milestones=milestones,
+                         milestones=milestones, controls=controls,
                          heartbeat_seconds=rules.playback.heartbeat_seconds,
                          outcomes={leader: _outcome_shares(flows)
                                    for leader, flows in chains.items() if len(flows) > 1},

@@ -74,7 +74,11 @@ class SessionPlanner:
         # A playback's milestones and completion are played with it (_play), never walked.
         self._milestones = plan.milestones
         self._played = frozenset(e for m in plan.milestones.values()
-                                 for e in (m.event, m.complete) if e)
+                                 for e in (m.event, m.complete) if e) | plan.controls.resumes
+        # A pause once something plays in the session, and not while paused (_paused);
+        # its resume right after it (_step).
+        self._controls = plan.controls
+        self._paused = False
         self._session: set[str] = set()     # events of the session being planned
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
@@ -159,6 +163,9 @@ class SessionPlanner:
                 return False
             if event in self._ticks and self._ticks_left <= 0:
                 return False
+            if event in self._controls.pauses and (
+                    self._paused or self._session.isdisjoint(self._controls.starts)):
+                return False
         if event in self._subscribes and self._subscribed(user, event):
             return False
         return event in self._open[user.stage]
@@ -194,6 +201,10 @@ class SessionPlanner:
         names.append(event)
         if event in self._ticks:
             self._ticks_left -= 1
+        elif event in self._controls.pauses:
+            self._paused = True
+        elif event in self._controls.resumes:
+            self._paused = False
         user.done.add(event)
         self._session.add(event)
         if event in self._caps:
@@ -224,6 +235,7 @@ class SessionPlanner:
             self._user, self._memory = user, _Memory()
         self._session.clear()
         self._counts.clear()
+        self._paused = False
         self._day = day
         if self._delays:    # the renewals' marks of last session are spent too
             renewals(user.sticky).new_session(user.sessions + 1)
@@ -360,6 +372,9 @@ class SessionPlanner:
         playback = self._milestones.get(event)
         if playback is not None:
             self._play(user, playback, names)
+        resume = self._controls.resume
+        if event in self._controls.pauses and resume and self.can(user, resume):
+            self._note(user, resume, names)     # the playback goes on after its pause
         chains = (self._payer_chains if user.potential_payer else self._chains).get(event)
         if chains and depth < _CHAIN_DEPTH:
             if len(chains) == 1:

@@ -39,9 +39,60 @@ def playback_rules(ctx: Context, roles: EventRoles,
                                          property=percent)
     progress = [e for e in roles.progress if e not in milestones]
     cadence = next((c for e in progress if (c := heartbeat_seconds(ctx, e)) is not None), None)
-    playback = Playback(milestones=milestones) if cadence is None else \
-        Playback(milestones=milestones, heartbeat_seconds=cadence)
+    playback = Playback(milestones=milestones, **_controls(ctx, progress, milestones, funnels))
+    if cadence is not None:
+        playback.heartbeat_seconds = cadence
     return playback, roles.model_copy(update={"progress": progress})
+
+
+def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone],
+              funnels: list[Funnel]) -> dict[str, list[str]]:
+    """The player's controls and playhead, in a plan that plays something (a heartbeat or a
+    milestone): events about what plays (sharing its object) named as a pause, a resume or
+    a seek; the starts of what plays; number properties named as a playhead on them."""
+    playing = [*progress, *milestones]
+    if not playing:
+        return {}
+    objects = frozenset().union(*(ctx.index.info(e).obj for e in playing))
+    player = [n for n in ctx.names if n not in playing and ctx.index.info(n).obj & objects]
+    found = {key: [n for n in player if _names_control(ctx, n, f"{key}_words")]
+             for key in ("pause", "resume", "seek")}
+    controls = {e for events in found.values() for e in events}
+    # Of a seek start → seek end pair, the playhead lands on the end.
+    found["seek"] = [e for e in found["seek"] if not any(
+        len(f.steps) > 1 and f.steps[0] == e and f.steps[1] in found["seek"] for f in funnels)]
+    # A start of what plays or is paused: nothing else (an ad, a buffer) in its object.
+    objects = objects.union(*(ctx.index.info(e).obj for e in found["pause"] + found["resume"]))
+    starts = [n for n in player if n not in controls and ctx.index.info(n).verb in _STARTS
+              and ctx.index.info(n).obj <= objects]
+    starts += [m.start for m in milestones.values() if m.start not in starts]
+    found["start"] = starts
+    found["playhead"] = _playheads(ctx, [*playing, *starts])
+    return found
+
+
+def _names_control(ctx: Context, event: str, words_key: str) -> bool:
+    """A name word starting with a control word (``paused``), or a non-Latin control word in
+    the name or the display name (일시정지)."""
+    words: list[str] = load("playback")[words_key]
+    found = ctx.taxonomy.event(event)
+    text = " ".join(t for t in (event, found.display_name if found else None) if t).casefold()
+    latin = re.findall(r"[a-z]+", text)
+    return any(w.startswith(word) for word in words if word.isascii() for w in latin) or \
+        any(word in text for word in words if not word.isascii())
+
+
+def _playheads(ctx: Context, events: list[str]) -> list[str]:
+    """Number properties named as a playhead (``position_seconds``) on these events."""
+    out: list[str] = []
+    for event in events:
+        found = ctx.taxonomy.event(event)
+        for name in found.properties if found else ():
+            prop = ctx.event_props.get(name)
+            if prop is not None and prop.type == PropertyType.NUMBER and names_position(name) \
+                    and not names_length(name) and name not in out:
+                out.append(name)
+    return out
 
 
 #: A number and the word after it ("10 seconds", "10초", "30s").

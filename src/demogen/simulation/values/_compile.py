@@ -36,6 +36,7 @@ from demogen.simulation.values._objects import (
 )
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
+from demogen.simulation.values._playhead import playhead_sampler
 from demogen.simulation.values._progress import stage_sampler
 from demogen.simulation.values._row_prices import row_prices
 from demogen.simulation.values._sampler import EventSampler
@@ -108,6 +109,10 @@ def plain(tables: Tables, prop: Property, event: str | None,
     if milestone is not None:   # the threshold the playback passed
         return milestone, frozenset()
     deps: set[str] = set()
+    if event is None or not formula_on(tables.rules, prop.name, event):
+        playhead = playhead_sampler(tables, prop, event, present, deps)
+        if playhead is not None:    # moves on with the time played, jumps on a seek
+            return playhead, frozenset(deps)
     fn = core(tables, prop, event, present, deps)
     if event is not None:   # one record's product_id and product_name show one product
         fn = catalogue_link(tables.catalogue_links(present).get(prop.name), fn, deps)

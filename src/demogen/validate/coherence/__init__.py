@@ -19,6 +19,7 @@ from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
+from demogen.validate.coherence._playback import PlaybackChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._renewals import RenewalsChecker
 from demogen.validate.coherence._roles import RolesChecker
@@ -31,7 +32,8 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         ProgressionChecker,
                                         CatalogueChecker, MoneyChecker, BalancesChecker,
                                         StaysChecker, StayDatesChecker,
-                                        RenewalsChecker, RolesChecker)
+                                        RenewalsChecker, RolesChecker,
+                                        PlaybackChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
