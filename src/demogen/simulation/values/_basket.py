@@ -14,7 +14,10 @@ view shows an empty cart (where the plan's list may be empty). An order's list o
 where the order shows the rows of an event before it (``pay_order`` the ``submit_order`` of
 its order), that event lists the basket too, and the order takes out what it shows. How
 many lines orders have follows how often buyers cart (the preset's
-``content_loop.payer_cart_per_view``).
+``content_loop.payer_cart_per_view``). A thing carted again stays one line whose quantity
+grows: the cart event's quantity (``commodity_amount``) is the amount added, an order's or
+checkout's row shows the total carted (at least one per add where the cart shows no
+quantity), and the order's amount adds up its rows (``_money_lines``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from demogen.analysis.heuristic._catalogues import ID, catalogue_role, priced_stems
+from demogen.analysis.heuristic._catalogues import ID, catalogue_role, is_quantity, priced_stems
 from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 from demogen.analysis.rules import IN_CART_SHARE
 from demogen.simulation._context import UserContext
@@ -36,6 +39,9 @@ from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
 
 BASKET = "basket\x1f"
+#: Beside a basket's slot: per carted thing, how many were carted and whether every add
+#: showed its quantity (else the count is a floor: one per add).
+COUNTS = "\x1fcounts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +64,18 @@ class Basket:
     #: own; where the cart shows the thing of a view before it, the view's too), and the
     #: share of its draws that may name one in it (Rules ``events.<cart>.in_cart_share``).
     picks: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: Per cart event, its quantity property (how many it adds: ``commodity_amount``).
+    adds: dict[str, str] = field(default_factory=dict)
+    #: Per list of rows, its rows' quantity field (the line's total: ``commodity_amount``).
+    row_counts: dict[str, str] = field(default_factory=dict)
 
     @property
     def slot(self) -> str:
         return BASKET + self.stem
+
+    @property
+    def counts(self) -> str:
+        return self.slot + COUNTS
 
     def shows(self, event: str, name: str) -> bool:
         """Whether the basket decides ``name`` on ``event``; an order placed at a checkout
@@ -102,7 +116,10 @@ class Basket:
         if event in self.views and lo == 0:
             inner = _empty
         if prop.type == PropertyType.OBJECT_GROUP:
-            return _rows_of(slot, hi, inner, rows) if rows is not None else inner
+            if rows is None:
+                return inner
+            return _rows_of(slot, hi, inner, _counted(rows, self.counts,
+                                                     self.row_counts.get(prop.name)))
 
         def carted(u: UserContext, v: dict[str, Any], t: str) -> Any:
             basket: list[str] | None = u.sticky.get(slot)
@@ -114,15 +131,15 @@ class Basket:
         """A cart event adds its thing to the basket, a removal and an order take out what
         they name."""
         if (key := self.carts.get(event)) is not None:
-            return (self._put(key),)
+            return (self._put(key, self.adds.get(event)),)
         if (key := self.removes.get(event)) is not None:
             return (self._take(key, listed=False),)
         if (name := self.orders.get(event)) is not None:
             return (self._take(name, listed=True),)
         return ()
 
-    def _put(self, key: str) -> Hook:
-        slot = self.slot
+    def _put(self, key: str, added: str | None) -> Hook:
+        slot, counts_slot = self.slot, self.counts
 
         def put(u: UserContext, values: dict[str, Any]) -> None:
             ident = values.get(key)
@@ -130,15 +147,24 @@ class Basket:
                 return
             ident = ident if isinstance(ident, str) else to_str(ident)
             basket: list[str] = u.sticky.setdefault(slot, [])
-            if ident in basket:     # carted again: one line, now the latest
+            counts: dict[str, tuple[float, bool]] = u.sticky.setdefault(counts_slot, {})
+            if ident in basket:     # carted again: one line, now the latest, holding more
                 basket.remove(ident)
+            else:
+                counts.pop(ident, None)
             basket.append(ident)
+            for gone in basket[:-MAX_LIST]:
+                counts.pop(gone, None)
             del basket[:-MAX_LIST]
+            n = values.get(added) if added is not None else None
+            shown = isinstance(n, int | float) and not isinstance(n, bool) and n > 0
+            total, exact = counts.get(ident, (0, True))
+            counts[ident] = (total + (n if shown else 1), exact and shown)
 
         return put
 
     def _take(self, name: str, *, listed: bool) -> Hook:
-        slot = self.slot
+        slot, counts_slot = self.slot, self.counts
 
         def take(u: UserContext, values: dict[str, Any]) -> None:
             basket: list[str] | None = u.sticky.get(slot)
@@ -146,10 +172,32 @@ class Basket:
                 value = values.get(name)
                 named = value if listed or isinstance(value, list) else \
                     [] if value is None or value is MISS else [value]
-                gone = set(self.ids(name, named))
+                counts: dict[str, tuple[float, bool]] = u.sticky.setdefault(counts_slot, {})
+                gone = set(self.ids(name, named)) - _left(counts, named, self.row_ids.get(name),
+                                                          self.row_counts.get(name))
                 basket[:] = [x for x in basket if x not in gone]
+                for ident in gone:
+                    counts.pop(ident, None)
 
         return take
+
+
+def _left(counts: dict[str, tuple[float, bool]], rows: Any, key: str | None,
+          quantity: str | None) -> set[str]:
+    """The things an order's ``rows`` leave in the cart: those carted again after its
+    checkout (a paid order shows the rows of its checkout), whose carted count, less the
+    row's quantity, stays in the cart (their counts updated)."""
+    if key is None or quantity is None or not isinstance(rows, list):
+        return set()
+    left: set[str] = set()
+    for row in rows:
+        ident, n = (row.get(key), row.get(quantity)) if isinstance(row, dict) else (None, None)
+        ident = ident if ident is None or isinstance(ident, str) else to_str(ident)
+        total, exact = counts.get(ident, (0, False)) if ident is not None else (0, False)
+        if exact and isinstance(n, int | float) and total > n:
+            counts[ident] = (total - n, True)
+            left.add(ident)
+    return left
 
 
 def _rows_of(slot: str, hi: int, inner: Sampler, rows: GivenRows) -> Sampler:
@@ -161,6 +209,26 @@ def _rows_of(slot: str, hi: int, inner: Sampler, rows: GivenRows) -> Sampler:
         return rows(u, v, t, basket[-hi:]) if basket else inner(u, v, t)
 
     return carted_rows
+
+
+def _counted(rows: GivenRows, counts_slot: str, quantity: str | None) -> GivenRows:
+    """``rows`` whose quantity field (``quantity``) shows how many of the row's thing were
+    carted: the total where every add showed its quantity, else at least one per add."""
+    if quantity is None:
+        return rows
+
+    def counted(u: UserContext, v: dict[str, Any], t: str, ids: Sequence[str]
+                ) -> list[dict[str, Any]]:
+        out = rows(u, v, t, ids)
+        counts: dict[str, tuple[float, bool]] = u.sticky.get(counts_slot, {})
+        for row, ident in zip(out, ids, strict=True):
+            total, exact = counts.get(ident, (0, False))
+            drawn = row.get(quantity)
+            if exact or not isinstance(drawn, int | float) or drawn < total:
+                row[quantity] = total if total else drawn
+        return out
+
+    return counted
 
 
 #: Draws a cart (or its view) makes at most to find a thing not in the basket: with six
@@ -215,7 +283,8 @@ def plan_basket(tables: Tables, groups: Sequence[PairGroup] = ()) -> Basket | No
             listed = {*orders.values(), *viewed.values(), *checkouts.values()}
             carted = _naming(carts, stem)
             return Basket(stem, carted, orders, _naming(removes, stem), viewed, checkouts,
-                          _row_ids(tables, listed), placed, _picks(tables, groups, carted))
+                          _row_ids(tables, listed), placed, _picks(tables, groups, carted),
+                          _adds(tables, carted, stem), _row_counts(tables, listed))
     return None
 
 
@@ -266,6 +335,37 @@ def _row_ids(tables: Tables, listed: Iterable[str]) -> dict[str, str]:
             prop.type == PropertyType.OBJECT_GROUP else None
         if found is not None:
             out[name] = found[0]
+    return out
+
+
+def _adds(tables: Tables, carts: dict[str, str], stem: str) -> dict[str, str]:
+    """Per cart event, its number property saying how many of ``stem`` it adds (not money)."""
+    out: dict[str, str] = {}
+    for event in carts:
+        found = next((name for name in sorted(_listed(tables, event))
+                      if (p := tables.props.get(name)) is not None
+                      and p.type == PropertyType.NUMBER and is_quantity(name, stem)
+                      and name not in tables.rules.monetary_properties), None)
+        if found is not None:
+            out[event] = found
+    return out
+
+
+def _row_counts(tables: Tables, listed: Iterable[str]) -> dict[str, str]:
+    """Per list of rows naming the thing, its rows' quantity field (``commodity_amount``;
+    not money)."""
+    out: dict[str, str] = {}
+    for name in listed:
+        prop = tables.props.get(name)
+        found = row_thing(prop) if prop is not None and \
+            prop.type == PropertyType.OBJECT_GROUP else None
+        if prop is None or found is None:
+            continue
+        quantity = next((key for c in prop.children if c.type == PropertyType.NUMBER
+                         and is_quantity(key := leaf(c.name), found[1])
+                         and f"{name}.{key}" not in tables.rules.monetary_properties), None)
+        if quantity is not None:
+            out[name] = quantity
     return out
 
 

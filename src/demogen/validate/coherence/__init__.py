@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
+from demogen.validate.coherence._basket import BasketChecker
 from demogen.validate.coherence._catalogue import CatalogueChecker
 from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
@@ -32,7 +33,7 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         ProgressionChecker,
                                         CatalogueChecker, MoneyChecker, BalancesChecker,
                                         StaysChecker, StayDatesChecker,
-                                        RenewalsChecker, RolesChecker,
+                                        RenewalsChecker, RolesChecker, BasketChecker,
                                         PlaybackChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
