@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from demogen.validate.coherence import CHECKERS
 from demogen.validate.coherence._catalogue import CatalogueChecker
 from tests.corpus import corpus
@@ -106,3 +108,31 @@ def test_a_row_renaming_an_item_the_plan_names(tmp_path: Path) -> None:
     row["name"] = "Mystic Orb"
     found = findings(output.write(tmp_path / "broken"), CatalogueChecker, out)
     assert len(found) == 1 and "Mystic Orb" in found[0] and "Rules name it" in found[0]
+
+
+# -- flat product fields: Segment's Product Viewed (session 11) ---------------------------
+
+
+def _flat(field: str):  # type: ignore[no-untyped-def]
+    return lambda r: r.get("#type") == "track" and {"product_id", field} <= \
+        set(r["properties"])
+
+
+@pytest.mark.parametrize(("source", "field"), [
+    ("segment_shop", "brand"),
+    pytest.param("segment_ecommerce_v2", "name", marks=corpus),
+])
+def test_a_flat_field_giving_a_product_another_value(coherence_output, tmp_path: Path,
+                                                     source: str, field: str) -> None:
+    """A bare top-level ``brand``/``name`` beside ``product_id`` is the product's: the
+    clean output passes; one later record showing another value is reported, there."""
+    g = coherence_output(source)
+    assert findings(g.out, CatalogueChecker, g.out) == []
+    output = Output(g.out).copy()
+    _, _, first = output.find(_flat(field))
+    ident = first["properties"]["product_id"]
+    _, _, later = output.find(lambda r: _flat(field)(r)
+                              and r["properties"]["product_id"] == ident, skip=1)
+    later["properties"][field] = "Not " + str(later["properties"][field])
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, g.out)
+    assert len(found) == 1 and f"'{ident}'" in found[0] and f"{field} 'Not " in found[0]

@@ -22,7 +22,7 @@ from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 
 __all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "fields_stem",
            "group_roles", "is_quantity", "object_stem", "priced_stems",
-           "thing_attributes"]
+           "record_role", "record_stem", "thing_attributes"]
 
 ID, NAME, TYPE = "id", "name", "type"
 
@@ -113,13 +113,40 @@ def _plan_stem(stem: str, last: str) -> str | None:
     return word if last in data["plan_id_words"] and word in data["plan_stems"] else None
 
 
+@functools.cache
+def _record_field_words() -> dict[str, str]:
+    """Bare word → field, at the top level of a record naming one priced thing."""
+    return {word: field for field, words in catalogue_data().get("record_fields", {}).items()
+            for word in words}
+
+
+def record_stem(names: Iterable[str]) -> str | None:
+    """The one priced thing a record names by an id (``product_id``: ``product``), whose
+    fields its bare ``name``/``brand``/``category`` are (Segment's flat Product Viewed);
+    None when it names none or several."""
+    priced = priced_stems()
+    stems = {role.stem for name in names if (role := catalogue_role(name)) is not None
+             and role.field == ID and role.stem in priced}
+    return stems.pop() if len(stems) == 1 else None
+
+
+def record_role(name: str, stem: str | None) -> Role | None:
+    """The role of a bare top-level ``name`` in a record naming ``stem``'s thing (its
+    :func:`record_stem`), or None."""
+    field = _record_field_words().get(normalize(leaf(name))) if stem else None
+    return Role(stem, field) if stem and field else None
+
+
 def group_roles(names: Iterable[str], stem_of_object: str | None = None
                 ) -> dict[str, dict[str, Role]]:
     """Stem → {property → role} for the stems two or more of ``names`` describe and at
-    least one of them names (an id or a name): only those need to agree."""
+    least one of them names (an id or a name): only those need to agree. At a record's
+    top level (no ``stem_of_object``) its bare fields are its one priced thing's."""
+    names = list(names)
+    top = record_stem(names) if stem_of_object is None else None
     by_stem: dict[str, dict[str, Role]] = {}
     for name in names:
-        role = catalogue_role(name, stem_of_object)
+        role = catalogue_role(name, stem_of_object) or record_role(name, top)
         if role is not None:
             by_stem.setdefault(role.stem, {})[name] = role
     return {stem: roles for stem, roles in by_stem.items()

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from demogen.analysis.heuristic._catalogues import record_stem
 from demogen.analysis.heuristic._money import discount_flag, discount_rate, money_role
 from demogen.analysis.heuristic.values.names import leaf, normalize
 from demogen.analysis.rules import MoneyRules, formula_on
@@ -33,6 +34,7 @@ from demogen.currencies import (
     amount_part,
     currency_in_name,
     industry_mode,
+    is_unit_price,
     load_currencies,
     local_price,
     three_digits,
@@ -188,6 +190,13 @@ def record_currency(money: Money, cp: str | None, u: UserContext, v: dict[str, A
         return fixed
     device = u.device.currency
     return device if device in known else "USD"
+
+
+def _prices_a_thing(name: str, present: frozenset[str]) -> bool:
+    """Whether ``name`` is the unit price of the one priced thing the record names by an
+    id (Segment's Product Clicked: ``price`` beside ``product_id``, no currency): its
+    catalogue entry's price in the record's currency."""
+    return is_unit_price(normalize(leaf(name))) and record_stem(present) is not None
 
 
 def currency_property_of(tables: Tables, present: frozenset[str]) -> str | None:
@@ -576,9 +585,10 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
             continue
         if rule.events and event not in rule.events:
             continue
-        if rule.currency_property and rule.currency_property not in present:
+        if rule.currency_property and rule.currency_property not in present \
+                and not _prices_a_thing(name, present):
             # no currency to agree with here: an amount of something else (GA4 `value` on
-            # earn_virtual_currency)
+            # earn_virtual_currency); a unit price beside a product's id is the product's
             continue
         if name in tables.formulas and formula_on(tables.rules, name, event):
             continue    # a declared formula computes it from the others (price * quantity)
