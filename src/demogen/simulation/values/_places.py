@@ -7,6 +7,9 @@ the gazetteer places there, else all of them); the province is read from the cit
 are written in the script the plan's enums and samples use (Hangul samples → 서울특별시).
 A user's own place (not a receiver's or a friend's) is one place per user, whichever
 property shows it, so the profile's ``province`` and ``city`` agree without a record.
+A venue's place (``hotel_city`` beside ``hotel_id``; any catalogue thing's id beside an
+address named after it) is an attribute of the thing: its Rules entry's ``city``, else one
+gazetteer place of the run's market picked by the id, the same for every user.
 
 Servers: a user plays on one server of Rules' ``catalogues.server`` (else the analyzer's
 list for the plan) whose region serves their country, the most specific first (a Korean
@@ -19,16 +22,20 @@ property shows the new one (the engine marks the move: :data:`MOVED`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import bisect
+import functools
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from demogen import gazetteer, regions
 from demogen.analysis.heuristic import servers
-from demogen.analysis.heuristic.values.names import OTHER_PERSON_WORDS, normalize
+from demogen.analysis.heuristic._catalogues import ID, catalogue_role
+from demogen.analysis.heuristic.values.names import OTHER_PERSON_WORDS, normalize, singular
 from demogen.analysis.rules import CatalogueEntry, Rules
 from demogen.gazetteer import CITY, PROVINCE, Place
 from demogen.simulation._context import UserContext
-from demogen.simulation.values._catalogue import Link
+from demogen.simulation.values._catalogue import Link, Reader
 from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._draw import Sampler, mix64, salt
 from demogen.taxonomy import EventTaxonomy, Property
@@ -53,9 +60,15 @@ def _local(samples: Sequence[str]) -> bool | None:
 class Places:
     """The place links of one factory's records."""
 
-    def __init__(self, seed: int, plan: Sequence[Property], level_of: Callable[[Property], str]):
+    def __init__(self, seed: int, plan: Sequence[Property], level_of: Callable[[Property], str],
+                 market: Mapping[str, float] | None = None,
+                 own_place: Callable[[str, Any, str], str | None] | None = None):
         self._seed = seed
         self._level_of = level_of
+        #: The run's countries (Rules ``market``; None: every country of the gazetteer).
+        self._market = market
+        #: (stem, id, level) → the place a Rules catalogue entry gives the thing, if any.
+        self._own_place = own_place
         votes = [s for p in plan if level_of(p) in gazetteer.LEVELS for s in _samples(p)]
         #: The plan's script for place properties without samples of their own.
         self._local = bool(_local(votes))
@@ -67,14 +80,23 @@ class Places:
             level = self._level_of(prop)
             if level in gazetteer.LEVELS:
                 groups.setdefault(gazetteer.address_of(prop.name), {})[level] = prop
+        ids = {role.stem: p.name for p in props
+               if (role := catalogue_role(p.name)) is not None and role.field == ID}
         out: dict[str, Link] = {}
-        for group in groups.values():
+        for address, group in groups.items():
             anchor = group.get(CITY) or group[PROVINCE]
             local = self._script(group.values())
-            fn = self.sampler(anchor, group, local)
-            if fn is None:
-                continue
-            out[anchor.name] = Link(None, fn)
+            venue = ids.get(singular(normalize(address))) if address else None
+            if venue is not None:   # the thing's own place, read from its id
+                read = self._venue_reader(singular(normalize(address)), anchor, group, local)
+                if read is None:
+                    continue
+                out[anchor.name] = Link(venue, read)
+            else:
+                fn = self.sampler(anchor, group, local)
+                if fn is None:
+                    continue
+                out[anchor.name] = Link(None, fn)
             province = group.get(PROVINCE)
             if province is not None and province is not anchor:
                 out[province.name] = Link(anchor.name, _province_reader(province, local))
@@ -105,6 +127,38 @@ class Places:
             return _shown(prop, level, found[index], script)
 
         return pick
+
+    def _venue_reader(self, stem: str, prop: Property, group: dict[str, Property],
+                      local: bool) -> Reader | None:
+        """The place of a thing of ``stem`` (a hotel) given its id: its Rules entry's, else
+        a place of the market picked by a hash of the id (a country by the market's
+        weights, then a city of it), the same for every user and record."""
+        level = self._level_of(prop)
+        every = [p for found in gazetteer.places().values() for p in found
+                 if all(_shown(member, lvl, p, local) is not None
+                        for lvl, member in group.items())]
+        weights = self._market or {c: 1.0 for c in gazetteer.places()}
+        countries = sorted(c for c in weights if weights[c] > 0 and
+                           any(p.country == c for p in every))
+        if not countries:
+            return None
+        by_country = {c: tuple(p for p in every if p.country == c) for c in countries}
+        cum = list(itertools.accumulate(weights[c] for c in countries))
+        key = salt(self._seed, "venue place", stem)
+        own = self._own_place
+
+        @functools.lru_cache(maxsize=4096)
+        def read(ident: Any) -> Any:
+            given = own(stem, ident, level) if own is not None else None
+            if given is not None:
+                return given
+            draw = salt(key, str(ident))
+            country = countries[min(bisect.bisect_right(
+                cum, (draw & 0xFFFFFFFF) / 2**32 * cum[-1]), len(countries) - 1)]
+            found = by_country[country]
+            return _shown(prop, level, found[(draw >> 32) % len(found)], local)
+
+        return read
 
     def _script(self, group: Any) -> bool:
         for prop in group:

@@ -85,7 +85,8 @@ class Tables:
             if mp.currency_property
         }
         self.places = Places(seed, (*self.props.values(), *self.user_props.values()),
-                             lambda p: self.kind(p, gazetteer.LEVELS, ""))
+                             lambda p: self.kind(p, gazetteer.LEVELS, ""), rules.market,
+                             self._entry_place)
         self.servers = Servers(seed, rules, taxonomy)
         self.formulas = self._compile_formulas()
         self.bridge = RandomBridge()
@@ -107,6 +108,10 @@ class Tables:
             except FormulaError as exc:
                 self.warn(f"property '{prop_name}': {exc}; the formula is ignored")
         return out
+
+    def _entry_place(self, stem: str, ident: Any, level: str) -> str | None:
+        """The place (``city``/``province``) Rules' catalogue entry gives a thing, if any."""
+        return self.catalogues.get(stem).entry(ident).attributes.get(level)
 
     def catalogue_links(self, names: frozenset[str]) -> dict[str, Link]:
         """How the properties of one record show their catalogue entries (``_catalogue``)."""
