@@ -254,7 +254,7 @@ def _active_today(sim: Simulation, user: SimUser, day: int, weekday_multiplier: 
         if rnd.random() < user.hazard:
             user.alive = False
             return False
-        chance = sim.activity.active_probability(user.habit, day - user.install_day)
+        chance = sim.activity.active_probability(user.habit_on(day), day - user.install_day)
         return rnd.random() < chance * weekday_multiplier
     gap = day - (user.last_active_day if user.last_active_day is not None else user.install_day)
     returning = sim.preset.returning
