@@ -136,3 +136,23 @@ def test_a_stay_after_the_window_is_not_checked_in(out: Path) -> None:
     assert late
     assert not any((r["#distinct_id"], r["properties"].get("booking_no")) in late
                    for r in _records(out) if r["#event_name"] == "hotel_checkin")
+
+
+def test_a_booking_books_the_stay_searched_before_it(near: Path) -> None:
+    """A booking after a search in the same session (``ta_app_start`` opens one) shows the
+    search's nights and check-in date; before, it drew its own (1,000 users x 30 days,
+    seed 3: 7 of 29 such bookings had the search's nights, 1 its check-in date)."""
+    searched: dict[str, dict] = {}
+    booked = 0
+    for r in _records(near):
+        who, event, p = r["#distinct_id"], r["#event_name"], r["properties"]
+        if event == "ta_app_start":
+            searched.pop(who, None)
+        elif event == "hotel_search":
+            searched[who] = p
+        elif event == "booking_submit" and who in searched:
+            search = searched[who]
+            assert (p["nights"], p["checkin_date"]) == \
+                (search["nights"], search["checkin_date"]), (who, r["#time"])
+            booked += 1
+    assert booked > 10

@@ -46,6 +46,7 @@ from demogen.simulation.values._state import (
     mirror_sampler,
     reports_measurement,
 )
+from demogen.simulation.values._stays import as_searched, shares_the_search
 from demogen.simulation.values._strings import string_property
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import (
@@ -158,6 +159,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     link = tables.catalogue_links(present).get(prop.name)
     if link is not None and link.anchor is not None:
         group = None    # a catalogue sibling reads its anchor's entry (a basket may swap it)
+    if shares_the_search(tables.rules, prop.name):   # a booking books what was searched
+        fn = as_searched(prop.name, event, fn)
     if group is not None and stage_sampler(tables, prop, event) is None:
         fn = follower(group, event, prop.name, fn)
     if prop.name in plan.recorded:

@@ -6,6 +6,9 @@ trigger, the values keep its pair groups' slots (the booking's id, its dates, it
 and tell the stay's first and last window day under that number; the booking's key is
 noted as due in the follow-up ledger, so a cancel (Rules ``stops``) never cancels a stay
 that is to be checked in. Drawing the check-in, they put the booking's slots back.
+
+A booking books what was searched: its stay's first day and its nights are the ones the
+session's latest other event naming them (the search) drew (:func:`as_searched`).
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from typing import Any
 
 from demogen.analysis.heuristic.values import kinds
 from demogen.analysis.rules import Rules
+from demogen.simulation._context import UserContext
 from demogen.simulation.sessions import DAY_SECONDS
 from demogen.simulation.stays import SLOT, Stays
+from demogen.simulation.values._codegen import Writer, indent, with_source
+from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._follow_ups import FollowUps, due_slot
 from demogen.simulation.values._pairs import PairGroup
 from demogen.simulation.values._pay_later import Sample, draw_as_kept, keep
-from demogen.simulation.values._times import nights_of
+from demogen.simulation.values._times import names_nights, nights_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +133,40 @@ def plan_stay_bookings(groups: tuple[PairGroup, ...], ledgers: tuple[FollowUps, 
         starts=starts,
         ends=frozenset(n for n, spec in rules.properties.items()
                        if spec.kind == kinds.STAY and kinds.ends_a_stay(n)))
+
+
+#: Where the session's latest searched stay value of a property lives in ``user.sticky``.
+_SEARCHED = "\x1fsearched\x1f"
+
+
+def shares_the_search(rules: Rules, name: str) -> bool:
+    """A stay's first day (Rules ``kind: stay``, not a checkout date) or its nights: what
+    a booking takes from the search before it (a checkout date follows from the two)."""
+    spec = rules.properties.get(name)
+    if spec is not None and spec.kind == kinds.STAY:
+        return not kinds.ends_a_stay(name)
+    return names_nights(name) and any(s.kind == kinds.STAY for s in rules.properties.values())
+
+
+def as_searched(name: str, event: str, inner: Sampler) -> Sampler:
+    """``name`` as the session's latest other event naming it drew it (the search before
+    the booking), else ``inner``'s draw, remembered for the events after it."""
+    key = _SEARCHED + name
+
+    def searched(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        kept = u.sticky.get(key)
+        if kept is not None and kept[0] == u.session_number and kept[1] != event:
+            return kept[2]
+        x = inner(u, v, t)
+        u.sticky[key] = (u.session_number, event, x)
+        return x
+
+    def source(w: Writer, out: str) -> list[str]:
+        kept, slot, me = w.temp(), w.ref(key), w.ref(event)
+        return [f"{kept} = sk.get({slot})",
+                f"if {kept} is not None and {kept}[0] == u.session_number and {kept}[1] != {me}:",
+                f"    {out} = {kept}[2]",
+                "else:", *indent(w.value(inner, out)),
+                f"    sk[{slot}] = (u.session_number, {me}, {out})"]
+
+    return with_source(searched, source)

@@ -122,6 +122,11 @@ def _stay_end(v: dict[str, Any]) -> str | None:
     return format_time(end) if len(start) > 10 else end.date().isoformat()
 
 
+def names_nights(name: str) -> bool:
+    """``nights``, ``room_nights``: the count of nights of a stay."""
+    return _NIGHTS.search(normalize(name)) is not None
+
+
 def nights_of(v: dict[str, Any]) -> int | None:
     """The stay's count of nights among the values ``v`` (None: they name none)."""
     return next((int(val) for key, val in v.items() if _NIGHTS.search(normalize(key))
