@@ -23,6 +23,8 @@ from demogen.analysis.rules import EventRoles, Funnel, Milestone, Playback, Prop
 from demogen.vocab import PropertyType
 
 _STARTS = ("begin", "enter")
+#: A listed word this long or longer also names its inflections (``pause`` → ``paused``).
+_STEM = 4
 
 
 def playback_rules(ctx: Context, roles: EventRoles,
@@ -48,23 +50,29 @@ def playback_rules(ctx: Context, roles: EventRoles,
 def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone],
               funnels: list[Funnel]) -> dict[str, list[str]]:
     """The player's controls and playhead, in a plan that plays something (a heartbeat or a
-    milestone): events about what plays (sharing its object) named as a pause, a resume or
-    a seek; the starts of what plays; number properties named as a playhead on them."""
+    milestone): events about what plays (sharing its object or its playhead) named as a
+    pause, a resume or a seek; the starts of what plays (not an ad's or a buffer's); number
+    properties named as a playhead on what plays and its starts."""
     playing = [*progress, *milestones]
     if not playing:
         return {}
     objects = frozenset().union(*(ctx.index.info(e).obj for e in playing))
-    player = [n for n in ctx.names if n not in playing and ctx.index.info(n).obj & objects]
+    heads = frozenset(_playheads(ctx, playing))
+
+    def about(name: str) -> bool:
+        found = ctx.taxonomy.event(name)
+        return bool(ctx.index.info(name).obj & objects
+                    or (found is not None and heads.intersection(found.properties)))
+
+    player = [n for n in ctx.names if n not in playing and about(n)]
     found = {key: [n for n in player if _names_control(ctx, n, f"{key}_words")]
              for key in ("pause", "resume", "seek")}
     controls = {e for events in found.values() for e in events}
     # Of a seek start → seek end pair, the playhead lands on the end.
     found["seek"] = [e for e in found["seek"] if not any(
         len(f.steps) > 1 and f.steps[0] == e and f.steps[1] in found["seek"] for f in funnels)]
-    # A start of what plays or is paused: nothing else (an ad, a buffer) in its object.
-    objects = objects.union(*(ctx.index.info(e).obj for e in found["pause"] + found["resume"]))
     starts = [n for n in player if n not in controls and ctx.index.info(n).verb in _STARTS
-              and ctx.index.info(n).obj <= objects]
+              and not _names_control(ctx, n, "not_playback_words")]
     starts += [m.start for m in milestones.values() if m.start not in starts]
     found["start"] = starts
     found["playhead"] = _playheads(ctx, [*playing, *starts])
@@ -72,13 +80,15 @@ def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone
 
 
 def _names_control(ctx: Context, event: str, words_key: str) -> bool:
-    """A name word starting with a control word (``paused``), or a non-Latin control word in
-    the name or the display name (일시정지)."""
+    """A name word that is a listed word or, for one of ``_STEM`` letters or more, starts
+    with it (``paused``; ``ad`` is no ``added``), or a non-Latin listed word in the name or
+    the display name (일시정지)."""
     words: list[str] = load("playback")[words_key]
     found = ctx.taxonomy.event(event)
     text = " ".join(t for t in (event, found.display_name if found else None) if t).casefold()
     latin = re.findall(r"[a-z]+", text)
-    return any(w.startswith(word) for word in words if word.isascii() for w in latin) or \
+    return any(w == word or (len(word) >= _STEM and w.startswith(word))
+               for word in words if word.isascii() for w in latin) or \
         any(word in text for word in words if not word.isascii())
 
 
