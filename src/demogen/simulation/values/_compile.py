@@ -37,7 +37,7 @@ from demogen.simulation.values._objects import (
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._playhead import playhead_sampler
-from demogen.simulation.values._progress import stage_sampler
+from demogen.simulation.values._progress import stage_name_sampler, stage_sampler
 from demogen.simulation.values._row_prices import row_prices
 from demogen.simulation.values._sampler import EventSampler
 from demogen.simulation.values._spends import affordable, spent_balance
@@ -103,8 +103,9 @@ def core(tables: Tables, prop: Property, event: str | None = None,
 def plain(tables: Tables, prop: Property, event: str | None,
           present: frozenset[str]) -> Compiled:
     """Constraint ▸ device ▸ formula ▸ type: the property's value with no lifetime."""
-    stage = stage_sampler(tables, prop, event)
-    if stage is not None:   # one position per user: stage ids only move forward
+    stage = stage_sampler(tables, prop, event) or \
+        stage_name_sampler(tables, prop, event, present)
+    if stage is not None:   # one position per user: stage ids (and names) only move forward
         return stage, frozenset()
     milestone = milestone_sampler(tables, prop, event)
     if milestone is not None:   # the threshold the playback passed

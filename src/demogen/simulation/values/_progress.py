@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from demogen.analysis.heuristic._catalogues import ID, NAME, catalogue_role
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.heuristic.values.names import singular
 from demogen.simulation._context import UserContext
@@ -70,6 +71,38 @@ def stage_sampler(tables: Tables, prop: Property, event: str | None) -> Sampler 
         fmt = _walked(listed)
     shown = _shown_stage(tables, prop, event)
     return lambda u, v, t: fmt(shown(u, v, t))
+
+
+def stage_name_sampler(tables: Tables, prop: Property, event: str | None,
+                       present: frozenset[str]) -> Sampler | None:
+    """A stage's name (``stage_name``, ``dungeon_name``) in a record naming no stage id: the
+    name of the stage the user's position shows (being played; cleared on a clearing
+    event or in a ``highest_*`` name), not a name drawn from the list. None: ``prop`` is no
+    such name, or the record's stage id names the stage (the catalogue reads it)."""
+    role = catalogue_role(prop.name)
+    if role is None or role.field != NAME or prop.type != PropertyType.STRING or \
+            prop.is_preset or not progression.is_stage_name(prop.name) or \
+            progression.is_chapter_name(prop.name) or tables.source(prop, "pool") is not None:
+        return None
+    if any((r := catalogue_role(n)) is not None and r.stem == role.stem and r.field == ID
+           for n in present):
+        return None
+    catalogue = tables.catalogues.get(role.stem)
+    if prop.enum and not catalogue.listed:
+        return None     # names the plan lists but Rules tie to no stage: drawn as listed
+    fmt = _walked(catalogue.ids) if catalogue.ids else _stage_ids(tables, role.stem)
+    shown = _shown_stage(tables, prop, event)
+    return lambda u, v, t: catalogue.entry(fmt(shown(u, v, t))).name
+
+
+def _stage_ids(tables: Tables, stem: str) -> Callable[[int], str]:
+    """Stage number ``i`` as the plan's stage id of ``stem`` shows it (its example's
+    shape), else ``<stem>_001`` …"""
+    ids = [p for p in tables.props.values() if p.type == PropertyType.STRING
+           and (r := catalogue_role(p.name)) is not None and r.stem == stem and r.field == ID]
+    examples = [e for p in ids for e in plan_examples(p) if _DIGITS.search(e)]
+    return stage_format(examples[0] if examples else None, stem,
+                        tables.rules.progression.stages_per_chapter)
 
 
 def _walked(stages: tuple[str, ...]) -> Callable[[int], str]:
