@@ -97,7 +97,6 @@ class SimUser(UserContext):
     chronotype: float = 0.5
     custom: CompiledSegment | None = None   # a custom segment (demogen.yaml), for the run
 
-
     def habit_on(self, day: int) -> float:
         """The long-run daily activity on window ``day``: faded for a drifting user who has
         not come back since the window started."""
