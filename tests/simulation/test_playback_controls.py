@@ -4,8 +4,10 @@
 Before, the player's controls were drawn independently of the playback
 (tests/data/media_player, 1,000 users × 14 days, seed 3: 4,457 of 5,908 resumes (75 %) had
 no pause since their playback started, and 49 % of consecutive playhead values went down
-without a seek). Now a pause comes only once something plays and its resume right after
-it; the playhead moves on with the time played and goes back only at a start or a seek.
+without a seek; 28 % of seeks and buffering had no playback start before them in their
+session). Now a pause, a seek or a buffering comes only once something plays, a resume right
+after its pause; the playhead moves on with the time played and goes back only at a start
+or a seek.
 """
 
 from __future__ import annotations
@@ -52,22 +54,26 @@ def test_the_analyzer_names_the_controls(media: Generated) -> None:
     assert playback.start == [START, CONTENT]
     assert (playback.pause, playback.resume, playback.seek) == ([PAUSE], [RESUME], [SEEK])
     assert playback.playhead == [PLAYHEAD]
+    assert playback.within == ["Video Playback Seek Started", SEEK,
+                               "Video Playback Buffer Started", "Video Playback Buffer Completed"]
 
 
-def test_a_resume_follows_its_pause_inside_a_playback(media: Generated) -> None:
-    pauses = resumes = 0
+def test_a_resume_follows_its_pause_and_seeks_come_inside_a_playback(media: Generated) -> None:
+    pauses = resumes = within = 0
+    inside = frozenset(media.rules.playback.within)
     for line in _tracks(media.records).values():
         started = False
         for before, record in pairwise([{"#event_name": ""}, *line]):
             name = record["#event_name"]
             started = (started and name != OPEN) or name in (START, CONTENT)
-            if name == PAUSE:
-                pauses += 1
-                assert started, "a pause before anything plays in its session"
+            if name == PAUSE or name in inside:
+                pauses += name == PAUSE
+                within += name in inside
+                assert started, f"{name} before anything plays in its session"
             if name == RESUME:
                 resumes += 1
                 assert before["#event_name"] == PAUSE
-    assert pauses > 100 and resumes == pauses
+    assert pauses > 100 and resumes == pauses and within > 100
 
 
 def test_the_playhead_moves_on_with_the_time_played(media: Generated) -> None:

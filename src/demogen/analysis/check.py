@@ -116,7 +116,7 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
             yield "event", milestone.complete, (*here, "complete")
         if milestone.property:
             yield "property", milestone.property, (*here, "property")
-    for role in ("start", "pause", "resume", "seek"):
+    for role in ("start", "pause", "resume", "seek", "within"):
         for event in getattr(rules.playback, role):
             yield "event", event, ("playback", role)
     for prop in rules.playback.playhead:

@@ -344,6 +344,9 @@ class Playback(BaseModel):
     resume: list[str] = Field(default_factory=list)
     seek: list[str] = Field(default_factory=list)
     playhead: list[str] = Field(default_factory=list)
+    #: Events that happen only inside a playback (after a ``start`` in the session): seeks,
+    #: buffering.
+    within: list[str] = Field(default_factory=list)
 
 
 #: How long a value lives: drawn for every event, kept for one session, or kept for the

@@ -89,22 +89,27 @@ def compile_milestones(taxonomy: EventTaxonomy, rules: Rules,
 
 @dataclass(frozen=True, slots=True)
 class PlaybackControls:
-    """The player's controls (Rules ``playback.start/pause/resume``) as the planner keeps
-    them: a pause only once something plays in the session (after a start, and not while
-    paused), and its resume right after it; a resume never otherwise."""
+    """The player's controls (Rules ``playback.start/pause/resume/within``) as the planner
+    keeps them: a pause only once something plays in the session (after a start, and not
+    while paused), and its resume right after it; a resume never otherwise; a seek or a
+    buffering (``within``) only once something plays."""
 
     starts: frozenset[str] = frozenset()
     pauses: frozenset[str] = frozenset()
     #: The resume a pause is followed by (the first the plan has), or None.
     resume: str | None = None
     resumes: frozenset[str] = frozenset()
+    within: frozenset[str] = frozenset()
 
 
 def compile_controls(rules: Rules, known: set[str]) -> PlaybackControls:
-    """The controls the plan has; pauses need a start to pause (none: no pause rule)."""
+    """The controls the plan has; pauses and ``within`` events need a start (none: no
+    rule)."""
     playback = rules.playback
     starts = frozenset(e for e in playback.start if e in known)
     resumes = tuple(e for e in playback.resume if e in known)
     pauses = frozenset(e for e in playback.pause if e in known) if starts else frozenset()
+    within = frozenset(e for e in playback.within if e in known) if starts else frozenset()
     return PlaybackControls(starts=starts, pauses=pauses,
-                            resume=resumes[0] if resumes else None, resumes=frozenset(resumes))
+                            resume=resumes[0] if resumes else None, resumes=frozenset(resumes),
+                            within=within - pauses - set(resumes) - starts)

@@ -124,7 +124,8 @@ class SessionPlanner:
         self._ticks_left = 0
         self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
-                                   *plan.max_per_user, *plan.progress))
+                                   *plan.max_per_user, *plan.progress,
+                                   *plan.controls.pauses, *plan.controls.within))
         self._open = {stage: frozenset(self._always | allowed)
                       for stage, allowed in plan.allowed.items()}
         self._reaches = _stages_reached(plan)
@@ -165,6 +166,9 @@ class SessionPlanner:
                 return False
             if event in self._controls.pauses and (
                     self._paused or self._session.isdisjoint(self._controls.starts)):
+                return False
+            if event in self._controls.within and \
+                    self._session.isdisjoint(self._controls.starts):
                 return False
         if event in self._subscribes and self._subscribed(user, event):
             return False

@@ -68,10 +68,14 @@ def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone
     found = {key: [n for n in player if _names_control(ctx, n, f"{key}_words")]
              for key in ("pause", "resume", "seek")}
     controls = {e for events in found.values() for e in events}
+    # Seeking and buffering happen to something playing.
+    found["within"] = [n for n in player if n in found["seek"]
+                       or _names_control(ctx, n, "stall_words")]
     # Of a seek start → seek end pair, the playhead lands on the end.
     found["seek"] = [e for e in found["seek"] if not any(
         len(f.steps) > 1 and f.steps[0] == e and f.steps[1] in found["seek"] for f in funnels)]
-    starts = [n for n in player if n not in controls and ctx.index.info(n).verb in _STARTS
+    starts = [n for n in player if n not in controls and n not in found["within"]
+              and ctx.index.info(n).verb in _STARTS
               and not _names_control(ctx, n, "not_playback_words")]
     starts += [m.start for m in milestones.values() if m.start not in starts]
     found["start"] = starts
