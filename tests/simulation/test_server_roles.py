@@ -36,3 +36,25 @@ def test_movers_create_a_role_on_the_new_server(coherence_output) -> None:
         assert shown[uid][-1] in created.get(uid, []), uid
     for uid, on in created.items():
         assert len(on) == len(set(on)), f"{uid}: two role creations on one server {on}"
+
+
+def test_a_new_role_starts_afresh(coherence_output) -> None:
+    """A mover's role values (Rules per_role: the level and what shows it) restart with the
+    role created on the new server; account values (the sum paid) carry on."""
+    g = coherence_output("game")
+    level = "level"
+    assert g.rules.properties[level].per_role
+    last: dict[str, tuple[str, int]] = {}
+    restarted = carried = 0
+    for record in g.records:
+        props = record.get("properties", {})
+        ids = [str(v) for k, v in props.items() if servers.server_field(k) == servers.ID]
+        if record["#type"] != "track" or not ids or level not in props:
+            continue
+        uid, value = record["#distinct_id"], props[level]
+        seen = last.get(uid)
+        if seen is not None and seen[0] != ids[0]:
+            restarted += value < seen[1]
+            carried += value >= seen[1] > 2
+        last[uid] = (ids[0], value)
+    assert restarted > 0 and carried == 0, (restarted, carried)

@@ -454,6 +454,11 @@ class PropertySpec(BaseModel):
     #: A ``stay`` date (check-in, departure): the median days it lies ahead of the event
     #: naming it (lognormal); the analyzer writes 14.
     lead_days: float | None = Field(default=None, ge=0)
+    #: The value belongs to the user's role (character) on their server, not to their
+    #: account: a role created on a new server (``event_roles.new_role``) starts it afresh
+    #: (level 1, a new id and name, the first stage); a property showing another's value
+    #: (mirror, before, latest) follows that one's.
+    per_role: bool | None = None
     #: Who said so: ``plan`` (a column of the plan), ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
 
@@ -743,6 +748,20 @@ def capped_balances(rules: Rules) -> frozenset[str]:
                     (kind is None or kind in BALANCE_KINDS):
                 found.add(prop)
     return frozenset(found)
+
+
+def per_role_properties(rules: Rules) -> frozenset[str]:
+    """Properties whose value belongs to the user's role (``per_role: true``), and those
+    showing such a value (a mirror, before or latest of one: ``level`` of ``current_level``);
+    none unless the plan creates roles (``event_roles.new_role``)."""
+    if not rules.event_roles.new_role:
+        return frozenset()
+    own = {n for n, spec in rules.properties.items() if spec.per_role}
+    shows = {n for n, spec in rules.properties.items()
+             if spec.source is not None and spec.per_role is not False
+             and not own.isdisjoint([spec.source.of] if isinstance(spec.source.of, str)
+                                    else spec.source.of or ())}
+    return frozenset(own | shows)
 
 
 def _one_of(value: str | None, known: frozenset[str], what: str) -> str | None:

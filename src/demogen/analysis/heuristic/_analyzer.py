@@ -36,6 +36,7 @@ from demogen.analysis.heuristic._properties import (
     property_relationships,
     value_ranges,
 )
+from demogen.analysis.heuristic._roles import with_per_role
 from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
 from demogen.analysis.heuristic._stays import with_stays
@@ -132,10 +133,10 @@ class HeuristicAnalyzer:
             playback=playback,
             events=with_stays(event_specs(ctx, set(system), roles, constraints), ctx,
                               constraints),
-            properties=with_balance_views(with_currency_pools(read_properties(
+            properties=with_per_role(with_balance_views(with_currency_pools(read_properties(
                 taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
                 plan_industry(taxonomy, product.industry), patterns), patterns, ctx),
-                patterns, ctx),
+                patterns, ctx), taxonomy, roles),
         )
 
 

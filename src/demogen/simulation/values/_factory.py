@@ -25,6 +25,7 @@ from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._places import MOVED
 from demogen.simulation.values._plans import ValuePlan
 from demogen.simulation.values._progress import raise_maxima, vip_derivations
+from demogen.simulation.values._roles import Roles
 from demogen.simulation.values._sampler import EventSampler
 from demogen.simulation.values._state import borrowed_enum, initial_sampler, mirrors
 from demogen.simulation.values._tables import Tables
@@ -67,6 +68,7 @@ class ValueFactory:
         self._server_user_props = tuple(
             p.name for p in taxonomy.user_properties
             if servers.server_field(p.name) and p.update_method != UpdateMethod.USER_SET_ONCE)
+        self._roles = Roles(tables, self._fresh)
         self._initial = [
             (p.name, initial_sampler(tables, p, self._fresh(p.name)))
             for p in (borrowed_enum(tables, p) for p in taxonomy.user_properties)
@@ -139,12 +141,16 @@ class ValueFactory:
     def server_move(self, user: UserContext) -> dict[str, Any] | None:
         """The user's move to a newer server when it is due at the session they are in:
         marks it (from now on every server property shows the new server) and returns the
-        server user properties to set; None: no move now."""
+        server user properties and the new role's (``per_role``) to set; None: no move
+        now."""
         if not self._tables.servers.move_due(user):
             return None
         user.sticky[MOVED] = True
-        return {name: value for name in self._server_user_props
-                if (value := self.user_value(name, user, "")) is not MISS}
+        # The user creates a role there: the role's own values start afresh (the old
+        # role's are kept with its server, 0: the first one).
+        role = self._roles.switch(user, 0, 1) if self._roles.active else {}
+        return {**role, **{name: value for name in self._server_user_props
+                           if (value := self.user_value(name, user, "")) is not MISS}}
 
     def initial_user_state(self, user: UserContext, time_str: str | None = None) -> dict[str, Any]:
         """Start values of the user properties, in taxonomy order.

@@ -225,6 +225,19 @@ def initial_sampler(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
     return lambda u, s, t: {}
 
 
+def role_start(tables: Tables, prop: Property, fresh: Sampler) -> Sampler:
+    """A new role's start value of user property ``prop`` (a role created on a new
+    server): a number at the bottom of its range (a level at 1, whatever the user's
+    segment: the role is new, not the user), anything else as a new user's."""
+    if prop.type != PropertyType.NUMBER or tables.device(prop.name) is not None:
+        return initial_sampler(tables, prop, fresh)
+    bounds = tables.bounds(prop, None)
+    low = bounds[0] if bounds else 0.0
+    spec = tables.spec(prop)
+    value = number_value(max(low, 1.0) if "level" in (spec.start, spec.kind) else max(low, 0.0))
+    return lambda u, s, t: value
+
+
 def _number_start(tables: Tables, prop: Property, start_as: str | None) -> Sampler:
     """Counters at 0, levels at 1 (new users), others from the segment's or own range."""
     prior = tables.number_prior(prop)

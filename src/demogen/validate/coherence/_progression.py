@@ -26,7 +26,7 @@ from typing import Any
 
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.naming import NameMap
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import Rules, per_role_properties
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 from demogen.vocab import UpdateType
 
@@ -58,18 +58,22 @@ class ProgressionChecker(Checker):
         for name in user_props:
             if kinds.get(name) in _LEVEL_KINDS and (name in moved or name in self.levels.values()):
                 self.levels[name] = name
+        # A role's values restart with a role on a new server: the roles check follows them.
+        role = per_role_properties(rules)
+        self.levels = {n: of for n, of in self.levels.items() if n not in role and of not in role}
         self.vip = {n: of for n, of in self.levels.items() if kinds.get(of) == "vip"}
         self.vip_base = {of: _bottom(rules, given.plan, of) for of in self.vip.values()}
         self.stages = frozenset(
             n for n, s in rules.properties.items()
             if progression.is_stage_name(n, s.id.stem if s.id else None)
-            and (s.id is not None or progression.shows_cleared(n)))
+            and (s.id is not None or progression.shows_cleared(n)) and n not in role)
         self.revenue = frozenset(rules.event_roles.revenue)
         self.paid = _paid_totals(rules)
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props
         self.pairs = progression.max_current_pairs(rules.properties)
-        self.chapters = frozenset(n for n in rules.properties if progression.is_chapter_name(n))
+        self.chapters = frozenset(n for n in rules.properties
+                                  if progression.is_chapter_name(n) and n not in role)
         self.per_chapter = rules.progression.stages_per_chapter
         self._users: dict[str, _User] = {}
 
