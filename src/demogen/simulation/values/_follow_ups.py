@@ -33,7 +33,8 @@ CHOSEN = "\x1fchosen"
 
 def due_slot(ledger: FollowUps) -> str:
     """The sticky slot of the keys of ``ledger``'s things a follow-up is due to show on a
-    later day (a check-in on the stay date: ``_stays``): what it excludes leaves them."""
+    later day (a check-in on the stay date: ``_stays``), each with that follow-up: what it
+    excludes (a cancel) leaves them."""
     return f"{ledger.slot}\x1fdue"
 
 
@@ -79,10 +80,10 @@ class FollowUps:
             sticky = u.sticky
             latest = None
             if trigger is not None and CHOSEN not in sticky:
-                kept_for = sticky.get(due, ()) if barred else ()
+                kept_for = sticky.get(due, {}) if barred else {}
                 thing = next((x for x in ledger if trigger in x.shown_by
                               and event not in x.shown_by and barred.isdisjoint(x.shown_by)
-                              and x.key not in kept_for), None)
+                              and kept_for.get(x.key) not in barred), None)
                 if thing is not None:
                     latest = {s: sticky.get(s, _ABSENT) for s in slots}
                     _put(sticky, thing.kept)

@@ -65,8 +65,9 @@ class StayBookings:
             number = marks.booked.get((event, nth))
             if number is not None:
                 marks.kept[number] = keep(u.sticky, self.slots)
-                marks.days[number] = self._days(u, values, t)
-                self._note_due(u.sticky)
+                days = marks.days[number] = self._days(u, values, t)
+                if days is not None:
+                    self._note_due(u.sticky, self.triggers[event])
             return values
 
         return of_its_stay
@@ -85,12 +86,13 @@ class StayBookings:
         nights = (last - first).days if last is not None else _nights(shown)
         return start, start + max(nights - 1, 0)
 
-    def _note_due(self, sticky: dict[str, Any]) -> None:
+    def _note_due(self, sticky: dict[str, Any], check_ins: frozenset[str]) -> None:
         """The booking's keys are due a check-in: what excludes it leaves them."""
+        check_in = min(check_ins)
         for slot, key, due in self.keys:
             kept = sticky.get(slot)
             if isinstance(kept, tuple) and key in kept[1]:
-                sticky.setdefault(due, set()).add(kept[1][key])
+                sticky.setdefault(due, {})[kept[1][key]] = check_in
 
 
 def _first(shown: Iterable[Mapping[str, Any]], names: frozenset[str]) -> Any:

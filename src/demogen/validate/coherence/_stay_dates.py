@@ -49,7 +49,7 @@ class StayDatesChecker(Checker):
         uid = str(record.get("#distinct_id") or record.get("#account_id"))
         ids = [(name, props[name]) for name in sorted(self.unique & props.keys())
                if isinstance(props[name], str | int)]
-        if _starts_a_stay(event):
+        if kinds.starts_a_stay(event):
             for name, value in ids:
                 day = self.booked.get((uid, name, value))
                 if day is not None and time[:10] < day:
@@ -61,8 +61,3 @@ class StayDatesChecker(Checker):
         if stay is not None:
             for name, value in ids:
                 self.booked.setdefault((uid, name, value), stay)
-
-
-def _starts_a_stay(event: str) -> bool:
-    """``hotel_checkin``: the event's name with ``_date`` is a stay date's name."""
-    return kinds.time_kind(f"{event}_date") == kinds.STAY and not kinds.ends_a_stay(event)
