@@ -214,8 +214,9 @@ def test_level_goes_down(tmp_path: Path, game_run: Run) -> None:
         pytest.fail("no user_set raising a level above 1")
     record["properties"]["level"] = before["level"] - 1
     report = _validate(broken.write(tmp_path / "broken"), game_run)
-    # … and the coherence pass's progression check names the same fall.
-    assert _failing(report) == {"progress": 1, "state": 1, "mirror": 1, "progression": 1}, \
+    # … and the coherence pass's roles check names the same fall (the game's level is
+    # per_role: the check that follows a role's level on its server).
+    assert _failing(report) == {"progress": 1, "state": 1, "mirror": 1, "roles": 1}, \
         report.findings
     [fall] = report.examples("progress")
     assert str(fall).startswith(f"{name}:{index + 1}: ") and (
@@ -234,8 +235,8 @@ def test_mirror_differs_from_the_user_property(tmp_path: Path, game_run: Run) ->
     report = _validate(broken.write(tmp_path / "broken"), game_run)
     # The level_up's update pattern (level ← the event's level) sees the same record: the
     # user record after it says another level; the next record's level is a step back
-    # (coherence's progression). Every other check stays clean.
-    assert _failing(report) == {"mirror": 1, "state": 1, "progression": 1}, report.findings
+    # (coherence's roles: the game's level is per_role). Every other check stays clean.
+    assert _failing(report) == {"mirror": 1, "state": 1, "roles": 1}, report.findings
     [issue] = report.examples("mirror")
     assert str(issue).startswith(f"{name}:{index + 1}: "), str(issue)
     assert f"'level' is {level + 7}, but the user's 'level' is" in str(issue), str(issue)
