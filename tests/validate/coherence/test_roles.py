@@ -50,7 +50,7 @@ def test_a_level_carried_into_a_new_role(coherence_output, tmp_path: Path) -> No
     assert findings(g.out, RolesChecker, g.out) == []
     output = Output(g.out).copy()
     old: dict[str, tuple[str, int]] = {}
-    for name, records in output.files.items():
+    for records in output.files.values():
         for record in records:
             props = record.get("properties", {})
             uid, server, level = record["#distinct_id"], props.get("server_id"), props.get("level")
