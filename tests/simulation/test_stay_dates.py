@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 from demogen.analysis.heuristic.values import kinds
+from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from tests.data.unseen import build_travel as travel
 from tests.simulation.generated_outputs import generate_with_rules
 from tests.taxonomy.taxonomy_files import event_block_merges, write_workbook_plan
 from tests.taxonomy.taxonomy_files import property_row as row
+from tests.validate.coherence.checking import findings, saved_input
 from tests.validate.generated import Output
 
 _CHECKIN = row("checkin_date", "入住日期", "时间", None, None)
@@ -156,3 +158,41 @@ def test_a_booking_books_the_stay_searched_before_it(near: Path) -> None:
                 (search["nights"], search["checkin_date"]), (who, r["#time"])
             booked += 1
     assert booked > 10
+
+
+@pytest.fixture(scope="module")
+def cancelling(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stays a few days ahead, every payment bringing a check-in unless a cancel (made
+    common) comes first: cancels meet bookings due a check-in."""
+    tmp = tmp_path_factory.mktemp("cancelled_stays")
+    plan = write_stay_plan(tmp / "plan")
+    rules = {"properties": {"checkin_date": {"lead_days": 3}},
+             "events": {"booking_cancel": {"rate": 0.4}, "hotel_checkin": {"rate": 1.0}}}
+    return generate_with_rules(tmp, plan, "cancelling", rules, users=1000, days=30, seed=3)
+
+
+def test_a_cancel_cancels_a_stay_still_to_come(cancelling: Path) -> None:
+    """A cancel (Rules ``booking_cancel.stops: [hotel_checkin]``) picks a paid booking whose
+    stay has not begun and stops its check-in; before, it skipped every booking due a
+    check-in and so cancelled stays already begun or past (1,000 users x 30 days, seed 3:
+    2 of 22 cancels after their stay's first day)."""
+    stay: dict[tuple[str, str], date] = {}
+    paid: set[tuple[str, str]] = set()
+    cancelled: set[tuple[str, str]] = set()
+    cancels = check_ins = 0
+    for r in _records(cancelling):
+        p, key = r["properties"], (r["#distinct_id"], r["properties"].get("booking_no"))
+        event = r["#event_name"]
+        if event == "booking_submit":
+            stay[key] = _day(p["checkin_date"])
+        elif event == "pay_success":
+            paid.add(key)
+        elif event == "booking_cancel" and key in paid:
+            assert _day(r["#time"]) <= stay[key], (key, r["#time"], stay[key])
+            cancelled.add(key)
+            cancels += 1
+        elif event == "hotel_checkin":
+            assert key not in cancelled, (key, r["#time"])
+            check_ins += 1
+    assert cancels >= 10 and check_ins >= 5, (cancels, check_ins)
+    assert findings(cancelling, FollowIdsChecker, saved_input(cancelling)) == []

@@ -8,8 +8,9 @@ after the planner planned the session of the payment. So, as for renewals
 stay number; the values, drawing the payment, keep the booking's slots (its id, its dates,
 its price) and tell the stay's first and last day (window days) under that number; in the
 user's next sessions the planner makes the check-in due on the first day, as long as the
-stay lasts. A user who has no session during the stay (the stay lies after the window or
-their last day) never checks in; a booking whose trigger names no stay date falls back to
+stay lasts. A cancel of that booking before its stay (values) stops its check-in. A
+user who has no session during the stay (the stay lies after the window or their last
+day) never checks in; a booking whose trigger names no stay date falls back to
 the follow-up's usual chance per session.
 """
 
@@ -54,6 +55,13 @@ class Stays:
     kept: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: The values' side: stay → its first and last window day (None: the booking names none).
     days: dict[int, tuple[int, int] | None] = field(default_factory=dict)
+    #: The values' side: a paid booking's key → its stay's first window day (a cancel
+    #: picks a stay still to come).
+    starts: dict[Any, int] = field(default_factory=dict)
+    #: The values' side: the key of a booking due a check-in → its stay.
+    numbers: dict[Any, int] = field(default_factory=dict)
+    #: Some booking of the user named its stay's first day (``starts`` is to be read).
+    dated: bool = False
 
     def new_session(self, session: int) -> None:
         """The planner starts planning ``session``: last session's marks are spent."""
@@ -102,6 +110,19 @@ class Stays:
         while queue and queue[0][1] < day:
             self.kept.pop(queue.pop(0)[2], None)
         return bool(queue) and queue[0][0] <= day
+
+    def to_come(self, day: int) -> bool:
+        """Whether a booking's stay is still to come after ``day`` (a cancel has one to
+        cancel); where no booking names its stay's days, always."""
+        return not self.dated or any(first > day for first in self.starts.values())
+
+    def stop(self, number: int) -> None:
+        """The stay's booking was cancelled: its check-in is no longer due."""
+        self.waiting = [w for w in self.waiting if w.number != number]
+        for queue in self.due.values():
+            queue[:] = [entry for entry in queue if entry[2] != number]
+        self.kept.pop(number, None)
+        self.days.pop(number, None)
 
     def checked_in(self, event: str, nth: int) -> None:
         """The planner noted the due check-in (its ``nth`` of the session)."""

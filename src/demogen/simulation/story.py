@@ -106,6 +106,10 @@ class SessionPlanner:
             f for pairs in plan.followers.values() for f, _ in pairs))
         self._delays = plan.follow_delays
         self._exclusive = plan.exclusive
+        #: Follow-ups that exclude a check-in (a booking's cancel): one waits for a stay
+        #: still to come (nobody cancels a stay begun).
+        self._stay_cancels = frozenset(e for e, x in plan.exclusive.items()
+                                       if e not in plan.stay_starts and x & plan.stay_starts)
         #: A charge that starts a subscription (it brings a renewal due a period later) →
         #: those renewals: a subscriber does not buy it again while the subscription runs.
         self._subscribes = {trigger: renews for trigger, pairs in plan.followers.items()
@@ -336,6 +340,9 @@ class SessionPlanner:
                 self._note(user, follower, names)
                 marks.renewed(follower, names.count(follower), self._day, user.rnd,
                               self._cancels.get(follower))
+            if follower in self._stay_cancels and booked is not None \
+                    and not booked.to_come(self._day):
+                continue    # no stay left to cancel: the cancel waits for a booking
             for _ in range(pending.get(follower, 0)):
                 if user.rnd.random() < FOLLOW_UP_CHANCE and self.can(user, follower):
                     pending[follower] -= 1

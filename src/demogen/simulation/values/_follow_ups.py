@@ -33,8 +33,9 @@ CHOSEN = "\x1fchosen"
 
 def due_slot(ledger: FollowUps) -> str:
     """The sticky slot of the keys of ``ledger``'s things a follow-up is due to show on a
-    later day (a check-in on the stay date: ``_stays``), each with that follow-up: what it
-    excludes (a cancel) leaves them."""
+    later day (a check-in on the stay date: ``_stays``), each with that follow-up: the
+    ledger's own pick for what it excludes (a cancel) leaves them (``_stays`` has a cancel
+    pick a stay still to come, and stops its check-in)."""
     return f"{ledger.slot}\x1fdue"
 
 
@@ -81,9 +82,8 @@ class FollowUps:
             latest = None
             if trigger is not None and CHOSEN not in sticky:
                 kept_for = sticky.get(due, {}) if barred else {}
-                thing = next((x for x in ledger if trigger in x.shown_by
-                              and event not in x.shown_by and barred.isdisjoint(x.shown_by)
-                              and kept_for.get(x.key) not in barred), None)
+                thing = next((x for x in self.open_things(sticky, event)
+                              if kept_for.get(x.key) not in barred), None)
                 if thing is not None:
                     latest = {s: sticky.get(s, _ABSENT) for s in slots}
                     _put(sticky, thing.kept)
@@ -95,6 +95,14 @@ class FollowUps:
             return values
 
         return of_its_thing
+
+    def open_things(self, sticky: Mapping[str, Any], event: str) -> list[_Thing]:
+        """The things follow-up ``event`` may show, oldest first: shown by the event it
+        follows, not by it nor by a follow-up it excludes (a cancelled booking's check-in)."""
+        trigger = self.follows.get(event)
+        barred = self.exclusive.get(event, frozenset())
+        return [x for x in sticky.get(self.slot, ()) if trigger in x.shown_by
+                and event not in x.shown_by and barred.isdisjoint(x.shown_by)]
 
 
 def _put(sticky: dict[str, Any], kept: Mapping[str, Any]) -> None:

@@ -4,8 +4,11 @@ The planner (``simulation.stays``) marks each trigger that brings a check-in (th
 of a booking) with a stay number, and each check-in with the stay it starts. Drawing the
 trigger, the values keep its pair groups' slots (the booking's id, its dates, its price)
 and tell the stay's first and last window day under that number; the booking's key is
-noted as due in the follow-up ledger, so a cancel (Rules ``stops``) never cancels a stay
-that is to be checked in. Drawing the check-in, they put the booking's slots back.
+noted as due in the follow-up ledger. Drawing the check-in, they put the booking's slots
+back. A cancel (an event whose Rules ``stops`` name a check-in) cancels a paid booking
+whose stay is still to come (one the planner brought no check-in for first, else one due a
+check-in, which it then stops: nobody cancels a stay already begun, nor checks in after
+cancelling); with no stay to come it shows what the follow-up ledger picks.
 
 A booking books what was searched: its stay's first day and its nights are the ones the
 session's latest other event naming them (the search) drew (:func:`as_searched`).
@@ -14,7 +17,7 @@ session's latest other event naming them (the search) drew (:func:`as_searched`)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,7 +28,7 @@ from demogen.simulation.sessions import DAY_SECONDS
 from demogen.simulation.stays import SLOT, Stays
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._draw import Sampler
-from demogen.simulation.values._follow_ups import FollowUps, due_slot
+from demogen.simulation.values._follow_ups import CHOSEN, FollowUps, due_slot
 from demogen.simulation.values._pairs import PairGroup
 from demogen.simulation.values._pay_later import Sample, draw_as_kept, keep
 from demogen.simulation.values._times import names_nights, nights_of
@@ -45,10 +48,14 @@ class StayBookings:
     #: Stay dates naming a stay's first day, and its last (a checkout date).
     starts: frozenset[str]
     ends: frozenset[str]
+    #: A cancel (it stops a check-in) → the ledgers of the bookings it may cancel.
+    cancels: Mapping[str, tuple[FollowUps, ...]] = field(default_factory=dict)
 
     def wrap(self, event: str, sample: Sample) -> Sample:
         """``sample`` of ``event``, keeping a booking's stay or showing it on its check-in,
         as the planner marked the occurrence."""
+        if event in self.cancels:
+            return self._cancelling(event, sample)
         if event not in self.triggers and event not in self.check_ins:
             return sample
 
@@ -62,12 +69,20 @@ class StayBookings:
             if kept is not None:
                 return draw_as_kept(sample, u, t, kept, self.slots, chosen=True)
             values = sample(u, t)
+            if event not in self.triggers:
+                return values
+            days = self._days(u, values, t)
+            keys = self._keys(u.sticky)
+            if days is not None:    # when its stay begins (a cancel comes before)
+                marks.starts.update((k, days[0]) for _, k, _ in keys)
+                marks.dated = True
             number = marks.booked.get((event, nth))
             if number is not None:
                 marks.kept[number] = keep(u.sticky, self.slots)
-                days = marks.days[number] = self._days(u, values, t)
+                marks.days[number] = days
                 if days is not None:
-                    self._note_due(u.sticky, self.triggers[event])
+                    self._note_due(u.sticky, keys, self.triggers[event])
+                    marks.numbers.update((k, number) for _, k, _ in keys)
             return values
 
         return of_its_stay
@@ -86,13 +101,55 @@ class StayBookings:
         nights = (last - first).days if last is not None else _nights(shown)
         return start, start + max(nights - 1, 0)
 
-    def _note_due(self, sticky: dict[str, Any], check_ins: frozenset[str]) -> None:
-        """The booking's keys are due a check-in: what excludes it leaves them."""
+    def _keys(self, sticky: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+        """Per group of the booking just drawn: its values' slot, its key's value and its
+        ledger's due slot."""
+        return [(slot, kept[1][key], due) for slot, key, due in self.keys
+                if isinstance(kept := sticky.get(slot), tuple) and key in kept[1]]
+
+    def _note_due(self, sticky: dict[str, Any], keys: Iterable[tuple[str, Any, str]],
+                  check_ins: frozenset[str]) -> None:
+        """The booking's keys are due a check-in: the ledger's own pick for what
+        excludes it leaves them."""
         check_in = min(check_ins)
-        for slot, key, due in self.keys:
-            kept = sticky.get(slot)
-            if isinstance(kept, tuple) and key in kept[1]:
-                sticky.setdefault(due, {})[kept[1][key]] = check_in
+        for _, key, due in keys:
+            sticky.setdefault(due, {})[key] = check_in
+
+    def _cancelling(self, event: str, sample: Sample) -> Sample:
+        """``sample`` of cancel ``event``, showing a paid booking whose stay is still to
+        come and stopping its check-in."""
+        ledgers = self.cancels[event]
+
+        def of_a_stay_to_come(u: Any, t: str) -> dict[str, Any]:
+            marks: Stays | None = u.sticky.get(SLOT)
+            if marks is None or CHOSEN in u.sticky:
+                return sample(u, t)
+            today = int(u.clock // DAY_SECONDS)
+            for due_too in (False, True):   # one the planner brought no check-in for first
+                for ledger in ledgers:
+                    dues = u.sticky.get(due_slot(ledger), {})
+                    thing = next((x for x in ledger.open_things(u.sticky, event)
+                                  if (x.key in dues) == due_too
+                                  and _to_come(marks.starts.get(x.key), today, due_too)),
+                                 None)
+                    if thing is None:
+                        continue
+                    del marks.starts[thing.key]     # cancelled: no stay to come
+                    number = marks.numbers.pop(thing.key, None) if due_too else None
+                    if number is not None:  # nobody checks in after cancelling
+                        dues.pop(thing.key, None)
+                        marks.stop(number)
+                    return draw_as_kept(sample, u, t, thing.kept, ledger.slots, chosen=True)
+            return sample(u, t)
+
+        return of_a_stay_to_come
+
+
+def _to_come(first: int | None, today: int, due: bool) -> bool:
+    """A stay beginning on window day ``first`` is still to come ``today``: a stay due a
+    check-in only before its first day (the planner may check it in today), another one
+    on its first day too."""
+    return first is not None and (first > today or (first == today and not due))
 
 
 def _first(shown: Iterable[Mapping[str, Any]], names: frozenset[str]) -> Any:
@@ -127,6 +184,13 @@ def plan_stay_bookings(groups: tuple[PairGroup, ...], ledgers: tuple[FollowUps, 
     events = set(triggers) | {e for found in triggers.values() for e in found}
     mine = [g for g in groups if len(events & set(g.members)) >= 2]
     dues = {ledger.group.slot: due_slot(ledger) for ledger in ledgers}
+    check_ins = {e for found in triggers.values() for e in found}
+    cancels: dict[str, list[FollowUps]] = {}
+    for ledger in ledgers:
+        for cancel, barred in sorted(ledger.exclusive.items()):
+            if cancel not in check_ins and ledger.follows.get(cancel) in triggers \
+                    and barred & check_ins and ledger.group.slot in dues:
+                cancels.setdefault(cancel, []).append(ledger)
     return StayBookings(
         triggers={t: frozenset(found) for t, found in sorted(triggers.items())},
         check_ins=frozenset(e for found in triggers.values() for e in found),
@@ -134,7 +198,8 @@ def plan_stay_bookings(groups: tuple[PairGroup, ...], ledgers: tuple[FollowUps, 
         keys=tuple((g.slot, g.key, dues[g.slot]) for g in mine if g.slot in dues),
         starts=starts,
         ends=frozenset(n for n, spec in rules.properties.items()
-                       if spec.kind == kinds.STAY and kinds.ends_a_stay(n)))
+                       if spec.kind == kinds.STAY and kinds.ends_a_stay(n)),
+        cancels={c: tuple(found) for c, found in cancels.items()})
 
 
 #: Where the session's latest searched stay value of a property lives in ``user.sticky``.
