@@ -142,3 +142,39 @@ def test_a_cancel_may_end_a_chain_after_some_renewals(long_run: Generated) -> No
                 after_renewals += renewed[plan] >= 1
                 cancelled.add(plan)
     assert after_renewals >= 1
+
+
+@pytest.fixture(scope="module")
+def switching(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """Every subscriber switches plans once their period is known (Rules switch_share 1)."""
+    tmp = tmp_path_factory.mktemp("switching")
+    rules = tmp / "switch.yaml"
+    rules.write_text("events:\n  plan_renewed: {switch_share: 1.0}\n", encoding="utf-8")
+    return generate(FINTECH, tmp / "out", users=600, days=60, seed=3,
+                    extra=("--rules", str(rules)))
+
+
+def test_a_switch_charges_another_plan_as_checked_out_and_ends_the_old_one(
+        switching: Generated) -> None:
+    """A subscriber who switches (Rules ``events.plan_renewed.switch_share``) buys the charge
+    again while their plan runs: the checkout and the charge name the new plan (before: the
+    checkout named the old plan, the charge the new one, 28 of 174 charges at 1,000 x 120
+    days), and the old plan renews no more until it is charged again."""
+    switches = 0
+    for timeline in switching.timelines.values():
+        checkout, running, ended = None, None, set()
+        for r in timeline:
+            name, plan = r.get("#event_name"), r.get("properties", {}).get("plan_code")
+            if name == "plan_checkout":
+                checkout = plan
+            elif name == "plan_charge_ok":
+                assert plan == checkout, r
+                if running is not None and running != plan:
+                    switches += 1
+                    ended.add(running)
+                running = plan
+                ended.discard(plan)
+            elif name == "plan_renewed":
+                assert plan not in ended, r
+    assert switches >= 5
+

@@ -8,6 +8,8 @@ name no period.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from demogen.analysis.rules import Rules
 
 #: The catalogue entry attribute holding the plan's billing period in days.
@@ -25,14 +27,20 @@ def entry_periods(rules: Rules) -> dict[str, int]:
     return out
 
 
-def period_of(values: dict[str, object], periods: dict[str, int]) -> int | None:
-    """The billing period a record's values name (the first property, by name, whose value
-    is a plan with a period), None where none does."""
+def plan_of(values: Mapping[str, object], periods: Mapping[str, int]) -> str | None:
+    """The plan a record's values name (the first property, by name, whose value is a plan
+    with a period), None where none does."""
     for name in sorted(values):
         value = values[name]
         if isinstance(value, str) and value in periods:
-            return periods[value]
+            return value
     return None
 
 
-__all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of"]
+def period_of(values: Mapping[str, object], periods: Mapping[str, int]) -> int | None:
+    """The billing period of the plan a record's values name, None where they name none."""
+    plan = plan_of(values, periods)
+    return None if plan is None else periods[plan]
+
+
+__all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of", "plan_of"]

@@ -496,6 +496,9 @@ PAY_LATER_DAYS = 7
 #: Share of cart adds naming a thing already in the cart, unless Rules say
 #: (``events.<cart>.in_cart_share``): a shopper mostly carts what they have not carted yet.
 IN_CART_SHARE = 0.1
+#: Share of subscriptions whose holder switches to another plan while it runs, unless Rules
+#: say (``events.<renewal>.switch_share``): most subscribers keep the plan they bought.
+SWITCH_SHARE = 0.1
 
 
 class EventSpec(BaseModel):
@@ -529,6 +532,10 @@ class EventSpec(BaseModel):
     #: cancel stops the booking's check-in): an occurrence of ``follows`` brings at most one
     #: of them, and none shows a thing this event showed. Read only with ``follows``.
     stops: list[str] | None = None
+    #: For a renewal (``after_days``): the share of its subscriptions whose holder switches
+    #: to another plan (a catalogue entry with another period) while it runs: a charge of the
+    #: new plan ends the old one, which renews no more. None: :data:`SWITCH_SHARE`.
+    switch_share: float | None = Field(default=None, ge=0.0, le=1.0)
     #: For a purchase after its own attempt (``pay_order`` after ``submit_order``): the share
     #: of its occurrences that pay an order submitted in an earlier session (a bank transfer,
     #: pay later, a second visit) rather than in the attempt's own. None or 0: paid at once.

@@ -57,6 +57,16 @@ class Renewals:
     kept: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: The values' side: subscription → its plan's billing period in days (None: unnamed).
     period: dict[int, int | None] = field(default_factory=dict)
+    #: The values' side: subscription → its plan (catalogue entry id; None: unnamed).
+    plan: dict[int, str | None] = field(default_factory=dict)
+    #: The values' side: subscription → the chance its holder switches plans while it runs
+    #: (Rules ``switch_share``; 0 where the catalogue holds no other plan).
+    switch_share: dict[int, float] = field(default_factory=dict)
+    #: Subscriptions whose holder will switch to another plan while they run.
+    switching: set[int] = field(default_factory=set)
+    #: For the values: the subscription a charge of this session switches away from (its
+    #: plan is not the one bought), None: no switch this session.
+    leaving: int | None = None
 
     def new_session(self, session: int) -> None:
         """The planner starts planning ``session``: last session's marks are spent."""
@@ -65,6 +75,7 @@ class Renewals:
         self.charged.clear()
         self.renewing.clear()
         self.seen.clear()
+        self.leaving = None
 
     def noted(self, trigger: str) -> int:
         """The planner noted ``trigger`` once more this session: its occurrence."""
@@ -89,6 +100,9 @@ class Renewals:
                 still.append(w)
                 continue
             period = self.period.get(w.number) or w.fallback
+            share = self.switch_share.get(w.number, 0.0)
+            if share > 0 and rnd.random() < share:
+                self.switching.add(w.number)
             self._add(w.renewal, w.day + max(period + rnd.randint(-1, 1), 0),
                       w.number, period, w.rate)
         self.waiting = still
@@ -98,6 +112,25 @@ class Renewals:
     def running(self, renewal: str) -> bool:
         """Whether a subscription renewed by ``renewal`` runs: a renewal of it is to come."""
         return bool(self.due.get(renewal)) or any(w.renewal == renewal for w in self.waiting)
+
+    def may_switch(self, renewal: str) -> bool:
+        """Whether every running subscription renewed by ``renewal`` is one whose holder
+        switches plans: a charge may buy another plan while it runs."""
+        numbers = self._running(renewal)
+        return bool(numbers) and numbers <= self.switching
+
+    def switch(self, renewal: str) -> None:
+        """A charge while a subscription renewed by ``renewal`` runs: the subscriber switches
+        to another plan; the running one renews no more (its cancel, if dated, is void)."""
+        numbers = self._running(renewal)
+        self.waiting = [w for w in self.waiting if w.number not in numbers]
+        for queue in self.due.values():
+            queue[:] = [d for d in queue if d[1] not in numbers]
+        self.leaving = max(numbers)
+
+    def _running(self, renewal: str) -> set[int]:
+        return {d[1] for d in self.due.get(renewal, ())} | \
+            {w.number for w in self.waiting if w.renewal == renewal}
 
     def renewed(self, renewal: str, nth: int, day: int, rnd: random.Random,
                 cancel: tuple[str, float] | None = None) -> None:

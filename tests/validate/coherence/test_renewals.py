@@ -62,3 +62,25 @@ def test_a_renewal_after_the_cancel_of_its_subscription_is_reported(
 
     assert len(problems) == 1 and f"{name}:{index + 1}:" in problems[0], problems
     assert "after the cancel of its subscription" in problems[0], problems
+
+
+def test_a_renewal_after_a_switch_to_another_plan_is_reported(
+        renewing: Generated, tmp_path: Path) -> None:
+    """The user's record just before a renewal turned into a charge of the other plan (a
+    switch, Rules events.plan_renewed.switch_share): the old plan's renewal is reported."""
+    output = Output(renewing.out)
+    name, index, renewal = output.find(lambda r: r.get("#event_name") == "plan_renewed")
+    user, plan = renewal["#distinct_id"], renewal["properties"]["plan_code"]
+    other = "plus_yearly" if plan == "plus_monthly" else "plus_monthly"
+    before = next(i for i in range(index - 1, -1, -1)
+                  if output.files[name][i].get("#distinct_id") == user
+                  and output.files[name][i].get("#type") == "track")
+    broken = output.copy()
+    record = broken.files[name][before]
+    record["#event_name"] = "plan_charge_ok"
+    record["properties"] = {"plan_code": other}
+
+    problems = findings(broken.write(tmp_path / "out"), RenewalsChecker, renewing.out)
+
+    assert len(problems) == 1 and f"{name}:{index + 1}:" in problems[0], problems
+    assert f"after the switch to {other}" in problems[0], problems

@@ -7,7 +7,8 @@ renewal of a plan is paid for one period: a renewal must find a payment of the s
 yet; a yearly plan renewed 30 days after its charge is a finding. An event that stops the
 renewal (Rules ``events.<cancel>.stops``: a subscription cancel) ends the subscription of the
 plan it shows: its latest payment is renewed no more, so a renewal of it after the cancel is a
-finding too.
+finding too. A charge of another plan while one runs is a switch (Rules
+``events.<renewal>.switch_share``): it ends the running plan, whose renewal after it is a finding.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class RenewalsChecker(Checker):
     description = ("a renewal comes a billing period of its plan (the catalogue entry's "
                    "period_days, else events.<renewal>.after_days) after a charge of the "
                    "same plan it renews, none after the cancel of its subscription "
-                   "(events.<cancel>.stops)")
+                   "(events.<cancel>.stops) or a switch to another plan")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -43,10 +44,13 @@ class RenewalsChecker(Checker):
         self._ends = {name: stopped for name, spec in sorted(events.items()) if spec.follows
                       for stopped in spec.stops or [] if stopped in self._renewals}
         self._periods = entry_periods(given.rules)
-        #: (user, renewal, plan) → when its latest subscription was cancelled
-        self._cancelled: dict[tuple[str, str, str | None], datetime] = {}
+        #: (user, renewal, plan) → when its latest subscription was cancelled, and how
+        #: (the cancel, or the charge of the plan switched to)
+        self._cancelled: dict[tuple[str, str, str | None], tuple[datetime, str]] = {}
         #: (user, renewal, plan) → times of its payments no renewal renewed yet, oldest first
         self._paid: dict[tuple[str, str, str | None], list[datetime]] = {}
+        #: (user, renewal) → the plans they paid for so far (where a switch looks)
+        self._plans: dict[tuple[str, str], set[str]] = {}
 
     @property
     def active(self) -> bool:
@@ -67,17 +71,20 @@ class RenewalsChecker(Checker):
         if event in self._ends:     # its subscription (the latest payment) renews no more
             if paid:
                 paid.pop()
-            self._cancelled[key] = time
+            self._cancelled[key] = (time, f"the cancel of its subscription "
+                                          f"(events.{event}.stops)")
             return
+        if event != renewal and plan is not None:
+            self._switch(key, time)
+            self._plans.setdefault(key[:2], set()).add(plan)
         if event == renewal:
             period = period_of(props, self._periods) or self._renewals[renewal][1] or 0
             due = time - timedelta(days=period) + _EARLY
             renewed = next((i for i, t in enumerate(paid) if t <= due), None)
-            cancelled = self._cancelled.get(key)
+            cancelled, how = self._cancelled.get(key, (None, ""))
             if renewed is None and cancelled is not None and (not paid or cancelled > paid[-1]):
                 report(where, f"{event}{f' of {plan}' if plan else ''} comes "
-                              f"{(time - cancelled).days} days after the cancel of its "
-                              f"subscription (events.{self._cancel_of(renewal)}.stops)")
+                              f"{(time - cancelled).days} days after {how}")
             elif renewed is None:
                 latest = f"; its latest payment {(time - paid[-1]).days} days before" \
                     if paid else ""
@@ -87,5 +94,13 @@ class RenewalsChecker(Checker):
                 del paid[renewed]
         paid.append(time)
 
-    def _cancel_of(self, renewal: str) -> str:
-        return next(cancel for cancel, stopped in self._ends.items() if stopped == renewal)
+    def _switch(self, key: tuple[str, str, str | None], time: datetime) -> None:
+        """A charge of plan ``key[2]``: a running subscription of another plan (payments no
+        renewal renewed yet) ends; none of its renewals may come after it."""
+        user, renewal, plan = key
+        for other in sorted(self._plans.get((user, renewal), ())):
+            paid = self._paid.get((user, renewal, other))
+            if other != plan and paid:
+                paid.clear()
+                self._cancelled[(user, renewal, other)] = (
+                    time, f"the switch to {plan} (events.{renewal}.switch_share)")
