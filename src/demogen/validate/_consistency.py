@@ -71,7 +71,7 @@ import re
 import shutil
 import tempfile
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,7 @@ from demogen.validate._meaning_rules import MeaningRules
 from demogen.validate._progress import STEP_USERS, Progress
 from demogen.validate._rules_view import CompiledRules
 from demogen.validate._scan import EXAMPLES, FileScan, Finding
+from demogen.validate._servers import role_starts
 from demogen.validate._sql import RECORD_COLUMNS, SAFE_NAME
 from demogen.vocab import UpdateType
 
@@ -200,6 +201,7 @@ class _Checks:
         self.rules = rules
         self.result = ConsistencyResult()
         self.columns: dict[str, str] = {}
+        self.per_role: frozenset[str] = frozenset()
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -252,6 +254,7 @@ class _Checks:
             names += self.meaning_rules.names
         if self.funnel_rules is not None:   # the ids of orders paid in a later session
             names += [i for step in self.funnel_rules.steps for i in step.ids]
+        names += rules.servers   # a role's values are checked per server (_roles)
         return [n for n in dict.fromkeys(names) if SAFE_NAME.fullmatch(n)]
 
     def load(self) -> None:
@@ -290,6 +293,7 @@ class _Checks:
             WHERE ts IS NOT NULL AND uid IS NOT NULL"""
         )
         self.q("DROP TABLE raw")
+        self._roles()
         users, devices, accounts = self.q(
             "SELECT count(DISTINCT uid), count(DISTINCT did), count(DISTINCT aid) FROM o"
         ).fetchone()
@@ -303,6 +307,44 @@ class _Checks:
         self.result.event_names = [
             r[0] for r in self.q("SELECT DISTINCT name FROM firsts ORDER BY 1").fetchall()
         ]
+
+    def _roles(self) -> None:
+        """Column ``role`` of ``o``: the user's server number at each record (0 the first;
+        :mod:`demogen.validate._servers`), where the rules have role values; and
+        ``per_role``, the properties the checks follow per (user, role)."""
+        rules = self.rules
+        fields = [f for f in (rules.servers if rules is not None else ()) if f in self.columns]
+        self.per_role = frozenset(rules.per_role) if rules is not None and fields \
+            else frozenset()
+        self.q("ALTER TABLE o ADD COLUMN role INTEGER DEFAULT 0")
+        if not self.per_role:
+            return
+        cols = [self.col(f) for f in fields]
+        cursor = self.q(
+            f"""SELECT uid, pos, type, [{', '.join(cols)}] FROM o
+                WHERE type <> 'user_setOnce' AND ({' OR '.join(f'{c} IS NOT NULL' for c in cols)})
+                ORDER BY uid, pos""")
+
+        def records() -> Iterator[tuple[str, int, str | None, dict[str, Any]]]:
+            while batch := cursor.fetchmany(16_384):
+                for uid, pos, kind, values in batch:
+                    yield uid, pos, kind, dict(zip(fields, values, strict=True))
+
+        starts = role_starts(fields, records())
+        if not starts:
+            return
+        self.table("role_starts", "uid VARCHAR, pos BIGINT, role INTEGER", starts)
+        self.q("""UPDATE o SET role = s.role FROM (
+                      SELECT o.rid, r.role FROM o ASOF JOIN role_starts r
+                      ON o.uid = r.uid AND o.pos >= r.pos) s
+                  WHERE o.rid = s.rid""")
+
+    def who(self, prop: str) -> str:
+        """SQL naming whose ``prop`` a record shows: the user, or for a role value the
+        user's role on a later server (``u1 (role 2)``)."""
+        if prop not in self.per_role:
+            return "uid"
+        return "CASE WHEN role = 0 THEN uid ELSE uid || ' (role ' || (role + 1) || ')' END"
 
     def run(self, progress: Progress | None = None) -> ConsistencyResult:
         stages = [self.load, self.identity]
@@ -542,7 +584,7 @@ class _Checks:
                 else:
                     expected = "?"
             parts.append((
-                f"SELECT uid, pos, rid, name, ? AS prop, ? AS op, "
+                f"SELECT {self.who(r.prop)}, pos, rid, name, ? AS prop, ? AS op, "
                 f"CAST({amount} AS DOUBLE) AS amount, CAST({expected} AS VARCHAR) AS expected "
                 f"FROM o WHERE is_track AND name = ? AND {self._holds(r.when)}",
                 [r.prop, r.op.value, *([r.literal] if expected == "?" else []), r.event],
@@ -559,7 +601,8 @@ class _Checks:
         for prop in props:
             c = self.col(prop)
             self.q(
-                f"""INSERT INTO urec SELECT uid, pos, rid, ?, type, {c}, TRY_CAST({c} AS DOUBLE)
+                f"""INSERT INTO urec SELECT {self.who(prop)}, pos, rid, ?, type, {c},
+                           TRY_CAST({c} AS DOUBLE)
                     FROM o WHERE type IN ('user_set', 'user_setOnce', 'user_add')
                     AND {c} IS NOT NULL""",
                 [prop],
@@ -700,9 +743,9 @@ class _Checks:
             return
         cols = [self.col(n) for n in names]
         shown = " OR ".join(f"{c} IS NOT NULL" for c in cols)
-        walk = MeaningWalk(rules, names)
+        walk = MeaningWalk(rules, names, self.per_role)
         cursor = self.q(
-            f"""SELECT uid, rid, type, ttext, name, [{', '.join(cols)}] FROM o
+            f"""SELECT uid, rid, type, ttext, name, [{', '.join(cols)}], role FROM o
                 WHERE type IN ('user_set', 'user_setOnce', 'user_add', 'user_unset',
                                'user_append', 'user_uniq_append')
                    OR (is_track AND ({shown}))
@@ -710,18 +753,20 @@ class _Checks:
         )
         uid: str | None = None
         rows: list[Row] = []
+        roles: list[int] = []
         while batch := cursor.fetchmany(16_384):
-            for who, rid, kind, stamp, name, values in batch:
+            for who, rid, kind, stamp, name, values, role in batch:
                 if who != uid:
                     if rows:
-                        self._walked(walk, str(uid), rows)
-                    uid, rows = who, []
+                        self._walked(walk, str(uid), rows, roles)
+                    uid, rows, roles = who, [], []
                 rows.append((rid, kind, stamp, name, values))
+                roles.append(role)
         if rows:
-            self._walked(walk, str(uid), rows)
+            self._walked(walk, str(uid), rows, roles)
 
-    def _walked(self, walk: MeaningWalk, uid: str, rows: list[Row]) -> None:
-        for check, rid, message in walk.user(uid, rows):
+    def _walked(self, walk: MeaningWalk, uid: str, rows: list[Row], roles: list[int]) -> None:
+        for check, rid, message in walk.user(uid, rows, roles):
             file, line = self.locate(rid)
             self.result.findings[check].add(file, line, message)
 

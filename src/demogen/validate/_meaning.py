@@ -82,8 +82,11 @@ def _shown(value: Any) -> str:
 class MeaningWalk:
     """Checks one user's rows at a time (:meth:`user`), in ``#time`` order."""
 
-    def __init__(self, rules: MeaningRules, columns: Sequence[str]):
+    def __init__(self, rules: MeaningRules, columns: Sequence[str],
+                 per_role: frozenset[str] = frozenset()):
         self.rules = rules
+        #: Role values: followed per role (``roles`` of :meth:`user`), a new role afresh.
+        self.per_role = per_role
         self.index = {name: i for i, name in enumerate(columns)}
         self.columns = tuple(columns)
         #: Properties user records change, by column.
@@ -94,11 +97,20 @@ class MeaningWalk:
         self._mirrors = [(i, n) for i, n in enumerate(columns) if n in rules.user_properties]
         self._event_formulas = [(self.index[f.target], f) for f in rules.formulas]
 
-    def user(self, uid: str, rows: Sequence[Row]) -> Iterator[Found]:
+    def user(self, uid: str, rows: Sequence[Row],
+             roles: Sequence[int] | None = None) -> Iterator[Found]:
+        """``roles``: the user's role (server number) at each row; a role's values are
+        its own (a new role's level starts afresh, an old role's is kept with it)."""
         state: dict[str, Any] = {}
+        kept: dict[int, dict[str, Any]] = {}
+        role = 0
         i, count = 0, len(rows)
         while i < count:
             rid, kind, stamp = rows[i][:3]
+            if roles is not None and roles[i] != role:
+                kept[role] = {p: state.pop(p) for p in self.per_role & state.keys()}
+                role = roles[i]
+                state.update(kept.pop(role, {}))
             if kind in _TRACK:
                 end = i + 1
                 while end < count and rows[end][1] in _USER and rows[end][2] == stamp:

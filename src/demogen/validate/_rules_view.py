@@ -16,8 +16,9 @@ from typing import Any
 import orjson
 
 from demogen.analysis.heuristic.values import progression
-from demogen.analysis.rules import Rules, capped_balances
+from demogen.analysis.rules import Rules, capped_balances, per_role_properties
 from demogen.simulation.lifecycle import allowed_events
+from demogen.validate._servers import server_fields
 from demogen.validate._sql import SAFE_NAME
 from demogen.vocab import LifecycleStage, UpdateType
 
@@ -84,6 +85,11 @@ class CompiledRules:
     capped: tuple[str, ...] = ()
     #: Day counters (``total_login_day``): the generator moves them once per day at most.
     day_counters: tuple[str, ...] = ()
+    #: Role values (Rules ``properties.<p>.per_role`` and what shows them): checked per
+    #: role, a role being the user on one server (:mod:`demogen.validate._servers`).
+    per_role: tuple[str, ...] = ()
+    #: The properties that show the user's server.
+    servers: tuple[str, ...] = ()
     #: Rules the checks cannot use (unsafe names, non-numeric increments, appends), as notes.
     skipped: tuple[str, ...] = ()
 
@@ -173,6 +179,8 @@ def compile_rules(rules: Rules) -> CompiledRules:
         day_counters=tuple(sorted(progression.day_counters(
             {p for pattern in rules.update_patterns.values() for p in pattern},
             rules.progression.day_counters, {n: s.kind for n, s in rules.properties.items()}))),
+        per_role=tuple(sorted(per_role_properties(rules))),
+        servers=tuple(sorted(server_fields(rules.properties))),
         skipped=tuple(skipped),
     )
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from demogen.analysis.heuristic import servers
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import per_role_properties
+from demogen.validate._servers import ServerMoves, server_fields
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
 _Order = tuple[float, ...]
@@ -46,12 +46,8 @@ class RolesChecker(Checker):
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
         self.creations = frozenset(given.rules.event_roles.new_role)
-        self.fields = frozenset(name for name in given.rules.properties
-                                if servers.server_field(name) is not None)
-        #: (user, server property) → the value it last showed and how often it changed.
-        self._shown: dict[tuple[str, str], tuple[str, int]] = {}
-        #: User → the number of their server (0: the first; one more per move).
-        self._server: dict[str, int] = {}
+        self.fields = server_fields(given.rules.properties)
+        self.moves = ServerMoves(self.fields)
         #: (user, event) → the servers (by number) it was created on.
         self._created: dict[tuple[str, str], set[int]] = {}
         role = per_role_properties(given.rules)
@@ -69,7 +65,7 @@ class RolesChecker(Checker):
     def _role_value(self, user: str, props: Mapping[str, Any], where: Where,
                     report: Report) -> None:
         """A role's level or stage: forward within the role, afresh on a new one."""
-        server = self._server.get(user, 0)
+        server = self.moves.server(user)
         for name in self.forward & props.keys():
             order = _order(props[name])
             if order is None:
@@ -93,30 +89,18 @@ class RolesChecker(Checker):
         if not isinstance(props, Mapping):
             return
         user = str(record.get("#distinct_id") or record.get("#account_id") or "")
-        if record.get("#type") != "user_setOnce":
-            self._follow(user, props)
-            if record.get("#type") in _SHOWING:
-                self._role_value(user, props, where, report)
+        self.moves.follow(user, record.get("#type"), props)
+        if record.get("#type") in _SHOWING:
+            self._role_value(user, props, where, report)
         event = record.get("#event_name")
         if record.get("#type") != "track" or event not in self.creations:
             return
-        server = self._server.get(user, 0)
+        server = self.moves.server(user)
         on = self._created.setdefault((user, str(event)), set())
         if server in on:
             report(where, f"user {user}: {event} again on the same server "
                           f"(once per server: event_roles.new_role)")
         on.add(server)
-
-    def _follow(self, user: str, props: Mapping[str, Any]) -> None:
-        """Count the user's moves: a server property showing a value unlike its last one
-        (the id and the name of one move count once)."""
-        for name in self.fields & props.keys():
-            value = str(props[name])
-            last = self._shown.get((user, name))
-            changes = 0 if last is None else last[1] + (last[0] != value)
-            self._shown[user, name] = (value, changes)
-            if changes > self._server.get(user, 0):
-                self._server[user] = changes
 
     def notes(self) -> list[str]:
         if self.creations and not self.fields:
