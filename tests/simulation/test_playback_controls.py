@@ -33,6 +33,7 @@ OPEN, START, CONTENT = "Application Opened", "Video Playback Started", "Video Co
 PAUSE, RESUME = "Video Playback Paused", "Video Playback Resumed"
 SEEK, TICK = "Video Playback Seek Completed", "Video Content Playing"
 PLAYHEAD = "position_seconds"
+LENGTH, TITLE = "total_length_seconds", "content_id"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,11 @@ def test_the_analyzer_names_the_controls(media: Generated) -> None:
     assert (playback.pause, playback.resume, playback.seek) == ([PAUSE], [RESUME], [SEEK])
     assert playback.playhead == [PLAYHEAD]
     assert playback.within == ["Video Playback Seek Started", SEEK,
-                               "Video Playback Buffer Started", "Video Playback Buffer Completed"]
+                               "Video Playback Buffer Started", "Video Playback Buffer Completed",
+                               # the other events showing the playhead
+                               "Video Playback Interrupted", "Video Playback Error",
+                               "Video Playback Completed", "Video Content Completed",
+                               "Video Quality Updated"]
 
 
 def test_a_resume_follows_its_pause_and_seeks_come_inside_a_playback(media: Generated) -> None:
@@ -93,8 +98,30 @@ def test_the_playhead_moves_on_with_the_time_played(media: Generated) -> None:
             if a["#event_name"] == b["#event_name"] == TICK:
                 ticks += 1
                 played = b["properties"][PLAYHEAD] - a["properties"][PLAYHEAD]
-                assert abs(played - (_seconds(b) - _seconds(a))) <= 1, (a, b)
+                if b["properties"][PLAYHEAD] < b["properties"][LENGTH]:
+                    assert abs(played - (_seconds(b) - _seconds(a))) <= 1, (a, b)
+                else:   # played out: the playhead stands at the title's end
+                    assert b["properties"][PLAYHEAD] == b["properties"][LENGTH], (a, b)
     assert ticks > 1000 and back_at_seek > 10
+
+
+def test_one_title_per_playback(media: Generated) -> None:
+    """From a start to the next, the playback's records show one title and one length, and
+    the playhead never passes that length."""
+    playbacks = 0
+    for line in _tracks(media.records).values():
+        shown: set[tuple[Any, Any]] = set()
+        for r in line:
+            props = r["properties"]
+            if PLAYHEAD not in props:
+                continue
+            assert props[PLAYHEAD] <= props[LENGTH], r
+            if r["#event_name"] in (START, CONTENT):
+                playbacks += 1
+                shown = set()
+            shown.add((props[TITLE], props[LENGTH]))
+            assert len(shown) == 1, (r, shown)
+    assert playbacks > 100
 
 
 def _seconds(record: dict[str, Any]) -> float:

@@ -52,7 +52,8 @@ def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone
     """The player's controls and playhead, in a plan that plays something (a heartbeat or a
     milestone): events about what plays (sharing its object or its playhead) named as a
     pause, a resume or a seek; the starts of what plays (not an ad's or a buffer's); number
-    properties named as a playhead on what plays and its starts."""
+    properties named as a playhead on what plays and its starts; ``within``: the seeks, the
+    stalls and the other events showing the playhead."""
     playing = [*progress, *milestones]
     if not playing:
         return {}
@@ -80,7 +81,17 @@ def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone
     starts += [m.start for m in milestones.values() if m.start not in starts]
     found["start"] = starts
     found["playhead"] = _playheads(ctx, [*playing, *starts])
+    # Whatever else shows the playhead (an interruption, an error, a completion) happens to
+    # something playing too.
+    shown = set(found["playhead"])
+    found["within"] += [n for n in player if n not in found["within"] and n not in starts
+                        and n not in controls and _shows(ctx, n, shown)]
     return found
+
+
+def _shows(ctx: Context, event: str, properties: set[str]) -> bool:
+    found = ctx.taxonomy.event(event)
+    return found is not None and not properties.isdisjoint(found.properties)
 
 
 def _names_control(ctx: Context, event: str, words_key: str) -> bool:

@@ -173,25 +173,45 @@ def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_
 def _playback_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
     """A playback's milestones (Rules ``playback.milestones``) show the title its start
     plays, and so does its completion: ``video_start`` → ``video_progress`` (a middle
-    step, once per threshold) → ``video_complete``."""
+    step, once per threshold) → ``video_complete``. So does every event about what plays
+    (Rules ``playback.start`` → its pauses, resumes, seeks, buffering, heartbeats and the
+    events showing the playhead): one title, id and length from a start to the next."""
     links = []
     for event, spec in tables.rules.playback.milestones.items():
-        if spec.start not in own:
-            continue
         for follower, last in ((event, False), (spec.complete, True)):
-            if follower is None or follower not in own or follower == spec.start:
-                continue
-            shared = [p for n, p in own[spec.start].items() if n in own[follower]]
-            # GA4's video events share no id: the title names the video.
-            key = _best_key(tables, shared) or next(
-                (p.name for p in shared
-                 if p.type == PropertyType.STRING and describes_the_thing(p)), None)
-            # The title's length is the title's, not what happened (as a session's is).
-            length = frozenset(p.name for p in shared
-                               if p.type == PropertyType.NUMBER and names_length(p.name))
-            if key is not None:
-                links.append(_Link(spec.start, follower, key, True, last=last, shares=length))
+            links += _title_link(tables, own, spec.start, follower, last)
+    for start in tables.rules.playback.start:
+        for follower in _about_what_plays(tables, own):
+            links += _title_link(tables, own, start, follower, last=False)
     return links
+
+
+def _about_what_plays(tables: Tables, own: dict[str, dict[str, Property]]) -> list[str]:
+    """The events of a playback after its start: the controls, the stalls, the heartbeats
+    and any other event that shows the playhead (an interruption, an error)."""
+    playback = tables.rules.playback
+    listed = [*playback.pause, *playback.resume, *playback.seek, *playback.within,
+              *tables.rules.event_roles.progress]
+    heads = set(playback.playhead)
+    shown = [e for e, props in own.items() if heads & props.keys()]
+    starts = set(playback.start)
+    return [e for e in dict.fromkeys([*listed, *shown]) if e not in starts]
+
+
+def _title_link(tables: Tables, own: dict[str, dict[str, Property]], start: str,
+                follower: str | None, last: bool) -> list[_Link]:
+    """``start`` → ``follower`` sharing the title played (none where they share none)."""
+    if start not in own or follower is None or follower not in own or follower == start:
+        return []
+    shared = [p for n, p in own[start].items() if n in own[follower]]
+    # GA4's video events share no id: the title names the video.
+    key = _best_key(tables, shared) or next(
+        (p.name for p in shared
+         if p.type == PropertyType.STRING and describes_the_thing(p)), None)
+    # The title's length is the title's, not what happened (as a session's is).
+    length = frozenset(p.name for p in shared
+                       if p.type == PropertyType.NUMBER and names_length(p.name))
+    return [] if key is None else [_Link(start, follower, key, True, last=last, shares=length)]
 
 
 def _failure_links(links: list[_Link], own: dict[str, dict[str, Property]]) -> list[_Link]:

@@ -2,8 +2,9 @@
 ``video_current_time``): it starts at 0 on a playback start, moves on with the time played
 (the time between the user's records while the player plays), stands still from a pause to
 its resume, and jumps only where a seek lands (back or forward). So consecutive values only
-go down at a start or a seek. A milestone's completion (``video_complete``) shows the
-title's length, the end of the title. Where a formula gives the playhead on an event (a
+go down at a start or a seek. It never passes the title's length shown beside it (one
+length per playback: ``values/_pairs``), and a milestone's completion (``video_complete``)
+shows that length, the end of the title. Where a formula gives the playhead on an event (a
 milestone's share of the length) the formula decides there.
 """
 
@@ -55,10 +56,12 @@ def playhead_sampler(tables: Tables, prop: Property, event: str | None,
     if event is None or prop.name not in playback.playhead or prop.type != PropertyType.NUMBER:
         return None
     completes = {m.complete for m in playback.milestones.values() if m.complete}
-    length = next((p for p in sorted(present) if names_length(p) and p != prop.name), None) \
-        if event in completes else None
+    # The title's length shown beside the playhead (one per playback: values/_pairs): the
+    # playhead never passes it, and a completion shows it.
+    length = next((p for p in sorted(present) if names_length(p) and p != prop.name), None)
     if length is not None:
         deps.add(length)
+    completion = event in completes
     role = next((r for r in ("start", "pause", "resume", "seek")
                  if event in getattr(playback, r)), None)
     # A tick is sent while the title plays: the player plays, even where no start of this
@@ -82,8 +85,9 @@ def playhead_sampler(tables: Tables, prop: Property, event: str | None,
             head.playing = True
         elif role == "resume":
             head.playing = True
-        if length is not None and isinstance(values.get(length), int | float):
-            head.position = float(values[length])     # the completion: the title's end
+        end = values.get(length) if length is not None else None
+        if isinstance(end, int | float) and (completion or head.position > end):
+            head.position = float(end)      # the title's end: a completion, or played out
         return int(head.position)
 
     return playhead
