@@ -400,22 +400,12 @@ class SessionPlanner:
         resume = self._controls.resume
         if event in self._controls.pauses and resume and self.can(user, resume):
             self._note(user, resume, names)     # the playback goes on after its pause
-        chains = self._chains.get(event)
-        if chains and self._carts_as_payer(user):
-            chains = self._payer_chains[event]
+        chains = (self._payer_chains if user.potential_payer else self._chains).get(event)
         if chains and depth < _CHAIN_DEPTH:
             if len(chains) == 1:
                 self._walk(user, chains[0], names, depth)
             elif (chain := self._outcome(user, event, chains)) is not None:
                 self._walk(user, chain, names, depth, decided=True)
-
-    def _carts_as_payer(self, user: SimUser) -> bool:
-        """A payer carts what their orders list as often as they buy now (SimUser.buying):
-        in a segment that buys less (CHURNING) they mostly browse like everyone else."""
-        if not user.potential_payer:
-            return False
-        buying = user.buying()
-        return buying >= 1.0 or user.rnd.random() < buying
 
     def _play(self, user: SimUser, playback: MilestonePlan, names: list[str]) -> None:
         """One playback: each threshold it passes once, in increasing order, up to how far
@@ -482,8 +472,8 @@ class SessionPlanner:
         payer's mostly does (an end at their first attempt, which they make in a share of
         the times, gave them more early attempts than the payers: 0.8 measured 0.77)."""
         if not user.purchases and day - user.install_day <= 1:
-            return min(1.0, user.purchase_rate * 4 * user.buying())
-        return min(1.0, user.purchase_rate * user.buying())
+            return min(1.0, user.purchase_rate * 4)
+        return user.purchase_rate
 
     def _purchase(self, user: SimUser, names: list[str]) -> None:
         plan, rnd = self.plan, user.rnd
