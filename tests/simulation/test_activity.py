@@ -7,7 +7,14 @@ import math
 
 import pytest
 
-from demogen.simulation.activity import expected_retention, fit_activity
+from demogen.simulation.activity import (
+    NOVELTY_DAYS,
+    expected_retention,
+    fit_activity,
+    fit_preset,
+)
+from demogen.simulation.engine import long_run_activity
+from demogen.simulation.presets import load_preset
 
 
 @pytest.mark.parametrize(
@@ -53,3 +60,17 @@ def test_novelty_fades() -> None:
 def test_targets_must_fall() -> None:
     with pytest.raises(ValueError, match="must fall"):
         fit_activity(0.1, 0.2, 0.05, sigma=1.0)
+
+
+def test_targets_with_a_steep_first_week_shorten_the_novelty_fade() -> None:
+    """D1 0.45 / D7 0.09 / D30 0.012 with the game's one-visit installs: the retained
+    installs must fall from 0.82 on day 1 to 0.16 on day 7, which a 3-day fade does not
+    allow (D7 0.147); a shorter fade fits all three days. The preset's own targets keep the
+    3-day fade."""
+    game = load_preset("game")
+    steep = fit_preset(game, long_run_activity(game), (0.45, 0.09, 0.012))
+    assert steep.novelty_days < NOVELTY_DAYS
+    for got, wanted in zip(expected_retention(steep, [1, 7, 30]), (0.45, 0.09, 0.012),
+                           strict=True):
+        assert abs(math.log(got / wanted)) < 0.05
+    assert fit_preset(game, long_run_activity(game)).novelty_days == NOVELTY_DAYS

@@ -47,6 +47,12 @@ MAX_ACTIVE = 0.95
 MAX_HAZARD = 0.9
 #: Days over which the novelty of a new install fades (assumption; fits §2's D1→D7 drop).
 NOVELTY_DAYS = 3.0
+#: Shorter fades the fit tries, in order, when the targets do not fit with NOVELTY_DAYS: with
+#: one-visit installs the retained ones carry a high D1 alone (0.45 / 0.55 = 0.82 on the
+#: game), and a 3-day fade leaves them far above a low D7 (D1 0.45, D7 0.09: D7 0.147).
+SHORTER_NOVELTY_DAYS = (2.0, 1.5, 1.0)
+#: Largest |log(fitted ÷ target)| over D1/D7/D30 at which a fit counts as landed.
+_LANDED = 0.05
 #: Age at which "users still around" are measured for the long-run activity target.
 SURVIVOR_AGE = 60
 _GRID_POINTS = 256
@@ -70,6 +76,8 @@ class ActivityParams:
     one_visit_engagement: float = 0.0
     #: Spread (log sd) of the per-user visit frequency ``f`` (0: every user f = 1).
     visit_sigma: float = 0.0
+    #: Days over which the novelty boost fades (τ).
+    novelty_days: float = NOVELTY_DAYS
 
     def visit_frequency(self, rnd: random.Random) -> float:
         """A user's visit frequency: lognormal with mean 1."""
@@ -81,8 +89,12 @@ class ActivityParams:
         return min(self.active_scale * engagement**ACTIVE_EXPONENT * frequency, MAX_ACTIVE)
 
     def active_probability(self, habit: float, age: int) -> float:
-        boost = 1.0 + self.novelty * math.exp(-(age - 1) / NOVELTY_DAYS) if age >= 1 else 1.0
+        boost = 1.0 + self.novelty * self.fade(age) if age >= 1 else 1.0
         return min(habit * boost, MAX_ACTIVE)
+
+    def fade(self, age: int) -> float:
+        """What is left of the novelty boost ``age`` days after install (1 on day 1)."""
+        return _novelty(age, self.novelty_days)
 
     def hazard(self, engagement: float) -> float:
         if engagement < self.one_visit_engagement:
@@ -145,8 +157,8 @@ def _capped_table(sigma: float) -> np.ndarray:
     return _capped_mean_exact(np.exp(_LOG_X), sigma)
 
 
-def _novelty(days: int) -> float:
-    return math.exp(-(days - 1) / NOVELTY_DAYS)
+def _novelty(days: int, novelty_days: float = NOVELTY_DAYS) -> float:
+    return math.exp(-(days - 1) / novelty_days)
 
 
 def expected_retention(params: ActivityParams, days: list[int]) -> list[float]:
@@ -155,7 +167,7 @@ def expected_retention(params: ActivityParams, days: list[int]) -> list[float]:
     habit = params.active_scale * e**ACTIVE_EXPONENT
     h = np.array([params.hazard(x) for x in e])
     return [
-        float(np.mean(_capped_mean(habit * (1 + params.novelty * _novelty(n)),
+        float(np.mean(_capped_mean(habit * (1 + params.novelty * params.fade(n)),
                                    params.visit_sigma) * (1 - h) ** n))
         for n in days
     ]
@@ -178,13 +190,45 @@ def fit_activity(d1: float, d7: float, d30: float, sigma: float,
 
     ``one_visit`` is the share of installs (the least engaged) who never come back (cut by
     :func:`one_visit_cut`), ``visit_sigma`` the spread of the users' visit frequency.
-    Deterministic and fast (about a second), so it runs at the start of every generation.
+    The novelty fades over :data:`NOVELTY_DAYS` unless the targets do not land with it
+    (within :data:`_LANDED`); then the first of :data:`SHORTER_NOVELTY_DAYS` that lands, or
+    the closest of all. Targets that land keep the 3-day fade, so the presets' curves do
+    not depend on the shorter ones. Deterministic and fast (about a second a fade), so it
+    runs at the start of every generation.
     """
     if not d1 > d7 > d30 > 0:
         raise ValueError(f"retention targets must fall: D1 {d1} > D7 {d7} > D30 {d30} > 0")
     if not 0 < base_activity < MAX_ACTIVE:
         raise ValueError(f"long-run activity {base_activity} must be between 0 and {MAX_ACTIVE}")
-    one_visit = one_visit_cut(one_visit, d1)
+    shape = _Shape(sigma, base_activity, one_visit_cut(one_visit, d1), visit_sigma)
+    fits = []
+    for novelty_days in (NOVELTY_DAYS, *SHORTER_NOVELTY_DAYS):
+        params = _fit_with_fade((d1, d7, d30), shape, novelty_days)
+        got = expected_retention(params, [1, 7, 30])
+        miss = max(abs(math.log(g / w)) for g, w in zip(got, (d1, d7, d30), strict=True))
+        if miss <= _LANDED:
+            return params
+        fits.append((miss, params))
+    return min(fits, key=lambda fit: fit[0])[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a fit keeps fixed: engagement spread, long-run activity, one-visit share (cut)
+    and visit-frequency spread."""
+
+    sigma: float
+    base_activity: float
+    one_visit: float
+    visit_sigma: float
+
+
+def _fit_with_fade(targets: tuple[float, float, float], shape: _Shape,
+                   novelty_days: float) -> ActivityParams:
+    """The grid fit of A, ν, H, K for one novelty fade."""
+    d1, d7, d30 = targets
+    sigma, base_activity = shape.sigma, shape.base_activity
+    one_visit, visit_sigma = shape.one_visit, shape.visit_sigma
     e = engagement_grid(sigma)[None, :]
     staying = _staying(e.shape[1], one_visit)[None, :]
     hs, ks = np.meshgrid(np.geomspace(0.002, 8.0, 100), np.linspace(0.0, 4.0, 61))
@@ -199,7 +243,7 @@ def fit_activity(d1: float, d7: float, d30: float, sigma: float,
     habit = scale * root
 
     def retention(nu: np.ndarray, n: int) -> np.ndarray:
-        boosted = _capped_mean(habit * (1 + nu * _novelty(n)), visit_sigma)
+        boosted = _capped_mean(habit * (1 + nu * _novelty(n, novelty_days)), visit_sigma)
         return np.mean(boosted * survive**n, axis=1, keepdims=True)
 
     nu = _bisect(np.full_like(hs, d1), lambda v: retention(v, 1), high=200.0)
@@ -215,6 +259,7 @@ def fit_activity(d1: float, d7: float, d30: float, sigma: float,
         one_visit_engagement=(math.exp(sigma * NormalDist().inv_cdf(one_visit))
                               if one_visit > 0 else 0.0),
         visit_sigma=visit_sigma,
+        novelty_days=novelty_days,
     )
 
 

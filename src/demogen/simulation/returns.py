@@ -11,15 +11,12 @@ last active), per engagement quantile and visit frequency.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
 from demogen.simulation.activity import (
     ACTIVE_EXPONENT,
     MAX_ACTIVE,
-    NOVELTY_DAYS,
     ActivityParams,
     engagement_grid,
 )
@@ -57,7 +54,7 @@ def retention_with_returns(params: ActivityParams, returning: Returning,
     gone = np.zeros_like(alive)
     wanted, out = set(days), {}
     for day in range(1, max(days) + 1):
-        boost = 1 + params.novelty * math.exp(-(day - 1) / NOVELTY_DAYS)
+        boost = 1 + params.novelty * params.fade(day)
         active = np.minimum(habit * boost, MAX_ACTIVE)[..., None]
         staying = alive * (1 - hazard[..., None])
         returned = np.zeros_like(gone)
