@@ -1,6 +1,8 @@
 """validate's progression check: the game's default output passes; a copy with one thing
 broken (a stage played before, a VIP level without a payment, a level going back, a best
-below its current value, a day counter counting logins) is reported there and only there."""
+below its current value, a day counter counting logins) is reported there and only there.
+The game's level and stage belong to the player's role (Rules ``properties.<p>.per_role``):
+the ``roles`` check follows them per server, so a step back in them is its finding."""
 
 from __future__ import annotations
 
@@ -9,10 +11,18 @@ from typing import Any
 
 import orjson
 
-from demogen.analysis.rules import IdShape, PropertySource, PropertySpec, Rules, UpdateRule
+from demogen.analysis.rules import (
+    IdShape,
+    PropertySource,
+    PropertySpec,
+    Rules,
+    UpdateRule,
+    per_role_properties,
+)
 from demogen.pipeline import run_inputs
 from demogen.validate.coherence import CoherenceInput
 from demogen.validate.coherence._progression import ProgressionChecker
+from demogen.validate.coherence._roles import RolesChecker
 from demogen.vocab import UpdateType
 from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
@@ -45,9 +55,12 @@ def test_a_stage_played_before_is_reported(coherence_output, tmp_path: Path) -> 
     first = hits[0][2]["properties"]["stage_id"]
     broken.files[name][index]["properties"]["stage_id"] = first[:-1] + "0" \
         if first[-1] != "0" else first
-    problems = findings(broken.write(tmp_path / "out"), ProgressionChecker, given)
+    assert "stage_id" in per_role_properties(given.rules)
+    assert findings(broken.write(tmp_path / "out"), ProgressionChecker, given) == []
+    problems = findings(tmp_path / "out", RolesChecker, given)
     assert problems, "a stage before the first one played is a step back"
-    assert all(uid in p and "stage_id went back" in p for p in problems)
+    assert all(uid in p and "stage_id went back to" in p and "within one role" in p
+               for p in problems)
 
 
 def test_vip_without_payment_is_reported(coherence_output, tmp_path: Path) -> None:
@@ -73,8 +86,9 @@ def test_a_level_going_back_is_reported(coherence_output, tmp_path: Path) -> Non
     broken = output.copy()
     level = record["properties"]["cur_level"]
     broken.files[name][index]["properties"]["cur_level"] = level - 2
-    problems = findings(broken.write(tmp_path / "out"), ProgressionChecker, given)
-    assert problems[0].endswith(f"cur_level went back from {level:g} to {level - 2:g}")
+    assert findings(broken.write(tmp_path / "out"), ProgressionChecker, given) == []
+    problems = findings(tmp_path / "out", RolesChecker, given)
+    assert problems[0].endswith(f"cur_level went back to {level - 2!r} within one role")
     assert len(problems) == 1
 
 

@@ -63,17 +63,20 @@ class ProgressionChecker(Checker):
         self.levels = {n: of for n, of in self.levels.items() if n not in role and of not in role}
         self.vip = {n: of for n, of in self.levels.items() if kinds.get(of) == "vip"}
         self.vip_base = {of: _bottom(rules, given.plan, of) for of in self.vip.values()}
-        self.stages = frozenset(
+        #: Every stage property (a chapter is checked against them); ``stages``: those this
+        #: check follows forward (a role's stage restarts on a new server: ``roles`` does).
+        self.stage_names = frozenset(
             n for n, s in rules.properties.items()
             if progression.is_stage_name(n, s.id.stem if s.id else None)
-            and (s.id is not None or progression.shows_cleared(n)) and n not in role)
+            and (s.id is not None or progression.shows_cleared(n)))
+        self.stages = self.stage_names - role
+        self.role = role
         self.revenue = frozenset(rules.event_roles.revenue)
         self.paid = _paid_totals(rules)
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props
         self.pairs = progression.max_current_pairs(rules.properties)
-        self.chapters = frozenset(n for n in rules.properties
-                                  if progression.is_chapter_name(n) and n not in role)
+        self.chapters = frozenset(n for n in rules.properties if progression.is_chapter_name(n))
         self.per_chapter = rules.progression.stages_per_chapter
         self._users: dict[str, _User] = {}
 
@@ -167,10 +170,10 @@ class ProgressionChecker(Checker):
             if not isinstance(chapter, int | float) or isinstance(chapter, bool):
                 continue
             seen = user.levels.get(name)
-            if seen is not None and chapter < seen:
+            if seen is not None and chapter < seen and name not in self.role:
                 report(where, f"user {uid}: {name} went back from {seen:g} to {chapter:g}")
             user.levels[name] = chapter
-            beside = sorted((self.stages - self.chapters) & props.keys())
+            beside = sorted((self.stage_names - self.chapters) & props.keys())
             shown = {c for stage in beside if (c := self._chapter_of(props[stage])) is not None}
             if shown and chapter not in shown:
                 stages = ", ".join(f"{s} {props[s]!r}" for s in beside)
