@@ -22,8 +22,10 @@ from typing import Any
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import per_role_properties
 from demogen.simulation._context import UserContext
+from demogen.simulation.state import Derivation
 from demogen.simulation.values._compile import plain
 from demogen.simulation.values._convert import MISS
+from demogen.simulation.values._derived import state_derivations
 from demogen.simulation.values._draw import Sampler, mix64
 from demogen.simulation.values._progress import POSITION
 from demogen.simulation.values._state import role_start
@@ -56,6 +58,9 @@ class Roles:
                             for n, p in sorted(tables.props.items())
                             if n in names and n not in tables.user_props
                             and tables.spec(p).source is None)
+        #: Role values a formula computes from other user properties (``combat_power =
+        #: level * 1000 + …``): computed again from the new role's start values.
+        self._derived = tuple(d for d in state_derivations(tables) if d.target in names)
         stages = any(progression.is_stage_name(n) or progression.is_chapter_name(n)
                      for n in names)
         #: Sticky keys of the role's values: per-user draws, last values shown, the stage.
@@ -81,10 +86,23 @@ class Roles:
             role = _new_role(u, len(kept))
             values = {n: v for n, start in self._starts
                       if (v := start(role, {}, "")) is not MISS}
+            values.update(_derived(self._derived, u, values))
             u.sticky.update({n: draw(role, {}, "") for n, draw in self._drawn
                              if n in left.sticky})
         u.state.update(values)
         return values
+
+
+def _derived(derivations: tuple[Derivation, ...], u: UserContext, values: dict[str, Any]
+             ) -> dict[str, Any]:
+    """The formula values of a new role whose inputs its start ``values`` set."""
+    state, out = {**u.state, **values}, {}
+    for d in derivations:
+        if d.inputs & state.keys() and d.inputs & (values.keys() | out.keys()):
+            value = d.compute(u.rnd, state)
+            if value is not None:
+                out[d.target] = state[d.target] = value
+    return out
 
 
 def _new_role(u: UserContext, number: int) -> UserContext:
