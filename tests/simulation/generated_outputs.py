@@ -42,10 +42,11 @@ from typer.testing import CliRunner
 from demogen.analysis import analyze
 from demogen.analysis.heuristic import HeuristicAnalyzer, servers
 from demogen.analysis.heuristic.values import progression
-from demogen.analysis.rules import Rules, capped_balances
+from demogen.analysis.rules import Rules, capped_balances, per_role_properties
 from demogen.cli._app import app
 from demogen.taxonomy import EventTaxonomy, ProductInfo, Property, load_taxonomy
 from demogen.validate import Kpis, check_output, iter_records, parse_time
+from demogen.validate._servers import ServerMoves, server_fields
 from demogen.validate.kpis import compute_kpis, kpi_parameters
 from demogen.vocab import LifecycleStage, PropertyType, UpdateType
 from tests.corpus import (
@@ -966,21 +967,30 @@ def fresh_state_violations(g: Generated) -> list[str]:
 def level_violations(g: Generated) -> tuple[list[str], int]:
     """Levels never go down: user properties named ``*level`` (replayed from the user
     records) and the event property their update pattern reads (``level`` on ``level_up``).
-    Returns messages and the number of level values looked at."""
+    A role's level (Rules ``properties.<p>.per_role``) starts afresh with the role a move to
+    a new server creates. Returns messages and the number of level values looked at."""
     level_props = {p.name for p in g.taxonomy.user_properties if p.name.lower().endswith("level")}
+    per_role = per_role_properties(g.rules)
     sources: dict[str, str] = {}
     for event, pattern in g.rules.update_patterns.items():
         for prop, rule in pattern.items():
             match = _REFERENCE.match(rule.value) if isinstance(rule.value, str) else None
             if prop in level_props and match:
                 sources[event] = match.group(1)
+    role_keys = {*(p for p in level_props if p in per_role),
+                 *(f"{e}.{ref}" for e, ref in sources.items() if ref in per_role)}
     messages: list[str] = []
     seen = 0
     for user, records in g.timelines.items():
         state: dict[str, Any] = {}
         highest: dict[str, float] = {}
+        moves = ServerMoves(server_fields(g.rules.properties))
         for record in records:
             props = record.get("properties") or {}
+            before = moves.server(user)
+            if moves.follow(user, record.get("#type"), props) != before:
+                for key in role_keys:
+                    highest.pop(key, None)
             if is_track(record):
                 ref = sources.get(record["#event_name"])
                 key, value = f"{record['#event_name']}.{ref}", number(props.get(ref))
