@@ -16,6 +16,7 @@ from demogen.simulation._context import UserContext
 from demogen.simulation.devices import DeviceFactory
 from demogen.simulation.ids import RunIds
 from demogen.simulation.values import ValueFactory
+from demogen.simulation.values._money import _prices_a_thing
 from demogen.taxonomy import EventTaxonomy, load_taxonomy
 from demogen.vocab import Segment
 
@@ -33,18 +34,27 @@ PLANS = ["taxonomies/ga4_games", "taxonomies/segment_ecommerce_v2",
 KNOWN_GAPS: dict[str, str] = {}
 
 
-def _plan_units(rules: Rules | None, values: dict[str, Any]) -> dict[str, float]:
+def _plan_units(rules: Rules | None, values: dict[str, Any], market: str) -> dict[str, float]:
     """Per money property, what one unit of its currency (in its name, else the record's)
     is worth in the plan's (Rules money.currency, else USD): a plan's range for an amount
-    is in the plan's currency, a record's amount in the user's."""
+    is in the plan's currency, a record's amount in the user's. A thing's unit price in a
+    record with no currency property (Segment's Product Clicked) is its catalogue price in
+    the user's ``market`` currency (unless Rules fix money.currency)."""
     if rules is None:
         return {}
     fx, plan = rules.money.fx, rules.money.currency or "USD"
     codes = {values.get(m.currency_property) for m in rules.monetary_properties.values()
              if m.currency_property} - {None}
     record = str(codes.pop()).upper() if len(codes) == 1 else plan
-    return {name: fx[currency_in_name(name) or record] / fx[plan]
-            for name in rules.monetary_properties}
+    local = rules.money.currency or (market if market in fx else plan)
+    present = frozenset(values)
+
+    def unit(name: str) -> float:
+        code = currency_in_name(name) or \
+            (local if not codes and _prices_a_thing(name, present) else record)
+        return fx[code] / fx[plan]
+
+    return {name: unit(name) for name in rules.monetary_properties}
 
 
 def _heuristic_rules(loaded) -> Rules | None:
@@ -93,7 +103,7 @@ def test_every_event_property_is_typed(shared_dir: Path, plan: str, with_rules: 
         for sampler in samplers:
             values = sampler.sample(user, NOW)
             check_event(taxonomy, sampler.event_name, values, money,
-                        _plan_units(rules, values))
+                        _plan_units(rules, values, user.device.currency))
             event = taxonomy.event(sampler.event_name)
             assert event is not None
             # The account-id property is left out until the user has an account, the
