@@ -123,3 +123,19 @@ def test_te_workbook_is_laid_out_like_the_real_ones(te_plan: Path) -> None:
     merged = {str(r) for r in events.merged_cells.ranges}
     assert {"C2:C4", "D2:D4", "A7:A8", "A9:A11", "A12:A18", "D12:D18", "A19:A22"} <= merged
     assert workbook["#유저 데이터"]["D2"].value == "user_setOnce"
+
+
+def test_te_plan_note_row_and_coded_enumerations(tmp_path: Path) -> None:
+    """铁血王座's workbook: a note row under the events ("注：…") is a note with a warning, not
+    an event; blank rows between blocks end them; ``1:普通,2:稀有`` enumerates the codes."""
+    from tests.data.unseen.build_zh_slg import write_zh_slg
+
+    taxonomy = load_taxonomy(write_zh_slg(tmp_path / "zh_slg")).taxonomy
+    assert len(taxonomy.events) == 35
+    assert all(e.name.isascii() for e in taxonomy.events)
+    assert any("was read as a note" in w for w in taxonomy.warnings)
+    heroes = taxonomy.property("heroes")
+    assert heroes is not None
+    assert {c.name: c.enum for c in heroes.children}["rarity"] == (1, 2, 3, 4)
+    result = taxonomy.property("result")
+    assert result is not None and result.enum == (1, 2)

@@ -86,6 +86,12 @@ def test_empty_constraint_means_nothing() -> None:
     ("카카오페이/네이버페이", T.STRING, "enum", ("카카오페이", "네이버페이")),
     ("6,15,38", T.NUMBER, "enum", (6, 15, 38)),
     ("단일 뽑기=1, 열 번 연속 뽑기=10", T.NUMBER, "enum", (1, 10)),
+    # Chinese plans write codes with their labels: the codes are the values.
+    ("1:普通,2:稀有,3:史诗,4:传说", T.NUMBER, "enum", (1, 2, 3, 4)),
+    ("1：胜利，2：失败", T.NUMBER, "enum", (1, 2)),
+    ("枚举: 1:采集,2:攻打野怪,3:攻城", T.NUMBER, "enum", (1, 2, 3)),
+    ("0=否 1=是", T.NUMBER, "enum", (0, 1)),
+    ("1-主线 2-支线 3-日常", T.NUMBER, "enum", (1, 2, 3)),
     ("네이버페이, 카카오페이, 신용카드 등", T.STRING, "examples",
      ("네이버페이", "카카오페이", "신용카드")),
     ("(예: KRW, JPY, USD)", T.STRING, "examples", ("KRW", "JPY", "USD")),

@@ -37,6 +37,8 @@ _QUOTED = re.compile(r'"([^"\n]+)"')
 _LIST_SPLIT = re.compile(r"\s*[,、;]\s*")
 _OPEN_END = re.compile(r"(?:\s+등(?=\s|$)|\s*\betc\b\.?|\s*等|\s+and so on)(?:\s.*)?$",
                        re.IGNORECASE)
+#: A code with its label, as Chinese plans write enumerations: ``1:普通``, ``0=否``, ``1-主线``.
+_CODE_ITEM = re.compile(r"(?:^|(?<=[,;、\s(]))([-+]?\d+)\s*[:=\-]\s*(?=[^\d\s,;、)])")
 _LABELLED_NUMBER = re.compile(rf"^.+?=\s*({NUMBER})$")
 _NOT_A_VALUE = re.compile(r"[()\[\]{}:\"]|[.。]$")
 
@@ -112,6 +114,9 @@ def _range(text: str) -> ValueRange | None:
 def _lists(text: str, kind: PropertyType) -> tuple[tuple | None, tuple[str, ...]]:
     """(enumeration, examples) from ``Enum:``/``예:`` markers or a description that is a list."""
     marked = _ENUM_MARK.search(text)
+    codes = _codes(marked.group(1) if marked else text, kind)
+    if codes:
+        return codes, ()
     if marked:
         items, _ = _items(marked.group(1))
         return _typed(items, kind), ()
@@ -124,6 +129,18 @@ def _lists(text: str, kind: PropertyType) -> tuple[tuple | None, tuple[str, ...]
     if len(items) == 1 or open_ended:
         return None, _as_examples(items, kind)
     return _typed(items, kind), ()
+
+
+def _codes(body: str, kind: PropertyType) -> tuple | None:
+    """The codes of a list of codes with labels (``1:普通,2:稀有``): the values the property
+    holds, the labels being what they mean. None unless the text starts with one and has two."""
+    body = body.strip().lstrip("(")
+    if not _CODE_ITEM.match(body):
+        return None
+    codes = _CODE_ITEM.findall(body)
+    if len(codes) < 2:
+        return None
+    return dedupe([to_number(c) for c in codes] if kind is PropertyType.NUMBER else codes)
 
 
 def _items(body: str) -> tuple[list[str], bool]:

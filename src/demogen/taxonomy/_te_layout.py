@@ -10,7 +10,10 @@ on a later event is a warning (ThinkingData locks one type per name).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from demogen.errors import Location
@@ -21,6 +24,7 @@ from demogen.taxonomy._report import Report
 from demogen.taxonomy._table import Record, Table, TableSpec
 from demogen.taxonomy._tree import Tree, merge, sample_children
 from demogen.taxonomy._validate import check_unique
+from demogen.taxonomy._words import load_data
 from demogen.vocab import PropertyType, Scope
 
 __all__ = ["TE_COMMON", "TE_EVENTS", "TE_USER", "build_thinkingdata"]
@@ -87,6 +91,9 @@ def _read_events(table: Table, reader: _Reader) -> tuple[list[_Draft], int]:
     rows = 0
     for record in table.records():
         name = record.get("event_name")
+        if name and _is_note(record):
+            reader.report.warn(f"'{name}' was read as a note, not an event", record.at())
+            continue
         if name:
             reader.names.event(name, record.at("event_name"))
             drafts.append(_Draft(record, Tree(f"in event '{name}'", reader.report)))
@@ -105,6 +112,23 @@ def _read_events(table: Table, reader: _Reader) -> tuple[list[_Draft], int]:
     check_unique("event", ((d.record.get("event_name"), d.record, "event_name")
                            for d in drafts), reader.report)
     return drafts, rows
+
+
+@cache
+def _note_start() -> re.Pattern[str]:
+    marks = load_data("taxonomy_words.yaml")["note_marks"]
+    words = "|".join(re.escape(m.casefold()) for m in marks if m.isalnum())
+    signs = "".join(re.escape(m) for m in marks if not m.isalnum())
+    return re.compile(rf"^(?:(?:{words})\s*:|[{signs}])")
+
+
+def _is_note(record: Record) -> bool:
+    """A sentence in the event-name column alone on its row, starting as notes do
+    ("注：…", "Note: …", "※ …"): the author's remark, not an event."""
+    if any(text for field, text in record.cells.items() if field != "event_name"):
+        return False
+    text = unicodedata.normalize("NFKC", record.get("event_name")).casefold().lstrip()
+    return bool(_note_start().match(text))
 
 
 def _warn_stray_cells(record: Record, report: Report) -> None:
