@@ -54,3 +54,21 @@ def test_a_renewal_is_due_its_shortest_billing_period_after_the_charge() -> None
     assert monthly.follows == "plan_charge_ok" and monthly.after_days == 30
     assert weekly.after_days == 7
     assert unnamed.after_days == 30     # no period named: a month
+
+
+def test_a_plan_type_of_billing_periods_is_a_priced_catalogue_entry() -> None:
+    """The unseen language-learning plan's ``plan_type`` (monthly | annual) was a free enum:
+    its ``subscription_start.price`` was drawn per record (annual USD 0.99, monthly 49.99)."""
+    tax = taxonomy(
+        [ev("subscription_start", "plan_type", "price", "currency",
+            desc="The store charged the first period of the plan the user chose."),
+         ev("subscription_renew", "plan_type", "price", "currency",
+            desc="The subscription renewed for another period.")],
+        [text("plan_type", "monthly", "annual"), num("price", 0.99, 99.99),
+         text("currency", "USD", "KRW")])
+
+    prices = {e.id: e.price_usd for e in analyze(tax).catalogues["plan"].entries}
+
+    assert catalogue_role("plan_type") == catalogue_role("plan_code")
+    assert catalogue_role("membership_type").stem == "membership"   # type: ignore[union-attr]
+    assert prices["monthly"] < prices["annual"], prices  # type: ignore[operator]
