@@ -98,6 +98,24 @@ def test_a_failure_end_gets_what_the_success_leaves(start: str, done: str, faile
     assert failure == pytest.approx(1 - success) and 0 < failure < 0.5
 
 
+@pytest.mark.parametrize(("start", "done", "failed", "quit_"), [
+    ("lesson_start", "lesson_complete", "lesson_fail", "lesson_quit"),
+    ("stage_start", "stage_clear", "stage_fail", "stage_exit"),
+])
+def test_a_quit_before_the_end_is_another_end_of_its_start(start: str, done: str, failed: str,
+                                                           quit_: str) -> None:
+    """The unseen language-learning plan's ``lesson_quit`` was drawn on its own: 686 quits
+    of no lesson started (300 users x 10 days). A quit is an end beside the fail and shares
+    with it what the success leaves."""
+    rules = _plan(start, done, failed, quit_)
+
+    ends = _ends(rules)[start]
+    assert set(ends) == {done, failed, quit_}
+    assert quit_ in rules.event_constraints.prerequisites
+    assert (ends[done] or 0) >= 0.5
+    _assert_fit(rules)
+
+
 def test_order_quest_ends_fit() -> None:
     """tests/data/order_quest: quest complete 0.9 beside fail 0.3 (1.2) before."""
     rules = prepare(ORDER_QUEST_PLAN).rules

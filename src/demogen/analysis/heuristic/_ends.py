@@ -33,7 +33,9 @@ from demogen.analysis.rules import Funnel
 
 #: Verb classes of an end that is a success of its start (a clear, a win, a completion).
 SUCCESS_VERBS = frozenset({"end", "success"})
-FAIL_VERBS = frozenset({"fail"})
+#: ... and of one that is not: a fail, or a quit before the end (``lesson_quit``, verb
+#: class ``close``), which share what the successes leave.
+FAIL_VERBS = frozenset({"fail", "close"})
 
 
 @dataclass(frozen=True)
