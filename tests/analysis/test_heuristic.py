@@ -312,6 +312,21 @@ def test_virtual_currency_amounts_are_not_money() -> None:
     assert money["value"].events == ["purchase"]
 
 
+def test_resource_costs_channels_and_power_are_not_money() -> None:
+    """An SLG's cost_wood / cost_food are resources, pay_channel a code, total_power a
+    strength: only the recharge's pay_amount is money (铁血王座 drew them at CNY price
+    points, and priced the packs from pay_channel's 1~3)."""
+    tax = taxonomy(
+        [ev("recharge", "pay_amount", "pay_channel", "currency", "total_power"),
+         ev("building_upgrade", "cost_gold", "cost_wood", "total_power"),
+         ev("train_troops", "cost_food")],
+        props=[num("pay_amount", 6, 648), num("pay_channel", 1, 3), text("currency", "CNY"),
+               num("total_power", 1000, 5e7), num("cost_gold", 100, 5e5),
+               num("cost_wood", 100, 5e5), num("cost_food", 100, 3e5)],
+    )
+    assert set(analyze(tax, GAME).monetary_properties) == {"pay_amount"}
+
+
 def test_price_fields_inside_a_list_are_money() -> None:
     tax = taxonomy(
         [ev("Order Completed", "revenue", "currency", "products")],

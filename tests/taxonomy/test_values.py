@@ -88,6 +88,8 @@ def test_empty_constraint_means_nothing() -> None:
     ("단일 뽑기=1, 열 번 연속 뽑기=10", T.NUMBER, "enum", (1, 10)),
     # Chinese plans write codes with their labels: the codes are the values.
     ("1:普通,2:稀有,3:史诗,4:传说", T.NUMBER, "enum", (1, 2, 3, 4)),
+    ("枚举: CNY", T.STRING, "enum", ("CNY",)),
+    ("(Enum: KRW)", T.STRING, "enum", ("KRW",)),
     ("1：胜利，2：失败", T.NUMBER, "enum", (1, 2)),
     ("枚举: 1:采集,2:攻打野怪,3:攻城", T.NUMBER, "enum", (1, 2, 3)),
     ("0=否 1=是", T.NUMBER, "enum", (0, 1)),

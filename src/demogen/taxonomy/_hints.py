@@ -119,7 +119,8 @@ def _lists(text: str, kind: PropertyType) -> tuple[tuple | None, tuple[str, ...]
         return codes, ()
     if marked:
         items, _ = _items(marked.group(1))
-        return _typed(items, kind), ()
+        # Marked, one value is the enumeration too: "(Enum: KRW)", "枚举: CNY".
+        return _typed(items, kind, least=1), ()
     example = _EXAMPLE_MARK.search(text)
     if example:
         quoted = _QUOTED.findall(example.group(1))
@@ -167,9 +168,9 @@ def _whole_list(text: str) -> tuple[list[str], bool]:
     return items, open_ended
 
 
-def _typed(items: list[str], kind: PropertyType) -> tuple | None:
+def _typed(items: list[str], kind: PropertyType, least: int = 2) -> tuple | None:
     """Items as an enumeration of ``kind``: numbers for a number property, else strings."""
-    if len(items) < 2:
+    if len(items) < least:
         return None
     if kind is not PropertyType.NUMBER:
         return dedupe(items)
