@@ -117,6 +117,17 @@ def test_max_below_current_is_reported(tmp_path: Path) -> None:
     assert all(":2:" in p or "logs_20240501.jsonl:2" in p for p in problems)
 
 
+def test_a_longest_streak_below_the_current_is_reported(tmp_path: Path) -> None:
+    """The unseen language-learning plan's ``longest_streak`` was no best of
+    ``current_streak``: 50 of 251 users started with longest 2 below current 7."""
+    rules = Rules(properties={"longest_streak": PropertySpec(kind="days"),
+                              "current_streak": PropertySpec(kind="days")})
+    records = [_user("2024-05-01 10:00:00.000", "user_set", longest_streak=2,
+                     current_streak=7)]
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker, CoherenceInput(rules))
+    assert any("longest_streak 2 is below current_streak 7" in p for p in problems), problems
+
+
 def test_a_day_counter_counting_logins_is_reported(tmp_path: Path) -> None:
     rules = Rules(properties={"total_login_day": PropertySpec(kind="days")},
                   update_patterns={"login": {"total_login_day": UpdateRule(
