@@ -78,7 +78,8 @@ def test_a_resume_follows_its_pause_and_seeks_come_inside_a_playback(media: Gene
             if name == RESUME:
                 resumes += 1
                 assert before["#event_name"] == PAUSE
-    assert pauses > 100 and resumes == pauses and within > 100
+    # Some playbacks end paused (Rules playback.left_paused: test_playback_completion.py).
+    assert pauses > 100 and 0.6 * pauses < resumes <= pauses and within > 100
 
 
 def test_the_playhead_moves_on_with_the_time_played(media: Generated) -> None:

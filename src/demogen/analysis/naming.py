@@ -113,7 +113,7 @@ def rename_rules(rules: Rules, names: NameMap) -> Rules:
     if progression.get("stage_clear_events"):
         progression["stage_clear_events"] = [ev(e) for e in progression["stage_clear_events"]]
     playback = data.get("playback") or {}
-    for key in ("start", "pause", "resume", "seek", "within"):
+    for key in ("start", "pause", "resume", "seek", "within", "complete"):
         playback[key] = [ev(e) for e in playback.get(key, [])]
     playback["playhead"] = [pr(p) for p in playback.get("playhead", [])]
     data["monetary_properties"] = {

@@ -89,10 +89,11 @@ def compile_milestones(taxonomy: EventTaxonomy, rules: Rules,
 
 @dataclass(frozen=True, slots=True)
 class PlaybackControls:
-    """The player's controls (Rules ``playback.start/pause/resume/within``) as the planner
-    keeps them: a pause only once something plays in the session (after a start, and not
-    while paused), and its resume right after it; a resume never otherwise; a seek or a
-    buffering (``within``) only once something plays."""
+    """The player's controls (Rules ``playback.start/pause/resume/within/complete``) as the
+    planner keeps them: a pause only while something plays in the session (after a start,
+    not after its completion, and not while paused), and its resume right after it (or
+    none: the viewer leaves); a resume never otherwise; a seek or a buffering (``within``)
+    only while something plays; a completion ends the playback."""
 
     starts: frozenset[str] = frozenset()
     pauses: frozenset[str] = frozenset()
@@ -100,6 +101,10 @@ class PlaybackControls:
     resume: str | None = None
     resumes: frozenset[str] = frozenset()
     within: frozenset[str] = frozenset()
+    #: What ends a playback (``playback.complete``): nothing of it plays after.
+    completes: frozenset[str] = frozenset()
+    #: Share of pauses not resumed: the playback ends paused.
+    left_paused: float = 0.0
 
 
 def compile_controls(rules: Rules, known: set[str]) -> PlaybackControls:
@@ -110,6 +115,8 @@ def compile_controls(rules: Rules, known: set[str]) -> PlaybackControls:
     resumes = tuple(e for e in playback.resume if e in known)
     pauses = frozenset(e for e in playback.pause if e in known) if starts else frozenset()
     within = frozenset(e for e in playback.within if e in known) if starts else frozenset()
+    completes = frozenset(e for e in playback.complete if e in known) if starts else frozenset()
     return PlaybackControls(starts=starts, pauses=pauses,
                             resume=resumes[0] if resumes else None, resumes=frozenset(resumes),
-                            within=within - pauses - set(resumes) - starts)
+                            within=within - pauses - set(resumes) - starts,
+                            completes=completes - starts, left_paused=playback.left_paused)

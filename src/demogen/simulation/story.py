@@ -90,6 +90,13 @@ class SessionPlanner:
         # (``_open``); the others (``_guarded``) have a history to check first.
         # A role creation is once per server: a move to a new server opens it again.
         self._one_time = plan.one_time | frozenset(plan.new_role)
+        # A playback plays from its start to its completion (or until the viewer leaves it
+        # paused); a completion its start's chain brings comes at the playback's end
+        # (_end_playback), after its ticks.
+        self._playing = False
+        self._completion: str | None = None
+        self._player = plan.controls.pauses | plan.controls.resumes | plan.controls.starts \
+            | plan.controls.completes
         self._prerequisites = plan.prerequisites
         self._funded = plan.funded
         # Events done inside a stay (a gift in a live stream) and what ends each stay.
@@ -168,21 +175,18 @@ class SessionPlanner:
                 return False
             if event in self._ticks and (self._ticks_left <= 0 or self._stopped()):
                 return False
-            if event in self._controls.pauses and (
-                    self._paused or self._session.isdisjoint(self._controls.starts)):
+            if event in self._controls.pauses and (self._paused or not self._playing):
                 return False
-            if event in self._controls.within and \
-                    self._session.isdisjoint(self._controls.starts):
+            if event in self._controls.within and not self._playing:
                 return False
         if event in self._subscribes and self._subscribed(user, event):
             return False
         return event in self._open[user.stage]
 
     def _stopped(self) -> bool:
-        """Whether nothing plays: the player ticks only once a start came in the session
-        (none in the plan: ticks come freely)."""
-        starts = self._controls.starts
-        return bool(starts) and self._session.isdisjoint(starts)
+        """Whether nothing plays: the player ticks only between a start of the session and its
+        completion (no start in the plan: ticks come freely)."""
+        return not self._playing and bool(self._controls.starts)
 
     def _subscribed(self, user: SimUser, charge: str) -> bool:
         """Whether a subscription ``charge`` started still runs: a renewal of it is to come,
@@ -217,13 +221,11 @@ class SessionPlanner:
                 self._note(user, event, names)
 
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
-        names.append(event)
         if event in self._ticks:
             self._ticks_left -= 1
-        elif event in self._controls.pauses:
-            self._paused = True
-        elif event in self._controls.resumes:
-            self._paused = False
+        elif event in self._player:
+            self._control(user, event, names)
+        names.append(event)
         user.done.add(event)
         self._session.add(event)
         if event in self._caps:
@@ -254,7 +256,38 @@ class SessionPlanner:
             self._user, self._memory = user, _Memory()
         self._session.clear()
         self._counts.clear()
-        self._paused = False
+    def _control(self, user: SimUser, event: str, names: list[str]) -> None:
+        """What a control does to the playback (before it is noted): a start ends the
+        playback before it (its completion, if its chain brought one) and plays anew."""
+        controls = self._controls
+        if event in controls.pauses:
+            self._paused = True
+        elif event in controls.resumes:
+            self._paused = False
+        elif event in controls.starts:
+            self._end_playback(user, names)
+            self._playing, self._paused = True, False
+        else:   # a completion: nothing of this playback comes after it
+            self._playing, self._paused, self._completion = False, False, None
+
+    def _end_playback(self, user: SimUser, names: list[str]) -> None:
+        """The completion the playback's start brought, at its end (after its ticks)."""
+        completion, self._completion = self._completion, None
+        if completion is not None and self.can(user, completion):
+            self._note(user, completion, names)
+
+    def _after_pause(self, user: SimUser, names: list[str]) -> None:
+        """The playback goes on after its pause (its resume right after it), or the viewer
+        leaves it paused (``left_paused``): nothing of it plays on, nor completes."""
+        resume = self._controls.resume
+        if user.rnd.random() < self._controls.left_paused or \
+                not (resume and self.can(user, resume)):
+            self._playing, self._completion = False, None
+            return
+        self._note(user, resume, names)
+
+        self._paused = self._playing = False
+        self._completion = None
         self._day = day
         if self._delays:    # the renewals' marks of last session are spent too
             renewals(user.sticky).new_session(user.sessions + 1)
@@ -302,6 +335,7 @@ class SessionPlanner:
                     self._note(user, step, names)
         if user.sessions == 0:
             for event, steps in self.plan.tutorial_repeats:
+        self._end_playback(user, names)
                 for step in range(steps):
                     if step and user.rnd.random() >= DEFAULT_STEP_CONVERSION:
                         break   # dropped out of the tutorial
@@ -397,9 +431,8 @@ class SessionPlanner:
         playback = self._milestones.get(event)
         if playback is not None:
             self._play(user, playback, names)
-        resume = self._controls.resume
-        if event in self._controls.pauses and resume and self.can(user, resume):
-            self._note(user, resume, names)     # the playback goes on after its pause
+        if event in self._controls.pauses:
+            self._after_pause(user, names)
         chains = (self._payer_chains if user.potential_payer else self._chains).get(event)
         if chains and depth < _CHAIN_DEPTH:
             if len(chains) == 1:
@@ -515,6 +548,9 @@ class SessionPlanner:
         marks = held_orders(user.sticky)
         number, marks.holds = marks.holds, marks.holds + 1
         marks.held[(attempt, names.count(attempt))] = number
+            if step in self._controls.completes:    # comes at the playback's end
+                self._completion = step if self._playing else None
+                return
         lapse = self._day + self.plan.paid_later_days[revenue]
         self._memory.held.append((lapse, user.sessions, revenue, number))
 

@@ -1,5 +1,6 @@
 """validate's playback check: a resume only after a pause, the playhead going back only at a
-start or a seek (Rules ``playback``), on the media plan's output and hand-broken copies."""
+start or a seek and never past the title's length, nothing of a playback after its
+completion (Rules ``playback``), on the media plan's output and hand-broken copies."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output, event, shifted
 
 RESUME, TICK = "video_playback_resumed", "video_content_playing"
-PLAYHEAD = "position_seconds"
+PLAYHEAD, LENGTH = "position_seconds", "total_length_seconds"
+DONE = "video_playback_completed"
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +56,27 @@ def test_a_playhead_going_back_is_reported(media: Generated, tmp_path: Path) -> 
     found = findings(output.write(tmp_path / "back"), PlaybackChecker, media.out)
     # The lowered tick goes back; the one after it moves on from there (no second finding).
     assert len(found) == 1 and PLAYHEAD in found[0] and record["#distinct_id"] in found[0]
+
+
+def test_a_tick_after_the_completion_is_reported(media: Generated, tmp_path: Path) -> None:
+    assert media.rules.playback.complete == ["Video Playback Completed",
+                                             "Video Content Completed"]
+    output = Output(media.out).copy()
+    name, index, record = output.find(event(DONE))
+    tick = copy.deepcopy(record)
+    tick["#event_name"] = TICK
+    tick["#time"] = shifted(record["#time"], 1)
+    tick["#uuid"] = "00000000-0000-4000-8000-000000000012"
+    output.files[name].insert(index + 1, tick)
+    found = findings(output.write(tmp_path / "after"), PlaybackChecker, media.out)
+    assert len(found) == 1 and TICK in found[0] and "completion" in found[0]
+
+
+def test_a_playhead_past_the_length_is_reported(media: Generated, tmp_path: Path) -> None:
+    output = Output(media.out).copy()
+    _, _, record = output.find(lambda r: event(TICK)(r)
+                                      and r["properties"][PLAYHEAD] >= 30)
+    record["properties"][LENGTH] = record["properties"][PLAYHEAD] - 10
+    found = findings(output.write(tmp_path / "past"), PlaybackChecker, media.out)
+    assert len(found) == 1 and "past the title's length" in found[0] \
+        and record["#distinct_id"] in found[0]

@@ -80,12 +80,26 @@ def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone
               and not _names_control(ctx, n, "not_playback_words")]
     starts += [m.start for m in milestones.values() if m.start not in starts]
     found["start"] = starts
+    found["complete"] = _completions(ctx, player, controls | set(found["within"]), starts,
+                                     milestones) if starts else []
     found["playhead"] = _playheads(ctx, [*playing, *starts])
     # Whatever else shows the playhead (an interruption, an error, a completion) happens to
     # something playing too.
     shown = set(found["playhead"])
     found["within"] += [n for n in player if n not in found["within"] and n not in starts
                         and n not in controls and _shows(ctx, n, shown)]
+    return found
+
+
+def _completions(ctx: Context, player: list[str], controls: set[str], starts: list[str],
+                 milestones: dict[str, Milestone]) -> list[str]:
+    """What ends a playback: events about what plays named as a completion (``Video
+    Playback Completed``; not a seek's or a buffer's end, not an ad's), and the milestones'
+    completions."""
+    found = [n for n in player if n not in controls and n not in starts
+             and _names_control(ctx, n, "complete_words")
+             and not _names_control(ctx, n, "not_playback_words")]
+    found += [m.complete for m in milestones.values() if m.complete and m.complete not in found]
     return found
 
 

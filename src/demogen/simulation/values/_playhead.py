@@ -3,9 +3,10 @@
 (the time between the user's records while the player plays), stands still from a pause to
 its resume, and jumps only where a seek lands (back or forward). So consecutive values only
 go down at a start or a seek. It never passes the title's length shown beside it (one
-length per playback: ``values/_pairs``), and a milestone's completion (``video_complete``)
-shows that length, the end of the title. Where a formula gives the playhead on an event (a
-milestone's share of the length) the formula decides there.
+length per playback: ``values/_pairs``), and a completion (``playback.complete``, a
+milestone's ``video_complete``) shows that length, the end of the title, and stops the
+player. Where a formula gives the playhead on an event (a milestone's share of the length)
+the formula decides there.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def playhead_sampler(tables: Tables, prop: Property, event: str | None,
     playback = tables.rules.playback
     if event is None or prop.name not in playback.playhead or prop.type != PropertyType.NUMBER:
         return None
-    completes = {m.complete for m in playback.milestones.values() if m.complete}
+    completes = {*playback.complete, *(m.complete for m in playback.milestones.values()
+                                       if m.complete)}
     # The title's length shown beside the playhead (one per playback: values/_pairs): the
     # playhead never passes it, and a completion shows it.
     length = next((p for p in sorted(present) if names_length(p) and p != prop.name), None)
@@ -85,6 +87,8 @@ def playhead_sampler(tables: Tables, prop: Property, event: str | None,
             head.playing = True
         elif role == "resume":
             head.playing = True
+        if completion:      # the playback ends: nothing of it plays on
+            head.playing = False
         end = values.get(length) if length is not None else None
         if isinstance(end, int | float) and (completion or head.position > end):
             head.position = float(end)      # the title's end: a completion, or played out
