@@ -79,6 +79,13 @@ class SessionPlanner:
         # its resume right after it (_step).
         self._controls = plan.controls
         self._paused = False
+        # A playback plays from its start to its completion (or until the viewer leaves it
+        # paused); a completion its start's chain brings comes at the playback's end
+        # (_end_playback), after its ticks.
+        self._playing = False
+        self._completion: str | None = None
+        self._player = plan.controls.pauses | plan.controls.resumes | plan.controls.starts \
+            | plan.controls.completes
         self._session: set[str] = set()     # events of the session being planned
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
@@ -90,13 +97,6 @@ class SessionPlanner:
         # (``_open``); the others (``_guarded``) have a history to check first.
         # A role creation is once per server: a move to a new server opens it again.
         self._one_time = plan.one_time | frozenset(plan.new_role)
-        # A playback plays from its start to its completion (or until the viewer leaves it
-        # paused); a completion its start's chain brings comes at the playback's end
-        # (_end_playback), after its ticks.
-        self._playing = False
-        self._completion: str | None = None
-        self._player = plan.controls.pauses | plan.controls.resumes | plan.controls.starts \
-            | plan.controls.completes
         self._prerequisites = plan.prerequisites
         self._funded = plan.funded
         # Events done inside a stay (a gift in a live stream) and what ends each stay.
@@ -242,20 +242,6 @@ class SessionPlanner:
         elif self._rank[reached] > self._rank[user.stage]:    # stages only advance
             user.stage = reached
 
-    # -- the story -----------------------------------------------------------------------
-
-    def plan_session(self, user: SimUser, budget: int, day: int,
-                     seconds: float | None = None, moved: bool = False) -> list[str]:
-        """The session's events: about ``budget`` of them, and no more playback ticks than
-        ``seconds`` of active time hold at the player's cadence (None: no limit); ``moved``:
-        the user moves to a new server in this session, where they first create a role."""
-        plan, rnd, names = self.plan, user.rnd, []
-        self._ticks_left = MAX_EVENTS_PER_SESSION if seconds is None else \
-            int(seconds * TICK_SHARE / plan.heartbeat_seconds)
-        if user is not self._user:
-            self._user, self._memory = user, _Memory()
-        self._session.clear()
-        self._counts.clear()
     def _control(self, user: SimUser, event: str, names: list[str]) -> None:
         """What a control does to the playback (before it is noted): a start ends the
         playback before it (its completion, if its chain brought one) and plays anew."""
@@ -286,6 +272,20 @@ class SessionPlanner:
             return
         self._note(user, resume, names)
 
+    # -- the story -----------------------------------------------------------------------
+
+    def plan_session(self, user: SimUser, budget: int, day: int,
+                     seconds: float | None = None, moved: bool = False) -> list[str]:
+        """The session's events: about ``budget`` of them, and no more playback ticks than
+        ``seconds`` of active time hold at the player's cadence (None: no limit); ``moved``:
+        the user moves to a new server in this session, where they first create a role."""
+        plan, rnd, names = self.plan, user.rnd, []
+        self._ticks_left = MAX_EVENTS_PER_SESSION if seconds is None else \
+            int(seconds * TICK_SHARE / plan.heartbeat_seconds)
+        if user is not self._user:
+            self._user, self._memory = user, _Memory()
+        self._session.clear()
+        self._counts.clear()
         self._paused = self._playing = False
         self._completion = None
         self._day = day
@@ -320,6 +320,7 @@ class SessionPlanner:
         self._fill(user, budget - 1, names)
         self._pay_held(user, names)
         self._follow_up(user, names)
+        self._end_playback(user, names)
         if plan.session_end:
             self._note(user, plan.session_end, names)
         user.sessions += 1
@@ -335,7 +336,6 @@ class SessionPlanner:
                     self._note(user, step, names)
         if user.sessions == 0:
             for event, steps in self.plan.tutorial_repeats:
-        self._end_playback(user, names)
                 for step in range(steps):
                     if step and user.rnd.random() >= DEFAULT_STEP_CONVERSION:
                         break   # dropped out of the tutorial
@@ -495,6 +495,9 @@ class SessionPlanner:
             if step in self._payers_only or step in self._played or (
                     not (decided and i == 0) and user.rnd.random() >= conversion):
                 return
+            if step in self._controls.completes:    # comes at the playback's end
+                self._completion = step if self._playing else None
+                return
             if not self.can(user, step):
                 return
             self._with_chain(user, step, names, depth + 1)
@@ -548,9 +551,6 @@ class SessionPlanner:
         marks = held_orders(user.sticky)
         number, marks.holds = marks.holds, marks.holds + 1
         marks.held[(attempt, names.count(attempt))] = number
-            if step in self._controls.completes:    # comes at the playback's end
-                self._completion = step if self._playing else None
-                return
         lapse = self._day + self.plan.paid_later_days[revenue]
         self._memory.held.append((lapse, user.sessions, revenue, number))
 

@@ -27,12 +27,14 @@ REPEATED_CONCEPTS = ("login", "logout", "purchase", "session_start", "session_en
                      "refund", "level_up", "core_start", "core_end")
 ONCE_PHRASES = (
     "once per user", "once per device", "once per account", "only once", "the first time",
-    "for the first time", "one time only", "never repeats", "최초", "처음", "한 번만", "1회만",
+    "for the first time", "one time only", "never repeats", "during onboarding",
+    "during the onboarding", "in onboarding", "in the onboarding", "최초", "처음", "한 번만", "1회만",
     "1회 기록", "계정당 1회", "디바이스당 1회",
     "首次", "仅一次", "只触发一次",
 )
 REPEAT_PHRASES = (
     "each step", "every step", "every time", "each time", "each level", "once a day",
+    "of the day", "each day", "every day",
     "once per day", "per day", "daily", "각 단계", "마다", "매번", "하루", "매일",
     "每次", "每一步",
 )
