@@ -295,6 +295,26 @@ def test_chinese_display_names() -> None:
     assert "amount" in rules.monetary_properties
 
 
+def test_a_level_up_sets_its_own_level_not_a_common_one_listed_first() -> None:
+    """lord_level_up sets lord_level from lord_level, though the common vip_level comes
+    first among its properties; castle_level is moved by no level-up (铁血王座 set
+    lord_level from vip_level and castle_level from vip_level_up's vip_level)."""
+    U = Scope.USER
+    tax = taxonomy(
+        [ev("vip_level_up", "vip_level"), ev("lord_level_up", "lord_level"),
+         ev("login")],
+        props=[num("vip_level", 0, 15), num("lord_level", 1, 60)],
+        common=[num("vip_level", 0, 15, scope=Scope.COMMON),
+                num("castle_level", 1, 30, scope=Scope.COMMON),
+                num("lord_level", 1, 60, scope=Scope.COMMON)],
+        user=[num(n, 0, 60, scope=U, method=UpdateMethod.USER_SET)
+              for n in ("lord_level", "castle_level", "vip_level")],
+    )
+    patterns = analyze(tax, GAME).update_patterns
+    assert patterns["lord_level_up"]["lord_level"].value == "{{lord_level}}"
+    assert "castle_level" not in patterns.get("vip_level_up", {})
+
+
 # -- money ---------------------------------------------------------------------------------
 
 def test_virtual_currency_amounts_are_not_money() -> None:

@@ -219,13 +219,17 @@ def _level_rules(ctx: Context, prop: Property) -> list[Rule]:
         return []
     # Prefer the level-up about the same thing ("hero_level" <- "hero_levelup").
     best = max(candidates, key=lambda i: (len(i.obj & words), -len(i.obj), -i.index))
-    level = next(
-        (p for p in ctx.props_of(best.name)
-         if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER
-         and {"level", "lv", "lvl"} & set(split_words(p))
-         and not _BEFORE_WORDS & set(split_words(p))),
-        None,
-    )
+    if words and best.obj and not best.obj & words:
+        return []   # castle_level is not moved by vip_level_up: no level-up is about it
+    levels = [p for p in ctx.props_of(best.name)
+              if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER
+              and {"level", "lv", "lvl"} & set(split_words(p))
+              and not _BEFORE_WORDS & set(split_words(p))]
+    # The level about the level-up's thing (lord_level_up: lord_level, not a common
+    # vip_level listed before it), the first one if none is.
+    about = best.obj | words
+    level = max(levels, key=lambda p: (p == prop.name, len(set(split_words(p)) & about),
+                                       -levels.index(p)), default=None)
     if level is not None:
         return [(best.name, UpdateRule(type=UpdateType.SET, value=_ref(level)))]
     return [(best.name, UpdateRule(type=UpdateType.INCREMENT, value=1))]
