@@ -64,3 +64,13 @@ def test_a_stage_id_enum_is_walked_in_its_order() -> None:
     walks = _walk(_plan(ids))
     _in_order(walks, ids)
     assert {r["stage_id"] for w in walks for r in w} <= set(ids)
+
+
+def test_stages_listed_in_string_order_are_walked_by_their_numbers() -> None:
+    """A sorted export lists ``stage_1_10`` before ``stage_1_2`` and ``stage_10_1`` right
+    after ``stage_1_x``: walked as listed, a first stage looked like a late one."""
+    ids = sorted(f"stage_{c}_{s}" for c in (1, 2, 10) for s in (1, 2, 10))
+    natural = [f"stage_{c}_{s}" for c in (1, 2, 10) for s in (1, 2, 10)]
+    walks = _walk(_plan(ids))
+    _in_order(walks, natural)
+    assert {w[0]["stage_id"] for w in walks} <= {"stage_1_1", "stage_1_2"}

@@ -4,6 +4,8 @@ nobody creates two roles on one server."""
 from __future__ import annotations
 
 from demogen.analysis.heuristic import servers
+from demogen.analysis.heuristic.values import progression
+from demogen.analysis.rules import per_role_properties
 
 
 def _server_changes(g) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -58,3 +60,28 @@ def test_a_new_role_starts_afresh(coherence_output) -> None:
             carried += value >= seen[1] > 2
         last[uid] = (ids[0], value)
     assert restarted > 0 and carried == 0, (restarted, carried)
+
+
+def test_a_new_role_starts_at_the_first_stages(coherence_output) -> None:
+    """A new role's stage ids restart from its own level, in the first chapter (a stage
+    id's start read the old role's level: a role at level 2 showed ``stage_10_1`` or the
+    last stage)."""
+    g = coherence_output("game")
+    stage = "cur_stage_id"
+    assert stage in per_role_properties(g.rules)
+    last: dict[str, tuple[str, tuple[int, ...]]] = {}
+    firsts: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for record in g.records:
+        props = record.get("properties", {})
+        ids = [str(v) for k, v in props.items() if servers.server_field(k) == servers.ID]
+        order = progression.stage_order(props.get(stage))
+        if record["#type"] != "track" or not ids or order is None:
+            continue
+        uid = record["#distinct_id"]
+        seen = last.get(uid)
+        if seen is not None and seen[0] != ids[0]:
+            firsts.append((seen[1], order[1]))
+        last[uid] = (ids[0], order[1])
+    assert any(old[0] > 1 for old, _ in firsts), "no mover was past the first chapter"
+    late = [(old, new) for old, new in firsts if new[0] > 1]     # a role at level 1 or 2
+    assert not late, f"{len(late)} of {len(firsts)} new roles start late: {late[:5]}"

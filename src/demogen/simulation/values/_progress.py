@@ -9,7 +9,8 @@ starts from the user's level (``progression.stages_per_level``): a stage reached
 level agree. Ids follow the plan's example (``world1_stage10`` → ``world1_stage1`` …
 ``world1_stage10``, ``world2_stage1``), else ``stage_001`` …; a plan that lists its stages
 (a stage id enum, or stage names: Rules' ``catalogues.stage`` entries) is walked in that
-order, so a stage's name is the entry's name for its id (the last stage is kept after).
+order (one in string order, ``stage_1_10`` before ``stage_1_2``, by its numbers), so a
+stage's name is the entry's name for its id (the last stage is kept after).
 
 **VIP.** A VIP user property is a function of the sum the user has paid (the user
 property a revenue event adds its amount to) through Rules' ``progression.vip_thresholds``:
@@ -90,7 +91,8 @@ def stage_name_sampler(tables: Tables, prop: Property, event: str | None,
     catalogue = tables.catalogues.get(role.stem)
     if prop.enum and not catalogue.listed:
         return None     # names the plan lists but Rules tie to no stage: drawn as listed
-    fmt = _walked(catalogue.ids) if catalogue.ids else _stage_ids(tables, role.stem)
+    fmt = _walked(play_order(catalogue.ids)) if catalogue.ids else \
+        _stage_ids(tables, role.stem)
     shown = _shown_stage(tables, prop, event)
     return lambda u, v, t: catalogue.entry(fmt(shown(u, v, t))).name
 
@@ -120,7 +122,19 @@ def _listed_stages(tables: Tables, prop: Property) -> tuple[str, ...]:
         return ()
     ids = tables.catalogues.get("stage").ids
     own = tuple(str(x) for x in prop.enum if x is not None) if prop.enum else ids
-    return own if ids and set(own) <= set(ids) else ()
+    return play_order(own) if ids and set(own) <= set(ids) else ()
+
+
+def play_order(stages: tuple[str, ...]) -> tuple[str, ...]:
+    """Listed stages in the order they are played: a list in string order (``stage_1_10``
+    before ``stage_1_2``, ``stage_10_1`` right after ``stage_1_x``: a sorted export) by
+    its numbers (chapter, then stage), any other list as the plan orders it."""
+    orders = [progression.stage_order(s) for s in stages]
+    shapes = {o[0] for o in orders if o is not None}
+    if list(stages) != sorted(stages) or None in orders or len(shapes) != 1:
+        return stages
+    return tuple(s for _, s in sorted(zip((o[1] for o in orders if o), stages,
+                                          strict=True)))
 
 
 def _shown_stage(tables: Tables, prop: Property, event: str | None

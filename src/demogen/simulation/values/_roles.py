@@ -31,6 +31,7 @@ from demogen.simulation.values._progress import POSITION
 from demogen.simulation.values._state import role_start
 from demogen.simulation.values._sticky import LATEST
 from demogen.simulation.values._tables import Tables
+from demogen.vocab import PropertyType
 
 #: ``user.sticky`` key of the roles the user left: server → :class:`_Role`.
 KEPT = "roles\x1fkept"
@@ -49,9 +50,11 @@ class Roles:
 
     def __init__(self, tables: Tables, fresh: Callable[[str], Sampler]) -> None:
         names = per_role_properties(tables.rules)
-        self._starts = tuple((n, role_start(tables, p, fresh(n)))
-                             for n, p in tables.user_props.items()
-                             if n in names and not p.is_preset)
+        #: Numbers first (a level starts at its bottom, reading nothing): the others' starts
+        #: (a stage id from the level) read the new role's numbers.
+        self._starts = tuple((n, role_start(tables, p, fresh(n))) for n, p in sorted(
+            tables.user_props.items(), key=lambda item: item[1].type != PropertyType.NUMBER)
+            if n in names and not p.is_preset)
         #: Event values drawn once per user (``tmp_power``, ``nick_name``): a new role draws
         #: its own (values showing another's, a mirror, follow that one instead).
         self._drawn = tuple((n, plain(tables, p, None, frozenset())[0])
@@ -84,8 +87,14 @@ class Roles:
             values = back.state
         else:
             role = _new_role(u, len(kept))
-            values = {n: v for n, start in self._starts
-                      if (v := start(role, {}, "")) is not MISS}
+            values: dict[str, Any] = {}
+            for n, start in self._starts:
+                # Each start is the role's as it goes (``role`` shares ``u.state``): a stage
+                # id's start reads the new role's level, not the old role's (index 298,
+                # ``stage_20_10``, for a role at level 2).
+                v = start(role, {}, "")
+                if v is not MISS:
+                    values[n] = u.state[n] = v
             values.update(_derived(self._derived, u, values))
             u.sticky.update({n: draw(role, {}, "") for n, draw in self._drawn
                              if n in left.sticky})
