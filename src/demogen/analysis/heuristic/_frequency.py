@@ -55,6 +55,13 @@ class _FollowRule:
                                                    for p in self.patterns)
 
 
+def _cap_by_words(keys: frozenset[str], cap_words: list[tuple[int, tuple]]) -> int | None:
+    """The per-session cap the name's words give (``per_session_words``: a streak event
+    once a session), or None."""
+    return next((cap for cap, patterns in cap_words
+                 if any(pattern_matches(p, keys) for p in patterns)), None)
+
+
 def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                 constraints: EventConstraints) -> dict[str, EventSpec]:
     """An entry per event whose concepts or words say how often it happens, or what it
@@ -66,6 +73,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
     lifetime: dict[str, int] = spec["lifetime_caps"]
     word_classes = [(cls, tuple(compile_pattern(p) for p in patterns))
                     for cls, patterns in spec["frequency_words"].items()]
+    cap_words = [(int(cap), tuple(compile_pattern(p) for p in patterns))
+                 for cap, patterns in spec.get("per_session_words", {}).items()]
     tutorials = {e for e in roles.onboarding if e not in constraints.one_time_events
                  and e not in roles.onboarding_complete}
     follows = _follows(ctx, system, roles, constraints)
@@ -86,7 +95,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             keys = ctx.index.info(name).keys
             frequency = next((cls for cls, patterns in word_classes
                               if any(pattern_matches(p, keys) for p in patterns)), None)
-        cap = next((caps[c] for c in strong if c in caps), None)
+        cap = next((caps[c] for c in strong if c in caps), None) \
+            or _cap_by_words(ctx.index.info(name).keys, cap_words)
         trigger, rate, days, stops = follows.get(name, (None, None, None, None))
         if (frequency, cap, most, trigger) != (None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
