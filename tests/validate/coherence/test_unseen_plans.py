@@ -4,8 +4,10 @@ tests/data/unseen holds plans in shapes and words the corpus does not use: a Jap
 in a ThinkingData workbook (written by ``build_jp_rpg``), a CSV fintech subscription app
 (Ledgerly: ``coupon_rate``, ``charged_total_eur``, ``plan_charge_ok``) and a Segment JSON
 food-delivery app (Hungrr: ``basket_value``, ``promo_off``, ``grand_total``, spaces in event
-names). Each is generated at the coherence size (300 users × 10 days, seed 3) and validated
-against the plan as a user would; every check must report zero violations.
+names), and a YAML language-learning app (Lingobit: lessons that end complete | fail | quit,
+streaks, leagues, gems, a ``plan_type`` monthly | annual subscription; its product block
+inside the plan). Each is generated at the coherence size (300 users × 10 days, seed 3)
+and validated against the plan as a user would; every check must report zero violations.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "food_delivery": lambda _: UNSEEN / "food_delivery",
     "travel": lambda scratch: write_travel(scratch / "travel"),
     "social": lambda _: UNSEEN / "social_video",
+    "language_learning": lambda _: UNSEEN / "language_learning",
 }
 
 #: Plan id → a generator gap that still breaks it (xfail, not strict); none today.
