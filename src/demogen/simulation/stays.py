@@ -21,6 +21,8 @@ from typing import Any
 
 #: Where a user's marks live in ``user.sticky`` (the per-user memory both sides reach).
 SLOT = "\x1fstays"
+#: Stays to come where no booking names its stay's days: cancels are not counted.
+UNLIMITED = 1 << 30
 
 
 @dataclass(slots=True)
@@ -111,10 +113,12 @@ class Stays:
             self.kept.pop(queue.pop(0)[2], None)
         return bool(queue) and queue[0][0] <= day
 
-    def to_come(self, day: int) -> bool:
-        """Whether a booking's stay is still to come after ``day`` (a cancel has one to
-        cancel); where no booking names its stay's days, always."""
-        return not self.dated or any(first > day for first in self.starts.values())
+    def to_come(self, day: int) -> int:
+        """How many bookings' stays are still to come after ``day`` (a cancel has one to
+        cancel each); where no booking names its stay's days, no limit."""
+        if not self.dated:
+            return UNLIMITED
+        return sum(first > day for first in self.starts.values())
 
     def stop(self, number: int) -> None:
         """The stay's booking was cancelled: its check-in is no longer due."""

@@ -388,10 +388,12 @@ class SessionPlanner:
                 self._note(user, follower, names)
                 marks.renewed(follower, names.count(follower), self._day, user.rnd,
                               self._cancels.get(follower))
-            if follower in self._stay_cancels and booked is not None \
-                    and not booked.to_come(self._day):
-                continue    # no stay left to cancel: the cancel waits for a booking
-            for _ in range(pending.get(follower, 0)):
+            # A cancel cancels a stay still to come: no more of them than stays to come
+            # (a second cancel in the session fell back to a stay long past).
+            left = booked.to_come(self._day) if follower in self._stay_cancels \
+                and booked is not None else None
+            for _ in range(pending.get(follower, 0) if left is None else
+                           min(pending.get(follower, 0), left)):
                 if user.rnd.random() < FOLLOW_UP_CHANCE and self.can(user, follower):
                     pending[follower] -= 1
                     self._note(user, follower, names)

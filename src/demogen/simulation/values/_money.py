@@ -314,6 +314,8 @@ class RecordMoney:
         self.rates: tuple[Rate, ...] = ()
         self._slot: str | None = None
         self._session = False
+        #: The pair group whose step before this order shows its per-unit price.
+        self._unit: PairGroup | None = None
         #: A refund, return or cancel (Rules ``event_roles.refund``): showing one amount,
         #: it gives back what its order was paid (``_give_back``).
         self.refund = False
@@ -344,6 +346,23 @@ class RecordMoney:
             self._slot = f"{group.slot}\x1fmoney"
             self._session = group.session
             self._leader = event in group.leaders
+        picked = next((g for g in groups if g.unit and event in g.members
+                       and event not in g.leaders), None)
+        if picked is not None and self.per and picked.unit not in self.members:
+            self._unit = picked
+
+    def _picked_price(self, u: UserContext, code: str) -> float | None:
+        """The per-unit price of the thing picked before this order in the session (the
+        selected room's price a night), where it is in the record's currency."""
+        group = self._unit
+        if group is None or currency_in_name(group.unit or "") not in (None, code):
+            return None
+        kept = u.sticky.get(group.slot)
+        if kept is None or (group.session and kept[0] != u.session_number) or \
+                not group.closers.isdisjoint(kept[2]):
+            return None     # nothing picked in this session, or already booked
+        price = kept[1].get(group.unit)
+        return price if isinstance(price, int | float) and price > 0 else None
 
     def sampler(self, prop: Property, deps: set[str],
                 usual: Callable[[], Sampler] | None = None) -> Sampler | None:
@@ -467,10 +486,11 @@ class RecordMoney:
         if self.base.enum:
             lines: float = self.base.enum[int(rnd() * len(self.base.enum))]
         else:
+            picked = self._picked_price(u, code) if self._unit is not None else None
             inner = self._per_currency.get(code)
             if inner is None:
                 inner = self._per_currency[code] = self._base_draw(code)
-            lines = inner(u, v, "")
+            lines = inner(u, v, "") if picked is None else picked
             if self.per:    # the per-night price × the nights booked
                 lines = info.money(lines * math.prod(_units(v.get(n)) for n in self.per))
         return self._order(info, lines, rnd)

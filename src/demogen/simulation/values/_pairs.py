@@ -40,6 +40,8 @@ _ENDS = ("end", "ended", "clear", "cleared", "fail", "failed", "failure", "compl
          "success", "succeed", "cancel", "cancelled", "quit", "abort", "exit")
 _FAILURES = ("fail", "failed", "failure", "cancel", "cancelled", "error")
 PAIR = "pair\x1f"
+#: Money roles a step before an order shows its thing's price in.
+_UNIT_ROLES = (None, "amount", "subtotal")
 _NO_CLOSERS: frozenset[str] = frozenset()
 
 
@@ -52,6 +54,9 @@ class PairGroup:
     closers: frozenset[str]         # events that end it: each uses one thing once
     members: tuple[str, ...]
     session: bool                   # reuse only within the session
+    #: The per-unit price a step before the order shows (a selected room's price a night):
+    #: the order's per-unit amount (``monetary_properties.<p>.per``) is that price.
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,7 @@ class _Link:
     last: bool = True               # the follower ends the sequence (not a middle step)
     #: Properties the two events share whatever kind they are (a title's length).
     shares: frozenset[str] = frozenset()
+    unit: str | None = None
 
 
 def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
@@ -129,7 +135,32 @@ def _rule_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Li
         session = detail.scope == "session"
         links += [_Link(holders[0], f, key, session, last=f == holders[-1])
                   for f in holders[1:]]
+        links += _lead_in(tables, own, events[:events.index(holders[0]) + 1], key, session)
     return links
+
+
+def _lead_in(tables: Tables, own: dict[str, dict[str, Property]], steps: list[str],
+             taken: str, session: bool) -> list[_Link]:
+    """The steps before an order priced per unit (``per: [nights]``: hotel_view →
+    room_select → booking_submit) name the thing the order books by another key than the
+    order's number (``hotel_id``): the order books the one viewed and picked, at the unit
+    price the latest step before it shows (``room_price_cny``)."""
+    shared = [p for e in steps for n, p in own[e].items()
+              if n != taken and sum(n in own[x] for x in steps) >= 2]
+    key = _best_key(tables, shared)
+    holders = [e for e in steps if key is not None and key in own[e]]
+    if key is None or len(holders) < 2:
+        return []
+    order, unit = holders[-1], None
+    if any((rule := tables.rules.monetary_properties.get(n)) is not None and rule.per
+           for n in own[order]):
+        unit = next((n for e in reversed(holders[:-1]) for n in own[e]
+                     if (rule := tables.rules.monetary_properties.get(n)) is not None
+                     and not rule.per and rule.role in _UNIT_ROLES), None)
+    if unit is None:    # a cart of the product viewed is the catalogue's and basket's
+        return []
+    return [_Link(holders[0], f, key, session, last=f == order, shares=frozenset({unit}),
+                  unit=unit) for f in holders[1:]]
 
 
 def _listed(tables: Tables, event: str) -> tuple[str, ...]:
@@ -258,7 +289,8 @@ def _group(links: list[_Link], own: dict[str, dict[str, Property]]) -> PairGroup
     names |= {name for link in links for name in link.shares}
     return PairGroup(slot=f"{PAIR}{key}\x1f{members[0]}", key=key, names=frozenset(names),
                      leaders=leaders, closers=frozenset(members) - opening, members=members,
-                     session=all(link.session for link in links))
+                     session=all(link.session for link in links),
+                     unit=next((link.unit for link in links if link.unit), None))
 
 
 #: What ``user.sticky[group.slot]`` holds: (session number, values, closing events that

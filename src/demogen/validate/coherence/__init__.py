@@ -20,6 +20,7 @@ from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
+from demogen.validate.coherence._picked import PickedChecker
 from demogen.validate.coherence._playback import PlaybackChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._renewals import RenewalsChecker
@@ -31,7 +32,8 @@ from demogen.validate.coherence._stays import StaysChecker
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
                                         ProgressionChecker,
-                                        CatalogueChecker, MoneyChecker, BalancesChecker,
+                                        CatalogueChecker, MoneyChecker, PickedChecker,
+                                        BalancesChecker,
                                         StaysChecker, StayDatesChecker,
                                         RenewalsChecker, RolesChecker, BasketChecker,
                                         PlaybackChecker)
