@@ -182,3 +182,26 @@ def test_one_number_stage_ids_take_rules_stages_per_chapter(tmp_path: Path) -> N
     assert any("chapter 2 but stage_id 'stage_011' is in chapter 3" in p for p in problems)
     assert any("chapter went back from 2 to 1" in p for p in problems)
     assert len(problems) == 3    # stage_012 is in chapter 3 too
+
+
+def _event(time: str, event: str, **props: Any) -> dict[str, Any]:
+    return {"#type": "track", "#time": time, "#distinct_id": "u1", "#event_name": event,
+            "properties": props}
+
+
+def test_a_first_pay_flag_off_the_first_payment_is_reported(tmp_path: Path) -> None:
+    """铁血王座's recharge showed is_first_pay false on a new user's first recharge; a
+    flag true on a second payment is as wrong. A user older than the window may have paid
+    before it: false on their first payment in the window is not reported."""
+    rules = Rules(properties={"is_first_pay": PropertySpec(kind="flag")},
+                  event_roles={"install": ["ta_app_install"], "revenue": ["recharge"]})
+    records = [_event("2024-05-01 10:00:00.000", "ta_app_install"),
+               _event("2024-05-01 10:05:00.000", "recharge", is_first_pay=False),
+               _event("2024-05-01 10:09:00.000", "recharge", is_first_pay=True)]
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker, CoherenceInput(rules))
+    assert len(problems) == 2
+    assert "is_first_pay is false on the user's first payment" in problems[0]
+    assert "is_first_pay is true on a payment after an earlier one" in problems[1]
+    older = _write(tmp_path / "old", records[1:2] + [
+        _event("2024-05-01 10:09:00.000", "recharge", is_first_pay=False)])
+    assert findings(older, ProgressionChecker, CoherenceInput(rules)) == []

@@ -9,6 +9,9 @@ Per user, across their records in order (event properties and user properties al
   ``current_*``/``cur_*`` one;
 - a VIP level above its first value only after a payment (a revenue event, or a paid total
   above 0: the user property a revenue event adds its amount to);
+- a first-pay flag (``is_first_pay``, ``first_recharge``) on a revenue event is true on the
+  user's first payment and false on every later one (false on a first payment counts only
+  for a user installed in the window: an older user may have paid before it);
 - a day counter (Rules' ``progression.day_counters``, else ``total_login_day``-like names)
   grows by at most one per day the user was active since it was first seen;
 - a chapter number never goes back and agrees with a stage id beside it (``stage_3_7`` is
@@ -40,7 +43,8 @@ _REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
 class ProgressionChecker(Checker):
     name = "progression"
     description = ("levels, stages and VIP levels never go back; max ≥ current; VIP only "
-                   "after a payment; day counters count days")
+                   "after a payment; a first-pay flag only on the first payment; day "
+                   "counters count days")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -72,6 +76,9 @@ class ProgressionChecker(Checker):
         self.stages = self.stage_names - role
         self.role = role
         self.revenue = frozenset(rules.event_roles.revenue)
+        self.installs = frozenset(rules.event_roles.install)
+        self.first_flags = tuple(sorted(n for n in rules.properties
+                                        if progression.is_first_pay_flag(n)))
         self.paid = _paid_totals(rules)
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props
@@ -82,7 +89,8 @@ class ProgressionChecker(Checker):
 
     @property
     def active(self) -> bool:
-        return bool(self.levels or self.stages or self.days or self.pairs or self.chapters)
+        return bool(self.levels or self.stages or self.days or self.pairs or self.chapters
+                    or (self.first_flags and self.revenue))
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props = record.get("properties")
@@ -98,6 +106,10 @@ class ProgressionChecker(Checker):
         if user.pending and user.pending[0][0] != time:
             self._flush(user, report)
         user.dates.add(day)
+        if kind == "track" and event in self.installs:
+            user.installed = True
+        if kind == "track" and event in self.revenue and self.first_flags:
+            self._first_pay(user, props, where, report, uid)
         if (kind == "track" and event in self.revenue) or any(
                 _positive(props.get(name)) for name in self.paid):
             user.paid = True    # before the record's VIP level: a history shows both
@@ -109,6 +121,15 @@ class ProgressionChecker(Checker):
         if kind == "track" or kind in _USER_RECORDS:
             for name, value in props.items():
                 self._value(user, name, value, adds, where, report, uid, time)
+
+    def _first_pay(self, user: _User, props: Mapping[str, Any], where: Where, report: Report,
+                   uid: str) -> None:
+        for name in self.first_flags:
+            value = props.get(name)
+            if value is True and user.paid:
+                report(where, f"user {uid}: {name} is true on a payment after an earlier one")
+            elif value is False and not user.paid and user.installed:
+                report(where, f"user {uid}: {name} is false on the user's first payment")
 
     def _flush(self, user: _User, report: Report) -> None:
         for _, where, message in user.pending:
@@ -211,7 +232,7 @@ class ProgressionChecker(Checker):
 
 
 class _User:
-    __slots__ = ("dates", "days", "levels", "paid", "pending", "stages")
+    __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "stages")
 
     def __init__(self) -> None:
         self.levels: dict[str, float] = {}
@@ -220,6 +241,8 @@ class _User:
         self.days: dict[str, tuple[float, int, float]] = {}
         self.dates: set[str] = set()
         self.paid = False
+        #: Installed in the window: no payment before its first record.
+        self.installed = False
         #: VIP levels seen before a payment: (#time, where, message), reported unless a
         #: paid total comes at the same #time.
         self.pending: list[tuple[str, Where, str]] = []

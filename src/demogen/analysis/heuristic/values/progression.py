@@ -32,6 +32,7 @@ class ProgressionWords:
     day: frozenset[str]
     day_count: frozenset[str]
     not_day_count: frozenset[str]
+    first_pay: frozenset[str]
 
 
 @functools.cache
@@ -45,11 +46,18 @@ def words() -> ProgressionWords:
         max_prefixes=tuple(raw["max_prefixes"]), current_prefixes=tuple(raw["current_prefixes"]),
         chapter=frozenset(raw["chapter_words"]), day=frozenset(raw["day_words"]),
         day_count=frozenset(raw["day_count_words"]),
-        not_day_count=frozenset(raw["not_day_count_words"]))
+        not_day_count=frozenset(raw["not_day_count_words"]),
+        first_pay=frozenset(raw["first_pay_words"]))
 
 
 def _words(name: str) -> set[str]:
     return set(normalize(name).split("_"))
+
+
+def is_first_pay_flag(name: str) -> bool:
+    """``is_first_pay``, ``first_recharge``: true on a user's first payment only."""
+    found = _words(name)
+    return "first" in found and bool(found & words().first_pay)
 
 
 def is_stage_name(name: str, stem: str | None = None) -> bool:
