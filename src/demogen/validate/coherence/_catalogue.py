@@ -4,7 +4,8 @@ of a list (``commodity_list[]`` names each commodity once: a quantity says how m
 Properties of one stem (``product_id`` + ``product_name``; ``item_id`` + ``item_type`` in a
 row of ``reward_items``; a bare ``id`` + ``name`` inside ``currencies_spent_info``) name
 one thing; so do a bare top-level ``name``/``brand``/``category`` beside the one priced id
-of a record (Segment's flat Product Viewed: ``record_fields``). ``analysis.heuristic.
+of a record (Segment's flat Product Viewed: ``record_fields``), and a venue's city
+(``hotel_city`` beside ``hotel_id``: one city per hotel). ``analysis.heuristic.
 _catalogues`` says which, for the generator and for this check alike. A name is the
 thing's wherever it appears; a type is compared per property (two type properties may
 list different enums). An entry Rules name (``catalogues.<stem>.entries[].name``: the
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from demogen import gazetteer
 from demogen.analysis.heuristic._catalogues import (
     ID,
     NAME,
@@ -24,6 +26,7 @@ from demogen.analysis.heuristic._catalogues import (
     fields_stem,
     group_roles,
 )
+from demogen.analysis.heuristic.values.names import normalize, singular
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
 
@@ -33,6 +36,7 @@ class CatalogueChecker(Checker):
                                   "of each attribute (hero_rarity, product_brand) across the "
                                   "output (event properties, object fields, object rows, "
                                   "a bare name/brand/category beside one product id), "
+                                  "one city per venue id (hotel_city beside hotel_id), "
                                   "the name Rules give it; a list names it in one row")
 
     def __init__(self, given: CoherenceInput) -> None:
@@ -58,6 +62,7 @@ class CatalogueChecker(Checker):
             if isinstance(value, list):
                 _repeated(value, f"{path}{key}", where, report)
         stem_of_object = fields_stem(parent, values) if parent is not None else None
+        self._venue_cities(values, stem_of_object, path, where, report)
         for stem, roles in group_roles(values, stem_of_object).items():
             anchor = next((n for n, r in roles.items() if r.field == ID), None)
             ident = values.get(anchor) if anchor is not None else None
@@ -74,6 +79,23 @@ class CatalogueChecker(Checker):
                     continue
                 scope = f"{path}{name}" if role.field == TYPE else ""
                 self._compare((stem, role.field, scope), str(ident), values[name],
+                              f"{path}{name}", where, report)
+
+    def _venue_cities(self, values: Mapping[str, Any], stem_of_object: str | None, path: str,
+                      where: Where, report: Report) -> None:
+        """A venue's city (``hotel_city`` beside ``hotel_id``) is the venue's: one city per
+        id, as the generator reads it from the id (simulation ``_places``)."""
+        ids = {role.stem: name for name in values
+               if (role := catalogue_role(name, stem_of_object)) is not None
+               and role.field == ID}
+        for name, city in values.items():
+            if gazetteer.level_of(name) != gazetteer.CITY or not isinstance(city, str):
+                continue
+            address = gazetteer.address_of(name)
+            anchor = ids.get(singular(normalize(address))) if address else None
+            ident = values.get(anchor) if anchor is not None else None
+            if ident is not None and not isinstance(ident, list | dict):
+                self._compare((singular(normalize(address)), "city", ""), str(ident), city,
                               f"{path}{name}", where, report)
 
     def _compare(self, key: tuple[str, str, str], ident: str, value: Any, shown: str,
