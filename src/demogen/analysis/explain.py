@@ -45,6 +45,7 @@ _ROLE_WORDS = {
     "view": "view: one item's page, viewed in runs (the browse loop)",
     "cart": "cart: puts the viewed item in a cart (a rate per view)",
     "progress": "progress: a tick while something plays, in runs",
+    "search": "search: opens a loop of result views (sometimes refined, sometimes none)",
     "remove": "remove: takes a carted item out of the cart",
     "cart_view": "cart view: shows what is in the cart (its list is the cart)",
 }

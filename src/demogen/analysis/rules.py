@@ -287,7 +287,9 @@ class EventRoles(BaseModel):
     The content a session loops over (issue 13): ``view``: one item's page (a product
     detail, an article), viewed in runs; ``cart``: puts the viewed item in a cart (at the
     vertical's rate per view); ``progress``: a tick while something plays (progress,
-    heartbeat), in runs at the player's cadence.
+    heartbeat), in runs at the player's cadence; ``search``: a search, which opens a loop of
+    result views (a run of ``view`` events, sometimes a refined search, sometimes nothing
+    found).
     The basket (issue 13): ``remove``: takes an item out of the cart (only one carted);
     ``cart_view``: shows what is in the cart without buying it (the cart screen, a
     checkout's start): its list of the carted thing is the cart's contents.
@@ -307,6 +309,7 @@ class EventRoles(BaseModel):
     view: list[str] = Field(default_factory=list)
     cart: list[str] = Field(default_factory=list)
     progress: list[str] = Field(default_factory=list)
+    search: list[str] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list)
     cart_view: list[str] = Field(default_factory=list)
     new_role: list[str] = Field(default_factory=list)

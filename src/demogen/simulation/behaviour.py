@@ -135,6 +135,12 @@ class BehaviourPlan:
     views: tuple[str, ...] = ()
     carts: frozenset[str] = frozenset()
     progress: tuple[str, ...] = ()
+    #: Searches (Rules ``event_roles.search``): each opens a loop of result views
+    #: (SessionPlanner._search).
+    searches: tuple[str, ...] = ()
+    #: Screens that show the cart (Rules ``event_roles.cart_view``): a session set out to
+    #: buy opens one (SessionPlanner._intend).
+    cart_views: tuple[str, ...] = ()
     #: Role creations (Rules ``event_roles.new_role``): once per server; a move to a new
     #: server opens with one (SessionPlanner).
     new_role: tuple[str, ...] = ()
@@ -271,6 +277,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         views=tuple(e for e in real(roles.view) if e not in special),
         carts=frozenset(real(roles.cart)),
         progress=tuple(e for e in real(roles.progress) if e not in special),
+        searches=tuple(e for e in real(roles.search) if e not in special),
+        cart_views=tuple(e for e in real(roles.cart_view) if e not in special),
         new_role=real(roles.new_role),
     )
     allowed = allowed_events(list(names), rules.lifecycle_rules)

@@ -57,18 +57,43 @@ class Chronotype(_Strict):
     spread_hours: float = Field(1.0, gt=0)
 
 
+class IntentShares(_Strict):
+    """The share of sessions a user in one state opens with each intent (the rest browse:
+    the session as the segment draws it)."""
+
+    search: float = Field(0.0, ge=0, le=1)
+    buy: float = Field(0.0, ge=0, le=1)
+
+
+class Intents(_Strict):
+    """What a session sets out to do, by the user's state at its start (issue 13): ``new``
+    (a user in the NEW segment), ``carted`` (something carted and not bought since), and
+    ``engaged`` (the rest). ``search`` opens the session with a search (its loop of result
+    views); ``buy`` with the cart (Rules ``event_roles.cart_view``)."""
+
+    new: IntentShares = IntentShares()
+    engaged: IntentShares = IntentShares()
+    carted: IntentShares = IntentShares()
+
+
 class ContentLoop(_Strict):
     """The content a session loops over (issue 13; roles from Rules ``event_roles``): after
     an item view (``view``) another follows with ``view_continue`` (runs of views, geometric),
     a view leads to a cart at ``cart_per_view`` (``None``: the conversion the rules declare),
     a potential payer's view at ``payer_cart_per_view`` (``None``: ``cart_per_view``; buyers
     fill the carts that orders empty), after a playback tick (``progress``) another follows
-    with ``progress_continue``."""
+    with ``progress_continue``. A search (``search``) finds something with
+    ``search_found`` (else nothing: the search ends there) and shows a run of views; after
+    them a refined search follows with ``search_refine``. ``intents``: what sessions set out
+    to do, by the user's state."""
 
     view_continue: float = Field(0.0, ge=0, lt=1)
     cart_per_view: float | None = Field(None, ge=0, le=1)
     payer_cart_per_view: float | None = Field(None, ge=0, le=1)
     progress_continue: float = Field(0.0, ge=0, lt=1)
+    search_found: float = Field(0.85, ge=0, le=1)
+    search_refine: float = Field(0.25, ge=0, lt=1)
+    intents: Intents = Intents()
 
 
 class EventsPerSession(_Strict):

@@ -20,7 +20,7 @@ from demogen.simulation.held_orders import held_orders
 from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.playback import MilestonePlan, playback_marks
 from demogen.simulation.population import SimUser
-from demogen.simulation.presets import ContentLoop
+from demogen.simulation.presets import ContentLoop, IntentShares
 from demogen.simulation.renewals import renewals
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
 from demogen.simulation.stays import stays
@@ -54,6 +54,8 @@ class _Memory:
     #: Orders held over to a later session: (the last day to pay it, the session it was
     #: submitted in, the revenue event, the hold's number), oldest first.
     held: list[tuple[int, int, str, int]] = field(default_factory=list)
+    #: Something carted and not bought since: the user's next session may set out to buy.
+    carted: bool = False
 
 
 class SessionPlanner:
@@ -67,6 +69,15 @@ class SessionPlanner:
         self._runs = {**{e: tick_continue for e in plan.progress},
                       **{e: loop.view_continue for e in plan.views}}
         self._in_run = False
+        # A search opens a loop of result views (_search): the first view event shows them.
+        self._searches = frozenset(plan.searches) if plan.views else _NONE
+        self._result_view = plan.views[0] if plan.views else ""
+        self._found, self._refine = loop.search_found, loop.search_refine
+        self._in_search = False
+        self._intents = loop.intents
+        # Carts and purchases mark whether the user has something carted (_Memory.carted).
+        self._cart_marks = {**{e: True for e in plan.carts},
+                            **{e: False for e in plan.revenue}}
         # Purchases, and attempts whose conversion the rules declare, happen in purchase
         # flows only (_purchase), never in a chain.
         self._payers_only = frozenset((*plan.revenue, *(plan.purchase_flow[r].steps[-2]
@@ -235,6 +246,9 @@ class SessionPlanner:
             counts[event] = counts.get(event, 0) + 1
         if event in self._triggers:
             self._bring_about(user, event)
+        carted = self._cart_marks.get(event)
+        if carted is not None:
+            self._memory.carted = carted
         reached = self._reaches.get(event)
         if reached is None:     # most events: they only end the INSTALLED stage
             if user.stage is LifecycleStage.INSTALLED:
@@ -314,6 +328,7 @@ class SessionPlanner:
         for event, probability in plan.segments[user.segment].backbone:
             if rnd.random() < probability and self.can(user, event):
                 self._with_chain(user, event, names)
+        self._intend(user, names)
         buys = (user.potential_payer or user.hesitant) and plan.revenue
         if buys and rnd.random() < self._purchase_chance(user, day):
             self._purchase(user, names)
@@ -326,6 +341,27 @@ class SessionPlanner:
         user.sessions += 1
         self._settle_stage(user)
         return names
+
+    def _intend(self, user: SimUser, names: list[str]) -> None:
+        """What the session sets out to do, by the user's state (ContentLoop.intents): a
+        search (its loop of results) or the cart (to buy what is in it); else it browses,
+        as the segment's draws make it."""
+        shares = self._intent_shares(user)
+        draw = user.rnd.random()
+        if draw < shares.search:
+            search = self.plan.searches[0] if self._searches else None
+            if search is not None and self.can(user, search):
+                self._with_chain(user, search, names)
+        elif draw < shares.search + shares.buy:
+            for screen in self.plan.cart_views:
+                if self.can(user, screen):
+                    self._with_chain(user, screen, names)
+                    return
+
+    def _intent_shares(self, user: SimUser) -> IntentShares:
+        if user.segment is Segment.NEW_USER:
+            return self._intents.new
+        return self._intents.carted if self._memory.carted else self._intents.engaged
 
     def _onboarding(self, user: SimUser, names: list[str]) -> None:
         """Pending steps of each progression, up to how far this user will ever get; a
@@ -427,6 +463,21 @@ class SessionPlanner:
             while random() < more and can(user, event) and len(names) < MAX_EVENTS_PER_SESSION:
                 self._step(user, event, names, depth)
             self._in_run = False
+        if event in self._searches and not self._in_search:
+            self._search(user, event, names, depth)
+
+    def _search(self, user: SimUser, search: str, names: list[str], depth: int) -> None:
+        """What a search found: a run of result views (a loop of its own), then sometimes a
+        refined search and its results; a search that finds nothing ends the loop."""
+        self._in_search = True
+        random, view = user.rnd.random, self._result_view
+        while len(names) < MAX_EVENTS_PER_SESSION and random() < self._found:
+            if self.can(user, view):
+                self._with_chain(user, view, names, depth)
+            if random() >= self._refine or not self.can(user, search):
+                break
+            self._step(user, search, names, depth)
+        self._in_search = False
 
     def _step(self, user: SimUser, event: str, names: list[str], depth: int) -> None:
         self._note(user, event, names)

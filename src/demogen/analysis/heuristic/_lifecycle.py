@@ -116,6 +116,7 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         cart_view=cart_views(ctx, names("cart_view") + names("checkout_start"), revenue)
         if cart else [],
         progress=names("playback_progress") + described_only(ctx, "playback_progress"),
+        search=names("search"),
         new_role=names("character_create"),
     )
 
