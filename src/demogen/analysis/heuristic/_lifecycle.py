@@ -28,8 +28,8 @@ REPEATED_CONCEPTS = ("login", "logout", "purchase", "session_start", "session_en
 ONCE_PHRASES = (
     "once per user", "once per device", "once per account", "only once", "the first time",
     "for the first time", "one time only", "never repeats", "during onboarding",
-    "during the onboarding", "in onboarding", "in the onboarding", "최초", "처음", "한 번만", "1회만",
-    "1회 기록", "계정당 1회", "디바이스당 1회",
+    "during the onboarding", "in onboarding", "in the onboarding", "최초", "처음", "한 번만",
+    "1회만", "1회 기록", "계정당 1회", "디바이스당 1회",
     "首次", "仅一次", "只触发一次",
 )
 REPEAT_PHRASES = (
