@@ -123,13 +123,24 @@ class Money:
         if not (self.tiers if tiers is None else tiers):
             return self._basket(name, info, low, high)
         points = [(p, w) for p, w in zip(info.points, self._weights, strict=False)
-                  if low <= p <= high]
+                  if low <= p <= high] or self._usd_range_tiers(info, low, high)
         if not points:  # the range excludes every tier (ad revenue of 0.01-0.37): draw in range
             return _range_fallback(info, low, high)
         values = tuple(_number(p, info.decimals) for p, _ in points)
         cum = normalized(tuple(itertools.accumulate(w for _, w in points)))
         bis = bisect.bisect_right
         return lambda u, v, t: values[bis(cum, u.rnd.random())]
+
+    def _usd_range_tiers(self, info: CurrencyInfo, low: float, high: float
+                         ) -> list[tuple[float, float]]:
+        """The tiers of ``info`` matching the USD tiers in [low, high]: a plan's range that
+        holds no tier of a whole-unit currency (0.99-99.99 read as KRW) was written in USD
+        (the stores' tiers are listed in the same order in every currency)."""
+        usd = self.currency("USD").points
+        if info.points == usd or len(info.points) != len(usd):
+            return []
+        return [(p, w) for p, u, w in zip(info.points, usd, self._weights, strict=False)
+                if low <= u <= high]
 
     def _basket(self, name: str, info: CurrencyInfo, low: float, high: float) -> Sampler:
         part = self.part(name)
