@@ -6,7 +6,9 @@ in a ThinkingData workbook (written by ``build_jp_rpg``), a CSV fintech subscrip
 food-delivery app (Hungrr: ``basket_value``, ``promo_off``, ``grand_total``, spaces in event
 names), and a YAML language-learning app (Lingobit: lessons that end complete | fail | quit,
 streaks, leagues, gems, a ``plan_type`` monthly | annual subscription; its product block
-inside the plan). Each is generated at the coherence size (300 users × 10 days, seed 3)
+inside the plan), and a Chinese SLG in a ThinkingData workbook (铁血王座, written by
+``build_zh_slg``: enums as ``1:普通,2:稀有``, a note row, CNY recharges with a first-pay
+flag). Each is generated at the coherence size (300 users × 10 days, seed 3)
 and validated against the plan as a user would; every check must report zero violations.
 """
 
@@ -22,6 +24,7 @@ from tests.conftest import COHERENCE_DAYS, COHERENCE_USERS
 from tests.data import DATA
 from tests.data.unseen.build_jp_rpg import write_jp_rpg
 from tests.data.unseen.build_travel import write_travel
+from tests.data.unseen.build_zh_slg import write_zh_slg
 from tests.simulation.generated_outputs import generate, show
 
 UNSEEN = DATA / "unseen"
@@ -35,6 +38,7 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "travel": lambda scratch: write_travel(scratch / "travel"),
     "social": lambda _: UNSEEN / "social_video",
     "language_learning": lambda _: UNSEEN / "language_learning",
+    "zh_slg": lambda scratch: write_zh_slg(scratch / "zh_slg"),
 }
 
 #: Plan id → a generator gap that still breaks it (xfail, not strict); none today.
