@@ -202,6 +202,6 @@ def test_a_first_pay_flag_off_the_first_payment_is_reported(tmp_path: Path) -> N
     assert len(problems) == 2
     assert "is_first_pay is false on the user's first payment" in problems[0]
     assert "is_first_pay is true on a payment after an earlier one" in problems[1]
-    older = _write(tmp_path / "old", records[1:2] + [
-        _event("2024-05-01 10:09:00.000", "recharge", is_first_pay=False)])
+    later = _event("2024-05-01 10:09:00.000", "recharge", is_first_pay=False)
+    older = _write(tmp_path / "old", [records[1], later])
     assert findings(older, ProgressionChecker, CoherenceInput(rules)) == []
