@@ -2,10 +2,12 @@
 ``playback.complete`` and ``playback.left_paused``).
 
 Before (tests/data/media_player, 1,000 users × 14 days, seed 3): 145,368 of 323,020 ticks
-came after their title's completion with no start since, and every one of 5,393 pauses was
-resumed. Now nothing of a playback comes after its completion (the next start plays anew),
-the completion shows the title's length as its playhead, and about a fifth of the pauses
-are the playback's last control (the viewer leaves).
+came after their title's completion with no start since, 96,122 ticks stood at their
+title's end (played out), and every one of 5,393 pauses was resumed. Now nothing of a
+playback comes after its completion (the next start plays anew), a tick reaching the
+title's end gives way to the completion, the completion shows the title's length as its
+playhead, and about a fifth of the pauses are the playback's last control (the viewer
+leaves).
 """
 
 from __future__ import annotations
@@ -81,6 +83,12 @@ def test_nothing_of_a_playback_comes_after_its_completion(media: Generated) -> N
 def test_a_completion_shows_the_title_s_length(media: Generated) -> None:
     shown = [r["properties"] for r in media.records if r.get("#event_name") in (DONE, CONTENT_DONE)]
     assert shown and all(p[PLAYHEAD] == p[LENGTH] for p in shown)
+
+
+def test_a_played_out_title_stops(media: Generated) -> None:
+    ticks = [r["properties"] for r in media.records if r.get("#event_name") == TICK]
+    assert len(ticks) > 1000
+    assert sum(1 for p in ticks if p[PLAYHEAD] >= p[LENGTH]) == 0
 
 
 def test_some_playbacks_end_paused(media: Generated) -> None:

@@ -26,6 +26,7 @@ from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink, Record
 from demogen.simulation.ids import RunIds, account_id_shape
 from demogen.simulation.mixes import run_market
+from demogen.simulation.playout import Playout, compile_playout
 from demogen.simulation.population import (
     PopulationModel,
     SimUser,
@@ -90,6 +91,8 @@ class Simulation:
     #: Who is in which custom segment, and the session model of those with their own hours.
     membership: SegmentMembership
     custom_sessions: dict[str, SessionModel]
+    #: Where a tick reaches its title's end, the playback stops there (None: no playhead).
+    playout: Playout | None = None
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -134,6 +137,7 @@ class Simulation:
             custom_sessions={
                 s.name: SessionModel(preset.model_copy(update={"hourly_weights": hours}))
                 for s in config.custom_segments if (hours := s.hour_weights()) is not None},
+            playout=compile_playout(taxonomy, behaviour, rules.playback.playhead),
         )
 
     @property
@@ -348,7 +352,7 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
     # right after its properties, where the user's stream always gave them.
     records: list[Record] = []
     # The loop below runs once per event: what it calls is looked up once per session.
-    samplers, uuid_bits = sim.samplers, user.rnd.getrandbits
+    samplers, uuid_bits, playout = sim.samplers, user.rnd.getrandbits, sim.playout
     updating, account_events, session_end = sim.state.updating, sim.account_events, \
         plan.session_end
     for event, clock, text in zip(names, clocks, emitter.time_texts(clocks), strict=True):
@@ -363,6 +367,11 @@ def _run_session(sim: Simulation, planner: SessionPlanner, emitter: Emitter, use
                             clock - opened if event == session_end else None)
         else:
             props = samplers[event](user, text)
+            if playout is not None and event in playout.watch:
+                kept = playout.settle(user, event, props, text, samplers)
+                if kept is None:
+                    continue    # the title played out: nothing more of its playback
+                event, props = kept
             if event == session_end:
                 _stamp_duration(sim.duration_props, props, clock - opened)
             records.append((event, text, props, uuid_bits(128)))
