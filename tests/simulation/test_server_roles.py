@@ -6,6 +6,9 @@ from __future__ import annotations
 from demogen.analysis.heuristic import servers
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import per_role_properties
+from tests.corpus import corpus
+
+CARD = "te_data_generator__card-game-tracking-plan"
 
 
 def _server_changes(g) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -85,3 +88,30 @@ def test_a_new_role_starts_at_the_first_stages(coherence_output) -> None:
     assert any(old[0] > 1 for old, _ in firsts), "no mover was past the first chapter"
     late = [(old, new) for old, new in firsts if new[0] > 1]     # a role at level 1 or 2
     assert not late, f"{len(late)} of {len(firsts)} new roles start late: {late[:5]}"
+
+
+@corpus
+def test_a_new_roles_drawn_number_starts_low(coherence_output) -> None:
+    """A number drawn once per user (the card workbook's ``tmp_power``) starts near its
+    range's bottom with a new role: no higher above it than the new role's level is to the
+    old role's (it was drawn again from the whole range: 877 → 10,550 at level 24 → 2)."""
+    g = coherence_output(CARD)
+    power, level = "tmp_power", "tmp_level"
+    assert power in per_role_properties(g.rules)
+    low = g.rules.value_ranges[power].min
+    last: dict[str, tuple[str, float, float]] = {}
+    firsts: list[tuple[float, float, float, float]] = []
+    for record in g.records:
+        props = record.get("properties", {})
+        ids = [str(v) for k, v in props.items() if servers.server_field(k) == servers.ID]
+        if record["#type"] != "track" or not ids or power not in props or level not in props:
+            continue
+        uid = record["#distinct_id"]
+        seen = last.get(uid)
+        if seen is not None and seen[0] != ids[0]:
+            firsts.append((seen[1], seen[2], props[power], props[level]))
+        last[uid] = (ids[0], props[power], props[level])
+    assert firsts, "no user moved: the run shows nothing"
+    # the level shown may lag the role's by one: twice the share is still the bottom
+    high = [f for f in firsts if f[2] > low + (f[0] - low) * 2 * max(f[3], 1) / f[1] + 1]
+    assert not high, f"{len(high)} of {len(firsts)} new roles drew high: {high[:5]}"

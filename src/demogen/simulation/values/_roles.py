@@ -27,7 +27,7 @@ from demogen.simulation.values._compile import plain
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import state_derivations
 from demogen.simulation.values._draw import Sampler, mix64
-from demogen.simulation.values._progress import POSITION
+from demogen.simulation.values._progress import POSITION, main_level
 from demogen.simulation.values._state import role_start
 from demogen.simulation.values._sticky import LATEST
 from demogen.simulation.values._tables import Tables
@@ -61,6 +61,12 @@ class Roles:
                             for n, p in sorted(tables.props.items())
                             if n in names and n not in tables.user_props
                             and tables.spec(p).source is None)
+        #: Their bottoms, for numbers: a new role's start near it (:meth:`_first_draw`).
+        self._bottoms = {n: b[0] for n, p in tables.props.items()
+                         if n in dict(self._drawn) and p.type == PropertyType.NUMBER
+                         and (b := tables.bounds(p, None)) is not None}
+        level = main_level(tables)
+        self._level = level if level in names else None
         #: Role values a formula computes from other user properties (``combat_power =
         #: level * 1000 + …``): computed again from the new role's start values.
         self._derived = tuple(d for d in state_derivations(tables) if d.target in names)
@@ -96,10 +102,32 @@ class Roles:
                 if v is not MISS:
                     values[n] = u.state[n] = v
             values.update(_derived(self._derived, u, values))
-            u.sticky.update({n: draw(role, {}, "") for n, draw in self._drawn
-                             if n in left.sticky})
+            u.sticky.update({n: self._first_draw(n, draw, role, left, values)
+                             for n, draw in self._drawn if n in left.sticky})
         u.state.update(values)
         return values
+
+
+    def _first_draw(self, name: str, draw: Sampler, role: UserContext, left: _Role,
+                    values: dict[str, Any]) -> Any:
+        """A new role's value drawn once per user. A number (``tmp_power``) starts near its
+        range's bottom, as low above it as the new role's level is to the old role's (level
+        2 after level 40: a 20th of the old role's height); the bottom without a level."""
+        low, old = self._bottoms.get(name), left.sticky[name]
+        if low is None or not isinstance(old, int | float) or isinstance(old, bool):
+            return draw(role, {}, "")
+        level = self._level
+        share = _share(left.state.get(level), values.get(level)) if level else 0.0
+        value = low + max(old - low, 0.0) * share
+        return round(value) if isinstance(old, int) else value
+
+
+def _share(old: Any, new: Any) -> float:
+    """The new role's level over the old role's (0 when either is unknown), at most 1."""
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) and x > 0
+               for x in (old, new)):
+        return 0.0
+    return min(new / old, 1.0)
 
 
 def _derived(derivations: tuple[Derivation, ...], u: UserContext, values: dict[str, Any]
