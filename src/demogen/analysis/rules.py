@@ -350,15 +350,15 @@ class Playback(BaseModel):
     #: Events that happen only inside a playback (after a ``start`` in the session): seeks,
     #: buffering.
     within: list[str] = Field(default_factory=list)
-
-
-#: How long a value lives: drawn for every event, kept for one session, or kept for the
     #: The completions of a playback (``Video Playback Completed``): one ends its playback
     #: (no tick or control of it after; the next ``start`` plays anew) and shows the
     #: title's length as its playhead.
     complete: list[str] = Field(default_factory=list)
     #: Share of pauses the viewer does not resume: the playback ends paused (they leave).
     left_paused: float = Field(0.2, ge=0.0, le=1.0)
+
+
+#: How long a value lives: drawn for every event, kept for one session, or kept for the
 #: user's life (drawn once, reused; a mirror of a user property is ``user`` too).
 Lifetime = Literal["event", "session", "user"]
 
