@@ -125,3 +125,29 @@ def test_the_run_shows_only_the_plans_names_one_per_id() -> None:
     assert set(names) == {"iron_sword", "health_potion", "oak_shield"}, names
     assert all(len(shown) == 1 for shown in names.values()), names
     assert set().union(*names.values()) == set(ITEMS)
+
+
+# -- an id whose number is a price point of the plan's currency (session 12) ---------------
+
+CN_PACKS = ["gem_6", "gem_30", "gem_68", "gem_128", "gem_328", "gem_648", "month_card"]
+
+
+def _cny_plan() -> EventTaxonomy:
+    props = [Property(name="product_id", type=PropertyType.STRING, examples=CN_PACKS),
+             Property(name="pay_amount", type=PropertyType.NUMBER, description="单位元 (6~648)"),
+             Property(name="currency", type=PropertyType.STRING, enum=["CNY"])]
+    return EventTaxonomy(events=[Event(name="recharge_success",
+                                       properties=["product_id", "pay_amount", "currency"])],
+                         properties=props)
+
+
+def test_a_pack_named_by_a_price_point_costs_that_point() -> None:
+    """``gem_30`` in a CNY plan costs 30 元 (the CNY tier 30 stands at), not the tier its
+    rank among the packs lands on (12 元 before: six packs spread over seven tiers)."""
+    rules = HeuristicAnalyzer().analyze(_cny_plan(), ProductInfo(industry="game"))
+    usd = load_currencies().currencies["USD"].points
+    cny = load_currencies().currencies["CNY"].points
+    prices = {e.id: e.price_usd for e in rules.catalogues["product"].entries}
+    shown = {i: cny[usd.index(p)] for i, p in prices.items() if i != "month_card" and p}
+    assert shown == {"gem_6": 6, "gem_30": 30, "gem_68": 68, "gem_128": 128,
+                     "gem_328": 328, "gem_648": 648}, prices

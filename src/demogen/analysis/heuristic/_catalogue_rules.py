@@ -91,9 +91,10 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
             if stem in sold and stem not in listed:
                 listed[stem] = ids
     points = enum_points(taxonomy, money)
+    named_points = _currency_points(plan_currency(taxonomy))
     out: dict[str, Catalogue] = {}
     for stem, ids in listed.items():
-        prices = _prices(stem, ids, mode) if stem in sold else {}
+        prices = _prices(stem, ids, mode, named_points) if stem in sold else {}
         if stem in points:  # the plan's own price list: each entry one of its points
             prices = {i: _enum_price(stem, i, points[stem]) for i in ids}
         names = named.get(stem, {})
@@ -178,9 +179,17 @@ def _row_stem(prop: Property, stems: set[str]) -> set[str]:
     return {stem} if stem in stems and priced and named else set()
 
 
-def _prices(stem: str, ids: Sequence[str], mode: Mapping[str, object]) -> dict[str, float]:
+def _currency_points(code: str | None) -> tuple[float, ...]:
+    """The store tiers of the plan's one currency (CNY 6 … 648), none when it names none."""
+    info = load_currencies().currencies.get(code) if code else None
+    return info.points if info is not None else ()
+
+
+def _prices(stem: str, ids: Sequence[str], mode: Mapping[str, object],
+            named_points: Sequence[float] = ()) -> dict[str, float]:
     """USD price per id: store tiers rising with the ids' numbers (games and apps), else a
-    price from a hash of the id."""
+    price from a hash of the id. A family whose numbers are all tiers of the plan's
+    currency (``gem_30``, ``gem_68`` in CNY) costs those tiers: the number is the price."""
     out = {i: unit_price_usd(mode, _fraction(stem, i)) for i in ids}
     if mode.get("mode") == "aov":
         return out
@@ -193,6 +202,9 @@ def _prices(stem: str, ids: Sequence[str], mode: Mapping[str, object]) -> dict[s
     for numbered in families.values():
         values = sorted(set(numbered.values()))
         if len(values) < 2:
+            continue
+        if all(n in named_points for n in values):   # tiers line up across currencies
+            out.update({i: tiers[list(named_points).index(n)] for i, n in numbered.items()})
             continue
         for ident, n in numbered.items():   # gem_pack_60 < gem_pack_300: cheapest first
             rank = values.index(n) / (len(values) - 1)
