@@ -34,7 +34,6 @@ from demogen.currencies import (
     amount_part,
     currency_in_name,
     industry_mode,
-    is_unit_price,
     load_currencies,
     local_price,
     three_digits,
@@ -204,10 +203,19 @@ def record_currency(money: Money, cp: str | None, u: UserContext, v: dict[str, A
 
 
 def _prices_a_thing(name: str, present: frozenset[str]) -> bool:
-    """Whether ``name`` is the unit price of the one priced thing the record names by an
-    id (Segment's Product Clicked: ``price`` beside ``product_id``, no currency): its
-    catalogue entry's price in the record's currency."""
-    return is_unit_price(normalize(leaf(name))) and record_stem(present) is not None
+    """Whether money amount ``name`` prices the one thing the record names by an id, with
+    no currency of its own: Segment's Product Clicked (``price`` beside ``product_id``), a
+    store's click on a pack before paying (``pay_amount`` beside ``product_id``). It shows
+    the catalogue entry's price in the record's currency, not a free number."""
+    return record_stem(present) is not None
+
+
+def _one_listed_currency(tables: Tables, name: str) -> str | None:
+    """The currency code property ``name``'s enum lists alone (``枚举: CNY``), else None."""
+    prop = tables.props.get(name)
+    listed = {str(x).upper() for x in (prop.enum or ())} if prop is not None else set()
+    code = next(iter(listed)) if len(listed) == 1 else None
+    return code if code in known_currencies() else None
 
 
 def currency_property_of(tables: Tables, present: frozenset[str]) -> str | None:
@@ -284,6 +292,9 @@ class RecordMoney:
         local = [m for m in members if m.code is None]
         #: Every amount names its currency (``ad_revenue_usd``): that one, in its range.
         self.fixed = members[0].code if not local else None
+        #: The one currency the plan lists for a currency property this record lacks (a
+        #: click on a pack before the payment that says ``currency: CNY``): the click's too.
+        self.listed: str | None = None
         base = next((m for m in members if m.role in _BASE_ROLES), members[0])
         self.base = base
         # A range the plan itself declares holds; a range of the rules (written in no
@@ -427,6 +438,8 @@ class RecordMoney:
         property, else Rules' ``money.currency``, else the user's market's."""
         if self.fixed:      # every amount names its currency (amount_spent_usd)
             return self.fixed
+        if self.listed:
+            return self.listed
         return record_currency(self.money, self.cp, u, v)
 
     def draw(self, u: UserContext, v: dict[str, Any]) -> dict[str, Any]:
@@ -642,6 +655,8 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
                  if (p := tables.props.get(n)) is not None and p.type == PropertyType.BOOLEAN
                  and discount_flag(n)), None)
     cache[event] = found = RecordMoney(tables, members, currency_property, flag)
+    if currency_property is not None and currency_property not in present:
+        found.listed = _one_listed_currency(tables, currency_property)
     found.lines = record_lines(tables, present, [m.name for m in members], found.base.name,
                                found.base.enum)
     found.rates = _rates(tables, present, {*found.members, flag})

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
+from demogen.analysis.heuristic._catalogues import record_stem
 from demogen.analysis.heuristic._money import discount_flag, discount_rate, money_role
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MonetaryProperty, formula_on
@@ -58,6 +59,10 @@ class MoneyChecker(Checker):
         #: currency where its amounts' rules name no currency property (as the generator).
         self._currency_props = sorted(n for n, spec in given.rules.properties.items()
                                       if spec.device == "currency")
+        #: Currency property → the one code the plan lists for it (``枚举: CNY``): the
+        #: currency of a record that names a priced thing but not its currency (a click on
+        #: a pack before the payment), as the generator draws it.
+        self._listed = _one_listed_codes(given)
 
     @property
     def active(self) -> bool:
@@ -119,8 +124,9 @@ class MoneyChecker(Checker):
                 continue
             if rule.events and event not in rule.events:
                 continue
-            if rule.currency_property and rule.currency_property not in props:
-                continue
+            if rule.currency_property and rule.currency_property not in props \
+                    and record_stem(props) is None:
+                continue    # no currency, no priced thing: an amount of something else
             if formula_on(self.given.rules, name, event):
                 continue    # its formula decides it (validate's formula check)
             out[name] = (rule, rule.role or money_role(name))
@@ -134,6 +140,11 @@ class MoneyChecker(Checker):
                 return code.upper()
         if members and all(currency_in_name(n) for n in members):
             return currency_in_name(next(iter(members)))
+        listed = next((self._listed[r.currency_property] for r, _role in members.values()
+                       if r.currency_property in self._listed
+                       and r.currency_property not in props), None)
+        if listed is not None:
+            return listed
         for name in self._currency_props:
             code = props.get(name)
             if isinstance(code, str) and code.upper() in _CODES:
@@ -297,3 +308,17 @@ def _rate_of(name: str, x: Any) -> float | None:
             return None
     percent = set(normalize(name).split("_")) & {"percent", "percentage", "pct"}
     return x / 100 if percent or x > 1 else float(x)
+
+
+def _one_listed_codes(given: CoherenceInput) -> dict[str, str]:
+    """Currency property → the one known code the plan's enum lists for it (none without
+    the plan)."""
+    plan = given.plan
+    names = {r.currency_property for r in given.rules.monetary_properties.values()
+             if r.currency_property}
+    out: dict[str, str] = {}
+    for prop in (*plan.properties, *plan.common_properties) if plan is not None else ():
+        listed = {str(x).upper() for x in prop.enum or ()}
+        if prop.name in names and len(listed) == 1 and (code := next(iter(listed))) in _CODES:
+            out[prop.name] = code
+    return out

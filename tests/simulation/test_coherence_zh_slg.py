@@ -1,0 +1,61 @@
+"""The Chinese SLG workbook 铁血王座 (tests/data/unseen/build_zh_slg.py), read as a prospect
+would (issue 11): what its recharges, upgrades and names show. Each check holds for any
+plan; this workbook is the one that showed it missing.
+
+Measured before (300 users x 10 days, seed 3): ``recharge_click.pay_amount`` beside
+``gem_6`` showed 7 … 549 (no currency on the click, so it was not read as money); with it
+read as money, a Taiwanese user's click showed TWD (150 for gem_30) beside a CNY payment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demogen.validate.coherence._money import MoneyChecker
+from tests.data.unseen.build_zh_slg import write_zh_slg
+from tests.simulation.generated_outputs import Generated, generate, tracks
+from tests.validate.coherence.checking import findings
+from tests.validate.generated import Output
+
+
+@pytest.fixture(scope="module")
+def slg(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    scratch = tmp_path_factory.mktemp("zh_slg")
+    return generate(write_zh_slg(scratch / "plan"), scratch / "out", users=120, days=5, seed=3)
+
+
+def _amounts(slg: Generated, event: str) -> dict[Any, set[Any]]:
+    """product_id → the pay_amounts ``event`` shows."""
+    seen: dict[Any, set[Any]] = defaultdict(set)
+    for record in tracks(slg.records):
+        props = record["properties"]
+        if record["#event_name"] == event and "product_id" in props:
+            seen[props["product_id"]].add(props.get("pay_amount"))
+    return seen
+
+
+def test_a_click_on_a_pack_shows_its_price(slg: Generated) -> None:
+    """A pre-payment event naming one priced product (``recharge_click``: ``product_id`` and
+    ``pay_amount``, no currency) shows that product's price, in the currency the payment
+    lists alone (``currency``: 枚举 CNY): one amount per pack, ``gem_30`` at 30."""
+    clicks = _amounts(slg, "recharge_click")
+    assert len(clicks) >= 5
+    assert {k: v for k, v in clicks.items() if len(v) > 1} == {}
+    assert clicks.get("gem_30") == {30}, clicks
+
+
+def test_validate_reports_a_click_at_another_price(slg: Generated, tmp_path: Path) -> None:
+    """validate's money check reads the click's amount as the pack's price too (before:
+    a click without a currency was no money to it, so any number passed)."""
+    assert findings(slg.out, MoneyChecker, slg.out) == []
+    output = Output(slg.out).copy()
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "recharge_click"
+        and r["properties"].get("product_id") == "gem_30")
+    record["properties"]["pay_amount"] = 33
+    found = findings(output.write(tmp_path / "broken"), MoneyChecker, slg.out)
+    assert len(found) == 1 and f"{name}:{index + 1}" in found[0], found
