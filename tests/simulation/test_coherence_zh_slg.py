@@ -59,3 +59,22 @@ def test_validate_reports_a_click_at_another_price(slg: Generated, tmp_path: Pat
     record["properties"]["pay_amount"] = 33
     found = findings(output.write(tmp_path / "broken"), MoneyChecker, slg.out)
     assert len(found) == 1 and f"{name}:{index + 1}" in found[0], found
+
+
+def test_an_upgrade_is_one_step_of_its_things_chain(slg: Generated) -> None:
+    """``building_upgrade`` shows ``building_id``, ``from_level`` and ``to_level``: a step
+    (to = from + 1) from the building's current level, so per user and building the levels
+    only rise, each upgrade starting where the last one ended (before: 28 → 7)."""
+    steps = bad = chained = 0
+    last: dict[tuple[Any, Any], Any] = {}
+    for record in sorted(tracks(slg.records), key=lambda r: r["#time"]):
+        props = record["properties"]
+        if "from_level" not in props or "to_level" not in props:
+            continue
+        steps += 1
+        bad += props["to_level"] != props["from_level"] + 1
+        key = (record["#distinct_id"], props.get("building_id"))
+        chained += key in last and last[key] != props["from_level"]
+        last[key] = props["to_level"]
+    assert steps >= 20
+    assert (bad, chained) == (0, 0)

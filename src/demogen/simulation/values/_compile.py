@@ -47,6 +47,7 @@ from demogen.simulation.values._state import (
     reports_measurement,
 )
 from demogen.simulation.values._stays import as_searched, shares_the_search
+from demogen.simulation.values._steps import step_sampler
 from demogen.simulation.values._strings import string_property
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import (
@@ -111,6 +112,9 @@ def plain(tables: Tables, prop: Property, event: str | None,
     if milestone is not None:   # the threshold the playback passed
         return milestone, frozenset()
     deps: set[str] = set()
+    step = step_sampler(tables, prop, event, present, deps)
+    if step is not None:    # from_level / to_level: one step of the thing's own level
+        return step, frozenset(deps)
     if event is None or not formula_on(tables.rules, prop.name, event):
         playhead = playhead_sampler(tables, prop, event, present, deps)
         if playhead is not None:    # moves on with the time played, jumps on a seek

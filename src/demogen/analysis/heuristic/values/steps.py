@@ -1,0 +1,51 @@
+"""Step pairs: a thing's level before and after one step in one record (``from_level`` /
+``to_level``, ``old_star`` / ``new_star``, ``level_before`` / ``level_after``); the word lists
+are ``data/steps.yaml``'s. The simulation shows one step from the thing's current level."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from demogen.analysis.heuristic.values.names import normalize
+
+__all__ = ["step_pairs"]
+
+
+@functools.cache
+def _data() -> dict[str, Any]:
+    node = resources.files("demogen").joinpath("data", "steps.yaml")
+    data: dict[str, Any] = yaml.safe_load(node.read_text(encoding="utf-8"))
+    return data
+
+
+def _side(name: str) -> tuple[str, str] | None:
+    """(``before``/``after``, where the word stands and the rest of the name) when
+    ``name`` starts or ends with a before or after word and the rest names a level."""
+    data = _data()
+    parts = normalize(name).split("_")
+    if len(parts) < 2:
+        return None
+    for side in ("before", "after"):
+        marks = set(data[f"{side}_words"])
+        for at, rest in (("first", parts[1:] if parts[0] in marks else None),
+                         ("last", parts[:-1] if parts[-1] in marks else None)):
+            if rest and set(rest) & set(data["level_words"]):
+                return side, f"{at}:{'_'.join(rest)}"
+    return None
+
+
+def step_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(before, after) pairs among one record's ``names``, sorted: the same level rest after
+    a before word and an after word (``from_level``, ``to_level``)."""
+    by_rest: dict[str, dict[str, str]] = {}
+    for name in sorted(names):
+        found = _side(name)
+        if found is not None:
+            by_rest.setdefault(found[1], {}).setdefault(found[0], name)
+    return sorted((p["before"], p["after"]) for p in by_rest.values()
+                  if "before" in p and "after" in p)
