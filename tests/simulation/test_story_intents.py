@@ -14,7 +14,7 @@ from pathlib import Path
 from demogen.simulation._context import DeviceProfile
 from demogen.simulation.behaviour import BehaviourPlan, compile_behaviour
 from demogen.simulation.population import SimUser
-from demogen.simulation.presets import ContentLoop, Intents, IntentShares
+from demogen.simulation.presets import ContentLoop, Intents, IntentShares, load_preset
 from demogen.simulation.story import SessionPlanner
 from demogen.vocab import LifecycleStage, Segment
 from tests.simulation.generated_outputs import analysed
@@ -108,3 +108,30 @@ def _after_a_cart(sessions: list[list[str]], plan: BehaviourPlan) -> list[list[s
             elif event in plan.revenue:
                 carted = False
     return out
+
+
+def _results_after_each_search(sessions: list[list[str]], search: str,
+                               view: str) -> list[int]:
+    """How many result views follow each search right after it (before any other event)."""
+    runs = []
+    for session in sessions:
+        for i, event in enumerate(session):
+            if event == search:
+                after = session[i + 1:]
+                runs.append(next((n for n, e in enumerate(after) if e != view), len(after)))
+    return sorted(runs)
+
+
+def test_a_searchs_results_run_is_heavy_tailed() -> None:
+    """With the e-commerce preset's loop, most searches show a couple of results and a few
+    show many: the p99 of views per search far above its p50 (a geometric run of the
+    same mean: p50 2, p99 about 10), its mean about a browse run's."""
+    plan = _plan()
+    (search,), view = plan.searches, plan.views[0]
+    loop = load_preset("ecommerce").content_loop.model_copy(
+        update={"search_found": 1.0, "search_refine": 0.0})
+    runs = _results_after_each_search(_sessions(plan, loop, Segment.ACTIVE_USER, 600),
+                                      search, view)
+    p50, p99 = runs[len(runs) // 2], runs[int(0.99 * len(runs))]
+    assert p50 >= 1 and p99 >= 6 * p50 and p99 >= 13, (p50, p99)
+    assert 2.0 <= sum(runs) / len(runs) <= 3.5, sum(runs) / len(runs)

@@ -76,6 +76,14 @@ class Intents(_Strict):
     carted: IntentShares = IntentShares()
 
 
+class RunLength(_Strict):
+    """A heavy-tailed run length: lognormal with this ``median`` and ``sigma``, rounded,
+    at least 1 (most runs short, a few long: a p99 far above the p50)."""
+
+    median: float = Field(gt=0)
+    sigma: float = Field(ge=0)
+
+
 class ContentLoop(_Strict):
     """The content a session loops over (issue 13; roles from Rules ``event_roles``): after
     an item view (``view``) another follows with ``view_continue`` (runs of views, geometric),
@@ -84,8 +92,9 @@ class ContentLoop(_Strict):
     fill the carts that orders empty), after a playback tick (``progress``) another follows
     with ``progress_continue``. A search (``search``) finds something with
     ``search_found`` (else nothing: the search ends there) and shows a run of views; after
-    them a refined search follows with ``search_refine``. ``intents``: what sessions set out
-    to do, by the user's state."""
+    them a refined search follows with ``search_refine``. ``search_results``: how many views
+    a search's results run to (``None``: a run of views like any, geometric). ``intents``:
+    what sessions set out to do, by the user's state."""
 
     view_continue: float = Field(0.0, ge=0, lt=1)
     cart_per_view: float | None = Field(None, ge=0, le=1)
@@ -93,6 +102,7 @@ class ContentLoop(_Strict):
     progress_continue: float = Field(0.0, ge=0, lt=1)
     search_found: float = Field(0.85, ge=0, le=1)
     search_refine: float = Field(0.25, ge=0, lt=1)
+    search_results: RunLength | None = None
     intents: Intents = Intents()
 
 

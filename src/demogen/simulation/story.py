@@ -12,6 +12,7 @@ their cap (per session, per user), prerequisites done, the lifecycle stage allow
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -73,6 +74,8 @@ class SessionPlanner:
         self._searches = frozenset(plan.searches) if plan.views else _NONE
         self._result_view = plan.views[0] if plan.views else ""
         self._found, self._refine = loop.search_found, loop.search_refine
+        results = loop.search_results
+        self._result_run = (math.log(results.median), results.sigma) if results else None
         self._in_search = False
         self._intents = loop.intents
         # Carts and purchases mark whether the user has something carted (_Memory.carted).
@@ -473,11 +476,26 @@ class SessionPlanner:
         random, view = user.rnd.random, self._result_view
         while len(names) < MAX_EVENTS_PER_SESSION and random() < self._found:
             if self.can(user, view):
-                self._with_chain(user, view, names, depth)
+                self._results(user, view, names, depth)
             if random() >= self._refine or not self.can(user, search):
                 break
             self._step(user, search, names, depth)
         self._in_search = False
+
+    def _results(self, user: SimUser, view: str, names: list[str], depth: int) -> None:
+        """A search's result views: a run of views like any, or, where the preset draws
+        their number (ContentLoop.search_results), that many: heavy-tailed."""
+        if self._result_run is None:
+            self._with_chain(user, view, names, depth)
+            return
+        mu, sigma = self._result_run
+        count = max(1, round(user.rnd.lognormvariate(mu, sigma)))
+        in_run, self._in_run = self._in_run, True   # the count is the run: no view loop
+        for _ in range(count):
+            if len(names) >= MAX_EVENTS_PER_SESSION or not self.can(user, view):
+                break
+            self._with_chain(user, view, names, depth)
+        self._in_run = in_run
 
     def _step(self, user: SimUser, event: str, names: list[str], depth: int) -> None:
         self._note(user, event, names)
@@ -562,7 +580,8 @@ class SessionPlanner:
         the times, gave them more early attempts than the payers: 0.8 measured 0.77)."""
         if not user.purchases and day - user.install_day <= 1:
             return min(1.0, user.purchase_rate * 4)
-        return user.purchase_rate
+        # The day's segment moves it (population.segment_pay_shifts): less on a CHURNING day.
+        return user.purchase_rate * user.pay_shift.get(user.segment, 1.0)
 
     def _purchase(self, user: SimUser, names: list[str]) -> None:
         plan, rnd = self.plan, user.rnd
