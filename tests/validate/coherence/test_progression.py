@@ -193,7 +193,7 @@ def test_a_first_pay_flag_off_the_first_payment_is_reported(tmp_path: Path) -> N
     """铁血王座's recharge showed is_first_pay false on a new user's first recharge; a
     flag true on a second payment is as wrong. A user older than the window may have paid
     before it: false on their first payment in the window is not reported."""
-    rules = Rules(properties={"is_first_pay": PropertySpec(kind="flag")},
+    rules = Rules(properties={"is_first_pay": PropertySpec(kind="first_pay")},
                   event_roles={"install": ["ta_app_install"], "revenue": ["recharge"]})
     records = [_event("2024-05-01 10:00:00.000", "ta_app_install"),
                _event("2024-05-01 10:05:00.000", "recharge", is_first_pay=False),

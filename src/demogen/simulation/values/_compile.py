@@ -25,6 +25,7 @@ from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler, weighted_sampler
+from demogen.simulation.values._first_pay import first_pay_sampler
 from demogen.simulation.values._milestones import milestone_sampler
 from demogen.simulation.values._money import one_order, record_money
 from demogen.simulation.values._numbers import number_property
@@ -141,6 +142,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     """The plain chain given the property's lifetime on ``event``."""
     if tables.device(prop.name) == identity.ACCOUNT:   # #account_id as it is now
         return plain(tables, prop, event, present)
+    first_pay = first_pay_sampler(tables, prop, event)
+    if first_pay is not None:   # is_first_pay: the user's payments say, not a draw
+        return first_pay, frozenset()
     life = lifetime(tables, prop, event)
     if life == SESSION:
         source = tables.source(prop, "session")

@@ -9,9 +9,10 @@ Per user, across their records in order (event properties and user properties al
   ``current_*``/``cur_*`` one;
 - a VIP level above its first value only after a payment (a revenue event, or a paid total
   above 0: the user property a revenue event adds its amount to);
-- a first-pay flag (``is_first_pay``, ``first_recharge``) on a revenue event is true on the
-  user's first payment and false on every later one (false on a first payment counts only
-  for a user installed in the window: an older user may have paid before it);
+- a first-pay flag (Rules kind ``first_pay``: ``is_first_pay``, ``first_recharge``) on a
+  revenue event is true on the user's first payment and false on every later one (false
+  on a first payment counts only for a user installed in the window: an older user may
+  have paid before it);
 - a day counter (Rules' ``progression.day_counters``, else ``total_login_day``-like names)
   grows by at most one per day the user was active since it was first seen;
 - a chapter number never goes back and agrees with a stage id beside it (``stage_3_7`` is
@@ -28,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from demogen.analysis.heuristic.values import progression
+from demogen.analysis.heuristic.values.vocabulary import FIRST_PAY
 from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules, per_role_properties
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
@@ -77,8 +79,8 @@ class ProgressionChecker(Checker):
         self.role = role
         self.revenue = frozenset(rules.event_roles.revenue)
         self.installs = frozenset(rules.event_roles.install)
-        self.first_flags = tuple(sorted(n for n in rules.properties
-                                        if progression.is_first_pay_flag(n)))
+        self.first_flags = tuple(sorted(n for n, s in rules.properties.items()
+                                        if s.kind == FIRST_PAY))
         self.paid = _paid_totals(rules)
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props

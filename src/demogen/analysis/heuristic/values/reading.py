@@ -13,8 +13,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from demogen.analysis.heuristic.values import identity, kinds, lifetimes, names, priors
-from demogen.analysis.heuristic.values.vocabulary import FLAG
+from demogen.analysis.heuristic.values import (
+    identity,
+    kinds,
+    lifetimes,
+    names,
+    priors,
+    progression,
+)
+from demogen.analysis.heuristic.values.vocabulary import FIRST_PAY, FLAG
 from demogen.analysis.rules import IdShape, Lifetime, PropertySource, PropertySpec, UpdateRule
 from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType, UpdateMethod, UpdateType
@@ -219,7 +226,7 @@ def kind_of(prop: Property) -> str:
     if prop.type == PropertyType.NUMBER:
         return priors.number_prior(prop.name).kind
     if prop.type == PropertyType.BOOLEAN:
-        return FLAG
+        return FIRST_PAY if progression.is_first_pay_flag(prop.name) else FLAG
     if prop.type == PropertyType.TIME:
         return kinds.time_kind(prop.name)
     if prop.type in _CONTAINERS:
@@ -265,8 +272,9 @@ def _lifetime(prop: Property, event: str | None, common: bool) -> Lifetime:
 
 def _value_source(prop: Property) -> PropertySource | None:
     """What the name says beyond the kind: a boolean's chance, a number's distribution."""
-    if prop.type == PropertyType.BOOLEAN:
-        return PropertySource(type="probability", p=kinds.boolean_probability(prop.name))
+    if prop.type == PropertyType.BOOLEAN:    # a first-pay flag is read from the payments
+        return None if kind_of(prop) == FIRST_PAY else \
+            PropertySource(type="probability", p=kinds.boolean_probability(prop.name))
     if prop.type == PropertyType.NUMBER:
         prior = priors.number_prior(prop.name)
         return PropertySource(type="distribution", shape=prior.shape, center=prior.center)
