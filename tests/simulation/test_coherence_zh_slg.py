@@ -78,3 +78,13 @@ def test_an_upgrade_is_one_step_of_its_things_chain(slg: Generated) -> None:
         last[key] = props["to_level"]
     assert steps >= 20
     assert (bad, chained) == (0, 0)
+
+
+def test_a_chinese_players_name_is_chinese(slg: Generated) -> None:
+    """A role name (``role_name``, a nickname) follows the player's language: a Chinese
+    device's is written in Chinese (before: ``RogueAria49`` for everyone)."""
+    names = {(r["properties"].get("#system_language"), r["properties"]["role_name"])
+             for r in tracks(slg.records) if isinstance(r["properties"].get("role_name"), str)}
+    chinese = [n for lang, n in names if lang == "zh"]
+    assert len(chinese) >= 5
+    assert [n for n in chinese if not any("\u4e00" <= c <= "\u9fff" for c in n)] == []

@@ -231,6 +231,8 @@ class Pools:
         key = salt(self.seed, "stable", kind if kind in identity.NAME_KINDS else norm)
         if kind in FAKER_KINDS:
             return self._locale_sampler(kind, key if personal else None)
+        if kind == "nickname":
+            return self._nickname_sampler(key if personal else None)
         if kind in ("message", "review"):
             list_name, skew = VOCAB_KINDS[kind]
             if kind == "message" and not self.gaming:
@@ -270,6 +272,36 @@ class Pools:
             return pool[mix64(u.index ^ stable_key) % len(pool)]
 
         return pick
+
+    def _nickname_sampler(self, stable_key: int | None) -> Sampler:
+        """A nickname in the player's device language (a Chinese player's 铁血战狼312), one
+        per user when ``stable_key`` is given."""
+        cache: dict[str | None, tuple[str, ...]] = {}
+        build = self.nicknames
+
+        def pick(u: UserContext, v: dict[str, Any], t: str) -> str:
+            lang = u.device.language
+            pool = cache.get(lang)
+            if pool is None:
+                pool = cache[lang] = build(lang)
+            if stable_key is None:
+                return pool[int(u.rnd.random() * len(pool))]
+            return pool[mix64(u.index ^ stable_key) % len(pool)]
+
+        return pick
+
+    def nicknames(self, language: str | None) -> tuple[str, ...]:
+        """Nicknames in ``language`` (vocab ``nickname_heads@<lang>`` and ``…tails``; English
+        from guild adjectives and hero names where the language has none)."""
+        lists = self._vocab["lists"]
+        if language and f"nickname_heads@{language}" in lists:
+            heads = self.vocab_list("nickname_heads", language)
+            tails = self.vocab_list("nickname_tails", language)
+        else:
+            return self.built("nickname")
+        rnd = random.Random(salt(self.seed, "built", f"nickname@{language}"))
+        return tuple(sorted({f"{rnd.choice(heads)}{rnd.choice(tails)}{rnd.randint(1, 999)}"
+                             for _ in range(self.size)}))
 
     def _language_sampler(self, list_name: str, skew: float) -> Sampler:
         by_language: dict[str | None, Sampler] = {}
