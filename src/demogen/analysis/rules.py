@@ -591,6 +591,9 @@ class Progression(BaseModel):
     stage position; ``None``: the plan's stage ids say, ``stage_3_7`` → 10, else 10).
     ``day_counters``: user properties that count active days (``total_login_day``): an
     increment moves them at most once per day (``None``: read from their names).
+    ``streak_counters``: user properties that count consecutive active days
+    (``current_streak``): a day counter that starts again at 1 after a missed day, its
+    ``longest_*`` pair raised with it (``None``: read from their names).
     """
 
     model_config = _STRICT
@@ -600,6 +603,7 @@ class Progression(BaseModel):
     stage_clear_events: list[str] | None = None
     stages_per_chapter: int | None = Field(default=None, gt=0)
     day_counters: list[str] | None = None
+    streak_counters: list[str] | None = None
 
     @field_validator("vip_thresholds")
     @classmethod

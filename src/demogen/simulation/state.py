@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, NamedTuple
 
 from demogen.analysis.heuristic.values import progression
@@ -79,6 +80,10 @@ class Update:
     scale: float | None = None
     #: A day counter (``total_login_day``): it moves at most once per day of ``#time``.
     per_day: bool = False
+    #: A streak (``current_streak``): a day counter that starts again after a missed day.
+    streak: bool = False
+    #: The streak's best (``longest_streak``) and its record: raised as the streak grows.
+    best: tuple[str, RecordType] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +121,8 @@ class StateApplier:
         balances = capped_balances(rules)
         days = progression.day_counters(user_props, rules.progression.day_counters,
                                         {n: s.kind for n, s in rules.properties.items()})
+        streaks = progression.streak_counters(user_props, rules.progression.streak_counters)
+        bests = {cur: high for high, cur in progression.max_current_pairs(user_props)}
         #: The plan's update method per user property (:meth:`snapshot`).
         self.methods = {p.name: p.update_method for p in taxonomy.user_properties
                         if p.update_method is not None}
@@ -140,7 +147,9 @@ class StateApplier:
                 method = definition.update_method if definition else None
                 update = _compile(prop, rule, kind, method, mirrors,
                                   bounds.get(prop, (None, None)), balance=prop in balances,
-                                  per_day=prop in days)
+                                  per_day=prop in days or prop in streaks)
+                if prop in streaks and update.per_day:
+                    update = _as_streak(update, bests.get(prop), self.methods)
                 reads_event = update.reference or update.when or update.reverse
                 (after if reads_event else before).append(update)
                 reference = _reference(rule.value)
@@ -257,6 +266,14 @@ def _compile(prop: str, rule: UpdateRule, kind: PropertyType,
                   scale=rule.scale, per_day=per_day and op is UpdateType.INCREMENT)
 
 
+def _as_streak(update: Update, best: str | None,
+               methods: Mapping[str, UpdateMethod]) -> Update:
+    record = METHOD_RECORDS.get(methods.get(best), RecordType.USER_SET) if best else None
+    if record is RecordType.USER_ADD:
+        record = RecordType.USER_SET    # a best is raised to a value, not added to
+    return replace(update, streak=True, best=(best, record) if best and record else None)
+
+
 def _record(op: UpdateType, method: UpdateMethod | None, kind: PropertyType) -> RecordType:
     """The plan's method decides the record (a set of a ``user_add`` number carries the
     difference, an append to a ``user_set`` list the whole list); without one, the op."""
@@ -325,9 +342,12 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
             continue
         if update.per_day:      # one step per active day, however many logins
             mark = _DAY_MARK + update.prop
-            if state.get(mark) == time_str[:10]:
+            last = state.get(mark)
+            if last == time_str[:10]:
                 continue
             state[mark] = time_str[:10]
+            if update.streak and last is not None and not _next_day(last, time_str):
+                state[update.prop] = 0      # a missed day: the streak starts again
         value = _resolve(update, state, props, time_str)
         if value is None:
             continue
@@ -344,7 +364,25 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
             continue
         state[update.prop] = new
         changes.setdefault(update.record, {})[update.prop] = carried
+        if update.best is not None:
+            _raise_best(update.best, new, state, changes)
     return changes
+
+
+def _next_day(last: str, time_str: str) -> bool:
+    """Whether ``time_str`` falls on the calendar day after ``last`` (``YYYY-MM-DD``)."""
+    return date.fromisoformat(time_str[:10]).toordinal() - \
+        date.fromisoformat(last).toordinal() == 1
+
+
+def _raise_best(best: tuple[str, RecordType], value: Any, state: dict[str, Any],
+                changes: Changes) -> None:
+    """The best streak includes the current one."""
+    prop, record = best
+    high = state.get(prop)
+    if isinstance(value, int | float) and (not isinstance(high, int | float) or high < value):
+        state[prop] = value
+        changes.setdefault(record, {})[prop] = value
 
 
 def _next_value(update: Update, current: Any, value: Any) -> tuple[Any, Any]:

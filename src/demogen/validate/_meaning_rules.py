@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from demogen.analysis.formula import EVALUATION_ERRORS, Formula, FormulaEvaluator
+from demogen.analysis.heuristic.values import progression
 from demogen.analysis.naming import NameMap
 from demogen.analysis.rules import Rules
 from demogen.errors import FormulaError
@@ -150,8 +151,11 @@ def compile_meaning(rules: Rules, plan: EventTaxonomy | None = None) -> MeaningR
     added = {n for n, p in user_props.items() if p.update_method is UpdateMethod.USER_ADD}
     numbers = {n for n, p in user_props.items() if p.type == PropertyType.NUMBER}
     progress = set()
+    # A streak starts again after a missed day: the progression check follows it.
+    streaks = progression.streak_counters(ops, rules.progression.streak_counters)
     for prop, kinds in ops.items():
-        if UpdateType.DECREMENT in kinds or (plan is not None and prop not in numbers):
+        if UpdateType.DECREMENT in kinds or (plan is not None and prop not in numbers) or \
+                prop in streaks:
             continue
         if kinds == {UpdateType.INCREMENT} or (
                 _LEVEL.search(prop) and kinds & {UpdateType.SET, UpdateType.INCREMENT}):

@@ -156,8 +156,15 @@ def compile_rules(rules: Rules) -> CompiledRules:
             skipped.append(f"property constraint {prop!r}: only its first parent "
                            f"{parent!r} is checked (as the generator uses it)")
     state_rules = []
+    # A streak starts again after a missed day, so its steps do not add up to its value:
+    # the progression check follows it.
+    streaks = progression.streak_counters(
+        {p for pattern in rules.update_patterns.values() for p in pattern},
+        rules.progression.streak_counters)
     for event, pattern in sorted(rules.update_patterns.items()):
         for prop, rule in sorted(pattern.items()):
+            if prop in streaks:
+                continue
             compiled = _state_rule(event, prop, rule.type, rule.value, skipped)
             if compiled is not None and (rule.when or rule.reverse_when):
                 compiled = _conditioned(compiled, rule.when, rule.reverse_when, skipped)

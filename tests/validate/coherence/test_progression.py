@@ -205,3 +205,26 @@ def test_a_first_pay_flag_off_the_first_payment_is_reported(tmp_path: Path) -> N
     later = _event("2024-05-01 10:09:00.000", "recharge", is_first_pay=False)
     older = _write(tmp_path / "old", [records[1], later])
     assert findings(older, ProgressionChecker, CoherenceInput(rules)) == []
+
+
+def test_a_streak_not_counting_consecutive_days_is_reported(tmp_path: Path) -> None:
+    """Lingobit's ``streak_extended.streak_days`` was drawn per record: 1,681 of 1,704
+    day-to-day steps were not +1 (1,000 users x 30 days, seed 3). A streak grows by one a
+    day, shows the same value again that day, and starts again at 1 after a missed day."""
+    rules = Rules(properties={"current_streak": PropertySpec(kind="days"),
+                              "streak_days": PropertySpec(kind="days", source=PropertySource(
+                                  type="mirror", of="current_streak"))},
+                  update_patterns={"streak_extended": {"current_streak": UpdateRule(
+                      type=UpdateType.INCREMENT, value=1)}})
+    days = [("01", 3), ("01", 3), ("02", 4), ("04", 1), ("05", 2)]
+    good = [_event(f"2024-05-{d} 10:00:00.000", "streak_extended", streak_days=v)
+            for d, v in days]
+    assert findings(_write(tmp_path / "o", good), ProgressionChecker, CoherenceInput(rules)) == []
+    broken = [_event(f"2024-05-{d} 10:00:00.000", "streak_extended", streak_days=v)
+              for d, v in [("01", 3), ("02", 4), ("02", 5), ("03", 10), ("05", 11)]]
+    problems = findings(_write(tmp_path / "p", broken), ProgressionChecker,
+                        CoherenceInput(rules))
+    assert len(problems) == 3, problems
+    assert "streak_days went from 4 to 5 on the same day" in problems[0]
+    assert "streak_days went from 5 to 10 a day later" in problems[1]
+    assert "streak_days went from 10 to 11 after 2 days" in problems[2]

@@ -47,6 +47,7 @@ from demogen.analysis.heuristic._text import (
     read,
     split_words,
 )
+from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import PropertySource, PropertySpec, UpdateRule
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType, UpdateMethod, UpdateType
@@ -106,6 +107,7 @@ def _by_listing(ctx: Context, prop: Property) -> list[Rule]:
 def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     return (
         _value_language(ctx, prop)
+        or _by_streak(ctx, prop)
         or _by_role(ctx, money, prop)
         or _by_playtime(ctx, prop)
         or _by_experience(ctx, prop)
@@ -113,6 +115,16 @@ def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
         or _by_same_property(ctx, prop)
         or _by_method(ctx, prop)
     )
+
+
+def _by_streak(ctx: Context, prop: Property) -> list[Rule]:
+    """A streak (``current_streak``) steps by one on the events that extend it
+    (``streak_extended``); the simulation keeps it to consecutive days (Rules'
+    ``progression.streak_counters``)."""
+    if prop.type != PropertyType.NUMBER or not progression.is_streak_counter(prop.name):
+        return []
+    return [(e, UpdateRule(type=UpdateType.INCREMENT, value=1)) for e in ctx.names
+            if progression.steps_streak(e)]
 
 
 # -- 1. "event|property|aggregation" ----------------------------------------------------------

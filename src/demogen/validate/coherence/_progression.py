@@ -15,6 +15,9 @@ Per user, across their records in order (event properties and user properties al
   have paid before it);
 - a day counter (Rules' ``progression.day_counters``, else ``total_login_day``-like names)
   grows by at most one per day the user was active since it was first seen;
+- a streak (Rules' ``progression.streak_counters``, else ``current_streak``-like names) an
+  event moves, and an event property mirroring it (``streak_days``), changes only by one on
+  the day after its last change, or back to 1 after a missed day;
 - a chapter number never goes back and agrees with a stage id beside it (``stage_3_7`` is
   in chapter 3; a one-number id ``stage_045`` by Rules' ``progression.stages_per_chapter``).
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from demogen.analysis.heuristic.values import progression
@@ -84,6 +88,7 @@ class ProgressionChecker(Checker):
         self.paid = _paid_totals(rules)
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props
+        self.streaks = _streaks(rules, user_props, moved)
         self.pairs = progression.max_current_pairs(rules.properties)
         self.chapters = frozenset(n for n in rules.properties if progression.is_chapter_name(n))
         self.per_chapter = rules.progression.stages_per_chapter
@@ -92,6 +97,7 @@ class ProgressionChecker(Checker):
     @property
     def active(self) -> bool:
         return bool(self.levels or self.stages or self.days or self.pairs or self.chapters
+                    or self.streaks
                     or (self.first_flags and self.revenue))
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
@@ -171,6 +177,34 @@ class ProgressionChecker(Checker):
                 user.stages[(name, order[0])] = (order[1], value)
         if name in self.days and number is not None:
             self._day_count(user, name, number, where, report, uid)
+        if name in self.streaks and number is not None:
+            self._streak(user, name, number, time[:10], where, report, uid)
+
+    def _streak(self, user: _User, name: str, value: float, day: str, where: Where,
+                report: Report, uid: str) -> None:
+        """One more on the day after the last change, or 1 after a missed day (the first
+        step from a value a user arrived with, whose day is not known, either one)."""
+        kept = user.streaks.get(name)
+        if kept is not None and kept[0] == value:
+            user.streaks[name] = (value, kept[1], day)
+            return
+        user.streaks[name] = (value, day, day)
+        if kept is None:
+            return
+        last, since, seen = kept
+        first = name not in user.stepped
+        user.stepped.add(name)
+        gap = _days(since, day)
+        if (gap == 1 and value == last + 1) or (gap > 1 and value <= 1) or \
+                (first and (value == last + 1 or value <= 1)):
+            return
+        # A 1 seen again later may be a streak started again (or shown by another event
+        # before that day's step): 2 follows it on its day or the next.
+        if last <= 1 and value == last + 1 and _days(seen, day) <= 1:
+            return
+        when = "on the same day" if gap == 0 else "a day later" if gap == 1 else \
+            f"after {gap} days"
+        report(where, f"user {uid}: {name} went from {last:g} to {value:g} {when}")
 
     def _day_count(self, user: _User, name: str, value: float, where: Where, report: Report,
                    uid: str) -> None:
@@ -234,7 +268,8 @@ class ProgressionChecker(Checker):
 
 
 class _User:
-    __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "stages")
+    __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "stages",
+                 "stepped", "streaks")
 
     def __init__(self) -> None:
         self.levels: dict[str, float] = {}
@@ -242,12 +277,31 @@ class _User:
         #: per day counter: (first value, dates the user had then, value now)
         self.days: dict[str, tuple[float, int, float]] = {}
         self.dates: set[str] = set()
+        #: per streak: (value, day it took that value, last day it showed it)
+        self.streaks: dict[str, tuple[float, str, str]] = {}
+        #: streaks that changed once (their first step is from a value of unknown day)
+        self.stepped: set[str] = set()
         self.paid = False
         #: Installed in the window: no payment before its first record.
         self.installed = False
         #: VIP levels seen before a payment: (#time, where, message), reported unless a
         #: paid total comes at the same #time.
         self.pending: list[tuple[str, Where, str]] = []
+
+
+def _streaks(rules: Rules, user_props: set[str], moved: set[str]) -> frozenset[str]:
+    """The streaks an event moves (``current_streak``) and the event properties showing
+    them (``streak_days`` mirroring it). A streak-like event property that shows no user
+    property is drawn per record: not followed here."""
+    counters = progression.streak_counters(user_props, rules.progression.streak_counters)
+    counters = counters & moved
+    shows = {n for n, s in rules.properties.items()
+             if s.source is not None and s.source.type == "mirror" and s.source.of in counters}
+    return frozenset(counters | shows)
+
+
+def _days(since: str, day: str) -> int:
+    return date.fromisoformat(day).toordinal() - date.fromisoformat(since).toordinal()
 
 
 def _positive(value: Any) -> bool:

@@ -33,6 +33,9 @@ class ProgressionWords:
     day_count: frozenset[str]
     not_day_count: frozenset[str]
     first_pay: frozenset[str]
+    streak: frozenset[str]
+    streak_step: frozenset[str]
+    not_streak: frozenset[str]
 
 
 @functools.cache
@@ -47,7 +50,9 @@ def words() -> ProgressionWords:
         chapter=frozenset(raw["chapter_words"]), day=frozenset(raw["day_words"]),
         day_count=frozenset(raw["day_count_words"]),
         not_day_count=frozenset(raw["not_day_count_words"]),
-        first_pay=frozenset(raw["first_pay_words"]))
+        first_pay=frozenset(raw["first_pay_words"]), streak=frozenset(raw["streak_words"]),
+        streak_step=frozenset(raw["streak_step_words"]),
+        not_streak=frozenset(raw["not_streak_words"]))
 
 
 def _words(name: str) -> set[str]:
@@ -89,6 +94,29 @@ def is_day_counter(name: str) -> bool:
     found, w = _words(name), words()
     return bool(found & w.day) and bool(found & w.day_count) and \
         found.isdisjoint(w.not_day_count)
+
+
+def is_streak_counter(name: str) -> bool:
+    """``current_streak``, ``streak_days``: consecutive active days (not ``longest_streak``,
+    the best one, nor ``streak_days_lost``)."""
+    found, w = _words(name), words()
+    norm = normalize(name)
+    return not found.isdisjoint(w.streak) and found.isdisjoint(w.not_day_count) and \
+        found.isdisjoint(w.not_streak) and \
+        not any(norm.startswith(prefix + "_") for prefix in w.max_prefixes)
+
+
+def steps_streak(event: str) -> bool:
+    """``streak_extended``: the event moves a streak one day on."""
+    found, w = _words(event), words()
+    return not found.isdisjoint(w.streak) and not found.isdisjoint(w.streak_step)
+
+
+def streak_counters(names: Iterable[str], given: Iterable[str] | None) -> frozenset[str]:
+    """The streak counters among ``names``: Rules' ``progression.streak_counters`` when
+    given, else the names that say so."""
+    return frozenset(given) if given is not None else \
+        frozenset(n for n in names if is_streak_counter(n))
 
 
 def day_counters(names: Iterable[str], given: Iterable[str] | None,

@@ -1,0 +1,77 @@
+"""A streak counts consecutive active days (issue 11).
+
+In the unseen language-learning plan (Lingobit), ``streak_extended.streak_days`` was drawn
+per record: 2,085 steps that were not +1 and a ``current_streak`` user property that never
+moved (1,000 users x 30 days, seed 3). A streak is a day counter that resets after a
+missed day; its event shows the user property's new value, and the best streak follows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.data import DATA
+from tests.simulation.generated_outputs import Generated, generate, is_track, number
+
+PLAN = DATA / "unseen" / "language_learning"
+
+
+@pytest.fixture(scope="module")
+def lingobit(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    out = tmp_path_factory.mktemp("lingobit") / "out"
+    return generate(PLAN, out, users=300, days=10, seed=3)
+
+
+def _streak_steps(timeline: list[dict]) -> list[str]:
+    """Where a user's ``streak_days`` is not yesterday's plus one, 1 after a gap, or
+    today's again."""
+    wrong: list[str] = []
+    last: tuple[str, float] | None = None
+    for record in timeline:
+        if not is_track(record) or record.get("#event_name") != "streak_extended":
+            continue
+        day, value = record["#time"][:10], number(record["properties"].get("streak_days"))
+        if value is None:
+            continue
+        if last is not None:
+            gap = (_ordinal(day) - _ordinal(last[0]))
+            ok = value == last[1] if gap == 0 else value == last[1] + 1 if gap == 1 else \
+                value == 1
+            if not ok:
+                wrong.append(f"{last} -> {day} {value}")
+        last = (day, value)
+    return wrong
+
+
+def _ordinal(day: str) -> int:
+    from datetime import date
+    return date.fromisoformat(day).toordinal()
+
+
+def test_streak_days_count_consecutive_active_days(lingobit: Generated) -> None:
+    wrong = [w for t in lingobit.timelines.values() for w in _streak_steps(t)]
+    steps = sum(r.get("#event_name") == "streak_extended" for r in lingobit.records)
+
+    assert steps > 100
+    assert not wrong, f"{len(wrong)} of {steps} streak steps: {wrong[:5]}"
+
+
+def test_the_current_streak_user_property_follows_its_event(lingobit: Generated) -> None:
+    """The last ``streak_extended`` of a user shows their ``current_streak``, and the
+    ``longest_streak`` is never below it."""
+    wrong: list[str] = []
+    for user, timeline in lingobit.timelines.items():
+        shown, current, longest = None, None, None
+        for record in timeline:
+            props = record.get("properties", {})
+            if record.get("#event_name") == "streak_extended":
+                shown = number(props.get("streak_days"))
+            if record.get("#type") in ("user_set", "user_add"):
+                current = number(props.get("current_streak", current))
+                longest = number(props.get("longest_streak", longest))
+        if shown is not None and shown != current:
+            wrong.append(f"{user}: shown {shown}, current {current}")
+        if current is not None and longest is not None and longest < current:
+            wrong.append(f"{user}: longest {longest} < current {current}")
+
+    assert not wrong, f"{len(wrong)} users: {wrong[:5]}"
