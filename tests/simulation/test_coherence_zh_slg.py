@@ -17,7 +17,7 @@ import pytest
 
 from demogen.validate.coherence._money import MoneyChecker
 from tests.data.unseen.build_zh_slg import write_zh_slg
-from tests.simulation.generated_outputs import Generated, generate, tracks
+from tests.simulation.generated_outputs import Generated, analysed, generate, tracks
 from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
@@ -88,3 +88,13 @@ def test_a_chinese_players_name_is_chinese(slg: Generated) -> None:
     chinese = [n for lang, n in names if lang == "zh"]
     assert len(chinese) >= 5
     assert [n for n in chinese if not any("\u4e00" <= c <= "\u9fff" for c in n)] == []
+
+
+def test_a_resource_gain_leaves_the_gem_balance(tmp_path: Path) -> None:
+    """``resource_gain`` (wood, food … by ``resource_type``; no currency in its name) does
+    not move ``gem_balance`` when the plan's own ``gem_gain`` / ``gem_cost`` name the gems
+    (before: every wood gain added to the gem balance)."""
+    _taxonomy, _product, rules = analysed(write_zh_slg(tmp_path / "plan"))
+    moved = {e for e, props in rules.update_patterns.items() if "gem_balance" in props}
+    assert "resource_gain" not in moved and "resource_cost" not in moved, moved
+    assert {"gem_gain", "gem_cost"} <= moved, moved

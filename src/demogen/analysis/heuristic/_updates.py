@@ -405,11 +405,17 @@ def _currencies(words: set[str]) -> set[str]:
 
 
 def _same_currency(ctx: Context, prop: Property, event: str) -> bool:
-    """``gold`` moves with ``gold_earn``, not with ``gem_earn`` (unnamed currencies: any)."""
+    """``gold`` moves with ``gold_earn``, not with ``gem_earn``; an event naming no currency
+    moves any, unless the plan's other earn or spend events name this one (``gem_gain``
+    moves ``gem_balance``, ``resource_gain`` of wood and food does not)."""
     mine = _currencies(set(read(prop.name).words) | set(split_words(prop.name)))
     info = ctx.index.info(event)
     theirs = _currencies(set(info.words))
-    return not mine or not theirs or bool(mine & theirs)
+    if mine and not theirs:
+        flows = {i.name for concept in ("vc_earn", "vc_spend") for i in ctx.index.all(concept)}
+        return not any(mine & _currencies(set(ctx.index.info(e).words))
+                       for e in sorted(flows - {event}))
+    return not mine or bool(mine & theirs)
 
 
 def _balance_prop(ctx: Context, prop: Property, event: str) -> str | None:
