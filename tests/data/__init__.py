@@ -33,6 +33,9 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent
 SEED_PLAN = DATA / "seed_plan"
 SEGMENT_PLAN = DATA / "segment_shop"
+#: ``sku_shop/``: a sku beside ``product_id`` as ``sku``, ``item_sku``, ``variant_sku``,
+#: ``product_sku`` and in the order's ``products`` rows (issue 11).
+SKU_PLAN = DATA / "sku_shop"
 FIRST_VISIT_PLAN = DATA / "first_visit_web"
 OPAQUE_PLAN = DATA / "opaque_names"
 #: ``weight_log/``: a CSV plan whose ``weight_record`` lists the user property ``weight_kg``

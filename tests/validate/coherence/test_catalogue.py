@@ -136,3 +136,27 @@ def test_a_flat_field_giving_a_product_another_value(coherence_output, tmp_path:
     later["properties"][field] = "Not " + str(later["properties"][field])
     found = findings(output.write(tmp_path / "broken"), CatalogueChecker, g.out)
     assert len(found) == 1 and f"'{ident}'" in found[0] and f"{field} 'Not " in found[0]
+
+
+def test_a_sku_disagreeing_with_its_product_id(tmp_path: Path) -> None:
+    """A sku beside ``product_id`` (``sku``, ``item_sku``, a ``products`` row's ``sku``) is
+    the product's one code: the clean output passes; a later record showing another sku
+    for the same id is reported, there."""
+    from tests.data import SKU_PLAN
+    from tests.simulation.generated_outputs import generate
+
+    out = generate(SKU_PLAN, tmp_path / "out", users=60, days=4, seed=3).out
+    assert findings(out, CatalogueChecker, out) == []
+    output = Output(out).copy()
+    _, _, first = output.find(_flat("item_sku"))
+    ident = first["properties"]["product_id"]
+    passed = []     # a record after the first: the first one seen keeps the sku
+
+    def later_sku(r: dict[str, Any]) -> bool:
+        passed.append(r is first)
+        return any(passed[:-1]) and _flat("sku")(r) and r["properties"]["product_id"] == ident
+
+    _, _, later = output.find(later_sku)
+    later["properties"]["sku"] = "SKU-000001"
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, out)
+    assert len(found) == 1 and f"'{ident}'" in found[0] and "SKU-000001" in found[0]

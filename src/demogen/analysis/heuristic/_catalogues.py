@@ -49,6 +49,18 @@ def _stem_field_words() -> dict[str, str]:
             for word in words}
 
 
+@functools.cache
+def _code_field_words() -> dict[str, str]:
+    """Last word → an entry's own code field (``sku``), shown beside the thing's id."""
+    return {word: field for field, words in catalogue_data().get("code_fields", {}).items()
+            for word in words}
+
+
+def _code_field(name: str) -> str | None:
+    """The code field ``name`` shows where it stands beside an id (``item_sku`` → sku)."""
+    return _code_field_words().get(normalize(leaf(name)).rsplit("_", 1)[-1])
+
+
 def _venue_field(stem: str, last: str) -> str | None:
     """``hotel_star`` → ``star``: an attribute of a place one books (catalogues.yaml
     ``venue_attributes``), None for other stems (a game hero's star is its upgrade)."""
@@ -88,6 +100,8 @@ def catalogue_role(name: str, stem_of_object: str | None = None) -> Role | None:
     if server_field(norm):   # the user's server: drawn in their region (servers.py)
         return None
     words = _field_words()
+    if stem_of_object and norm in _code_field_words():   # a products row's bare sku
+        return Role(stem_of_object, _code_field_words()[norm])
     if norm in words:   # a bare field: only inside an object it says whose
         return Role(stem_of_object, words[norm]) if stem_of_object else None
     stem, _, last = norm.rpartition("_")
@@ -125,8 +139,12 @@ def record_stem(names: Iterable[str]) -> str | None:
     fields its bare ``name``/``brand``/``category`` are (Segment's flat Product Viewed);
     None when it names none or several."""
     priced = priced_stems()
-    stems = {role.stem for name in names if (role := catalogue_role(name)) is not None
-             and role.field == ID and role.stem in priced}
+    ids = [(name, role.stem) for name in names if (role := catalogue_role(name)) is not None
+           and role.field == ID and role.stem in priced]
+    # A sku word (item_sku) names an id only where no other id does: beside product_id
+    # it is the product's code, not a second priced thing.
+    stems = {stem for name, stem in ids if _code_field(name) is None} or \
+        {stem for _, stem in ids}
     return stems.pop() if len(stems) == 1 else None
 
 
@@ -149,8 +167,25 @@ def group_roles(names: Iterable[str], stem_of_object: str | None = None
         role = catalogue_role(name, stem_of_object) or record_role(name, top)
         if role is not None:
             by_stem.setdefault(role.stem, {})[name] = role
+    _codes_beside_ids(by_stem, top)
     return {stem: roles for stem, roles in by_stem.items()
             if len(roles) >= 2 and any(r.field in (ID, NAME) for r in roles.values())}
+
+
+def _codes_beside_ids(by_stem: dict[str, dict[str, Role]], top: str | None) -> None:
+    """A sku word names a thing's id only alone. Beside the thing's id (``product_sku`` by
+    ``product_id``) it is the entry's code; standing alone for its stem beside the record's
+    one priced id (``item_sku``, ``variant_sku`` by ``product_id``), that thing's code."""
+    for stem, roles in list(by_stem.items()):
+        for name, role in list(roles.items()):
+            code = _code_field(name) if role.field == ID else None
+            if code is None:
+                continue
+            if any(r.field == ID and _code_field(n) is None for n, r in roles.items()):
+                roles[name] = Role(stem, code)
+            elif top is not None and top != stem and len(roles) == 1:
+                del by_stem[stem]
+                by_stem.setdefault(top, {})[name] = Role(top, code)
 
 
 def fields_stem(parent: str, keys: Iterable[str]) -> str:

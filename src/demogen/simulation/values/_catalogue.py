@@ -112,8 +112,13 @@ def field_reader(catalogue: Catalogue, anchor: str, role: Role, prop: Property,
     find = catalogue.entry if anchor == ID else catalogue.entry_named
     options = _options(prop)
     key = salt(seed, "catalogue-field", prop.name)
-    show = _attribute(role.field, options or tuple(pool), key, prop) \
-        if role.field in thing_attributes() else _shown(role.field, options, key, prop)
+    if role.field in thing_attributes():
+        show = _attribute(role.field, options or tuple(pool), key, prop)
+    elif role.field in catalogue_data().get("code_fields", {}) and not options:
+        # keyed by the thing, not the property: sku and item_sku show one code per id
+        show = _code(role.field, prop, salt(seed, "catalogue-code", role.stem))
+    else:
+        show = _shown(role.field, options, key, prop)
 
     # Bounded: an anchor that is new per event (a mail's uuid) must not pile up.
     @functools.lru_cache(maxsize=4096)
@@ -170,6 +175,16 @@ def _whole_in_range(prop: Property, key: int) -> Callable[[Entry, Any], Any]:
     lo, hi = (1, 5) if bounds is None else (math.ceil(bounds.min), math.floor(bounds.max))
     span = max(hi - lo + 1, 1)
     return lambda e, value: lo + salt(key, e.id) % span
+
+
+def _code(part: str, prop: Property, key: int) -> Callable[[Entry, Any], Any]:
+    """An entry's own code (a sku beside its id): made from the id, so one id shows one
+    code everywhere (``SKU-`` and six digits; a number: the six digits)."""
+    def code(e: Entry, value: Any) -> Any:
+        digits = 100_000 + salt(key, e.id) % 900_000
+        return digits if prop.type == PropertyType.NUMBER else f"{part.upper()}-{digits}"
+
+    return code
 
 
 def _default_types(entry: Entry) -> tuple[str, ...]:

@@ -4,9 +4,9 @@ of a list (``commodity_list[]`` names each commodity once: a quantity says how m
 Properties of one stem (``product_id`` + ``product_name``; ``item_id`` + ``item_type`` in a
 row of ``reward_items``; a bare ``id`` + ``name`` inside ``currencies_spent_info``) name
 one thing; so do a bare top-level ``name``/``brand``/``category`` beside the one priced id
-of a record (Segment's flat Product Viewed: ``record_fields``), and a venue's city
-(``hotel_city`` beside ``hotel_id``: one city per hotel). ``analysis.heuristic.
-_catalogues`` says which, for the generator and for this check alike. A name is the
+of a record (Segment's flat Product Viewed: ``record_fields``; a sku beside the id:
+``code_fields``), and a venue's city (``hotel_city`` beside ``hotel_id``: one city per
+hotel). ``analysis.heuristic._catalogues`` says which, for the generator and for this check alike. A name is the
 thing's wherever it appears; a type is compared per property (two type properties may
 list different enums). An entry Rules name (``catalogues.<stem>.entries[].name``: the
 user's, or a name the plan lists in an enum) shows that name.
@@ -35,7 +35,7 @@ class CatalogueChecker(Checker):
     description: ClassVar[str] = ("one catalogue id keeps one name, one type and one value "
                                   "of each attribute (hero_rarity, product_brand) across the "
                                   "output (event properties, object fields, object rows, "
-                                  "a bare name/brand/category beside one product id), "
+                                  "a bare name/brand/category/sku beside one product id), "
                                   "one city per venue id (hotel_city beside hotel_id), "
                                   "the name Rules give it; a list names it in one row")
 
