@@ -75,3 +75,28 @@ def test_the_current_streak_user_property_follows_its_event(lingobit: Generated)
             wrong.append(f"{user}: longest {longest} < current {current}")
 
     assert not wrong, f"{len(wrong)} users: {wrong[:5]}"
+
+
+def test_a_league_move_is_one_tier_of_its_order(lingobit: Generated) -> None:
+    """``league_promoted`` showed the tier the user already had (5,186 promotions to the
+    same tier, 1,000 x 30 seed 3): a promotion moves one tier up the plan's order (Bronze,
+    Silver …), a demotion one down, from the first."""
+    order = ["Bronze", "Silver", "Gold", "Sapphire", "Ruby", "Emerald", "Amethyst", "Pearl",
+             "Obsidian", "Diamond"]
+    wrong, moves = [], 0
+    for user, timeline in lingobit.timelines.items():
+        tier = None
+        for record in timeline:
+            event = record.get("#event_name")
+            if event not in ("league_promoted", "league_demoted"):
+                continue
+            moves += 1
+            shown = order.index(record["properties"]["league_tier"])
+            step = 1 if event == "league_promoted" else -1
+            expected = min(max((tier or 0) + step, 0), len(order) - 1)
+            if shown != expected and tier is not None:
+                wrong.append(f"{user}: {event} {order[tier]} -> {order[shown]}")
+            tier = shown
+
+    assert moves > 20
+    assert not wrong, f"{len(wrong)} of {moves} moves: {wrong[:5]}"

@@ -84,6 +84,9 @@ class Update:
     streak: bool = False
     #: The streak's best (``longest_streak``) and its record: raised as the streak grows.
     best: tuple[str, RecordType] | None = None
+    #: An enum ladder (league tiers in order) and the rungs one event moves (+1 / -1).
+    ladder: tuple[Any, ...] = ()
+    rungs: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,7 @@ class StateApplier:
                                   per_day=prop in days or prop in streaks)
                 if prop in streaks and update.per_day:
                     update = _as_streak(update, bests.get(prop), self.methods)
+                update = _as_ladder(update, event, definition, mirrors)
                 reads_event = update.reference or update.when or update.reverse
                 (after if reads_event else before).append(update)
                 reference = _reference(rule.value)
@@ -274,6 +278,18 @@ def _as_streak(update: Update, best: str | None,
     return replace(update, streak=True, best=(best, record) if best and record else None)
 
 
+def _as_ladder(update: Update, event: str, definition: Any,
+               mirrors: Mapping[str, str]) -> Update:
+    """A tier set from the event's own value (``league_tier = {{league_tier}}``) on a
+    promotion or a demotion moves one rung of the plan's order; the event shows it."""
+    enum = tuple(v for v in (definition.enum or ()) if v is not None) if definition else ()
+    rungs = progression.ladder_move(event)
+    if update.op is not UpdateType.SET or update.reference is None or len(enum) < 2 or \
+            not rungs or mirrors.get(update.reference) != update.prop:
+        return update
+    return replace(update, reference=None, literal=None, ladder=enum, rungs=rungs)
+
+
 def _record(op: UpdateType, method: UpdateMethod | None, kind: PropertyType) -> RecordType:
     """The plan's method decides the record (a set of a ``user_add`` number carries the
     difference, an append to a ``user_set`` list the whole list); without one, the op."""
@@ -348,7 +364,8 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
             state[mark] = time_str[:10]
             if update.streak and last is not None and not _next_day(last, time_str):
                 state[update.prop] = 0      # a missed day: the streak starts again
-        value = _resolve(update, state, props, time_str)
+        value = _rung(update, state.get(update.prop)) if update.ladder else \
+            _resolve(update, state, props, time_str)
         if value is None:
             continue
         if update.scale is not None:
@@ -367,6 +384,13 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
         if update.best is not None:
             _raise_best(update.best, new, state, changes)
     return changes
+
+
+def _rung(update: Update, current: Any) -> Any:
+    """The rung ``update`` moves to from ``current`` (the first rung when not on it)."""
+    ladder = update.ladder
+    at = ladder.index(current) if current in ladder else 0
+    return ladder[min(max(at + update.rungs, 0), len(ladder) - 1)]
 
 
 def _next_day(last: str, time_str: str) -> bool:

@@ -20,10 +20,11 @@ from demogen.analysis.rules import (
     per_role_properties,
 )
 from demogen.pipeline import run_inputs
+from demogen.taxonomy import EventTaxonomy, Property
 from demogen.validate.coherence import CoherenceInput
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._roles import RolesChecker
-from demogen.vocab import UpdateType
+from demogen.vocab import PropertyType, UpdateType
 from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
@@ -228,3 +229,22 @@ def test_a_streak_not_counting_consecutive_days_is_reported(tmp_path: Path) -> N
     assert "streak_days went from 4 to 5 on the same day" in problems[0]
     assert "streak_days went from 5 to 10 a day later" in problems[1]
     assert "streak_days went from 10 to 11 after 2 days" in problems[2]
+
+
+def test_a_league_move_off_its_order_is_reported(tmp_path: Path) -> None:
+    """Lingobit's league_promoted showed the tier the user had (5,186 promotions to the same
+    tier, 1,000 x 30 seed 3): a promotion shows the next tier of the plan's order."""
+    plan = EventTaxonomy(events=[], user_properties=[Property(
+        name="league_tier", type=PropertyType.STRING, enum=["Bronze", "Silver", "Gold"])])
+    rules = Rules(update_patterns={e: {"league_tier": UpdateRule(
+        type=UpdateType.SET, value="{{league_tier}}")} for e in ("league_promoted",
+                                                                 "league_demoted")})
+    moves = [("league_promoted", "Silver"), ("league_promoted", "Gold"),
+             ("league_promoted", "Gold"), ("league_demoted", "Silver"),
+             ("league_promoted", "Silver")]
+    records = [_event(f"2024-05-0{k + 1} 10:00:00.000", e, league_tier=t)
+               for k, (e, t) in enumerate(moves)]
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker,
+                        CoherenceInput(rules, plan))
+    assert len(problems) == 1, problems
+    assert "league_tier moved from 'Silver' to 'Silver' (+1 rung)" in problems[0]

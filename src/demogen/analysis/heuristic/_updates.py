@@ -84,6 +84,8 @@ def update_patterns(ctx: Context, money: Money) -> dict[str, dict[str, UpdateRul
             continue
         for event, rule in _rules_for(ctx, money, prop) or _by_listing(ctx, prop):
             found.setdefault(event, {}).setdefault(prop.name, rule)
+        for event, rule in _by_ladder(ctx, prop):
+            found.setdefault(event, {}).setdefault(prop.name, rule)
     return {e: found[e] for e in ctx.names if e in found}
 
 
@@ -115,6 +117,16 @@ def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
         or _by_same_property(ctx, prop)
         or _by_method(ctx, prop)
     )
+
+
+def _by_ladder(ctx: Context, prop: Property) -> list[Rule]:
+    """An enum (``league_tier``) that events promoting or demoting the user list: each
+    sets it from what it carries, which the simulation makes one rung up or down."""
+    if not prop.enum or len(prop.enum) < 2:
+        return []
+    return [(info.name, UpdateRule(type=UpdateType.SET, value=_ref(prop.name)))
+            for info in ctx.infos if prop.name in info.props
+            and progression.ladder_move(info.name)]
 
 
 def _by_streak(ctx: Context, prop: Property) -> list[Rule]:

@@ -18,6 +18,9 @@ Per user, across their records in order (event properties and user properties al
 - a streak (Rules' ``progression.streak_counters``, else ``current_streak``-like names) an
   event moves, and an event property mirroring it (``streak_days``), changes only by one on
   the day after its last change, or back to 1 after a missed day;
+- an event that promotes or demotes the user (``league_promoted``: progression.yaml
+  ``ladder_up_words``) and sets an enum from its own value shows the next rung of the
+  plan's order (one up or down from the last one it showed);
 - a chapter number never goes back and agrees with a stage id beside it (``stage_3_7`` is
   in chapter 3; a one-number id ``stage_045`` by Rules' ``progression.stages_per_chapter``).
 
@@ -89,6 +92,7 @@ class ProgressionChecker(Checker):
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props
         self.streaks = _streaks(rules, user_props, moved)
+        self.ladders = _ladders(rules, given.plan)
         self.pairs = progression.max_current_pairs(rules.properties)
         self.chapters = frozenset(n for n in rules.properties if progression.is_chapter_name(n))
         self.per_chapter = rules.progression.stages_per_chapter
@@ -97,7 +101,7 @@ class ProgressionChecker(Checker):
     @property
     def active(self) -> bool:
         return bool(self.levels or self.stages or self.days or self.pairs or self.chapters
-                    or self.streaks
+                    or self.streaks or self.ladders
                     or (self.first_flags and self.revenue))
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
@@ -123,6 +127,8 @@ class ProgressionChecker(Checker):
             user.paid = True    # before the record's VIP level: a history shows both
             user.pending.clear()    # … possibly in two records at the same #time
         self._pairs(props, where, report)
+        if kind == "track" and event in self.ladders:
+            self._ladder(user, self.ladders[event], props, where, report, uid)
         if kind == "track" and self.chapters:
             self._chapters(user, props, where, report, uid)
         adds = kind == "user_add"
@@ -206,6 +212,19 @@ class ProgressionChecker(Checker):
             f"after {gap} days"
         report(where, f"user {uid}: {name} went from {last:g} to {value:g} {when}")
 
+    def _ladder(self, user: _User, ladder: tuple[str, int, tuple[str, ...]],
+                props: Mapping[str, Any], where: Where, report: Report, uid: str) -> None:
+        """One rung from the last one shown (the first move of a user: any rung)."""
+        name, rungs, order = ladder
+        value = props.get(name)
+        if value not in order:
+            return
+        at, last = order.index(value), user.rungs.get(name)
+        user.rungs[name] = at
+        if last is not None and at != min(max(last + rungs, 0), len(order) - 1):
+            report(where, f"user {uid}: {name} moved from {order[last]!r} to {value!r} "
+                          f"({rungs:+d} rung)")
+
     def _day_count(self, user: _User, name: str, value: float, where: Where, report: Report,
                    uid: str) -> None:
         kept = user.days.get(name)
@@ -268,8 +287,8 @@ class ProgressionChecker(Checker):
 
 
 class _User:
-    __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "stages",
-                 "stepped", "streaks")
+    __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "rungs",
+                 "stages", "stepped", "streaks")
 
     def __init__(self) -> None:
         self.levels: dict[str, float] = {}
@@ -281,6 +300,8 @@ class _User:
         self.streaks: dict[str, tuple[float, str, str]] = {}
         #: streaks that changed once (their first step is from a value of unknown day)
         self.stepped: set[str] = set()
+        #: per ladder property: the rung the user's last move showed
+        self.rungs: dict[str, int] = {}
         self.paid = False
         #: Installed in the window: no payment before its first record.
         self.installed = False
@@ -298,6 +319,21 @@ def _streaks(rules: Rules, user_props: set[str], moved: set[str]) -> frozenset[s
     shows = {n for n, s in rules.properties.items()
              if s.source is not None and s.source.type == "mirror" and s.source.of in counters}
     return frozenset(counters | shows)
+
+
+def _ladders(rules: Rules, plan: Any) -> dict[str, tuple[str, int, tuple[str, ...]]]:
+    """Event → (the enum it sets from its own value, +1 / -1, the plan's order)."""
+    enums = {p.name: tuple(str(v) for v in p.enum if v is not None)
+             for p in (plan.user_properties if plan is not None else ()) if p.enum}
+    found = {}
+    for event, pattern in rules.update_patterns.items():
+        rungs = progression.ladder_move(event)
+        for prop, rule in pattern.items():
+            order = enums.get(prop, ())
+            if rungs and len(order) > 1 and rule.type is UpdateType.SET and \
+                    str(rule.value).replace(" ", "") == "{{" + prop + "}}":
+                found[event] = (prop, rungs, order)
+    return found
 
 
 def _days(since: str, day: str) -> int:

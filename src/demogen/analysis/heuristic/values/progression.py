@@ -36,6 +36,8 @@ class ProgressionWords:
     streak: frozenset[str]
     streak_step: frozenset[str]
     not_streak: frozenset[str]
+    ladder_up: frozenset[str]
+    ladder_down: frozenset[str]
 
 
 @functools.cache
@@ -52,7 +54,9 @@ def words() -> ProgressionWords:
         not_day_count=frozenset(raw["not_day_count_words"]),
         first_pay=frozenset(raw["first_pay_words"]), streak=frozenset(raw["streak_words"]),
         streak_step=frozenset(raw["streak_step_words"]),
-        not_streak=frozenset(raw["not_streak_words"]))
+        not_streak=frozenset(raw["not_streak_words"]),
+        ladder_up=frozenset(raw["ladder_up_words"]),
+        ladder_down=frozenset(raw["ladder_down_words"]))
 
 
 def _words(name: str) -> set[str]:
@@ -110,6 +114,13 @@ def steps_streak(event: str) -> bool:
     """``streak_extended``: the event moves a streak one day on."""
     found, w = _words(event), words()
     return not found.isdisjoint(w.streak) and not found.isdisjoint(w.streak_step)
+
+
+def ladder_move(event: str) -> int:
+    """+1 for an event that moves a user up a ladder (``league_promoted``), -1 down
+    (``league_demoted``), 0 otherwise."""
+    found, w = _words(event), words()
+    return 1 if found & w.ladder_up else -1 if found & w.ladder_down else 0
 
 
 def streak_counters(names: Iterable[str], given: Iterable[str] | None) -> frozenset[str]:
