@@ -6,10 +6,11 @@ row of ``reward_items``; a bare ``id`` + ``name`` inside ``currencies_spent_info
 one thing; so do a bare top-level ``name``/``brand``/``category`` beside the one priced id
 of a record (Segment's flat Product Viewed: ``record_fields``; a sku beside the id:
 ``code_fields``), and a venue's city (``hotel_city`` beside ``hotel_id``: one city per
-hotel). ``analysis.heuristic._catalogues`` says which, for the generator and for this check alike. A name is the
-thing's wherever it appears; a type is compared per property (two type properties may
-list different enums). An entry Rules name (``catalogues.<stem>.entries[].name``: the
-user's, or a name the plan lists in an enum) shows that name.
+hotel). ``analysis.heuristic._catalogues`` says which, for the generator and for this
+check alike. A name is the thing's wherever it appears; a type is compared per property
+(two type properties may list different enums). An entry Rules name
+(``catalogues.<stem>.entries[].name``: the user's, or a name the plan lists in an enum)
+shows that name.
 """
 
 from __future__ import annotations
