@@ -163,6 +163,15 @@ def analysed(source: Path) -> tuple[EventTaxonomy, ProductInfo, Rules]:
     return loaded.taxonomy, loaded.product, rules
 
 
+def tracks_by_user(records: Iterable[dict[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
+    """Each user's track records (``#distinct_id``), in the order given."""
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for r in records:
+        if r.get("#type") == "track":
+            out.setdefault(r["#distinct_id"], []).append(r)
+    return out
+
+
 def output_factory(scratch: pytest.TempPathFactory, label: str, *, users: int, days: int,
                    seed: int, config: dict[str, Any] | None = None
                    ) -> Callable[[str], Generated]:

@@ -26,6 +26,7 @@ from tests.simulation.generated_outputs import (
     generate,
     generate_with_rules,
     plan_names,
+    tracks_by_user,
 )
 
 START, CONTENT = "Video Playback Started", "Video Content Started"
@@ -40,18 +41,10 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Generated:
                     users=300, days=7, seed=3)
 
 
-def _tracks(records: list[dict[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
-    out: dict[Any, list[dict[str, Any]]] = {}
-    for r in records:
-        if r.get("#type") == "track":
-            out.setdefault(r["#distinct_id"], []).append(r)
-    return out
-
-
 def _after_completion(records: list[dict[str, Any]], playing: frozenset[str]) -> int:
     """Ticks and controls after a completion with no start since (per user, in order)."""
     found = 0
-    for line in _tracks(records).values():
+    for line in tracks_by_user(records).values():
         ended = False
         for r in line:
             name = r["#event_name"]
@@ -93,7 +86,7 @@ def test_a_played_out_title_stops(media: Generated) -> None:
 
 def test_some_playbacks_end_paused(media: Generated) -> None:
     pauses = resumes = 0
-    for line in _tracks(media.records).values():
+    for line in tracks_by_user(media.records).values():
         for before, record in pairwise(line):
             pauses += before["#event_name"] == PAUSE
             resumes += record["#event_name"] == RESUME

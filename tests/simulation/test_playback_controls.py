@@ -27,6 +27,7 @@ from tests.simulation.generated_outputs import (
     generate,
     generate_with_rules,
     plan_names,
+    tracks_by_user,
 )
 
 OPEN, START, CONTENT = "Application Opened", "Video Playback Started", "Video Content Started"
@@ -40,14 +41,6 @@ LENGTH, TITLE = "total_length_seconds", "content_id"
 def media(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     return generate(MEDIA_PLAN, tmp_path_factory.mktemp("controls") / "out",
                     users=300, days=7, seed=3)
-
-
-def _tracks(records: list[dict[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
-    out: dict[Any, list[dict[str, Any]]] = {}
-    for r in records:
-        if r.get("#type") == "track":
-            out.setdefault(r["#distinct_id"], []).append(r)
-    return out
 
 
 def test_the_analyzer_names_the_controls(media: Generated) -> None:
@@ -66,7 +59,7 @@ def test_the_analyzer_names_the_controls(media: Generated) -> None:
 def test_a_resume_follows_its_pause_and_seeks_come_inside_a_playback(media: Generated) -> None:
     pauses = resumes = within = 0
     inside = frozenset(media.rules.playback.within)
-    for line in _tracks(media.records).values():
+    for line in tracks_by_user(media.records).values():
         started = False
         for before, record in pairwise([{"#event_name": ""}, *line]):
             name = record["#event_name"]
@@ -84,7 +77,7 @@ def test_a_resume_follows_its_pause_and_seeks_come_inside_a_playback(media: Gene
 
 def test_the_playhead_moves_on_with_the_time_played(media: Generated) -> None:
     back_at_seek = ticks = 0
-    for line in _tracks(media.records).values():
+    for line in tracks_by_user(media.records).values():
         shown = [r for r in line if PLAYHEAD in r["properties"]]
         for a, b in pairwise(shown):
             was, now = a["properties"][PLAYHEAD], b["properties"][PLAYHEAD]
@@ -110,7 +103,7 @@ def test_one_title_per_playback(media: Generated) -> None:
     """From a start to the next, the playback's records show one title and one length, and
     the playhead never passes that length."""
     playbacks = 0
-    for line in _tracks(media.records).values():
+    for line in tracks_by_user(media.records).values():
         shown: set[tuple[Any, Any]] = set()
         for r in line:
             props = r["properties"]
@@ -134,7 +127,7 @@ def test_controls_emptied_in_rules_are_drawn_freely_again(media: Generated,
     rules = analysed_rules(tmp_path, MEDIA_PLAN)
     rules["playback"].update(pause=[], resume=[], playhead=[])
     out = generate_with_rules(tmp_path, MEDIA_PLAN, "free", rules, users=300, days=7, seed=3)
-    lines = _tracks(plan_names(media.taxonomy, [r for _, _, r in iter_records(out)]))
+    lines = tracks_by_user(plan_names(media.taxonomy, [r for _, _, r in iter_records(out)]))
     alone = sum(1 for line in lines.values() for before, record in pairwise(line)
                 if record["#event_name"] == RESUME and before["#event_name"] != PAUSE)
     down = sum(1 for line in lines.values() for a, b in pairwise(line)
