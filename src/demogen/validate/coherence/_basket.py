@@ -126,8 +126,11 @@ class BasketChecker(Checker):
                 report(where, f"order line {ident!r} holds {_num(n)}, fewer than the "
                               f"{_num(carted[0])} its buyer carted")
             total, exact = cart.counts.pop(ident, (0.0, False))
-            if exact and total > n:
-                cart.counts[ident] = (total - n, True)
+            # What stays is what was carted after the checkout, not the line's shortfall:
+            # a short line is reported once, not again on every later order.
+            bought = carted[0] if carted is not None else n
+            if exact and total > bought:
+                cart.counts[ident] = (total - bought, True)
 
 
 def _count(value: Any) -> bool:
