@@ -8,6 +8,8 @@ missed day; its event shows the user property's new value, and the best streak f
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from tests.data import DATA
@@ -100,3 +102,18 @@ def test_a_league_move_is_one_tier_of_its_order(lingobit: Generated) -> None:
 
     assert moves > 20
     assert not wrong, f"{len(wrong)} of {moves} moves: {wrong[:5]}"
+
+
+def test_no_promotion_past_the_top_tier(lingobit: Generated) -> None:
+    """A user promoted at Diamond showed Diamond again (2,209 promotions at the top, 1,000
+    x 30 seed 3): a ladder's promotions are capped at one fewer than its rungs (Rules
+    ``events.league_promoted.max_per_user``)."""
+    assert lingobit.rules.events["league_promoted"].max_per_user == 9
+    at_top, promotions = [], 0
+    for user, timeline in lingobit.timelines.items():
+        shown = [r["properties"]["league_tier"] for r in timeline
+                 if r.get("#event_name") == "league_promoted"]
+        promotions += len(shown)
+        at_top += [user for a, b in pairwise(shown) if a == b == "Diamond"]
+    assert promotions > 20
+    assert not at_top, f"{len(at_top)} promotions at the top: {at_top[:5]}"

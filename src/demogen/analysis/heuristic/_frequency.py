@@ -24,6 +24,7 @@ from demogen.analysis.heuristic._events import EventInfo
 from demogen.analysis.heuristic._lifecycle import MIN_SCORE
 from demogen.analysis.heuristic._periods import billing_days
 from demogen.analysis.heuristic._text import Pattern, compile_pattern, pattern_matches
+from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import (
     IN_CART_SHARE,
     PAY_LATER_DAYS,
@@ -89,6 +90,9 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             frequency = "lifecycle"
         if name in tutorials:
             most = spec["tutorial_steps"]
+        rungs = _promotions(ctx, name)
+        if rungs is not None:
+            most = rungs if most is None else min(most, rungs)
         if frequency is None and name in roles.progress:    # named by its description
             frequency = classes.get("playback_progress")
         if frequency is None:
@@ -113,6 +117,18 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
         out[name] = entry.model_copy(update=again) if entry is not None \
             else EventSpec(**again, origin="heuristic")
     return out
+
+
+def _promotions(ctx: Context, event: str) -> int | None:
+    """How often a user can move up the ladder an event climbs (``league_promoted`` over a
+    user enum Bronze … Diamond): one fewer than its rungs, as everyone starts on the first,
+    so no promotion shows the top rung again."""
+    if progression.ladder_move(event) <= 0:
+        return None
+    listed = ctx.index.info(event).props
+    rungs = [len(p.enum) for p in ctx.taxonomy.user_properties
+             if p.enum and len(p.enum) >= 2 and p.name in listed]
+    return max(rungs) - 1 if rungs else None
 
 
 def _paid_later(ctx: Context, roles: EventRoles, constraints: EventConstraints
