@@ -315,6 +315,24 @@ def test_a_level_up_sets_its_own_level_not_a_common_one_listed_first() -> None:
     assert "castle_level" not in patterns.get("vip_level_up", {})
 
 
+def test_a_characters_level_up_moves_the_players_level() -> None:
+    """The idle workbook's te_character_levelup (current_character_level) is the only
+    level-up: it sets current_player_level (the character is the player's own), so the
+    player's xp formula of that level moves; a vip level-up still moves no castle."""
+    U = Scope.USER
+    tax = taxonomy(
+        [ev("te_character_levelup", "current_character_level"), ev("vip_level_up", "vip_level"),
+         ev("login")],
+        props=[num("current_character_level", 1, 100), num("vip_level", 0, 15)],
+        user=[num(n, 0, 100, scope=U, method=UpdateMethod.USER_SET)
+              for n in ("current_player_level", "castle_level")],
+    )
+    patterns = analyze(tax, GAME).update_patterns
+    assert patterns["te_character_levelup"]["current_player_level"].value == \
+        "{{current_character_level}}"
+    assert "castle_level" not in patterns.get("vip_level_up", {})
+
+
 # -- money ---------------------------------------------------------------------------------
 
 def test_virtual_currency_amounts_are_not_money() -> None:

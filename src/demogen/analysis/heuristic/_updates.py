@@ -63,6 +63,11 @@ _AMOUNT_WORDS = {"value", "amount", "num", "number", "count", "quantity", "qty",
 _STATE_WORDS = {"current", "tmp", "balance", "left", "remain", "remaining", "after", "before",
                 "total", "own", "owned"}
 _BEFORE_WORDS = {"previous", "prev", "before", "old", "from", "last", "pre"}
+#: Words naming the player themself: a character's level-up moves the player's level (an idle
+#: game's te_character_levelup sets current_player_level), a lord's the lord's; a hero, a
+#: castle or a VIP rank is a thing of its own.
+_SELF_WORDS = {"player", "character", "char", "role", "avatar", "account", "user", "lord",
+               "commander"}
 _COUNT_WORDS = {"count", "cnt", "times", "num", "number", "watched", "visits", "days"}
 _BALANCE_WORDS = {"balance", "left", "remain", "remaining", "after"}
 _GENERIC_WORDS = {"total", "count", "current", "num", "number", "times", "cumulative",
@@ -236,14 +241,19 @@ def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     return rules
 
 
+def _thing(words: set[str] | frozenset[str]) -> set[str]:
+    """What words are about, the player's own synonyms as one (:data:`_SELF_WORDS`)."""
+    return {"player" if w in _SELF_WORDS else w for w in words}
+
+
 def _level_rules(ctx: Context, prop: Property) -> list[Rule]:
-    words = set(read(prop.name).words) - {"level", "lv", "lvl", "current"}
+    words = _thing(set(read(prop.name).words) - {"level", "lv", "lvl", "current"})
     candidates = ctx.index.all("level_up")
     if not candidates:
         return []
     # Prefer the level-up about the same thing ("hero_level" <- "hero_levelup").
-    best = max(candidates, key=lambda i: (len(i.obj & words), -len(i.obj), -i.index))
-    if words and best.obj and not best.obj & words:
+    best = max(candidates, key=lambda i: (len(_thing(i.obj) & words), -len(i.obj), -i.index))
+    if words and best.obj and not _thing(best.obj) & words:
         return []   # castle_level is not moved by vip_level_up: no level-up is about it
     levels = [p for p in ctx.props_of(best.name)
               if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER
