@@ -28,13 +28,17 @@ def load(name: str) -> dict[str, Any]:
     return yaml.safe_load((VERTICALS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
+#: Knobs that are off (null) in some presets and a block of their own in others.
+OPTIONAL_BLOCKS = {"content_loop.search_results"}
+
+
 def key_paths(node: Any, prefix: str = "") -> set[str]:
     if not isinstance(node, dict):
         return set()
     paths = set()
     for key, value in node.items():
         path = f"{prefix}.{key}" if prefix else key
-        paths |= {path} | key_paths(value, path)
+        paths |= {path} | (set() if path in OPTIONAL_BLOCKS else key_paths(value, path))
     return paths
 
 
