@@ -67,6 +67,9 @@ class Renewals:
     #: For the values: the subscription a charge of this session switches away from (its
     #: plan is not the one bought), None: no switch this session.
     leaving: int | None = None
+    #: For the values: this session's checkout found no other plan (every draw named the one
+    #: left), so its charge shows that plan too instead of drawing one the checkout did not.
+    stayed: bool = False
 
     def new_session(self, session: int) -> None:
         """The planner starts planning ``session``: last session's marks are spent."""
@@ -76,6 +79,7 @@ class Renewals:
         self.renewing.clear()
         self.seen.clear()
         self.leaving = None
+        self.stayed = False
 
     def noted(self, trigger: str) -> int:
         """The planner noted ``trigger`` once more this session: its occurrence."""

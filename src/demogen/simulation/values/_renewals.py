@@ -83,7 +83,7 @@ class Renewed:
         switches away from this session."""
         values = sample(u, t)
         leaving = None if marks.leaving is None else marks.plan.get(marks.leaving)
-        if leaving is None or plan_of(values, self.periods) != leaving:
+        if leaving is None or marks.stayed or plan_of(values, self.periods) != leaving:
             return values
         hidden: list[tuple[dict[Any, Any], dict[Any, Any]]] = []
         for _ in range(SWITCH_DRAWS):
@@ -97,6 +97,7 @@ class Renewed:
         # The user's current plan is the one they switch to (the checkout before the charge
         # named it: the charge shows it too); the old one where no draw found another.
         chosen = plan_of(values, self.periods)
+        marks.stayed = chosen == leaving
         for held, kept in hidden:
             for k, x in kept.items():
                 held.setdefault(k, x if chosen is None else chosen)
