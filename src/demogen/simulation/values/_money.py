@@ -122,7 +122,9 @@ class Money:
         if not (self.tiers if tiers is None else tiers):
             return self._basket(name, info, low, high)
         points = [(p, w) for p, w in zip(info.points, self._weights, strict=False)
-                  if low <= p <= high] or self._usd_range_tiers(info, low, high)
+                  if low <= p <= high]
+        if not points and currency_in_name(name) is None:   # cpm_usd's range is USD's own
+            points = self._usd_range_tiers(info, low, high)
         if not points:  # the range excludes every tier (ad revenue of 0.01-0.37): draw in range
             return _range_fallback(info, low, high)
         values = tuple(_number(p, info.decimals) for p, _ in points)
