@@ -70,8 +70,8 @@ def test_game_currency_follows_the_market(coherence_output) -> None:
 
 
 @corpus
-def test_idle_iap_local_and_usd_agree(coherence_output) -> None:
-    g = coherence_output(IDLE)
+def test_idle_iap_local_and_usd_agree(buyers_output) -> None:
+    g = buyers_output(IDLE)   # purchases: the spenders' run (a 300-user run may hold none)
     fx = g.rules.money.fx
     seen = list(_events(g, "te_iap_transaction", "te_iap_purchase_succeeded"))
     assert seen
