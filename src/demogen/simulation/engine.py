@@ -37,6 +37,8 @@ from demogen.simulation.presets import VerticalPreset
 from demogen.simulation.segments import CompiledSegment, SegmentMembership
 from demogen.simulation.sessions import DAY_SECONDS, Session, SessionModel
 from demogen.simulation.state import SESSION_LENGTH, Changes, StateApplier, apply_updates
+from demogen.simulation.stays import SLOT as STAYS
+from demogen.simulation.stays import Stays
 from demogen.simulation.story import SessionPlanner
 from demogen.simulation.trace import UserTrace
 from demogen.simulation.values import ValueFactory
@@ -150,7 +152,7 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
     """Simulate users ``[shard × size, (shard + 1) × size)``; returns records per type."""
     config = sim.config
     emitter = Emitter(sink, config.start, config.days, config.app_id, sim.names)
-    planner = SessionPlanner(sim.behaviour, sim.preset.content_loop)
+    planner = SessionPlanner(sim.behaviour, sim.preset.content_loop, sim.state.ladder_moves)
     trace = (UserTrace(config.start, custom=bool(config.custom_segments))
              if config.trace_dir is not None else None)
     first = shard * config.shard_size
@@ -183,8 +185,9 @@ def _simulate_user(sim: Simulation, planner: SessionPlanner, emitter: Emitter, i
         trace.begin(user, user.segment)
     for day in range(max(user.install_day, 0), sim.config.days):
         multiplier = multipliers[(weekday + day) % 7]
-        if (custom is not None and multiplier == 0) or \
-                not _active_today(sim, user, day, multiplier):
+        if ((custom is not None and multiplier == 0)
+                or not _active_today(sim, user, day, multiplier)) \
+                and not _travels(sim, user, day):
             if trace is not None:   # the segment the user would have: draws nothing
                 trace.day(user, day, _segment(sim, user, day), False, user.install_day)
             continue
@@ -266,6 +269,15 @@ def _active_today(sim: Simulation, user: SimUser, day: int, weekday_multiplier: 
         user.alive, user.returned_day = True, day
         return True
     return False
+
+
+def _travels(sim: Simulation, user: SimUser, day: int) -> bool:
+    """A booked stay lasts on ``day`` and its check-in is due: the traveller opens the app
+    for it, whatever their habit (simulation/stays.py)."""
+    if not sim.behaviour.stay_starts:
+        return False
+    marks: Stays | None = user.sticky.get(STAYS)
+    return marks is not None and marks.brings_on(day)
 
 
 def long_run_activity(preset: VerticalPreset) -> float:

@@ -9,9 +9,10 @@ stay number; the values, drawing the payment, keep the booking's slots (its id, 
 its price) and tell the stay's first and last day (window days) under that number; in the
 user's next sessions the planner makes the check-in due on the first day, as long as the
 stay lasts. A cancel of that booking before its stay (values) stops its check-in. A
-user who has no session during the stay (the stay lies after the window or their last
-day) never checks in; a booking whose trigger names no stay date falls back to
-the follow-up's usual chance per session.
+booked stay brings the traveller to the app (the engine makes its days active while its
+check-in is due, :meth:`Stays.brings_on`), so only a stay after the window goes unchecked.
+A booking whose trigger names no stay date falls back to the follow-up's usual chance per
+session.
 """
 
 from __future__ import annotations
@@ -112,6 +113,15 @@ class Stays:
         while queue and queue[0][1] < day:
             self.kept.pop(queue.pop(0)[2], None)
         return bool(queue) and queue[0][0] <= day
+
+    def brings_on(self, day: int) -> bool:
+        """A stay due a check-in lasts on ``day`` (told or still waiting for the planner):
+        the traveller comes to the app that day (the engine's active days)."""
+        if any(first <= day <= last for queue in self.due.values()
+               for first, last, _ in queue):
+            return True
+        told = (self.days.get(w.number) for w in self.waiting)
+        return any(days is not None and days[0] <= day <= days[1] for days in told)
 
     def to_come(self, day: int) -> int:
         """How many bookings' stays are still to come after ``day`` (a cancel has one to
