@@ -29,6 +29,7 @@ def te(*rows: tuple, common: list[tuple] | None = None) -> dict:
 
 
 LONG = "e" * 51
+PLAN_HEADER = "Event Name,Property Name,Property Type,Entity Type,Allowed Values\n"
 
 # id: (files, path to load relative to the folder)
 CASES: dict[str, tuple[dict, str]] = {
@@ -101,6 +102,16 @@ CASES: dict[str, tuple[dict, str]] = {
     "te_unknown_type_and_duplicate_event": (
         te(("login", "", "", "", "level", "", "integer-ish", ""),
            ("Login", "", "", "", "", "", "", "")), "plan.xlsx"),
+    "plan_csv_missing_type_column": (
+        {"plan.csv": "Event Name,Property Name\nlogin,method\n"}, "plan.csv"),
+    "plan_csv_problems_with_places": (
+        {"plan.csv": PLAN_HEADER + "".join(f"{row}\n" for row in (
+            ",level,number,,",                      # a property before any event
+            "login,method,strng,,",                 # a type nobody knows
+            "login,,,,",
+            ",coins,number,user setting,",           # a row kind nobody knows
+            "level_up,level,number,,9-3"))}, "plan.csv"),
+    "folder_of_two_plan_csvs": ({"a.csv": "Event Name\nlogin\n", "b.csv": "Event Name\n"}, "."),
     "multiple_problems_at_once": (
         seed(events=events('login,a,x,"method,streak"', "login,a,y,level"),
              properties=props("method,strng,,,", "level,number,,9-3,")), "."),
@@ -111,14 +122,15 @@ CASES: dict[str, tuple[dict, str]] = {
 EXPECTED: dict[str, list[str]] = {
     "missing_type_column": [
         ("properties.csv, row 1: missing required column 'type' (add a column headed one "
-         'of: type, data type, value type, property type, 속성 유형, 속성 유형 (필수), '
-         '유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, 数据类型, プロパティ型, '
-         'プロパティタイプ, データ型)'),
+         'of: type, data type, value type, property type, property value type, 속성 유형, 속성 '
+         '유형 (필수), 유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, '
+         '数据类型, プロパティ型, プロパティタイプ, データ型)'),
     ],
     "missing_event_name_column": [
-        ("events.csv, row 1: missing required column 'event_name' (add a column headed one "
-         'of: event_name, event name, event, event key, 이벤트명, 이벤트 이름, 이벤트 이름 '
-         '(필수), 이벤트, 事件名, 事件名(必填), 事件名称, 事件英文名, 事件, イベント名)'),
+        ("events.csv, row 1: missing required column 'event_name' (add a column headed "
+         'one of: event_name, event name, event, event key, entity name, object name, '
+         '이벤트명, 이벤트 이름, 이벤트 이름 (필수), 이벤트, 事件名, '
+         '事件名(必填), 事件名称, 事件英文名, 事件, イベント名)'),
     ],
     "duplicate_event_case_insensitive": [
         ("events.csv, row 3, column 'event_name': duplicate event 'Login': row 2 already "
@@ -220,7 +232,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "empty_folder": [
         ('{dir}: no taxonomy file in this folder (add taxonomy.xlsx, taxonomy.json, '
-         'taxonomy.yaml, or events.csv with properties.csv)'),
+         'taxonomy.yaml, one tracking-plan CSV, or events.csv with properties.csv)'),
     ],
     "bad_json": [
         ('plan.json, row 2: not valid JSON at column 20: Expecting property name enclosed '
@@ -242,11 +254,11 @@ EXPECTED: dict[str, list[str]] = {
         '{dir}/nope.xlsx: file or folder not found (check the path)',
     ],
     "unsupported_extension": [
-        ("plan.txt: unsupported file type '.txt' (use .xlsx, .json, .yaml/.yml, or a folder "
-         'holding events.csv and properties.csv)'),
+        ("plan.txt: unsupported file type '.txt' (use .xlsx, .json, .yaml/.yml, a "
+         'tracking-plan .csv, or a folder holding events.csv and properties.csv)'),
     ],
     "single_csv": [
-        ('events.csv: a single CSV file cannot hold a whole taxonomy (pass the folder that '
+        ('events.csv: events.csv is half of the two-file layout (pass the folder that '
          'holds events.csv and properties.csv)'),
     ],
     "old_xls": [
@@ -268,8 +280,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "te_missing_type_column": [
         ("plan.xlsx, sheet '#이벤트 데이터', row 1: missing required column 'type' (add a "
-         'column headed one of: type, data type, value type, property type, 속성 유형, 속성 '
-         '유형 (필수), 유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, 数据类型, '
+         'column headed one of: type, data type, value type, property type, property '
+         'value type, 속성 유형, 속성 유형 (필수), 유형, 타입, '
+         '데이터 유형, 属性类型, 属性类型(必填), 类型, 数据类型, '
          'プロパティ型, プロパティタイプ, データ型)'),
     ],
     "te_orphan_child": [
@@ -300,6 +313,29 @@ EXPECTED: dict[str, list[str]] = {
         ("plan.xlsx, sheet '#이벤트 데이터', row 3, column 'A (이벤트 이름 (필수))': "
          "duplicate event 'Login': row 2 already defines 'login', and ThinkingData names "
          'are case-insensitive (remove or rename one of the two rows)'),
+    ],
+    "plan_csv_missing_type_column": [
+        ("plan.csv, row 1: missing required column 'type' (add a column headed one of: "
+         'type, data type, value type, property type, property value type, 속성 유형, 속성 유형 '
+         '(필수), 유형, 타입, 데이터 유형, 属性类型, 属性类型(必填), 类型, '
+         '数据类型, プロパティ型, プロパティタイプ, データ型)'),
+    ],
+    "plan_csv_problems_with_places": [
+        ("plan.csv, row 5, column 'Entity Type': unknown row kind 'user setting' (use "
+         'event, event property, user property or super property)'),
+        ("plan.csv, row 2, column 'Property Name': property row comes before any event "
+         "name (write the event's name in the first row of its block)"),
+        ("plan.csv, row 3, column 'Property Type': unknown type 'strng' for property "
+         "'method' (use one of: string, number, boolean, time, list, object, object group)"),
+        ("plan.csv, row 6, column 'Allowed Values': bad constraint '9-3' for number "
+         "property 'level': the minimum 9 is greater than the maximum 3 (write a range as "
+         'min-max (e.g. 1-100), [min,max] or {min,max}, or list the allowed values '
+         'separated by commas)'),
+    ],
+    "folder_of_two_plan_csvs": [
+        ('{dir}: 2 CSV files and no events.csv with properties.csv: which is the tracking '
+         'plan? (a.csv, b.csv) (pass the tracking-plan CSV file itself, or keep one CSV '
+         'file in the folder)'),
     ],
     "multiple_problems_at_once": [
         ("properties.csv, row 2, column 'type': unknown type 'strng' for property 'method' "

@@ -35,8 +35,9 @@ def generate(
     ctx: typer.Context,
     taxonomy: Path | None = typer.Argument(
         None, show_default=False,
-        help="A folder (taxonomy.xlsx, or events.csv + properties.csv; optional "
-        "product.json) or a single .xlsx / .json / .yaml file; or 'taxonomy:' in --config.",
+        help="A folder (taxonomy.xlsx, events.csv + properties.csv, or one tracking-plan CSV; "
+        "optional product.json) or a single .xlsx / .json / .yaml / tracking-plan .csv file; "
+        "or 'taxonomy:' in --config.",
     ),
     config_file: Path | None = typer.Option(
         None, "--config", show_default=False,

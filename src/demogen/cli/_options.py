@@ -8,8 +8,8 @@ import typer
 
 TaxonomyArg = typer.Argument(
     ...,
-    help="A folder (taxonomy.xlsx, or events.csv + properties.csv; optional product.json) "
-    "or a single .xlsx / .json / .yaml file.",
+    help="A folder (taxonomy.xlsx, events.csv + properties.csv, or one tracking-plan CSV; "
+    "optional product.json) or a single .xlsx / .json / .yaml / tracking-plan .csv file.",
     show_default=False,
 )
 IndustryOpt = typer.Option(None, "--industry", help="Override product.json's industry.")

@@ -15,9 +15,12 @@ from demogen.taxonomy._report import Report
 __all__ = ["product_file", "source_fingerprint", "taxonomy_files"]
 
 _FOLDER_FILES = ("taxonomy.xlsx", "taxonomy.json", "taxonomy.yaml", "taxonomy.yml")
-_SINGLE_FILES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml")
+_SINGLE_FILES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml", ".csv")
+#: The two-file layout's halves: neither holds a whole taxonomy alone.
+_SEED_CSV = ("events.csv", "properties.csv")
 _PRODUCT_FILE = "product.json"
-_SUPPORTED = ".xlsx, .json, .yaml/.yml, or a folder holding events.csv and properties.csv"
+_SUPPORTED = (".xlsx, .json, .yaml/.yml, a tracking-plan .csv, or a folder holding events.csv "
+              "and properties.csv")
 
 
 def taxonomy_files(path: Path, report: Report) -> list[Path]:
@@ -28,11 +31,11 @@ def taxonomy_files(path: Path, report: Report) -> list[Path]:
     if path.is_dir():
         return _folder_files(path, report)
     suffix = path.suffix.lower()
-    if suffix in _SINGLE_FILES:
-        return [path]
-    if suffix == ".csv":
-        report.problem("a single CSV file cannot hold a whole taxonomy", Location(path.name),
+    if path.name.lower() in _SEED_CSV:
+        report.problem(f"{path.name} is half of the two-file layout", Location(path.name),
                        hint="pass the folder that holds events.csv and properties.csv")
+    elif suffix in _SINGLE_FILES:
+        return [path]
     elif suffix == ".xls":
         report.problem("old Excel .xls files are not supported", Location(path.name),
                        hint="open it in Excel and save it as .xlsx")
@@ -52,14 +55,25 @@ def _folder_files(folder: Path, report: Report) -> list[Path]:
         return found[:1]
     if events.is_file() and properties.is_file():
         return [events, properties]
+    if not events.is_file() and not properties.is_file():
+        plans = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+        if len(plans) == 1:
+            return plans
+        if plans:
+            report.problem(f"{len(plans)} CSV files and no events.csv with properties.csv: "
+                           f"which is the tracking plan? ({', '.join(p.name for p in plans)})",
+                           Location(str(folder)),
+                           hint="pass the tracking-plan CSV file itself, or keep one CSV file "
+                                "in the folder")
+            return []
     if events.is_file() or properties.is_file():
         have, need = (events, properties) if events.is_file() else (properties, events)
         report.problem(f"found {have.name} but no {need.name}", Location(str(folder)),
                        hint=f"add {need.name} beside {have.name}")
     else:
         report.problem("no taxonomy file in this folder", Location(str(folder)),
-                       hint="add taxonomy.xlsx, taxonomy.json, taxonomy.yaml, or events.csv "
-                            "with properties.csv")
+                       hint="add taxonomy.xlsx, taxonomy.json, taxonomy.yaml, one tracking-plan "
+                            "CSV, or events.csv with properties.csv")
     return []
 
 

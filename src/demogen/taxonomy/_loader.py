@@ -1,8 +1,9 @@
 """``load_taxonomy``: resolve a path, read the taxonomy and product info, report all problems.
 
-A path is a folder (``taxonomy.xlsx`` / ``.json`` / ``.yaml``, or ``events.csv`` with
-``properties.csv``; optionally ``product.json``) or a single ``.xlsx``, ``.json``,
-``.yaml``/``.yml`` file (a ``product.json`` beside it is read too).
+A path is a folder (``taxonomy.xlsx`` / ``.json`` / ``.yaml``, ``events.csv`` with
+``properties.csv``, or one tracking-plan CSV; optionally ``product.json``) or a single
+``.xlsx``, ``.json``, ``.yaml``/``.yml`` or tracking-plan ``.csv`` file (a ``product.json``
+beside it is read too).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from demogen.taxonomy._report import Report
 from demogen.taxonomy._seed_layout import SEED_EVENTS, SEED_PROPERTIES, build_seed
 from demogen.taxonomy._structured import read_structured
 from demogen.taxonomy._table import map_table
+from demogen.taxonomy._tracking_plan import TRACKING_PLAN, build_tracking_plan
 from demogen.taxonomy._workbook import read_workbook
 
 __all__ = ["LoadedTaxonomy", "load_taxonomy"]
@@ -83,6 +85,8 @@ def _read(files: list[Path], report: Report) -> tuple[EventTaxonomy | None, dict
         return build_seed(events, [props], report), None
     if files[0].suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(files[0], report), None
+    if files[0].suffix.lower() == ".csv":
+        return _tracking_plan(files[0], report), None
     structured = read_structured(files[0], report)
     if structured is None:
         return None, None
@@ -91,6 +95,13 @@ def _read(files: list[Path], report: Report) -> tuple[EventTaxonomy | None, dict
     if events is None or any(t is None for t in tables):
         return None, structured.product
     return build_seed(events, [t for t in tables if t is not None], report), structured.product
+
+
+def _tracking_plan(file: Path, report: Report) -> EventTaxonomy | None:
+    """One CSV with a row per event × property (an Amplitude/Avo/Lexicon export)."""
+    raw = read_csv(file, report)
+    table = map_table(raw, TRACKING_PLAN, report) if raw is not None else None
+    return build_tracking_plan(table, report) if table is not None else None
 
 
 def _product(file: Path, embedded: dict | None, overrides: dict[str, str | None],

@@ -82,7 +82,7 @@ class ReadStats(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    layout: Literal["seed", "thinkingdata"] = "seed"
+    layout: Literal["seed", "thinkingdata", "tracking_plan"] = "seed"
     event_property_rows: int = 0
 
 

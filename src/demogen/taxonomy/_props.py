@@ -45,11 +45,18 @@ def build_property(record: Record, scope: Scope, names: NameChecker,
         display_name=record.get("property_display_name"),
         description=record.get("property_description"),
         tag=record.get("property_tag"),
-        value_range=values.value_range, enum=values.enum, examples=values.examples,
+        value_range=values.value_range, enum=values.enum,
+        examples=values.examples or _example(record),
         list_length=values.list_length, update_method=method,
         source=SourceRef(file=table.file, sheet=table.sheet, row=record.row),
     )
     return prop, values.sample
+
+
+def _example(record: Record) -> tuple[str, ...]:
+    """A tracking plan's "Example" cell, when the constraint gave no examples."""
+    text = record.get("example")
+    return (text,) if text else ()
 
 
 def _type(record: Record, name: str, report: Report) -> PropertyType | None:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from demogen.errors import Location
 from demogen.taxonomy._models import Event, EventTaxonomy, Property, ReadStats, SourceRef
@@ -27,7 +27,8 @@ from demogen.taxonomy._validate import check_unique
 from demogen.taxonomy._words import load_data
 from demogen.vocab import PropertyType, Scope
 
-__all__ = ["TE_COMMON", "TE_EVENTS", "TE_USER", "build_thinkingdata"]
+__all__ = ["TE_COMMON", "TE_EVENTS", "TE_USER", "EventRows", "PropertyRows", "build_from_rows",
+           "build_thinkingdata"]
 
 TE_EVENTS = TableSpec(("event_name", "property_name", "property_type"),
                       ("event_display_name", "event_description", "event_tag",
@@ -67,6 +68,38 @@ class _Reader:
 def build_thinkingdata(events: Table, common: Table | None, user: Table | None,
                        report: Report) -> EventTaxonomy | None:
     """The taxonomy the workbook describes, or None when it has problems (all reported)."""
+    return build_from_rows(
+        EventRows(list(events.records()), events.raw.location()),
+        _sheet_rows(common), _sheet_rows(user), report)
+
+
+@dataclass(frozen=True)
+class EventRows:
+    """Event-sheet rows (the event's name on its first row only) and where they are."""
+
+    records: list[Record]
+    where: Location
+
+
+@dataclass(frozen=True)
+class PropertyRows:
+    """Rows of common or user properties, and how messages name where they come from."""
+
+    records: list[Record]
+    label: str
+
+
+def _sheet_rows(table: Table | None) -> PropertyRows | None:
+    if table is None:
+        return None
+    return PropertyRows(list(table.records()), f"in sheet '{table.raw.sheet}'")
+
+
+def build_from_rows(events: EventRows, common: PropertyRows | None, user: PropertyRows | None,
+                    report: Report, *, layout: Literal["thinkingdata", "tracking_plan"]
+                    = "thinkingdata") -> EventTaxonomy | None:
+    """The taxonomy these rows describe, whichever file laid them out (a workbook's sheets,
+    one tracking-plan CSV), or None when they have problems (all reported)."""
     reader = _Reader(report, NameChecker(report, strict_presets=False), {})
     drafts, rows = _read_events(events, reader)
     distinct = _distinct(drafts, report)
@@ -81,15 +114,15 @@ def build_thinkingdata(events: Table, common: Table | None, user: Table | None,
         properties=_with_samples(distinct, reader.samples, report),
         common_properties=_with_samples(commons, reader.samples, report),
         user_properties=_with_samples(users, reader.samples, report),
-        stats=ReadStats(layout="thinkingdata", event_property_rows=rows),
+        stats=ReadStats(layout=layout, event_property_rows=rows),
     )
 
 
-def _read_events(table: Table, reader: _Reader) -> tuple[list[_Draft], int]:
+def _read_events(events: EventRows, reader: _Reader) -> tuple[list[_Draft], int]:
     """The events with their property trees, and how many property rows the sheet has."""
     drafts: list[_Draft] = []
     rows = 0
-    for record in table.records():
+    for record in events.records:
         name = record.get("event_name")
         if name and _is_note(record):
             reader.report.warn(f"'{name}' was read as a note, not an event", record.at())
@@ -107,7 +140,7 @@ def _read_events(table: Table, reader: _Reader) -> tuple[list[_Draft], int]:
             rows += 1
             reader.add(drafts[-1].tree, record, Scope.EVENT)
     if not drafts:
-        reader.report.problem("no events found", table.raw.location(),
+        reader.report.problem("no events found", events.where,
                               hint="add one block of rows per event below the header")
     check_unique("event", ((d.record.get("event_name"), d.record, "event_name")
                            for d in drafts), reader.report)
@@ -140,11 +173,12 @@ def _warn_stray_cells(record: Record, report: Report) -> None:
                     "a property name was not read", record.at())
 
 
-def _read_sheet(table: Table | None, scope: Scope, reader: _Reader) -> tuple[Property, ...]:
-    if table is None:
+def _read_sheet(rows: PropertyRows | None, scope: Scope,
+                reader: _Reader) -> tuple[Property, ...]:
+    if rows is None:
         return ()
-    tree = Tree(f"in sheet '{table.raw.sheet}'", reader.report)
-    for record in table.records():
+    tree = Tree(rows.label, reader.report)
+    for record in rows.records:
         reader.add(tree, record, scope)
     return tree.freeze()
 

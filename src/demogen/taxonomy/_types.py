@@ -13,7 +13,8 @@ from typing import TypeVar
 from demogen.taxonomy._words import load_data, normalize
 from demogen.vocab import PropertyType, Scope, UpdateMethod
 
-__all__ = ["TYPE_WORDS", "describes_user", "parse_scope", "parse_type", "parse_update_method"]
+__all__ = ["TYPE_WORDS", "describes_user", "parse_scope", "parse_type", "parse_update_method",
+           "scope_block"]
 
 _FILE = "taxonomy_words.yaml"
 
@@ -44,6 +45,12 @@ def parse_type(word: str) -> PropertyType | None:
 
 def parse_scope(word: str) -> Scope | None:
     return _lookup("scopes", word, Scope)
+
+
+def scope_block(name: str) -> Scope | None:
+    """The scope a one-table plan's block named "User Properties" or "Super Properties" holds;
+    None for an event's name."""
+    return _lookup("scope_blocks", name, Scope) if name else None
 
 
 def parse_update_method(word: str) -> UpdateMethod | None:
