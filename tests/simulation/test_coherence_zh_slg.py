@@ -9,6 +9,7 @@ read as money, a Taiwanese user's click showed TWD (150 for gem_30) beside a CNY
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,13 @@ import pytest
 
 from demogen.validate.coherence._money import MoneyChecker
 from tests.data.unseen.build_zh_slg import write_zh_slg
-from tests.simulation.generated_outputs import Generated, analysed, generate, tracks
+from tests.simulation.generated_outputs import (
+    Generated,
+    analysed,
+    generate,
+    generate_with_rules,
+    tracks,
+)
 from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
@@ -98,3 +105,22 @@ def test_a_resource_gain_leaves_the_gem_balance(tmp_path: Path) -> None:
     moved = {e for e, props in rules.update_patterns.items() if "gem_balance" in props}
     assert "resource_gain" not in moved and "resource_cost" not in moved, moved
     assert {"gem_gain", "gem_cost"} <= moved, moved
+
+
+def test_a_chain_stops_at_its_top(tmp_path: Path) -> None:
+    """A thing at the top of its level range upgrades no more: the record names another
+    building (before: a building at ``from_level``'s max, 30, upgraded to 31: 110 of 5,376
+    upgrades at 300 x 10). The plan's range is narrowed here (Rules ``value_ranges``,
+    from 1~5, to 2~5, as the plan's own 1~30 and 2~30) so that many buildings reach it in a
+    short run."""
+    plan = write_zh_slg(tmp_path / "plan")
+    out = generate_with_rules(tmp_path, plan, "capped", {"value_ranges": {
+        "from_level": {"min": 1, "max": 5}, "to_level": {"min": 2, "max": 5}}},
+        users=120, days=5, seed=3)
+    records = [json.loads(line) for f in sorted(out.glob("logs_*.jsonl"))
+               for line in f.read_text(encoding="utf-8").splitlines()]
+    steps = [r["properties"] for r in sorted(tracks(records), key=lambda r: r["#time"])
+             if r["#event_name"] == "building_upgrade_start"]
+    assert len(steps) >= 200
+    assert sum(p["to_level"] == 5 for p in steps) >= 20    # many reach the top …
+    assert [p for p in steps if p["to_level"] > 5] == []    # … none passes it

@@ -48,7 +48,7 @@ from demogen.simulation.values._state import (
     reports_measurement,
 )
 from demogen.simulation.values._stays import as_searched, shares_the_search
-from demogen.simulation.values._steps import step_sampler
+from demogen.simulation.values._steps import step_sampler, step_thing
 from demogen.simulation.values._strings import string_property
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import (
@@ -134,6 +134,7 @@ def plain(tables: Tables, prop: Property, event: str | None,
     if constraint is not None and constraint.depends_on and constraint.mapping:
         fn = constraint_sampler(tables, prop, constraint.depends_on[0], constraint.mapping, fn,
                                 present, deps, attr)
+    fn = step_thing(tables, prop, event, present, fn)   # a building that can still upgrade
     return fn, frozenset(deps)
 
 

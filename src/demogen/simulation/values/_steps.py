@@ -3,14 +3,18 @@
 shows the level the thing it names (its id: ``building_id``) reached at its last step, and
 one more. Each user keeps one level per pair and thing (in ``user.sticky``), starting low in
 the before side's range, so a building's upgrades form a chain that only rises; an unnamed
-thing is the user's one. Drawn apart, they showed 28 → 7."""
+thing is the user's one. Drawn apart, they showed 28 → 7.
+
+A chain stops at its top (the after side's max, or one above the before side's): a record
+names a thing that can still step (:func:`step_thing`), so no building at 30 of ``(1~30)``
+upgrades to 31. Only when every thing drawn is at its top does the record repeat the last
+step (top - 1 → top) rather than pass it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from demogen.analysis.heuristic._catalogues import ID, catalogue_role
-from demogen.analysis.heuristic.values.steps import step_pairs
+from demogen.analysis.heuristic.values.steps import step_pairs, step_thing_id
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._tables import Tables
@@ -19,6 +23,8 @@ from demogen.vocab import PropertyType
 
 #: Where a new thing's first step starts: within this share of the range above its bottom.
 _START_SHARE = 0.2
+#: Draws of the thing a record names before it settles for one at its top.
+_TRIES = 12
 
 
 def step_sampler(tables: Tables, prop: Property, event: str | None,
@@ -30,28 +36,60 @@ def step_sampler(tables: Tables, prop: Property, event: str | None,
     before = tables.props.get(pair[0]) if pair is not None else None
     if pair is None or before is None:
         return None
-    thing = next((n for n in sorted(present) if (r := catalogue_role(n)) is not None
-                  and r.field == ID), None)
+    thing = step_thing_id(present)
     if thing is not None:
         deps.add(thing)
     if prop.name == pair[1]:
         deps.add(pair[0])
         return _after(pair, thing)
     bounds = tables.bounds(before, event)
-    lo, hi = (bounds[0], bounds[1]) if bounds is not None else (1.0, 100.0)
-    return _before(pair, thing, int(lo), int(hi))
+    lo = int(bounds[0]) if bounds is not None else 1
+    return _before(pair, thing, lo, _top(tables, pair, event))
+
+
+def step_thing(tables: Tables, prop: Property, event: str | None, present: frozenset[str],
+               fn: Sampler) -> Sampler:
+    """``fn``, or when ``prop`` names the thing of the record's step pairs (``building_id``),
+    ``fn`` drawn again while the thing it drew is at the top of a pair's chain."""
+    if event is None or step_thing_id(present) != prop.name:
+        return fn
+    tops = [(pair, _top(tables, pair, event)) for pair in step_pairs(present)
+            if pair[0] in tables.props]
+    if not tops:
+        return fn
+
+    def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        x = fn(u, v, t)
+        for _ in range(_TRIES):
+            if all(u.sticky.get(("step", *pair, x), 0) < top for pair, top in tops):
+                break
+            x = fn(u, v, t)
+        return x
+
+    return value
+
+
+def _top(tables: Tables, pair: tuple[str, str], event: str) -> int:
+    """The highest level ``pair`` reaches: the after side's max, at most one above the
+    before side's (100 when the plan gives neither)."""
+    tops = [int(b[1]) + shift for name, shift in zip(pair, (1, 0), strict=True)
+            if (prop := tables.props.get(name)) is not None
+            and (b := tables.bounds(prop, event)) is not None]
+    return max(2, min(tops)) if tops else 100
 
 
 def _key(pair: tuple[str, str], thing: str | None, v: dict[str, Any]) -> tuple[Any, ...]:
     return ("step", *pair, v.get(thing) if thing is not None else None)
 
 
-def _before(pair: tuple[str, str], thing: str | None, lo: int, hi: int) -> Sampler:
+def _before(pair: tuple[str, str], thing: str | None, lo: int, top: int) -> Sampler:
+    lo = min(lo, top - 1)
+
     def value(u: UserContext, v: dict[str, Any], t: str) -> int:
         level = u.sticky.get(_key(pair, thing, v))
         if level is None:   # the thing's first step seen: its level where the user is now
-            level = lo + int(u.rnd.random() * max(0, hi - lo) * _START_SHARE)
-        return int(min(level, hi))
+            level = lo + int(u.rnd.random() * max(0, top - 1 - lo) * _START_SHARE)
+        return int(min(level, top - 1))     # at its top: the last step again, never past
 
     return value
 

@@ -28,10 +28,11 @@ from demogen.validate.coherence._roles import RolesChecker
 from demogen.validate.coherence._run import check_coherence
 from demogen.validate.coherence._stay_dates import StayDatesChecker
 from demogen.validate.coherence._stays import StaysChecker
+from demogen.validate.coherence._steps import StepsChecker
 
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
-                                        ProgressionChecker,
+                                        ProgressionChecker, StepsChecker,
                                         CatalogueChecker, MoneyChecker, PickedChecker,
                                         BalancesChecker,
                                         StaysChecker, StayDatesChecker,

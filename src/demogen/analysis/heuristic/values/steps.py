@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
+from demogen.analysis.heuristic._catalogues import ID, catalogue_role
 from demogen.analysis.heuristic.values.names import normalize
 
-__all__ = ["step_pairs"]
+__all__ = ["step_pairs", "step_thing_id"]
 
 
 @functools.cache
@@ -49,3 +50,9 @@ def step_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
             by_rest.setdefault(found[1], {}).setdefault(found[0], name)
     return sorted((p["before"], p["after"]) for p in by_rest.values()
                   if "before" in p and "after" in p)
+
+
+def step_thing_id(names: Iterable[str]) -> str | None:
+    """The id a record's step pairs are about (``building_id``): its first catalogue id."""
+    return next((n for n in sorted(names) if (r := catalogue_role(n)) is not None
+                 and r.field == ID), None)
