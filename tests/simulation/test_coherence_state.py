@@ -359,6 +359,15 @@ def test_a_state_value_is_shown_in_the_event_propertys_type_and_enum() -> None:
     assert state_form(ladder)(9) is MISS           # no entry: the drawn value stays
 
 
+def test_a_state_label_in_another_script_is_shown_as_itself() -> None:
+    """Was: the loose key dropped every non-ASCII letter, so all of ``카카오, 네이버, 애플,
+    이메일`` keyed "": a sign-up mirroring the user's 애플 showed 이메일 (the last)."""
+    method = Property(name="signup_method", type=PropertyType.STRING, scope=Scope.EVENT,
+                      enum=("카카오", "네이버", "애플", "이메일"))
+    assert [state_form(method)(x) for x in method.enum] == list(method.enum)
+    assert state_form(method.model_copy(update={"enum": ("微信", "QQ")}))("微信") == "微信"
+
+
 @corpus
 def test_card_vip_level_derived_from_payments_is_a_string_where_the_plan_says_so(
         coherence_output: Any) -> None:

@@ -18,7 +18,9 @@ from demogen.vocab import PropertyType
 MISS: Any = object()
 MAX_LIST = 500
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z+]+")
+#: What a loose key drops: punctuation, spaces, "_" and "-"; letters of any script stay
+#: (an ASCII-only key made every Korean or Chinese label "": all one entry).
+_NOT_ALNUM = re.compile(r"[^\w+]+|_+")
 _DIGITS = re.compile(r"\d+")
 
 
