@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -205,6 +206,23 @@ def formula_on(rules: Rules, name: str, event: str) -> bool:
     not the amount's money role, says what the value is."""
     rel = rules.property_relationships.get(name)
     return bool(rel is not None and rel.formula and (not rel.events or event in rel.events))
+
+
+def books_a_pick(rules: Rules, amount: str, listed: Iterable[str]) -> bool:
+    """Whether ``amount``, on an order listing ``listed``, is the price of what a step
+    before the order picked (a room, a fare, a seat): an amount priced per unit
+    (``per: [nights]``), or the whole order of a good or service priced in its range
+    (``pricing: range``, no ``per``) on a record naming its order number (an id Rules mark
+    ``unique``: a flight's booking after its fare was picked). ``per: []`` keeps an amount
+    to its own range."""
+    rule = rules.monetary_properties.get(amount)
+    if rule is None or rule.per == []:
+        return False
+    if rule.per:
+        return True
+    return rule.pricing == "range" and any(
+        (spec := rules.properties.get(n)) is not None and spec.id is not None
+        and spec.id.mode == "unique" for n in listed)
 
 
 class MoneyRules(BaseModel):

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from demogen.validate.coherence._picked import PickedChecker
+from tests.data.unseen import build_travel as travel
 from tests.data.unseen.build_travel import write_travel
 from tests.simulation.generated_outputs import generate_with_rules
+from tests.taxonomy.taxonomy_files import event_block_merges, write_workbook_plan
 from tests.validate.coherence.checking import findings, saved_input
 from tests.validate.generated import Output
 
@@ -97,3 +99,83 @@ def test_validate_reports_a_booking_of_another_room(out: Path, tmp_path: Path,
     wanted = "hotel_id 'htl_000000' is not the" if change == "hotel" else \
         "order_amount_cny"
     assert f"user {uid}: booking_submit." in problems[0] and wanted in problems[0], problems
+
+
+# A flight app of the same shape: a fare picked, a booking of one seat (no nights, no
+# `per`): the booking's amount, priced in its range, is the fare picked.
+_FLIGHT_EVENTS = {
+    "hotel_search": ("flight_search", "搜索航班", "用户提交航班搜索时上报"),
+    "hotel_view": ("flight_view", "查看航班详情", "用户打开航班详情页时上报"),
+    "room_select": ("fare_select", "选择舱位", "用户选择舱位票价时上报"),
+    "booking_submit": ("flight_book", "提交订单", "用户提交机票订单时上报"),
+    "hotel_checkin": ("flight_board", "登机", "用户登机时上报"),
+    "favorite_add": ("flight_follow", "关注航班", "用户关注航班时上报")}
+_FLIGHT_PROPS = {"hotel_id": "flight_no", "room_type": "fare_class",
+                 "room_price_cny": "fare_price_cny", "min_price_cny": "min_fare_cny"}
+_FLIGHT_NOTES = {"fare_class": "(Enum: economy, premium, business, first)",
+                 "fare_price_cny": "票价（元） (300~8000)",
+                 "min_fare_cny": "最低票价（元） (300~8000)",
+                 "order_amount_cny": "订单金额（元） (300~8000)"}
+_NOT_FLOWN = {"nights", "hotel_star", "checkin_date", "guest_count"}
+
+
+def write_flights(folder: Path) -> Path:
+    """The hotel plan's rows as a flight app's: a fare picked, then booked."""
+    rows: list[tuple] = []
+    for r in travel.EVENT_ROWS:
+        event, shown, said, tag, name, *rest = r
+        if event in _FLIGHT_EVENTS:
+            event, shown, said = _FLIGHT_EVENTS[event]
+        if name in _NOT_FLOWN:   # never an event's first row in the hotel plan
+            continue
+        name = _FLIGHT_PROPS.get(name, name)
+        if rest[2] and name in _FLIGHT_NOTES:
+            rest[2] = _FLIGHT_NOTES[name]
+        rows.append((event, shown, said, tag, name, *rest))
+    product = dict(travel.PRODUCT, product_name="途悦机票",
+                   description="面向中国大陆用户的机票预订App：搜索航班，选择舱位，预订并在线支付（人民币）。")
+    sheets = {"#事件数据": rows, "#公共事件属性": travel.COMMON_ROWS,
+              "#用户数据": travel.USER_ROWS}
+    return write_workbook_plan(folder, sheets, product,
+                               {"#事件数据": event_block_merges(rows)})
+
+
+@pytest.fixture(scope="module")
+def flights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("picked_fares")
+    return generate_with_rules(tmp, write_flights(tmp / "plan"), "out", {},
+                               users=1000, days=14, seed=3)
+
+
+def test_a_flight_booking_books_the_fare_picked_at_its_price(flights: Path) -> None:
+    """No `per` (a seat, not nights): the booking is the fare picked at its price; before,
+    it drew its own flight, class and amount (1,000 users x 14 days, seed 3: bookings after
+    a fare_select in the session showing its flight and class 1 of 30, its fare 0)."""
+    rules = saved_input(flights).rules.monetary_properties["order_amount_cny"]
+    assert rules.pricing == "range" and not rules.per
+    bookings = 0
+    for session in _sessions(flights):
+        picked = None
+        for r in session:
+            p = r["properties"]
+            if r["#event_name"] == "fare_select":
+                picked = p
+            elif r["#event_name"] == "flight_book" and picked is not None:
+                bookings += 1
+                assert (p["flight_no"], p["fare_class"], p["order_amount_cny"]) == \
+                    (picked["flight_no"], picked["fare_class"], picked["fare_price_cny"])
+                picked = None
+    assert bookings > 10
+    assert findings(flights, PickedChecker, flights) == []
+
+
+def test_validate_reports_a_flight_booked_at_another_fare(flights: Path,
+                                                         tmp_path: Path) -> None:
+    output = Output(flights)
+    name, index, booking = output.find(lambda r: r.get("#event_name") == "flight_book")
+    broken = output.copy()
+    props = broken.files[name][index]["properties"]
+    props["order_amount_cny"] = round(props["order_amount_cny"] + 1, 2)
+    problems = findings(broken.write(tmp_path / "broken"), PickedChecker, flights)
+    assert len(problems) == 1, problems
+    assert f"user {booking['#distinct_id']}: flight_book.order_amount_cny" in problems[0]

@@ -370,9 +370,8 @@ class RecordMoney:
             self._slot = f"{group.slot}\x1fmoney"
             self._session = group.session
             self._leader = event in group.leaders
-        picked = next((g for g in groups if g.unit and event in g.members
-                       and event not in g.leaders), None)
-        if picked is not None and self.per and picked.unit not in self.members:
+        picked = next((g for g in groups if g.unit and g.order == event), None)
+        if picked is not None and picked.unit not in self.members:
             self._unit = picked
 
     def _picked_price(self, u: UserContext, code: str) -> float | None:

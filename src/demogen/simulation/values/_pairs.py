@@ -21,6 +21,7 @@ from typing import Any
 
 from demogen.analysis.heuristic.values.lifetimes import describes_the_thing, key_rank
 from demogen.analysis.heuristic.values.milestones import names_length
+from demogen.analysis.rules import books_a_pick
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS
@@ -57,6 +58,8 @@ class PairGroup:
     #: The per-unit price a step before the order shows (a selected room's price a night):
     #: the order's per-unit amount (``monetary_properties.<p>.per``) is that price.
     unit: str | None = None
+    #: The order that books what the steps picked at ``unit`` (booking_submit).
+    order: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +144,11 @@ def _rule_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Li
 
 def _lead_in(tables: Tables, own: dict[str, dict[str, Property]], steps: list[str],
              taken: str, session: bool) -> list[_Link]:
-    """The steps before an order priced per unit (``per: [nights]``: hotel_view →
-    room_select → booking_submit) name the thing the order books by another key than the
-    order's number (``hotel_id``): the order books the one viewed and picked, at the unit
-    price the latest step before it shows (``room_price_cny``)."""
+    """The steps before an order of what they pick (``books_a_pick``: priced per unit,
+    ``per: [nights]``: hotel_view → room_select → booking_submit; or a booking priced in its
+    range: flight_view → fare_select → flight_book) name the thing the order books by
+    another key than the order's number (``hotel_id``): the order books the one viewed and
+    picked, at the unit price the latest step before it shows (``room_price_cny``)."""
     shared = [p for e in steps for n, p in own[e].items()
               if n != taken and sum(n in own[x] for x in steps) >= 2]
     key = _best_key(tables, shared)
@@ -152,8 +156,7 @@ def _lead_in(tables: Tables, own: dict[str, dict[str, Property]], steps: list[st
     if key is None or len(holders) < 2:
         return []
     order, unit = holders[-1], None
-    if any((rule := tables.rules.monetary_properties.get(n)) is not None and rule.per
-           for n in own[order]):
+    if any(books_a_pick(tables.rules, n, _listed(tables, order)) for n in own[order]):
         unit = next((n for e in reversed(holders[:-1]) for n in own[e]
                      if (rule := tables.rules.monetary_properties.get(n)) is not None
                      and not rule.per and rule.role in _UNIT_ROLES), None)
@@ -290,7 +293,9 @@ def _group(links: list[_Link], own: dict[str, dict[str, Property]]) -> PairGroup
     return PairGroup(slot=f"{PAIR}{key}\x1f{members[0]}", key=key, names=frozenset(names),
                      leaders=leaders, closers=frozenset(members) - opening, members=members,
                      session=all(link.session for link in links),
-                     unit=next((link.unit for link in links if link.unit), None))
+                     unit=next((link.unit for link in links if link.unit), None),
+                     order=next((link.follower for link in links if link.unit and link.last),
+                                None))
 
 
 #: What ``user.sticky[group.slot]`` holds: (session number, values, closing events that

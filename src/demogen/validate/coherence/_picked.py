@@ -1,11 +1,13 @@
 """Picked: a booking books the room picked before it in the session, at that room's price.
 
 A session sequence that walks to an order (``hotel_view → room_select → booking_submit``)
-and whose order's amount is a per-unit price × counts (Rules
-``monetary_properties.<p>.per: [nights]``) has a step before the order that shows a unit
-price (``room_select.room_price_cny``): the order that follows it in the session shows what
-that step picked (the properties both list that describe the thing: ``hotel_id``,
-``room_type``) and its amount is that price × the counts. A booking of another hotel than
+whose amount is what a step picked (``books_a_pick``: a per-unit price × counts, Rules
+``monetary_properties.<p>.per: [nights]``; or a booking of a flight priced in its range,
+``pricing: range``, on a record with its order number) has a step before the order that
+shows a unit price (``room_select.room_price_cny``, ``fare_select.fare_price_cny``): the
+order that follows it in the session shows what that step picked (the properties both list
+that describe the thing: ``hotel_id``, ``room_type``) and its amount is that price × the
+counts (× 1 without counts). A booking of another hotel than
 the room just picked, or at another price a night, is what a funnel from the picked room to
 its booking finds contradicted. The step is used once: a second order in the session
 without a new pick is not compared.
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from demogen.analysis.heuristic.values.lifetimes import describes_the_thing
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import Rules, books_a_pick
 from demogen.currencies import currency_in_name
 from demogen.taxonomy import EventTaxonomy
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
@@ -44,8 +46,9 @@ class _Pick:
 
 class PickedChecker(Checker):
     name = "picked"
-    description = ("per user session, an order priced per unit (monetary_properties.*.per) "
-                   "shows the thing the step before it in the session sequence picked "
+    description = ("per user session, an order of a pick (priced per unit: "
+                   "monetary_properties.*.per, or a booking priced in its range) shows "
+                   "the thing the step before it in the session sequence picked "
                    "(same id and kind) and that step's unit price × its counts")
 
     def __init__(self, given: CoherenceInput) -> None:
@@ -108,24 +111,28 @@ def _picks(rules: Rules, plan: EventTaxonomy | None) -> list[_Pick]:
     props = {p.name: p for p in plan.properties}
     money = rules.monetary_properties
 
-    def priced(event: str, per: bool) -> list[str]:
+    def on(event: str) -> list[str]:
         return sorted(n for n in listed.get(event, ()) if (rule := money.get(n)) is not None
-                      and (not rule.events or event in rule.events)
-                      and bool(rule.per) == per and (per or rule.role in _UNIT_ROLES))
+                      and (not rule.events or event in rule.events))
+
+    def books(event: str) -> list[str]:
+        return [n for n in on(event) if books_a_pick(rules, n, listed[event])]
+
+    def unit(event: str) -> list[str]:
+        return [n for n in on(event) if not money[n].per and money[n].role in _UNIT_ROLES]
 
     picks = []
     for detail in rules.event_constraints.sequence_details:
         if detail.scope != "session":
             continue
         for i, order in enumerate(detail.events):
-            amount = next(iter(priced(order, per=True)), None)
+            amount = next(iter(books(order)), None)
             if amount is None:
                 continue
-            step = next((e for e in reversed(detail.events[:i]) if priced(e, per=False)),
-                        None)
+            step = next((e for e in reversed(detail.events[:i]) if unit(e)), None)
             if step is None:
                 continue
-            price = next((n for n in priced(step, per=False)
+            price = next((n for n in unit(step)
                           if currency_in_name(n) == currency_in_name(amount)), None)
             shared = tuple(sorted(n for n in listed[step] & listed[order]
                                   if n in props and describes_the_thing(props[n])))
