@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
 from tests.data.unseen.build_zh_slg import write_zh_slg
 from tests.simulation.generated_outputs import (
@@ -124,3 +125,26 @@ def test_a_chain_stops_at_its_top(tmp_path: Path) -> None:
     assert len(steps) >= 200
     assert sum(p["to_level"] == 5 for p in steps) >= 20    # many reach the top …
     assert [p for p in steps if p["to_level"] > 5] == []    # … none passes it
+
+
+def test_an_attack_targets_another_role(slg: Generated) -> None:
+    """An id naming another person (``attack_city.target_role_id``: a target, opponent,
+    enemy, friend …) is never the user's own account (before: the analyzer read it as the
+    account id, and every attack, 2,656 of 2,656 at 300 x 10, targeted the attacker)."""
+    attacks = [r for r in tracks(slg.records) if r["#event_name"] == "attack_city"]
+    assert len(attacks) >= 20
+    assert [r for r in attacks if r["properties"]["target_role_id"] == r.get("#account_id")] == []
+    assert len({r["properties"]["target_role_id"] for r in attacks}) >= 10
+
+
+def test_validate_reports_an_attack_on_the_users_own_role(slg: Generated,
+                                                          tmp_path: Path) -> None:
+    """validate's market check reports another person's id equal to ``#account_id``."""
+    assert findings(slg.out, MarketChecker, slg.out) == []
+    output = Output(slg.out).copy()
+    name, index, record = output.find(lambda r: r.get("#event_name") == "attack_city"
+                                        and "#account_id" in r)
+    record["properties"]["target_role_id"] = record["#account_id"]
+    found = findings(output.write(tmp_path / "broken"), MarketChecker, slg.out)
+    assert len(found) == 1 and f"{name}:{index + 1}" in found[0], found
+    assert "is the user's own #account_id" in found[0], found

@@ -23,6 +23,7 @@ from demogen.simulation.playback import MilestonePlan, playback_marks
 from demogen.simulation.population import SimUser
 from demogen.simulation.presets import ContentLoop, IntentShares
 from demogen.simulation.renewals import renewals
+from demogen.simulation.searches import search_marks
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
 from demogen.simulation.stays import stays
 from demogen.vocab import LifecycleStage, Segment
@@ -73,6 +74,11 @@ class SessionPlanner:
         # A search opens a loop of result views (_search): the first view event shows them.
         self._searches = frozenset(plan.searches) if plan.views else _NONE
         self._result_view = plan.views[0] if plan.views else ""
+        # The views after a search, and what their chains lead to (a cart), are its
+        # results: the values show what it searched there (simulation.searches).
+        self._views = frozenset(plan.views)
+        self._browsing = frozenset(step for view in plan.views
+                                   for flow in plan.chains.get(view, ()) for step in flow.steps[1:])
         self._found, self._refine = loop.search_found, loop.search_refine
         results = loop.search_results
         self._result_run = (math.log(results.median), results.sigma) if results else None
@@ -310,6 +316,8 @@ class SessionPlanner:
             renewals(user.sticky).new_session(user.sessions + 1)
         if plan.stay_starts:    # and the stays'
             stays(user.sticky).new_session(user.sessions + 1)
+        if self._searches:      # and the searches' (what their results show)
+            search_marks(user.sticky).new_session(user.sessions + 1)
         if plan.milestones:     # last session's milestones are drawn
             playback_marks(user.sticky).queue.clear()
         if plan.paid_later:     # last session's marks for the values are spent
@@ -341,6 +349,8 @@ class SessionPlanner:
         self._end_playback(user, names)
         if plan.session_end:
             self._note(user, plan.session_end, names)
+        if self._searches:      # the views each search brought (the values show its term)
+            search_marks(user.sticky).mark(names, self._searches, self._views, self._browsing)
         user.sessions += 1
         self._settle_stage(user)
         return names

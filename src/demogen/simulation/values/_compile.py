@@ -173,6 +173,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         fn = as_searched(prop.name, event, fn)
     if group is not None and stage_sampler(tables, prop, event) is None:
         fn = follower(group, event, prop.name, fn)
+    if plan.searched is not None:   # a search's results show what it searched (not a
+        fn = plan.searched.sampler(event, prop.name, fn)    # product clicked before it)
     if prop.name in plan.recorded:
         fn = sticky.recorded(prop.name, fn)
     if (balance := spent_balance(tables.rules, event, prop.name)) is not None:
@@ -221,6 +223,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
         sampler.wrap(functools.partial(ledger.wrap, event.name))
     if plan.stays is not None:  # a check-in shows the booking whose stay it starts
         sampler.wrap(functools.partial(plan.stays.wrap, event.name))
+    if plan.searched is not None:   # a search picks what it looks for, its results show it
+        sampler.wrap(functools.partial(plan.searched.wrap, event.name))
     if plan.later is not None:  # a payment in a later session shows the order it pays
         sampler.wrap(functools.partial(plan.later.wrap, event.name))
     accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)

@@ -19,6 +19,7 @@ from demogen.simulation.values._follow_ups import FollowUps, plan_follow_ups
 from demogen.simulation.values._pairs import Hook, PairGroup, plan_pairs, writer
 from demogen.simulation.values._pay_later import LaterPayments, plan_later_payments
 from demogen.simulation.values._renewals import Renewed, plan_renewals
+from demogen.simulation.values._searched import SearchFocus, plan_search_focus
 from demogen.simulation.values._stays import StayBookings, plan_stay_bookings
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
@@ -60,6 +61,8 @@ class ValuePlan:
     renewed: Renewed | None = None
     #: the bookings whose check-in is due on their stay date (None: the plan names none).
     stays: StayBookings | None = None
+    #: what the searches look for and their results show (None: no search types a term).
+    searched: SearchFocus | None = None
 
     @classmethod
     def build(cls, tables: Tables) -> ValuePlan:
@@ -81,7 +84,8 @@ class ValuePlan:
                    follow_ups=ledgers,
                    later=plan_later_payments(groups, tables.rules),
                    renewed=plan_renewals(groups, tables.rules),
-                   stays=plan_stay_bookings(groups, ledgers, tables.rules))
+                   stays=plan_stay_bookings(groups, ledgers, tables.rules),
+                   searched=plan_search_focus(tables))
 
     def writers(self, event: str, present: frozenset[str]) -> tuple[Hook, ...]:
         """Hooks that store the event's values for the followers of its groups, and fill

@@ -26,6 +26,7 @@ from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._renewals import RenewalsChecker
 from demogen.validate.coherence._roles import RolesChecker
 from demogen.validate.coherence._run import check_coherence
+from demogen.validate.coherence._search import SearchChecker
 from demogen.validate.coherence._stay_dates import StayDatesChecker
 from demogen.validate.coherence._stays import StaysChecker
 from demogen.validate.coherence._steps import StepsChecker
@@ -37,7 +38,7 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         BalancesChecker,
                                         StaysChecker, StayDatesChecker,
                                         RenewalsChecker, RolesChecker, BasketChecker,
-                                        PlaybackChecker)
+                                        PlaybackChecker, SearchChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}

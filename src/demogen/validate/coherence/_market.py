@@ -1,7 +1,8 @@
 """Identity and market: values that must agree with the record's ids and device.
 
 - the account-id property (Rules' ``device: account_id``) equals the record's
-  ``#account_id``, and is absent while the record has none;
+  ``#account_id``, and is absent while the record has none; an id naming another person
+  (``target_role_id``, ``opponent_uid``: ``identity.someone_elses_id``) never equals it;
 - an app-store property (``device: store``) names a store of the record's ``#os``
   (user records are judged by the OS their user's events show);
 - a language property (``device: language``) agrees with ``#system_language``, unless the
@@ -36,7 +37,8 @@ _PHONE_OS = {"ios": "ios", "android": "android"}
 
 class MarketChecker(Checker):
     name = "market"
-    description = ("account-id properties equal #account_id; stores fit #os; languages fit "
+    description = ("account-id properties equal #account_id, another person's id (target_role_id) "
+                   "never does; stores fit #os; languages fit "
                    "#system_language; name mirrors show the profile's name; a province "
                    "holds its city; servers are in the user's region")
 
@@ -48,6 +50,8 @@ class MarketChecker(Checker):
             if spec.device is not None:
                 by_device.setdefault(spec.device, set()).add(name)
         self.accounts = frozenset(by_device.get(identity.ACCOUNT, ()))
+        #: Ids of another person (an attack's target): never the user's own account.
+        self.others = frozenset(name for name in specs if identity.someone_elses_id(name))
         self.stores = frozenset(by_device.get(identity.STORE, ()))
         self.languages = frozenset(by_device.get("language", set()) - {"#system_language"})
         #: event property → the name-like user property it shows.
@@ -66,7 +70,7 @@ class MarketChecker(Checker):
 
     @property
     def active(self) -> bool:
-        return bool(self.accounts or self.stores or self.languages or self.names
+        return bool(self.accounts or self.others or self.stores or self.languages or self.names
                     or self.places or self.servers.fields)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
@@ -100,6 +104,9 @@ class MarketChecker(Checker):
                 report(where, f"{name} {props[name]!r} on a record without #account_id")
             elif str(props[name]) != str(account):
                 report(where, f"{name} {props[name]!r} is not the #account_id {account!r}")
+        for name in sorted(self.others & props.keys()) if account is not None else ():
+            if str(props[name]) == str(account):
+                report(where, f"{name} {props[name]!r} is the user's own #account_id")
 
     def _track(self, user: str, time: str, props: Mapping[str, Any], where: Where,
                report: Report) -> None:

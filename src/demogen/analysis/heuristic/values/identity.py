@@ -20,7 +20,7 @@ from demogen.taxonomy import EventTaxonomy, Property
 from demogen.vocab import PropertyType
 
 __all__ = ["ACCOUNT", "STORE", "account_properties", "account_rank", "is_store", "mostly_stores",
-           "store_os"]
+           "someone_elses_id", "store_os"]
 
 #: Kinds naming the user (one value per user, shown alike by every property of the kind).
 NAME_KINDS = frozenset({"nickname", "username"})
@@ -42,6 +42,8 @@ def account_rank(name: str) -> int | None:
     """Where ``name`` stands among account ids (``account_id`` first, ``role_id`` last), or
     None when it names something else."""
     norm = names.normalize(names.leaf(name))
+    if someone_elses_id(name):   # target_role_id, friend_user_id: never the user's own
+        return None
     if norm in _BARE:                       # bare names that are ids themselves
         return ACCOUNT_STEMS.index(norm)
     spec = names.id_spec(norm)
@@ -52,6 +54,14 @@ def account_rank(name: str) -> int | None:
         return ACCOUNT_STEMS.index(last)
     # A game's character: often what the game logs in with, so the last resort.
     return len(ACCOUNT_STEMS) if last == "role" else None
+
+
+def someone_elses_id(name: str) -> bool:
+    """An id naming another person (``target_role_id``, ``opponent_uid``, ``friend_user_id``:
+    a word of heuristic_values.yaml ``ids.other_person``): never the user's own account."""
+    norm = names.normalize(names.leaf(name))
+    return (names.id_spec(norm) is not None or norm.endswith(_BARE)) \
+        and any(w in norm for w in names.OTHER_PERSON_WORDS)
 
 
 def account_properties(taxonomy: EventTaxonomy) -> frozenset[str]:
