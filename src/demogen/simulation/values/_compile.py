@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from demogen.analysis.heuristic.values import identity
-from demogen.analysis.heuristic.values.kinds import STAY, TIME_KINDS
+from demogen.analysis.heuristic.values.kinds import FUTURE, STAY, TIME_KINDS, time_kind
 from demogen.analysis.rules import formula_on
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._catalogue import catalogue_link
@@ -87,9 +87,12 @@ def core(tables: Tables, prop: Property, event: str | None = None,
         return with_source(lambda u, v, t: u.rnd.random() < p,
                            lambda w, out: [f"{out} = rnd() < {w.ref(p)}"])
     if ptype == PropertyType.TIME:
-        if event is not None and names_event(prop.name, event):
-            return event_time   # register_time on the register event: now
         kind = tables.kind(prop, TIME_KINDS, "now")
+        # register_time on register, trial_end_time on trial_end: now; an expiry of what
+        # the event starts is ahead (rental_expire_at on rental was the rental's own time).
+        if event is not None and names_event(prop.name, event) and not (
+                kind == FUTURE and time_kind(event) != FUTURE):
+            return event_time
         if kind == STAY and deps is not None:
             deps |= stay_reads(prop.name, present)   # checkout: the check-in day + nights
         return time_sampler(prop.name, tables.seed, kind, tables.spec(prop).lead_days)

@@ -30,13 +30,14 @@ from demogen.validate.coherence._search import SearchChecker
 from demogen.validate.coherence._stay_dates import StayDatesChecker
 from demogen.validate.coherence._stays import StaysChecker
 from demogen.validate.coherence._steps import StepsChecker
+from demogen.validate.coherence._times import TimesChecker
 
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
                                         ProgressionChecker, StepsChecker,
                                         CatalogueChecker, MoneyChecker, PickedChecker,
                                         BalancesChecker,
-                                        StaysChecker, StayDatesChecker,
+                                        StaysChecker, StayDatesChecker, TimesChecker,
                                         RenewalsChecker, RolesChecker, BasketChecker,
                                         PlaybackChecker, SearchChecker)
 

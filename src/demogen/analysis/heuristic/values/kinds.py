@@ -66,6 +66,8 @@ _TIMES = {kind: re.compile(pattern) for kind, pattern in _DATA["times"].items()}
 TIME_KINDS = frozenset({*_TIMES, "now"})
 #: A date a search or booking names (check-in, departure, visit): a day ahead of the event.
 STAY = "stay"
+#: A time ahead of its event: an expiry, a next time, an end (times.future).
+FUTURE = "future"
 #: The analyzer's median days from the event to its stay date (Rules ``lead_days``).
 STAY_LEAD_DAYS = float(_DATA["stay_lead_days"])
 _STAY_END = re.compile(_DATA["stay_end"])
