@@ -252,3 +252,11 @@ def test_age_and_level_ranges() -> None:
     korean = value_range(Property(name="ulv", display_name="유저 레벨",
                                   type=PropertyType.NUMBER))
     assert (korean.min, korean.max, korean.mean) == (1, 100, 15)
+
+
+@pytest.mark.parametrize(("plural", "one"), [("series", "series"), ("status", "status"),
+                                             ("bonus", "bonus"), ("rewards", "reward"),
+                                             ("categories", "category"), ("boxes", "box")])
+def test_a_singular_keeps_words_that_are_their_own(plural: str, one: str) -> None:
+    """Was: ``series`` → ``sery`` (a webtoon plan's series were "Sery 80069")."""
+    assert names.singular(plural) == one

@@ -19,6 +19,8 @@ from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic.values._patterns import first_match, ordered
 
 _DATA = load("values")  # heuristic_values.yaml
+#: Words whose singular is the word (heuristic_values.yaml ``same_plural``).
+_SAME_PLURAL = frozenset(_DATA["same_plural"])
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -37,7 +39,10 @@ def leaf(name: str) -> str:
 
 
 def singular(word: str) -> str:
-    """A rough English singular, good enough for id prefixes (``rewards`` → ``reward``)."""
+    """A rough English singular, good enough for id prefixes (``rewards`` → ``reward``;
+    ``series``, ``status`` and ``bonus`` stay as they are)."""
+    if word in _SAME_PLURAL or word.endswith(("us", "is", "ss")):
+        return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("ses", "xes", "ches", "shes")):
