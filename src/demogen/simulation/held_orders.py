@@ -15,39 +15,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from demogen.simulation.marks import SessionMarks, marks_of
+
 #: Where a user's marks live in ``user.sticky`` (the per-user memory both sides reach).
 SLOT = "\x1fheld_orders"
 
 
 @dataclass(slots=True)
-class HeldOrders:
-    """One user's orders held over to a later session."""
+class HeldOrders(SessionMarks):
+    """One user's orders held over to a later session (``count``: holds so far; ``kept``:
+    hold number → the order's sticky slots as its attempt left them)."""
 
-    #: The session the marks are of (the planner's ``user.sessions + 1``).
-    session: int = 0
     #: (attempt event, its occurrence in the session, 1-based) → the hold's number.
     held: dict[tuple[str, int], int] = field(default_factory=dict)
     #: (revenue event, its occurrence in the session) → the number of the hold it pays;
     #: (a cancel, its occurrence) → the number of the hold it cancels (never paid then).
     paid: dict[tuple[str, int], int] = field(default_factory=dict)
-    #: Holds made so far in the user's life: the next one's number.
-    holds: int = 0
-    #: The values' side: occurrences of marked events drawn so far in ``session``.
-    seen: dict[str, int] = field(default_factory=dict)
-    #: The values' side: hold number → the order's sticky slots as its attempt left them.
-    kept: dict[int, dict[str, Any]] = field(default_factory=dict)
 
-    def new_session(self, session: int) -> None:
-        """The planner starts planning ``session``: last session's marks are spent."""
-        self.session = session
+    def spent(self) -> None:
         self.held.clear()
         self.paid.clear()
-        self.seen.clear()
 
 
 def held_orders(sticky: dict[str, Any]) -> HeldOrders:
     """The user's marks (made on first use)."""
-    marks = sticky.get(SLOT)
-    if marks is None:
-        marks = sticky[SLOT] = HeldOrders()
-    return marks
+    return marks_of(sticky, SLOT, HeldOrders)

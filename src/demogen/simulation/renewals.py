@@ -17,6 +17,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from demogen.simulation.marks import SessionMarks, marks_of
+
 #: Where a user's marks live in ``user.sticky`` (the per-user memory both sides reach).
 SLOT = "\x1frenewals"
 
@@ -34,27 +36,19 @@ class _Waiting:
 
 
 @dataclass(slots=True)
-class Renewals:
-    """One user's subscriptions: the planner's marks and the values' memory."""
+class Renewals(SessionMarks):
+    """One user's subscriptions: the planner's marks and the values' memory (``count``:
+    subscriptions so far; ``kept``: subscription → its charge's sticky slots, plan and
+    price)."""
 
-    #: The session the marks are of (the planner's ``user.sessions + 1``).
-    session: int = 0
-    #: The planner: occurrences of each trigger noted so far in ``session``.
-    planned: dict[str, int] = field(default_factory=dict)
     #: (charge event, its occurrence in the session, 1-based) → the subscription it starts.
     charged: dict[tuple[str, int], int] = field(default_factory=dict)
     #: (renewal event, its occurrence in the session) → the subscription it renews.
     renewing: dict[tuple[str, int], int] = field(default_factory=dict)
-    #: Subscriptions so far in the user's life: the next one's number.
-    count: int = 0
     waiting: list[_Waiting] = field(default_factory=list)
     #: Renewal event (or the cancel that ends a chain) → (due day, subscription, period
     #: days, rate), earliest first.
     due: dict[str, list[tuple[int, int, int, float]]] = field(default_factory=dict)
-    #: The values' side: occurrences of marked events drawn so far in ``session``.
-    seen: dict[str, int] = field(default_factory=dict)
-    #: The values' side: subscription → its charge's sticky slots (plan, price).
-    kept: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: The values' side: subscription → its plan's billing period in days (None: unnamed).
     period: dict[int, int | None] = field(default_factory=dict)
     #: The values' side: subscription → its plan (catalogue entry id; None: unnamed).
@@ -71,28 +65,16 @@ class Renewals:
     #: left), so its charge shows that plan too instead of drawing one the checkout did not.
     stayed: bool = False
 
-    def new_session(self, session: int) -> None:
-        """The planner starts planning ``session``: last session's marks are spent."""
-        self.session = session
-        self.planned.clear()
+    def spent(self) -> None:
         self.charged.clear()
         self.renewing.clear()
-        self.seen.clear()
         self.leaving = None
         self.stayed = False
-
-    def noted(self, trigger: str) -> int:
-        """The planner noted ``trigger`` once more this session: its occurrence."""
-        nth = self.planned[trigger] = self.planned.get(trigger, 0) + 1
-        return nth
 
     def bring(self, renewal: str, charge: tuple[str, int], rate: float, day: int,
               fallback: int) -> None:
         """The charge (its occurrence) brings a renewal: a subscription of its own."""
-        number = self.charged.get(charge)
-        if number is None:
-            number, self.count = self.count, self.count + 1
-            self.charged[charge] = number
+        number = self.number(self.charged, charge)
         self.waiting.append(_Waiting(number, renewal, rate, day, self.session, fallback))
 
     def is_due(self, renewal: str, day: int, rnd: random.Random) -> bool:
@@ -158,7 +140,4 @@ class Renewals:
 
 def renewals(sticky: dict[str, Any]) -> Renewals:
     """The user's marks (made on first use)."""
-    marks = sticky.get(SLOT)
-    if marks is None:
-        marks = sticky[SLOT] = Renewals()
-    return marks
+    return marks_of(sticky, SLOT, Renewals)

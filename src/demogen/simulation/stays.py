@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from demogen.simulation.marks import SessionMarks, marks_of
+
 #: Where a user's marks live in ``user.sticky`` (the per-user memory both sides reach).
 SLOT = "\x1fstays"
 #: Stays to come where no booking names its stay's days: cancels are not counted.
@@ -36,26 +38,17 @@ class _Waiting:
 
 
 @dataclass(slots=True)
-class Stays:
-    """One user's booked stays: the planner's marks and the values' memory."""
+class Stays(SessionMarks):
+    """One user's booked stays: the planner's marks and the values' memory (``count``: stays
+    so far; ``kept``: stay → its booking's sticky slots, id, dates and money)."""
 
-    #: The session the marks are of (the planner's ``user.sessions + 1``).
-    session: int = 0
-    #: The planner: occurrences of each trigger noted so far in ``session``.
-    planned: dict[str, int] = field(default_factory=dict)
     #: (trigger event, its occurrence in the session, 1-based) → the stay it books.
     booked: dict[tuple[str, int], int] = field(default_factory=dict)
     #: (check-in event, its occurrence in the session) → the stay it starts.
     checking_in: dict[tuple[str, int], int] = field(default_factory=dict)
-    #: Stays so far in the user's life: the next one's number.
-    count: int = 0
     waiting: list[_Waiting] = field(default_factory=list)
     #: Check-in event → (first day, last day, stay), earliest first.
     due: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
-    #: The values' side: occurrences of marked events drawn so far in ``session``.
-    seen: dict[str, int] = field(default_factory=dict)
-    #: The values' side: stay → its booking's sticky slots (id, dates, money).
-    kept: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: The values' side: stay → its first and last window day (None: the booking names none).
     days: dict[int, tuple[int, int] | None] = field(default_factory=dict)
     #: The values' side: a paid booking's key → its stay's first window day (a cancel
@@ -66,26 +59,13 @@ class Stays:
     #: Some booking of the user named its stay's first day (``starts`` is to be read).
     dated: bool = False
 
-    def new_session(self, session: int) -> None:
-        """The planner starts planning ``session``: last session's marks are spent."""
-        self.session = session
-        self.planned.clear()
+    def spent(self) -> None:
         self.booked.clear()
         self.checking_in.clear()
-        self.seen.clear()
-
-    def noted(self, trigger: str) -> int:
-        """The planner noted ``trigger`` once more this session: its occurrence."""
-        nth = self.planned[trigger] = self.planned.get(trigger, 0) + 1
-        return nth
 
     def bring(self, event: str, trigger: tuple[str, int]) -> None:
         """The trigger (its occurrence) brings a check-in: a stay of its own."""
-        number = self.booked.get(trigger)
-        if number is None:
-            number, self.count = self.count, self.count + 1
-            self.booked[trigger] = number
-        self.waiting.append(_Waiting(number, event, self.session))
+        self.waiting.append(_Waiting(self.number(self.booked, trigger), event, self.session))
 
     def told(self) -> list[str]:
         """Check-ins of earlier sessions' bookings get their days (the values told them);
@@ -145,7 +125,4 @@ class Stays:
 
 def stays(sticky: dict[str, Any]) -> Stays:
     """The user's marks (made on first use)."""
-    marks = sticky.get(SLOT)
-    if marks is None:
-        marks = sticky[SLOT] = Stays()
-    return marks
+    return marks_of(sticky, SLOT, Stays)

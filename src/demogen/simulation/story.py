@@ -630,8 +630,7 @@ class SessionPlanner:
         """The order just submitted (``attempt``) is paid in a later session: the values
         keep it under the hold's number (held_orders)."""
         marks = held_orders(user.sticky)
-        number, marks.holds = marks.holds, marks.holds + 1
-        marks.held[(attempt, names.count(attempt))] = number
+        number = marks.number(marks.held, (attempt, names.count(attempt)))
         lapse = self._day + self.plan.paid_later_days[revenue]
         self._memory.held.append((lapse, user.sessions, revenue, number))
 

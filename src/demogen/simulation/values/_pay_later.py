@@ -17,6 +17,7 @@ from typing import Any
 
 from demogen.analysis.rules import Rules
 from demogen.simulation.held_orders import SLOT, HeldOrders
+from demogen.simulation.marks import this_session
 from demogen.simulation.values._follow_ups import _ABSENT, CHOSEN, _put
 from demogen.simulation.values._pairs import PairGroup
 
@@ -42,10 +43,10 @@ class LaterPayments:
         slots = self.slots
 
         def of_its_order(u: Any, t: str) -> dict[str, Any]:
-            marks: HeldOrders | None = u.sticky.get(SLOT)
-            if marks is None or marks.session != u.session_number:
+            marks = this_session(u, SLOT, HeldOrders)
+            if marks is None:
                 return sample(u, t)
-            nth = marks.seen[event] = marks.seen.get(event, 0) + 1
+            nth = marks.drawn(event)
             number = marks.paid.get((event, nth))
             kept = None if number is None else marks.kept.pop(number, None)
             if kept is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from demogen.analysis.billing import entry_periods, period_of, plan_of
 from demogen.analysis.rules import SWITCH_SHARE, Rules
+from demogen.simulation.marks import this_session
 from demogen.simulation.renewals import SLOT, Renewals
 from demogen.simulation.values._pairs import PairGroup
 from demogen.simulation.values._pay_later import Sample, draw_as_kept, keep
@@ -55,12 +56,12 @@ class Renewed:
         share = self.switch.get(event, 0.0)
 
         def of_its_charge(u: Any, t: str) -> dict[str, Any]:
-            marks: Renewals | None = u.sticky.get(SLOT)
-            if marks is None or marks.session != u.session_number:
+            marks = this_session(u, SLOT, Renewals)
+            if marks is None:
                 return sample(u, t)
             if event not in self.members:
                 return self._other_plan(sample, u, t, marks)
-            nth = marks.seen[event] = marks.seen.get(event, 0) + 1
+            nth = marks.drawn(event)
             number = marks.renewing.get((event, nth))
             kept = None if number is None else marks.kept.get(number)
             if kept is not None:

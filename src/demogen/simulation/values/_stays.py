@@ -24,6 +24,7 @@ from typing import Any
 from demogen.analysis.heuristic.values import kinds
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
+from demogen.simulation.marks import this_session
 from demogen.simulation.sessions import DAY_SECONDS
 from demogen.simulation.stays import SLOT, Stays
 from demogen.simulation.values._codegen import Writer, indent, with_source
@@ -60,10 +61,10 @@ class StayBookings:
             return sample
 
         def of_its_stay(u: Any, t: str) -> dict[str, Any]:
-            marks: Stays | None = u.sticky.get(SLOT)
-            if marks is None or marks.session != u.session_number:
+            marks = this_session(u, SLOT, Stays)
+            if marks is None:
                 return sample(u, t)
-            nth = marks.seen[event] = marks.seen.get(event, 0) + 1
+            nth = marks.drawn(event)
             number = marks.checking_in.get((event, nth))
             kept = None if number is None else marks.kept.pop(number, None)
             if kept is not None:
