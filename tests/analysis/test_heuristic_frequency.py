@@ -6,7 +6,11 @@ to 14 times in one user's day, ``streak_extended`` 13 (300 users x 10 days, seed
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.analysis.test_heuristic import analyze, ev, taxonomy
+from tests.data.unseen.build_zh_slg import write_zh_slg
+from tests.simulation.generated_outputs import analysed
 
 
 def test_what_happens_to_the_users_day_comes_once_a_session() -> None:
@@ -26,3 +30,13 @@ def test_a_league_demotion_is_rare() -> None:
     rules = analyze(taxonomy([ev("app_install"), ev("app_open"), *(ev(n) for n in names)]))
 
     assert {n: rules.events[n].frequency for n in names} == dict.fromkeys(names, "rare")
+
+
+def test_a_step_event_is_capped_at_the_steps_its_things_have_left(tmp_path: Path) -> None:
+    """``building_upgrade_start`` (``building_id`` of 7 codes, ``from_level`` 1~30,
+    ``to_level`` 2~30): each building starts at most at level 6 (the first fifth of its
+    range), so a user has 7 x 24 upgrades before a building must pass 30 (before: heavy users
+    ran out at 1,000 x 14 and upgraded a building at 30 again, 259 times)."""
+    _taxonomy, _product, rules = analysed(write_zh_slg(tmp_path / "plan"))
+
+    assert rules.events["building_upgrade_start"].max_per_user == 7 * 24

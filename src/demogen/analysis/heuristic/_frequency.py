@@ -25,6 +25,7 @@ from demogen.analysis.heuristic._lifecycle import MIN_SCORE
 from demogen.analysis.heuristic._periods import billing_days
 from demogen.analysis.heuristic._text import Pattern, compile_pattern, pattern_matches
 from demogen.analysis.heuristic.values import progression
+from demogen.analysis.heuristic.values.steps import step_pairs, step_thing_id, step_top, steps_left
 from demogen.analysis.rules import (
     IN_CART_SHARE,
     PAY_LATER_DAYS,
@@ -90,9 +91,9 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             frequency = "lifecycle"
         if name in tutorials:
             most = spec["tutorial_steps"]
-        rungs = _promotions(ctx, name)
-        if rungs is not None:
-            most = rungs if most is None else min(most, rungs)
+        for cap in (_promotions(ctx, name), _steps_cap(ctx, name)):
+            if cap is not None:
+                most = cap if most is None else min(most, cap)
         if frequency is None and name in roles.progress:    # named by its description
             frequency = classes.get("playback_progress")
         if frequency is None:
@@ -117,6 +118,26 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
         out[name] = entry.model_copy(update=again) if entry is not None \
             else EventSpec(**again, origin="heuristic")
     return out
+
+
+def _steps_cap(ctx: Context, event: str) -> int | None:
+    """How often a user can step things up (``building_upgrade_start``: ``building_id``,
+    ``from_level`` (1~30), ``to_level``): the steps the things it lists (its id's codes; none:
+    the user's one) surely have left below their top, so no user runs out of them."""
+    found = ctx.taxonomy.event(event)
+    pairs = step_pairs(found.properties) if found is not None else []
+    if found is None or not pairs:
+        return None
+    props = {p.name: p for p in ctx.taxonomy.properties}
+    thing = props.get(step_thing_id(found.properties) or "")
+    things = len(thing.enum) if thing is not None and thing.enum else 1
+    caps: list[int] = []
+    for pair in pairs:
+        ranges = [(r.min, r.max) if (p := props.get(n)) is not None
+                  and (r := p.value_range) is not None else None for n in pair]
+        if ranges[0] is not None:
+            caps.append(steps_left(ranges[0][0], step_top(ranges[0], ranges[1]), things))
+    return min(caps) if caps else None
 
 
 def _promotions(ctx: Context, event: str) -> int | None:

@@ -14,17 +14,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from demogen.analysis.heuristic.values.steps import step_pairs, step_thing_id
+from demogen.analysis.heuristic.values.steps import (
+    start_share,
+    step_pairs,
+    step_thing_id,
+    step_top,
+)
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
 
-#: Where a new thing's first step starts: within this share of the range above its bottom.
-_START_SHARE = 0.2
-#: Draws of the thing a record names before it settles for one at its top.
-_TRIES = 12
+#: Draws of the thing a record names before it settles for one at its top (the analyzer's
+#: ``max_per_user`` leaves one below it; a draw of seven that misses it 64 times: 5e-5).
+_TRIES = 64
 
 
 def step_sampler(tables: Tables, prop: Property, event: str | None,
@@ -72,10 +76,9 @@ def step_thing(tables: Tables, prop: Property, event: str | None, present: froze
 def _top(tables: Tables, pair: tuple[str, str], event: str) -> int:
     """The highest level ``pair`` reaches: the after side's max, at most one above the
     before side's (100 when the plan gives neither)."""
-    tops = [int(b[1]) + shift for name, shift in zip(pair, (1, 0), strict=True)
-            if (prop := tables.props.get(name)) is not None
-            and (b := tables.bounds(prop, event)) is not None]
-    return max(2, min(tops)) if tops else 100
+    ranges = [(b[0], b[1]) if (prop := tables.props.get(name)) is not None
+              and (b := tables.bounds(prop, event)) is not None else None for name in pair]
+    return step_top(ranges[0], ranges[1])
 
 
 def _key(pair: tuple[str, str], thing: str | None, v: dict[str, Any]) -> tuple[Any, ...]:
@@ -83,12 +86,12 @@ def _key(pair: tuple[str, str], thing: str | None, v: dict[str, Any]) -> tuple[A
 
 
 def _before(pair: tuple[str, str], thing: str | None, lo: int, top: int) -> Sampler:
-    lo = min(lo, top - 1)
+    lo, share = min(lo, top - 1), start_share()
 
     def value(u: UserContext, v: dict[str, Any], t: str) -> int:
         level = u.sticky.get(_key(pair, thing, v))
         if level is None:   # the thing's first step seen: its level where the user is now
-            level = lo + int(u.rnd.random() * max(0, top - 1 - lo) * _START_SHARE)
+            level = lo + int(u.rnd.random() * max(0, top - 1 - lo) * share)
         return int(min(level, top - 1))     # at its top: the last step again, never past
 
     return value

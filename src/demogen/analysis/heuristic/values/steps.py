@@ -14,7 +14,7 @@ import yaml
 from demogen.analysis.heuristic._catalogues import ID, catalogue_role
 from demogen.analysis.heuristic.values.names import normalize
 
-__all__ = ["step_pairs", "step_thing_id"]
+__all__ = ["start_share", "step_pairs", "step_thing_id", "steps_left"]
 
 
 @functools.cache
@@ -38,6 +38,25 @@ def _side(name: str) -> tuple[str, str] | None:
             if rest and set(rest) & set(data["level_words"]):
                 return side, f"{at}:{'_'.join(rest)}"
     return None
+
+
+def start_share() -> float:
+    """Where a thing's first step in the run starts, as a share of its range."""
+    return float(_data()["start_share"])
+
+
+def step_top(before: tuple[float, float] | None, after: tuple[float, float] | None) -> int:
+    """The highest level a pair reaches: the after side's max, at most one above the before
+    side's (100 when the plan gives neither)."""
+    tops = [int(r[1]) + shift for r, shift in ((before, 1), (after, 0)) if r is not None]
+    return max(2, min(tops)) if tops else 100
+
+
+def steps_left(lo: float, top: int, things: int) -> int:
+    """The steps a user surely has left over ``things`` things whose levels start in the
+    first :func:`start_share` of ``lo`` … ``top``: a cap on a step event's records."""
+    first = int(lo) + int(max(0, top - 1 - int(lo)) * start_share())
+    return max(1, things * (top - first))
 
 
 def step_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
