@@ -135,3 +135,19 @@ def test_a_searchs_results_run_is_heavy_tailed() -> None:
     p50, p99 = runs[len(runs) // 2], runs[int(0.99 * len(runs))]
     assert p50 >= 1 and p99 >= 6 * p50 and p99 >= 13, (p50, p99)
     assert 2.0 <= sum(runs) / len(runs) <= 3.5, sum(runs) / len(runs)
+
+
+def test_a_session_with_no_intent_to_draw_draws_nothing_for_one() -> None:
+    """Where every share of the user's state is 0 (most verticals), deciding what the
+    session sets out to do takes no draw from the user's stream: the rest of the session
+    is drawn as it would be without intents."""
+    plan = _plan()
+    planner = SessionPlanner(plan, ContentLoop())
+    user = _user(1, Segment.ACTIVE_USER)
+    before = user.rnd.getstate()
+    planner._intend(user, [])
+    assert user.rnd.getstate() == before
+    searching = SessionPlanner(plan, ContentLoop(intents=Intents(
+        engaged=IntentShares(search=0.5))))
+    searching._intend(user, [])
+    assert user.rnd.getstate() != before, "a share to draw takes a draw"

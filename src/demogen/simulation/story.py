@@ -39,6 +39,8 @@ _CHAIN_DEPTH = 3
 #: half in the session of its trigger, most within a few sessions.
 FOLLOW_UP_CHANCE = 0.5
 _NONE: frozenset[str] = frozenset()
+#: Intents a session may set out with, each with its upper bound on one draw (_intend).
+_Bounds = tuple[tuple[str, float], ...]
 #: The share of a session's active time its playback ticks may fill: the rest keeps room
 #: for what the session does besides playing (starting, browsing, leaving).
 TICK_SHARE = 0.9
@@ -83,7 +85,12 @@ class SessionPlanner:
         results = loop.search_results
         self._result_run = (math.log(results.median), results.sigma) if results else None
         self._in_search = False
-        self._intents = loop.intents
+        # What a session sets out to do, by the user's state (_intend): each intent's upper
+        # bound on one draw; an intent the plan has no events for is none, and a state with
+        # none takes no draw (the session's other draws stay as they were).
+        doable = {"search": bool(self._searches), "buy": bool(plan.cart_views)}
+        self._intents = {state: _bounds(getattr(loop.intents, state), doable)
+                         for state in ("new", "engaged", "carted")}
         # Carts and purchases mark whether the user has something carted (_Memory.carted).
         self._cart_marks = {**{e: True for e in plan.carts},
                             **{e: False for e in plan.revenue}}
@@ -359,22 +366,25 @@ class SessionPlanner:
         """What the session sets out to do, by the user's state (ContentLoop.intents): a
         search (its loop of results) or the cart (to buy what is in it); else it browses,
         as the segment's draws make it."""
-        shares = self._intent_shares(user)
+        bounds = self._intent_bounds(user)
+        if not bounds:
+            return
         draw = user.rnd.random()
-        if draw < shares.search:
-            search = self.plan.searches[0] if self._searches else None
-            if search is not None and self.can(user, search):
+        intent = next((name for name, bound in bounds if draw < bound), None)
+        if intent == "search":
+            search = self.plan.searches[0]
+            if self.can(user, search):
                 self._with_chain(user, search, names)
-        elif draw < shares.search + shares.buy:
+        elif intent == "buy":
             for screen in self.plan.cart_views:
                 if self.can(user, screen):
                     self._with_chain(user, screen, names)
                     return
 
-    def _intent_shares(self, user: SimUser) -> IntentShares:
+    def _intent_bounds(self, user: SimUser) -> _Bounds:
         if user.segment is Segment.NEW_USER:
-            return self._intents.new
-        return self._intents.carted if self._memory.carted else self._intents.engaged
+            return self._intents["new"]
+        return self._intents["carted" if self._memory.carted else "engaged"]
 
     def _onboarding(self, user: SimUser, names: list[str]) -> None:
         """Pending steps of each progression, up to how far this user will ever get; a
@@ -706,6 +716,18 @@ class SessionPlanner:
         if onboarded and (user.sessions >= 15 or
                           (user.segment is Segment.POWER_USER and user.sessions >= 5)):
             user.stage = advance(user.stage, LifecycleStage.ADVANCED)
+
+
+def _bounds(shares: IntentShares, doable: dict[str, bool]) -> _Bounds:
+    """Each intent the plan can act on with its upper bound on one draw, in the order
+    the shares are listed (a share the plan cannot act on takes no part of the draw)."""
+    out: list[tuple[str, float]] = []
+    total = 0.0
+    for name, share in shares.model_dump().items():
+        if share > 0 and doable[name]:
+            total += share
+            out.append((name, total))
+    return tuple(out)
 
 
 def _stages_reached(plan: BehaviourPlan) -> dict[str, LifecycleStage]:
