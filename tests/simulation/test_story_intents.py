@@ -151,3 +151,30 @@ def test_a_session_with_no_intent_to_draw_draws_nothing_for_one() -> None:
         engaged=IntentShares(search=0.5))))
     searching._intend(user, [])
     assert user.rnd.getstate() != before, "a share to draw takes a draw"
+
+
+GAME = Path(__file__).parents[2] / "examples" / "game"
+
+
+def test_settings_are_changed_several_at_a_time_in_the_first_days() -> None:
+    """The game's ``settings_change`` (Rules ``event_roles.configure``, from the analyzer)
+    comes in sessions set out to configure: several in a row, mostly while the user is new,
+    not one now and then across the user's life as free draws would sprinkle it."""
+    taxonomy, _, rules = analysed(GAME)
+    assert rules.event_roles.configure == ["settings_change"]
+    plan = compile_behaviour(taxonomy, rules)
+    planner = SessionPlanner(plan, load_preset("game").content_loop)
+    per_session: list[tuple[bool, int]] = []     # (the user is new, settings changed)
+    for index in range(400):
+        user = _user(index, Segment.NEW_USER)
+        user.progress_limits = [len(flow.steps) for flow in plan.progressions]
+        for day in range(20):
+            if day == 4:
+                user.segment = Segment.ACTIVE_USER
+            changed = planner.plan_session(user, 12, day).count("settings_change")
+            per_session.append((day < 4, changed))
+    holding = [n for _, n in per_session if n]
+    early = sum(n for new, n in per_session if new) / sum(holding)
+    assert len(holding) >= 50 and sum(holding) / len(holding) >= 2.5, \
+        (len(holding), sum(holding) / len(holding))
+    assert early >= 0.6, early

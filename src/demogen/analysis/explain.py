@@ -48,6 +48,7 @@ _ROLE_WORDS = {
     "search": "search: opens a loop of result views (sometimes refined, sometimes none)",
     "remove": "remove: takes a carted item out of the cart",
     "cart_view": "cart view: shows what is in the cart (its list is the cart)",
+    "configure": "configure: changes a setting or the profile, several in a row",
 }
 
 

@@ -313,6 +313,8 @@ class EventRoles(BaseModel):
     checkout's start): its list of the carted thing is the cart's contents.
     ``new_role``: creates the user's role (character) on the server they play on: once per
     server, and again at a move to a new server (``catalogues.server.move_share``).
+    ``configure``: changes a setting, preference or the profile: done in a few sessions set
+    out to configure (several in a row, mostly in the first days), never drawn one by one.
     """
 
     model_config = _STRICT
@@ -331,6 +333,7 @@ class EventRoles(BaseModel):
     remove: list[str] = Field(default_factory=list)
     cart_view: list[str] = Field(default_factory=list)
     new_role: list[str] = Field(default_factory=list)
+    configure: list[str] = Field(default_factory=list)
 
 
 class Milestone(BaseModel):

@@ -144,6 +144,9 @@ class BehaviourPlan:
     #: Role creations (Rules ``event_roles.new_role``): once per server; a move to a new
     #: server opens with one (SessionPlanner).
     new_role: tuple[str, ...] = ()
+    #: Settings and profile changes (Rules ``event_roles.configure``): a session set out to
+    #: configure does a run of them (SessionPlanner._configure).
+    configures: tuple[str, ...] = ()
     #: The player's cadence (Rules ``playback.heartbeat_seconds``): one tick of a run after
     #: the other this many seconds apart, so a session holds the ticks its time fits.
     heartbeat_seconds: float = 10.0
@@ -280,6 +283,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         searches=tuple(e for e in real(roles.search) if e not in special),
         cart_views=tuple(e for e in real(roles.cart_view) if e not in special),
         new_role=real(roles.new_role),
+        configures=tuple(e for e in real(roles.configure) if e not in special),
     )
     allowed = allowed_events(list(names), rules.lifecycle_rules)
     chain_followers = {s for flows in chains.values() for flow in flows for s in flow.steps[1:]}

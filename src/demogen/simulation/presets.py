@@ -63,6 +63,7 @@ class IntentShares(_Strict):
 
     search: float = Field(0.0, ge=0, le=1)
     buy: float = Field(0.0, ge=0, le=1)
+    configure: float = Field(0.0, ge=0, le=1)
 
 
 class Intents(_Strict):
@@ -104,6 +105,9 @@ class ContentLoop(_Strict):
     search_refine: float = Field(0.25, ge=0, lt=1)
     search_results: RunLength | None = None
     intents: Intents = Intents()
+    #: How many settings a session set out to configure changes (``intents``' ``configure``):
+    #: heavy-tailed, most a few, some many.
+    configure_run: RunLength = RunLength(median=3.0, sigma=0.5)
 
 
 class EventsPerSession(_Strict):

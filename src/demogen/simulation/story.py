@@ -15,8 +15,14 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
-from demogen.simulation.behaviour import DEFAULT_STEP_CONVERSION, BehaviourPlan, Flow
+from demogen.simulation.behaviour import (
+    DEFAULT_STEP_CONVERSION,
+    BehaviourPlan,
+    FillTable,
+    Flow,
+)
 from demogen.simulation.held_orders import held_orders
 from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.playback import MilestonePlan, playback_marks
@@ -88,9 +94,18 @@ class SessionPlanner:
         # What a session sets out to do, by the user's state (_intend): each intent's upper
         # bound on one draw; an intent the plan has no events for is none, and a state with
         # none takes no draw (the session's other draws stay as they were).
-        doable = {"search": bool(self._searches), "buy": bool(plan.cart_views)}
+        doable = {"search": bool(self._searches), "buy": bool(plan.cart_views),
+                  "configure": bool(plan.configures)}
         self._intents = {state: _bounds(getattr(loop.intents, state), doable)
                          for state in ("new", "engaged", "carted")}
+        # Where a state sets out to configure, settings changes come in those sessions only
+        # (_configure: several in a row), never drawn one by one from the segment's tables.
+        configures = any(name == "configure" for bounds in self._intents.values()
+                         for name, _ in bounds)
+        self._configures = plan.configures if configures else ()
+        run = loop.configure_run
+        self._configure_run = (math.log(run.median), run.sigma)
+        self._fills = _fill_tables(plan, frozenset(self._configures))
         # Carts and purchases mark whether the user has something carted (_Memory.carted).
         self._cart_marks = {**{e: True for e in plan.carts},
                             **{e: False for e in plan.revenue}}
@@ -380,6 +395,19 @@ class SessionPlanner:
                 if self.can(user, screen):
                     self._with_chain(user, screen, names)
                     return
+        elif intent == "configure":
+            self._configure(user, names)
+
+    def _configure(self, user: SimUser, names: list[str]) -> None:
+        """A session set out to configure changes several settings in a row: a run of the
+        plan's configure events, lognormal in length (ContentLoop.configure_run)."""
+        rnd, events = user.rnd, self._configures
+        for _ in range(max(1, round(rnd.lognormvariate(*self._configure_run)))):
+            event = events[0] if len(events) == 1 else rnd.choice(events)
+            if len(names) >= MAX_EVENTS_PER_SESSION:
+                break
+            if self.can(user, event):
+                self._with_chain(user, event, names)
 
     def _intent_bounds(self, user: SimUser) -> _Bounds:
         if user.segment is Segment.NEW_USER:
@@ -691,7 +719,7 @@ class SessionPlanner:
             self._note(user, attempt, names)
 
     def _fill(self, user: SimUser, target: int, names: list[str]) -> None:
-        table = self.plan.segments[user.segment].fill[user.stage]
+        table = self._fills[user.segment][user.stage]
         events, cum_weights = table.names, table.cum_weights
         if not events:
             return
@@ -716,6 +744,25 @@ class SessionPlanner:
         if onboarded and (user.sessions >= 15 or
                           (user.segment is Segment.POWER_USER and user.sessions >= 5)):
             user.stage = advance(user.stage, LifecycleStage.ADVANCED)
+
+
+def _fill_tables(plan: BehaviourPlan, left_out: frozenset[str],
+                 ) -> dict[Segment, dict[LifecycleStage, FillTable]]:
+    """The segments' free-draw tables without ``left_out`` (events with a story of their
+    own in this planner), each kept event with its own weight."""
+    if not left_out:
+        return {segment: behaviour.fill for segment, behaviour in plan.segments.items()}
+    out: dict[Segment, dict[LifecycleStage, FillTable]] = {}
+    for segment, behaviour in plan.segments.items():
+        out[segment] = {}
+        for stage, table in behaviour.fill.items():
+            weights = [c - p for c, p in zip(table.cum_weights, (0.0, *table.cum_weights),
+                                             strict=False)]
+            kept = [(n, w) for n, w in zip(table.names, weights, strict=True)
+                    if n not in left_out]
+            out[segment][stage] = FillTable(tuple(n for n, _ in kept),
+                                            tuple(accumulate(w for _, w in kept)))
+    return out
 
 
 def _bounds(shares: IntentShares, doable: dict[str, bool]) -> _Bounds:

@@ -8,8 +8,11 @@ names), and a YAML language-learning app (Lingobit: lessons that end complete | 
 streaks, leagues, gems, a ``plan_type`` monthly | annual subscription; its product block
 inside the plan), and a Chinese SLG in a ThinkingData workbook (铁血王座, written by
 ``build_zh_slg``: enums as ``1:普通,2:稀有``, a note row, CNY recharges with a first-pay
-flag). Each is generated at the coherence size (300 users × 10 days, seed 3)
-and validated against the plan as a user would; every check must report zero violations.
+flag), and a Korean webtoon / web-novel app in a ThinkingData workbook (툰나무, written by
+``build_kr_webtoon``: episodes read, wait-for-free, rentals that expire, KRW coin packs, a
+비고 column, ``series_id`` typed two ways). Each is generated at the coherence size
+(300 users × 10 days, seed 3) and validated against the plan as a user would; every check
+must report zero violations.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from demogen.api import validate
 from tests.conftest import COHERENCE_DAYS, COHERENCE_USERS
 from tests.data import DATA
 from tests.data.unseen.build_jp_rpg import write_jp_rpg
+from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
 from tests.data.unseen.build_travel import write_travel
 from tests.data.unseen.build_zh_slg import write_zh_slg
 from tests.simulation.generated_outputs import generate, show
@@ -39,6 +43,7 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "social": lambda _: UNSEEN / "social_video",
     "language_learning": lambda _: UNSEEN / "language_learning",
     "zh_slg": lambda scratch: write_zh_slg(scratch / "zh_slg"),
+    "kr_webtoon": lambda scratch: write_kr_webtoon(scratch / "kr_webtoon"),
 }
 
 #: Plan id → a generator gap that still breaks it (xfail, not strict); none today.

@@ -118,6 +118,7 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         progress=names("playback_progress") + described_only(ctx, "playback_progress"),
         search=names("search"),
         new_role=names("character_create"),
+        configure=names("settings_change"),
     )
 
 
