@@ -8,6 +8,7 @@ missed day; its event shows the user property's new value, and the best streak f
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import pairwise
 
 import pytest
@@ -117,3 +118,62 @@ def test_no_promotion_past_the_top_tier(lingobit: Generated) -> None:
         at_top += [user for a, b in pairwise(shown) if a == b == "Diamond"]
     assert promotions > 20
     assert not at_top, f"{len(at_top)} promotions at the top: {at_top[:5]}"
+
+
+def test_a_streak_event_comes_once_a_day(lingobit: Generated) -> None:
+    """``streak_extended`` came twice in one user's day (49 user-days at 300 x 10, 410 at
+    1,000 x 30, seed 3): what happens to the streak happens once a day (Rules
+    ``events.<e>.max_per_day``, filled for streak and daily-goal names)."""
+    assert lingobit.rules.events["streak_extended"].max_per_day == 1
+    per_day = Counter((r["#distinct_id"], r["#time"][:10]) for r in lingobit.records
+                      if r.get("#event_name") == "streak_extended")
+    twice = [key for key, n in per_day.items() if n > 1]
+
+    assert len(per_day) > 100
+    assert not twice, f"{len(twice)} user-days with two: {twice[:5]}"
+
+
+def test_no_demotion_on_the_first_tier(lingobit: Generated) -> None:
+    """A user at Bronze was demoted and showed Bronze again (11 at 300 x 10, 121 at 1,000 x
+    30, seed 3): like a promotion at the top, a demotion needs a rung below."""
+    at_bottom, demotions = [], 0
+    for user, timeline in lingobit.timelines.items():
+        tier = None
+        for record in timeline:
+            props = record.get("properties", {})
+            if record.get("#event_name") == "league_demoted":
+                demotions += 1
+                if tier in (None, "Bronze"):
+                    at_bottom.append(f"{user} at {tier}")
+            if "league_tier" in props and (record["#type"] != "track"
+                                           or record.get("#event_name") == "league_demoted"):
+                tier = props["league_tier"]
+    assert demotions > 20
+    assert not at_bottom, f"{len(at_bottom)} demotions at the bottom: {at_bottom[:5]}"
+
+
+def test_accuracy_is_the_share_of_answers_right(lingobit: Generated) -> None:
+    """``accuracy_pct`` and ``mistakes_count`` were drawn apart (24,362 of 24,992 lessons
+    disagreed, 1,000 x 30 seed 3): no mistake is 100 %, each of the 15 a lesson allows
+    takes its share (a Rules ``property_relationships`` formula from the words)."""
+    wrong, lessons = [], 0
+    for record in lingobit.records:
+        props = record.get("properties", {})
+        if not is_track(record) or "accuracy_pct" not in props or "mistakes_count" not in props:
+            continue
+        lessons += 1
+        expected = (1 - props["mistakes_count"] / 15) * 100     # shown whole: 93.3 → 93
+        if abs(props["accuracy_pct"] - expected) > 0.5:
+            wrong.append((record["#event_name"], props["mistakes_count"], props["accuracy_pct"]))
+    assert lessons > 100
+    assert not wrong, f"{len(wrong)} of {lessons}: {wrong[:5]}"
+
+
+def test_a_fail_out_of_hearts_shows_none_left(lingobit: Generated) -> None:
+    """``lesson_fail`` ("the user ran out of hearts") showed hearts left (19 of 52 at 300 x
+    10, 151 of 402 at 1,000 x 30, seed 3): Rules ``value_ranges`` ``hearts_left@lesson_fail``
+    is 0-0, read from the description."""
+    fails = [r["properties"].get("hearts_left") for r in lingobit.records
+             if r.get("#event_name") == "lesson_fail"]
+    assert len(fails) > 10
+    assert set(fails) == {0}, Counter(fails)

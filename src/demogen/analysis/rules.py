@@ -543,6 +543,9 @@ class EventSpec(BaseModel):
     frequency: Frequency | None = None
     #: At most this many times in one session (``login: 1``).
     per_session: int | None = Field(default=None, ge=1)
+    #: At most this many times in one day of the user (``streak_extended: 1``: a streak
+    #: grows once a day, however many lessons).
+    max_per_day: int | None = Field(default=None, ge=1)
     #: At most this many times in a user's life (``create_role: 2``); a ``lifecycle``
     #: event without one gets the simulation's default.
     max_per_user: int | None = Field(default=None, ge=1)

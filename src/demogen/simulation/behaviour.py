@@ -115,6 +115,9 @@ class BehaviourPlan:
     during: dict[str, str] = field(default_factory=dict)
     #: Events that happen at most so many times in a user's life (Rules.events).
     max_per_user: dict[str, int] = field(default_factory=dict)
+    #: Events that happen at most so many times in one day of the user (Rules.events
+    #: ``max_per_day``: a streak extended once a day).
+    per_day: dict[str, int] = field(default_factory=dict)
     #: Trigger → its followers with the chance one occurrence brings each (Rules.events
     #: ``follows``): followers happen only so, never drawn, walked or refunded otherwise.
     followers: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
@@ -260,6 +263,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         login=frozenset(real(roles.login)),
         one_time=one_time,
         per_session=per_session_caps(rules, known),
+        per_day={name: spec.max_per_day for name, spec in rules.events.items()
+                 if spec.max_per_day is not None and name in known},
         prerequisites=prerequisites,
         funded=funded_spends(rules, prerequisites),
         during={name: spec.during for name, spec in rules.events.items()

@@ -169,6 +169,12 @@ class StateApplier:
         self.updating = frozenset(self.updates)
         #: Events that happen only because a derived property changed (see announced_by).
         self.announcements = frozenset(self.announced_by.values())
+        #: Per event that moves a user along an enum ladder (``league_demoted``), the
+        #: user property, its rungs and the move: the planner keeps a move on the ladder
+        #: (no demotion on the first rung, no promotion on the last).
+        self.ladder_moves: dict[str, tuple[str, tuple[Any, ...], int]] = {
+            event: (u.prop, u.ladder, u.rungs) for event in self._before
+            for u in (*self._before[event], *self._after[event]) if u.ladder}
 
     def counted(self) -> frozenset[str]:
         """User properties that events add to or take from (counters, balances, levels)."""

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any
 
 from demogen.simulation.behaviour import (
     DEFAULT_STEP_CONVERSION,
@@ -66,10 +68,14 @@ class _Memory:
     held: list[tuple[int, int, str, int]] = field(default_factory=list)
     #: Something carted and not bought since: the user's next session may set out to buy.
     carted: bool = False
+    #: Counts of the events capped per day (Rules ``max_per_day``) on ``day``.
+    today: dict[str, int] = field(default_factory=dict)
+    day: int = -1
 
 
 class SessionPlanner:
-    def __init__(self, plan: BehaviourPlan, loop: ContentLoop | None = None):
+    def __init__(self, plan: BehaviourPlan, loop: ContentLoop | None = None,
+                 ladders: Mapping[str, tuple[str, tuple[Any, ...], int]] | None = None):
         self.plan = plan
         loop = loop or ContentLoop()
         #: Loop events (item views, playback ticks) → the chance another follows each one.
@@ -150,6 +156,11 @@ class SessionPlanner:
         self._caps = plan.per_session
         self._counts: dict[str, int] = {}   # capped events of the session being planned
         self._lifetime_caps = plan.max_per_user
+        self._day_caps = plan.per_day
+        #: Ladder moves (StateApplier.ladder_moves) and the rungs moved by the session
+        #: being planned: a move stays on its ladder (no demotion on the first rung).
+        self._ladders = dict(ladders or {})
+        self._moved: dict[str, int] = {}
         self._triggers = plan.followers
         self._follower_order = tuple(dict.fromkeys(
             f for pairs in plan.followers.values() for f, _ in pairs))
@@ -177,7 +188,8 @@ class SessionPlanner:
         self._ticks_left = 0
         self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
-                                   *plan.max_per_user, *plan.progress,
+                                   *plan.max_per_user, *plan.per_day, *self._ladders,
+                                   *plan.progress,
                                    *plan.controls.pauses, *plan.controls.within))
         self._open = {stage: frozenset(self._always | allowed)
                       for stage, allowed in plan.allowed.items()}
@@ -209,6 +221,11 @@ class SessionPlanner:
             cap = self._lifetime_caps.get(event)
             if cap is not None and self._memory.counts.get(event, 0) >= cap:
                 return False
+            cap = self._day_caps.get(event)
+            if cap is not None and self._memory.today.get(event, 0) >= cap:
+                return False
+            if event in self._ladders and not self._on_ladder(user, event):
+                return False
             before = self._prerequisites.get(event)
             if before and not done.issuperset(before) and not self._holds(user, event):
                 return False
@@ -224,6 +241,14 @@ class SessionPlanner:
         if event in self._subscribes and self._subscribed(user, event):
             return False
         return event in self._open[user.stage]
+
+    def _on_ladder(self, user: SimUser, event: str) -> bool:
+        """Whether the move ``event`` stays on its ladder from the user's rung (the first
+        when they hold none), counting the moves planned this session."""
+        prop, ladder, rungs = self._ladders[event]
+        current = user.state.get(prop)
+        at = (ladder.index(current) if current in ladder else 0) + self._moved.get(prop, 0)
+        return 0 <= at + rungs < len(ladder)
 
     def _stopped(self) -> bool:
         """Whether nothing plays: the player ticks only between a start of the session and its
@@ -275,6 +300,12 @@ class SessionPlanner:
         if event in self._lifetime_caps:
             counts = self._memory.counts
             counts[event] = counts.get(event, 0) + 1
+        if event in self._day_caps:
+            today = self._memory.today
+            today[event] = today.get(event, 0) + 1
+        ladder = self._ladders.get(event)
+        if ladder is not None:
+            self._moved[ladder[0]] = self._moved.get(ladder[0], 0) + ladder[2]
         if event in self._triggers:
             self._bring_about(user, event)
         carted = self._cart_marks.get(event)
@@ -331,6 +362,10 @@ class SessionPlanner:
             self._user, self._memory = user, _Memory()
         self._session.clear()
         self._counts.clear()
+        self._moved.clear()
+        if self._memory.day != day:
+            self._memory.day = day
+            self._memory.today.clear()
         self._paused = self._playing = False
         self._completion = None
         self._day = day

@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from demogen.analysis.rules import EventSpec
+import orjson
+
+from demogen.analysis.rules import EventSpec, Rules
 from demogen.pipeline import run_inputs
 from demogen.validate.coherence import CoherenceInput
 from demogen.validate.coherence._flows import FlowsChecker
@@ -105,3 +107,23 @@ def test_an_end_without_its_start_is_reported(coherence_output, tmp_path: Path) 
     assert problems, "a clear before any start has no start to end"
     assert f"user {uid}: stage_clear without a stage_start" in problems[0]
     assert all(uid in p for p in problems)
+
+
+def test_a_second_streak_step_in_a_day_is_reported(tmp_path: Path) -> None:
+    """Lingobit's streak_extended came twice a day (410 user-days at 1,000 x 30 seed 3): a
+    streak grows once a day (events.streak_extended.max_per_day: 1), whatever the sessions."""
+    rules = Rules(events={"streak_extended": EventSpec(max_per_day=1)})
+    times = ["2024-05-01 08:00:00.000", "2024-05-02 08:00:00.000", "2024-05-02 21:00:00.000",
+             "2024-05-03 08:00:00.000"]
+    records = [{"#type": "track", "#time": t, "#distinct_id": "u1",
+                "#event_name": "streak_extended", "properties": {}} for t in times]
+    folder = tmp_path / "o"
+    folder.mkdir()
+    (folder / "logs_20240501.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n"
+                                                          for r in records))
+
+    problems = findings(folder, FlowsChecker, CoherenceInput(rules))
+
+    assert len(problems) == 1, problems
+    assert "streak_extended #2 on one day (events.streak_extended.max_per_day: 1)" \
+        in problems[0]

@@ -246,5 +246,26 @@ def test_a_league_move_off_its_order_is_reported(tmp_path: Path) -> None:
                for k, (e, t) in enumerate(moves)]
     problems = findings(_write(tmp_path / "o", records), ProgressionChecker,
                         CoherenceInput(rules, plan))
+    assert len(problems) == 2, problems
+    assert "league_tier moved from 'Gold' to 'Gold' (+1 rung), past the last rung" \
+        in problems[0]
+    assert "league_tier moved from 'Silver' to 'Silver' (+1 rung)" in problems[1]
+
+
+def test_a_demotion_on_the_first_rung_is_reported(tmp_path: Path) -> None:
+    """Lingobit demoted users at Bronze (97 demotions that showed Bronze again, 1,000 x 30
+    seed 3): a move has a rung to go to, like a promotion at the top."""
+    plan = EventTaxonomy(events=[], user_properties=[Property(
+        name="league_tier", type=PropertyType.STRING, enum=["Bronze", "Silver", "Gold"])])
+    rules = Rules(update_patterns={e: {"league_tier": UpdateRule(
+        type=UpdateType.SET, value="{{league_tier}}")} for e in ("league_promoted",
+                                                                 "league_demoted")})
+    moves = [("league_promoted", "Silver"), ("league_demoted", "Bronze"),
+             ("league_demoted", "Bronze"), ("league_promoted", "Silver")]
+    records = [_event(f"2024-05-0{k + 1} 10:00:00.000", e, league_tier=t)
+               for k, (e, t) in enumerate(moves)]
+    problems = findings(_write(tmp_path / "o", records), ProgressionChecker,
+                        CoherenceInput(rules, plan))
     assert len(problems) == 1, problems
-    assert "league_tier moved from 'Silver' to 'Silver' (+1 rung)" in problems[0]
+    assert "league_tier moved from 'Bronze' to 'Bronze' (-1 rung), past the first rung" \
+        in problems[0]

@@ -58,8 +58,8 @@ class _FollowRule:
 
 
 def _cap_by_words(keys: frozenset[str], cap_words: list[tuple[int, tuple]]) -> int | None:
-    """The per-session cap the name's words give (``per_session_words``: a streak event
-    once a session), or None."""
+    """The cap the name's words give (``per_session_words``: a streak event once a
+    session; ``per_day_words``: once a day), or None."""
     return next((cap for cap, patterns in cap_words
                  if any(pattern_matches(p, keys) for p in patterns)), None)
 
@@ -77,6 +77,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                     for cls, patterns in spec["frequency_words"].items()]
     cap_words = [(int(cap), tuple(compile_pattern(p) for p in patterns))
                  for cap, patterns in spec.get("per_session_words", {}).items()]
+    day_words = [(int(cap), tuple(compile_pattern(p) for p in patterns))
+                 for cap, patterns in spec.get("per_day_words", {}).items()]
     tutorials = {e for e in roles.onboarding if e not in constraints.one_time_events
                  and e not in roles.onboarding_complete}
     follows = _follows(ctx, system, roles, constraints)
@@ -102,10 +104,12 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                               if any(pattern_matches(p, keys) for p in patterns)), None)
         cap = next((caps[c] for c in strong if c in caps), None) \
             or _cap_by_words(ctx.index.info(name).keys, cap_words)
+        daily = _cap_by_words(ctx.index.info(name).keys, day_words)
         trigger, rate, days, stops = follows.get(name, (None, None, None, None))
-        if (frequency, cap, most, trigger) != (None, None, None, None):
+        if (frequency, cap, daily, most, trigger) != (None, None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
-                                  max_per_user=most, follows=trigger, rate=rate,
+                                  max_per_day=daily, max_per_user=most, follows=trigger,
+                                  rate=rate,
                                   after_days=days, stops=stops, origin="heuristic")
     for name, share in _paid_later(ctx, roles, constraints).items():
         entry = out.get(name)

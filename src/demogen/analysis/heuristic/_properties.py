@@ -141,6 +141,18 @@ def _scale(prop: Property | None) -> dict[str, Any]:
     return {"scale": 1, "digits": 3} if ratio else {"scale": 100, "digits": 1}
 
 
+def _tops(ctx: Context, sources: dict[str, str]) -> dict[str, str] | None:
+    """A formula's ``{<source>_max}``: the top of each source's range in the plan (the
+    mistakes a lesson allows: 15), or None when one has no range."""
+    tops = {}
+    for key, name in sources.items():
+        prop = ctx.prop(name)
+        if prop is None or prop.value_range is None or prop.value_range.max <= 0:
+            return None
+        tops[f"{key}_max"] = f"{_num(prop.value_range.max):g}"
+    return tops
+
+
 def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
     out: dict[str, PropertyRelationship] = {}
     affects: dict[str, list[str]] = {}
@@ -161,7 +173,11 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
                         break
                     sources[key] = src
                 else:
-                    formula = spec["formula"].format(**sources, **_scale(ctx.prop(target)))
+                    tops = _tops(ctx, sources)
+                    if tops is None and "_max}" in spec["formula"]:
+                        continue    # the formula needs a source's range the plan lacks
+                    formula = spec["formula"].format(**sources, **(tops or {}),
+                                                     **_scale(ctx.prop(target)))
                     rel = out.get(target)
                     if rel is None or rel.formula == formula:
                         events = list(rel.events) if rel else []
@@ -239,7 +255,32 @@ def _num(x: float) -> float:
 
 
 def value_ranges(ctx: Context) -> dict[str, NumberRange]:
-    return {prop.name: value_range(prop) for prop in ctx.numeric_props if not prop.is_preset}
+    ranges = {prop.name: value_range(prop) for prop in ctx.numeric_props
+              if not prop.is_preset}
+    return {**ranges, **_run_out(ctx)}
+
+
+def _run_out(ctx: Context) -> dict[str, NumberRange]:
+    """``hearts_left@lesson_fail`` is 0: the event says the user ran out of the thing the
+    property counts ("ran out of hearts"), so none of it is left (``out_of_phrases``)."""
+    spec = load("properties")
+    phrases = "|".join(re.escape(p) for p in spec["out_of_phrases"])
+    pattern = re.compile(rf"\b(?:{phrases}) (\w+)")
+    left = set(spec["left_words"])
+    numeric = {p.name for p in ctx.numeric_props}
+    out: dict[str, NumberRange] = {}
+    for info in ctx.infos:
+        text = f"{info.desc} {' '.join(split_words(info.name))}"
+        things = {_singular(m) for m in pattern.findall(text)}
+        for name in ctx.props_of(info.name):
+            words = {_singular(w) for w in split_words(name)}
+            if name in numeric and words & things and words & left:
+                out[f"{name}@{info.name}"] = NumberRange(min=0, max=0, mean=0)
+    return out
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 __all__ = ["property_constraints", "property_relationships", "value_range", "value_ranges"]

@@ -169,6 +169,8 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         group = None    # a record's money pairs as a whole (RecordMoney.pair)
     if prop.name in tables.formulas and formula_on(tables.rules, prop.name, event):
         group = None    # computed from this record's values, never copied from the leader's
+    if f"{prop.name}@{event}" in tables.rules.value_ranges:
+        group = None    # its own range on this event (no hearts left on a fail): drawn there
     link = tables.catalogue_links(present).get(prop.name)
     if link is not None and link.anchor is not None:
         group = None    # a catalogue sibling reads its anchor's entry (a basket may swap it)

@@ -16,6 +16,7 @@ from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
 from demogen.validate.coherence._basket import BasketChecker
 from demogen.validate.coherence._catalogue import CatalogueChecker
+from demogen.validate.coherence._event_ranges import EventRangesChecker
 from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from demogen.validate.coherence._market import MarketChecker
@@ -34,7 +35,7 @@ from demogen.validate.coherence._times import TimesChecker
 
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
-                                        ProgressionChecker, StepsChecker,
+                                        ProgressionChecker, StepsChecker, EventRangesChecker,
                                         CatalogueChecker, MoneyChecker, PickedChecker,
                                         BalancesChecker,
                                         StaysChecker, StayDatesChecker, TimesChecker,

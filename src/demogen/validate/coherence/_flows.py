@@ -44,6 +44,8 @@ class _User:
     held: dict[str, list[int]] = field(default_factory=dict)
     #: Per such start: the day of its latest record.
     started: dict[str, int] = field(default_factory=dict)
+    #: Per event capped per day: (the day of its last record, how many that day).
+    today: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _alternative_ends(rules: Rules, followers: set[str]) -> dict[str, str]:
@@ -71,9 +73,10 @@ def _alternative_ends(rules: Rules, followers: set[str]) -> dict[str, str]:
 class FlowsChecker(Checker):
     name = "flows"
     description = ("per user, a follower (events.*.follows) never outnumbers what it follows; "
-                   "max_per_user and per_session caps hold; a start with alternative ends "
-                   "(win | fail) ends at most once, each end after its start (an order paid "
-                   "later within events.*.later_days); no payment of a cancelled order")
+                   "max_per_user, per_session and max_per_day caps hold; a start with "
+                   "alternative ends (win | fail) ends at most once, each end after its "
+                   "start (an order paid later within events.*.later_days); no payment of a "
+                   "cancelled order")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -87,6 +90,8 @@ class FlowsChecker(Checker):
         self.starts = frozenset(rules.event_constraints.session_start_events)
         self.per_session = {name: spec.per_session for name, spec in rules.events.items()
                             if spec.per_session is not None} if self.starts else {}
+        self.per_day = {name: spec.max_per_day for name, spec in rules.events.items()
+                        if spec.max_per_day is not None}
         self.counted = frozenset((*self.follows, *self.follows.values(), *self.lifetime))
         self.ends = _alternative_ends(rules, set(self.follows))
         self.outcome_starts = frozenset(self.ends.values())
@@ -101,7 +106,8 @@ class FlowsChecker(Checker):
 
     @property
     def active(self) -> bool:
-        return bool(self.follows or self.lifetime or self.per_session or self.ends
+        return bool(self.follows or self.lifetime or self.per_session or self.per_day
+                    or self.ends
                     or self.cancelled.active)
 
     def notes(self) -> list[str]:
@@ -122,6 +128,7 @@ class FlowsChecker(Checker):
         if self.cancelled.active and isinstance(props, Mapping):
             self.cancelled.record(uid, event, props, where, report)
         if event not in self.counted and event not in self.per_session \
+                and event not in self.per_day \
                 and event not in self.starts and event not in self.ends \
                 and event not in self.outcome_starts:
             return
@@ -153,6 +160,20 @@ class FlowsChecker(Checker):
             if n > cap:
                 report(where, f"user {uid}: {event} #{n} in one session "
                               f"(events.{event}.per_session: {cap})")
+        cap = self.per_day.get(event)
+        if cap is not None:
+            self._count_day(user, uid, event, cap, day, where, report)
+
+    @staticmethod
+    def _count_day(user: _User, uid: str, event: str, cap: int, day: int, where: Where,
+                   report: Report) -> None:
+        """At most ``cap`` of ``event`` on one day of ``#time`` (a streak grows once a day)."""
+        last, n = user.today.get(event, (day, 0))
+        n = n + 1 if last == day else 1
+        user.today[event] = (day, n)
+        if n > cap:
+            report(where, f"user {uid}: {event} #{n} on one day "
+                          f"(events.{event}.max_per_day: {cap})")
 
     def _pay_held(self, user: _User, uid: str, event: str, start: str, day: int,
                   where: Where, report: Report) -> None:

@@ -20,7 +20,8 @@ Per user, across their records in order (event properties and user properties al
   the day after its last change, or back to 1 after a missed day;
 - an event that promotes or demotes the user (``league_promoted``: progression.yaml
   ``ladder_up_words``) and sets an enum from its own value shows the next rung of the
-  plan's order (one up or down from the last one it showed);
+  plan's order (one up or down from the last one it showed; never past an end: no
+  demotion on the first rung);
 - a chapter number never goes back and agrees with a stage id beside it (``stage_3_7`` is
   in chapter 3; a one-number id ``stage_045`` by Rules' ``progression.stages_per_chapter``).
 
@@ -214,16 +215,19 @@ class ProgressionChecker(Checker):
 
     def _ladder(self, user: _User, ladder: tuple[str, int, tuple[str, ...]],
                 props: Mapping[str, Any], where: Where, report: Report, uid: str) -> None:
-        """One rung from the last one shown (the first move of a user: any rung)."""
+        """One rung from the last one shown (the first move of a user: any rung); a move
+        has a rung to go to (no demotion on the first rung, no promotion on the last)."""
         name, rungs, order = ladder
         value = props.get(name)
         if value not in order:
             return
         at, last = order.index(value), user.rungs.get(name)
         user.rungs[name] = at
-        if last is not None and at != min(max(last + rungs, 0), len(order) - 1):
-            report(where, f"user {uid}: {name} moved from {order[last]!r} to {value!r} "
-                          f"({rungs:+d} rung)")
+        if last is None or at == last + rungs:
+            return
+        end = "first" if last + rungs < 0 else "last" if last + rungs >= len(order) else None
+        report(where, f"user {uid}: {name} moved from {order[last]!r} to {value!r} "
+                      f"({rungs:+d} rung)" + (f", past the {end} rung" if end else ""))
 
     def _day_count(self, user: _User, name: str, value: float, where: Where, report: Report,
                    uid: str) -> None:
