@@ -8,7 +8,9 @@ names), and a YAML language-learning app (Lingobit: lessons that end complete | 
 streaks, leagues, gems, a ``plan_type`` monthly | annual subscription; its product block
 inside the plan), and a Chinese SLG in a ThinkingData workbook (铁血王座, written by
 ``build_zh_slg``: enums as ``1:普通,2:稀有``, a note row, CNY recharges with a first-pay
-flag), and a Korean webtoon / web-novel app in a ThinkingData workbook (툰나무, written by
+flag), and a B2B SaaS plan in one tracking-plan CSV (Trellio: an Avo-style sheet, a row per
+event × property, seats on Pro/Business, monthly | annual billing, a "User Properties"
+block), and a Korean webtoon / web-novel app in a ThinkingData workbook (툰나무, written by
 ``build_kr_webtoon``: episodes read, wait-for-free, rentals that expire, KRW coin packs, a
 비고 column, ``series_id`` typed two ways). Each is generated at the coherence size
 (300 users × 10 days, seed 3) and validated against the plan as a user would; every check
@@ -43,11 +45,17 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "social": lambda _: UNSEEN / "social_video",
     "language_learning": lambda _: UNSEEN / "language_learning",
     "zh_slg": lambda scratch: write_zh_slg(scratch / "zh_slg"),
+    "saas_workspace": lambda _: UNSEEN / "saas_workspace" / "tracking_plan.csv",
     "kr_webtoon": lambda scratch: write_kr_webtoon(scratch / "kr_webtoon"),
 }
 
-#: Plan id → a generator gap that still breaks it (xfail, not strict); none today.
-KNOWN_GAPS: dict[str, str] = {}
+#: Plan id → a generator gap that still breaks it (xfail, not strict).
+KNOWN_GAPS: dict[str, str] = {
+    "saas_workspace": "mirror: a checkout names the plan chosen (Pro/Business) while the "
+                      "user is on Free, and an invoice_paid without an upgrade leaves the "
+                      "user's plan Free (7 records at 300 x 10 seed 3; 1,143 before the seat "
+                      "and plan-state fixes)",
+}
 
 
 def _params() -> list[object]:

@@ -47,7 +47,7 @@ from demogen.analysis.heuristic._text import (
     read,
     split_words,
 )
-from demogen.analysis.heuristic.values import progression
+from demogen.analysis.heuristic.values import names, priors, progression
 from demogen.analysis.rules import PropertySource, PropertySpec, UpdateRule
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType, UpdateMethod, UpdateType
@@ -564,17 +564,27 @@ def _by_experience(ctx: Context, prop: Property) -> list[Rule]:
 # -- 3. enumerated states and mirrored properties ----------------------------------------------
 
 def _by_enum(ctx: Context, prop: Property) -> list[Rule]:
-    if not prop.enum:
+    """A plan or status (``plan: Free,Pro,Business``) moved by the account's events: the
+    sign-up sets its free value, a subscription its paid one, a trial its trial one
+    (``enum_states``). An event that carries the property itself (``plan_upgraded.plan``,
+    ``trial_started.plan``) says which value it moves to: it is set from what it carries.
+    Only status-like names: a ``role`` (admin, member, guest) is no plan."""
+    if not prop.enum or not priors.STATUS.search(names.normalize(prop.name)):
         return []
     values = {str(v).lower(): v for v in prop.enum}
     rules: list[Rule] = []
     for spec in load("properties")["enum_states"]:
         event = ctx.index.best(spec["concept"])
         value = next((values[v] for v in spec["values"] if v in values), None)
-        if event is None or value is None:
+        if event is None:
             continue
         kind = UpdateType.SET_ONCE if spec.get("once") else UpdateType.SET
-        rules.append((event.name, UpdateRule(type=kind, value=value)))
+        carried = ctx.prop(prop.name) if prop.name in ctx.index.info(event.name).props else None
+        named = carried is not None and carried.enum and set(carried.enum) <= set(prop.enum)
+        if named and not (spec.get("once") or spec.get("fixed")):
+            rules.append((event.name, UpdateRule(type=kind, value=_ref(prop.name))))
+        elif value is not None:
+            rules.append((event.name, UpdateRule(type=kind, value=value)))
     return rules
 
 

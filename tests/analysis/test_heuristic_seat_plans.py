@@ -1,0 +1,42 @@
+"""A per-seat SaaS plan (issue 11): seats are whole counts, seat changes need a bought plan,
+an upgrade sets the plan it names, and a role is no plan.
+
+The unseen Trellio plan (tests/data/unseen/saas_workspace) drew 32.6 seats (584 of 2,574
+records fractional: seats drifted like a body weight), 1,479 seat changes by Free users,
+set every user's role to 'guest' at sign-up and every upgrade's plan to 'Pro'.
+"""
+
+from __future__ import annotations
+
+from demogen.analysis.heuristic.values import priors
+from demogen.vocab import Scope
+from tests.analysis.test_heuristic import analyze, ev, num, taxonomy, text
+
+
+def _workspace():
+    return taxonomy(
+        [ev("sign_up", "method"), ev("plan_upgraded", "plan", "seats"),
+         ev("seat_added", "seats", "plan"), ev("seat_removed", "seats", "plan")],
+        [text("method", "email", "google"), text("plan", "Pro", "Business"), num("seats", 1, 50)],
+        [text("plan", "Free", "Pro", "Business", scope=Scope.USER),
+         text("role", "admin", "member", "guest", scope=Scope.USER),
+         num("seats", 0, 50, scope=Scope.USER)])
+
+
+def test_seats_and_licences_are_counts() -> None:
+    for name in ("seats", "seat_count", "licenses", "team_members", "active_users"):
+        assert priors.number_prior(name).kind == "count", name
+
+
+def test_seat_changes_need_the_upgrade() -> None:
+    prereqs = analyze(_workspace()).event_constraints.prerequisites
+
+    assert "plan_upgraded" in prereqs.get("seat_added", [])
+
+
+def test_an_upgrade_sets_the_plan_it_names_and_a_role_is_no_plan() -> None:
+    patterns = analyze(_workspace()).update_patterns
+
+    assert patterns["plan_upgraded"]["plan"].value == "{{plan}}"
+    assert patterns["sign_up"]["plan"].value == "Free"
+    assert "role" not in patterns.get("sign_up", {})
