@@ -94,8 +94,11 @@ class ContentLoop(_Strict):
     with ``progress_continue``. A search (``search``) finds something with
     ``search_found`` (else nothing: the search ends there) and shows a run of views; after
     them a refined search follows with ``search_refine``. ``search_results``: how many views
-    a search's results run to (``None``: a run of views like any, geometric). ``intents``:
-    what sessions set out to do, by the user's state."""
+    a search's results run to (``None``: a run of views like any, geometric). ``view_run``:
+    how many views a browse run holds (``None``: geometric, ``view_continue``).
+    ``search_loop``: how many searches a search loop holds, the first and its refinements
+    (``None``: geometric, ``search_refine``). ``intents``: what sessions set out to do, by
+    the user's state."""
 
     view_continue: float = Field(0.0, ge=0, lt=1)
     cart_per_view: float | None = Field(None, ge=0, le=1)
@@ -104,6 +107,8 @@ class ContentLoop(_Strict):
     search_found: float = Field(0.85, ge=0, le=1)
     search_refine: float = Field(0.25, ge=0, lt=1)
     search_results: RunLength | None = None
+    view_run: RunLength | None = None
+    search_loop: RunLength | None = None
     intents: Intents = Intents()
     #: How many settings a session set out to configure changes (``intents``' ``configure``):
     #: heavy-tailed, most a few, some many.

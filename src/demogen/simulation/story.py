@@ -29,7 +29,7 @@ from demogen.simulation.held_orders import held_orders
 from demogen.simulation.lifecycle import advance, rank
 from demogen.simulation.playback import MilestonePlan, playback_marks
 from demogen.simulation.population import SimUser
-from demogen.simulation.presets import ContentLoop, IntentShares
+from demogen.simulation.presets import ContentLoop, IntentShares, RunLength
 from demogen.simulation.renewals import renewals
 from demogen.simulation.searches import search_marks
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
@@ -95,7 +95,13 @@ class SessionPlanner:
                                    for flow in plan.chains.get(view, ()) for step in flow.steps[1:])
         self._found, self._refine = loop.search_found, loop.search_refine
         results = loop.search_results
-        self._result_run = (math.log(results.median), results.sigma) if results else None
+        self._result_run = _lognormal(results)
+        # Heavy-tailed where the preset draws their length (ContentLoop.view_run,
+        # search_loop): a browse run's views and a search loop's searches.
+        self._view_run = _lognormal(loop.view_run)
+        self._search_loop = _lognormal(loop.search_loop)
+        if self._view_run is not None:
+            self._runs.update((e, 1.0) for e in plan.views)     # a view runs: drawn length
         self._in_search = False
         # What a session sets out to do, by the user's state (_intend): each intent's upper
         # bound on one draw; an intent the plan has no events for is none, and a state with
@@ -546,8 +552,15 @@ class SessionPlanner:
         if more and not self._in_run:
             self._in_run = True
             random, can = user.rnd.random, self.can
-            while random() < more and can(user, event) and len(names) < MAX_EVENTS_PER_SESSION:
-                self._step(user, event, names, depth)
+            if self._view_run is not None and event in self._views:
+                for _ in range(_run_length(user, self._view_run) - 1):
+                    if not can(user, event) or len(names) >= MAX_EVENTS_PER_SESSION:
+                        break
+                    self._step(user, event, names, depth)
+            else:
+                while random() < more and can(user, event) and \
+                        len(names) < MAX_EVENTS_PER_SESSION:
+                    self._step(user, event, names, depth)
             self._in_run = False
         if event in self._searches and not self._in_search:
             self._search(user, event, names, depth)
@@ -557,10 +570,14 @@ class SessionPlanner:
         refined search and its results; a search that finds nothing ends the loop."""
         self._in_search = True
         random, view = user.rnd.random, self._result_view
+        loop = self._search_loop
+        searches = 0 if loop is None else _run_length(user, loop)
         while len(names) < MAX_EVENTS_PER_SESSION and random() < self._found:
             if self.can(user, view):
                 self._results(user, view, names, depth)
-            if random() >= self._refine or not self.can(user, search):
+            searches -= 1
+            if (searches <= 0 if loop is not None else random() >= self._refine) or \
+                    not self.can(user, search):
                 break
             self._step(user, search, names, depth)
         self._in_search = False
@@ -571,8 +588,7 @@ class SessionPlanner:
         if self._result_run is None:
             self._with_chain(user, view, names, depth)
             return
-        mu, sigma = self._result_run
-        count = max(1, round(user.rnd.lognormvariate(mu, sigma)))
+        count = _run_length(user, self._result_run)
         in_run, self._in_run = self._in_run, True   # the count is the run: no view loop
         for _ in range(count):
             if len(names) >= MAX_EVENTS_PER_SESSION or not self.can(user, view):
@@ -810,6 +826,16 @@ def _bounds(shares: IntentShares, doable: dict[str, bool]) -> _Bounds:
             total += share
             out.append((name, total))
     return tuple(out)
+
+
+def _lognormal(run: RunLength | None) -> tuple[float, float] | None:
+    """A preset's run length as the (mu, sigma) drawn (None: none drawn)."""
+    return None if run is None else (math.log(run.median), run.sigma)
+
+
+def _run_length(user: SimUser, run: tuple[float, float]) -> int:
+    """A heavy-tailed run length: lognormal, rounded, at least 1."""
+    return max(1, round(user.rnd.lognormvariate(*run)))
 
 
 def _stages_reached(plan: BehaviourPlan) -> dict[str, LifecycleStage]:

@@ -186,7 +186,9 @@ def plan_search_focus(tables: Tables) -> SearchFocus | None:
     result_view = roles.view[0]
     if not terms or result_view not in shown:
         return None
-    return SearchFocus(frozenset(terms), frozenset(roles.view), terms, shown, result_view)
+    # every search counts (the planner numbers them all), whether or not it types a term
+    return SearchFocus(frozenset(roles.search), frozenset(roles.view), terms, shown,
+                       result_view)
 
 
 def _term_prop(tables: Tables, names: list[str]) -> str | None:

@@ -1,0 +1,72 @@
+"""Browse runs and a search's refinements are heavy-tailed (issue 13), as its results are.
+
+Planned with the e-commerce example's own rules and the e-commerce preset's loop, many
+sessions of many users: most runs are short and a few long, so a run's p99 is far above
+its p50, where a geometric run of the same mean has a p99 under 4 times its mean.
+"""
+
+from __future__ import annotations
+
+from demogen.simulation.behaviour import BehaviourPlan
+from demogen.simulation.population import SimUser
+from demogen.simulation.presets import ContentLoop, load_preset
+from demogen.simulation.story import SessionPlanner
+from demogen.vocab import Segment
+from tests.simulation.test_story_intents import SESSIONS, _plan, _sessions, _user
+
+
+def _runs(sessions: list[list[str]], event: str) -> list[int]:
+    """The lengths of the runs of ``event`` in a row."""
+    runs = []
+    for session in sessions:
+        count = 0
+        for name in (*session, ""):
+            if name == event:
+                count += 1
+            elif count:
+                runs.append(count)
+                count = 0
+    return sorted(runs)
+
+
+def _quantiles(runs: list[int]) -> tuple[int, int, float]:
+    return runs[len(runs) // 2], runs[int(0.99 * len(runs))], sum(runs) / len(runs)
+
+
+def test_a_browse_run_is_heavy_tailed() -> None:
+    """Views in a row without searches: before, geometric (view_continue 0.6): p50 2, p99
+    about 10, mean 2.5."""
+    plan = _plan()
+    loop = load_preset("ecommerce").content_loop.model_copy(update={"search_found": 0.0})
+    p50, p99, mean = _quantiles(_runs(_sessions(plan, loop, Segment.ACTIVE_USER, 400),
+                                      plan.views[0]))
+    assert p99 >= 6 * p50 and p99 >= 13, (p50, p99, mean)
+    assert 2.0 <= mean <= 3.5, mean
+
+
+class _Counting(SessionPlanner):
+    """The planner, counting the searches of each search loop (a search, its refinements)."""
+
+    def __init__(self, plan: BehaviourPlan, loop: ContentLoop) -> None:
+        super().__init__(plan, loop)
+        self.loops: list[int] = []
+
+    def _search(self, user: SimUser, search: str, names: list[str], depth: int) -> None:
+        before = names.count(search)
+        super()._search(user, search, names, depth)
+        self.loops.append(1 + names.count(search) - before)
+
+
+def test_a_searchs_refinements_are_heavy_tailed() -> None:
+    """Searches per search loop (every search finds something): before, geometric
+    (search_refine 0.25): p50 1, p99 about 4, mean 1.33."""
+    plan = _plan()
+    loop = load_preset("ecommerce").content_loop.model_copy(update={"search_found": 1.0})
+    planner = _Counting(plan, loop)
+    for index in range(600):
+        user = _user(index, Segment.ACTIVE_USER)
+        for day in range(SESSIONS):
+            planner.plan_session(user, 7, day)
+    p50, p99, mean = _quantiles(sorted(planner.loops))
+    assert p50 == 1 and p99 >= 6, (p50, p99, mean)
+    assert 1.2 <= mean <= 1.6, mean
