@@ -74,6 +74,10 @@ class Event(BaseModel):
     description: str = ""
     tag: str = ""
     properties: tuple[str, ...] = ()
+    #: A property's own range on this event where its row here gives another than the
+    #: plan's one definition (``coin_amount`` 1~10 on ``coin_use``, 100~10000 on
+    #: ``coin_charge``, where it is first defined): property name → range.
+    ranges: tuple[tuple[str, ValueRange], ...] = ()
     source: SourceRef | None = None
 
 

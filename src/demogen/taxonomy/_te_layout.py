@@ -17,7 +17,14 @@ from functools import cache
 from typing import Any, Literal
 
 from demogen.errors import Location
-from demogen.taxonomy._models import Event, EventTaxonomy, Property, ReadStats, SourceRef
+from demogen.taxonomy._models import (
+    Event,
+    EventTaxonomy,
+    Property,
+    ReadStats,
+    SourceRef,
+    ValueRange,
+)
 from demogen.taxonomy._names import NameChecker
 from demogen.taxonomy._props import build_property, type_label
 from demogen.taxonomy._report import Report
@@ -110,7 +117,7 @@ def build_from_rows(events: EventRows, common: PropertyRows | None, user: Proper
         return None
     _warn_overlap(distinct, commons, report)
     return EventTaxonomy(
-        events=tuple(_event(d) for d in drafts),
+        events=tuple(_event(d, distinct) for d in drafts),
         properties=_with_samples(distinct, reader.samples, report),
         common_properties=_with_samples(commons, reader.samples, report),
         user_properties=_with_samples(users, reader.samples, report),
@@ -183,13 +190,25 @@ def _read_sheet(rows: PropertyRows | None, scope: Scope,
     return tree.freeze()
 
 
-def _event(draft: _Draft) -> Event:
+def _event(draft: _Draft, distinct: tuple[Property, ...]) -> Event:
     record, raw = draft.record, draft.record.table.raw
     return Event(name=record.get("event_name"),
                  display_name=record.get("event_display_name"),
                  description=record.get("event_description"), tag=record.get("event_tag"),
                  properties=tuple(node.prop.name for node in draft.tree.roots),
+                 ranges=_own_ranges(draft, distinct),
                  source=SourceRef(file=raw.file, sheet=raw.sheet, row=record.row))
+
+
+def _own_ranges(draft: _Draft, distinct: tuple[Property, ...]
+                ) -> tuple[tuple[str, ValueRange], ...]:
+    """The ranges this event's rows give that differ from the one kept for the name: a
+    plan writes one name with one range per event (coins charged 100~10000, coins spent
+    1~10), and the first definition alone would make every spend a charge's size."""
+    kept = {p.name.casefold(): p.value_range for p in distinct}
+    return tuple((node.prop.name, own) for node in draft.tree.roots
+                 if (own := node.prop.value_range) is not None
+                 and kept.get(node.prop.name.casefold()) not in (None, own))
 
 
 def _distinct(drafts: list[_Draft], report: Report) -> tuple[Property, ...]:

@@ -257,7 +257,20 @@ def _num(x: float) -> float:
 def value_ranges(ctx: Context) -> dict[str, NumberRange]:
     ranges = {prop.name: value_range(prop) for prop in ctx.numeric_props
               if not prop.is_preset}
-    return {**ranges, **_run_out(ctx)}
+    return {**ranges, **_own_ranges(ctx), **_run_out(ctx)}
+
+
+def _own_ranges(ctx: Context) -> dict[str, NumberRange]:
+    """``coin_amount@coin_use`` 1~10: the range an event's own row gives a property whose
+    name the plan also uses elsewhere with another (coins charged 100~10000)."""
+    out: dict[str, NumberRange] = {}
+    for event in ctx.taxonomy.events:
+        for name, own in event.ranges:
+            prop = ctx.event_props.get(name)
+            if prop is not None and prop.type == PropertyType.NUMBER and not prop.is_preset:
+                out[f"{name}@{event.name}"] = value_range(
+                    prop.model_copy(update={"value_range": own}))
+    return out
 
 
 def _run_out(ctx: Context) -> dict[str, NumberRange]:

@@ -1,0 +1,51 @@
+"""The Korean webtoon workbook 툰나무 (tests/data/unseen/build_kr_webtoon.py), read as a
+prospect would (issue 11): what its coins show. Each check holds for any plan; this workbook
+is the one that showed it missing.
+
+Measured before (120 users x 5 days, seed 3): ``coin_use.coin_amount`` (1~10 on its own
+row; 100~10000 on ``coin_charge``, where the name is first defined) drawn in 100~10000 on
+every coin use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
+from tests.simulation.generated_outputs import Generated, analysed, generate, tracks
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_kr_webtoon(tmp_path_factory.mktemp("kr_webtoon") / "plan")
+
+
+@pytest.fixture(scope="module")
+def webtoon(plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    out = tmp_path_factory.mktemp("kr_webtoon_out")
+    return generate(plan, out / "out", users=120, days=5, seed=3)
+
+
+def test_a_name_keeps_its_range_per_event(plan: Path) -> None:
+    """The reader keeps the range an event's own row gives a name the plan defines first
+    elsewhere with another; the analyzer writes it as ``value_ranges`` property@event."""
+    taxonomy, _, rules = analysed(plan)
+    use = taxonomy.event("coin_use")
+    assert use is not None and dict(use.ranges)["coin_amount"].max == 10
+    charge = taxonomy.event("coin_charge")
+    assert charge is not None and charge.ranges == ()
+    own = rules.value_ranges["coin_amount@coin_use"]
+    assert (own.min, own.max) == (1, 10)
+    assert rules.value_ranges["coin_amount"].max == 10000
+
+
+def test_a_coin_use_spends_its_own_range(webtoon: Generated) -> None:
+    spent = [r["properties"]["coin_amount"] for r in tracks(webtoon.records)
+             if r["#event_name"] == "coin_use" and "coin_amount" in r["properties"]]
+    charged = [r["properties"]["coin_amount"] for r in tracks(webtoon.records)
+               if r["#event_name"] == "coin_charge" and "coin_amount" in r["properties"]]
+    assert len(spent) >= 20 and charged
+    assert [x for x in spent if not 1 <= x <= 10] == []
+    assert min(charged) >= 100
