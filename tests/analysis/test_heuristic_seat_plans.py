@@ -15,9 +15,11 @@ from tests.analysis.test_heuristic import analyze, ev, num, taxonomy, text
 
 def _workspace():
     return taxonomy(
-        [ev("sign_up", "method"), ev("plan_upgraded", "plan", "seats"),
+        [ev("sign_up", "method"), ev("checkout_started", "plan", "seats"),
+         ev("plan_upgraded", "previous_plan", "plan", "seats"),
          ev("seat_added", "seats", "plan"), ev("seat_removed", "seats", "plan")],
-        [text("method", "email", "google"), text("plan", "Pro", "Business"), num("seats", 1, 50)],
+        [text("method", "email", "google"), text("plan", "Pro", "Business"), num("seats", 1, 50),
+         text("previous_plan", "Free", "Pro")],
         [text("plan", "Free", "Pro", "Business", scope=Scope.USER),
          text("role", "admin", "member", "guest", scope=Scope.USER),
          num("seats", 0, 50, scope=Scope.USER)])
@@ -40,3 +42,20 @@ def test_an_upgrade_sets_the_plan_it_names_and_a_role_is_no_plan() -> None:
     assert patterns["plan_upgraded"]["plan"].value == "{{plan}}"
     assert patterns["sign_up"]["plan"].value == "Free"
     assert "role" not in patterns.get("sign_up", {})
+
+
+def test_a_previous_text_shows_the_value_before_the_event() -> None:
+    """78 of 280 Trellio upgrades did not move up: ``previous_plan`` was drawn."""
+    source = analyze(_workspace()).properties["previous_plan"].source
+
+    assert source is not None and (source.type, source.of) == ("before", "plan")
+
+
+def test_a_checkout_names_the_plan_chosen_not_the_one_held() -> None:
+    """Trellio's checkout_started named Pro/Business while the user was on Free: what a
+    checkout names of what the purchase sets is the user's choice, not their state."""
+    props = analyze(_workspace()).properties
+
+    assert props["plan"].chosen_on == ["checkout_started"]
+    assert props["seats"].chosen_on == ["checkout_started"]
+    assert not props["previous_plan"].chosen_on

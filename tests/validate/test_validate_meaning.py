@@ -10,15 +10,17 @@ property and its event mirror ``cur_combat_power``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from demogen.analysis.formula import Formula
+from demogen.analysis.rules import Rules
 from demogen.taxonomy import EventTaxonomy, load_taxonomy
 from demogen.validate import CHECKS, ValidationReport, validate_output
-from demogen.validate._meaning import MEANING_CHECKS
+from demogen.validate._meaning import MEANING_CHECKS, MeaningWalk
 from demogen.validate._meaning_rules import compile_meaning, formula_bounds
 from tests.corpus import REPO
 from tests.validate.generated import Output, Run, _generate, game_run
@@ -240,3 +242,20 @@ def test_mirror_differs_from_the_user_property(tmp_path: Path, game_run: Run) ->
     [issue] = report.examples("mirror")
     assert str(issue).startswith(f"{name}:{index + 1}: "), str(issue)
     assert f"'level' is {level + 7}, but the user's 'level' is" in str(issue), str(issue)
+
+
+def test_a_mirror_is_not_held_where_the_event_names_the_pick() -> None:
+    """Trellio's checkout_started names the plan being bought (Pro) while the user is on
+    Free (Rules' ``chosen_on``); seat_added's plan is still the user's."""
+    rules = compile_meaning(Rules.from_data({"properties": {"plan": {
+        "kind": "generic", "source": {"type": "mirror", "of": "plan"},
+        "chosen_on": ["checkout_started"]}}}))
+    assert rules.chosen == {("checkout_started", "plan")}
+    walk = MeaningWalk(replace(rules, user_properties=frozenset({"plan"})), ["plan"])
+    rows = [(1, "user_set", "2026-11-01 09:00:00.000", None, ["Free"]),
+            (2, "track", "2026-11-01 09:01:00.000", "checkout_started", ["Pro"]),
+            (3, "track", "2026-11-01 09:02:00.000", "seat_added", ["Pro"])]
+
+    found = list(walk.user("u1", rows))
+
+    assert [(check, rid) for check, rid, _ in found] == [("mirror", 3)], found

@@ -101,6 +101,8 @@ def named(rules: Rules) -> Iterator[tuple[Kind, str, KeyPath]]:
         yield "property", prop, here
         for event in spec.lifetime_on or {}:
             yield "event", event, (*here, "lifetime_on", event)
+        for event in spec.chosen_on or ():
+            yield "event", event, (*here, "chosen_on")
         if spec.source is not None and spec.source.type in ("mirror", "before", "after"):
             for target in spec.source.targets:
                 yield "property", target, (*here, "source", "of")

@@ -102,6 +102,8 @@ def rename_rules(rules: Rules, names: NameMap) -> Rules:
         pr(p): {**spec, **({"lifetime_on": {ev(e): life for e, life in
                                             spec["lifetime_on"].items()}}
                            if spec.get("lifetime_on") else {}),
+                **({"chosen_on": [ev(e) for e in spec["chosen_on"]]}
+                   if spec.get("chosen_on") else {}),
                 **({"source": {**spec["source"], "of": pr(spec["source"]["of"])}}
                    if spec.get("source", {}).get("type") in ("mirror", "before") else {})}
         for p, spec in data.get("properties", {}).items()

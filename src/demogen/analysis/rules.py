@@ -465,6 +465,11 @@ class PropertySpec(BaseModel):
     #: Events on which the value lives differently (``login: user``: the way a user
     #: logs in is the same every time, though ``method`` is per event elsewhere).
     lifetime_on: dict[str, Lifetime] | None = None
+    #: Events on which the value is the one the user picks, not the one they hold: a
+    #: checkout names the plan (and seats) being bought while the user is still on Free.
+    #: There the value is drawn from the event's own values, never the ``source``'s user
+    #: property, and validate's mirror check does not hold it to that property.
+    chosen_on: list[str] | None = None
     source: PropertySource | None = None
     #: The device field the value reports (``os``, ``os_version``, ``country``, ``locale``,
     #: ``app_version`` …): taken from the user's device, the source the fallback.

@@ -21,7 +21,8 @@ Nothing is checked against a value the records have not shown yet.
 - ``progress``: a progress property (levels, counts, running totals) never goes down:
   no ``user_set`` below its current value, no negative ``user_add``.
 - ``mirror``: an event property named like a user property equals the user's current
-  value (before or after the event's own updates). Lists and objects are not compared.
+  value (before or after the event's own updates), except where the event names the
+  user's pick (Rules' ``chosen_on``: a checkout's plan). Lists and objects are not compared.
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ class MeaningWalk:
                        f"for {_inputs(rule, {n: known.get(n, before(n)) for n in own}.get)}")
         for col, prop in self._mirrors:
             text = values[col]
-            if text is None or text[:1] in ("[", "{"):
+            if text is None or text[:1] in ("[", "{") or (name, prop) in self.rules.chosen:
                 continue
             value = _value(text)
             was, now = before(prop), state.get(prop)

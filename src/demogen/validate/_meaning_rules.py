@@ -18,7 +18,8 @@ validate reads the rules itself (it never asks the generator how it reads them):
   competitive modes); nor is a level no event moves (a difficulty level is a setting).
 - **user properties** (mirrors): the plan's user properties, and what update patterns
   change. An event property with the same name shows the user's current value, unless
-  the plan gives it another type (then it means something else on events).
+  the plan gives it another type (then it means something else on events), or on the
+  events where it names the user's pick (``chosen_on``: a checkout's plan).
 
 Names are the ones the files carry (the plan's names through :class:`NameMap`).
 """
@@ -109,6 +110,9 @@ class MeaningRules:
     added: frozenset[str] = frozenset()
     progress: frozenset[str] = frozenset()
     user_properties: frozenset[str] = frozenset()
+    #: (event, property) where the event names the user's pick, not their value (Rules'
+    #: ``chosen_on``: a checkout's plan): no mirror there.
+    chosen: frozenset[tuple[str, str]] = frozenset()
     #: The record type the plan's update method writes, per user property that has one
     #: (``member_id`` → ``user_setOnce``): no other record type may write it.
     methods: Mapping[str, str] = field(default_factory=dict)
@@ -166,6 +170,8 @@ def compile_meaning(rules: Rules, plan: EventTaxonomy | None = None) -> MeaningR
         added=frozenset(_safe(added)),
         progress=frozenset(_safe(progress)),
         user_properties=frozenset(_safe({*user_props, *ops} - _retyped(plan, user_props))),
+        chosen=frozenset((event, name) for name, spec in rules.properties.items()
+                         for event in spec.chosen_on or ()),
         methods={n: method.value for n in _safe(set(user_props))
                  if (method := user_props[n].update_method) is not None},
         skipped=tuple(skipped),

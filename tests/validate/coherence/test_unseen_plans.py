@@ -50,12 +50,7 @@ PLANS: dict[str, Callable[[Path], Path]] = {
 }
 
 #: Plan id → a generator gap that still breaks it (xfail, not strict).
-KNOWN_GAPS: dict[str, str] = {
-    "saas_workspace": "mirror: a checkout names the plan chosen (Pro/Business) while the "
-                      "user is on Free, and an invoice_paid without an upgrade leaves the "
-                      "user's plan Free (7 records at 300 x 10 seed 3; 1,143 before the seat "
-                      "and plan-state fixes)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _params() -> list[object]:

@@ -8,6 +8,7 @@ from typing import Any
 from demogen.analysis._migrate import funnel_name
 from demogen.analysis.heuristic._balance_views import with_balance_views
 from demogen.analysis.heuristic._catalogue_rules import plan_catalogues
+from demogen.analysis.heuristic._chosen import with_chosen
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._ends import fit_ends, nest_coarser_ends, with_nested_ends
 from demogen.analysis.heuristic._frequency import event_specs
@@ -133,10 +134,11 @@ class HeuristicAnalyzer:
             playback=playback,
             events=with_stays(event_specs(ctx, set(system), roles, constraints), ctx,
                               constraints),
-            properties=with_per_role(with_balance_views(with_currency_pools(read_properties(
-                taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
-                plan_industry(taxonomy, product.industry), patterns), patterns, ctx),
-                patterns, ctx), taxonomy, roles),
+            properties=with_per_role(with_chosen(with_balance_views(with_currency_pools(
+                read_properties(taxonomy,
+                                frozenset(n for n, r in ranges.items() if r.mean is not None),
+                                plan_industry(taxonomy, product.industry), patterns),
+                patterns, ctx), patterns, ctx), patterns, ctx), taxonomy, roles),
         )
 
 

@@ -202,6 +202,8 @@ def _state(tables: Tables, prop: Property, event: str, fallback: Sampler) -> Sam
                               measurement=reports_measurement(tables, prop, target, event))
     before = tables.before_target(prop)
     assert before is not None
+    if before.type != PropertyType.NUMBER:  # a text has no step: the event's own update
+        return mirror_sampler(tables, prop, before.name, fallback)  # comes after its draw
     return before_sampler(tables, prop, before, event, fallback)
 
 

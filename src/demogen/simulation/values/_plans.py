@@ -3,7 +3,8 @@
 :func:`lifetime` gives one of four answers per (event, property):
 
 - ``session``: the session's id or number (``_sticky.per_session``);
-- ``state``: a mirror of a user property, now or before the event (``_state``);
+- ``state``: a mirror of a user property, now or before the event (``_state``), except on
+  an event naming the value the user picks (``chosen_on``: a checkout's plan);
 - ``user``: drawn once per user (``_sticky.per_user``), or the latest value of the event
   property it tracks (``cur_stage_id`` ← ``stage_id``);
 - ``event``: drawn per event, unless the event follows a paired one (``_pairs``).
@@ -33,7 +34,7 @@ def lifetime(tables: Tables, prop: Property, event: str | None) -> str:
     if tables.source(prop, "session") is not None:
         return SESSION
     if (tables.mirror_target(prop) is not None or tables.before_target(prop) is not None) \
-            and not formula_wins(tables, prop):
+            and not formula_wins(tables, prop) and not tables.chosen(prop, event):
         return STATE
     if prop.name not in tables.formulas and spec.lifetime_for(event) == "user":
         return USER

@@ -151,13 +151,18 @@ class Tables:
         source = self.spec(prop).source
         return source if source is not None and source.type == kind else None
 
+    def chosen(self, prop: Property, event: str | None) -> bool:
+        """Whether ``event`` names the value the user picks (Rules' ``chosen_on``)."""
+        return event is not None and event in (self.spec(prop).chosen_on or ())
+
     def mirror_target(self, prop: Property) -> Property | None:
         """The user property an event property shows (``cur_level`` → ``level``), if any."""
         return self._user_source(prop, "mirror")
 
     def before_target(self, prop: Property) -> Property | None:
-        """The number user property whose value *before* the event a property shows
-        (``previous_level``, ``level_before`` → ``level``), if any."""
+        """The user property whose value *before* the event a property shows
+        (``previous_level``, ``level_before`` → ``level``; ``previous_plan`` → ``plan``),
+        if any."""
         return self._user_source(prop, "before")
 
     def _user_source(self, prop: Property, kind: str) -> Property | None:

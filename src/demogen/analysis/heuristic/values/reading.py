@@ -28,6 +28,9 @@ from demogen.vocab import PropertyType, UpdateMethod, UpdateType
 
 _REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
 _BEFORE = re.compile(r"^(previous|prev|old|before)_(.+)$|^(.+)_(before|prev|previous|old)$")
+#: Types a "before" property shows: a number (less the event's step) or a text (a plan
+#: before the upgrade: the state the event's own update has not changed yet).
+_BEFORE_TYPES = (PropertyType.NUMBER, PropertyType.STRING)
 _CONTAINERS = {PropertyType.LIST: "list", PropertyType.OBJECT: "object",
                PropertyType.OBJECT_GROUP: "object_group"}
 _HEURISTIC = "heuristic"
@@ -76,14 +79,15 @@ class _UserIndex:
         return alike[0] if len(alike) == 1 else None
 
     def before(self, prop: Property) -> Property | None:
-        """The number user property whose value *before* the event a property shows
-        (``previous_level``, ``level_before`` → ``level``), if any."""
+        """The number or text user property whose value *before* the event a property
+        shows (``previous_level``, ``level_before`` → ``level``; ``previous_plan`` →
+        ``plan``), if any. (``from_level`` is a step's own pair with ``to_level``.)"""
         m = _BEFORE.match(names.normalize(prop.name))
-        if m is None or prop.type != PropertyType.NUMBER or prop.is_preset:
+        if m is None or prop.type not in _BEFORE_TYPES or prop.is_preset:
             return None
         base = m.group(2) or m.group(3)
         target = self.by_name.get(base) or self.by_key.get(names.mirror_key(base))
-        if target is None or target.is_preset or target.type != PropertyType.NUMBER:
+        if target is None or target.is_preset or target.type != prop.type:
             return None
         return target
 
