@@ -623,6 +623,11 @@ class Progression(BaseModel):
     ``streak_counters``: user properties that count consecutive active days
     (``current_streak``): a day counter that starts again at 1 after a missed day, its
     ``longest_*`` pair raised with it (``None``: read from their names).
+    ``streak_losses``: events that end a streak (``streak_lost``): one comes, once, in the
+    first session after a day without the streak's step, shows the streak lost and sets it
+    to 0; never otherwise. ``streak_freezes``: events that keep it over one missed day
+    instead (``streak_freeze_used``), in ``streak_freeze_share`` of such days (``None``:
+    read from their names; ``[]``: none).
     """
 
     model_config = _STRICT
@@ -633,6 +638,11 @@ class Progression(BaseModel):
     stages_per_chapter: int | None = Field(default=None, gt=0)
     day_counters: list[str] | None = None
     streak_counters: list[str] | None = None
+    streak_losses: list[str] | None = None
+    streak_freezes: list[str] | None = None
+    #: Assumption: a freeze covers a quarter of the single missed days (it must be bought
+    #: or earned and equipped beforehand; most streaks just end).
+    streak_freeze_share: float = Field(default=0.25, ge=0, le=1)
 
     @field_validator("vip_thresholds")
     @classmethod

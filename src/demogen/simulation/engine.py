@@ -152,7 +152,9 @@ def simulate_shard(sim: Simulation, shard: int, sink: LineSink,
     """Simulate users ``[shard × size, (shard + 1) × size)``; returns records per type."""
     config = sim.config
     emitter = Emitter(sink, config.start, config.days, config.app_id, sim.names)
-    planner = SessionPlanner(sim.behaviour, sim.preset.content_loop, sim.state.ladder_moves)
+    streaks = sim.state.streak_ends
+    planner = SessionPlanner(sim.behaviour, sim.preset.content_loop, sim.state.ladder_moves,
+                             streaks.from_day(config.start) if streaks is not None else None)
     trace = (UserTrace(config.start, custom=bool(config.custom_segments))
              if config.trace_dir is not None else None)
     first = shard * config.shard_size

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.rules import Rules, UpdateRule, capped_balances
+from demogen.simulation.streaks import StreakEnds
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import PropertyType, RecordType, UpdateMethod, UpdateType
 
@@ -87,6 +88,9 @@ class Update:
     #: An enum ladder (league tiers in order) and the rungs one event moves (+1 / -1).
     ladder: tuple[Any, ...] = ()
     rungs: int = 0
+    #: A streak freeze (``streak_freeze_used``): the streak goes on as if it had stepped
+    #: the day before (simulation/streaks.py).
+    keeps: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +165,8 @@ class StateApplier:
                     self.shows[event] = (*self.shows.get(event, ()), (reference, prop))
             self._before[event] = tuple(before)
             self._after[event] = tuple(after)
+        #: What ends or keeps a streak over a missed day; None when nothing does.
+        self.streak_ends = self._streak_ends(rules, taxonomy)
         #: Per event with an update pattern, its compiled updates (the engine applies them
         #: with :func:`apply_updates`); :meth:`before` and :meth:`after` change nothing for
         #: the other events (most), so the engine skips both for them.
@@ -175,6 +181,30 @@ class StateApplier:
         self.ladder_moves: dict[str, tuple[str, tuple[Any, ...], int]] = {
             event: (u.prop, u.ladder, u.rungs) for event in self._before
             for u in (*self._before[event], *self._after[event]) if u.ladder}
+
+    def _streak_ends(self, rules: Rules, taxonomy: EventTaxonomy) -> StreakEnds | None:
+        """The streak counters events step, and the events that end them (set to 0 after
+        the event is drawn: it shows the streak lost) or keep them over a missed day."""
+        stepped = tuple(dict.fromkeys(u.prop for updates in self._before.values()
+                                      for u in updates if u.streak))
+        given = rules.progression
+        losses, freezes = progression.streak_ends(
+            (e.name for e in taxonomy.events), given.streak_losses, given.streak_freezes)
+        if not stepped or not (losses or freezes):
+            return None
+        for event in losses:
+            resets = tuple(Update(p, UpdateType.SET, 0, None, PropertyType.NUMBER,
+                                  _record(UpdateType.SET, self.methods.get(p),
+                                          PropertyType.NUMBER)) for p in stepped)
+            self._after[event] = (*self._after.get(event, ()), *resets)
+            self._before.setdefault(event, ())
+        for event in freezes:
+            keeps = tuple(Update(p, UpdateType.SET, None, None, PropertyType.NUMBER,
+                                 RecordType.USER_SET, keeps=True) for p in stepped)
+            self._before[event] = (*self._before.get(event, ()), *keeps)
+            self._after.setdefault(event, ())
+        return StreakEnds(tuple((p, _DAY_MARK + p) for p in stepped), losses, freezes,
+                          given.streak_freeze_share)
 
     def counted(self) -> frozenset[str]:
         """User properties that events add to or take from (counters, balances, levels)."""
@@ -362,6 +392,9 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
     for update in updates:
         if update.when and not _holds(update.when, props):
             continue
+        if update.keeps:    # a freeze: the missed day counts as stepped
+            state[_DAY_MARK + update.prop] = _day_before(time_str)
+            continue
         if update.per_day:      # one step per active day, however many logins
             mark = _DAY_MARK + update.prop
             last = state.get(mark)
@@ -403,6 +436,10 @@ def _next_day(last: str, time_str: str) -> bool:
     """Whether ``time_str`` falls on the calendar day after ``last`` (``YYYY-MM-DD``)."""
     return date.fromisoformat(time_str[:10]).toordinal() - \
         date.fromisoformat(last).toordinal() == 1
+
+
+def _day_before(time_str: str) -> str:
+    return date.fromordinal(date.fromisoformat(time_str[:10]).toordinal() - 1).isoformat()
 
 
 def _raise_best(best: tuple[str, RecordType], value: Any, state: dict[str, Any],

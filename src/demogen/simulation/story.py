@@ -34,6 +34,7 @@ from demogen.simulation.renewals import renewals
 from demogen.simulation.searches import search_marks
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
 from demogen.simulation.stays import stays
+from demogen.simulation.streaks import StreakEnds
 from demogen.vocab import LifecycleStage, Segment
 
 #: Free draws tried per planned event before the session gives up filling.
@@ -75,8 +76,13 @@ class _Memory:
 
 class SessionPlanner:
     def __init__(self, plan: BehaviourPlan, loop: ContentLoop | None = None,
-                 ladders: Mapping[str, tuple[str, tuple[Any, ...], int]] | None = None):
+                 ladders: Mapping[str, tuple[str, tuple[Any, ...], int]] | None = None,
+                 streaks: StreakEnds | None = None):
         self.plan = plan
+        #: What tells a break of the user's streak (a loss, a freeze): played first in the
+        #: session after the break (_streak_end), never drawn.
+        self._streaks = streaks
+        self._streak_events = streaks.events if streaks is not None else _NONE
         loop = loop or ContentLoop()
         #: Loop events (item views, playback ticks) → the chance another follows each one.
         # The preset's chance is per 10 s of playback: at another cadence a run plays as long
@@ -195,6 +201,7 @@ class SessionPlanner:
         self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
                                    *plan.max_per_user, *plan.per_day, *self._ladders,
+                                   *self._streak_events,
                                    *plan.progress,
                                    *plan.controls.pauses, *plan.controls.within))
         self._open = {stage: frozenset(self._always | allowed)
@@ -219,6 +226,8 @@ class SessionPlanner:
         so chain leaders are not needed."""
         if event in self._guarded:
             done = user.done
+            if event in self._streak_events:
+                return False
             if event in self._one_time and event in done:
                 return False
             cap = self._caps.get(event)
@@ -399,6 +408,8 @@ class SessionPlanner:
             self._new_server(user, names)
         self._signup(user, names)
         self._onboarding(user, names)
+        if self._streaks is not None:
+            self._streak_end(self._streaks, user, day, names)
         for event, probability in plan.segments[user.segment].backbone:
             if rnd.random() < probability and self.can(user, event):
                 self._with_chain(user, event, names)
@@ -417,6 +428,14 @@ class SessionPlanner:
         user.sessions += 1
         self._settle_stage(user)
         return names
+
+    def _streak_end(self, streaks: StreakEnds, user: SimUser, day: int,
+                    names: list[str]) -> None:
+        """A streak broken since the user's last step is told in their first session after
+        the break, once: the event ends it or keeps it (simulation/streaks.py)."""
+        event = streaks.due(user.state, day, user.rnd)
+        if event is not None and event in self._open[user.stage]:
+            self._note(user, event, names)
 
     def _intend(self, user: SimUser, names: list[str]) -> None:
         """What the session sets out to do, by the user's state (ContentLoop.intents): a

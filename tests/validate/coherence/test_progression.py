@@ -13,6 +13,7 @@ import orjson
 
 from demogen.analysis.rules import (
     IdShape,
+    Progression,
     PropertySource,
     PropertySpec,
     Rules,
@@ -269,3 +270,30 @@ def test_a_demotion_on_the_first_rung_is_reported(tmp_path: Path) -> None:
     assert len(problems) == 1, problems
     assert "league_tier moved from 'Bronze' to 'Bronze' (-1 rung), past the first rung" \
         in problems[0]
+
+
+def test_a_streak_lost_without_a_missed_day_is_reported(tmp_path: Path) -> None:
+    """Lingobit's ``streak_lost`` came without a missed day (2,291 of 2,428 at 1,000 x 30
+    seed 3): a loss comes after a day without the streak's step; a freeze keeps the streak
+    as if it stepped the day before (Rules ``progression.streak_losses``,
+    ``streak_freezes``)."""
+    rules = Rules(properties={"current_streak": PropertySpec(kind="days"),
+                              "streak_days": PropertySpec(kind="days", source=PropertySource(
+                                  type="mirror", of="current_streak"))},
+                  update_patterns={"streak_extended": {"current_streak": UpdateRule(
+                      type=UpdateType.INCREMENT, value=1)}},
+                  progression=Progression(streak_losses=["streak_lost"],
+                                          streak_freezes=["streak_freeze_used"]))
+    good = [_event("2024-05-01 10:00:00.000", "streak_extended", streak_days=3),
+            _event("2024-05-03 09:00:00.000", "streak_freeze_used", streak_days=3),
+            _event("2024-05-03 10:00:00.000", "streak_extended", streak_days=4),
+            _event("2024-05-05 10:00:00.000", "streak_lost"),
+            _user("2024-05-05 10:00:00.000", "user_set", current_streak=0),
+            _event("2024-05-05 11:00:00.000", "streak_extended", streak_days=1)]
+    assert findings(_write(tmp_path / "o", good), ProgressionChecker, CoherenceInput(rules)) == []
+    broken = [_event("2024-05-01 10:00:00.000", "streak_extended", streak_days=3),
+              _event("2024-05-02 10:00:00.000", "streak_lost")]
+    problems = findings(_write(tmp_path / "p", broken), ProgressionChecker,
+                        CoherenceInput(rules))
+    assert len(problems) == 1, problems
+    assert "streak_lost with streak_days 3 stepped on 2024-05-01: no missed day" in problems[0]

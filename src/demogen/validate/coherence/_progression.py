@@ -17,7 +17,10 @@ Per user, across their records in order (event properties and user properties al
   grows by at most one per day the user was active since it was first seen;
 - a streak (Rules' ``progression.streak_counters``, else ``current_streak``-like names) an
   event moves, and an event property mirroring it (``streak_days``), changes only by one on
-  the day after its last change, or back to 1 after a missed day;
+  the day after its last change, or back to 1 after a missed day; an event that ends a
+  streak (Rules' ``progression.streak_losses``, else ``streak_lost``-like names) comes only
+  after a day without its step, and a freeze (``streak_freezes``) keeps it as if stepped
+  the day before;
 - an event that promotes or demotes the user (``league_promoted``: progression.yaml
   ``ladder_up_words``) and sets an enum from its own value shows the next rung of the
   plan's order (one up or down from the last one it showed; never past an end: no
@@ -93,6 +96,12 @@ class ProgressionChecker(Checker):
         self.days = progression.day_counters(user_props, rules.progression.day_counters,
                                              kinds) & user_props
         self.streaks = _streaks(rules, user_props, moved)
+        events = [e.name for e in given.plan.events] if given.plan is not None else \
+            list(rules.events)
+        losses, freezes = progression.streak_ends(events, rules.progression.streak_losses,
+                                                  rules.progression.streak_freezes)
+        self.losses = frozenset(losses) if self.streaks else frozenset()
+        self.freezes = frozenset(freezes) if self.streaks else frozenset()
         self.ladders = _ladders(rules, given.plan)
         self.pairs = progression.max_current_pairs(rules.properties)
         self.chapters = frozenset(n for n in rules.properties if progression.is_chapter_name(n))
@@ -128,6 +137,8 @@ class ProgressionChecker(Checker):
             user.paid = True    # before the record's VIP level: a history shows both
             user.pending.clear()    # … possibly in two records at the same #time
         self._pairs(props, where, report)
+        if kind == "track" and (event in self.losses or event in self.freezes):
+            self._streak_end(user, event, day, where, report, uid)
         if kind == "track" and event in self.ladders:
             self._ladder(user, self.ladders[event], props, where, report, uid)
         if kind == "track" and self.chapters:
@@ -212,6 +223,19 @@ class ProgressionChecker(Checker):
         when = "on the same day" if gap == 0 else "a day later" if gap == 1 else \
             f"after {gap} days"
         report(where, f"user {uid}: {name} went from {last:g} to {value:g} {when}")
+
+    def _streak_end(self, user: _User, event: str, day: str, where: Where, report: Report,
+                    uid: str) -> None:
+        """A loss needs a day without the streak's step since its last one; a freeze keeps
+        the streak as if it stepped the day before."""
+        for name, (value, since, seen) in list(user.streaks.items()):
+            if event in self.freezes:
+                user.streaks[name] = (value, date.fromordinal(
+                    date.fromisoformat(day).toordinal() - 1).isoformat(), seen)
+            elif value > 0 and _days(since, day) < 2:
+                report(where, f"user {uid}: {event} with {name} {value:g} stepped on {since}: "
+                              "no missed day")
+                return
 
     def _ladder(self, user: _User, ladder: tuple[str, int, tuple[str, ...]],
                 props: Mapping[str, Any], where: Where, report: Report, uid: str) -> None:

@@ -36,6 +36,8 @@ class ProgressionWords:
     streak: frozenset[str]
     streak_step: frozenset[str]
     not_streak: frozenset[str]
+    streak_loss: frozenset[str]
+    streak_freeze: frozenset[str]
     ladder_up: frozenset[str]
     ladder_down: frozenset[str]
 
@@ -55,6 +57,8 @@ def words() -> ProgressionWords:
         first_pay=frozenset(raw["first_pay_words"]), streak=frozenset(raw["streak_words"]),
         streak_step=frozenset(raw["streak_step_words"]),
         not_streak=frozenset(raw["not_streak_words"]),
+        streak_loss=frozenset(raw["streak_loss_words"]),
+        streak_freeze=frozenset(raw["streak_freeze_words"]),
         ladder_up=frozenset(raw["ladder_up_words"]),
         ladder_down=frozenset(raw["ladder_down_words"]))
 
@@ -114,6 +118,33 @@ def steps_streak(event: str) -> bool:
     """``streak_extended``: the event moves a streak one day on."""
     found, w = _words(event), words()
     return not found.isdisjoint(w.streak) and not found.isdisjoint(w.streak_step)
+
+
+def streak_end(event: str) -> str | None:
+    """``"freeze"`` for an event that keeps a streak over a missed day
+    (``streak_freeze_used``), ``"loss"`` for one that ends it (``streak_lost``), else None."""
+    found, w = _words(event), words()
+    if found.isdisjoint(w.streak):
+        return None
+    return "freeze" if found & w.streak_freeze else "loss" if found & w.streak_loss else None
+
+
+def shows_lost_streak(name: str) -> bool:
+    """``streak_days_lost``, ``lost_streak``: the length of a streak that ended."""
+    found, w = _words(name), words()
+    return not found.isdisjoint(w.streak) and not found.isdisjoint(w.streak_loss) and \
+        found.isdisjoint(w.streak_freeze)
+
+
+def streak_ends(events: Iterable[str], losses: Iterable[str] | None,
+                freezes: Iterable[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(losses, freezes) among ``events``: Rules' ``progression.streak_losses`` /
+    ``streak_freezes`` when given, else the names that say so (in the plan's order)."""
+    names = tuple(events)
+    return (tuple(losses) if losses is not None else
+            tuple(e for e in names if streak_end(e) == "loss"),
+            tuple(freezes) if freezes is not None else
+            tuple(e for e in names if streak_end(e) == "freeze"))
 
 
 def ladder_move(event: str) -> int:

@@ -262,12 +262,22 @@ def _event_spec(prop: Property, users: _UserIndex, common: bool,
     draw = source.model_dump(exclude={"type"}, exclude_none=True) if source else {}
     if (target := users.mirrored(prop) or users.named_alike(prop)) is not None:
         source = PropertySource(type="mirror", of=target.name, **draw)
-    elif (target := users.before(prop)) is not None:
+    elif (target := users.before(prop) or _lost_streak(prop, users)) is not None:
         source = PropertySource(type="before", of=target.name, **draw)
     elif (tracked := _tracked(prop, own)) is not None and lifetime == "user":
         source = PropertySource(type="latest", of=tracked.name, **draw)
     return PropertySpec(kind=kind_of(prop), lifetime=lifetime, lifetime_on=exceptions,
                         source=source, origin=_HEURISTIC, **_drawn_from(prop, industry))
+
+
+def _lost_streak(prop: Property, users: _UserIndex) -> Property | None:
+    """``streak_days_lost``: the one streak counter (``current_streak``) as it was before
+    the loss, which sets it to 0 (Rules ``progression.streak_losses``)."""
+    if prop.type != PropertyType.NUMBER or not progression.shows_lost_streak(prop.name):
+        return None
+    found = [p for p in users.by_name.values() if not p.is_preset
+             and p.type == PropertyType.NUMBER and progression.is_streak_counter(p.name)]
+    return found[0] if len(found) == 1 else None
 
 
 def _lifetime(prop: Property, event: str | None, common: bool) -> Lifetime:
