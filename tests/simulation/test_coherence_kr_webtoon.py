@@ -4,7 +4,8 @@ is the one that showed it missing.
 
 Measured before (120 users x 5 days, seed 3): ``coin_use.coin_amount`` (1~10 on its own
 row; 100~10000 on ``coin_charge``, where the name is first defined) drawn in 100~10000 on
-every coin use.
+every coin use; ``coin_charge.coin_amount`` not the count its pack's id names (2,544 of
+2,544 charges at 300 x 10: ``coin_100`` gave 311 coins).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from demogen.validate.coherence._catalogue import CatalogueChecker
 from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
 from tests.simulation.generated_outputs import Generated, analysed, generate, tracks
+from tests.validate.coherence.checking import findings
+from tests.validate.generated import Output
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +53,28 @@ def test_a_coin_use_spends_its_own_range(webtoon: Generated) -> None:
     assert len(spent) >= 20 and charged
     assert [x for x in spent if not 1 <= x <= 10] == []
     assert min(charged) >= 100
+
+
+def test_a_coin_pack_gives_the_coins_its_id_names(webtoon: Generated) -> None:
+    """``coin_100`` … ``coin_10000`` are counts, not price points of KRW: the charge's
+    ``coin_amount`` is the id's number (before: 311 coins for coin_100), the catalogue
+    entry's attribute, and the price still rises with the pack."""
+    entries = {e.id: e for e in webtoon.rules.catalogues["product"].entries}
+    assert entries["coin_100"].attributes["coin_amount"] == "100"
+    charges = [r["properties"] for r in tracks(webtoon.records)
+               if r["#event_name"] == "coin_charge" and "product_id" in r["properties"]]
+    assert len(charges) >= 20
+    assert [p for p in charges if p["coin_amount"] != int(p["product_id"].split("_")[1])] == []
+    prices = {p["product_id"]: p["pay_amount"] for p in charges}
+    assert prices.get("coin_100", 0) < prices.get("coin_1000", 1)
+
+
+def test_validate_reports_a_pack_with_other_coins(webtoon: Generated, tmp_path: Path) -> None:
+    assert findings(webtoon.out, CatalogueChecker, webtoon.out) == []
+    output = Output(webtoon.out).copy()
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "coin_charge"
+        and r["properties"].get("product_id") == "coin_100")
+    record["properties"]["coin_amount"] = 311
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, webtoon.out)
+    assert len(found) == 1 and f"{name}:{index + 1}" in found[0], found

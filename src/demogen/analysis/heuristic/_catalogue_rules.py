@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from demogen.analysis.billing import PERIOD_ATTRIBUTE
+from demogen.analysis.heuristic._catalogue_counts import count_attributes
 from demogen.analysis.heuristic._catalogue_names import (
     named_ids,
     plan_names,
@@ -98,10 +99,12 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
         if stem in points:  # the plan's own price list: each entry one of its points
             prices = {i: _enum_price(stem, i, points[stem]) for i in ids}
         names = named.get(stem, {})
+        # coin_100 gives 100 coins: its count property (coin_amount) shows the id's number
+        counts = count_attributes(stem, ids, taxonomy, named_points) if stem in sold else {}
         out[stem] = Catalogue(entries=[
             CatalogueEntry(id=i, name=names.get(i), price_usd=prices.get(i),
                            type=type_of(names[i]) if i in names else None,
-                           attributes=_period_attributes(stem, i))
+                           attributes={**_period_attributes(stem, i), **counts.get(i, {})})
             for i in ids])
     # Ids listed alone get names here; a stem with a name list keeps its names' matching.
     return {stem: c if stem in named else with_names(stem, c, industry)

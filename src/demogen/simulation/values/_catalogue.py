@@ -241,6 +241,23 @@ class Catalogues:
             role = catalogue_role(name, stem_of_object)
             if name not in out and role is not None and role.field == ID:
                 out[name] = Link(None, self._anchor_sampler(self.get(role.stem), role, prop))
+        out.update(self._counts(by_name, out, stem_of_object))
+        return out
+
+    def _counts(self, by_name: dict[str, Property], linked: dict[str, Link],
+                stem_of_object: str | None) -> dict[str, Link]:
+        """A number property a Rules entry gives as an attribute (``coin_amount: "100"``
+        on ``coin_100``): a pack's count, read from the id the record names."""
+        out: dict[str, Link] = {}
+        for anchor in sorted(n for n, link in linked.items() if link.anchor is None):
+            role = catalogue_role(anchor, stem_of_object)
+            if role is None or role.field != ID:
+                continue
+            catalogue = self.get(role.stem)
+            for name, prop in by_name.items():
+                if name not in linked and name not in out and prop.type == PropertyType.NUMBER \
+                        and any(name in e.attributes for e in catalogue.listed):
+                    out[name] = Link(anchor, _count_reader(catalogue, name))
         return out
 
     def _attribute_pool(self, role: Role, prop: Property) -> tuple[str, ...]:
@@ -272,6 +289,17 @@ class Catalogues:
         if role.field == NAME and prop.type == PropertyType.STRING:
             return choice_sampler(catalogue.names(), 0.7)
         return None
+
+
+def _count_reader(catalogue: Catalogue, name: str) -> Reader:
+    """The entry's own count (a whole number); an id Rules do not list: its number."""
+    @functools.lru_cache(maxsize=4096)
+    def read(value: Any) -> Any:
+        own = catalogue.entry(value).attributes.get(name)
+        digits = own if own is not None else "".join(c for c in str(value) if c.isdigit())
+        return float(digits) if "." in digits else int(digits or 0)
+
+    return read
 
 
 @dataclass(frozen=True, slots=True)

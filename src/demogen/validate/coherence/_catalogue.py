@@ -38,7 +38,9 @@ class CatalogueChecker(Checker):
                                   "output (event properties, object fields, object rows, "
                                   "a bare name/brand/category/sku beside one product id), "
                                   "one city per venue id (hotel_city beside hotel_id), "
-                                  "the name Rules give it; a list names it in one row")
+                                  "the name Rules give it, the count a pack's entry "
+                                  "gives (coin_amount 100 on coin_100); a list names it "
+                                  "in one row")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -47,11 +49,34 @@ class CatalogueChecker(Checker):
         #: (stem, id) → the name Rules give the entry
         self._named = {(stem, e.id): e.name for stem, c in given.rules.catalogues.items()
                        for e in c.entries if e.name is not None}
+        #: stem → id → {number property: the count the entry gives} (coin_amount on coin_100)
+        self._counts: dict[str, dict[str, dict[str, float]]] = {}
+        for stem, c in sorted(given.rules.catalogues.items()):
+            for e in c.entries:
+                counts = {k: float(v) for k, v in e.attributes.items() if _is_number(v)}
+                if counts:
+                    self._counts.setdefault(stem, {})[e.id] = counts
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props = record.get("properties")
         if isinstance(props, Mapping):
             self._walk(props, None, "", where, report)
+            if self._counts:
+                self._pack_counts(props, where, report)
+
+    def _pack_counts(self, props: Mapping[str, Any], where: Where, report: Report) -> None:
+        """A record naming a pack shows the count its entry gives (``coin_100``:
+        ``coin_amount`` 100), a number property only."""
+        for name, ident in props.items():
+            role = catalogue_role(name)
+            if role is None or role.field != ID:
+                continue
+            for prop, count in self._counts.get(role.stem, {}).get(str(ident), {}).items():
+                shown = props.get(prop)
+                if isinstance(shown, int | float) and not isinstance(shown, bool) \
+                        and shown != count:
+                    report(where, f"{role.stem} '{ident}': {prop} {shown:g}, but the entry "
+                                  f"gives {count:g} (catalogues attributes)")
 
     def _walk(self, values: Mapping[str, Any], parent: str | None, path: str, where: Where,
               report: Report) -> None:
@@ -109,6 +134,14 @@ class CatalogueChecker(Checker):
         if first[0] != value:
             report(where, f"{key[0]} '{ident}': {shown} {value!r}, but {key[1]} {first[0]!r} "
                           f"at {first[1].file}:{first[1].line}")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _repeated(rows: list[Any], shown: str, where: Where, report: Report) -> None:
