@@ -17,9 +17,10 @@ def _workspace():
     return taxonomy(
         [ev("sign_up", "method"), ev("checkout_started", "plan", "seats"),
          ev("plan_upgraded", "previous_plan", "plan", "seats"),
-         ev("seat_added", "seats", "plan"), ev("seat_removed", "seats", "plan")],
+         ev("seat_added", "seats", "plan"), ev("seat_removed", "seats", "plan"),
+         ev("invoice_paid", "plan", "seats", "amount")],
         [text("method", "email", "google"), text("plan", "Pro", "Business"), num("seats", 1, 50),
-         text("previous_plan", "Free", "Pro")],
+         text("previous_plan", "Free", "Pro"), num("amount", 10, 12000)],
         [text("plan", "Free", "Pro", "Business", scope=Scope.USER),
          text("role", "admin", "member", "guest", scope=Scope.USER),
          num("seats", 0, 50, scope=Scope.USER)])
@@ -59,3 +60,12 @@ def test_a_checkout_names_the_plan_chosen_not_the_one_held() -> None:
     assert props["plan"].chosen_on == ["checkout_started"]
     assert props["seats"].chosen_on == ["checkout_started"]
     assert not props["previous_plan"].chosen_on
+
+
+def test_a_payment_for_a_plan_waits_for_the_plan() -> None:
+    """Trellio's invoice_paid (plan Pro | Business) came to users still on Free (5 of 15 at
+    600 x 10 seed 5): the upgrade that sets the plan is its prerequisite."""
+    prereqs = analyze(_workspace()).event_constraints.prerequisites
+
+    assert "plan_upgraded" in prereqs.get("invoice_paid", [])
+    assert "invoice_paid" not in prereqs.get("plan_upgraded", [])

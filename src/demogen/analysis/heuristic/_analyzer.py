@@ -31,6 +31,7 @@ from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._named_amounts import named_amount_constraints
 from demogen.analysis.heuristic._paid_spends import paid_spend_prerequisites
 from demogen.analysis.heuristic._periods import period_constraints
+from demogen.analysis.heuristic._plan_payments import plan_payment_prerequisites
 from demogen.analysis.heuristic._playback import playback_rules, position_formulas
 from demogen.analysis.heuristic._properties import (
     property_constraints,
@@ -84,7 +85,8 @@ class HeuristicAnalyzer:
             if event not in system
         }
         patterns = update_patterns(ctx, money)
-        for event, bought in paid_spend_prerequisites(patterns, money.revenue_events).items():
+        for event, bought in [*paid_spend_prerequisites(patterns, money.revenue_events).items(),
+                              *plan_payment_prerequisites(patterns, ctx).items()]:
             prerequisites[event] = list(dict.fromkeys([*prerequisites.get(event, []), *bought]))
         details = _sequence_details(ctx, seqs, set(one_time), graph)
         roles = event_roles(ctx, money, tutorial_steps)
