@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from demogen.analysis.rules import Rules
 from demogen.taxonomy import EventTaxonomy
 
-__all__ = ["Checker", "CoherenceInput", "Report", "Where"]
+__all__ = ["Checker", "CoherenceInput", "Report", "Tracked", "Where", "tracked"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,28 @@ class Where:
 
 #: ``report(where, message)``: one violation (``where`` None for one about the whole output).
 Report = Callable[[Where | None, str], None]
+
+
+class Tracked(NamedTuple):
+    """A track record's event, user (``#distinct_id``, else ``#account_id``), properties
+    and ``#time`` (None when it is not a string)."""
+
+    event: str
+    user: str
+    props: Mapping[str, Any]
+    time: str | None
+
+
+def tracked(record: Mapping[str, Any]) -> Tracked | None:
+    """What most checks read of a track record; None for a user record or a record
+    without an event name or properties (the record pass reports those)."""
+    event, props = record.get("#event_name"), record.get("properties")
+    if record.get("#type") != "track" or not isinstance(event, str) \
+            or not isinstance(props, Mapping):
+        return None
+    time = record.get("#time")
+    return Tracked(event, str(record.get("#distinct_id") or record.get("#account_id")), props,
+                   time if isinstance(time, str) else None)
 
 
 @dataclass(frozen=True)

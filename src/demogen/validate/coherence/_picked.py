@@ -24,7 +24,7 @@ from demogen.analysis.heuristic.values.lifetimes import describes_the_thing
 from demogen.analysis.rules import Rules, books_a_pick
 from demogen.currencies import currency_in_name
 from demogen.taxonomy import EventTaxonomy
-from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where, tracked
 
 __all__ = ["PickedChecker"]
 
@@ -65,11 +65,10 @@ class PickedChecker(Checker):
         return bool(self.by_order and self.starts)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
-        event, props = record.get("#event_name"), record.get("properties")
-        if record.get("#type") != "track" or not isinstance(event, str) \
-                or not isinstance(props, Mapping):
+        seen = tracked(record)
+        if seen is None:
             return
-        uid = str(record.get("#distinct_id") or record.get("#account_id"))
+        event, uid, props, _ = seen
         if event in self.starts:
             for step in self.by_step:
                 self.picked.pop((uid, step), None)

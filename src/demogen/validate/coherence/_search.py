@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from demogen.analysis.heuristic._search_terms import shown_fields, term_fits
-from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where, tracked
 
 __all__ = ["SearchChecker"]
 
@@ -46,11 +46,10 @@ class SearchChecker(Checker):
         return bool(self.searches and self.terms)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
-        event, props = record.get("#event_name"), record.get("properties")
-        if record.get("#type") != "track" or not isinstance(event, str) \
-                or not isinstance(props, Mapping):
+        seen = tracked(record)
+        if seen is None:
             return
-        uid = str(record.get("#distinct_id") or record.get("#account_id"))
+        event, uid, props, _ = seen
         if event in self.searches:
             term = next((props[n] for n in props if n in self.terms), None)
             if isinstance(term, str) and term.strip():

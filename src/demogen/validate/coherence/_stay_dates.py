@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from demogen.analysis.heuristic.values import kinds
-from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where, tracked
 
 __all__ = ["StayDatesChecker"]
 
@@ -41,12 +41,10 @@ class StayDatesChecker(Checker):
         return bool(self.starts and self.unique)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
-        event, props = record.get("#event_name"), record.get("properties")
-        time = record.get("#time")
-        if record.get("#type") != "track" or not isinstance(event, str) \
-                or not isinstance(props, Mapping) or not isinstance(time, str):
+        seen = tracked(record)
+        if seen is None or seen.time is None:
             return
-        uid = str(record.get("#distinct_id") or record.get("#account_id"))
+        event, uid, props, time = seen
         ids = [(name, props[name]) for name in sorted(self.unique & props.keys())
                if isinstance(props[name], str | int)]
         if kinds.starts_a_stay(event):

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from demogen.analysis.heuristic.values.steps import step_pairs, step_thing_id
-from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where, tracked
 
 __all__ = ["StepsChecker"]
 
@@ -57,16 +57,15 @@ class StepsChecker(Checker):
                 self.lone[event] = lone
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
-        event, props = record.get("#event_name"), record.get("properties")
-        if record.get("#type") != "track" or not isinstance(event, str) \
-                or not isinstance(props, Mapping):
+        seen = tracked(record)
+        if seen is None:
             return
+        event, uid, props, _ = seen
         pairs = self.pairs.get(event)
         if pairs is None:
             pairs = self.pairs[event] = step_pairs(props.keys())
         if not pairs and event not in self.lone:
             return
-        uid = str(record.get("#distinct_id") or record.get("#account_id"))
         role = str(record.get("#account_id"))
         thing = step_thing_id(props.keys())
         named = props.get(thing) if thing is not None else None

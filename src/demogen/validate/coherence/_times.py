@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from demogen.analysis.heuristic.values.kinds import FUTURE, time_kind
-from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where, tracked
 
 __all__ = ["TimesChecker"]
 
@@ -36,11 +36,10 @@ class TimesChecker(Checker):
         return bool(self.ahead)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
-        props, time = record.get("properties"), record.get("#time")
-        event = record.get("#event_name")
-        if record.get("#type") != "track" or not isinstance(props, Mapping) \
-                or not isinstance(time, str) or not isinstance(event, str):
+        seen = tracked(record)
+        if seen is None or seen.time is None:
             return
+        event, _, props, time = seen
         ends = self.ends.get(event)
         if ends is None:
             ends = self.ends[event] = time_kind(event) == FUTURE
