@@ -69,6 +69,20 @@ def event_block_merges(rows: list[tuple]) -> list[str]:
     return merges
 
 
+def spaced_block_merges(rows: list[tuple]) -> list[str]:
+    """Columns A-D merged over each event's property rows where blank rows and note rows
+    (a name in A, nothing in E) stand between events: they stay out of the merge, as they
+    do in the workbooks."""
+    merges: list[str] = []
+    start = 0
+    for n, cells in enumerate([*rows, (None,) * len(rows[0])], start=1):
+        if n > 1 and (cells[0] or not any(cells)):
+            if start and n - 1 > start:
+                merges += [f"{column}{start}:{column}{n - 1}" for column in "ABCD"]
+            start = n if cells[0] and cells[4] else 0
+    return merges
+
+
 def write_workbook_plan(folder: Path, sheets: Sheets, product: dict,
                         merges: dict[str, list[str]] | None = None) -> Path:
     """Write ``taxonomy.xlsx`` and ``product.json`` into ``folder`` (made if needed); return

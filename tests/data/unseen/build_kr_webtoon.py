@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.taxonomy.taxonomy_files import Sheets, write_workbook_plan
+from tests.taxonomy.taxonomy_files import Sheets, spaced_block_merges, write_workbook_plan
 
 PRODUCT = {
     "industry": "media",
@@ -201,22 +201,9 @@ USER_ROWS: list[tuple] = [
 # fmt: on
 
 
-def _block_merges(rows: list[tuple]) -> list[str]:
-    """Columns A-D merged over each event's property rows (blank rows and the note row
-    stay out of the merge, as they do in the workbooks)."""
-    merges: list[str] = []
-    start = 0
-    for n, cells in enumerate([*rows, BLANK], start=1):
-        if n > 1 and (cells[0] or not any(cells)):
-            if start and n - 1 > start:
-                merges += [f"{column}{start}:{column}{n - 1}" for column in "ABCD"]
-            start = n if cells[0] and cells[4] else 0
-    return merges
-
-
 def write_kr_webtoon(folder: Path) -> Path:
     """Write ``taxonomy.xlsx`` and ``product.json`` into ``folder``; return the folder."""
     sheets: Sheets = {"#이벤트 데이터": EVENT_ROWS, "#공통 이벤트 속성": COMMON_ROWS,
                       "#유저 데이터": USER_ROWS}
-    merges = {"#이벤트 데이터": _block_merges(EVENT_ROWS)}
+    merges = {"#이벤트 데이터": spaced_block_merges(EVENT_ROWS)}
     return write_workbook_plan(folder, sheets, PRODUCT, merges)

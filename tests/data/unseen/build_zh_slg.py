@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.taxonomy.taxonomy_files import Sheets, write_workbook_plan
+from tests.taxonomy.taxonomy_files import Sheets, spaced_block_merges, write_workbook_plan
 from tests.taxonomy.taxonomy_files import property_row as row
 
 PRODUCT = {
@@ -200,20 +200,8 @@ USER_ROWS: list[tuple] = [
 # fmt: on
 
 
-def _block_merges(rows: list[tuple]) -> list[str]:
-    """Columns A-D merged over each event's property rows (blank rows and the note row
-    stay out of the merge, as they do in the workbooks)."""
-    merges: list[str] = []
-    start = 0
-    for n, cells in enumerate([*rows, BLANK], start=1):
-        if n > 1 and (cells[0] or not any(cells)):
-            if start and n - 1 > start:
-                merges += [f"{column}{start}:{column}{n - 1}" for column in "ABCD"]
-            start = n if cells[0] and cells[4] else 0
-    return merges
-
-
 def write_zh_slg(folder: Path) -> Path:
     """Write ``taxonomy.xlsx`` and ``product.json`` into ``folder``; return the folder."""
     sheets: Sheets = {"#事件数据": EVENT_ROWS, "#公共事件属性": COMMON_ROWS, "#用户数据": USER_ROWS}
-    return write_workbook_plan(folder, sheets, PRODUCT, {"#事件数据": _block_merges(EVENT_ROWS)})
+    merges = {"#事件数据": spaced_block_merges(EVENT_ROWS)}
+    return write_workbook_plan(folder, sheets, PRODUCT, merges)
