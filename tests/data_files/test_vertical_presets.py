@@ -29,7 +29,8 @@ def load(name: str) -> dict[str, Any]:
 
 
 #: Knobs that are off (null) in some presets and a block of their own in others.
-OPTIONAL_BLOCKS = {"content_loop.search_results"}
+OPTIONAL_BLOCKS = {"content_loop.search_results", "content_loop.view_run",
+                   "content_loop.search_loop"}
 
 
 def key_paths(node: Any, prefix: str = "") -> set[str]:
