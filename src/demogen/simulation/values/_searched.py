@@ -192,8 +192,11 @@ def plan_search_focus(tables: Tables) -> SearchFocus | None:
 
 
 def _term_prop(tables: Tables, names: list[str]) -> str | None:
+    """The search's term property, where it is drawn: an edit giving it a device field
+    or a source of its own wins over the search's focus."""
     return next((n for n in names if (p := tables.props.get(n)) is not None
-                 and tables.spec(p).kind == _TERM_KIND), None)
+                 and (spec := tables.spec(p)).kind == _TERM_KIND
+                 and spec.device is None and spec.source is None), None)
 
 
 def _shown(tables: Tables, events: dict[str, Any], view: str) -> _Shown | None:
