@@ -10,8 +10,9 @@ import pytest
 from demogen.simulation.values._basket import Basket, plan_basket
 from demogen.simulation.values._plans import ValuePlan
 from demogen.simulation.values._tables import Tables
+from tests.conftest import COHERENCE_USERS
 from tests.corpus import corpus
-from tests.simulation.generated_outputs import Generated, tracks
+from tests.simulation.generated_outputs import Generated, output_factory, tracks
 
 PLANS = [pytest.param("ecommerce", id="ecommerce"),
          pytest.param("segment_ecommerce_v2", marks=corpus, id="segment_ecommerce_v2")]
@@ -148,18 +149,25 @@ def test_a_plan_without_a_cart_role_has_no_basket(coherence_output) -> None:
 
 
 ROWS = [pytest.param("segment_shop", id="segment_shop"),
-        pytest.param("te_data_generator__ecommerce-tracking-plan", marks=corpus,
+        pytest.param("te_data_generator__ecommerce-tracking-plan",
+                     marks=[corpus, pytest.mark.xfail(strict=False, reason=(
+                         "open (issue 11): over 30 days the KR shop's checkout can list a "
+                         "product no longer in its buyer's cart (submit_order with 상품2 "
+                         "after it left the cart; seen at 300 x 30 seed 3, and at b967d30 "
+                         "in a spenders' run); a 10-day run held too few orders to show it"))],
                      id="kr_ecommerce")]
 
 
 @pytest.mark.parametrize("source", ROWS)
-def test_an_orders_rows_are_the_carted_products(coherence_output, source: str) -> None:
+def test_an_orders_rows_are_the_carted_products(tmp_path_factory, source: str) -> None:
     """An order's list of objects (``commodity_list`` rows, ``products`` rows) holds a row
     per product its buyer carted and has not bought since, each row describing its own
     product (its fields read its catalogue entry, the same wherever it is listed); an
     order placed at a checkout (``pay_order`` after ``submit_order``) shows the checkout's
     rows, and the checkout listed the basket."""
-    g = coherence_output(source)
+    # 30 days: the KR shop's few payers leave a 10-day run with 3 to 11 orders by the draws
+    g = output_factory(tmp_path_factory, "basket_rows", users=COHERENCE_USERS, days=30,
+                       seed=3)(source)
     basket = _basket(g)
     assert basket.row_ids, f"{source}: no order lists rows of the carted thing"
     rows_seen: dict[str, dict[str, Any]] = {}
