@@ -102,6 +102,10 @@ def test_empty_constraint_means_nothing() -> None:
     ('예: ["mob_goblin", "boss_orc"] 또는 PVP 상대', T.LIST, "examples",
      ("mob_goblin", "boss_orc")),
     ("US", T.STRING, "examples", ("US",)),
+    # "e.g." needs no colon in a description either (Stridely: every badge_earned drew the
+    # literal "e.g. first_5k" as one of its badge ids).
+    ("e.g. first_5k, streak_7", T.STRING, "examples", ("first_5k", "streak_7")),
+    ("For example wk_8f3a21", T.STRING, "examples", ("wk_8f3a21",)),
 ])
 def test_description_lists(text: str, kind: T, field: str, expected: tuple) -> None:
     assert getattr(parse_hints(text, kind), field) == expected

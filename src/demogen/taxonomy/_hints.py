@@ -30,9 +30,11 @@ _RANGE_FORMS: tuple[tuple[re.Pattern[str], bool | None], ...] = (
 )
 _COUNTER = re.compile(rf"^({NUMBER})\|\+({NUMBER})(?:\|({NUMBER}))?$")
 _ENUM_MARK = re.compile(r"(?:enum|열거|枚举)\s*:\s*([^)\n]*)", re.IGNORECASE)
+#: "e.g." and "for example" may go without a colon (``e.g. first_5k, streak_7``), as in the
+#: constraint column; the shorter words need one.
 _EXAMPLE_MARK = re.compile(
-    r"(?<!\w)(?:예시\s*값|예시|예|e\.g\.|eg|examples?|比如|例如|例|如)\s*[:)]\s*([^)\n]*)",
-    re.IGNORECASE)
+    r"(?<!\w)(?:(?:e\.g\.|for example)\s*[:)]?|(?:예시\s*값|예시|예|eg|examples?|比如|例如|例|如)"
+    r"\s*[:)])\s*([^)\n]*)", re.IGNORECASE)
 _QUOTED = re.compile(r'"([^"\n]+)"')
 _LIST_SPLIT = re.compile(r"\s*[,、;]\s*")
 _OPEN_END = re.compile(r"(?:\s+등(?=\s|$)|\s*\betc\b\.?|\s*等|\s+and so on)(?:\s.*)?$",
