@@ -247,3 +247,40 @@ def test_a_freeze_keeps_the_streak(lingobit: Generated) -> None:
                 frozen = None
     assert freezes > 5
     assert not wrong, f"{len(wrong)} of {freezes} freezes: {wrong[:5]}"
+
+
+def _carried_streak_ends(g: Generated, timeline: list[dict]) -> tuple[bool, str | None]:
+    """Whether the user brought a streak into the window (``current_streak`` above 0 on
+    their first user record), and what is wrong with its first end or step: a step on a
+    later day than the window's first going on from it (a missed day did not break it)."""
+    carried: float | None = None
+    for record in timeline:
+        event, props = record.get("#event_name"), record.get("properties", {})
+        if event is None and carried is None and "current_streak" in props:
+            carried = number(props["current_streak"])
+        if event not in ("streak_extended", "streak_lost", "streak_freeze_used"):
+            continue
+        if not carried:
+            return False, None
+        day = _ordinal(record["#time"][:10]) - g.start.toordinal()
+        shown = number(props.get("streak_days"))
+        if event == "streak_extended" and day > 0 and shown == carried + 1:
+            return True, f"day {day}: {carried} carried, then {shown}"
+        return True, None
+    return bool(carried), None
+
+
+def test_a_carried_streak_breaks_on_a_missed_day(lingobit: Generated) -> None:
+    """An existing user's ``current_streak`` was alive at the window's start: a day of the
+    window without its step breaks it. Before, the first step after any gap went on from
+    it (53 of 74 carried streaks at 300 x 10 seed 3) and no loss showed it."""
+    results = [_carried_streak_ends(lingobit, t) for t in lingobit.timelines.values()]
+    carried = sum(c for c, _ in results)
+    wrong = [w for _, w in results if w]
+    shown_lost = sum(1 for t in lingobit.timelines.values() for r in t
+                     if r.get("#event_name") == "streak_lost"
+                     and number(r["properties"].get("streak_days_lost", 0)) > 10)
+
+    assert carried > 20
+    assert not wrong, f"{len(wrong)} of {carried} carried streaks: {wrong[:5]}"
+    assert shown_lost > 0      # a loss shows a carried streak (a run of 10 days holds <= 10)

@@ -325,6 +325,7 @@ def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -
         for prop in sim.held_objects:     # a bag, a team: what an established user holds
             if not user.state.get(prop):
                 user.state[prop] = sim.values.user_value(prop, user, text)
+        sim.state.carry_streaks(user.state, sim.config.start)
     else:
         for prop, start in sim.fresh_state.items():
             if start is None:

@@ -165,6 +165,9 @@ class StateApplier:
                     self.shows[event] = (*self.shows.get(event, ()), (reference, prop))
             self._before[event] = tuple(before)
             self._after[event] = tuple(after)
+        #: Per streak events step, (the counter, the state key of the day it last stepped).
+        self.streak_marks = tuple((p, _DAY_MARK + p) for p in dict.fromkeys(
+            u.prop for updates in self._before.values() for u in updates if u.streak))
         #: What ends or keeps a streak over a missed day; None when nothing does.
         self.streak_ends = self._streak_ends(rules, taxonomy)
         #: Per event with an update pattern, its compiled updates (the engine applies them
@@ -185,8 +188,7 @@ class StateApplier:
     def _streak_ends(self, rules: Rules, taxonomy: EventTaxonomy) -> StreakEnds | None:
         """The streak counters events step, and the events that end them (set to 0 after
         the event is drawn: it shows the streak lost) or keep them over a missed day."""
-        stepped = tuple(dict.fromkeys(u.prop for updates in self._before.values()
-                                      for u in updates if u.streak))
+        stepped = tuple(p for p, _ in self.streak_marks)
         given = rules.progression
         losses, freezes = progression.streak_ends(
             (e.name for e in taxonomy.events), given.streak_losses, given.streak_freezes)
@@ -203,8 +205,18 @@ class StateApplier:
                                  RecordType.USER_SET, keeps=True) for p in stepped)
             self._before[event] = (*self._before.get(event, ()), *keeps)
             self._after.setdefault(event, ())
-        return StreakEnds(tuple((p, _DAY_MARK + p) for p in stepped), losses, freezes,
-                          given.streak_freeze_share)
+        return StreakEnds(self.streak_marks, losses, freezes, given.streak_freeze_share)
+
+    def carry_streaks(self, state: dict[str, Any], start: date) -> None:
+        """A streak an existing user brings into the window (``current_streak`` 7) was
+        alive at its start: it stepped on the day before. A day of the window without its
+        step then breaks it like any other (a loss shows the 7), where a streak with no
+        day of its own would go on from any gap."""
+        before = date.fromordinal(start.toordinal() - 1).isoformat()
+        for prop, mark in self.streak_marks:
+            value = state.get(prop)
+            if isinstance(value, int | float) and value > 0 and mark not in state:
+                state[mark] = before
 
     def counted(self) -> frozenset[str]:
         """User properties that events add to or take from (counters, balances, levels)."""
