@@ -98,6 +98,14 @@ class MeaningWalk:
         self._mirrors = [(i, n) for i, n in enumerate(columns) if n in rules.user_properties]
         self._event_formulas = [(self.index[f.target], f) for f in rules.formulas]
 
+    def _fixed(self, rule: FormulaRule, values: Sequence[str | None]) -> bool:
+        """A constraint decides the target on this record (its parent's value is listed)."""
+        if rule.unless is None:
+            return False
+        parent, listed = rule.unless
+        col = self.index.get(parent)
+        return col is not None and values[col] in listed
+
     def user(self, uid: str, rows: Sequence[Row],
              roles: Sequence[int] | None = None) -> Iterator[Found]:
         """``roles``: the user's role (server number) at each row; a role's values are
@@ -216,7 +224,7 @@ class MeaningWalk:
 
         for col, rule in self._event_formulas:
             value = _value(values[col])
-            if not isinstance(value, float):
+            if not isinstance(value, float) or self._fixed(rule, values):
                 continue
             own = {n: _value(values[self.index[n]]) for n in rule.formula.names}
             known = {n: v for n, v in own.items() if v is not None}

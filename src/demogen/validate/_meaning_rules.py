@@ -73,6 +73,9 @@ class FormulaRule:
     formula: Formula
     low: float | None = None
     high: float | None = None
+    #: Where ``property_constraints`` fixes the target instead (a yoga session's distance
+    #: is 0, whatever the formula says): the property it depends on and those of its values.
+    unless: tuple[str, frozenset[str]] | None = None
 
     def bounds(self, values: Mapping[str, float]) -> tuple[float, float] | None:
         """The least and the greatest value the formula gives for ``values`` (its random
@@ -122,7 +125,8 @@ class MeaningRules:
     @property
     def names(self) -> list[str]:
         """Every property the checks read, once."""
-        found = [n for f in self.formulas for n in (f.target, *f.formula.names)]
+        found = [n for f in self.formulas for n in (f.target, *f.formula.names,
+                                                    *(f.unless[:1] if f.unless else ()))]
         found += sorted(self.set_once | self.added | self.progress | self.user_properties
                         | set(self.methods))
         return list(dict.fromkeys(found))
@@ -204,8 +208,20 @@ def _formulas(rules: Rules, plan: EventTaxonomy | None, written: Any,
                            "the files can carry")
             continue
         low, high = ranges.get(target, (None, None))
-        found.append(FormulaRule(target, formula, low, high))
+        found.append(FormulaRule(target, formula, low, high, _fixed_by(rules, target, written)))
     return found
+
+
+def _fixed_by(rules: Rules, target: str, written: Any) -> tuple[str, frozenset[str]] | None:
+    """The constraint that decides ``target`` for some values of another property."""
+    constraint = next((c for name, c in rules.property_constraints.items()
+                       if written(name) == target), None)
+    if constraint is None or not constraint.depends_on or not constraint.mapping:
+        return None
+    parent = written(constraint.depends_on[0])
+    if not SAFE_NAME.fullmatch(parent):
+        return None
+    return parent, frozenset(str(v) for v in constraint.mapping)
 
 
 def _retyped(plan: EventTaxonomy | None, user_props: Mapping[str, Property]) -> set[str]:

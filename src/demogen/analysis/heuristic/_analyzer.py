@@ -6,6 +6,7 @@ from itertools import pairwise
 from typing import Any
 
 from demogen.analysis._migrate import funnel_name
+from demogen.analysis.heuristic._activity_measures import activity_measure_constraints
 from demogen.analysis.heuristic._balance_views import with_balance_views
 from demogen.analysis.heuristic._catalogue_rules import plan_catalogues
 from demogen.analysis.heuristic._chosen import with_chosen
@@ -116,7 +117,8 @@ class HeuristicAnalyzer:
         ranges = value_ranges(ctx)
         return Rules(
             property_constraints=property_constraints(ctx) | period_constraints(ctx)
-            | named_amount_constraints(ctx) | free_constraints(ctx),
+            | named_amount_constraints(ctx) | free_constraints(ctx)
+            | activity_measure_constraints(ctx),
             # The playhead on a milestone: the threshold's share of the title's length.
             property_relationships=position_formulas(ctx, playback)
             | property_relationships(ctx),

@@ -32,11 +32,13 @@ class NumberPrior:
 
 
 _DATA = load("values_numbers")  # heuristic_values_numbers.yaml
+#: ``numbers`` of kinds never rounded: ``measured`` ones even where a range has whole ends.
+_FRACTIONAL = ("fractional", "measured")
 
 
 def _prior(kind: str, row: dict[str, Any]) -> NumberPrior:
     return NumberPrior(kind, row["min"], row["max"], row["shape"],
-                       integer=row["numbers"] != "fractional", decimals=row.get("decimals", 2),
+                       integer=row["numbers"] not in _FRACTIONAL, decimals=row.get("decimals", 2),
                        center=row.get("center"), mean=row.get("mean"),
                        skew=row.get("skew", 0.05))
 
@@ -63,7 +65,9 @@ def prior_of_kind(kind: str | None) -> NumberPrior:
 
 
 #: Number kinds whose values are fractional (never rounded to integers).
-FLOAT_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] == "fractional")
+FLOAT_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] in _FRACTIONAL)
+#: Fractional kinds whose plan range is written with whole ends (a distance "(0~200)" km).
+MEASURED_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] == "measured")
 #: Number kinds that are whole numbers even when a range is given with decimals.
 INTEGER_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] == "whole")
 #: Words of money amounts (a "total" that is money keeps its decimals).
@@ -71,9 +75,10 @@ MONEY_WORDS = re.compile(_DATA["money_words"])
 
 
 def fraction_of_one(kind: str | None, high: float) -> bool:
-    """A fractional kind (a share, a progress) whose range ends at 1 is a ratio: a plan's
-    ``0-1`` says 0 to 1, not "0 or 1", however whole its ends look."""
-    return kind in FLOAT_KINDS and high <= 1
+    """A range with whole ends that still holds fractions: a fractional kind (a share, a
+    progress) whose range ends at 1 is a ratio (a plan's ``0-1`` says 0 to 1, not "0 or 1"),
+    and a measured kind is measured in fractions (a run of 5.37 km in "(0~200)")."""
+    return kind in MEASURED_KINDS or (kind in FLOAT_KINDS and high <= 1)
 
 #: Name words of counters: start at 0 in a user's initial state.
 COUNTER = re.compile(_DATA["counter"])

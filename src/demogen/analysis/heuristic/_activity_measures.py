@@ -1,0 +1,67 @@
+"""A workout's kind decides what it can measure: ``distance_km`` and ``steps`` beside
+``workout_type`` run | walk | cycle | yoga | strength.
+
+A yoga or strength session covers no ground (no distance, no pace, no steps) and a ride or a
+swim takes no steps. Where one event carries a number named for such a measure and a text
+enum of activities some of which cannot measure it, the analyzer writes
+``property_constraints``: the measure depends on the activity, ``0`` for those kinds
+(``distance_km: {depends_on: [workout_type], mapping: {yoga: [0], strength: [0]}}``); the
+other kinds keep the measure's own draw or formula. The run draws it and validate's
+``constraint`` check reads it. Words: ``heuristic_properties.yaml`` activity_measures.
+"""
+
+from __future__ import annotations
+
+from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._text import split_words
+from demogen.analysis.rules import PropertyConstraint
+from demogen.taxonomy import Property
+from demogen.vocab import PropertyType
+
+
+def activity_measure_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
+    """Each measure (a number named by a measure's words) 0 for the activities of an enum
+    beside it on one event that cannot measure it (at least one can, one cannot)."""
+    spec = load("properties")["activity_measures"]
+    out: dict[str, PropertyConstraint] = {}
+    for measure in ctx.event_props.values():
+        if measure.type != PropertyType.NUMBER or measure.name in out:
+            continue
+        words = set(split_words(measure.name))
+        for entry in spec["measures"]:
+            if not words & set(entry["words"]):
+                continue
+            without = set(_flat(entry["without"]))
+            kinds = _activities(ctx, measure, set(spec["activities"]) | without)
+            if kinds is None:
+                break
+            zero = [v for v in kinds[1].enum or () if set(split_words(str(v))) & without]
+            if zero and len(zero) < len(kinds[1].enum or ()):
+                out[measure.name] = PropertyConstraint(
+                    depends_on=[kinds[1].name], mapping={str(v): [0] for v in zero})
+            break
+    return out
+
+
+def _flat(words: list) -> list[str]:
+    """A word list that may hold another (a YAML alias: the still kinds inside steps')."""
+    return [w for item in words for w in (item if isinstance(item, list) else [item])]
+
+
+def _activities(ctx: Context, measure: Property,
+                words: set[str]) -> tuple[str, Property] | None:
+    """(event, property) of a text enum of activities on an event carrying ``measure``:
+    most of its values name an activity word."""
+    for event in ctx.events_with.get(measure.name, ()):
+        for name in ctx.props_of(event):
+            prop = ctx.event_props.get(name)
+            if prop is None or prop.type != PropertyType.STRING or not prop.enum:
+                continue
+            named = [v for v in prop.enum if set(split_words(str(v))) & words]
+            if 2 * len(named) > len(prop.enum):
+                return event, prop
+    return None
+
+
+__all__ = ["activity_measure_constraints"]

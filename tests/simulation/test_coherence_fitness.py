@@ -1,0 +1,94 @@
+"""The English fitness workbook Stridely (tests/data/unseen/build_fitness.py), read as a
+prospect would (issue 11): what a finished workout shows. Each check holds for any plan;
+this workbook is the one that showed it missing.
+
+Measured before (300 users x 10 days, seed 3, 2,198 ``workout_complete``): pace not
+duration / distance on 2,123; max heart rate below the average on 678; steps on a ride,
+a yoga or a strength session 1,431; a distance on yoga or strength 1,031; above 60 km/h
+on 350; calories under 2 or over 20 a minute on 875; ``distance_km`` a whole number on
+every workout; ``badge_earned.badge_id`` the literal "e.g. first_5k" on 308 of 1,079.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demogen.api import validate
+from tests.data.unseen.build_fitness import write_fitness
+from tests.simulation.generated_outputs import Generated, generate, tracks
+from tests.validate.generated import Output
+
+STILL = ("yoga", "strength")
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_fitness(tmp_path_factory.mktemp("fitness") / "plan")
+
+
+@pytest.fixture(scope="module")
+def fitness(plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    out = tmp_path_factory.mktemp("fitness_out")
+    return generate(plan, out / "out", users=120, days=5, seed=3)
+
+
+def _workouts(run: Generated) -> list[dict[str, Any]]:
+    done = [r["properties"] for r in tracks(run.records)
+            if r["#event_name"] == "workout_complete"]
+    assert len(done) >= 100
+    return done
+
+
+def test_a_workout_covers_its_pace_times_its_time(fitness: Generated) -> None:
+    """distance = duration / pace (``property_relationships``), in km with decimals."""
+    moving = [w for w in _workouts(fitness) if w["workout_type"] not in STILL]
+    assert moving
+    apart = [w for w in moving
+             if abs(w["distance_km"] - w["duration_sec"] / w["avg_pace_sec_per_km"]) > 0.006]
+    assert apart == []
+    assert any(w["distance_km"] != int(w["distance_km"]) for w in moving)
+
+
+def test_what_a_kind_of_workout_cannot_measure_is_zero(fitness: Generated) -> None:
+    """No distance, pace or steps on yoga or strength; no steps on a ride
+    (``property_constraints`` on ``workout_type``)."""
+    done = _workouts(fitness)
+    assert [w for w in done if w["workout_type"] in STILL
+            and (w["distance_km"] or w["avg_pace_sec_per_km"] or w["steps"])] == []
+    assert [w for w in done if w["workout_type"] == "cycle" and w["steps"]] == []
+    assert any(w["steps"] for w in done if w["workout_type"] in ("run", "walk"))
+
+
+def test_heart_rates_and_calories_agree_with_the_workout(fitness: Generated) -> None:
+    done = _workouts(fitness)
+    assert [w for w in done if w["max_heart_rate"] < w["avg_heart_rate"]] == []
+    assert [w for w in done
+            if not 2 <= w["calories_kcal"] / (w["duration_sec"] / 60) <= 13] == []
+
+
+def test_a_badge_is_one_of_the_examples(fitness: Generated) -> None:
+    badges = {r["properties"]["badge_id"] for r in tracks(fitness.records)
+              if r["#event_name"] == "badge_earned"}
+    assert badges and not any(b.startswith("e.g.") for b in badges)
+
+
+def test_validate_reports_a_distance_on_yoga_and_a_pace_apart(fitness: Generated, plan: Path,
+                                                             tmp_path: Path) -> None:
+    clean = validate(fitness.out, taxonomy=plan, cache_dir=tmp_path / "c0")
+    assert clean.violations.get("formula", 0) == 0 and clean.violations.get("constraint", 0) == 0
+    output = Output(fitness.out).copy()
+    _, _, yoga = output.find(lambda r: r.get("#event_name") == "workout_complete"
+                             and r["properties"].get("workout_type") == "yoga")
+    yoga["properties"]["distance_km"] = 4.2
+    _, _, run = output.find(lambda r: r.get("#event_name") == "workout_complete"
+                            and r["properties"].get("workout_type") == "run")
+    run["properties"]["distance_km"] = round(run["properties"]["distance_km"] * 3 + 1, 2)
+    broken = output.write(tmp_path / "broken")
+    for name in ("rules.yaml", "plan.json", "manifest.json"):
+        (broken / name).write_bytes((fitness.out / name).read_bytes())
+    found = validate(broken, taxonomy=plan, cache_dir=tmp_path / "c1")
+    assert found.violations.get("constraint") == 1, found.examples
+    assert found.violations.get("formula", 0) >= 1, found.examples
