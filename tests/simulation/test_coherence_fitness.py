@@ -92,3 +92,26 @@ def test_validate_reports_a_distance_on_yoga_and_a_pace_apart(fitness: Generated
     found = validate(broken, taxonomy=plan, cache_dir=tmp_path / "c1")
     assert found.violations.get("constraint") == 1, found.examples
     assert found.violations.get("formula", 0) >= 1, found.examples
+
+
+def test_a_watch_of_one_os_pairs_with_that_os(fitness: Generated) -> None:
+    """``device_type`` (Apple Watch, Garmin, Fitbit, Wear OS) depends on ``#os``
+    (``property_constraints``; before: an Apple Watch on 722 Android records at 300 x 10)."""
+    assert fitness.rules.property_constraints["device_type"].depends_on == ["#os"]
+    shown = [(p["#os"], p["device_type"]) for r in tracks(fitness.records)
+             if "device_type" in (p := r["properties"])]
+    assert len(shown) >= 100 and {d for _, d in shown} >= {"Apple Watch", "Wear OS"}
+    assert [x for x in shown if x in (("Android", "Apple Watch"), ("iOS", "Wear OS"))] == []
+
+
+def test_validate_reports_an_apple_watch_on_android(fitness: Generated, plan: Path,
+                                                   tmp_path: Path) -> None:
+    output = Output(fitness.out).copy()
+    _, _, record = output.find(lambda r: r.get("#event_name") == "device_connect"
+                               and r["properties"].get("#os") == "Android")
+    record["properties"]["device_type"] = "Apple Watch"
+    broken = output.write(tmp_path / "broken")
+    for name in ("rules.yaml", "plan.json", "manifest.json"):
+        (broken / name).write_bytes((fitness.out / name).read_bytes())
+    found = validate(broken, taxonomy=plan, cache_dir=tmp_path / "c1")
+    assert found.violations.get("constraint") == 1, found.examples

@@ -31,6 +31,7 @@ from demogen.analysis.heuristic._lifecycle import (
 )
 from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._named_amounts import named_amount_constraints
+from demogen.analysis.heuristic._os_values import os_value_constraints
 from demogen.analysis.heuristic._paid_spends import paid_spend_prerequisites
 from demogen.analysis.heuristic._periods import period_constraints
 from demogen.analysis.heuristic._plan_payments import plan_payment_prerequisites
@@ -118,7 +119,8 @@ class HeuristicAnalyzer:
         return Rules(
             property_constraints=property_constraints(ctx) | period_constraints(ctx)
             | named_amount_constraints(ctx) | free_constraints(ctx)
-            | activity_measure_constraints(ctx),
+            | activity_measure_constraints(ctx)
+            | os_value_constraints(ctx),
             # The playhead on a milestone: the threshold's share of the title's length.
             property_relationships=position_formulas(ctx, playback)
             | property_relationships(ctx),
