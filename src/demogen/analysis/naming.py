@@ -114,6 +114,8 @@ def rename_rules(rules: Rules, names: NameMap) -> Rules:
     progression = data.get("progression") or {}
     if progression.get("stage_clear_events"):
         progression["stage_clear_events"] = [ev(e) for e in progression["stage_clear_events"]]
+    if progression.get("plan_changes"):
+        progression["plan_changes"] = {ev(e): m for e, m in progression["plan_changes"].items()}
     playback = data.get("playback") or {}
     for key in ("start", "pause", "resume", "seek", "within", "complete"):
         playback[key] = [ev(e) for e in playback.get(key, [])]

@@ -628,6 +628,10 @@ class Progression(BaseModel):
     to 0; never otherwise. ``streak_freezes``: events that keep it over one missed day
     instead (``streak_freeze_used``), in ``streak_freeze_share`` of such days (``None``:
     read from their names; ``[]``: none).
+    ``plan_changes``: events that move an enum user property they set from their own value
+    (a plan) up (``1``: ``plan_upgraded``) or down (``-1``) its order by any rungs: the value
+    carried is above (below) the user's, and none comes from the top (bottom) rung
+    (``None``: read from their names, ``upgrade`` / ``downgrade``; ``{}``: none).
     """
 
     model_config = _STRICT
@@ -640,6 +644,7 @@ class Progression(BaseModel):
     streak_counters: list[str] | None = None
     streak_losses: list[str] | None = None
     streak_freezes: list[str] | None = None
+    plan_changes: dict[str, Literal[-1, 1]] | None = None
     #: Assumption: a freeze covers a quarter of the single missed days (it must be bought
     #: or earned and equipped beforehand; most streaks just end).
     streak_freeze_share: float = Field(default=0.25, ge=0, le=1)

@@ -93,6 +93,20 @@ class Update:
     keeps: bool = False
 
 
+class LadderMove(NamedTuple):
+    """An event's move along an enum user property's order (its rungs, in the plan's order)."""
+
+    prop: str
+    ladder: tuple[Any, ...]
+    #: +1 / -1: one rung up or down; with ``jumps``, the least of a move of any rungs; 0:
+    #: the event sets the rung it carries, neither up nor down (a trial of a plan).
+    rungs: int
+    #: A plan change (``plan_upgraded``): the event carries the rung it reaches, any one
+    #: past the user's (Free → Pro or Business). Where it lands is drawn: no other plan
+    #: change follows it in the session, nor one an event setting the plan (``rungs`` 0).
+    jumps: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Derivation:
     """A user property a formula computes from other user properties."""
@@ -181,9 +195,10 @@ class StateApplier:
         #: Per event that moves a user along an enum ladder (``league_demoted``), the
         #: user property, its rungs and the move: the planner keeps a move on the ladder
         #: (no demotion on the first rung, no promotion on the last).
-        self.ladder_moves: dict[str, tuple[str, tuple[Any, ...], int]] = {
-            event: (u.prop, u.ladder, u.rungs) for event in self._before
+        self.ladder_moves: dict[str, LadderMove] = {
+            event: LadderMove(u.prop, u.ladder, u.rungs) for event in self._before
             for u in (*self._before[event], *self._after[event]) if u.ladder}
+        self.ladder_moves.update(plan_changes(rules, taxonomy, mirrors))
 
     def _streak_ends(self, rules: Rules, taxonomy: EventTaxonomy) -> StreakEnds | None:
         """The streak counters events step, and the events that end them (set to 0 after
@@ -336,6 +351,37 @@ def _as_ladder(update: Update, event: str, definition: Any,
             not rungs or mirrors.get(update.reference) != update.prop:
         return update
     return replace(update, reference=None, literal=None, ladder=enum, rungs=rungs)
+
+
+def plan_changes(rules: Rules, taxonomy: EventTaxonomy, mirrors: Mapping[str, str]
+                 ) -> dict[str, LadderMove]:
+    """Events that set an enum user property from an event property showing it, and move
+    it up or down (Rules' ``progression.plan_changes``, else ``plan_upgraded``): the
+    ladder is the user property's order up to the furthest value the event can carry. The
+    other events setting such a property from their own value (``trial_started``) come
+    with 0 rungs."""
+    given = rules.progression.plan_changes
+    enums = {p.name: tuple(v for v in p.enum or () if v is not None)
+             for p in taxonomy.user_properties}
+    carried = {p.name: tuple(p.enum or ()) for p in taxonomy.properties}
+    found: dict[str, LadderMove] = {}
+    setters: dict[str, LadderMove] = {}
+    for event, pattern in rules.update_patterns.items():
+        move = progression.plan_move(event, given)
+        for prop, rule in pattern.items():
+            ref = _reference(rule.value) if rule.type is UpdateType.SET else None
+            order = enums.get(prop, ())
+            if ref is None or mirrors.get(ref) != prop or len(order) < 2:
+                continue
+            reach = [order.index(v) for v in carried.get(ref) or order if v in order]
+            if not move:
+                setters[event] = LadderMove(prop, order, 0, jumps=True)
+            elif reach:
+                end = max(reach) + 1 if move > 0 else min(reach)
+                ladder = order[:end] if move > 0 else order[end:]
+                found[event] = LadderMove(prop, ladder, move, jumps=True)
+    changed = {m.prop for m in found.values()}
+    return {**{e: m for e, m in setters.items() if m.prop in changed}, **found}
 
 
 def _record(op: UpdateType, method: UpdateMethod | None, kind: PropertyType) -> RecordType:

@@ -17,7 +17,6 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
 
 from demogen.simulation.behaviour import (
     DEFAULT_STEP_CONVERSION,
@@ -33,6 +32,7 @@ from demogen.simulation.presets import ContentLoop, IntentShares, RunLength
 from demogen.simulation.renewals import renewals
 from demogen.simulation.searches import search_marks
 from demogen.simulation.sessions import MAX_EVENTS_PER_SESSION
+from demogen.simulation.state import LadderMove
 from demogen.simulation.stays import stays
 from demogen.simulation.streaks import StreakEnds
 from demogen.vocab import LifecycleStage, Segment
@@ -76,7 +76,7 @@ class _Memory:
 
 class SessionPlanner:
     def __init__(self, plan: BehaviourPlan, loop: ContentLoop | None = None,
-                 ladders: Mapping[str, tuple[str, tuple[Any, ...], int]] | None = None,
+                 ladders: Mapping[str, LadderMove] | None = None,
                  streaks: StreakEnds | None = None):
         self.plan = plan
         #: What tells a break of the user's streak (a loss, a freeze): played first in the
@@ -259,9 +259,15 @@ class SessionPlanner:
 
     def _on_ladder(self, user: SimUser, event: str) -> bool:
         """Whether the move ``event`` stays on its ladder from the user's rung (the first
-        when they hold none), counting the moves planned this session."""
-        prop, ladder, rungs = self._ladders[event]
+        when they hold none), counting the moves planned this session. A plan change
+        from a rung past the ones it reaches (an upgrade from the top plan) has none; an
+        event setting the plan (0 rungs) is never held back."""
+        prop, ladder, rungs, jumps = self._ladders[event]
+        if not rungs:
+            return True
         current = user.state.get(prop)
+        if jumps and current is not None and current not in ladder:
+            return False
         at = (ladder.index(current) if current in ladder else 0) + self._moved.get(prop, 0)
         return 0 <= at + rungs < len(ladder)
 
@@ -318,9 +324,10 @@ class SessionPlanner:
         if event in self._day_caps:
             today = self._memory.today
             today[event] = today.get(event, 0) + 1
-        ladder = self._ladders.get(event)
-        if ladder is not None:
-            self._moved[ladder[0]] = self._moved.get(ladder[0], 0) + ladder[2]
+        move = self._ladders.get(event)
+        if move is not None:    # a plan change may land on the last rung: one a session
+            step = (move.rungs or 1) * len(move.ladder) if move.jumps else move.rungs
+            self._moved[move.prop] = self._moved.get(move.prop, 0) + step
         if event in self._triggers:
             self._bring_about(user, event)
         carted = self._cart_marks.get(event)

@@ -20,6 +20,7 @@ from demogen.analysis.heuristic.values.kinds import FUTURE, STAY, TIME_KINDS, ti
 from demogen.analysis.rules import formula_on
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._catalogue import catalogue_link
+from demogen.simulation.values._climb import climb_sampler
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler
@@ -197,6 +198,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
 
 def _state(tables: Tables, prop: Property, event: str, fallback: Sampler) -> Sampler:
     target = tables.mirror_target(prop)
+    if target is not None and (climb := climb_sampler(tables, prop, target, event,
+                                                      fallback)) is not None:
+        return climb    # an upgrade carries a plan above the user's
     if target is not None:
         return mirror_sampler(tables, prop, target.name, fallback,
                               measurement=reports_measurement(tables, prop, target, event))

@@ -25,6 +25,9 @@ Per user, across their records in order (event properties and user properties al
   ``ladder_up_words``) and sets an enum from its own value shows the next rung of the
   plan's order (one up or down from the last one it showed; never past an end: no
   demotion on the first rung);
+- a plan change (Rules' ``progression.plan_changes``, else ``plan_upgraded``: progression.yaml
+  ``plan_up_words``) that sets an enum from its own value carries a value above (below, for
+  a downgrade) the user's before it, as the user records last set it;
 - a chapter number never goes back and agrees with a stage id beside it (``stage_3_7`` is
   in chapter 3; a one-number id ``stage_045`` by Rules' ``progression.stages_per_chapter``).
 
@@ -103,6 +106,8 @@ class ProgressionChecker(Checker):
         self.losses = frozenset(losses) if self.streaks else frozenset()
         self.freezes = frozenset(freezes) if self.streaks else frozenset()
         self.ladders = _ladders(rules, given.plan)
+        self.plan_changes = _plan_changes(rules, given.plan)
+        self.plans = frozenset(change[0] for change in self.plan_changes.values())
         self.pairs = progression.max_current_pairs(rules.properties)
         self.chapters = frozenset(n for n in rules.properties if progression.is_chapter_name(n))
         self.per_chapter = rules.progression.stages_per_chapter
@@ -111,7 +116,7 @@ class ProgressionChecker(Checker):
     @property
     def active(self) -> bool:
         return bool(self.levels or self.stages or self.days or self.pairs or self.chapters
-                    or self.streaks or self.ladders
+                    or self.streaks or self.ladders or self.plan_changes
                     or (self.first_flags and self.revenue))
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
@@ -141,6 +146,10 @@ class ProgressionChecker(Checker):
             self._streak_end(user, event, day, where, report, uid)
         if kind == "track" and event in self.ladders:
             self._ladder(user, self.ladders[event], props, where, report, uid)
+        if kind == "track" and event in self.plan_changes:
+            self._plan_change(user, self.plan_changes[event], props, where, report, uid)
+        elif kind in _USER_RECORDS and self.plans:
+            user.plans.update((n, props[n]) for n in self.plans if n in props)
         if kind == "track" and self.chapters:
             self._chapters(user, props, where, report, uid)
         adds = kind == "user_add"
@@ -253,6 +262,18 @@ class ProgressionChecker(Checker):
         report(where, f"user {uid}: {name} moved from {order[last]!r} to {value!r} "
                       f"({rungs:+d} rung)" + (f", past the {end} rung" if end else ""))
 
+    def _plan_change(self, user: _User, change: tuple[str, str, int, tuple[str, ...]],
+                     props: Mapping[str, Any], where: Where, report: Report, uid: str) -> None:
+        """An upgrade to a plan above the one the user held (a downgrade: below)."""
+        plan, name, move, order = change
+        value, held = props.get(name), user.plans.get(plan)
+        if value not in order or held not in order:
+            return
+        if (order.index(value) - order.index(held)) * move <= 0:
+            way = "above" if move > 0 else "below"
+            report(where, f"user {uid}: {name} {value!r} on a plan change from {held!r}: "
+                          f"not {way} it")
+
     def _day_count(self, user: _User, name: str, value: float, where: Where, report: Report,
                    uid: str) -> None:
         kept = user.days.get(name)
@@ -315,7 +336,7 @@ class ProgressionChecker(Checker):
 
 
 class _User:
-    __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "rungs",
+    __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "plans", "rungs",
                  "stages", "stepped", "streaks")
 
     def __init__(self) -> None:
@@ -330,6 +351,8 @@ class _User:
         self.stepped: set[str] = set()
         #: per ladder property: the rung the user's last move showed
         self.rungs: dict[str, int] = {}
+        #: per plan (a user property a plan change sets): the value user records last set
+        self.plans: dict[str, Any] = {}
         self.paid = False
         #: Installed in the window: no payment before its first record.
         self.installed = False
@@ -361,6 +384,22 @@ def _ladders(rules: Rules, plan: Any) -> dict[str, tuple[str, int, tuple[str, ..
             if rungs and len(order) > 1 and rule.type is UpdateType.SET and \
                     str(rule.value).replace(" ", "") == "{{" + prop + "}}":
                 found[event] = (prop, rungs, order)
+    return found
+
+
+def _plan_changes(rules: Rules, plan: Any) -> dict[str, tuple[str, str, int, tuple[str, ...]]]:
+    """Event → (the enum user property it sets, the event property it sets it from, +1 /
+    -1, the plan's order), for the events that change a plan (``plan_upgraded``)."""
+    enums = {p.name: tuple(str(v) for v in p.enum if v is not None)
+             for p in (plan.user_properties if plan is not None else ()) if p.enum}
+    found = {}
+    for event, pattern in rules.update_patterns.items():
+        move = progression.plan_move(event, rules.progression.plan_changes)
+        for prop, rule in pattern.items():
+            order = enums.get(prop, ())
+            shown = _REFERENCE.match(rule.value) if isinstance(rule.value, str) else None
+            if move and len(order) > 1 and rule.type is UpdateType.SET and shown:
+                found[event] = (prop, shown.group(1), move, order)
     return found
 
 

@@ -40,6 +40,8 @@ class ProgressionWords:
     streak_freeze: frozenset[str]
     ladder_up: frozenset[str]
     ladder_down: frozenset[str]
+    plan_up: frozenset[str]
+    plan_down: frozenset[str]
 
 
 @functools.cache
@@ -60,7 +62,8 @@ def words() -> ProgressionWords:
         streak_loss=frozenset(raw["streak_loss_words"]),
         streak_freeze=frozenset(raw["streak_freeze_words"]),
         ladder_up=frozenset(raw["ladder_up_words"]),
-        ladder_down=frozenset(raw["ladder_down_words"]))
+        ladder_down=frozenset(raw["ladder_down_words"]),
+        plan_up=frozenset(raw["plan_up_words"]), plan_down=frozenset(raw["plan_down_words"]))
 
 
 def _words(name: str) -> set[str]:
@@ -152,6 +155,16 @@ def ladder_move(event: str) -> int:
     (``league_demoted``), 0 otherwise."""
     found, w = _words(event), words()
     return 1 if found & w.ladder_up else -1 if found & w.ladder_down else 0
+
+
+def plan_move(event: str, given: Mapping[str, int] | None = None) -> int:
+    """+1 for an event that moves a user to a higher plan of any rung (``plan_upgraded``),
+    -1 to a lower one (``downgrade``), 0 otherwise: Rules' ``progression.plan_changes`` when
+    given, else the name."""
+    if given is not None:
+        return given.get(event, 0)
+    found, w = _words(event), words()
+    return 1 if found & w.plan_up else -1 if found & w.plan_down else 0
 
 
 def streak_counters(names: Iterable[str], given: Iterable[str] | None) -> frozenset[str]:
