@@ -12,7 +12,7 @@ from demogen.analysis.heuristic._catalogue_rules import plan_catalogues
 from demogen.analysis.heuristic._chosen import with_chosen
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._ends import fit_ends, nest_coarser_ends, with_nested_ends
-from demogen.analysis.heuristic._free_flags import free_constraints
+from demogen.analysis.heuristic._free_flags import free_amount_constraints, free_constraints
 from demogen.analysis.heuristic._frequency import event_specs
 from demogen.analysis.heuristic._funnels import (
     activity_funnel,
@@ -119,6 +119,7 @@ class HeuristicAnalyzer:
         return Rules(
             property_constraints=property_constraints(ctx) | period_constraints(ctx)
             | named_amount_constraints(ctx) | free_constraints(ctx)
+            | free_amount_constraints(ctx)
             | activity_measure_constraints(ctx)
             | os_value_constraints(ctx),
             # The playhead on a milestone: the threshold's share of the title's length.

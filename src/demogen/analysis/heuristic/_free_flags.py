@@ -4,7 +4,10 @@ A boolean named free (``is_free``) and, on one event, a list of ways whose label
 are free (``unlock_type``: ``1:무료,2:기다리면 무료,3:대여권,4:소장(코인)``; a text enum's values
 are their own labels) are one fact: the analyzer writes ``property_constraints`` (the flag
 depends on the way: ``{"1": [true], "3": [false]}``), which the run draws and validate's
-``constraint`` check reads. Words: ``heuristic_properties.yaml`` free_flag_words, free_words.
+``constraint`` check reads. A price in an in-app currency beside the flag or the way
+(``episode_price``: "유료 회차의 코인 가격 (0~4)") is the range's minimum on a free thing and
+above it on a paid one (``is_free`` true → 0, false → 1~4). Words:
+``heuristic_properties.yaml`` free_flag_words, free_words.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import split_words
+from demogen.analysis.heuristic.values.reading import IN_APP_AMOUNT, kind_of
 from demogen.analysis.rules import PropertyConstraint
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
@@ -46,6 +50,50 @@ def free_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     return out
 
 
+#: The widest range of a price in coins whose paid values are listed one by one.
+_LISTED_PRICES = 100
+
+
+def free_amount_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
+    """A price in an in-app currency (``episode_price``: "유료 회차의 코인 가격 (0~4)") is the
+    range's minimum where the record says its thing is free (``is_free`` true, or a free way
+    of ``unlock_type``) and above it where not: the free flag beside it on one event, else a
+    way whose labels tell free from paid."""
+    spec = load("properties")
+    flag_words = set(spec["free_flag_words"])
+    free_words = tuple(w.lower() for w in spec["free_words"])
+    out: dict[str, PropertyConstraint] = {}
+    for amount in ctx.event_props.values():
+        if amount.type != PropertyType.NUMBER or kind_of(amount) != IN_APP_AMOUNT:
+            continue
+        low, paid = _prices(amount)
+        events = set(ctx.events_with.get(amount.name, ()))
+        beside = [p for p in ctx.event_props.values()
+                  if p is not amount and events & set(ctx.events_with.get(p.name, ()))]
+        for parent in beside:
+            if parent.type == PropertyType.BOOLEAN and flag_words & set(split_words(parent.name)):
+                mapping = {"true": [low]} | ({"false": paid} if paid else {})
+            else:
+                free = {code: any(w in label.lower() for w in free_words)
+                        for code, label in _labels(parent).items()}
+                if len(set(free.values())) != 2:
+                    continue
+                mapping = {c: [low] if f else paid for c, f in free.items() if f or paid}
+            out[amount.name] = PropertyConstraint(depends_on=[parent.name], mapping=mapping)
+            break
+    return out
+
+
+def _prices(amount: Property) -> tuple[int, list[int]]:
+    """A price's free value (the plan range's minimum, else 0) and its paid values (the
+    whole numbers above it, when the range is short enough to list; else none: drawn)."""
+    span = amount.value_range
+    if span is None:
+        return 0, []
+    low, high = int(span.min), int(span.max)
+    return low, list(range(low + 1, high + 1)) if high - low <= _LISTED_PRICES else []
+
+
 def _labels(prop: Property) -> dict[str, str]:
     """Code → label of a listed property: its description's ``1:무료`` pairs (a number
     code list), else a text enum's values as their own labels."""
@@ -57,4 +105,4 @@ def _labels(prop: Property) -> dict[str, str]:
     return {}
 
 
-__all__ = ["free_constraints"]
+__all__ = ["free_amount_constraints", "free_constraints"]

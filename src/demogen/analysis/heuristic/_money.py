@@ -21,6 +21,7 @@ from functools import cached_property
 from demogen.analysis.heuristic._catalogues import fields_stem, is_quantity
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
+from demogen.analysis.heuristic._in_app import currencies_marked, priced_in_app
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MonetaryProperty, MoneyRole, MoneyRules
@@ -62,6 +63,8 @@ class Money:
         """``"strong"`` (money by name), ``"weak"`` (money beside a currency) or None."""
         if prop.type != PropertyType.NUMBER:
             return None
+        if priced_in_app(prop.description):
+            return None     # 코인 가격 (0~4): an amount of coins, not of a market's money
         found = self.kind_of_name(prop.name, prop.display_name)
         if found is None and self._described_part(prop):
             return "weak"
@@ -278,14 +281,7 @@ def plan_currency(taxonomy: EventTaxonomy) -> str | None:
                        " ".join(map(str, p.examples))))
              for p in (*taxonomy.properties, *taxonomy.common_properties,
                        *taxonomy.user_properties)]
-    text = " ".join(texts)
-    found = set()
-    for code, marks in load("properties")["money"]["currency_marks"].items():
-        after = "|".join(re.escape(m) for m in marks["after_number"])
-        words = "|".join(re.escape(m) for m in marks["words"])
-        if (after and re.search(rf"\d\s*(?:{after})", text)) or \
-                (words and re.search(rf"(?<![A-Za-z])(?:{words})(?![A-Za-z])", text)):
-            found.add(code)
+    found = currencies_marked(" ".join(texts))
     return found.pop() if len(found) == 1 else None
 
 

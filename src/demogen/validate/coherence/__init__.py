@@ -19,6 +19,7 @@ from demogen.validate.coherence._catalogue import CatalogueChecker
 from demogen.validate.coherence._event_ranges import EventRangesChecker
 from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
+from demogen.validate.coherence._in_app import InAppAmountsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
 from demogen.validate.coherence._picked import PickedChecker
@@ -36,6 +37,7 @@ from demogen.validate.coherence._times import TimesChecker
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
                                         ProgressionChecker, StepsChecker, EventRangesChecker,
+                                        InAppAmountsChecker,
                                         CatalogueChecker, MoneyChecker, PickedChecker,
                                         BalancesChecker,
                                         StaysChecker, StayDatesChecker, TimesChecker,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from demogen.analysis.heuristic._in_app import priced_in_app
 from demogen.analysis.heuristic.values import (
     identity,
     kinds,
@@ -225,10 +226,19 @@ def _drawn_from(prop: Property, industry: str) -> dict[str, Any]:
     return out
 
 
+#: The number kind of an amount of an in-app currency (whole, from 0), and the kinds of
+#: market money a name alone gives (``episode_price``) that its description can overturn.
+IN_APP_AMOUNT = "gem"
+_MONEY_KINDS = frozenset({"money", "price", "fee", "tax", "discount"})
+
+
 def kind_of(prop: Property) -> str:
     """What the name (and for an ambiguous name, the description) says the values are."""
     if prop.type == PropertyType.NUMBER:
-        return priors.number_prior(prop.name).kind
+        kind = priors.number_prior(prop.name).kind
+        if kind in _MONEY_KINDS and priced_in_app(prop.description):
+            return IN_APP_AMOUNT    # 코인 가격: whole coins, not a store's price
+        return kind
     if prop.type == PropertyType.BOOLEAN:
         return FIRST_PAY if progression.is_first_pay_flag(prop.name) else FLAG
     if prop.type == PropertyType.TIME:

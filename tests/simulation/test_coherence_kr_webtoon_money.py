@@ -1,0 +1,69 @@
+"""The Korean webtoon workbook 툰나무 (tests/data/unseen/build_kr_webtoon.py), read as a
+prospect would (issue 11): what its coin prices show. Each check holds for any plan; this
+workbook is the one that showed it missing.
+
+Measured before (1,000 users x 14 days, seed 3): ``episode_view.episode_price``, described
+as "유료 회차의 코인 가격 (0~4)", drawn as KRW money (1,200 … 2,500; 12,060 of 12,060 views
+outside 0~4 or not whole) and priced on free episodes (7,241).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from demogen.analysis.heuristic._in_app import priced_in_app
+from demogen.validate.coherence._in_app import InAppAmountsChecker
+from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
+from tests.simulation.generated_outputs import Generated, generate, tracks
+from tests.validate.coherence.checking import findings
+from tests.validate.generated import Output
+
+
+@pytest.fixture(scope="module")
+def webtoon(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    root = tmp_path_factory.mktemp("kr_webtoon_money")
+    return generate(write_kr_webtoon(root / "plan"), root / "out", users=120, days=5, seed=3)
+
+
+@pytest.mark.parametrize(("description", "in_app"), [
+    ("유료 회차의 코인 가격 (0~4)", True),
+    ("Price of the skin in gems", True),
+    ("道具的金币价格", True),
+    ("ガチャ1回のジェム数", True),
+    ("코인 충전 시 결제 금액(원) 누적", False),     # money paid for coins
+    ("Amount paid in USD for the coin pack", False),
+    ("100코인 = 1,000원", False),
+    ("Item price", False),
+])
+def test_an_amount_described_in_an_in_app_currency(description: str, in_app: bool) -> None:
+    assert priced_in_app(description) is in_app
+
+
+def test_a_price_in_coins_is_no_money(webtoon: Generated) -> None:
+    """``episode_price`` keeps the plan's 0~4 in whole coins, is no monetary property, and
+    is 0 on a free episode (``is_free``) and above on a paid one (before: KRW 1,200 …
+    2,500, shown on free episodes too)."""
+    assert "episode_price" not in webtoon.rules.monetary_properties
+    constraint = webtoon.rules.property_constraints["episode_price"]
+    assert constraint.depends_on == ["is_free"]
+    views = [(p["is_free"], p["episode_price"]) for r in tracks(webtoon.records)
+             if r["#event_name"] == "episode_view"
+             and "episode_price" in (p := r["properties"]) and "is_free" in p]
+    assert len(views) >= 50
+    assert [x for x in views if not (isinstance(x[1], int) and 0 <= x[1] <= 4)] == []
+    assert [x for x in views if x[0] and x[1] != 0] == []
+    assert [x for x in views if not x[0] and x[1] == 0] == []
+    assert {x[1] for x in views} == {0, 1, 2, 3, 4}
+
+
+def test_validate_reports_a_coin_price_shown_as_money(webtoon: Generated,
+                                                      tmp_path: Path) -> None:
+    assert findings(webtoon.out, InAppAmountsChecker, webtoon.out) == []
+    output = Output(webtoon.out).copy()
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "episode_view" and "episode_price" in r["properties"])
+    record["properties"]["episode_price"] = 1200
+    found = findings(output.write(tmp_path / "broken"), InAppAmountsChecker, webtoon.out)
+    assert len(found) == 1 and f"{name}:{index + 1}" in found[0], found
