@@ -11,7 +11,9 @@ what its ``unlock_type`` says (1,397 of 2,977 reads at 300 x 10).
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +92,39 @@ def test_is_free_agrees_with_the_way_it_was_read(webtoon: Generated) -> None:
              if "unlock_type" in (p := r["properties"]) and "is_free" in p]
     assert len(reads) >= 20
     assert [x for x in reads if x[1] != (x[0] in (1, 2))] == []
+
+
+def test_a_series_keeps_its_author_and_genre(webtoon: Generated) -> None:
+    """``author`` and ``genre`` beside ``series_id`` are the series' own (catalogues.yaml
+    ``thing_fields``): one author (from the plan's examples) and one genre per series
+    wherever it is shown (before: every series showed several of each)."""
+    shown: dict[str, set[tuple[Any, Any]]] = {}
+    for r in tracks(webtoon.records):
+        p = r["properties"]
+        if r["#event_name"] == "series_view" and "author" in p:
+            shown.setdefault(p["series_id"], set()).add((p["author"], p["genre"]))
+    assert len(shown) >= 10
+    assert {s: v for s, v in shown.items() if len(v) > 1} == {}
+    assert {a for v in shown.values() for a, _ in v} <= {"추공", "알파타르트", "싱숑"}
+
+
+def test_validate_reports_a_series_with_another_author(webtoon: Generated,
+                                                       tmp_path: Path) -> None:
+    output = Output(webtoon.out).copy()
+    record = output.find(lambda r: r.get("#event_name") == "series_view")[2]
+    series = record["properties"]["series_id"]
+    other = output.find(
+        lambda r: r.get("#event_name") == "series_view" and r is not record
+        and r["properties"].get("series_id") == series)[2]
+    other["properties"]["author"] = "Someone Else"
+    found = findings(output.write(tmp_path / "broken"), CatalogueChecker, webtoon.out)
+    assert len(found) == 1 and "author" in found[0], found
+
+
+def test_an_age_is_verified_once_per_account(webtoon: Generated) -> None:
+    """``adult_verify`` (성인인증) is once in a user's life (heuristic_segments.yaml
+    ``per_user_words``: Rules ``events.adult_verify.max_per_user`` 1; before: 8 a user)."""
+    assert webtoon.rules.events["adult_verify"].max_per_user == 1
+    verified = Counter(r["#distinct_id"] for r in tracks(webtoon.records)
+                       if r["#event_name"] == "adult_verify")
+    assert verified and max(verified.values()) == 1

@@ -22,7 +22,7 @@ from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 
 __all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "fields_stem",
            "group_roles", "is_quantity", "object_stem", "priced_stems",
-           "record_role", "record_stem", "thing_attributes"]
+           "record_role", "record_stem", "thing_attributes", "thing_role"]
 
 ID, NAME, TYPE = "id", "name", "type"
 
@@ -155,16 +155,41 @@ def record_role(name: str, stem: str | None) -> Role | None:
     return Role(stem, field) if stem and field else None
 
 
+@functools.cache
+def _thing_field_words() -> dict[str, str]:
+    """Bare word → the attribute it shows of the one thing its record names (``author``)."""
+    return {word: field for field, words in catalogue_data().get("thing_fields", {}).items()
+            for word in words}
+
+
+def _id_stem(names: Iterable[str]) -> str | None:
+    """The one stem ``names`` name by an id (``series_id``: series), None for none or
+    several."""
+    stems = {role.stem for name in names
+             if (role := catalogue_role(name)) is not None and role.field == ID}
+    return stems.pop() if len(stems) == 1 else None
+
+
+def thing_role(name: str, stem: str | None) -> Role | None:
+    """The role of a bare ``name`` that is an attribute of the thing ``stem`` its record or
+    row names (``author`` beside ``series_id``: the series' author), or None."""
+    field = _thing_field_words().get(normalize(leaf(name))) if stem else None
+    return Role(stem, field) if stem and field else None
+
+
 def group_roles(names: Iterable[str], stem_of_object: str | None = None
                 ) -> dict[str, dict[str, Role]]:
     """Stem → {property → role} for the stems two or more of ``names`` describe and at
     least one of them names (an id or a name): only those need to agree. At a record's
-    top level (no ``stem_of_object``) its bare fields are its one priced thing's."""
+    top level (no ``stem_of_object``) its bare fields are its one priced thing's, and its
+    bare attributes (``author``, ``genre``) its one named thing's."""
     names = list(names)
     top = record_stem(names) if stem_of_object is None else None
+    thing = stem_of_object or _id_stem(names)
     by_stem: dict[str, dict[str, Role]] = {}
     for name in names:
-        role = catalogue_role(name, stem_of_object) or record_role(name, top)
+        role = catalogue_role(name, stem_of_object) or record_role(name, top) \
+            or thing_role(name, thing)
         if role is not None:
             by_stem.setdefault(role.stem, {})[name] = role
     _codes_beside_ids(by_stem, top)

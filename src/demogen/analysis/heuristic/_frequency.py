@@ -4,7 +4,8 @@ From the concepts an event's name and description carry (``heuristic_segments.ya
 ``frequency``, ``per_session`` and ``lifetime_caps``): product views and rounds played are
 ``core``, shares and reviews ``occasional``, settings and crashes ``rare``, creating a
 character or joining a guild ``lifecycle`` (a few times per user); logging in happens once a
-session at most. Where no concept says, the name's words may (``frequency_words``: friends
+session at most; an age verified or the terms accepted once per account (``per_user_words``).
+Where no concept says, the name's words may (``frequency_words``: friends
 and gifts are occasional, codes and surveys rare). A tutorial told by one repeated event
 gets its number of steps. Consequences (``follows``: shipping and returns after an order, a
 leave after a join, an install through a shared link after a share) name the event they
@@ -64,6 +65,14 @@ def _cap_by_words(keys: frozenset[str], cap_words: list[tuple[int, tuple]]) -> i
                  if any(pattern_matches(p, keys) for p in patterns)), None)
 
 
+def _once_a_life(keys: frozenset[str], life_words: list[tuple[int, tuple]],
+                 veto: frozenset[str]) -> int | None:
+    """The lifetime cap the name's words give (``per_user_words``: an age verified, the
+    terms accepted once per account), unless a veto word says it is a step around it (a
+    code sent, a failed check)."""
+    return None if keys & veto else _cap_by_words(keys, life_words)
+
+
 def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                 constraints: EventConstraints) -> dict[str, EventSpec]:
     """An entry per event whose concepts or words say how often it happens, or what it
@@ -79,6 +88,10 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                  for cap, patterns in spec.get("per_session_words", {}).items()]
     day_words = [(int(cap), tuple(compile_pattern(p) for p in patterns))
                  for cap, patterns in spec.get("per_day_words", {}).items()]
+    life_words = [(int(cap), tuple(compile_pattern(p) for p in patterns))
+                  for cap, patterns in spec.get("per_user_words", {}).items()]
+    life_veto = frozenset(w for word in spec.get("per_user_not", ())
+                          for group in compile_pattern(word) for w in group)
     tutorials = {e for e in roles.onboarding if e not in constraints.one_time_events
                  and e not in roles.onboarding_complete}
     follows = _follows(ctx, system, roles, constraints)
@@ -105,6 +118,9 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
         cap = next((caps[c] for c in strong if c in caps), None) \
             or _cap_by_words(ctx.index.info(name).keys, cap_words)
         daily = _cap_by_words(ctx.index.info(name).keys, day_words)
+        once = _once_a_life(ctx.index.info(name).keys, life_words, life_veto)
+        if once is not None:
+            most = once if most is None else min(most, once)
         trigger, rate, days, stops = follows.get(name, (None, None, None, None))
         if (frequency, cap, daily, most, trigger) != (None, None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
