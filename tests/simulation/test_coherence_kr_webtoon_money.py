@@ -4,7 +4,9 @@ workbook is the one that showed it missing.
 
 Measured before (1,000 users x 14 days, seed 3): ``episode_view.episode_price``, described
 as "유료 회차의 코인 가격 (0~4)", drawn as KRW money (1,200 … 2,500; 12,060 of 12,060 views
-outside 0~4 or not whole) and priced on free episodes (7,241).
+outside 0~4 or not whole) and priced on free episodes (7,241); coin packs priced by rank at
+store tiers (coin_100 KRW 1,200 … coin_10000 KRW 119,000) where the plan says 100코인 =
+1,000원 (10,384 of 10,384 charges off that rate).
 """
 
 from __future__ import annotations
@@ -67,3 +69,15 @@ def test_validate_reports_a_coin_price_shown_as_money(webtoon: Generated,
     record["properties"]["episode_price"] = 1200
     found = findings(output.write(tmp_path / "broken"), InAppAmountsChecker, webtoon.out)
     assert len(found) == 1 and f"{name}:{index + 1}" in found[0], found
+
+
+def test_coin_packs_cost_the_plans_rate(webtoon: Generated) -> None:
+    """The plan says 100코인 = 1,000원 (its description: "100코인 1,000원 ~ 10,000코인
+    100,000원"): each pack costs its coins at that rate, an entry price a user can edit
+    (before: by rank at store tiers, coin_100 KRW 1,200 … coin_10000 KRW 119,000)."""
+    entries = {e.id: e for e in webtoon.rules.catalogues["product"].entries}
+    assert entries["coin_100"].price_usd == pytest.approx(0.69)
+    charges = [r["properties"] for r in tracks(webtoon.records)
+               if r["#event_name"] == "coin_charge" and "pay_amount" in r["properties"]]
+    assert len(charges) >= 20
+    assert [p for p in charges if p["pay_amount"] != p["coin_amount"] * 10] == []

@@ -44,6 +44,7 @@ from demogen.analysis.heuristic._properties import (
 from demogen.analysis.heuristic._roles import with_per_role
 from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
+from demogen.analysis.heuristic._stated_rates import with_stated_rates
 from demogen.analysis.heuristic._stays import with_stays
 from demogen.analysis.heuristic._updates import update_patterns, with_currency_pools
 from demogen.analysis.heuristic.market import plan_market
@@ -135,9 +136,10 @@ class HeuristicAnalyzer:
             update_patterns=patterns,
             lifecycle_rules=lifecycle_rules(ctx),
             market=(market := plan_market(taxonomy, product)),
-            catalogues=with_servers(plan_catalogues(taxonomy, money.monetary_rules(),
-                                                    plan_industry(taxonomy, product.industry)),
-                                    taxonomy, market),
+            catalogues=with_servers(with_stated_rates(
+                plan_catalogues(taxonomy, money.monetary_rules(),
+                                plan_industry(taxonomy, product.industry)), taxonomy, product),
+                taxonomy, market),
             event_roles=roles,
             playback=playback,
             events=with_stays(event_specs(ctx, set(system), roles, constraints), ctx,
