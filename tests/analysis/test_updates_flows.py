@@ -115,3 +115,21 @@ def test_experience_grows_with_the_events_that_give_it() -> None:
     assert rules.update_patterns["stage_clear"]["current_xp"] == UpdateRule(
         type=UpdateType.INCREMENT, value="{{exp_gain}}")
     assert rules.update_patterns["quest_complete"]["current_xp"].value == "{{reward_xp}}"
+
+
+def test_a_total_of_things_counts_the_one_the_description_says() -> None:
+    """``total_workouts`` (user_add, "+1 per completed workout") adds 1 on
+    ``workout_complete``, not on the start listed first, and is a whole count (Stridely:
+    no update at all, and a money range from 0.99)."""
+    rules = _analyze(
+        (Event(name="workout_start", properties=("workout_id",)),
+         Event(name="workout_pause", properties=("workout_id",)),
+         Event(name="workout_complete", properties=("workout_id", "duration_sec"))),
+        (_prop("workout_id", STRING), _prop("duration_sec")),
+        (_user("total_workouts", UpdateMethod.USER_ADD,
+               description="+1 per completed workout"),))
+    assert rules.update_patterns["workout_complete"]["total_workouts"] == UpdateRule(
+        type=UpdateType.INCREMENT, value=1)
+    assert "workout_start" not in rules.update_patterns
+    found = rules.value_ranges["total_workouts"]
+    assert found.min == 0 and float(found.max).is_integer()

@@ -207,14 +207,29 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
 
 def _prior(prop: Property) -> NumberPrior | None:
     """The number kind the name's (or display name's) words give, if any."""
-    words = set(split_words(prop.name.rsplit(".", 1)[-1]))
+    leaf = split_words(prop.name.rsplit(".", 1)[-1])
+    words = set(leaf)
     display = norm(prop.display_name)
-    for entry in load("properties")["range_priors"]:
+    entries = load("properties")["range_priors"]
+    if _total_of_things(leaf, entries):
+        return prior_of_kind("count")
+    for entry in entries:
         latin = {w for w in entry["words"] if w.isascii()}
         cjk = [w for w in entry["words"] if not w.isascii()]
         if words & latin or (display and contains_any(display, cjk)):
             return prior_of_kind(entry["kind"])
     return None
+
+
+def _total_of_things(words: list[str], entries: list[dict[str, Any]]) -> bool:
+    """``total_workouts``: a total of a plural thing no kind names is a count of them, not
+    money (``total_spent``, ``total_coins`` and ``total_distance_km`` keep their kind)."""
+    if len(words) != 2 or words[0] not in ("total", "cumulative", "lifetime"):
+        return False
+    thing = words[1]
+    named = {w for entry in entries for w in entry["words"]}
+    plural = thing.endswith("s") and not thing.endswith(("ss", "us", "is"))
+    return plural and not {thing, thing[:-1], thing.removesuffix("es")} & named
 
 
 def value_range(prop: Property) -> NumberRange:

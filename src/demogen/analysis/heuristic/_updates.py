@@ -21,6 +21,7 @@ is the event's time.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -638,7 +639,7 @@ def _by_method(ctx: Context, prop: Property) -> list[Rule]:
         )
         if amount:
             return [(event, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount)))]
-        if set(split_words(prop.name)) & _COUNT_WORDS:
+        if set(split_words(prop.name)) & _COUNT_WORDS or _counts_things_of(prop, event):
             return [(event, UpdateRule(type=UpdateType.INCREMENT, value=1))]
         return []
     words = set(split_words(prop.name))
@@ -680,9 +681,25 @@ def _pointed_event(ctx: Context, prop: Property) -> str | None:
             if best is not None:
                 return best.name
     mine = set(read(prop.name).words) - _GENERIC_WORDS
-    scored = [(len(mine & (i.obj | set(i.words))), -i.index, i.name) for i in ctx.infos]
-    top = max(scored, default=(0, 0, ""))
-    return top[2] if top[0] > 0 else None
+    said = norm(prop.description)
+    scored = [(len(mine & (i.obj | set(i.words))), _verb_said(i.words, said), -i.index, i.name)
+              for i in ctx.infos]
+    top = max(scored, default=(0, False, 0, ""))
+    return top[3] if top[0] > 0 else None
+
+
+def _verb_said(words: Iterable[str], text: str) -> bool:
+    """The description says one of the event's words, in any form ("+1 per completed
+    workout" says ``workout_complete``'s complete, not ``workout_start``'s start)."""
+    return any(len(w) >= 4 and w[:max(4, len(w) - 1)] in text for w in words)
+
+
+def _counts_things_of(prop: Property, event: str) -> bool:
+    """A count named by the plural of the event's thing: ``total_workouts`` on a
+    ``workout_complete`` counts workouts, one each."""
+    last = split_words(prop.name)[-1:]
+    mine = set(split_words(event))
+    return bool(last) and any(last[0] == f"{w}{end}" for w in mine for end in ("s", "es"))
 
 
 __all__ = ["DURATION", "TIME", "currency_pools", "role_of", "update_patterns",
