@@ -49,6 +49,7 @@ _ROLE_WORDS = {
     "remove": "remove: takes a carted item out of the cart",
     "cart_view": "cart view: shows what is in the cart (its list is the cart)",
     "configure": "configure: changes a setting or the profile, several in a row",
+    "consume": "consume: opens one content item (a play, a read, a lesson), several in a row",
 }
 
 

@@ -315,6 +315,9 @@ class EventRoles(BaseModel):
     server, and again at a move to a new server (``catalogues.server.move_share``).
     ``configure``: changes a setting, preference or the profile: done in a few sessions set
     out to configure (several in a row, mostly in the first days), never drawn one by one.
+    ``consume``: opens one content item (a playback started, an episode read, a lesson
+    started): a session set out to consume plays a run of items, each with its progress
+    and completion.
     """
 
     model_config = _STRICT
@@ -334,6 +337,7 @@ class EventRoles(BaseModel):
     cart_view: list[str] = Field(default_factory=list)
     new_role: list[str] = Field(default_factory=list)
     configure: list[str] = Field(default_factory=list)
+    consume: list[str] = Field(default_factory=list)
 
 
 class Milestone(BaseModel):

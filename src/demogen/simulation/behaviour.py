@@ -150,6 +150,9 @@ class BehaviourPlan:
     #: Settings and profile changes (Rules ``event_roles.configure``): a session set out to
     #: configure does a run of them (SessionPlanner._configure).
     configures: tuple[str, ...] = ()
+    #: Events that open one content item (Rules ``event_roles.consume``): a session set out
+    #: to consume takes a run of items (SessionPlanner._consume).
+    consumes: tuple[str, ...] = ()
     #: The player's cadence (Rules ``playback.heartbeat_seconds``): one tick of a run after
     #: the other this many seconds apart, so a session holds the ticks its time fits.
     heartbeat_seconds: float = 10.0
@@ -289,6 +292,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         cart_views=tuple(e for e in real(roles.cart_view) if e not in special),
         new_role=real(roles.new_role),
         configures=tuple(e for e in real(roles.configure) if e not in special),
+        consumes=tuple(e for e in real(roles.consume) if e not in special),
     )
     allowed = allowed_events(list(names), rules.lifecycle_rules)
     chain_followers = {s for flows in chains.values() for flow in flows for s in flow.steps[1:]}

@@ -64,13 +64,16 @@ class IntentShares(_Strict):
     search: float = Field(0.0, ge=0, le=1)
     buy: float = Field(0.0, ge=0, le=1)
     configure: float = Field(0.0, ge=0, le=1)
+    consume: float = Field(0.0, ge=0, le=1)
 
 
 class Intents(_Strict):
     """What a session sets out to do, by the user's state at its start (issue 13): ``new``
     (a user in the NEW segment), ``carted`` (something carted and not bought since), and
     ``engaged`` (the rest). ``search`` opens the session with a search (its loop of result
-    views); ``buy`` with the cart (Rules ``event_roles.cart_view``)."""
+    views); ``buy`` with the cart (Rules ``event_roles.cart_view``); ``configure`` with a
+    run of settings changes; ``consume`` with a run of content items (Rules
+    ``event_roles.consume``: titles played, episodes read, lessons taken)."""
 
     new: IntentShares = IntentShares()
     engaged: IntentShares = IntentShares()
@@ -113,6 +116,9 @@ class ContentLoop(_Strict):
     #: How many settings a session set out to configure changes (``intents``' ``configure``):
     #: heavy-tailed, most a few, some many.
     configure_run: RunLength = RunLength(median=3.0, sigma=0.5)
+    #: How many items a session set out to consume takes one after the other (``intents``'
+    #: ``consume``): heavy-tailed, most a couple, a few binges.
+    consume_run: RunLength = RunLength(median=2.0, sigma=0.9)
 
 
 class EventsPerSession(_Strict):

@@ -113,7 +113,7 @@ class SessionPlanner:
         # bound on one draw; an intent the plan has no events for is none, and a state with
         # none takes no draw (the session's other draws stay as they were).
         doable = {"search": bool(self._searches), "buy": bool(plan.cart_views),
-                  "configure": bool(plan.configures)}
+                  "configure": bool(plan.configures), "consume": bool(plan.consumes)}
         self._intents = {state: _bounds(getattr(loop.intents, state), doable)
                          for state in ("new", "engaged", "carted")}
         # Where a state sets out to configure, settings changes come in those sessions only
@@ -123,6 +123,10 @@ class SessionPlanner:
         self._configures = plan.configures if configures else ()
         run = loop.configure_run
         self._configure_run = (math.log(run.median), run.sigma)
+        # A session set out to consume takes a run of items (_consume); an item that starts
+        # a playback plays the player's ticks before the next.
+        self._consume_run = (math.log(loop.consume_run.median), loop.consume_run.sigma)
+        self._item_tick = plan.progress[0] if plan.progress else ""
         self._fills = _fill_tables(plan, frozenset(self._configures))
         # Carts and purchases mark whether the user has something carted (_Memory.carted).
         self._cart_marks = {**{e: True for e in plan.carts},
@@ -464,6 +468,8 @@ class SessionPlanner:
                     return
         elif intent == "configure":
             self._configure(user, names)
+        elif intent == "consume":
+            self._consume(user, names)
 
     def _configure(self, user: SimUser, names: list[str]) -> None:
         """A session set out to configure changes several settings in a row: a run of the
@@ -475,6 +481,22 @@ class SessionPlanner:
                 break
             if self.can(user, event):
                 self._with_chain(user, event, names)
+
+    def _consume(self, user: SimUser, names: list[str]) -> None:
+        """A session set out to consume takes items one after the other (an episode after
+        the episode, a lesson after the lesson): a run of one of the plan's consume events,
+        lognormal in length (ContentLoop.consume_run), each item with its chain (a read's
+        completion, a lesson's outcome) and milestones, and, where it starts a playback,
+        the player's ticks before the next item (whose start completes it)."""
+        events, tick = self.plan.consumes, self._item_tick
+        event = events[0] if len(events) == 1 else user.rnd.choice(events)
+        playback = bool(tick) and event in self._controls.starts
+        for _ in range(_run_length(user, self._consume_run)):
+            if len(names) >= MAX_EVENTS_PER_SESSION or not self.can(user, event):
+                break
+            self._with_chain(user, event, names)
+            if playback and self.can(user, tick):
+                self._with_chain(user, tick, names)
 
     def _intent_bounds(self, user: SimUser) -> _Bounds:
         if user.segment is Segment.NEW_USER:

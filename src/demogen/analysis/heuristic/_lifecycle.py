@@ -102,6 +102,7 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
     complete = names("tutorial_complete")[:1] or numbered_tutorial[-1:]
     revenue = list(money.revenue_events)
     cart = names("add_to_cart")
+    views = names("product_view") + names("content_view")
     return EventRoles(
         install=names("install"),
         signup=signup,
@@ -110,7 +111,7 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         refund=names("refund") + names("order_cancel"),
         onboarding=sorted(onboarding, key=ctx.order.__getitem__),
         onboarding_complete=complete,
-        view=names("product_view") + names("content_view"),
+        view=views,
         cart=cart,
         remove=names("remove_from_cart") if cart else [],
         cart_view=cart_views(ctx, names("cart_view") + names("checkout_start"), revenue)
@@ -119,6 +120,8 @@ def event_roles(ctx: Context, money: Money, numbered_tutorial: list[str]) -> Eve
         search=names("search"),
         new_role=names("character_create"),
         configure=names("settings_change"),
+        # A feed's watch is a view already (it loops as one): not an item consumed too.
+        consume=[e for e in names("content_consume") if e not in views],
     )
 
 
