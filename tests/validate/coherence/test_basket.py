@@ -3,6 +3,7 @@ fewer of a product than its buyer carted is reported there."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +64,41 @@ def test_a_line_holding_fewer_than_carted(buyers_output, tmp_path: Path) -> None
     found = findings(output.write(tmp_path / "broken"), BasketChecker, out)
     assert len(found) == 1, found
     assert f"{name}:{index + 1}" in found[0] and "holds 1, fewer than" in found[0], found
+
+
+def _checkout_and_payment(output: Output) -> tuple[str, int, int]:
+    """A checkout (``submit_order``) of a few lines and the payment of its rows
+    (``pay_order``) in one day file: the file and their indexes."""
+    open_at: dict[tuple[str, str], int] = {}
+    for name, index, record in output.records():
+        if record.get("#type") != "track":
+            continue
+        event, uid = record["#event_name"], record["#distinct_id"]
+        if event == "submit_order":
+            open_at[(name, uid)] = index
+        elif event == "pay_order" and (name, uid) in open_at:
+            checkout = output.files[name][open_at[(name, uid)]]
+            rows = checkout["properties"]["commodity_list"]
+            if rows == record["properties"]["commodity_list"] and len(rows) <= 3:
+                return name, open_at[(name, uid)], index
+        elif event == "add_cart":
+            open_at.pop((name, uid), None)
+    raise AssertionError("no checkout paid in its day")
+
+
+@pytest.mark.corpus
+def test_an_order_buying_what_an_order_paid_since_its_checkout_bought(
+        buyers_output, tmp_path: Path) -> None:
+    """A second checkout listing the products of an order not paid yet, paid first: the
+    first order, paid after it, buys again what the second bought (the KR shop's held
+    order's products were listed at the next checkout; 300 x 30 seed 3)."""
+    output = Output(buyers_output(SHOP).out).copy()
+    name, checkout, payment = _checkout_and_payment(output)
+    records = output.files[name]
+    again = [copy.deepcopy(records[checkout]), copy.deepcopy(records[payment])]
+    records[checkout + 1:checkout + 1] = again
+    lines = records[checkout]["properties"]["commodity_list"]
+    found = findings(output.write(tmp_path / "broken"), BasketChecker, buyers_output(SHOP).out)
+    twice = [f for f in found if "bought by an order paid after" in f]
+    assert len(twice) == len(lines), found
+    assert all(f"{name}:{payment + 3}:" in f for f in twice), found

@@ -12,7 +12,11 @@ flag), and a B2B SaaS plan in one tracking-plan CSV (Trellio: an Avo-style sheet
 event × property, seats on Pro/Business, monthly | annual billing, a "User Properties"
 block), and a Korean webtoon / web-novel app in a ThinkingData workbook (툰나무, written by
 ``build_kr_webtoon``: episodes read, wait-for-free, rentals that expire, KRW coin packs, a
-비고 column, ``series_id`` typed two ways). Each is generated at the coherence size
+비고 column, ``series_id`` typed two ways), and an English fitness / running app in a
+ThinkingData workbook (Stridely, written by ``build_fitness``: workouts with duration,
+distance, pace, calories, heart rates and steps by kind, watches, badges, challenges, a
+Premium subscription in USD / EUR / GBP, a Remark column, ``challenge_id`` typed two ways).
+Each is generated at the coherence size
 (300 users × 10 days, seed 3) and validated against the plan as a user would; every check
 must report zero violations.
 """
@@ -27,6 +31,7 @@ import pytest
 from demogen.api import validate
 from tests.conftest import COHERENCE_DAYS, COHERENCE_USERS
 from tests.data import DATA
+from tests.data.unseen.build_fitness import write_fitness
 from tests.data.unseen.build_jp_rpg import write_jp_rpg
 from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
 from tests.data.unseen.build_travel import write_travel
@@ -47,6 +52,7 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "zh_slg": lambda scratch: write_zh_slg(scratch / "zh_slg"),
     "saas_workspace": lambda _: UNSEEN / "saas_workspace" / "tracking_plan.csv",
     "kr_webtoon": lambda scratch: write_kr_webtoon(scratch / "kr_webtoon"),
+    "fitness": lambda scratch: write_fitness(scratch / "fitness"),
 }
 
 #: Plan id → a generator gap that still breaks it (xfail, not strict).

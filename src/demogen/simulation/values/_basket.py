@@ -138,6 +138,28 @@ class Basket:
             return (self._take(name, listed=True),)
         return ()
 
+    def held(self, event: str) -> Hook | None:
+        """A checkout whose order is paid in a later session (``held_orders``) takes what it
+        lists out of the basket: the order holds it now, so a checkout before the payment
+        lists what was carted since, not those things again."""
+        name = self.checkouts.get(event)
+        return self._take(name, listed=True) if name is not None else None
+
+    def kept(self, u: UserContext) -> tuple[list[str] | None, dict[str, Any] | None]:
+        """The basket as it stands, to put back after a held order's payment (whose things
+        its checkout took out already: :meth:`held`)."""
+        basket, counts = u.sticky.get(self.slot), u.sticky.get(self.counts)
+        return (None if basket is None else list(basket),
+                None if counts is None else dict(counts))
+
+    def put_back(self, u: UserContext, kept: tuple[list[str] | None, dict[str, Any] | None]
+                 ) -> None:
+        for slot, value in zip((self.slot, self.counts), kept, strict=True):
+            if value is None:
+                u.sticky.pop(slot, None)
+            else:
+                u.sticky[slot] = value
+
     def _put(self, key: str, added: str | None) -> Hook:
         slot, counts_slot = self.slot, self.counts
 

@@ -6,7 +6,9 @@ later_share``; ``simulation.held_orders``) is paid sessions later, maybe after o
 its attempt's slots (the order's id, its amounts) are kept under the hold's number when the
 attempt is drawn, put back for the payment's draw, and the latest order's restored after
 it, so the session's own orders still pair as before. A session group (its pairs hold
-within a session) takes the kept order as this session's.
+within a session) takes the kept order as this session's. Where orders list the user's
+basket, a held order's checkout takes its things out of the basket and its payment leaves
+the basket as it is (``_basket.Basket.held``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from demogen.analysis.rules import Rules
 from demogen.simulation.held_orders import SLOT, HeldOrders
 from demogen.simulation.marks import this_session
+from demogen.simulation.values._basket import Basket
 from demogen.simulation.values._follow_ups import _ABSENT, CHOSEN, _put
 from demogen.simulation.values._pairs import PairGroup
 
@@ -33,6 +36,8 @@ class LaterPayments:
     members: frozenset[str]
     #: The sticky slots that hold one order: each group's values and money.
     slots: tuple[str, ...]
+    #: What the orders list from the user's cart (None: the plan has no basket).
+    basket: Basket | None = None
 
     def wrap(self, event: str, sample: Sample) -> Sample:
         """``sample`` of ``event``, keeping an order held over (its attempt) or showing it
@@ -40,7 +45,8 @@ class LaterPayments:
         occurrence."""
         if event not in self.members:
             return sample
-        slots = self.slots
+        slots, basket = self.slots, self.basket
+        hold = basket.held(event) if basket is not None else None
 
         def of_its_order(u: Any, t: str) -> dict[str, Any]:
             marks = this_session(u, SLOT, HeldOrders)
@@ -51,11 +57,18 @@ class LaterPayments:
             kept = None if number is None else marks.kept.pop(number, None)
             if kept is not None:
                 # a cancel of the order shows it, not the follow-up ledger's pick
-                return draw_as_kept(sample, u, t, kept, slots, chosen=True)
+                if basket is None:
+                    return draw_as_kept(sample, u, t, kept, slots, chosen=True)
+                carted = basket.kept(u)     # its checkout took its things already
+                values = draw_as_kept(sample, u, t, kept, slots, chosen=True)
+                basket.put_back(u, carted)
+                return values
             values = sample(u, t)
             number = marks.held.get((event, nth))
             if number is not None:
                 marks.kept[number] = keep(u.sticky, slots)
+                if hold is not None:
+                    hold(u, values)
             return values
 
         return of_its_order
@@ -90,11 +103,14 @@ def _in_session(kept: Mapping[str, Any], session: int) -> dict[str, Any]:
             else x for s, x in kept.items()}
 
 
-def plan_later_payments(groups: tuple[PairGroup, ...], rules: Rules) -> LaterPayments | None:
-    """The groups of the purchases Rules let pay later (``later_share`` above 0)."""
+def plan_later_payments(groups: tuple[PairGroup, ...], rules: Rules,
+                        basket: Basket | None = None) -> LaterPayments | None:
+    """The groups of the purchases Rules let pay later (``later_share`` above 0), and the
+    basket their orders list."""
     later = {e for e, spec in rules.events.items() if spec.later_share}
     mine = [g for g in groups if later & set(g.members)]
     if not mine:
         return None
     return LaterPayments(members=frozenset(e for g in mine for e in g.members),
-                         slots=tuple(s for g in mine for s in (g.slot, f"{g.slot}\x1fmoney")))
+                         slots=tuple(s for g in mine for s in (g.slot, f"{g.slot}\x1fmoney")),
+                         basket=basket)

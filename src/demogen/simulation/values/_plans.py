@@ -80,10 +80,11 @@ class ValuePlan:
         ledgers = plan_follow_ups(groups, after, {
             e: spec.stops for e, spec in tables.rules.events.items()
             if spec.follows and spec.stops})
+        basket = plan_basket(tables, groups)
         return cls(groups=groups, follows=follows, latest=latest,
-                   recorded=frozenset(latest.values()), basket=plan_basket(tables, groups),
+                   recorded=frozenset(latest.values()), basket=basket,
                    follow_ups=ledgers,
-                   later=plan_later_payments(groups, tables.rules),
+                   later=plan_later_payments(groups, tables.rules, basket),
                    renewed=plan_renewals(groups, tables.rules),
                    stays=plan_stay_bookings(groups, ledgers, tables.rules),
                    searched=plan_search_focus(tables))

@@ -9,7 +9,10 @@ carted twice is one line holding both adds, so a line showing fewer than were ca
 reported. A paid order may show the rows of its checkout made earlier (``submit_order``,
 then ``pay_order`` a day later): the same rows on an earlier record fix what was carted
 then; what is carted after it stays in the cart. An order of things never carted (an empty
-cart's order) is not checked.
+cart's order) is not checked. Two orders open at once (a checkout made before the other
+order was paid) hold a thing twice only if it was carted again between their checkouts:
+else the later-paid one buys what the first already bought (a held order's products
+listed again at the next checkout, and both paid).
 """
 
 from __future__ import annotations
@@ -38,7 +41,21 @@ class _Cart:
     carted of its things then."""
 
     counts: dict[str, tuple[float, bool]] = field(default_factory=dict)
-    shown: dict[Lines, dict[str, tuple[float, bool]]] = field(default_factory=dict)
+    #: Per list of things shown before an order (a checkout's rows), what was carted of
+    #: them then and where it was shown, latest last (an order shows the latest checkout
+    #: of its things).
+    shown: dict[tuple[str, ...], list[tuple[dict[str, tuple[float, bool]], int]]] = field(
+        default_factory=dict)
+    #: Per thing, how many of it checkouts not paid yet hold (a checkout whose order is
+    #: paid sessions later took them out of the cart; an abandoned one holds them for good,
+    #: which only lowers what later checkouts must show).
+    held: dict[str, float] = field(default_factory=dict)
+    #: The user's basket records so far: the position of the latest one.
+    at: int = 0
+    #: Per thing, where it was carted.
+    carted_at: dict[str, list[int]] = field(default_factory=dict)
+    #: Per thing, its latest order: where its rows were shown (its checkout) and paid.
+    bought: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class BasketChecker(Checker):
@@ -70,17 +87,25 @@ class BasketChecker(Checker):
             found = self._thing(props)
             if found is not None:
                 cart = self._users.setdefault(uid, _Cart())
-                self._put(cart, props, *found) if event in self._carts \
-                    else cart.counts.pop(found[1], None)
+                cart.at += 1
+                if event in self._carts:
+                    self._put(cart, props, *found)
+                    cart.carted_at.setdefault(found[1], []).append(cart.at)
+                else:
+                    cart.counts.pop(found[1], None)
             return
         if not any(isinstance(v, list) for v in props.values()):
             return
         cart = self._users.setdefault(uid, _Cart())
+        cart.at += 1
         for lines in self._lines(props):
             if event in self._orders:
-                self._buy(cart, lines, where, report)
+                shown = cart.shown.get(_things(lines))
+                then, at = shown.pop() if shown else (None, cart.at)
+                self._bought_once(cart, lines, at, where, report)
+                self._buy(cart, lines, then, where, report)
             else:   # a checkout: its order may show these rows later
-                cart.shown[lines] = {x: cart.counts[x] for x, _ in lines if x in cart.counts}
+                self._show(cart, lines)
 
     def _thing(self, props: Mapping[str, Any]) -> tuple[str, str] | None:
         """The stem and id of the priced thing a cart or removal names, best stem first."""
@@ -116,12 +141,47 @@ class BasketChecker(Checker):
                              and row.get(key) is not None and _count(row.get(quantity))))
         return out
 
-    def _buy(self, cart: _Cart, lines: Lines, where: Where, report: Report) -> None:
-        """An order's lines: each holds what was carted (when its checkout showed them, if
-        one did); what was carted since stays in the cart."""
-        then = cart.shown.pop(lines, cart.counts)
+    def _show(self, cart: _Cart, lines: Lines) -> None:
+        """A checkout's rows: its order may show them later, holding what was carted of
+        their things and is not held by an earlier checkout yet to be paid."""
+        then = self._free(cart, lines)
+        for ident, (free, _) in then.items():
+            cart.held[ident] = cart.held.get(ident, 0.0) + free
+        cart.shown.setdefault(_things(lines), []).append((then, cart.at))
+
+    @staticmethod
+    def _free(cart: _Cart, lines: Lines) -> dict[str, tuple[float, bool]]:
+        """What was carted of an order's things and no checkout yet to be paid holds."""
+        out: dict[str, tuple[float, bool]] = {}
+        for ident, _ in lines:
+            total, exact = cart.counts.get(ident, (0.0, False))
+            if total - cart.held.get(ident, 0.0) > 0:
+                out[ident] = (total - cart.held.get(ident, 0.0), exact)
+        return out
+
+    def _bought_once(self, cart: _Cart, lines: Lines, shown: int, where: Where,
+                     report: Report) -> None:
+        """An order's things (its checkout shown at ``shown``) not bought by another order
+        paid after its checkout, unless carted again between the two checkouts (each order
+        holding its own)."""
+        for ident, _ in lines:
+            other = cart.bought.get(ident)
+            if other is not None and other[1] > shown:
+                first, last = sorted((shown, other[0]))
+                if not any(first < at <= last for at in cart.carted_at.get(ident, ())):
+                    report(where, f"order line {ident!r} was bought by an order paid after "
+                                  "this order's checkout, and not carted again between them")
+            cart.bought[ident] = (shown, cart.at)
+
+    def _buy(self, cart: _Cart, lines: Lines, shown: dict[str, tuple[float, bool]] | None,
+             where: Where, report: Report) -> None:
+        """An order's lines: each holds what was carted (when its checkout showed them, what
+        it ``shown``); what was carted since stays in the cart."""
+        then = self._free(cart, lines) if shown is None else shown
         for ident, n in lines:
             carted = then.get(ident)
+            if shown is not None and carted is not None:    # paid: no longer held
+                cart.held[ident] = cart.held.get(ident, 0.0) - carted[0]
             if carted is not None and n < carted[0]:
                 report(where, f"order line {ident!r} holds {_num(n)}, fewer than the "
                               f"{_num(carted[0])} its buyer carted")
@@ -131,6 +191,12 @@ class BasketChecker(Checker):
             bought = carted[0] if carted is not None else n
             if exact and total > bought:
                 cart.counts[ident] = (total - bought, True)
+            if ident in cart.held:  # no checkout holds more than is left in the cart
+                cart.held[ident] = min(cart.held[ident], cart.counts.get(ident, (0.0,))[0])
+
+
+def _things(lines: Lines) -> tuple[str, ...]:
+    return tuple(ident for ident, _ in lines)
 
 
 def _count(value: Any) -> bool:
