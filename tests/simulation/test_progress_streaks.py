@@ -284,3 +284,35 @@ def test_a_carried_streak_breaks_on_a_missed_day(lingobit: Generated) -> None:
     assert carried > 20
     assert not wrong, f"{len(wrong)} of {carried} carried streaks: {wrong[:5]}"
     assert shown_lost > 0      # a loss shows a carried streak (a run of 10 days holds <= 10)
+
+
+def _freeze_counts(timeline: list[dict]) -> tuple[int, list[str]]:
+    """A user's freezes and where ``freezes_left`` is not the count before, plus the
+    freezes bought since (``gems_spent`` of a ``streak_freeze``, at most 2 held), less one."""
+    held: float | None = None
+    freezes, wrong = 0, []
+    for record in timeline:
+        event, props = record.get("#event_name"), record.get("properties", {})
+        if event == "gems_spent" and props.get("shop_item") == "streak_freeze" \
+                and held is not None:
+            held = min(2, held + 1)
+        elif event == "streak_freeze_used":
+            freezes += 1
+            left = number(props.get("freezes_left"))
+            if left is None or left < 0 or (held is not None and left != held - 1):
+                wrong.append(f"{record['#time']}: held {held}, then {left} left")
+            held = left
+    return freezes, wrong
+
+
+def test_a_freeze_used_is_one_of_those_held(lingobit: Generated) -> None:
+    """``freezes_left`` counts the freezes the user holds: one fewer after each freeze,
+    one more for each bought (Rules ``progression.streak_freeze_counts``,
+    ``streak_freeze_buys``). Before, it was drawn per record (0-2, whatever the last
+    freeze left)."""
+    results = [_freeze_counts(t) for t in lingobit.timelines.values()]
+    freezes = sum(n for n, _ in results)
+    wrong = [w for _, ws in results for w in ws]
+
+    assert freezes > 5
+    assert not wrong, f"{len(wrong)} of {freezes} freezes: {wrong[:5]}"

@@ -632,6 +632,12 @@ class Progression(BaseModel):
     to 0; never otherwise. ``streak_freezes``: events that keep it over one missed day
     instead (``streak_freeze_used``), in ``streak_freeze_share`` of such days (``None``:
     read from their names; ``[]``: none).
+    ``streak_freeze_counts``: number properties of a freeze event counting the freezes the
+    user holds (``freezes_left``): a freeze needs one held and shows one fewer, an event of
+    ``streak_freeze_buys`` (``gems_spent: {shop_item: [streak_freeze]}``: per event, the
+    property values that get the user one) adds one, up to the property's top; an existing
+    user holds some of its range, a new one its bottom (``None``: read from their names,
+    ``[]`` / ``{}``: none).
     ``plan_changes``: events that move an enum user property they set from their own value
     (a plan) up (``1``: ``plan_upgraded``) or down (``-1``) its order by any rungs: the value
     carried is above (below) the user's, and none comes from the top (bottom) rung
@@ -648,6 +654,8 @@ class Progression(BaseModel):
     streak_counters: list[str] | None = None
     streak_losses: list[str] | None = None
     streak_freezes: list[str] | None = None
+    streak_freeze_counts: list[str] | None = None
+    streak_freeze_buys: dict[str, dict[str, list[Any]]] | None = None
     plan_changes: dict[str, Literal[-1, 1]] | None = None
     #: Assumption: a freeze covers a quarter of the single missed days (it must be bought
     #: or earned and equipped beforehand; most streaks just end).

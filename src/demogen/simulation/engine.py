@@ -332,6 +332,7 @@ def _introduce(sim: Simulation, emitter: Emitter, user: SimUser, clock: float) -
                 user.state.pop(prop, None)
             else:
                 user.state[prop] = start
+    sim.state.hold_freezes(user.state, user.rnd, user.existing)
     sim.state.derive_all(user.state, user.rnd)     # declared formulas hold from the start
     # Each property with the plan's update method: no user_set baseline for a counter.
     for kind, values in sim.state.snapshot(user.state).items():

@@ -30,8 +30,9 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from demogen.analysis.heuristic.values import progression
-from demogen.analysis.rules import Rules, UpdateRule, capped_balances
-from demogen.simulation.streaks import StreakEnds
+from demogen.analysis.heuristic.values.held_freezes import freeze_buys, held_counts
+from demogen.analysis.rules import Progression, Rules, UpdateRule, capped_balances
+from demogen.simulation.streaks import StreakEnds, held_key
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import PropertyType, RecordType, UpdateMethod, UpdateType
 
@@ -42,7 +43,9 @@ TIME_REFERENCES = frozenset({"#time", "time", "event_time", "event_timestamp", "
 #: or not the event carries it (``total_playtime_minutes += {{#duration}} / 60``).
 SESSION_LENGTH = "#duration"
 #: ``state`` key prefix of the day a day counter last moved (never written: not a property).
-_DAY_MARK = "\x1fday\x1f"
+#: State keys no record shows start so (a streak's day mark, streaks.held_key).
+_HIDDEN = "\x1f"
+_DAY_MARK = _HIDDEN + "day\x1f"
 
 Changes = dict[RecordType, dict[str, Any]]
 #: (event property, the values it must have): every one must hold.
@@ -91,6 +94,8 @@ class Update:
     #: A streak freeze (``streak_freeze_used``): the streak goes on as if it had stepped
     #: the day before (simulation/streaks.py).
     keeps: bool = False
+    #: A count no record shows (the freezes held): moved within ``low`` … ``high``.
+    held: bool = False
 
 
 class LadderMove(NamedTuple):
@@ -179,6 +184,8 @@ class StateApplier:
                     self.shows[event] = (*self.shows.get(event, ()), (reference, prop))
             self._before[event] = tuple(before)
             self._after[event] = tuple(after)
+        #: The freezes a user holds, per state key, and their range (see hold_freezes).
+        self.held_freezes: dict[str, tuple[int, int]] = {}
         #: Per streak events step, (the counter, the state key of the day it last stepped).
         self.streak_marks = tuple((p, _DAY_MARK + p) for p in dict.fromkeys(
             u.prop for updates in self._before.values() for u in updates if u.streak))
@@ -220,7 +227,46 @@ class StateApplier:
                                  RecordType.USER_SET, keeps=True) for p in stepped)
             self._before[event] = (*self._before.get(event, ()), *keeps)
             self._after.setdefault(event, ())
-        return StreakEnds(self.streak_marks, losses, freezes, given.streak_freeze_share)
+        held = self._hold_freezes(taxonomy, given, (*losses, *freezes))
+        return StreakEnds(self.streak_marks, losses, freezes, given.streak_freeze_share,
+                          held=tuple(held))
+
+    def _hold_freezes(self, taxonomy: EventTaxonomy, given: Progression,
+                      ends: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+        """The freezes the user holds, per state key, with its range: a freeze spends
+        one (before its values are drawn, so its ``freezes_left`` shows what is left), a
+        buy adds one (Rules ``progression.streak_freeze_counts``, ``streak_freeze_buys``)."""
+        counts = held_counts(taxonomy, given)
+        ranges: dict[str, tuple[int, int]] = {}
+        for prop in dict.fromkeys(p for props in counts.values() for p in props):
+            bounds = taxonomy.property(prop)
+            span = bounds.value_range if bounds is not None else None
+            ranges[held_key(prop)] = (int(span.min), int(span.max)) if span else (0, 2)
+        if not ranges:
+            return ranges
+        spends = {e: tuple(held_key(p) for p in props) for e, props in counts.items()}
+        for event, keys in spends.items():
+            self._before[event] = (*self._before.get(event, ()), *(
+                self._held(key, UpdateType.DECREMENT, ranges[key], ()) for key in keys))
+        buys = freeze_buys(taxonomy, ends, given.streak_freeze_buys)
+        for event, said in buys.items():
+            self._after[event] = (*self._after.get(event, ()), *(
+                self._held(key, UpdateType.INCREMENT, ranges[key], _conditions({p: v}))
+                for key in ranges for p, v in said.items()))
+            self._before.setdefault(event, ())
+        self.held_freezes = ranges
+        return ranges
+
+    @staticmethod
+    def _held(key: str, op: UpdateType, span: tuple[int, int], when: Conditions) -> Update:
+        return Update(key, op, 1, None, PropertyType.NUMBER, RecordType.USER_ADD,
+                      low=span[0], high=span[1], when=when, held=True)
+
+    def hold_freezes(self, state: dict[str, Any], rnd: Any, existing: bool) -> None:
+        """The freezes a user holds when first seen: an existing user some of the range
+        (bought or earned before the window), a new one its bottom."""
+        for key, (low, high) in self.held_freezes.items():
+            state[key] = rnd.randint(low, high) if existing else low
 
     def carry_streaks(self, state: dict[str, Any], start: date) -> None:
         """A streak an existing user brings into the window (``current_streak`` 7) was
@@ -245,7 +291,7 @@ class StateApplier:
         none at 0; a list appended item by item), the rest by ``user_set``."""
         changes: Changes = {}
         for prop, value in state.items():
-            if value is None or prop.startswith(_DAY_MARK):
+            if value is None or prop.startswith(_HIDDEN):   # a day mark, the freezes held
                 continue
             record = METHOD_RECORDS.get(self.methods.get(prop), RecordType.USER_SET)
             if record is RecordType.USER_ADD:
@@ -452,6 +498,11 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
             continue
         if update.keeps:    # a freeze: the missed day counts as stepped
             state[_DAY_MARK + update.prop] = _day_before(time_str)
+            continue
+        if update.held:     # freezes held: a count no record shows, kept in its range
+            step = update.literal if update.op is UpdateType.INCREMENT else -update.literal
+            state[update.prop] = min(update.high, max(update.low,
+                                                      state.get(update.prop, 0) + step))
             continue
         if update.per_day:      # one step per active day, however many logins
             mark = _DAY_MARK + update.prop

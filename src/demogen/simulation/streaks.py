@@ -6,7 +6,8 @@ that step breaks it. The break is told once, in the user's first session after i
 (``streak_lost``, showing the streak lost and setting it to 0) or, for a single missed day
 and in ``freeze_share`` of them, a freeze (``streak_freeze_used``) that keeps the streak as
 if it had stepped the day before. Neither comes otherwise: the planner plays them here,
-never from the segment tables.
+never from the segment tables. Where the freeze shows the freezes held (``freezes_left``),
+it needs one: the count drops on it and rises when one is bought (simulation/state.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+
+#: Where the state keeps a count no record shows (the freezes held, ``freezes_left``).
+_HELD = "\x1fheld\x1f"
+
+
+def held_key(prop: str) -> str:
+    """The state key of the count of freezes an event property (``freezes_left``) shows."""
+    return _HELD + prop
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,8 @@ class StreakEnds:
     freeze_share: float
     #: The ordinal of the window's first day (day 0 of the planner).
     start: int = 0
+    #: State keys of the freezes the user holds (:func:`held_key`): a freeze needs one.
+    held: tuple[str, ...] = ()
 
     def from_day(self, start: date) -> StreakEnds:
         return replace(self, start=start.toordinal())
@@ -51,6 +62,7 @@ class StreakEnds:
         missed = self.missed(state, day)
         if missed <= 0:
             return None
-        if missed == 1 and self.freezes and rnd.random() < self.freeze_share:
+        if missed == 1 and self.freezes and rnd.random() < self.freeze_share and \
+                all(state.get(key, 0) >= 1 for key in self.held):
             return self.freezes[0]
         return self.losses[0] if self.losses else None

@@ -299,6 +299,28 @@ def test_a_streak_lost_without_a_missed_day_is_reported(tmp_path: Path) -> None:
     assert "streak_lost with streak_days 3 stepped on 2024-05-01: no missed day" in problems[0]
 
 
+def test_a_streak_a_user_arrives_with_may_be_lost_at_once(tmp_path: Path) -> None:
+    """A streak shown on a user's first record, before any event (an existing user's
+    ``current_streak`` 7), stepped on a day the output does not show: its loss that day is
+    no finding (the generator breaks a carried streak on the window's first missed day:
+    300 findings at 1,000 x 30 seed 3). A streak a step showed first still needs a gap."""
+    rules = Rules(properties={"current_streak": PropertySpec(kind="days")},
+                  update_patterns={"streak_extended": {"current_streak": UpdateRule(
+                      type=UpdateType.INCREMENT, value=1)}},
+                  progression=Progression(streak_losses=["streak_lost"]))
+    carried = [_user("2024-05-03 10:00:00.000", "user_set", current_streak=7),
+               _event("2024-05-03 10:00:01.000", "streak_lost"),
+               _user("2024-05-03 10:00:01.000", "user_set", current_streak=0)]
+    assert findings(_write(tmp_path / "o", carried), ProgressionChecker,
+                    CoherenceInput(rules)) == []
+    stepped = [_event("2024-05-02 10:00:00.000", "streak_extended"),
+               _user("2024-05-02 10:00:00.000", "user_set", current_streak=1),
+               _event("2024-05-03 10:00:01.000", "streak_lost")]
+    problems = findings(_write(tmp_path / "p", stepped), ProgressionChecker,
+                        CoherenceInput(rules))
+    assert len(problems) == 1, problems
+
+
 def test_an_upgrade_not_above_the_plan_held_is_reported(tmp_path: Path) -> None:
     """Trellio's plan_upgraded showed no higher plan (174 of 358 upgrades at 300 x 10 seed 3:
     a Pro user upgrading to Pro): an upgrade carries a plan above the one the user records

@@ -18,6 +18,7 @@ from typing import Any
 from demogen.analysis.heuristic.values import identity
 from demogen.analysis.heuristic.values.kinds import FUTURE, STAY, TIME_KINDS, time_kind
 from demogen.analysis.rules import formula_on
+from demogen.simulation.streaks import held_key
 from demogen.simulation.values import _sticky as sticky
 from demogen.simulation.values._catalogue import catalogue_link
 from demogen.simulation.values._climb import climb_sampler
@@ -150,6 +151,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     first_pay = first_pay_sampler(tables, prop, event)
     if first_pay is not None:   # is_first_pay: the user's payments say, not a draw
         return first_pay, frozenset()
+    if prop.name in tables.held_freezes.get(event, ()):   # freezes_left: what is held
+        fn, deps = plain(tables, prop, event, present)
+        return mirror_sampler(tables, prop, held_key(prop.name), fn), deps
     life = lifetime(tables, prop, event)
     if life == SESSION:
         source = tables.source(prop, "session")

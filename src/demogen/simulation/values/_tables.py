@@ -13,6 +13,7 @@ from typing import Any, cast
 from demogen import gazetteer
 from demogen.analysis.formula import Formula, FormulaEvaluator
 from demogen.analysis.heuristic.values import names
+from demogen.analysis.heuristic.values.held_freezes import held_counts
 from demogen.analysis.heuristic.values.priors import NumberPrior, fraction_of_one, prior_of_kind
 from demogen.analysis.heuristic.values.reading import complete_specs, field_spec
 from demogen.analysis.rules import PropertySource, PropertySpec, Rules
@@ -89,6 +90,8 @@ class Tables:
                              self._entry_place)
         self.servers = Servers(seed, rules, taxonomy)
         self.formulas = self._compile_formulas()
+        #: Per freeze event, the properties showing the freezes the user holds.
+        self.held_freezes = held_counts(taxonomy, rules.progression)
         self.bridge = RandomBridge()
         self.evaluator = FormulaEvaluator(cast(Any, self.bridge))
         #: "formula of 'xp' reads power" → the events where that made it fall back.

@@ -142,7 +142,7 @@ class ProgressionChecker(Checker):
             user.paid = True    # before the record's VIP level: a history shows both
             user.pending.clear()    # … possibly in two records at the same #time
         self._pairs(props, where, report)
-        if kind == "track" and (event in self.losses or event in self.freezes):
+        if kind == "track" and event in self.losses:
             self._streak_end(user, event, day, where, report, uid)
         if kind == "track" and event in self.ladders:
             self._ladder(user, self.ladders[event], props, where, report, uid)
@@ -152,10 +152,12 @@ class ProgressionChecker(Checker):
             user.plans.update((n, props[n]) for n in self.plans if n in props)
         if kind == "track" and self.chapters:
             self._chapters(user, props, where, report, uid)
-        adds = kind == "user_add"
         if kind == "track" or kind in _USER_RECORDS:
             for name, value in props.items():
-                self._value(user, name, value, adds, where, report, uid, time)
+                self._value(user, name, value, kind, where, report, uid, time)
+        if kind == "track" and event in self.freezes:   # the streak it shows is kept too
+            self._streak_end(user, event, day, where, report, uid)
+        user.tracked = user.tracked or kind == "track"
 
     def _first_pay(self, user: _User, props: Mapping[str, Any], where: Where, report: Report,
                    uid: str) -> None:
@@ -175,8 +177,9 @@ class ProgressionChecker(Checker):
         for user in self._users.values():
             self._flush(user, report)
 
-    def _value(self, user: _User, name: str, value: Any, adds: bool, where: Where,
+    def _value(self, user: _User, name: str, value: Any, kind: Any, where: Where,
                report: Report, uid: str, time: str) -> None:
+        adds = kind == "user_add"
         number = value if isinstance(value, int | float) and not isinstance(value, bool) \
             else None
         if adds:
@@ -206,6 +209,10 @@ class ProgressionChecker(Checker):
             self._day_count(user, name, number, where, report, uid)
         if name in self.streaks and number is not None:
             self._streak(user, name, number, time[:10], where, report, uid)
+            if kind != "track" and not user.tracked and number > 0:
+                # A streak the user arrived with stepped on a day the output does not
+                # show: lost on the window's first day the user missed (unknown here).
+                user.streaks[name] = (number, "", time[:10])
 
     def _streak(self, user: _User, name: str, value: float, day: str, where: Where,
                 report: Report, uid: str) -> None:
@@ -221,7 +228,7 @@ class ProgressionChecker(Checker):
         last, since, seen = kept
         first = name not in user.stepped
         user.stepped.add(name)
-        gap = _days(since, day)
+        gap = _days(since or seen, day)
         if (gap == 1 and value == last + 1) or (gap > 1 and value <= 1) or \
                 (first and (value == last + 1 or value <= 1)):
             return
@@ -241,7 +248,7 @@ class ProgressionChecker(Checker):
             if event in self.freezes:
                 user.streaks[name] = (value, date.fromordinal(
                     date.fromisoformat(day).toordinal() - 1).isoformat(), seen)
-            elif value > 0 and _days(since, day) < 2:
+            elif value > 0 and since and _days(since, day) < 2:
                 report(where, f"user {uid}: {event} with {name} {value:g} stepped on {since}: "
                               "no missed day")
                 return
@@ -337,7 +344,7 @@ class ProgressionChecker(Checker):
 
 class _User:
     __slots__ = ("dates", "days", "installed", "levels", "paid", "pending", "plans", "rungs",
-                 "stages", "stepped", "streaks")
+                 "stages", "stepped", "streaks", "tracked")
 
     def __init__(self) -> None:
         self.levels: dict[str, float] = {}
@@ -345,10 +352,14 @@ class _User:
         #: per day counter: (first value, dates the user had then, value now)
         self.days: dict[str, tuple[float, int, float]] = {}
         self.dates: set[str] = set()
-        #: per streak: (value, day it took that value, last day it showed it)
+        #: per streak: (value, day it took that value or "" when not known, last day it
+        #: showed it)
         self.streaks: dict[str, tuple[float, str, str]] = {}
         #: streaks that changed once (their first step is from a value of unknown day)
         self.stepped: set[str] = set()
+        #: whether a track record of the user came (before it, a user record shows what
+        #: the user arrived with)
+        self.tracked = False
         #: per ladder property: the rung the user's last move showed
         self.rungs: dict[str, int] = {}
         #: per plan (a user property a plan change sets): the value user records last set
