@@ -570,6 +570,10 @@ class EventSpec(BaseModel):
     #: (a renewal a billing period after the charge: 30), a day either way; it happens in
     #: the user's first session from then on. None: any time after. Read only with ``follows``.
     after_days: int | None = Field(default=None, ge=0)
+    #: For a renewal (``after_days``) that is also the charge's own payment (an invoice
+    #: paid after an upgrade, then every period): its first occurrence comes at once, right
+    #: after ``follows`` in the same session. Read only with ``after_days``.
+    paid_at_once: bool | None = None
     #: Other follow-ups of ``follows`` this event stops for the thing it shows (a booking
     #: cancel stops the booking's check-in): an occurrence of ``follows`` brings at most one
     #: of them, and none shows a thing this event showed. Read only with ``follows``.

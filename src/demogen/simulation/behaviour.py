@@ -124,6 +124,9 @@ class BehaviourPlan:
     #: Follower → the days after its trigger it is due (Rules.events ``after_days``: a
     #: renewal a billing period after the charge).
     follow_delays: dict[str, int] = field(default_factory=dict)
+    #: Delayed followers whose first occurrence is the trigger's own payment (Rules.events
+    #: ``paid_at_once``): right after the trigger, then a period apart.
+    paid_at_once: frozenset[str] = frozenset()
     #: Follower → the followers it excludes (Rules.events ``stops``, both ways: a booking
     #: cancel and its check-in): one occurrence of a trigger brings at most one of them.
     exclusive: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -222,8 +225,17 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
     session_start = next(iter(real(ec.session_start_events)), None)
     session_end = next(iter(real(ec.session_end_events)), None)
     onboarding = {*roles.install, *roles.signup, *roles.onboarding, *roles.onboarding_complete}
+    # A plan's payment (Rules ``paid_at_once``) comes from the plan bought, not a purchase
+    # of its own: it follows the charge at once and renews.
+    plan_payments = frozenset(name for name, spec in rules.events.items()
+                              if spec.paid_at_once and spec.after_days is not None
+                              and spec.follows is not None and name in known)
     followers = _followers(rules, known, {*roles.install, *roles.revenue, *roles.signup,
-                                          *ec.session_start_events, *ec.session_end_events})
+                                          *ec.session_start_events, *ec.session_end_events}
+                           - plan_payments)
+    # ... brought first: the charge is paid before a cancel (which stops it) is drawn.
+    followers = {trigger: tuple(sorted(pairs, key=lambda pair: pair[0] not in plan_payments))
+                 for trigger, pairs in followers.items()}
     following = {f for pairs in followers.values() for f, _ in pairs} | (announcements & known)
     progressions, chains = _split_sequences(ec, one_time, known, onboarding)
     chains = _without_followers(chains, following)
@@ -231,7 +243,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
     for flow in progressions:
         for before, after in zip(flow.steps, flow.steps[1:], strict=False):
             prerequisites[after] = tuple(dict.fromkeys((*prerequisites.get(after, ()), before)))
-    revenue = real(roles.revenue)
+    revenue = tuple(r for r in real(roles.revenue) if r not in plan_payments)
     # Events with a story of their own never come from the backbone or free draws:
     # onboarding steps follow the user's progression (and its drop-off) only.
     # Signing up opens a life (SessionPlanner._signup), never a draw later on.
@@ -310,6 +322,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                          follow_delays={name: spec.after_days
                                         for name, spec in rules.events.items()
                                         if spec.after_days is not None and name in following},
+                         paid_at_once=plan_payments & following,
                          exclusive=exclusive({name: spec.stops
                                               for name, spec in rules.events.items()
                                               if spec.stops and name in following}),

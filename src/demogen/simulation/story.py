@@ -332,8 +332,10 @@ class SessionPlanner:
         if move is not None:    # a plan change may land on the last rung: one a session
             step = (move.rungs or 1) * len(move.ladder) if move.jumps else move.rungs
             self._moved[move.prop] = self._moved.get(move.prop, 0) + step
-        if event in self._triggers:
-            self._bring_about(user, event)
+        if event in self._triggers:     # a charge's own payment comes right after it
+            for payment in self._bring_about(user, event):
+                if self.can(user, payment):
+                    self._note(user, payment, names)
         carted = self._cart_marks.get(event)
         if carted is not None:
             self._memory.carted = carted
@@ -521,19 +523,23 @@ class SessionPlanner:
 
     # -- consequences ----------------------------------------------------------------------
 
-    def _bring_about(self, user: SimUser, trigger: str) -> None:
+    def _bring_about(self, user: SimUser, trigger: str) -> list[str]:
         """Each follower of ``trigger`` becomes pending with its chance (at most one per
         occurrence), to happen in this session or a later one; a follower excluded by one
-        brought before it (a check-in after the booking's cancel: ``exclusive``) is not."""
+        brought before it (a check-in after the booking's cancel: ``exclusive``) is not.
+        Returns the renewals brought whose first occurrence is the charge's own payment
+        (``paid_at_once``), to note right after it."""
         pending = self._memory.pending
         brought: set[str] = set()
+        at_once: list[str] = []
         nth = renewals(user.sticky).noted(trigger) if self._delays else 0
         for renewal in self._subscribes.get(trigger, ()):
             if renewals(user.sticky).may_switch(renewal):   # a charge of the new plan
                 renewals(user.sticky).switch(renewal)       # ends the running one
         booking = stays(user.sticky).noted(trigger) if self.plan.stay_starts else 0
         for follower, rate in self._triggers[trigger]:
-            if user.rnd.random() < rate:
+            # A plan's payment comes with every charge (its rate: the renewals').
+            if user.rnd.random() < rate or follower in self.plan.paid_at_once:
                 if not self._exclusive.get(follower, _NONE).isdisjoint(brought):
                     continue
                 brought.add(follower)
@@ -545,6 +551,9 @@ class SessionPlanner:
                 else:   # due a billing period of the plan charged later (renewals)
                     renewals(user.sticky).bring(follower, (trigger, nth), rate, self._day,
                                                 delay)
+                    if follower in self.plan.paid_at_once:
+                        at_once.append(follower)
+        return at_once
 
     def _follow_up(self, user: SimUser, names: list[str]) -> None:
         """Pending followers that happen in this session (a follower may bring its own);

@@ -84,3 +84,21 @@ def test_a_renewal_after_a_switch_to_another_plan_is_reported(
 
     assert len(problems) == 1 and f"{name}:{index + 1}:" in problems[0], problems
     assert f"after the switch to {other}" in problems[0], problems
+
+
+TRELLIO = DATA / "unseen" / "saas_workspace" / "tracking_plan.csv"
+
+
+def test_an_upgrade_left_unpaid_is_reported(tmp_path: Path) -> None:
+    """Trellio's invoice_paid is the upgrade's own payment (Rules events.invoice_paid
+    .paid_at_once): an invoice removed after its upgrade leaves that upgrade reported."""
+    run = generate(TRELLIO, tmp_path / "out", users=300, days=10, seed=3)
+    assert findings(run.out, RenewalsChecker, run.out) == []
+    output = Output(run.out)
+    name, index, _ = output.find(lambda r: r.get("#event_name") == "invoice_paid")
+    broken = output.copy()
+    del broken.files[name][index]
+
+    problems = findings(broken.write(tmp_path / "broken"), RenewalsChecker, run.out)
+
+    assert len(problems) == 1 and "plan_upgraded is not paid" in problems[0], problems

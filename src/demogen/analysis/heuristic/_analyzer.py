@@ -34,7 +34,12 @@ from demogen.analysis.heuristic._named_amounts import named_amount_constraints
 from demogen.analysis.heuristic._os_values import os_value_constraints
 from demogen.analysis.heuristic._paid_spends import paid_spend_prerequisites
 from demogen.analysis.heuristic._periods import period_constraints
-from demogen.analysis.heuristic._plan_payments import plan_payment_prerequisites
+from demogen.analysis.heuristic._plan_payments import (
+    plan_payment_funnels,
+    plan_payment_order,
+    plan_payment_prerequisites,
+    with_plan_renewals,
+)
 from demogen.analysis.heuristic._playback import playback_rules, position_formulas
 from demogen.analysis.heuristic._properties import (
     property_constraints,
@@ -89,10 +94,13 @@ class HeuristicAnalyzer:
             if event not in system
         }
         patterns = update_patterns(ctx, money)
+        plan_paid = plan_payment_prerequisites(patterns, ctx)
         for event, bought in [*paid_spend_prerequisites(patterns, money.revenue_events).items(),
-                              *plan_payment_prerequisites(patterns, ctx).items()]:
+                              *plan_paid.items()]:
             prerequisites[event] = list(dict.fromkeys([*prerequisites.get(event, []), *bought]))
-        details = _sequence_details(ctx, seqs, set(one_time), graph)
+        details = plan_payment_order(prerequisites,
+                                     _sequence_details(ctx, seqs, set(one_time), graph),
+                                     plan_paid)
         roles = event_roles(ctx, money, tutorial_steps)
         # The story refunds with the first refund event only, at the rate of this pair.
         refunds = {(a, roles.refund[0]) for a in roles.revenue} if roles.refund else set()
@@ -105,7 +113,7 @@ class HeuristicAnalyzer:
         funnels = fitted[:len(funnels)]
         constraints = EventConstraints(
             sequences=seqs,
-            funnels=fitted,
+            funnels=plan_payment_funnels(fitted, plan_paid),
             prerequisites={e: p for e, p in prerequisites.items() if p},
             one_time_events=one_time,
             session_start_events=starts,
@@ -142,8 +150,9 @@ class HeuristicAnalyzer:
                 taxonomy, market),
             event_roles=roles,
             playback=playback,
-            events=with_stays(event_specs(ctx, set(system), roles, constraints), ctx,
-                              constraints),
+            events=with_plan_renewals(with_stays(event_specs(ctx, set(system), roles,
+                                                             constraints), ctx, constraints),
+                                      plan_paid, ctx),
             properties=with_per_role(with_chosen(with_balance_views(with_currency_pools(
                 read_properties(taxonomy,
                                 frozenset(n for n, r in ranges.items() if r.mean is not None),

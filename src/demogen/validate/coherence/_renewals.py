@@ -9,6 +9,9 @@ renewal (Rules ``events.<cancel>.stops``: a subscription cancel) ends the subscr
 plan it shows: its latest payment is renewed no more, so a renewal of it after the cancel is a
 finding too. A charge of another plan while one runs is a switch (Rules
 ``events.<renewal>.switch_share``): it ends the running plan, whose renewal after it is a finding.
+A renewal that is also the charge's own payment (``events.<renewal>.paid_at_once``: an invoice
+paid for an upgrade) comes after each charge before the next one: a charge left unpaid is a
+finding, and that payment renews nothing (the charge started the period).
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ class RenewalsChecker(Checker):
         self._ends = {name: stopped for name, spec in sorted(events.items()) if spec.follows
                       for stopped in spec.stops or [] if stopped in self._renewals}
         self._periods = entry_periods(given.rules)
+        #: Renewals that are their charge's own payment, and (user, renewal, plan) → the
+        #: charge still waiting for it.
+        self._at_once = {name for name in self._renewals if events[name].paid_at_once}
+        self._owed: dict[tuple[str, str, str | None], tuple[Where, str]] = {}
         #: (user, renewal, plan) → when its latest subscription was cancelled, and how
         #: (the cancel, or the charge of the plan switched to)
         self._cancelled: dict[tuple[str, str, str | None], tuple[datetime, str]] = {}
@@ -74,6 +81,8 @@ class RenewalsChecker(Checker):
             self._cancelled[key] = (time, f"the cancel of its subscription "
                                           f"(events.{event}.stops)")
             return
+        if renewal in self._at_once and self._paid_for(key, str(event), where, report):
+            return
         if event != renewal and plan is not None:
             self._switch(key, time)
             self._plans.setdefault(key[:2], set()).add(plan)
@@ -93,6 +102,23 @@ class RenewalsChecker(Checker):
             else:
                 del paid[renewed]
         paid.append(time)
+
+    def _paid_for(self, key: tuple[str, str, str | None], event: str, where: Where,
+                  report: Report) -> bool:
+        """A charge owes its payment (one still owed is reported); the payment settles it.
+        Whether the record was that payment (it starts no period of its own)."""
+        if event != key[1]:
+            owed = self._owed.pop(key, None)
+            if owed is not None:
+                report(*owed)
+            self._owed[key] = (where, f"{event} is not paid: no {key[1]} after it before "
+                                      f"the next (events.{key[1]}.paid_at_once)")
+            return False
+        return self._owed.pop(key, None) is not None
+
+    def finish(self, report: Report) -> None:
+        for owed in self._owed.values():
+            report(*owed)
 
     def _switch(self, key: tuple[str, str, str | None], time: datetime) -> None:
         """A charge of plan ``key[2]``: a running subscription of another plan (payments no

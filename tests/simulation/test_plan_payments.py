@@ -1,0 +1,49 @@
+"""A plan's payment comes with the plan bought: Trellio's invoice_paid right after each
+plan_upgraded, then a billing period apart (issue 11: 107 upgrades for 1 invoice at
+300 users x 10 days, seed 3, from 2026-11-23)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.data import DATA
+from tests.simulation.generated_outputs import Generated, generate
+from tests.validate.generated import Output
+
+TRELLIO = DATA / "unseen" / "saas_workspace" / "tracking_plan.csv"
+
+
+@pytest.fixture(scope="module")
+def trellio(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    return generate(TRELLIO, tmp_path_factory.mktemp("trellio") / "out", users=300, days=10,
+                    seed=3, start=date(2026, 11, 23))
+
+
+def test_the_invoice_is_the_upgrades_payment(trellio: Generated) -> None:
+    """Rules: invoice_paid follows plan_upgraded, paid at once, renewed a month later; a
+    checkout no longer leads to it, nor is the checkout its prerequisite."""
+    spec = trellio.rules.events["invoice_paid"]
+    assert (spec.follows, spec.paid_at_once, spec.after_days) == ("plan_upgraded", True, 30)
+    assert trellio.rules.event_constraints.prerequisites["invoice_paid"] == ["plan_upgraded"]
+    cancel = trellio.rules.events["subscription_cancelled"]
+    assert (cancel.follows, cancel.stops) == ("plan_upgraded", ["invoice_paid"])
+
+
+def test_each_upgrade_is_paid_right_after_it(trellio: Generated) -> None:
+    """Every upgrade's next record of the user is an invoice of the plan it bought."""
+    by_user: dict[str, list[dict]] = {}
+    for _, _, record in Output(trellio.out).records():
+        if record.get("#type") == "track":
+            by_user.setdefault(record["#distinct_id"], []).append(record)
+    upgrades = unpaid = 0
+    for records in by_user.values():
+        records.sort(key=lambda r: r["#time"])
+        for record, after in zip(records, [*records[1:], None], strict=True):
+            if record["#event_name"] != "plan_upgraded":
+                continue
+            upgrades += 1
+            unpaid += after is None or after["#event_name"] != "invoice_paid" \
+                or after["properties"]["plan"] != record["properties"]["plan"]
+    assert upgrades > 30 and unpaid == 0, (upgrades, unpaid)
