@@ -40,6 +40,7 @@ from demogen.simulation.values._objects import (
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._playhead import playhead_sampler
+from demogen.simulation.values._positions import position_sampler
 from demogen.simulation.values._progress import stage_name_sampler, stage_sampler
 from demogen.simulation.values._row_prices import row_prices
 from demogen.simulation.values._sampler import EventSampler
@@ -59,6 +60,7 @@ from demogen.simulation.values._times import (
     stay_reads,
     time_sampler,
 )
+from demogen.simulation.values._toggles import toggle_sampler
 from demogen.taxonomy import Event, Property
 from demogen.vocab import PropertyType
 
@@ -121,6 +123,9 @@ def plain(tables: Tables, prop: Property, event: str | None,
     step = step_sampler(tables, prop, event, present, deps)
     if step is not None:    # from_level / to_level: one step of the thing's own level
         return step, frozenset(deps)
+    part = position_sampler(tables, prop, event, present, deps)
+    if part is not None:    # episode_no beside series_id: the reader's next episode of it
+        return part, frozenset(deps)
     if event is None or not formula_on(tables.rules, prop.name, event):
         playhead = playhead_sampler(tables, prop, event, present, deps)
         if playhead is not None:    # moves on with the time played, jumps on a seek
@@ -183,6 +188,7 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         fn = as_searched(prop.name, event, fn)
     if group is not None and stage_sampler(tables, prop, event) is None:
         fn = follower(group, event, prop.name, fn)
+    fn = toggle_sampler(plan.groups, event, prop.name, fn)  # an add of no favourite yet
     if plan.searched is not None:   # a search's results show what it searched (not a
         fn = plan.searched.sampler(event, prop.name, fn)    # product clicked before it)
     if prop.name in plan.recorded:

@@ -24,6 +24,7 @@ from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
 from demogen.validate.coherence._picked import PickedChecker
 from demogen.validate.coherence._playback import PlaybackChecker
+from demogen.validate.coherence._positions import PositionsChecker
 from demogen.validate.coherence._progression import ProgressionChecker
 from demogen.validate.coherence._renewals import RenewalsChecker
 from demogen.validate.coherence._roles import RolesChecker
@@ -33,16 +34,18 @@ from demogen.validate.coherence._stay_dates import StayDatesChecker
 from demogen.validate.coherence._stays import StaysChecker
 from demogen.validate.coherence._steps import StepsChecker
 from demogen.validate.coherence._times import TimesChecker
+from demogen.validate.coherence._toggles import TogglesChecker
 
 #: Every coherence checker, in report order.
 CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChecker,
-                                        ProgressionChecker, StepsChecker, EventRangesChecker,
+                                        ProgressionChecker, StepsChecker, PositionsChecker,
+                                        EventRangesChecker,
                                         InAppAmountsChecker,
                                         CatalogueChecker, MoneyChecker, PickedChecker,
                                         BalancesChecker,
                                         StaysChecker, StayDatesChecker, TimesChecker,
                                         RenewalsChecker, RolesChecker, BasketChecker,
-                                        PlaybackChecker, SearchChecker)
+                                        PlaybackChecker, SearchChecker, TogglesChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}

@@ -14,7 +14,8 @@ import yaml
 from demogen.analysis.heuristic._catalogues import ID, catalogue_role
 from demogen.analysis.heuristic.values.names import normalize
 
-__all__ = ["start_share", "step_pairs", "step_thing_id", "steps_left"]
+__all__ = ["first_part_share", "is_position", "start_share", "step_pairs", "step_thing_id",
+           "steps_left"]
 
 
 @functools.cache
@@ -75,3 +76,16 @@ def step_thing_id(names: Iterable[str]) -> str | None:
     """The id a record's step pairs are about (``building_id``): its first catalogue id."""
     return next((n for n in sorted(names) if (r := catalogue_role(n)) is not None
                  and r.field == ID), None)
+
+
+def is_position(name: str) -> bool:
+    """Whether ``name`` numbers a part of a thing (``episode_no``, ``chapter_number``,
+    ``lesson_idx``): a position word and a number mark, the way through it one step at a
+    time."""
+    data, parts = _data(), set(normalize(name).split("_"))
+    return bool(parts & set(data["position_words"])) and bool(parts & set(data["position_marks"]))
+
+
+def first_part_share() -> float:
+    """The share of users whose first part of a thing is its first one."""
+    return float(_data()["position_first_share"])
