@@ -108,22 +108,20 @@ def test_few_cart_adds_repeat_a_product_in_the_cart(coherence_output) -> None:
                 cart.add(ident)
             elif (name := basket.orders.get(event)) is not None:
                 cart -= set(basket.ids(name, values.get(name)))
-    assert avoidable >= 50, avoidable
+    # Browsers cart once a run at most (content_loop.browser_cart_per_run): most of these
+    # adds are the payers' (37-45 at 300 x 10 seed 3, 50 or more before).
+    assert avoidable >= 30, avoidable
     assert repeats / avoidable <= IN_CART_SHARE + 0.1, (repeats, avoidable)
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(strict=False, reason=(
-    "open (issue 13): 0.244 at 2,000 x 30 seed 3 since session 13's first round (0.278 at "
-    "b967d30); neither the heavy-tailed runs (0.2455 without them) nor the search focus "
-    "(0.238 without it) is the cause; seed 7 gives 0.260; not bisected (intermediate "
-    "commits do not run)"))
 def test_the_small_catalogue_shop_buys_a_third_of_its_carts(tmp_path_factory) -> None:
     """The issue's measure (2,000 users x 30 days, seed 3) on the KR shop: purchases per
-    cart (order lines per cart event) in the real logs' band 0.25-0.40 (0.218 at 1,000
-    users when cart adds drew their product freely). Since units carted again after a
-    checkout stay in the cart when its order is paid, 1,000 users give 0.2455: re-carts of
-    a product still in the six-product cart are cart events that add no line."""
+    cart (order lines per cart event) in the real logs' band 0.25-0.40. The carts that
+    never reach an order were mostly browsers' (users who never pay): with a cart chance
+    at each view, deep browse runs and search results carted more and bought no more (1,000
+    users x 30 days seed 3: 653 of 2,128 carts by users who never paid, 0.238; seed 7
+    0.265); a browser's run carts once at most (content_loop.browser_cart_per_run)."""
     g = output_factory(tmp_path_factory, "month", users=2_000, days=30, seed=3)(KR_SHOP)
     starts = g.rules.event_constraints.session_start_events
     stats = funnel_stats(g.out, starts[0] if starts else "session_start")

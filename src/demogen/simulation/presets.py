@@ -106,6 +106,9 @@ class ContentLoop(_Strict):
     view_continue: float = Field(0.0, ge=0, lt=1)
     cart_per_view: float | None = Field(None, ge=0, le=1)
     payer_cart_per_view: float | None = Field(None, ge=0, le=1)
+    #: A browser's (not a potential payer's) run of views carts at its first view only: at
+    #: most one cart a run, whatever its length (``False``: at each view).
+    browser_cart_per_run: bool = False
     progress_continue: float = Field(0.0, ge=0, lt=1)
     search_found: float = Field(0.85, ge=0, le=1)
     search_refine: float = Field(0.25, ge=0, lt=1)

@@ -91,6 +91,8 @@ class SessionPlanner:
         self._runs = {**{e: tick_continue for e in plan.progress},
                       **{e: loop.view_continue for e in plan.views}}
         self._in_run = False
+        #: Inside a run of views past its first (a browse run's or a search's results).
+        self._later_view = False
         # A search opens a loop of result views (_search): the first view event shows them.
         self._searches = frozenset(plan.searches) if plan.views else _NONE
         self._result_view = plan.views[0] if plan.views else ""
@@ -219,6 +221,14 @@ class SessionPlanner:
         payer_rate = loop.payer_cart_per_view
         self._payer_chains = self._chains if payer_rate is None else {
             leader: tuple(_after_first(flow, plan, payer_rate) for flow in flows)
+            for leader, flows in plan.chains.items()}
+        # A browser (no potential payer) compares what a run of views shows and carts one
+        # of them at most, at the run's first view: their carts follow their runs, not
+        # their views (ContentLoop.browser_cart_per_run; a cart chance at each view made
+        # deep runs cart more and buy no more: purchases per cart fell under the band).
+        self._browse_chains = self._chains if not loop.browser_cart_per_run else {
+            leader: tuple(() if _view_cart(flow, plan) else chain
+                          for flow, chain in zip(flows, self._chains[leader], strict=True))
             for leader, flows in plan.chains.items()}
         self._rank = {stage: rank(stage) for stage in LifecycleStage}
 
@@ -607,7 +617,7 @@ class SessionPlanner:
         self._step(user, event, names, depth)
         more = self._runs.get(event)
         if more and not self._in_run:
-            self._in_run = True
+            self._in_run = self._later_view = True
             random, can = user.rnd.random, self.can
             if self._view_run is not None and event in self._views:
                 for _ in range(_run_length(user, self._view_run) - 1):
@@ -618,7 +628,7 @@ class SessionPlanner:
                 while random() < more and can(user, event) and \
                         len(names) < MAX_EVENTS_PER_SESSION:
                     self._step(user, event, names, depth)
-            self._in_run = False
+            self._in_run = self._later_view = False
         if event in self._searches and not self._in_search:
             self._search(user, event, names, depth)
 
@@ -647,11 +657,13 @@ class SessionPlanner:
             return
         count = _run_length(user, self._result_run)
         in_run, self._in_run = self._in_run, True   # the count is the run: no view loop
-        for _ in range(count):
+        later = self._later_view
+        for index in range(count):
             if len(names) >= MAX_EVENTS_PER_SESSION or not self.can(user, view):
                 break
+            self._later_view = later or index > 0
             self._with_chain(user, view, names, depth)
-        self._in_run = in_run
+        self._in_run, self._later_view = in_run, later
 
     def _step(self, user: SimUser, event: str, names: list[str], depth: int) -> None:
         self._note(user, event, names)
@@ -660,7 +672,8 @@ class SessionPlanner:
             self._play(user, playback, names)
         if event in self._controls.pauses:
             self._after_pause(user, names)
-        chains = (self._payer_chains if user.potential_payer else self._chains).get(event)
+        chains = (self._payer_chains if user.potential_payer else
+                  self._browse_chains if self._later_view else self._chains).get(event)
         if chains and depth < _CHAIN_DEPTH:
             if len(chains) == 1:
                 self._walk(user, chains[0], names, depth)
@@ -905,6 +918,11 @@ def _stages_reached(plan: BehaviourPlan) -> dict[str, LifecycleStage]:
         for event in events:
             reaches[event] = stage
     return reaches
+
+
+def _view_cart(flow: Flow, plan: BehaviourPlan) -> bool:
+    """Whether the chain goes from an item view to a cart."""
+    return len(flow.steps) > 1 and flow.steps[0] in plan.views and flow.steps[1] in plan.carts
 
 
 def _after_first(flow: Flow, plan: BehaviourPlan, rate: float | None) -> _Steps:
