@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from demogen.api import validate
 from tests.data.unseen.build_fitness import write_fitness
@@ -115,3 +116,51 @@ def test_validate_reports_an_apple_watch_on_android(fitness: Generated, plan: Pa
         (broken / name).write_bytes((fitness.out / name).read_bytes())
     found = validate(broken, taxonomy=plan, cache_dir=tmp_path / "c1")
     assert found.violations.get("constraint") == 1, found.examples
+
+
+@pytest.fixture(scope="module")
+def subscribers(plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """200 users x 3 days, every user a spender (a custom segment): subscriptions."""
+    folder = tmp_path_factory.mktemp("fitness_buyers")
+    config = {"segments": [{"name": "buyers", "share": 1.0, "spend": 5}]}
+    (folder / "demogen.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return generate(plan, folder / "out", users=200, days=3, seed=3,
+                    extra=["--config", str(folder / "demogen.yaml")])
+
+
+def _starts(run: Generated) -> list[dict[str, Any]]:
+    return [r["properties"] for r in tracks(run.records)
+            if r["#event_name"] == "subscription_start"]
+
+
+def test_a_plan_costs_what_the_plan_says_and_a_trial_nothing(subscribers: Generated) -> None:
+    """"monthly 9.99 USD or annual 59.99 USD, 7-day free trial" (the product's description)
+    prices ``catalogues.plan`` (Rules), and a record naming a plan shows its price; a trial
+    start charges 0 (``monetary_properties.price.free_when: is_trial``). Before (300 x 10):
+    annual 0.99, monthly 1.99 … 49.99 drawn per record, trials charged."""
+    prices = {e.id: e.price_usd for e in subscribers.rules.catalogues["plan"].entries}
+    assert prices == {"monthly": 9.99, "annual": 59.99}
+    assert subscribers.rules.monetary_properties["price"].free_when == "is_trial"
+    starts = _starts(subscribers)
+    assert len([s for s in starts if not s["is_trial"]]) >= 5
+    assert [s for s in starts if s["is_trial"] and s["price"]] == []
+    assert [s for s in starts if not s["is_trial"] and s["currency"] == "USD"
+            and s["price"] != prices[s["plan"]]] == []
+
+
+def test_validate_reports_a_plan_at_another_price_and_a_charged_trial(
+        subscribers: Generated, plan: Path, tmp_path: Path) -> None:
+    clean = validate(subscribers.out, taxonomy=plan, cache_dir=tmp_path / "c0")
+    assert clean.violations.get("money", 0) == 0, clean.examples
+    output = Output(subscribers.out).copy()
+    _, _, paid = output.find(lambda r: r.get("#event_name") == "subscription_start"
+                             and r["properties"].get("is_trial") is False)
+    paid["properties"]["price"] = 49.99 if paid["properties"]["price"] != 49.99 else 19.99
+    _, _, trial = output.find(lambda r: r.get("#event_name") == "subscription_start"
+                              and r["properties"].get("is_trial") is True)
+    trial["properties"]["price"] = 9.99
+    broken = output.write(tmp_path / "broken")
+    for name in ("rules.yaml", "plan.json", "manifest.json"):
+        (broken / name).write_bytes((subscribers.out / name).read_bytes())
+    found = validate(broken, taxonomy=plan, cache_dir=tmp_path / "c1")
+    assert found.violations.get("money") == 2, found.examples

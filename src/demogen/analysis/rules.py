@@ -199,6 +199,9 @@ class MonetaryProperty(BaseModel):
     #: per-night price × its nights; ``[nights, rooms]``), where the record carries them;
     #: the per-unit price is drawn in the amount's range over the counts' largest values.
     per: list[str] | None = None
+    #: A boolean of the record that, true, makes it charge nothing (``is_trial``: a trial's
+    #: start shows 0); None: the amount is always drawn.
+    free_when: str | None = None
 
 
 def formula_on(rules: Rules, name: str, event: str) -> bool:

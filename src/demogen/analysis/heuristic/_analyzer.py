@@ -49,6 +49,7 @@ from demogen.analysis.heuristic._properties import (
 from demogen.analysis.heuristic._roles import with_per_role
 from demogen.analysis.heuristic._segments import global_order, segment_analysis
 from demogen.analysis.heuristic._sequences import Ordering, build_ordering, sequences
+from demogen.analysis.heuristic._stated_plan_prices import with_stated_plan_prices
 from demogen.analysis.heuristic._stated_rates import with_stated_rates
 from demogen.analysis.heuristic._stays import with_stays
 from demogen.analysis.heuristic._updates import update_patterns, with_currency_pools
@@ -144,10 +145,10 @@ class HeuristicAnalyzer:
             update_patterns=patterns,
             lifecycle_rules=lifecycle_rules(ctx),
             market=(market := plan_market(taxonomy, product)),
-            catalogues=with_servers(with_stated_rates(
+            catalogues=with_servers(with_stated_plan_prices(with_stated_rates(
                 plan_catalogues(taxonomy, money.monetary_rules(),
                                 plan_industry(taxonomy, product.industry)), taxonomy, product),
-                taxonomy, market),
+                taxonomy, product), taxonomy, market),
             event_roles=roles,
             playback=playback,
             events=with_plan_renewals(with_stays(event_specs(ctx, set(system), roles,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 
 from demogen.analysis.billing import PERIOD_ATTRIBUTE
 from demogen.analysis.heuristic._catalogue_counts import count_attributes
@@ -34,6 +34,7 @@ from demogen.analysis.heuristic._catalogues import (
 )
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._money import money_role, plan_currency
+from demogen.analysis.heuristic._period_plans import period_plan_ids
 from demogen.analysis.heuristic._periods import id_period_days, period_of_word
 from demogen.analysis.heuristic._text import split_words
 from demogen.analysis.heuristic.values.names import leaf, normalize
@@ -81,11 +82,14 @@ def plan_catalogues(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryPropert
     """Rules' ``catalogues`` for ``taxonomy``: its listed ids, priced where they are sold."""
     props = (*taxonomy.properties, *taxonomy.common_properties)
     listed = plan_ids(props)
+    by_period = period_plan_ids(props)     # plan: monthly | annual, a price list's picks
+    for stem, ids in by_period.items():
+        listed[stem] = tuple(dict.fromkeys((*listed.get(stem, ()), *ids)))
     named: dict[str, dict[str, str]] = {}     # stem → id → the name the plan lists
     for stem, things in plan_names(props).items():
         named[stem] = named_ids(things, listed.get(stem, ()))
         listed.setdefault(stem, tuple(named[stem]))
-    sold = _sold_stems(taxonomy, money)
+    sold = _sold_stems(taxonomy, money, set(by_period))
     mode = industry_mode(industry)
     if mode.get("mode") != "aov":   # a game's or app's store: the SKUs its examples list
         for stem, ids in _example_ids(props).items():
@@ -152,9 +156,11 @@ def _enum_price(stem: str, ident: str, points: Sequence[float]) -> float:
     return round(points[int(_fraction(stem, ident) * len(points))], 6)
 
 
-def _sold_stems(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty]) -> set[str]:
+def _sold_stems(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty],
+                by_period: Set[str] = frozenset()) -> set[str]:
     """The priced stems a record pays for: an id of the stem beside a money amount on one
-    event, or in the rows of an order that show a price."""
+    event, or in the rows of an order that show a price; a plan picked by its period
+    (``by_period``: its stems) beside an amount."""
     stems = set(priced_stems())
     by_name = {p.name: p for p in (*taxonomy.properties, *taxonomy.common_properties)}
     out: set[str] = set()
@@ -166,6 +172,8 @@ def _sold_stems(taxonomy: EventTaxonomy, money: Mapping[str, MonetaryProperty]) 
             role = catalogue_role(name)
             if paid and role is not None and role.field == ID and role.stem in stems:
                 out.add(role.stem)
+            if paid and (stem := normalize(leaf(name)).rsplit("_", 1)[-1]) in by_period:
+                out.add(stem)
             prop = by_name.get(name)
             if prop is not None and prop.type in (PropertyType.OBJECT,
                                                   PropertyType.OBJECT_GROUP):

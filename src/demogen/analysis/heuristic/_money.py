@@ -163,8 +163,19 @@ class Money:
         return {m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events),
                                          role=m.role,
                                          pricing="range" if self._service_good(m) else None,
-                                         per=self._per_unit(m))
+                                         per=self._per_unit(m), free_when=self._free_when(m))
                 for m in self.properties}
+
+    def _free_when(self, m: MoneyProperty) -> str | None:
+        """A boolean on each of the amount's events whose name says a trial (``is_trial``):
+        true, the record charges nothing."""
+        words = set(self.words["free_when_words"])
+        found = [n for n in sorted({n for e in m.events for n in self.ctx.props_of(e)})
+                 if words & set(split_words(n))
+                 and (p := self.ctx.event_props.get(n)) is not None
+                 and p.type == PropertyType.BOOLEAN
+                 and all(n in self.ctx.props_of(e) for e in m.events)]
+        return found[0] if m.events and "." not in m.name and found else None
 
     def _per_unit(self, m: MoneyProperty) -> list[str] | None:
         """The unit counts (``nights``) beside an amount of a whole booking on its events:

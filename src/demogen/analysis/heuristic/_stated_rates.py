@@ -42,7 +42,7 @@ class StatedRate:
 def with_stated_rates(catalogues: Mapping[str, Catalogue], taxonomy: EventTaxonomy,
                       product: ProductInfo) -> dict[str, Catalogue]:
     """``catalogues`` with each counted pack priced at the plan's stated rate."""
-    rate = stated_rate(_texts(taxonomy, product))
+    rate = stated_rate(plan_texts(taxonomy, product))
     if rate is None:
         return dict(catalogues)
     counts = {p.name for p in (*taxonomy.properties, *taxonomy.common_properties)
@@ -54,7 +54,7 @@ def with_stated_rates(catalogues: Mapping[str, Catalogue], taxonomy: EventTaxono
             count = next((int(v) for k, v in sorted(entry.attributes.items())
                           if k in counts and v.isdigit()), None)
             if entry.price_usd is not None and count:
-                entry = entry.model_copy(update={"price_usd": _usd(count * rate.per_unit,
+                entry = entry.model_copy(update={"price_usd": usd_of(count * rate.per_unit,
                                                                    rate.currency)})
             entries.append(entry)
         out[stem] = catalogue.model_copy(update={"entries": entries})
@@ -68,7 +68,7 @@ def stated_rate(texts: Iterable[str]) -> StatedRate | None:
     for text in texts:
         for m in _pattern().finditer(text):
             count, sign, amount, unit = m.group(1, 3, 4, 5)
-            code = _SIGNS.get(sign or "") or _unit_code(unit or "")
+            code = currency_code(sign, unit)
             coins = float(count.replace(",", ""))
             if code is not None and coins > 0:
                 found.append(StatedRate(code, float(amount.replace(",", "")) / coins))
@@ -92,6 +92,20 @@ def _pattern() -> re.Pattern[str]:
         rf"(?:({signs})\s*)?{_NUMBER}\s*({'|'.join(map(re.escape, units))})?", re.IGNORECASE)
 
 
+def currency_code(sign: str | None, unit: str | None) -> str | None:
+    """The currency a money sign (``$``) or a unit after the number (``USD``, ``원``) names."""
+    return _SIGNS.get(sign or "") or _unit_code(unit or "")
+
+
+def money_pattern() -> str:
+    """``[sign] <amount> [unit]`` (groups: sign, amount, unit), the plan's money marks."""
+    money = load("properties")["money"]
+    units = sorted({u for marks in money["currency_marks"].values()
+                    for u in (*marks["after_number"], *marks["words"])}, key=len, reverse=True)
+    signs = "|".join(re.escape(s) for s in sorted(_SIGNS, key=len, reverse=True))
+    return rf"(?:({signs})\s*)?{_NUMBER}\s*({'|'.join(map(re.escape, units))})?"
+
+
 def _unit_code(unit: str) -> str | None:
     for code, marks in load("properties")["money"]["currency_marks"].items():
         if unit in (*marks["after_number"], *marks["words"]):
@@ -99,7 +113,7 @@ def _unit_code(unit: str) -> str | None:
     return None
 
 
-def _usd(price: float, code: str) -> float:
+def usd_of(price: float, code: str) -> float:
     """A price in ``code`` as an entry's USD price: the USD twin of the currency's store tier
     within :data:`_TIER_SLACK` of it, else converted at the bundled FX table."""
     table = load_currencies().currencies
@@ -111,11 +125,12 @@ def _usd(price: float, code: str) -> float:
     return round(price * bundled_fx()[1].get(code, 1.0), 6)
 
 
-def _texts(taxonomy: EventTaxonomy, product: ProductInfo) -> list[str]:
+def plan_texts(taxonomy: EventTaxonomy, product: ProductInfo) -> list[str]:
     """The plan's prose: the product's description, its events' and properties'."""
     props = (*taxonomy.properties, *taxonomy.common_properties, *taxonomy.user_properties)
     return [product.description, *(e.description for e in taxonomy.events),
             *(p.description for p in props)]
 
 
-__all__ = ["StatedRate", "stated_rate", "with_stated_rates"]
+__all__ = ["StatedRate", "currency_code", "money_pattern", "plan_texts", "stated_rate",
+           "usd_of", "with_stated_rates"]

@@ -297,6 +297,8 @@ class RecordMoney:
         #: The one currency the plan lists for a currency property this record lacks (a
         #: click on a pack before the payment that says ``currency: CNY``): the click's too.
         self.listed: str | None = None
+        #: A boolean of the record that, true, makes it charge nothing (``is_trial``).
+        self.free_when: str | None = None
         base = next((m for m in members if m.role in _BASE_ROLES), members[0])
         self.base = base
         # A range the plan itself declares holds; a range of the rules (written in no
@@ -403,6 +405,8 @@ class RecordMoney:
         if self.lines is not None:
             deps |= self.lines.deps
         deps.update(self.per)
+        if self.free_when is not None:
+            deps.add(self.free_when)
         draw = self.draw
 
         def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
@@ -475,6 +479,8 @@ class RecordMoney:
                 out[r.key] = r.shown(rate)
         if self.refund and order is not None and self.roles <= _GIVEN_BACK:
             self._give_back(out, order, priced, code)
+        if self.free_when is not None and v.get(self.free_when) is True:
+            out.update({name: 0 for name in self.members})     # a trial charges nothing
         return out
 
     def _give_back(self, out: dict[str, Any], order: dict[str, int | float],
@@ -663,6 +669,8 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
     found.rates = _rates(tables, present, {*found.members, flag})
     found.discountable = found.discountable or bool(found.rates)
     found.refund = event in tables.rules.event_roles.refund
+    free = tables.rules.monetary_properties[found.base.name].free_when
+    found.free_when = free if free in present else None
     return found
 
 

@@ -24,6 +24,7 @@ from demogen.analysis.heuristic._catalogues import (
     is_quantity,
     priced_stems,
 )
+from demogen.analysis.heuristic._period_plans import picked_plan
 from demogen.analysis.heuristic.values.names import leaf, normalize
 from demogen.currencies import (
     in_unit,
@@ -162,6 +163,9 @@ def record_lines(tables: Tables, present: frozenset[str], members: Sequence[str]
     ids = [(stems.index(role.stem), name, role.stem) for name in present
            if (role := catalogue_role(name)) is not None and role.field == ID
            and role.stem in stems]
+    # a plan picked by its period (plan: monthly | annual) where Rules price the plans
+    ids = ids or [(len(stems), name, stem) for name in sorted(present)
+                  if (stem := picked_plan(name, tables.rules.catalogues)) is not None]
     item = None
     if ids:
         _, anchor, stem = min(ids)

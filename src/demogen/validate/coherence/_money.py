@@ -80,6 +80,8 @@ class MoneyChecker(Checker):
                 self._prices.check(event, props, [], {}, None, code,
                                    10.0 ** -self._table[code].decimals, where, report)
             return
+        if self._free(event, props, members, where, report):
+            return
         code = self._currency(props, members)
         # no currency to read: the amounts must still add up (in cents)
         info = self._table[code] if code is not None else _UNKNOWN
@@ -114,6 +116,22 @@ class MoneyChecker(Checker):
                                {n: role for n, (_rule, role) in members.items()},
                                self._priced_lines(props, local), code, 10.0 ** -info.decimals,
                                where, report)
+
+    @staticmethod
+    def _free(event: str, props: Mapping[str, Any],
+              members: Mapping[str, tuple[MonetaryProperty, str]], where: Where,
+              report: Report) -> bool:
+        """Whether the record charges nothing (its ``free_when`` flag is true: a trial's
+        start), reporting an amount it shows all the same."""
+        flags = {rule.free_when for rule, _ in members.values() if rule.free_when}
+        flag = next((f for f in sorted(flags) if props.get(f) is True), None)
+        if flag is None:
+            return False
+        for name in sorted(members):
+            if props[name] != 0:
+                report(where, f"{event}: {name} {props[name]} charged though {flag} is true "
+                              f"(it charges nothing)")
+        return True
 
     def _members(self, props: Mapping[str, Any], event: str
                  ) -> dict[str, tuple[MonetaryProperty, str]]:

@@ -21,6 +21,7 @@ from demogen.analysis.heuristic._catalogues import (
     is_quantity,
     priced_stems,
 )
+from demogen.analysis.heuristic._period_plans import picked_plan
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import Rules
 from demogen.currencies import in_unit, is_unit_price, local_price, unit_in_name
@@ -36,6 +37,7 @@ class Prices:
         self._fx = rules.money.fx
         self._money = rules.monetary_properties
         self._stems = priced_stems()
+        self._catalogues = rules.catalogues
         #: (stem, id) → Rules' USD price
         self._listed = {(stem, e.id): e.price_usd for stem, c in rules.catalogues.items()
                         for e in c.entries if e.price_usd is not None}
@@ -121,6 +123,10 @@ class Prices:
         found = [(self._stems.index(role.stem), name, role.stem) for name in props
                  if (role := catalogue_role(name)) is not None and role.field == ID
                  and role.stem in self._stems and props[name] is not None]
+        # a plan picked by its period (plan: monthly | annual) where Rules price the plans
+        found = found or [(len(self._stems), name, stem) for name in sorted(props)
+                          if props[name] is not None
+                          and (stem := picked_plan(name, self._catalogues)) is not None]
         if not found:
             return None
         _, name, stem = min(found)
