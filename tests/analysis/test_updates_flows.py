@@ -133,3 +133,31 @@ def test_a_total_of_things_counts_the_one_the_description_says() -> None:
     assert "workout_start" not in rules.update_patterns
     found = rules.value_ranges["total_workouts"]
     assert found.min == 0 and float(found.max).is_integer()
+
+
+def test_a_total_adds_what_its_unit_counts() -> None:
+    """A user_add total's unit chooses what it adds (툰나무): a money total (금액(원)) the
+    charge's money, not the coins it carries; a count of things (회차 수, "1 증가") one per
+    event, not a number sharing a word (``read_progress``); a currency total its coins."""
+    charge = Event(name="coin_charge", properties=("coin_amount", "pay_amount", "currency"))
+    read = Event(name="episode_read", properties=("episode_no", "read_progress"))
+    rules = _analyze(
+        (read, charge),
+        (_prop("coin_amount", description="충전 코인 (100~10000)"),
+         _prop("pay_amount", description="단위 원 (1000~100000)"),
+         _prop("currency", STRING, enum=("KRW",)), _prop("episode_no"),
+         _prop("read_progress", description="뷰어를 닫을 때의 진행률 (0~1)")),
+        (Property(name="total_charge_amount", display_name="누적 충전 금액", type=NUMBER,
+                  scope=Scope.USER, update_method=UpdateMethod.USER_ADD,
+                  description="코인 충전 시 결제 금액(원) 누적"),
+         Property(name="total_read_episodes", display_name="누적 열람 회차 수", type=NUMBER,
+                  scope=Scope.USER, update_method=UpdateMethod.USER_ADD,
+                  description="회차 열람 시 1 증가"),
+         _user("total_charged_coins", UpdateMethod.USER_ADD, description="충전한 코인 누적")))
+    charged = rules.update_patterns["coin_charge"]
+    assert charged["total_charge_amount"].value == "{{pay_amount}}"
+    assert charged["total_charged_coins"].value == "{{coin_amount}}"
+    assert rules.update_patterns["episode_read"]["total_read_episodes"] == UpdateRule(
+        type=UpdateType.INCREMENT, value=1)
+    episodes = rules.value_ranges["total_read_episodes"]
+    assert episodes.min == 0 and float(episodes.max).is_integer()

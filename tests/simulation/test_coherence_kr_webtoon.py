@@ -128,3 +128,30 @@ def test_an_age_is_verified_once_per_account(webtoon: Generated) -> None:
     verified = Counter(r["#distinct_id"] for r in tracks(webtoon.records)
                        if r["#event_name"] == "adult_verify")
     assert verified and max(verified.values()) == 1
+
+
+def test_a_total_adds_what_its_unit_counts(webtoon: Generated) -> None:
+    """``total_charge_amount`` (결제 금액(원) 누적) adds each charge's ``pay_amount`` in won
+    and ``total_read_episodes`` (회차 열람 시 1 증가) one per ``episode_read`` (before: the
+    coins charged and the read progress). An existing user's history arrives first, as
+    one ``user_add`` before any event: only what is added after it is compared."""
+    wrong: list[Any] = []
+    for uid, records in webtoon.timelines.items():
+        added: Counter[str] = Counter()
+        made: Counter[str] = Counter()
+        seen = False
+        for r in records:
+            p = r.get("properties", {})
+            if r["#type"] == "track":
+                seen = True
+                made["total_charge_amount"] += p.get("pay_amount", 0) \
+                    if r["#event_name"] == "coin_charge" else 0
+                made["total_read_episodes"] += r["#event_name"] == "episode_read"
+            elif r["#type"] == "user_add" and seen:
+                added.update({k: v for k, v in p.items() if k in
+                              ("total_charge_amount", "total_read_episodes")})
+        if any(abs(added[k] - made[k]) > 1e-6 for k in made):
+            wrong.append((uid, dict(added), dict(made)))
+    assert sum(1 for t in webtoon.timelines.values() for r in t
+               if r.get("#event_name") == "coin_charge") >= 5
+    assert wrong == []

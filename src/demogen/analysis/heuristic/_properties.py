@@ -21,6 +21,7 @@ from typing import Any
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
+from demogen.analysis.heuristic._total_units import total_unit
 from demogen.analysis.heuristic.values.priors import (
     DEFAULT_NUMBER,
     NumberPrior,
@@ -29,7 +30,7 @@ from demogen.analysis.heuristic.values.priors import (
 )
 from demogen.analysis.rules import NumberRange, PropertyConstraint, PropertyRelationship
 from demogen.taxonomy import Property
-from demogen.vocab import PropertyType
+from demogen.vocab import PropertyType, UpdateMethod
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -217,8 +218,16 @@ def _prior(prop: Property) -> NumberPrior | None:
         latin = {w for w in entry["words"] if w.isascii()}
         cjk = [w for w in entry["words"] if not w.isascii()]
         if words & latin or (display and contains_any(display, cjk)):
-            return prior_of_kind(entry["kind"])
-    return None
+            counted = entry["kind"] == "money" and _counted_total(prop)   # never money
+            return prior_of_kind("count" if counted else entry["kind"])
+    return prior_of_kind("count") if _counted_total(prop) else None
+
+
+def _counted_total(prop: Property) -> bool:
+    """A user_add total of things with no range of its own (누적 열람 회차 수, "1 증가";
+    ``total_iap_count``): whole counts from 0, not the default's money-like 0.99-500."""
+    return (prop.update_method is UpdateMethod.USER_ADD and prop.value_range is None
+            and total_unit(prop) == "count")
 
 
 def _total_of_things(words: list[str], entries: list[dict[str, Any]]) -> bool:

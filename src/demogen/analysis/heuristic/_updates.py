@@ -48,6 +48,7 @@ from demogen.analysis.heuristic._text import (
     read,
     split_words,
 )
+from demogen.analysis.heuristic._total_units import Unit, says_one_per_event, total_unit
 from demogen.analysis.heuristic.values import names, priors, progression
 from demogen.analysis.rules import PropertySource, PropertySpec, UpdateRule
 from demogen.taxonomy import Property
@@ -121,7 +122,7 @@ def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
         or _by_experience(ctx, prop)
         or _by_enum(ctx, prop)
         or _by_same_property(ctx, prop)
-        or _by_method(ctx, prop)
+        or _by_method(ctx, money, prop)
     )
 
 
@@ -617,7 +618,7 @@ def _by_same_property(ctx: Context, prop: Property) -> list[Rule]:
     return rules
 
 
-def _by_method(ctx: Context, prop: Property) -> list[Rule]:
+def _by_method(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     method = prop.update_method
     if prop.type == PropertyType.TIME and method in _MOMENTS:
         return _by_moment(ctx, prop)
@@ -630,16 +631,15 @@ def _by_method(ctx: Context, prop: Property) -> list[Rule]:
     if method == UpdateMethod.USER_ADD:
         if prop.type != PropertyType.NUMBER:
             return []
-        mine = set(split_words(prop.name)) - _GENERIC_WORDS
-        amount = _mentioned_prop(ctx, prop, event) or next(
-            (p for p in ctx.props_of(event)
-             if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER
-             and set(split_words(p)) & mine and not set(split_words(p)) & _STATE_WORDS),
-            None,
-        )
+        unit = total_unit(prop) or ("count" if _counts_things_of(prop, event) else None)
+        amount = _mentioned_prop(ctx, prop, event) or (
+            None if unit == "count" else _added_amount(ctx, money, prop, event, unit))
         if amount:
             return [(event, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount)))]
-        if set(split_words(prop.name)) & _COUNT_WORDS or _counts_things_of(prop, event):
+        # Only a name or description saying so adds one: a display's "업로드 수" alone does
+        # not tie the count to the event guessed for it (videos_posted is no video_watch).
+        if set(split_words(prop.name)) & _COUNT_WORDS or _counts_things_of(prop, event) \
+                or says_one_per_event(prop):
             return [(event, UpdateRule(type=UpdateType.INCREMENT, value=1))]
         return []
     words = set(split_words(prop.name))
@@ -647,6 +647,23 @@ def _by_method(ctx: Context, prop: Property) -> list[Rule]:
         return [(event, UpdateRule(type=UpdateType.APPEND, value=TIME))]
     same = next((p for p in ctx.props_of(event) if set(split_words(p)) <= words), None)
     return [(event, UpdateRule(type=UpdateType.APPEND, value=_ref(same)))] if same else []
+
+
+def _added_amount(ctx: Context, money: Money, prop: Property, event: str,
+                  unit: Unit | None) -> str | None:
+    """What an event adds to a total of ``unit``: a money total the event's money (in its
+    own currency), a currency total the amount of its currency, else a number sharing a
+    word with the total's name; a money total never takes an in-app currency's amount."""
+    if unit == "money" and (found := _money_prop(money, event)) is not None:
+        return found
+    if unit == "currency" and (found := _currency_amount_prop(ctx, event, prop)) is not None:
+        return found
+    mine = set(split_words(prop.name)) - _GENERIC_WORDS
+    in_app = currency_words() if unit == "money" else set()
+    return next((p for p in ctx.props_of(event)
+                 if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER
+                 and (theirs := set(split_words(p))) & mine
+                 and not theirs & (_STATE_WORDS | in_app)), None)
 
 
 #: A time the plan sets once is a first moment, one it sets is the latest.
@@ -682,10 +699,12 @@ def _pointed_event(ctx: Context, prop: Property) -> str | None:
                 return best.name
     mine = set(read(prop.name).words) - _GENERIC_WORDS
     said = norm(prop.description)
-    scored = [(len(mine & (i.obj | set(i.words))), _verb_said(i.words, said), -i.index, i.name)
-              for i in ctx.infos]
-    top = max(scored, default=(0, False, 0, ""))
-    return top[3] if top[0] > 0 else None
+    # Ties go to the event the description says, then to the one with fewest words the
+    # name lacks (total_recharge: recharge, not recharge_click listed before it).
+    scored = [(len(mine & (i.obj | set(i.words))), _verb_said(i.words, said),
+               -len(set(i.words) - mine), -i.index, i.name) for i in ctx.infos]
+    top = max(scored, default=(0, False, 0, 0, ""))
+    return top[4] if top[0] > 0 else None
 
 
 def _verb_said(words: Iterable[str], text: str) -> bool:
