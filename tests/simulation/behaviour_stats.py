@@ -313,6 +313,30 @@ def purchased_lines(out: Path, revenue: set[str]) -> int:
 
 
 
+def purchases_by_segment(out: Path, users_file: Path) -> dict[str, float]:
+    """Purchases (revenue events) per active buyer-day, by the segment the buyer is in that
+    day (the ``--debug-users`` trace's day rows); buyers: the users who bought in the run."""
+    written = yaml.safe_load((out / "rules.yaml").read_text(encoding="utf-8"))["event_roles"]
+    revenue = {n for name in written.get("revenue", []) for n in (name, thinkingdata_name(name))}
+    bought: Counter[tuple[str, str]] = Counter()
+    for path in sorted(out.glob("*.jsonl")):
+        with path.open("rb") as f:
+            for line in f:
+                record = orjson.loads(line)
+                if record.get("#event_name") in revenue:
+                    bought[(record["#distinct_id"], record["#time"][:10])] += 1
+    buyers = {user for user, _ in bought}
+    days: Counter[str] = Counter()
+    buys: Counter[str] = Counter()
+    with users_file.open("rb") as f:
+        for line in f:
+            row = orjson.loads(line)
+            if row["active"] and row["#distinct_id"] in buyers:
+                days[row["segment"]] += 1
+                buys[row["segment"]] += bought[(row["#distinct_id"], row["day"])]
+    return {segment: buys[segment] / n for segment, n in sorted(days.items())}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)

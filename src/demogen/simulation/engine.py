@@ -7,7 +7,7 @@ the engines that run shards in processes or on Dask call the same function.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -26,6 +26,7 @@ from demogen.simulation.devices import AppVersionRollout, DeviceFactory
 from demogen.simulation.emitter import Emitter, LineSink, Record
 from demogen.simulation.ids import RunIds, account_id_shape
 from demogen.simulation.mixes import run_market
+from demogen.simulation.pay_days import buyer_day_shares
 from demogen.simulation.playout import Playout, compile_playout
 from demogen.simulation.population import (
     PopulationModel,
@@ -106,7 +107,7 @@ class Simulation:
         shown = set(mirrors.values())
         applier = StateApplier(rules, taxonomy, mirrors, values.derivations())
         behaviour = compile_behaviour(taxonomy, rules, applier.announcements)
-        return cls(
+        sim = cls(
             config=config,
             preset=preset,
             activity=activity,
@@ -141,6 +142,11 @@ class Simulation:
                 for s in config.custom_segments if (hours := s.hour_weights()) is not None},
             playout=compile_playout(taxonomy, behaviour, rules.playback.playhead),
         )
+        if not sim.population.day_weights:
+            return sim
+        # The buyers' day factors take their scale from this run's own segment days.
+        shares = buyer_day_shares(sim, _active_today, _segment)
+        return replace(sim, population=sim.population.with_day_shares(shares))
 
     @property
     def shard_count(self) -> int:

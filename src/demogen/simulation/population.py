@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 import numpy as np
@@ -57,6 +57,10 @@ PAYER_SHARE_FACTOR = 0.9
 PURCHASE_RATE = 0.03
 #: Sessions per active day PURCHASE_RATE was tuned at (the game preset).
 PURCHASE_SESSIONS = 2.8
+#: A buyer's purchase chance on a day follows that day's segment by the ratio of the
+#: segments' purchase probabilities to ACTIVE's, held inside these bounds (uncapped, a
+#: payer turning POWER from NEW bought ×10 and the game's purchases rose 44 → 110).
+DAY_PAY_BOUNDS = (1 / 3, 3.0)
 
 
 def user_random(seed: int, index: int) -> random.Random:
@@ -86,6 +90,9 @@ class SimUser(UserContext):
     #: Those failed attempts accrued and not yet shown (a whole one is shown).
     failures_owed: float = 0.0
     purchase_rate: float = 0.0       # chance that a session holds a purchase
+    #: ``purchase_rate`` × this on a day in a segment (missing: × 1); the run's own
+    #: factors, shared by every user (:func:`day_pay_factors`).
+    day_pay: dict[Segment, float] = field(default_factory=dict)
     #: Days over which the daily activity chance falls by e (None: no fade); a user who
     #: starts the window CHURNING fades until they come back (:meth:`habit_on`).
     fade_days: float | None = None
@@ -119,6 +126,11 @@ class PopulationModel:
     hesitant_ratio: float = 0.0
     #: Payer share × this, by the segment a user starts in (:func:`pay_weights`).
     pay_weights: dict[Segment, float] = field(default_factory=lambda: dict(DEFAULT_PAY_WEIGHTS))
+    #: A buyer's purchase chance by the day's segment, before the run's scale
+    #: (:func:`segment_day_weights`; empty: flat).
+    day_weights: dict[Segment, float] = field(default_factory=dict)
+    #: ... and after it (:meth:`with_day_shares`): what each user's ``day_pay`` is.
+    day_pay: dict[Segment, float] = field(default_factory=dict)
 
     @classmethod
     def build(cls, preset: VerticalPreset, activity: ActivityParams, days: int,
@@ -127,11 +139,17 @@ class PopulationModel:
               purchase_probabilities: dict[Segment, float] | None = None) -> PopulationModel:
         weekly = preset.growth.weekly_multipliers
         weights = [weekly[(start_weekday + d) % 7] for d in range(days)]
+        probabilities = purchase_probabilities or {}
         return cls(preset, activity, days, segment_mix,
                    activity.engagement_quantile(POWER_ENGAGEMENT_QUANTILE),
                    tuple(accumulate(weights)), hesitant_ratio,
-                   pay_weights(purchase_probabilities or {}, segment_mix,
-                               preset.growth.existing_base_share))
+                   pay_weights(probabilities, segment_mix, preset.growth.existing_base_share),
+                   segment_day_weights(probabilities))
+
+    def with_day_shares(self, shares: dict[Segment, float]) -> PopulationModel:
+        """This model with its buyers' day factors scaled to the run's expected shares of
+        buyer active-days by segment (:func:`day_pay_factors`)."""
+        return replace(self, day_pay=day_pay_factors(self.day_weights, shares))
 
     def create(self, index: int, rnd: random.Random, device: DeviceProfile,
                custom: CompiledSegment | None = None) -> SimUser:
@@ -152,6 +170,7 @@ class PopulationModel:
             user.habit *= CHURNING_HABIT
             user.fade_days = CHURNING_FADE_DAYS
         self._payer(user, rnd)
+        user.day_pay = self.day_pay
         user.chronotype = rnd.random()
         return user
 
@@ -181,11 +200,7 @@ class PopulationModel:
 
     def _payer(self, user: SimUser, rnd: random.Random) -> None:
         """Payers are a small, engagement-skewed share; their rate drives whale spend."""
-        share = self.preset.payer_rate * PAYER_SHARE_FACTOR * min(user.engagement, 4.0) ** 0.5
-        share *= self.pay_weights.get(user.segment, 1.0)
-        spend = user.custom.spend if user.custom is not None else 1.0
-        share *= spend
-        draw, payers = rnd.random(), min(share, 0.9)
+        draw, payers = rnd.random(), self.payer_chance(user)
         user.potential_payer = draw < payers
         # Hesitant buyers are drawn like payers (the same share, beside it), so their
         # attempts balance the payers' purchases whatever the engagement mix.
@@ -199,11 +214,23 @@ class PopulationModel:
             # A random start without a draw of its own: below ``payers`` the draw is even.
             user.failures_owed = draw / payers
         if user.potential_payer or user.hesitant:
-            # Per session: verticals with fewer sessions a day buy more often per session.
-            per_session = self.preset.payer_purchase_rate or (
-                PURCHASE_RATE * PURCHASE_SESSIONS / self.preset.sessions_per_active_day.mean)
-            user.purchase_rate = min(per_session * user.engagement**0.5, 0.25) * spend
-            user.purchase_rate = min(user.purchase_rate, 0.9)
+            user.purchase_rate = self.buy_rate(user)
+
+    def payer_chance(self, user: SimUser) -> float:
+        """The chance the user is a potential payer: the payer share, skewed by
+        engagement, their starting segment's weight and a custom segment's spend."""
+        share = self.preset.payer_rate * PAYER_SHARE_FACTOR * min(user.engagement, 4.0) ** 0.5
+        share *= self.pay_weights.get(user.segment, 1.0)
+        share *= user.custom.spend if user.custom is not None else 1.0
+        return min(share, 0.9)
+
+    def buy_rate(self, user: SimUser) -> float:
+        """A buyer's chance of a purchase in a session. Per session: verticals with fewer
+        sessions a day buy more often per session."""
+        spend = user.custom.spend if user.custom is not None else 1.0
+        per_session = self.preset.payer_purchase_rate or (
+            PURCHASE_RATE * PURCHASE_SESSIONS / self.preset.sessions_per_active_day.mean)
+        return min(min(per_session * user.engagement**0.5, 0.25) * spend, 0.9)
 
 
 def segment_purchase_probabilities(rules: Rules, revenue: tuple[str, ...]
@@ -237,3 +264,34 @@ def pay_weights(probabilities: dict[Segment, float], segment_mix: dict[Segment, 
     raw = {s: probabilities.get(s, fallback) for s in starts}
     mean = sum(starts[s] * raw[s] for s in starts) / sum(starts.values())
     return {s: raw[s] / mean for s in starts}
+
+
+def segment_day_weights(probabilities: dict[Segment, float]) -> dict[Segment, float]:
+    """A buyer's purchase chance factor by the segment they are in on the day: the rules'
+    purchase probability of the segment ÷ ACTIVE's, within :data:`DAY_PAY_BOUNDS` (so a
+    CHURNING day buys less than an ACTIVE one, a POWER day more). NEW days keep the
+    engine's own first-days rush (half the first purchases on D0–D1, realism-bands §2)
+    and are left out. Empty (flat) when the rules give no purchase probabilities."""
+    if not any(p > 0 for p in probabilities.values()):
+        return {}
+    known = list(probabilities.values())
+    fallback = sum(known) / len(known)
+    base = probabilities.get(Segment.ACTIVE_USER, fallback) or fallback
+    low, high = DAY_PAY_BOUNDS
+    return {s: min(max(probabilities.get(s, fallback) / base, low), high)
+            for s in Segment if s is not Segment.NEW_USER}
+
+
+def day_pay_factors(weights: dict[Segment, float], shares: dict[Segment, float]
+                    ) -> dict[Segment, float]:
+    """The day factors scaled by one run-level number, so that the buyers' expected
+    purchases over the run's ``shares`` of their active days (by segment, weighted by
+    what each day would buy) stay those of the flat model: the segment decides *when*,
+    ``payer_rate`` still *how many*. A scale from one plan's shares did not hold on
+    another (examples/ecommerce's buyers come back after a gap far more than the game's)."""
+    weighted = sum(shares.get(s, 0.0) * w for s, w in weights.items())
+    total = sum(shares.get(s, 0.0) for s in weights)
+    if not weights or weighted <= 0:
+        return {}
+    scale = total / weighted
+    return {s: w * scale for s, w in weights.items()}

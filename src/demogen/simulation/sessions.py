@@ -59,6 +59,12 @@ class SessionModel:
                              for h, w in enumerate(preset.hourly_weights)))
             for a in range(24))
 
+    def expected_count(self, segment: Segment, engagement: float) -> float:
+        """About how many sessions :meth:`day` gives (its draw before the day's cap)."""
+        extra = self._extra_sessions * _SEGMENT_COUNT.get(segment, 1.0) \
+            * min(engagement, 4.0) ** 0.15
+        return min(1.0 + extra, float(self._max_sessions))
+
     def day(self, rnd: random.Random, segment: Segment, engagement: float,
             chronotype: float | None = None) -> list[Session]:
         """The sessions of one active day, in order and not overlapping.

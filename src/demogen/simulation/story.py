@@ -749,7 +749,8 @@ class SessionPlanner:
         the times, gave them more early attempts than the payers: 0.8 measured 0.77)."""
         if not user.purchases and day - user.install_day <= 1:
             return min(1.0, user.purchase_rate * 4)
-        return user.purchase_rate
+        # The day's segment moves it (population.day_pay_factors): less on a CHURNING day.
+        return user.purchase_rate * user.day_pay.get(user.segment, 1.0)
 
     def _purchase(self, user: SimUser, names: list[str]) -> None:
         plan, rnd = self.plan, user.rnd
