@@ -5,6 +5,7 @@ plan_upgraded, then a billing period apart (issue 11: 107 upgrades for 1 invoice
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -47,3 +48,26 @@ def test_each_upgrade_is_paid_right_after_it(trellio: Generated) -> None:
             unpaid += after is None or after["#event_name"] != "invoice_paid" \
                 or after["properties"]["plan"] != record["properties"]["plan"]
     assert upgrades > 30 and unpaid == 0, (upgrades, unpaid)
+
+
+def _paid_upgrades(trellio: Generated) -> list[tuple[dict, dict]]:
+    """(upgrade, invoice) for each upgrade whose user's next record is an invoice."""
+    by_user: dict[str, list[dict]] = {}
+    for _, _, record in Output(trellio.out).records():
+        if record.get("#type") == "track":
+            by_user.setdefault(record["#distinct_id"], []).append(record)
+    pairs = []
+    for records in by_user.values():
+        records.sort(key=lambda r: r["#time"])
+        pairs += [(a["properties"], b["properties"]) for a, b in pairwise(records)
+                  if a["#event_name"] == "plan_upgraded" and b["#event_name"] == "invoice_paid"]
+    return pairs
+
+
+def test_the_invoice_shows_what_the_upgrade_bought(trellio: Generated) -> None:
+    """The invoice paying an upgrade bills its plan, seats and billing period (41 of 81
+    invoices showed another period than their upgrade's)."""
+    pairs = _paid_upgrades(trellio)
+    differ = [(up, paid) for up, paid in pairs
+              if any(up[k] != paid[k] for k in ("plan", "seats", "billing_period"))]
+    assert len(pairs) > 30 and not differ, (len(pairs), differ[:3])

@@ -198,10 +198,26 @@ def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_
         trigger = spec.follows
         if trigger is None or trigger == event or event not in own or trigger not in own:
             continue
-        key = _best_key(tables, [p for n, p in own[trigger].items() if n in own[event]])
-        if key is not None:
+        shared = [p for n, p in own[trigger].items() if n in own[event]]
+        key = _best_key(tables, shared)
+        if spec.paid_at_once:
+            links += _payment_link(trigger, event, key, shared)
+        elif key is not None:
             links.append(_Link(trigger, event, key, session=False, last=False))
     return links
+
+
+def _payment_link(charge: str, payment: str, key: str | None,
+                  shared: list[Property]) -> list[_Link]:
+    """A plan's payment (Rules ``paid_at_once``: invoice_paid after plan_upgraded) bills
+    what the charge bought: every property the two share that describes it (the plan's
+    billing period and seats as well as an id), even where they share no id."""
+    described = [p.name for p in shared if describes_the_thing(p)]
+    key = key or next(iter(described), None)
+    if key is None:
+        return []
+    return [_Link(charge, payment, key, session=False, last=False,
+                  shares=frozenset(described))]
 
 
 def _playback_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
