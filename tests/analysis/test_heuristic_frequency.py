@@ -56,3 +56,24 @@ def test_a_placement_test_is_taken_once_per_user() -> None:
 
     most = {n: getattr(rules.events.get(n), "max_per_user", None) for n in once + free}
     assert most == {**dict.fromkeys(once, 1), **dict.fromkeys(free)}
+
+
+def test_a_daily_event_comes_once_a_day() -> None:
+    """A name saying daily (``daily_`` prefix, 每日, 일일) is a thing of the day, not of
+    every session: ``daily_quest_complete`` and ``daily_chest_open`` came in each session
+    of a day (no ``per_day_words`` named them). A day's quests, missions or tasks are a
+    few; anything else daily is once. ``lesson_complete`` is not capped, nor an English
+    name whose display name says daily (the card game's ``get_email_reward``, shown as
+    매일 보상 for 메일 보상: mail)."""
+    rules = analyze(taxonomy([
+        ev("app_install"), ev("app_open"), ev("lesson_complete"),
+        ev("daily_quest_complete"), ev("daily_chest_open"), ev("daily_mission_claim"),
+        ev("每日宝箱"), ev("일일_룰렛", display="일일 룰렛"),
+        ev("get_email_reward", display="매일 보상 수령")]))
+
+    daily = {n: getattr(rules.events.get(n), "max_per_day", None)
+             for n in ("daily_quest_complete", "daily_chest_open", "daily_mission_claim",
+                       "每日宝箱", "일일_룰렛", "lesson_complete", "get_email_reward")}
+    assert daily == {"daily_quest_complete": 3, "daily_chest_open": 1,
+                     "daily_mission_claim": 3, "每日宝箱": 1, "일일_룰렛": 1,
+                     "lesson_complete": None, "get_email_reward": None}

@@ -24,7 +24,12 @@ from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._events import EventInfo
 from demogen.analysis.heuristic._lifecycle import MIN_SCORE
 from demogen.analysis.heuristic._periods import billing_days
-from demogen.analysis.heuristic._text import Pattern, compile_pattern, pattern_matches
+from demogen.analysis.heuristic._text import (
+    Pattern,
+    compile_pattern,
+    contains_any,
+    pattern_matches,
+)
 from demogen.analysis.heuristic.values import progression
 from demogen.analysis.heuristic.values.steps import step_pairs, step_thing_id, step_top, steps_left
 from demogen.analysis.rules import (
@@ -65,6 +70,16 @@ def _cap_by_words(keys: frozenset[str], cap_words: list[tuple[int, tuple]]) -> i
                  if any(pattern_matches(p, keys) for p in patterns)), None)
 
 
+def _cap_of_day(info: EventInfo, day_words: list[tuple[int, tuple]],
+                day_cjk: list[tuple[int, tuple[str, ...]]]) -> int | None:
+    """The most a day holds of the event (``per_day_words``; a Chinese or Korean name
+    saying daily, ``per_day_cjk``: 每日, 일일), or None. A name read in English decides
+    alone: a display name may say another thing (get_email_reward shown as 매일 보상)."""
+    if info.words or not info.cjk:
+        return _cap_by_words(info.keys, day_words)
+    return next((cap for cap, words in day_cjk if contains_any(info.cjk, words)), None)
+
+
 def _once_a_life(keys: frozenset[str], life_words: list[tuple[int, tuple]],
                  veto: frozenset[str]) -> int | None:
     """The lifetime cap the name's words give (``per_user_words``: an age verified, the
@@ -88,6 +103,7 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                  for cap, patterns in spec.get("per_session_words", {}).items()]
     day_words = [(int(cap), tuple(compile_pattern(p) for p in patterns))
                  for cap, patterns in spec.get("per_day_words", {}).items()]
+    day_cjk = [(int(cap), tuple(words)) for cap, words in spec.get("per_day_cjk", {}).items()]
     life_words = [(int(cap), tuple(compile_pattern(p) for p in patterns))
                   for cap, patterns in spec.get("per_user_words", {}).items()]
     life_veto = frozenset(w for word in spec.get("per_user_not", ())
@@ -117,7 +133,7 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                               if any(pattern_matches(p, keys) for p in patterns)), None)
         cap = next((caps[c] for c in strong if c in caps), None) \
             or _cap_by_words(ctx.index.info(name).keys, cap_words)
-        daily = _cap_by_words(ctx.index.info(name).keys, day_words)
+        daily = _cap_of_day(ctx.index.info(name), day_words, day_cjk)
         once = _once_a_life(ctx.index.info(name).keys, life_words, life_veto)
         if once is not None:
             most = once if most is None else min(most, once)
