@@ -4,7 +4,7 @@ plan_upgraded, then a billing period apart (issue 11: 107 upgrades for 1 invoice
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -71,3 +71,27 @@ def test_the_invoice_shows_what_the_upgrade_bought(trellio: Generated) -> None:
     differ = [(up, paid) for up, paid in pairs
               if any(up[k] != paid[k] for k in ("plan", "seats", "billing_period"))]
     assert len(pairs) > 30 and not differ, (len(pairs), differ[:3])
+
+
+@pytest.fixture(scope="module")
+def trellio_months(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    return generate(TRELLIO, tmp_path_factory.mktemp("trellio_months") / "out", users=150,
+                    days=45, seed=3, start=date(2026, 10, 1))
+
+
+def test_an_annual_plan_renews_a_year_later(trellio_months: Generated) -> None:
+    """The upgrade's billing_period is its renewals' period (Rules period_by): an annual
+    plan's invoice comes once in 45 days, a monthly one's again a month later (annual
+    plans renewed after 30 days before)."""
+    spec = trellio_months.rules.events["invoice_paid"]
+    assert spec.period_by == {"billing_period": {"monthly": 30, "annual": 365}}
+    invoices: dict[tuple[str, str], list[datetime]] = {}
+    for _, _, record in Output(trellio_months.out).records():
+        if record.get("#event_name") == "invoice_paid":
+            key = (record["#distinct_id"], record["properties"]["billing_period"])
+            invoices.setdefault(key, []).append(datetime.fromisoformat(record["#time"]))
+    soon = {period: sum(b - a < timedelta(days=300)
+                        for times in (sorted(t) for (_, p), t in invoices.items() if p == period)
+                        for a, b in pairwise(times))
+            for period in ("monthly", "annual")}
+    assert soon["monthly"] > 5 and soon["annual"] == 0, soon

@@ -2,8 +2,9 @@
 
 A subscription plan is a catalogue entry (``catalogues.plan``); its ``period_days``
 attribute is the days one charge of it buys (``plus_yearly``: 365). A renewal is due that
-long after the charge of that plan; ``events.<renewal>.after_days`` stands for plans that
-name no period.
+long after the charge of that plan. A plan with no catalogue period may have its charge
+state one (``events.<renewal>.period_by``: a ``billing_period`` of monthly | annual);
+``events.<renewal>.after_days`` stands for plans that name none.
 """
 
 from __future__ import annotations
@@ -43,4 +44,15 @@ def period_of(values: Mapping[str, object], periods: Mapping[str, int]) -> int |
     return None if plan is None else periods[plan]
 
 
-__all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of", "plan_of"]
+def stated_period(values: Mapping[str, object],
+                  period_by: Mapping[str, Mapping[str, int]] | None) -> int | None:
+    """The billing period a record's own values state (Rules ``period_by``: a charge's
+    ``billing_period`` annual → 365), None where none of them does."""
+    for name, days in sorted((period_by or {}).items()):
+        value = values.get(name)
+        if isinstance(value, str) and value in days:
+            return days[value]
+    return None
+
+
+__all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of", "plan_of", "stated_period"]

@@ -577,6 +577,10 @@ class EventSpec(BaseModel):
     #: paid after an upgrade, then every period): its first occurrence comes at once, right
     #: after ``follows`` in the same session. Read only with ``after_days``.
     paid_at_once: bool | None = None
+    #: For a renewal (``after_days``) whose plan names no catalogue period: the charge's
+    #: property → the billing period in days each of its values names (``billing_period``:
+    #: ``{monthly: 30, annual: 365}``); a charge showing one is renewed that long after it.
+    period_by: dict[str, dict[str, int]] | None = None
     #: Other follow-ups of ``follows`` this event stops for the thing it shows (a booking
     #: cancel stops the booking's check-in): an occurrence of ``follows`` brings at most one
     #: of them, and none shows a thing this event showed. Read only with ``follows``.

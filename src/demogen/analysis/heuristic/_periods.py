@@ -52,6 +52,19 @@ def billing_days(ctx: Context, event: str) -> int:
     return int(min((days[p] for p in named), default=days["month"]))
 
 
+def stated_periods(ctx: Context, payment: str, charge: str) -> dict[str, dict[str, int]]:
+    """Rules ``period_by`` of a plan's payment: each property it shares with its charge
+    whose values name billing periods (``billing_period``: monthly → 30, annual → 365)."""
+    words, days = period_of_word(), load("properties")["period_days"]
+    out: dict[str, dict[str, int]] = {}
+    for name in sorted(set(ctx.props_of(payment)) & set(ctx.props_of(charge))):
+        prop = ctx.prop(name)
+        found = _periods(prop, words) if prop is not None else None
+        if found:
+            out[name] = {value: int(days[p]) for value, p in found.items() if p is not None}
+    return out
+
+
 def id_period_days(ident: str) -> int | None:
     """Days of the one billing period an id names (``plus_yearly``: 365), else None: what
     the analyzer writes as a plan entry's ``period_days`` (its renewals' period)."""
@@ -82,4 +95,5 @@ def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     return out
 
 
-__all__ = ["billing_days", "id_period_days", "period_constraints", "period_of_word"]
+__all__ = ["billing_days", "id_period_days", "period_constraints", "period_of_word",
+           "stated_periods"]

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from demogen.analysis.heuristic._context import Context
-from demogen.analysis.heuristic._periods import billing_days
+from demogen.analysis.heuristic._periods import billing_days, stated_periods
 from demogen.analysis.rules import EventSpec, Funnel, UpdateRule
 from demogen.vocab import UpdateType
 
@@ -59,16 +59,18 @@ def with_plan_renewals(specs: dict[str, EventSpec], payments: dict[str, list[str
     """A payment that bills a bought plan (``plan_payment_prerequisites``) and follows
     nothing else is the plan's payment: it follows the first subscription event buying the
     plan at once (``paid_at_once``) and renews a billing period later (``after_days``: the
-    shortest period its values name, else a month's). A subscription cancel that followed
-    the payment follows the subscription event instead and stops its payments (the share of
-    the subscriptions that stop renewing cancelled in the app)."""
+    shortest period its values name, else a month's; ``period_by``: the period each value
+    of a billing period it shares with the charge names, annual 365). A subscription cancel
+    that followed the payment follows the subscription event instead and stops its payments
+    (the share of the subscriptions that stop renewing cancelled in the app)."""
     out = dict(specs)
     for pay, subs in sorted(payments.items()):
         entry = out.get(pay)
         if entry is not None and entry.follows is not None:
             continue
         renew = {"follows": subs[0], "rate": PLAN_RENEWAL_RATE,
-                 "after_days": billing_days(ctx, pay), "paid_at_once": True}
+                 "after_days": billing_days(ctx, pay), "paid_at_once": True,
+                 "period_by": stated_periods(ctx, pay, subs[0]) or None}
         out[pay] = entry.model_copy(update=renew) if entry is not None \
             else EventSpec(**renew, origin="heuristic")
         for name, spec in sorted(out.items()):  # a cancel ends the plan: no more payments

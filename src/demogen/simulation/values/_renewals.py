@@ -11,10 +11,10 @@ the planner dates after some renewals (it ends the chain) shows its subscription
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from demogen.analysis.billing import entry_periods, period_of, plan_of
+from demogen.analysis.billing import entry_periods, period_of, plan_of, stated_period
 from demogen.analysis.rules import SWITCH_SHARE, Rules
 from demogen.simulation.marks import this_session
 from demogen.simulation.renewals import SLOT, Renewals
@@ -46,6 +46,9 @@ class Renewed:
     #: The slots of every group holding a charge, a renewal or one of ``grouped`` (a trial
     #: pairing with the checkout): emptied for a switching draw, which names a plan afresh.
     redrawn: tuple[str, ...] = ()
+    #: Charge → the billing periods its own values state (Rules ``period_by``), for plans
+    #: with no catalogue period (``billing_period`` annual: 365).
+    stated: Mapping[str, Mapping[str, Mapping[str, int]]] = field(default_factory=dict)
 
     def wrap(self, event: str, sample: Sample) -> Sample:
         """``sample`` of ``event``, keeping a charge's plan or showing it on its renewal,
@@ -70,7 +73,8 @@ class Renewed:
             number = marks.charged.get((event, nth))
             if number is not None:
                 marks.kept[number] = keep(u.sticky, slots)
-                marks.period[number] = period_of(values, periods)
+                marks.period[number] = period_of(values, periods) \
+                    or stated_period(values, self.stated.get(event))
                 marks.plan[number] = plan_of(values, periods)
                 marks.switch_share[number] = share
             return values
@@ -136,7 +140,10 @@ def plan_renewals(groups: tuple[PairGroup, ...], rules: Rules) -> Renewed | None
                    switch={charge: share if len(periods) > 1 else 0.0
                            for charge, share in shares.items() if charge},
                    grouped=grouped,
-                   redrawn=_slots([g for g in groups if (members | grouped) & set(g.members)]))
+                   redrawn=_slots([g for g in groups if (members | grouped) & set(g.members)]),
+                   stated={spec.follows: spec.period_by
+                           for name, spec in sorted(rules.events.items())
+                           if name in renewed and spec.follows and spec.period_by})
 
 
 def _slots(groups: list[PairGroup]) -> tuple[str, ...]:

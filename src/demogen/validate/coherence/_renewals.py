@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from demogen.analysis.billing import entry_periods, period_of
+from demogen.analysis.billing import entry_periods, period_of, stated_period
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
 #: A renewal may come this much before its period is over: the planner makes it due a day
@@ -31,7 +31,8 @@ _EARLY = timedelta(days=2)
 class RenewalsChecker(Checker):
     name = "renewals"
     description = ("a renewal comes a billing period of its plan (the catalogue entry's "
-                   "period_days, else events.<renewal>.after_days) after a charge of the "
+                   "period_days, else the period its values state by events.<renewal>."
+                   "period_by, else events.<renewal>.after_days) after a charge of the "
                    "same plan it renews, none after the cancel of its subscription "
                    "(events.<cancel>.stops) or a switch to another plan")
 
@@ -47,6 +48,8 @@ class RenewalsChecker(Checker):
         self._ends = {name: stopped for name, spec in sorted(events.items()) if spec.follows
                       for stopped in spec.stops or [] if stopped in self._renewals}
         self._periods = entry_periods(given.rules)
+        #: renewal → the billing periods its charge's values state (Rules ``period_by``)
+        self._stated = {name: events[name].period_by for name in self._renewals}
         #: Renewals that are their charge's own payment, and (user, renewal, plan) → the
         #: charge still waiting for it.
         self._at_once = {name for name in self._renewals if events[name].paid_at_once}
@@ -87,7 +90,9 @@ class RenewalsChecker(Checker):
             self._switch(key, time)
             self._plans.setdefault(key[:2], set()).add(plan)
         if event == renewal:
-            period = period_of(props, self._periods) or self._renewals[renewal][1] or 0
+            # A renewal shows its charge's period (the upgrade's billing_period) too.
+            period = period_of(props, self._periods) \
+                or stated_period(props, self._stated[renewal]) or self._renewals[renewal][1] or 0
             due = time - timedelta(days=period) + _EARLY
             renewed = next((i for i, t in enumerate(paid) if t <= due), None)
             cancelled, how = self._cancelled.get(key, (None, ""))
