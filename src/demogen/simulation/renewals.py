@@ -9,6 +9,7 @@ keep the charge's slots (its plan, its price) and the plan's period (the catalog
 reads the period and makes the renewal due then (``after_days`` where the plan names
 none). A renewal shows its subscription's charge and, while the user stays (at the
 renewal's ``rate``), brings the next renewal a period later: charge → renewal → renewal.
+A renewal its user does not reach within :data:`LAPSE_DAYS` of its day lapses: the chain ends.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from demogen.simulation.marks import SessionMarks, marks_of
 
 #: Where a user's marks live in ``user.sticky`` (the per-user memory both sides reach).
 SLOT = "\x1frenewals"
+#: Days past its due day a renewal waits for its subscriber: a renewal happens in a session,
+#: so one away longer lets the plan lapse (as a store's billing grace ends, 16 days for
+#: monthly plans) instead of renewing on return, weeks after the period it pays for began.
+LAPSE_DAYS = 16
 
 
 @dataclass(slots=True)
@@ -93,6 +98,9 @@ class Renewals(SessionMarks):
                       w.number, period, w.rate)
         self.waiting = still
         queue = self.due.get(renewal)
+        if queue and queue[0][0] + LAPSE_DAYS < day:
+            # Lapsed renewals end their chains (a cancel, period 0, still comes late).
+            queue[:] = [d for d in queue if d[2] == 0 or d[0] + LAPSE_DAYS >= day]
         return bool(queue) and queue[0][0] <= day
 
     def running(self, renewal: str) -> bool:
