@@ -49,7 +49,7 @@ def test_a_renewal_comes_its_plans_period_after_a_payment_of_that_plan(
     The payment renewed is the plan's latest one a period back that a cancel did not end
     (a cancel ends the plan's subscription). A subscriber away long past the due day has
     let the plan lapse (before: a renewal 79 days after the charge it renewed, the user
-    away from day 10 to day 87, 1,000 x 100 days seed 3)."""
+    away from day 19 to day 95, 1,000 x 100 days seed 3)."""
     period = {"plus_monthly": 30, "plus_yearly": 365}
     renewals = chained = 0
     for timeline in long_run.timelines.values():
