@@ -13,6 +13,7 @@ from itertools import accumulate, pairwise
 from demogen.analysis.heuristic.values import kinds
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
 from demogen.simulation.funded import funded_spends
+from demogen.simulation.holdings import held_one_at_a_time
 from demogen.simulation.lifecycle import allowed_events
 from demogen.simulation.playback import (
     MilestonePlan,
@@ -181,6 +182,10 @@ class BehaviourPlan:
     #: A cancel following the attempt of a purchase in ``paid_later`` → that purchase: it
     #: cancels the user's oldest order held over, which is then never paid.
     held_cancels: dict[str, str] = field(default_factory=dict)
+    #: A toggle pair of the user's own thing (guild_join / guild_leave of guild_id,
+    #: simulation/holdings.py): event → (the pair's add, whether it adds). The add only
+    #: while the user holds nothing, the remove only while they hold it (SessionPlanner).
+    held_one: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def purchase_chance(self, revenue: str) -> float:
         """The chance that a payer who made the attempt buys: the flow's own, or the
@@ -319,6 +324,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
     shares, days, cancels = _paid_later(rules, revenue, purchase_flow)
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed,
                          max_per_user=max_per_user, followers=followers,
+                         held_one=held_one_at_a_time(taxonomy, known),
                          follow_delays={name: spec.after_days
                                         for name, spec in rules.events.items()
                                         if spec.after_days is not None and name in following},

@@ -72,6 +72,8 @@ class _Memory:
     #: Counts of the events capped per day (Rules ``max_per_day``) on ``day``.
     today: dict[str, int] = field(default_factory=dict)
     day: int = -1
+    #: The add events (guild_join) of the pairs of the user's own thing they now hold.
+    holding: set[str] = field(default_factory=set)
 
 
 class SessionPlanner:
@@ -174,6 +176,7 @@ class SessionPlanner:
         self._caps = plan.per_session
         self._counts: dict[str, int] = {}   # capped events of the session being planned
         self._lifetime_caps = plan.max_per_user
+        self._held_one = plan.held_one
         self._day_caps = plan.per_day
         #: Ladder moves (StateApplier.ladder_moves) and the rungs moved by the session
         #: being planned: a move stays on its ladder (no demotion on the first rung).
@@ -207,6 +210,7 @@ class SessionPlanner:
         self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
                                    *plan.max_per_user, *plan.per_day, *self._ladders,
+                                   *plan.held_one,
                                    *self._streak_events,
                                    *plan.progress,
                                    *plan.controls.pauses, *plan.controls.within))
@@ -255,6 +259,9 @@ class SessionPlanner:
                 return False
             if event in self._ladders and not self._on_ladder(user, event):
                 return False
+            pair = self._held_one.get(event)
+            if pair is not None and (pair[0] in self._memory.holding) == pair[1]:
+                return False    # a second join before a leave, or a leave of nothing
             before = self._prerequisites.get(event)
             if before and not done.issuperset(before) and not self._holds(user, event):
                 return False
@@ -338,6 +345,9 @@ class SessionPlanner:
         if event in self._day_caps:
             today = self._memory.today
             today[event] = today.get(event, 0) + 1
+        pair = self._held_one.get(event)
+        if pair is not None:
+            (self._memory.holding.add if pair[1] else self._memory.holding.discard)(pair[0])
         move = self._ladders.get(event)
         if move is not None:    # a plan change may land on the last rung: one a session
             step = (move.rungs or 1) * len(move.ladder) if move.jumps else move.rungs
