@@ -50,6 +50,21 @@ class PropertyConstraint(BaseModel):
     mapping: dict[str, list[Any]] = Field(default_factory=dict)
 
 
+class PaidWay(BaseModel):
+    """``unlock_type`` 4 (소장(코인)): a way of having a thing paid in an in-app currency. A
+    record shows a paid code only after a spend event of the same thing (``coin_use`` with
+    the same ``series_id`` and ``episode_no``) in the session, else one of the other codes."""
+
+    model_config = _STRICT
+
+    #: The codes (or text values) of the way paid in the currency.
+    paid: list[str] = Field(default_factory=list)
+    #: The events that spend the currency on a thing.
+    spends: list[str] = Field(default_factory=list)
+    #: The properties naming the thing, on the way's events and the spends alike.
+    keys: list[str] = Field(default_factory=list)
+
+
 class PropertyRelationship(BaseModel):
     """A derived property: ``xp`` = ``level * 100 + random(0-50)``."""
 
@@ -729,6 +744,8 @@ class Rules(BaseModel):
     schema_version: int = RULES_SCHEMA_VERSION
     property_constraints: dict[str, PropertyConstraint] = Field(default_factory=dict)
     property_relationships: dict[str, PropertyRelationship] = Field(default_factory=dict)
+    #: A way paid in an in-app currency comes after a spend on its thing, by way property.
+    paid_ways: dict[str, PaidWay] = Field(default_factory=dict)
     value_ranges: dict[str, NumberRange] = Field(default_factory=dict)
     event_constraints: EventConstraints = Field(default_factory=EventConstraints)
     monetary_properties: dict[str, MonetaryProperty] = Field(default_factory=dict)

@@ -33,6 +33,7 @@ from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._named_amounts import named_amount_constraints
 from demogen.analysis.heuristic._os_values import os_value_constraints
 from demogen.analysis.heuristic._paid_spends import paid_spend_prerequisites
+from demogen.analysis.heuristic._paid_ways import paid_ways
 from demogen.analysis.heuristic._periods import period_constraints
 from demogen.analysis.heuristic._plan_payments import (
     plan_payment_funnels,
@@ -132,6 +133,7 @@ class HeuristicAnalyzer:
             | free_amount_constraints(ctx)
             | activity_measure_constraints(ctx)
             | os_value_constraints(ctx),
+            paid_ways=paid_ways(ctx, patterns),   # an owned episode comes after its coin_use
             # The playhead on a milestone: the threshold's share of the title's length.
             property_relationships=position_formulas(ctx, playback)
             | property_relationships(ctx),

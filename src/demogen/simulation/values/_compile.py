@@ -37,6 +37,7 @@ from demogen.simulation.values._objects import (
     object_group_property,
     object_property,
 )
+from demogen.simulation.values._paid_ways import paid_way_sampler, spend_wrappers
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._playhead import playhead_sampler
@@ -189,6 +190,10 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     if group is not None and stage_sampler(tables, prop, event) is None:
         fn = follower(group, event, prop.name, fn)
     fn = toggle_sampler(plan.groups, event, prop.name, fn)  # an add of no favourite yet
+    if prop.name in tables.rules.paid_ways:     # owned (coins) only after its coin_use
+        more_keys: set[str] = set()
+        fn = paid_way_sampler(tables.rules, prop, event, present, fn, more_keys)
+        deps = deps | more_keys
     if plan.searched is not None:   # a search's results show what it searched (not a
         fn = plan.searched.sampler(event, prop.name, fn)    # product clicked before it)
     if prop.name in plan.recorded:
@@ -246,6 +251,8 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
         sampler.wrap(functools.partial(plan.stays.wrap, event.name))
     if plan.searched is not None:   # a search picks what it looks for, its results show it
         sampler.wrap(functools.partial(plan.searched.wrap, event.name))
+    for keep in spend_wrappers(tables.rules, event.name):   # coin_use: what it bought
+        sampler.wrap(keep)
     if plan.later is not None:  # a payment in a later session shows the order it pays
         sampler.wrap(functools.partial(plan.later.wrap, event.name))
     accounts = tuple(n for n in order if tables.device(n) == identity.ACCOUNT)

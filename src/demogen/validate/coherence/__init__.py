@@ -22,6 +22,7 @@ from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from demogen.validate.coherence._in_app import InAppAmountsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
+from demogen.validate.coherence._paid_ways import PaidWaysChecker
 from demogen.validate.coherence._picked import PickedChecker
 from demogen.validate.coherence._playback import PlaybackChecker
 from demogen.validate.coherence._positions import PositionsChecker
@@ -45,7 +46,8 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         BalancesChecker,
                                         StaysChecker, StayDatesChecker, TimesChecker,
                                         RenewalsChecker, RolesChecker, BasketChecker,
-                                        PlaybackChecker, SearchChecker, TogglesChecker)
+                                        PlaybackChecker, SearchChecker, TogglesChecker,
+                                        PaidWaysChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
