@@ -151,6 +151,27 @@ def test_the_plan_language_leads_the_market() -> None:
     assert set(plan_market(plan(korean, country), ProductInfo()) or {}) == {"US", "GB"}
     assert plan_market(plan(["Login", "Purchase"]), ProductInfo()) is None
     assert plan_market(plan(korean), ProductInfo(market="SEA")) == parse_market("SEA")
+    # An English plan whose description names its places (Stridely: "in the US and
+    # Europe"; before: the global mix, KR 35 %) is for them; "us" the pronoun is no place.
+    english = plan(["Login", "Purchase"])
+    described = ProductInfo(description="Running app for iOS and Android in the US and Europe")
+    assert set(plan_market(english, described) or {}) == {"US", "DE", "FR", "GB"}
+    assert plan_market(english, ProductInfo(description="Let us track runs")) is None
+
+
+def test_an_english_plan_is_for_the_places_its_description_names(tmp_path) -> None:
+    """Stridely (English workbook, "for iOS and Android in the US and Europe") got the
+    global mix, KR 35 %; its market is US-led with the EU's countries now. A Korean
+    workbook (the webtoon plan) stays KR-led, whatever its description says."""
+    from tests.data.unseen.build_fitness import write_fitness
+    from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
+    from tests.simulation.generated_outputs import analysed
+
+    _, _, fitness = analysed(write_fitness(tmp_path / "fitness"))
+    assert fitness.market is not None and set(fitness.market) == {"US", "DE", "FR", "GB"}
+    assert max(fitness.market, key=fitness.market.get) == "US"
+    _, _, webtoon = analysed(write_kr_webtoon(tmp_path / "webtoon"))
+    assert webtoon.market is not None and max(webtoon.market, key=webtoon.market.get) == "KR"
 
 
 @corpus

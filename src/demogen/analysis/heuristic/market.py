@@ -4,7 +4,8 @@ In this order: product.json's ``market``; the language the plan is written in (K
 display names, descriptions, enum values and samples → a KR-led mix; Japanese → JP-led;
 Chinese → TW or CN by its characters), or from a currency enum listing KRW/JPY first; the
 countries of the plan's country/locale enums (a lead country among them keeps
-``enum_lead_share``); else None (the global mix of ``data/locale/countries.yaml``).
+``enum_lead_share``); the places product.json's description names ("in the US and
+Europe"); else None (the global mix of ``data/locale/countries.yaml``).
 ``--market`` overrides whatever this writes. Word lists: ``data/heuristic_market.yaml``.
 """
 
@@ -42,7 +43,7 @@ def plan_market(taxonomy: EventTaxonomy, product: ProductInfo) -> dict[str, floa
     lead = _LEADS.get(language) if language else None
     listed = _enum_countries(taxonomy)
     if lead is None:
-        return _default_weights(listed) if listed else None
+        return _default_weights(listed) if listed else _described(product.description)
     country = next(iter(lead))
     if not listed or listed == [country]:
         return dict(lead)
@@ -78,6 +79,25 @@ def _chinese(texts: list[str]) -> str:
     hans = sum(joined.count(c) for c in _HANS)
     hant = sum(joined.count(c) for c in _HANT)
     return "zh_hans" if hans > hant else "zh_hant"
+
+
+def _described(text: str) -> dict[str, float] | None:
+    """The places the product's description names ("in the US and Europe": the US and the
+    EU's countries at their countries.yaml weights), or None (the global default)."""
+    found = [place for place, words in _DATA["description_places"].items()
+             if any(_says(text, str(w)) for w in words)]
+    if not found:
+        return None
+    from demogen.simulation.mixes import normalised, parse_market  # the one market parser
+
+    return {c: round(w, 4) for c, w in normalised(parse_market(",".join(found))).items()}
+
+
+def _says(text: str, word: str) -> bool:
+    """``word`` as a whole word of ``text``: case-insensitively, an upper-case short form
+    (``US``, ``UK``) only as written."""
+    flags = 0 if word.isupper() and len(word) <= 3 else re.IGNORECASE
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags) is not None
 
 
 def _default_weights(codes: list[str]) -> dict[str, float]:
