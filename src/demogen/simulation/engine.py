@@ -445,7 +445,7 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
         show_balances(views, (*before, *after), held, state, props)
     if later:   # "balance after"-style properties show the state the event left
         sim.state.derive(later, state, user.rnd)
-        _show_state(sim, later, state, props)
+        _show_state(sim, event, later, state, props)
         if changes:
             _merge(changes, later)
         else:
@@ -602,10 +602,16 @@ def _duration_props(taxonomy: EventTaxonomy, session_end: str | None) -> dict[st
     return found
 
 
-def _show_state(sim: Simulation, changes: Changes, state: dict[str, Any],
+def _show_state(sim: Simulation, event: str, changes: Changes, state: dict[str, Any],
                 props: dict[str, Any]) -> None:
+    """``props`` show the state ``event``'s own records leave. A change another event
+    announces (the VIP level a payment reached, set after ``vip_level_up``) is not the
+    payment's: it shows the value before, as the user's records still have it then."""
+    announced_by = sim.state.announced_by
     for values in changes.values():
         for user_prop in values:
+            if announced_by.get(user_prop, event) != event:
+                continue
             for event_prop in sim.mirrored_by.get(user_prop, ()):
                 if event_prop in props:
                     _show(sim.state_forms, props, event_prop, state[user_prop])
