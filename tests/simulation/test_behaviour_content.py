@@ -30,7 +30,13 @@ PLANS = [*(pytest.param(e, id=e) for e in EXAMPLE_IDS),
 #: Events that open, close or sign into a session, whatever the plan calls them.
 ACCOUNT_WORDS = ("session_start", "session_end", "login", "app_open")
 #: (check, plan) → why it fails today.
-KNOWN_BUGS: dict[tuple[str, str], str] = {}
+KNOWN_BUGS: dict[tuple[str, str], str] = {
+    ("purchases_per_cart", "segment_ecommerce_v2"): (
+        "0.450 at 1,000 x 30 seed 3 since 24522ff (payers follow the day's segment) joined "
+        "ee6cb0d (a browser carts once per run); each alone 0.378 / 0.372. Its payers buy "
+        "0.632 of their cart lines: an order lists the whole cart (up to 20 products here), "
+        "so nothing a payer carts is abandoned (docs/behaviour.md, Not done yet)"),
+}
 
 
 def _ecommerce(g: Generated) -> None:
