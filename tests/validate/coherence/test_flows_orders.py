@@ -74,6 +74,7 @@ def test_a_payment_past_later_days_is_reported(travel: Generated, tmp_path: Path
     days = {name: date.fromisoformat(f"{name[5:9]}-{name[9:11]}-{name[11:13]}")
             for name in output.files}
     last = max(days.values())
+    starts = set(travel.rules.event_constraints.session_start_events)
     found = None
     for uid in travel.timelines:
         mine = [r for _, _, r in output.user_records(uid) if r.get("#type") == "track"]
@@ -86,8 +87,11 @@ def test_a_payment_past_later_days_is_reported(travel: Generated, tmp_path: Path
             followed = any(r["#event_name"] not in (SUBMIT, PAID)
                            and r["properties"].get(KEY) == booking for r in mine)
             moved = date.fromisoformat(submitted[:10]) + timedelta(days=9)
-            # no other booking of the user left open before the moved payment
-            if pay is not None and not followed and moved <= last and \
+            # a session of the user comes between (else the booking is still open in the
+            # session the moved payment joins), and no other booking is left open before it
+            between = any(r["#event_name"] in starts and submitted < r["#time"]
+                          and r["#time"][:10] < moved.isoformat() for r in mine)
+            if pay is not None and not followed and moved <= last and between and \
                     all(s["#time"][:10] > moved.isoformat() for s in submits[i + 1:]):
                 found = uid, pay, moved
         if found:
