@@ -56,13 +56,8 @@ def _basket_events(basket: Basket, timeline: list[dict[str, Any]],
         if event in basket.carts or event in basket.removes or event in basket.orders \
                 or event in basket.views or event in basket.checkouts:
             yield event, values
-        if event in basket.carts and values.get(basket.carts[event]) is not None:
-            ident = str(values[basket.carts[event]])
-            if ident in cart:
-                cart.remove(ident)
-            cart.append(ident)
-        elif event in basket.removes and values.get(basket.removes[event]) in cart:
-            cart.remove(values[basket.removes[event]])
+        if event in basket.carts or event in basket.removes:
+            _cart_event(basket, event, values, cart)
         elif event in basket.orders:
             name = basket.orders[event]
             bought = set(basket.ids(name, values.get(name)))
