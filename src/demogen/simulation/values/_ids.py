@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import uuid
 from typing import Any
 
@@ -53,12 +54,36 @@ def id_sampler(pools: Pools, spec: IdSpec, name: str, *, numeric: bool) -> Sampl
         return scoped
     return _catalogue_id(pools, stem, numeric)
 
+#: Things several users share (a guild, a server): how many a run holds.
+SHARED = {"guild": 300, "clan": 300, "team": 200, "alliance": 100, "group": 300,
+          "server": 12, "realm": 12, "workspace": 500, "org": 500, "organization": 500,
+          "company": 500, "tenant": 500, "family": 1000, "context_group": 500}
+_LONG_DIGITS = re.compile(r"\d{6,}")
+
+
+def shared_size(stem: str) -> int | None:
+    """How many of a shared thing a run holds; None for a user's very own (an order)."""
+    return SHARED.get(stem) or SHARED.get(stem.rsplit("_", 1)[-1])
+
+
+def own_id_like(examples: list[str], key: int) -> Sampler | None:
+    """The user's own id in the shape of the plan's example, its long number the user's
+    (``ord_2024061500123`` → ``ord_8909919451167``): one per user, never another's."""
+    shaped = next((e for e in examples if _LONG_DIGITS.search(e)), None)
+    if shaped is None:
+        return None
+
+    def own(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        h = mix64(u.index ^ key)
+        return _LONG_DIGITS.sub(lambda m: f"{h % 10 ** len(m.group(0)):0{len(m.group(0))}d}",
+                                shaped)
+
+    return own
+
+
 def _stable_id(stem: str, key: int, numeric: bool) -> Sampler:
-    shared = {"guild": 300, "clan": 300, "team": 200, "alliance": 100, "group": 300,
-              "server": 12, "realm": 12, "workspace": 500, "org": 500, "organization": 500,
-              "company": 500, "tenant": 500, "family": 1000, "context_group": 500}
     last = stem.rsplit("_", 1)[-1]
-    size = shared.get(stem) or shared.get(last)
+    size = shared_size(stem)
     if size:
         if numeric:
             base = 1 if last in ("server", "realm") else 1000

@@ -16,7 +16,12 @@ from demogen.analysis.heuristic.values.priors import number_prior
 from demogen.simulation.values._convert import coerce_enum
 from demogen.simulation.values._device import previous_os_version
 from demogen.simulation.values._draw import Sampler, choice_sampler, salt, stable_sampler
-from demogen.simulation.values._ids import id_sampler
+from demogen.simulation.values._ids import (
+    ACCOUNT_STEMS,
+    id_sampler,
+    own_id_like,
+    shared_size,
+)
 from demogen.simulation.values._numbers import ENUM_SKEW
 from demogen.simulation.values._tables import Tables
 from demogen.simulation.values._times import date_sampler
@@ -78,6 +83,11 @@ def _from_examples(tables: Tables, prop: Property, spec: names.IdSpec | None,
     """Values shaped like the plan's examples, when they are telling enough."""
     if not examples:
         return None
+    stem = (spec.stem or "id") if spec is not None else ""
+    if spec is not None and spec.mode == "stable" and shared_size(stem) is None \
+            and stem.rsplit("_", 1)[-1] not in ACCOUNT_STEMS:
+        # the user's very own (an order made theirs): a pool of 60 would hand it to others
+        return own_id_like(examples, salt(tables.seed, "stable", prop.name))
     if spec is not None and spec.mode != "unique":
         pool = tables.pools.example_pool(examples, prop.name, 60)
         if spec.mode == "stable":
