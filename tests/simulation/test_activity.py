@@ -9,6 +9,7 @@ import pytest
 
 from demogen.simulation.activity import (
     NOVELTY_DAYS,
+    SHORTER_NOVELTY_DAYS,
     expected_retention,
     fit_activity,
     fit_preset,
@@ -74,3 +75,16 @@ def test_targets_with_a_steep_first_week_shorten_the_novelty_fade() -> None:
                            strict=True):
         assert abs(math.log(got / wanted)) < 0.05
     assert fit_preset(game, long_run_activity(game)).novelty_days == NOVELTY_DAYS
+
+
+def test_a_preset_sets_its_own_novelty_fade_and_the_fit_tries_only_shorter_ones() -> None:
+    """SaaS sign-ups try a tool out through their first week: its 5-day fade keeps the
+    curve falling after day 7 (D14 0.77 of D7 with the 3-day fade, 0.69 with 5)."""
+    saas = load_preset("saas")
+    params = fit_preset(saas, long_run_activity(saas))
+    r7, r14 = expected_retention(params, [7, 14])
+    assert params.novelty_days == saas.novelty_days == 5.0
+    assert r14 < 0.72 * r7, (r7, r14)
+    steep = fit_activity(0.45, 0.09, 0.012, 1.0, base_activity=0.2, one_visit=0.45,
+                         visit_sigma=1.0, novelty_days=5.0)
+    assert steep.novelty_days in SHORTER_NOVELTY_DAYS

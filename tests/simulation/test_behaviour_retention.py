@@ -70,17 +70,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BehaviourStats]:
     return out
 
 
-#: Vertical → why its day-14 return is not yet below four fifths of day 7.
-D14_KNOWN = {
-    "saas": ("3,000 x 30 seed 3 since session 14's shifted draws: D7 0.191, D14 0.157 "
-             "(0.82 of D7); the preset's model gives D14 < 0.8 D7, the run's sample sits at "
-             "the edge (issue 13, docs/behaviour.md Not done yet)"),
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(v, marks=pytest.mark.xfail(strict=False, reason=D14_KNOWN[v]))
-    if v in D14_KNOWN else v for v in VERTICALS])
+@pytest.mark.parametrize("name", VERTICALS)
 def test_day_14_return_is_below_four_fifths_of_day_7(runs: dict[str, BehaviourStats],
                                                       name: str) -> None:
     returns = runs[name].returns

@@ -185,16 +185,18 @@ def _bisect(target: np.ndarray, value_of, high: float) -> np.ndarray:  # type: i
 
 def fit_activity(d1: float, d7: float, d30: float, sigma: float,
                  base_activity: float = 0.3, one_visit: float = 0.0,
-                 visit_sigma: float = 0.0) -> ActivityParams:
+                 visit_sigma: float = 0.0,
+                 novelty_days: float = NOVELTY_DAYS) -> ActivityParams:
     """Choose A, ν, H, K so that D1/D7/D30 and the long-run activity match their targets.
 
     ``one_visit`` is the share of installs (the least engaged) who never come back (cut by
     :func:`one_visit_cut`), ``visit_sigma`` the spread of the users' visit frequency.
-    The novelty fades over :data:`NOVELTY_DAYS` unless the targets do not land with it
-    (within :data:`_LANDED`); then the first of :data:`SHORTER_NOVELTY_DAYS` that lands, or
-    the closest of all. Targets that land keep the 3-day fade, so the presets' curves do
-    not depend on the shorter ones. Deterministic and fast (about a second a fade), so it
-    runs at the start of every generation.
+    The novelty fades over ``novelty_days`` (the preset's; :data:`NOVELTY_DAYS` by default)
+    unless the targets do not land with it (within :data:`_LANDED`); then the first of the
+    shorter :data:`SHORTER_NOVELTY_DAYS` that lands, or the closest of all. Targets that
+    land keep their fade, so the presets' curves do not depend on the shorter ones.
+    Deterministic and fast (about a second a fade), so it runs at the start of every
+    generation.
     """
     if not d1 > d7 > d30 > 0:
         raise ValueError(f"retention targets must fall: D1 {d1} > D7 {d7} > D30 {d30} > 0")
@@ -202,8 +204,9 @@ def fit_activity(d1: float, d7: float, d30: float, sigma: float,
         raise ValueError(f"long-run activity {base_activity} must be between 0 and {MAX_ACTIVE}")
     shape = _Shape(sigma, base_activity, one_visit_cut(one_visit, d1), visit_sigma)
     fits = []
-    for novelty_days in (NOVELTY_DAYS, *SHORTER_NOVELTY_DAYS):
-        params = _fit_with_fade((d1, d7, d30), shape, novelty_days)
+    shorter = tuple(days for days in SHORTER_NOVELTY_DAYS if days < novelty_days)
+    for fade in (novelty_days, *shorter):
+        params = _fit_with_fade((d1, d7, d30), shape, fade)
         got = expected_retention(params, [1, 7, 30])
         miss = max(abs(math.log(g / w)) for g, w in zip(got, (d1, d7, d30), strict=True))
         if miss <= _LANDED:
@@ -285,4 +288,5 @@ def fit_preset(preset: VerticalPreset, base_activity: float,
     d1, d7, d30 = retention if retention is not None else (r.d1, r.d7, r.d30)
     return fit_activity(d1, d7, d30, preset.engagement_sigma, base_activity=base_activity,
                         one_visit=preset.visits.one_visit_share,
-                        visit_sigma=preset.visits.frequency_sigma)
+                        visit_sigma=preset.visits.frequency_sigma,
+                        novelty_days=preset.novelty_days)

@@ -151,6 +151,9 @@ class VerticalPreset(_Strict):
     description: str = ""
     retention: Retention
     engagement_sigma: float = Field(gt=0)
+    #: Days over which a new install's novelty fades (τ of simulation/activity.py): longer
+    #: where a product is tried out over its first week or two (a SaaS trial).
+    novelty_days: float = Field(3.0, gt=0, le=14)
     visits: Visits = Visits()
     weekday_multipliers: tuple[float, ...] = Field(min_length=7, max_length=7)
     hourly_weights: tuple[float, ...] = Field(min_length=24, max_length=24)
