@@ -27,6 +27,7 @@ from tests.simulation.generated_outputs import (
     Generated,
     country_of_ip,
     generate,
+    output_factory,
     tracks,
 )
 
@@ -351,18 +352,25 @@ def test_idle_iap_attempts_convert_as_declared(buyers_output: Any) -> None:
     assert abs(paid / attempts - rate) < 0.15, (dict(counts), rate)
 
 
+@pytest.fixture(scope="module")
+def card_buyers(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """The card workbook with every user a buyer at 1,500 users × 3 days: who fails an
+    attempt is drawn per user (a hesitant buyer fails all theirs), so the conversion of
+    a 400-user run's 50 attempts is a few dozen users' draw (seeds 3-7: 0.583, 0.833,
+    0.780, 0.803, 0.895); at 1,500 users seeds 3 and 4 give 0.820 and 0.790."""
+    return output_factory(tmp_path_factory, "card-buyers", users=1_500, days=3, seed=3,
+                          config={"segments": [{"name": "buyers", "share": 1.0,
+                                                "spend": 5}]})(CARD)
+
+
 @corpus
-@pytest.mark.xfail(strict=False, reason=(
-    "the card workbook's init_order converts at about 0.6, not the declared 0.8: 34 of 52 "
-    "(0.654, passing at the 0.65 edge) at bba8bd0, 28 of 48 (0.583) since c3b0af3 shifted "
-    "the draws (guild joins gated); 18-20 payment_fail per 50 attempts. Open in issue 11"))
-def test_card_orders_convert_to_payments_as_declared(buyers_output: Any) -> None:
+def test_card_orders_convert_to_payments_as_declared(card_buyers: Generated) -> None:
     """Measured: card ``init_order → payment`` 7.3 % (rules: 80 %)."""
-    g = buyers_output(CARD)
+    g = card_buyers
     counts = _outcomes_follow_attempts(g, "init_order", ("payment", "payment_fail"))
-    assert counts["init_order"] > 30
+    assert counts["init_order"] > 150
     rate = _conversion(g, "init_order", "payment")
-    assert abs(counts["payment"] / counts["init_order"] - rate) < 0.15, (dict(counts), rate)
+    assert abs(counts["payment"] / counts["init_order"] - rate) < 0.1, (dict(counts), rate)
 
 
 @corpus
