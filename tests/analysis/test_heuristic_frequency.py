@@ -77,3 +77,20 @@ def test_a_daily_event_comes_once_a_day() -> None:
     assert daily == {"daily_quest_complete": 3, "daily_chest_open": 1,
                      "daily_mission_claim": 3, "每日宝箱": 1, "일일_룰렛": 1,
                      "lesson_complete": None, "get_email_reward": None}
+
+
+def test_a_challenge_follows_its_join_and_a_goal_needs_one_set() -> None:
+    """A challenge is finished once per join (Rules ``events.<e>.follows``); a goal is
+    reached, often many times, only once a goal was set (``prerequisites``). Stridely had
+    8,860 of 9,045 ``challenge_complete`` without a join, Lingobit 377 of 1,353
+    ``daily_goal_reached`` before any ``set_daily_goal`` (1,000 x 14)."""
+    rules = analyze(taxonomy([ev("app_install"), ev("app_open"), ev("challenge_join"),
+                              ev("challenge_complete"), ev("set_daily_goal"),
+                              ev("daily_goal_reached"), ev("lesson_complete")]))
+
+    assert rules.events["challenge_complete"].follows == "challenge_join"
+    assert rules.event_constraints.prerequisites["daily_goal_reached"] == ["set_daily_goal"]
+    assert rules.events.get("daily_goal_reached") is None or \
+        rules.events["daily_goal_reached"].follows is None
+    assert "lesson_complete" not in rules.events or \
+        rules.events["lesson_complete"].follows is None
