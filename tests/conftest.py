@@ -94,11 +94,10 @@ def buyers_output(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     """``buyers_output(source_id)``: 400 users × 3 days, seed 3, every user a spender (a
     custom segment): purchases, attempts and VIP steps in a short run, where a plan's few
     percent of payers leave a 300-user run with none or a couple."""
-    from tests.simulation.generated_outputs import output_factory
+    from tests.simulation.generated_outputs import SPENDERS, output_factory
 
-    buyers = {"segments": [{"name": "buyers", "share": 1.0, "spend": 5}]}
     return output_factory(tmp_path_factory, "buyers", users=400, days=3, seed=3,
-                          config=buyers)
+                          config=SPENDERS)
 
 
 @pytest.fixture(scope="session")

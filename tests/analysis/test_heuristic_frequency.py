@@ -94,3 +94,14 @@ def test_a_challenge_follows_its_join_and_a_goal_needs_one_set() -> None:
         rules.events["daily_goal_reached"].follows is None
     assert "lesson_complete" not in rules.events or \
         rules.events["lesson_complete"].follows is None
+
+
+def test_a_currency_store_is_occasional_and_a_shop_is_core() -> None:
+    """A coin or gem store is opened to top up, now and then (툰나무's ``coin_shop_view``
+    came as often as its home tab); a shop's own store is browsed."""
+    rules = analyze(taxonomy([ev("app_install"), ev("app_open"), ev("coin_shop_view"),
+                              ev("gem_store_open"), ev("shop_view")]))
+
+    assert rules.events["coin_shop_view"].frequency == "occasional"
+    assert rules.events["gem_store_open"].frequency == "occasional"
+    assert rules.events["shop_view"].frequency == "core"

@@ -194,6 +194,17 @@ def output_factory(scratch: pytest.TempPathFactory, label: str, *, users: int, d
     return get
 
 
+#: demogen.yaml making every user a spender (a custom segment): purchases in a short run.
+SPENDERS = {"segments": [{"name": "buyers", "share": 1.0, "spend": 5}]}
+
+
+def spender_config(folder: Path) -> Path:
+    """:data:`SPENDERS` written as ``folder/spenders.yaml``, for ``--config``."""
+    path = folder / "spenders.yaml"
+    path.write_text(yaml.safe_dump(SPENDERS), encoding="utf-8")
+    return path
+
+
 def generate(source: Path, out: Path, *, users: int, days: int, seed: int = 0,
              start: date | None = None, extra: Sequence[str] = ()) -> Generated:
     """Run ``demogen generate`` and fail the test with its output if it does not exit 0."""

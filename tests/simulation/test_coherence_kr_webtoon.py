@@ -19,7 +19,13 @@ import pytest
 
 from demogen.validate.coherence._catalogue import CatalogueChecker
 from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
-from tests.simulation.generated_outputs import Generated, analysed, generate, tracks
+from tests.simulation.generated_outputs import (
+    Generated,
+    analysed,
+    generate,
+    spender_config,
+    tracks,
+)
 from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
@@ -33,6 +39,14 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def webtoon(plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
     out = tmp_path_factory.mktemp("kr_webtoon_out")
     return generate(plan, out / "out", users=120, days=5, seed=3)
+
+
+@pytest.fixture(scope="module")
+def spenders(plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """120 users x 5 days with every user a spender (a custom segment): coin charges are
+    purchases, a few in a plain run of this size."""
+    return generate(plan, tmp_path_factory.mktemp("kr_webtoon_spenders") / "out",
+                    users=120, days=5, seed=3, extra=["--config", spender_config(plan.parent)])
 
 
 def test_a_name_keeps_its_range_per_event(plan: Path) -> None:
@@ -58,13 +72,13 @@ def test_a_coin_use_spends_its_own_range(webtoon: Generated) -> None:
     assert min(charged) >= 100
 
 
-def test_a_coin_pack_gives_the_coins_its_id_names(webtoon: Generated) -> None:
+def test_a_coin_pack_gives_the_coins_its_id_names(spenders: Generated) -> None:
     """``coin_100`` … ``coin_10000`` are counts, not price points of KRW: the charge's
     ``coin_amount`` is the id's number (before: 311 coins for coin_100), the catalogue
     entry's attribute, and the price still rises with the pack."""
-    entries = {e.id: e for e in webtoon.rules.catalogues["product"].entries}
+    entries = {e.id: e for e in spenders.rules.catalogues["product"].entries}
     assert entries["coin_100"].attributes["coin_amount"] == "100"
-    charges = [r["properties"] for r in tracks(webtoon.records)
+    charges = [r["properties"] for r in tracks(spenders.records)
                if r["#event_name"] == "coin_charge" and "product_id" in r["properties"]]
     assert len(charges) >= 20
     assert [p for p in charges if p["coin_amount"] != int(p["product_id"].split("_")[1])] == []

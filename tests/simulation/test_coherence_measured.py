@@ -24,6 +24,7 @@ from demogen.currencies import load_currencies
 from demogen.validate._servers import ServerMoves, server_fields
 from tests.corpus import corpus
 from tests.simulation.generated_outputs import (
+    SPENDERS,
     Generated,
     country_of_ip,
     generate,
@@ -359,8 +360,7 @@ def card_buyers(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     a 400-user run's 50 attempts is a few dozen users' draw (seeds 3-7: 0.583, 0.833,
     0.780, 0.803, 0.895); at 1,500 users seeds 3 and 4 give 0.820 and 0.790."""
     return output_factory(tmp_path_factory, "card-buyers", users=1_500, days=3, seed=3,
-                          config={"segments": [{"name": "buyers", "share": 1.0,
-                                                "spend": 5}]})(CARD)
+                          config=SPENDERS)(CARD)
 
 
 @corpus

@@ -286,6 +286,7 @@ def _flow_events(ctx: Context) -> list[Flow]:
     idx = ctx.index
     earn = {i.name for i in idx.all("vc_earn")}
     spend = {i.name for i in idx.all("vc_spend")}
+    bought = {i.name for i in idx.all("purchase")}
     nouns = currency_words() | {"currency"}
     flows: list[Flow] = []
     for info in ctx.infos:
@@ -296,9 +297,11 @@ def _flow_events(ctx: Context) -> list[Flow]:
         elif moves:
             kind = UpdateType.INCREMENT if info.name in earn else UpdateType.DECREMENT
             flows.append((info.name, kind, replace(shape, direction=None)))
-        elif not (earn or spend) and (kind := _currency_move(ctx, info.name)) is not None:
+        elif (kind := _currency_move(ctx, info.name)) is not None and (
+                not (earn or spend) or (kind is UpdateType.INCREMENT and info.name in bought)):
             # Only in a plan naming no currency flow of its own (earn/spend events): one
-            # that does says which events move its currencies.
+            # that does says which events move its currencies, but for the purchase that
+            # buys a currency (coin_charge's coin_amount), which no earn event names.
             flows.append((info.name, kind, replace(shape, direction=None)))
     return flows
 
