@@ -50,6 +50,10 @@ class FakeReceiver:
         self.faults: deque[str] = deque()
         self.slow_seconds = 1.5
         self.delay = 0.0
+        #: Once this many records are stored, requests wait for :attr:`released` (at most
+        #: 3 s): the Ctrl-C test interrupts an upload that cannot finish first.
+        self.hold_after: int | None = None
+        self.released = threading.Event()
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -151,6 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.owner
         if owner.delay:
             time.sleep(owner.delay)
+        if owner.hold_after is not None and len(owner.stored) >= owner.hold_after:
+            owner.released.wait(3)
         fault = owner.next_fault()
         if fault == "drop":
             return self._hang_up()

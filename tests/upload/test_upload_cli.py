@@ -126,20 +126,24 @@ def test_sigkill_halfway_then_rerun_completes(output: Path, receiver: FakeReceiv
 
 def test_ctrl_c_saves_the_checkpoint_and_exits_130(output: Path,
                                                    receiver: FakeReceiver) -> None:
-    # Slow enough that the upload is still going when the interrupt lands on a loaded
-    # machine (at 0.02 s a batch, one run under three parallel test sets finished first).
-    receiver.delay = 0.05
+    receiver.delay = 0.02
     total = len(output_records(output))
+    # The receiver holds every request once a fifth is stored, so the upload is still
+    # going when the interrupt lands, however loaded the machine (a slower receiver alone
+    # still lost that race under three parallel test sets).
+    receiver.hold_after = total // 5
     command = [sys.executable, "-m", "demogen", "upload", str(output), "--url", receiver.url,
                "--appid", APPID, "--batch-size", "20", "--in-flight", "2"]
     first = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while len(receiver.stored) < total // 5 and first.poll() is None:
+    while len(receiver.stored) < receiver.hold_after and first.poll() is None:
         assert time.monotonic() < deadline, "the upload did not get going"
         time.sleep(0.02)
     first.send_signal(signal.SIGINT)
     _, stderr = first.communicate(timeout=60)
+    receiver.hold_after = None
+    receiver.released.set()
     assert first.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     saved = orjson.loads((output / CHECKPOINT_NAME).read_bytes())
