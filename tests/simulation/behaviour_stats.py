@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import orjson
 import yaml
@@ -291,6 +292,24 @@ LINE_WORDS = frozenset({"product", "products", "item", "items", "sku", "skus", "
                         "goods", "line", "lines", "cart"})
 
 
+def order_sizes(out: Path, revenue: set[str]) -> Counter[int]:
+    """Orders by their number of lines (:func:`purchased_lines` per order)."""
+    sizes: Counter[int] = Counter()
+    for path in sorted(out.glob("*.jsonl")):
+        with path.open("rb") as f:
+            for line in f:
+                record = orjson.loads(line)
+                if record.get("#event_name") in revenue:
+                    sizes[_lines(record["properties"])] += 1
+    return sizes
+
+
+def _lines(values: dict[str, Any]) -> int:
+    listed = [len(v) for k, v in values.items() if isinstance(v, list) and v
+              and set(k.lower().replace("-", "_").split("_")) & LINE_WORDS]
+    return max(listed, default=1)
+
+
 def purchased_lines(out: Path, revenue: set[str]) -> int:
     """Products bought: one per line of each order (the longest list property named for
     products: ``product_ids``, ``products``, ``commodity_list``), one for an order without.
@@ -303,12 +322,8 @@ def purchased_lines(out: Path, revenue: set[str]) -> int:
         with path.open("rb") as f:
             for line in f:
                 record = orjson.loads(line)
-                if record.get("#event_name") not in revenue:
-                    continue
-                listed = [len(v) for k, v in record["properties"].items()
-                          if isinstance(v, list) and v
-                          and set(k.lower().replace("-", "_").split("_")) & LINE_WORDS]
-                lines += max(listed, default=1)
+                if record.get("#event_name") in revenue:
+                    lines += _lines(record["properties"])
     return lines
 
 
