@@ -3,6 +3,7 @@ one line, exit 2 before any work, and nothing left behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -120,6 +121,53 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
     assert process.returncode != 0
     assert b"Traceback" not in stderr
     assert not (tmp_path / "run").exists()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (its pool workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:         # ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the pool's workers from /proc")
+def test_sigint_to_the_main_process_alone_stops_its_workers(tmp_path: Path) -> None:
+    """``kill -INT`` reaches the main process only: it terminates its workers' running
+    shards instead of waiting for them (a 180-day shard of 500 users runs for minutes)."""
+    out = tmp_path / "run" / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demogen", "generate", str(EXAMPLES / "game"), "-o", str(out),
+         "--users", "2000", "--days", "180", "--start", window_start(180).isoformat(),
+         "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "120"},
+        start_new_session=True)     # its own group: killed whole below if the test fails
+    try:
+        deadline = time.monotonic() + 300     # a guard: a busy machine is slow to start
+        while not list(out.glob(".parts/*")):     # the workers are writing their shards
+            assert process.poll() is None, process.stderr.read()
+            assert time.monotonic() < deadline, "the run never started writing"
+            time.sleep(0.1)
+        workers = _children(process.pid)
+        assert workers
+        os.kill(process.pid, signal.SIGINT)
+        signalled = time.monotonic()
+        _, stderr = process.communicate(timeout=120)
+        # Generous for a loaded machine; waiting for the shards took minutes.
+        assert time.monotonic() - signalled < 60
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert not list(tmp_path.rglob("logs_*")) and not (tmp_path / "run").exists()
 
 
 @pytest.mark.parametrize("text", ["2025-13-01", "01/06/2025", "yesterday"])

@@ -233,8 +233,29 @@ def _pool_results(spec: SimulationSpec, shards: int, out_dir: str, workers: int,
             for future in as_completed(futures):
                 yield future.result()
         except BaseException:
-            pool.shutdown(cancel_futures=True)
+            _stop_workers(pool)
             raise
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the pending shards and terminate the running ones, then reap the workers.
+
+    ``shutdown(cancel_futures=True)`` alone waits for the running shards: a SIGINT sent to
+    this process only (``kill -INT``, not a terminal's Ctrl-C, which reaches the workers
+    too) would wait minutes for them. Their half-written parts are removed by the caller.
+    """
+    # shutdown() forgets the processes: take them first. Python 3.14 has
+    # pool.terminate_workers(); before it, _processes is the only handle on them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()     # a worker already gone is skipped (os.kill is guarded)
+        except ValueError:          # closed by the pool already: nothing left to stop
+            continue
+    # The pool's manager thread sees the workers die, fails what was left and joins them
+    # (no zombie): this returns as soon as they are gone.
+    pool.shutdown(wait=True)
 
 
 def _dask_results(payload: bytes, shards: int, out_dir: str, workers: int,
