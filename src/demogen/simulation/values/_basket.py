@@ -128,7 +128,7 @@ class Basket:
             basket: list[str] | None = u.sticky.get(slot)
             if not basket:
                 return inner(u, v, t)
-            return basket[-_lines(u, hi):] if buys else basket[-hi:]
+            return basket[-_lines(u, slot, hi):] if buys else basket[-hi:]
 
         return carted
 
@@ -232,15 +232,27 @@ def _left(counts: dict[str, tuple[float, bool]], rows: Any, key: str | None,
 #: short. Buying the whole basket made orders of up to the plan's longest list (20 lines
 #: in segment_ecommerce_v2, 5.3 on average) and left no payer's cart abandoned; measured
 #: 2,000 users x 30 days, seeds 3/7/11: 3.0-4.0 lines per order on three shops, with
-#: purchases per cart 0.25-0.38 (issue 13; realism-bands §3: 2.87 units per order).
+#: purchases per cart 0.251-0.379 (issue 13; realism-bands §3: 2.87 units per order).
 ORDER_MORE = 0.85
 
 
-def _lines(u: UserContext, hi: int) -> int:
-    """How many of the basket's latest lines an order buys (:data:`ORDER_MORE`)."""
+#: Beside a basket's slot: the basket and the number of lines its latest order or
+#: checkout took, so an attempt tried again on the same cart shows the same lines.
+LINES = "\x1flines"
+
+
+def _lines(u: UserContext, slot: str, hi: int) -> int:
+    """How many of the basket's latest lines an order buys (:data:`ORDER_MORE`); as many as
+    the order before it where the basket has not changed since (a declined checkout tried
+    again, a checkout and the order placed at it)."""
+    basket = tuple(u.sticky[slot])
+    last = u.sticky.get(slot + LINES)
+    if last is not None and last[0] == basket:
+        return last[1]
     n = 1
     while n < hi and u.rnd.random() < ORDER_MORE:
         n += 1
+    u.sticky[slot + LINES] = (basket, n)
     return n
 
 
@@ -252,7 +264,7 @@ def _rows_of(slot: str, hi: int, inner: Sampler, rows: GivenRows, buys: bool) ->
         basket: list[str] | None = u.sticky.get(slot)
         if not basket:
             return inner(u, v, t)
-        return rows(u, v, t, basket[-(_lines(u, hi) if buys else hi):])
+        return rows(u, v, t, basket[-(_lines(u, slot, hi) if buys else hi):])
 
     return carted_rows
 
