@@ -52,3 +52,19 @@ def test_nothing_plays_nothing_is_a_control() -> None:
     playback = rules.playback
     assert (playback.start, playback.pause, playback.resume, playback.seek,
             playback.playhead) == ([], [], [], [], [])
+
+
+def test_an_activity_paused_and_completed_has_controls_without_ticks() -> None:
+    """A workout started, paused and completed plays like a playback (docs/coherence.md,
+    "Workouts as things"); a subscription paused is no activity: nothing completes it."""
+    wid = ("workout_id",)
+    taxonomy = EventTaxonomy(
+        events=(Event(name="app_open"), Event(name="workout_start", properties=wid),
+                Event(name="workout_pause", properties=wid),
+                Event(name="workout_complete", properties=wid),
+                Event(name="subscription_start"), Event(name="subscription_pause")),
+        properties=(Property(name="workout_id", type=PropertyType.STRING),))
+    playback = HeuristicAnalyzer().analyze(taxonomy, MEDIA).playback
+    assert (playback.start, playback.pause, playback.resume, playback.complete) == \
+        (["workout_start"], ["workout_pause"], [], ["workout_complete"])
+    assert (playback.within, playback.playhead) == ([], [])

@@ -388,10 +388,16 @@ class SessionPlanner:
 
     def _after_pause(self, user: SimUser, names: list[str]) -> None:
         """The playback goes on after its pause (its resume right after it), or the viewer
-        leaves it paused (``left_paused``): nothing of it plays on, nor completes."""
+        leaves it paused (``left_paused``): nothing of it plays on, nor completes. Without a
+        resume in the plan it goes on unseen."""
         resume = self._controls.resume
-        if user.rnd.random() < self._controls.left_paused or \
-                not (resume and self.can(user, resume)):
+        if resume is None:
+            # The plan tracks no resume (a workout's pause): the user goes on unseen, so the
+            # activity can be paused again and completes at its funnel's rate (a pause
+            # left for good would show as nothing but a missing completion).
+            self._paused = False
+            return
+        if user.rnd.random() < self._controls.left_paused or not self.can(user, resume):
             self._playing, self._completion = False, None
             return
         self._note(user, resume, names)

@@ -9,6 +9,7 @@ heartbeat runs: it becomes a milestone of the playback start sharing its object
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
@@ -55,9 +56,12 @@ def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone
     properties named as a playhead on what plays and its starts; ``within``: the seeks, the
     stalls and the other events showing the playhead."""
     playing = [*progress, *milestones]
-    if not playing:
+    # Without ticks, an activity paused and completed (a workout) has the player's
+    # controls too: only its pauses say what is played.
+    anchors = playing or _activity_pauses(ctx)
+    if not anchors:
         return {}
-    objects = frozenset().union(*(ctx.index.info(e).obj for e in playing))
+    objects = frozenset().union(*(ctx.index.info(e).obj for e in anchors))
     heads = frozenset(_playheads(ctx, playing))
 
     def about(name: str) -> bool:
@@ -89,6 +93,25 @@ def _controls(ctx: Context, progress: list[str], milestones: dict[str, Milestone
     found["within"] += [n for n in player if n not in found["within"] and n not in starts
                         and n not in controls and _shows(ctx, n, shown)]
     return found
+
+
+def _activity_pauses(ctx: Context) -> list[str]:
+    """Pauses of an activity a start begins and a completion ends (``workout_pause``
+    beside ``workout_start`` and ``workout_complete``): a plan without heartbeats or
+    milestones still plays it from its start to its end, and only pauses it in between
+    (docs/coherence.md, "Workouts as things"). A pause of what nothing completes (a
+    subscription's) is no activity's."""
+    return [n for n in ctx.names if ctx.index.info(n).obj
+            and _names_control(ctx, n, "pause_words")
+            and not _names_control(ctx, n, "not_playback_words")
+            and _shares_object(ctx, n, lambda m: ctx.index.info(m).verb in _STARTS)
+            and _shares_object(ctx, n, lambda m: _names_control(ctx, m, "complete_words"))]
+
+
+def _shares_object(ctx: Context, event: str, test: Callable[[str], bool]) -> bool:
+    """Whether another event about ``event``'s object passes ``test``."""
+    obj = ctx.index.info(event).obj
+    return any(m != event and ctx.index.info(m).obj & obj and test(m) for m in ctx.names)
 
 
 def _completions(ctx: Context, player: list[str], controls: set[str], starts: list[str],
