@@ -12,6 +12,7 @@ every workout; ``badge_earned.badge_id`` the literal "e.g. first_5k" on 308 of 1
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,13 @@ import pytest
 import yaml
 
 from demogen.api import validate
+from demogen.simulation.behaviour import Flow, compile_behaviour
+from demogen.simulation.presets import load_preset
+from demogen.simulation.story import SessionPlanner
+from demogen.vocab import Segment
 from tests.data.unseen.build_fitness import write_fitness
-from tests.simulation.generated_outputs import Generated, generate, tracks
+from tests.simulation.generated_outputs import Generated, analysed, generate, tracks
+from tests.simulation.test_story_intents import _user
 from tests.validate.generated import Output
 
 STILL = ("yoga", "strength")
@@ -264,3 +270,75 @@ def test_a_workout_is_paused_only_while_it_runs_and_keeps_its_id(fitness: Genera
     ids = [r["properties"]["workout_id"] for r in tracks(fitness.records)
            if r["#event_name"] == _START]
     assert len(set(ids)) == len(ids)
+
+
+def _inside_workouts(run: Generated) -> tuple[Counter[str], int]:
+    """The events between each workout's start and its completion, by name (a workout that
+    no completion ends, stopped unseen, counts none), and how many workouts completed."""
+    inside: Counter[str] = Counter()
+    completed = 0
+    for records in run.timelines.values():
+        since: list[str] | None = None     # the names since the open workout's start
+        for record in tracks(records):
+            name = record["#event_name"]
+            if name == _START:
+                since = []
+            elif name == _COMPLETE:
+                completed += since is not None
+                inside.update(since or ())
+                since = None
+            elif since is not None:
+                since.append(name)
+    return inside, completed
+
+
+def test_a_workout_is_done_in_one_piece(fitness: Generated) -> None:
+    """Between a workout's start and its completion come only its own events (its pauses;
+    Rules ``playback.pause/resume/within``): a workout has no ticks, so it plays in one
+    piece and the session's other events go on after its end. Before (1,000 x 14, seed 3,
+    2026-11-23): 30,038 others inside 12,179 completed workouts (4,785 badge_earned, 4,678
+    kudos_give, 1,282 share_workout … beside 4,608 pauses). After: none; starts, pauses
+    and completions as many as before (13,547 / 5,164 / 12,179)."""
+    found, completed = _inside_workouts(fitness)
+    assert completed > 100 and found[_PAUSES[0]] > 10, (completed, found)
+    assert {name: n for name, n in found.items() if name not in _PAUSES} == {}
+
+
+_QUIT = "workout_abandon"
+
+
+def _abandoning(plan: Path) -> SessionPlanner:
+    """The plan's planner, its workouts completed or abandoned (a start with two
+    outcomes, 0.6 / 0.3: a plan tracking a quit)."""
+    taxonomy, _, rules = analysed(plan)
+    behaviour = compile_behaviour(taxonomy, rules)
+    ends = tuple(Flow((_START, end), (1.0, 1.0)) for end in (_COMPLETE, _QUIT))
+    behaviour = replace(behaviour, chains={**behaviour.chains, _START: ends},
+                        outcomes={**behaviour.outcomes, _START: (0.6, 0.3)},
+                        allowed={stage: allowed | {_QUIT}
+                                 for stage, allowed in behaviour.allowed.items()})
+    return SessionPlanner(behaviour, load_preset("fitness").content_loop)
+
+
+def test_a_quit_ends_a_workout_as_its_completion_does(plan: Path) -> None:
+    """Where a start's chain ends in another outcome than the completion (a quit), the
+    quit comes at the workout's end, after its pauses: a workout's own events follow its
+    start in one block, and none come after its end."""
+    planner = _abandoning(plan)
+    own, ends = {_START, *_PAUSES}, {_COMPLETE, _QUIT}
+    loose: list[list[str]] = []
+    quits = 0
+    for index in range(200):
+        user = _user(index, Segment.ACTIVE_USER)
+        user.progress_limits = [len(flow.steps) for flow in planner.plan.progressions]
+        for day in range(6):
+            names = planner.plan_session(user, 14, day, seconds=1_800.0)
+            quits += names.count(_QUIT)
+            playing = False     # inside the block of a workout's own events
+            for name in names:
+                if name in own and name != _START and not playing:
+                    loose.append(names)
+                playing = name == _START or (playing and name in own)
+                playing = playing and name not in ends
+    assert quits > 20, quits
+    assert loose == [], loose[:3]

@@ -154,6 +154,18 @@ class SessionPlanner:
         self._completion: str | None = None
         self._player = plan.controls.pauses | plan.controls.resumes | plan.controls.starts \
             | plan.controls.completes
+        # An activity without ticks (a workout: started, paused, completed) plays in one
+        # piece: its own events, then its end, then the session's other events drawn
+        # meanwhile (_set_aside). A player with ticks interleaves them as it plays.
+        self._one_piece = bool(plan.controls.starts) and not plan.progress \
+            and not plan.milestones
+        self._own = plan.controls.starts | plan.controls.pauses | plan.controls.resumes \
+            | plan.controls.within
+        #: What ends a playback when its start's chain brings it: its completions, and for
+        #: an activity the other outcomes of its start (a quit), at the shares declared.
+        self._ends = plan.controls.completes | (_other_ends(plan) if self._one_piece else _NONE)
+        self._player |= self._ends
+        self._began = 0     # where the playing activity's start is in the session's names
         self._session: set[str] = set()     # events of the session being planned
         self._always = (
             {*plan.install, plan.session_start, plan.session_end, plan.signup, *plan.login,
@@ -332,9 +344,13 @@ class SessionPlanner:
     def _note(self, user: SimUser, event: str, names: list[str]) -> None:
         if event in self._ticks:
             self._ticks_left -= 1
+            names.append(event)
         elif event in self._player:
-            self._control(user, event, names)
-        names.append(event)
+            after = self._control(user, event, names)
+            names.append(event)
+            names.extend(after)     # what an activity's end set aside comes after the end
+        else:
+            names.append(event)
         user.done.add(event)
         self._session.add(event)
         if event in self._caps:
@@ -366,9 +382,11 @@ class SessionPlanner:
         elif self._rank[reached] > self._rank[user.stage]:    # stages only advance
             user.stage = reached
 
-    def _control(self, user: SimUser, event: str, names: list[str]) -> None:
+    def _control(self, user: SimUser, event: str, names: list[str]) -> list[str]:
         """What a control does to the playback (before it is noted): a start ends the
-        playback before it (its completion, if its chain brought one) and plays anew."""
+        playback before it (its completion, if its chain brought one) and plays anew.
+        Returns the events to put right after it: an activity's end puts the session's
+        events drawn while it ran after itself."""
         controls = self._controls
         if event in controls.pauses:
             self._paused = True
@@ -376,15 +394,33 @@ class SessionPlanner:
             self._paused = False
         elif event in controls.starts:
             self._end_playback(user, names)
-            self._playing, self._paused = True, False
+            self._playing, self._paused, self._began = True, False, len(names)
         else:   # a completion: nothing of this playback comes after it
+            after = self._set_aside(names)
             self._playing, self._paused, self._completion = False, False, None
+            return after
+        return []
 
     def _end_playback(self, user: SimUser, names: list[str]) -> None:
-        """The completion the playback's start brought, at its end (after its ticks)."""
+        """The completion the playback's start brought, at its end (after its ticks); an
+        activity that none ends stops unseen, after its own events."""
         completion, self._completion = self._completion, None
         if completion is not None and self.can(user, completion):
             self._note(user, completion, names)
+        elif self._one_piece:
+            names.extend(self._set_aside(names))
+            self._playing = False
+
+    def _set_aside(self, names: list[str]) -> list[str]:
+        """An activity played in one piece ends: the session's other events noted since its
+        start leave ``names`` (in their order), to come after its end. Nobody gives kudos
+        or shares a run in the middle of it; they were drawn while it ran, so their gates
+        (all passed before its end) hold after it too."""
+        if not (self._one_piece and self._playing):
+            return []
+        since = names[self._began:]
+        names[self._began:] = [n for n in since if n in self._own]
+        return [n for n in since if n not in self._own]
 
     def _after_pause(self, user: SimUser, names: list[str]) -> None:
         """The playback goes on after its pause (its resume right after it), or the viewer
@@ -398,6 +434,7 @@ class SessionPlanner:
             self._paused = False
             return
         if user.rnd.random() < self._controls.left_paused or not self.can(user, resume):
+            names.extend(self._set_aside(names))    # an activity left paused ends here
             self._playing, self._completion = False, None
             return
         self._note(user, resume, names)
@@ -457,6 +494,8 @@ class SessionPlanner:
         if buys and rnd.random() < self._purchase_chance(user, day):
             self._purchase(user, names)
         self._fill(user, budget - 1, names)
+        if self._one_piece:     # the activity ends before what the session owes comes
+            self._end_playback(user, names)
         self._pay_held(user, names)
         self._follow_up(user, names)
         self._end_playback(user, names)
@@ -751,7 +790,7 @@ class SessionPlanner:
             if step in self._payers_only or step in self._played or (
                     not (decided and i == 0) and user.rnd.random() >= conversion):
                 return
-            if step in self._controls.completes:    # comes at the playback's end
+            if step in self._ends:    # comes at the playback's end
                 self._completion = step if self._playing else None
                 return
             if not self.can(user, step):
@@ -901,6 +940,13 @@ def _fill_tables(plan: BehaviourPlan, left_out: frozenset[str],
             out[segment][stage] = FillTable(tuple(n for n, _ in kept),
                                             tuple(accumulate(w for _, w in kept)))
     return out
+
+
+def _other_ends(plan: BehaviourPlan) -> frozenset[str]:
+    """The outcomes of a start with alternative ends besides its completion (a workout
+    completed or abandoned): each ends the activity at the share the plan declares."""
+    return frozenset(flow.steps[1] for start in plan.controls.starts if start in plan.outcomes
+                     for flow in plan.chains.get(start, ()) if len(flow.steps) > 1)
 
 
 def _bounds(shares: IntentShares, doable: dict[str, bool]) -> _Bounds:
