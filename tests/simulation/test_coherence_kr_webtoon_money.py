@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 
 from demogen.analysis.heuristic._in_app import priced_in_app
+from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._in_app import InAppAmountsChecker
 from demogen.validate.coherence._paid_ways import PaidWaysChecker
+from demogen.validate.coherence._spend_prices import SpendPricesChecker
 from tests.data.unseen.build_kr_webtoon import write_kr_webtoon
 from tests.simulation.generated_outputs import (
     Generated,
@@ -162,3 +164,41 @@ def test_a_coin_charge_is_the_purchase_and_fills_the_coins_spent(webtoon: Genera
               if r["#event_name"] == "coin_charge"}
     assert len(payers) <= 0.3 * len(users), (len(payers), len(users))
     assert counts["coin_shop_view"] * 3 < counts["home_view"], counts
+
+
+def _episode(p: dict[str, Any]) -> tuple[str, str]:
+    return str(p.get("series_id")), str(p.get("episode_no"))
+
+
+def test_a_coin_spend_costs_its_episodes_price(webtoon: Generated) -> None:
+    """An episode has one price: every view showing it paid shows the same
+    ``episode_price`` (a view showing it free shows 0, as ``is_free`` says), and a
+    ``coin_use`` of it spends that many coins, taken from the balance (before: the spend
+    drew its own 1~10 and each view its own price; at 1,000 x 14 seed 3 1,125 of 6,623
+    spends on a viewed episode were none of its prices, 521 episodes showed two or more)."""
+    assert webtoon.rules.paid_ways["unlock_type"].price == "episode_price"
+    prices: dict[tuple[str, str], set[Any]] = {}
+    for r in tracks(webtoon.records):
+        p = r["properties"]
+        if r["#event_name"] == "episode_view" and p.get("episode_price"):
+            prices.setdefault(_episode(p), set()).add(p["episode_price"])
+    assert [(e, x) for e, x in prices.items() if len(x) > 1] == []
+    spends = [(_episode(p), p["coin_amount"]) for r in tracks(webtoon.records)
+              if r["#event_name"] == "coin_use" and "coin_amount" in (p := r["properties"])]
+    priced = [(e, a) for e, a in spends if e in prices]
+    assert len(priced) >= 20, (len(priced), len(spends))
+    assert [(e, a) for e, a in priced if {a} != prices[e]] == []
+    assert findings(webtoon.out, BalancesChecker, webtoon.out) == []
+
+
+def test_validate_reports_a_spend_off_its_episodes_price(webtoon: Generated,
+                                                         tmp_path: Path) -> None:
+    assert findings(webtoon.out, SpendPricesChecker, webtoon.out) == []
+    output = Output(webtoon.out).copy()
+    priced = {_episode(r["properties"]) for r in tracks(webtoon.records)
+              if r["#event_name"] == "episode_view" and r["properties"].get("episode_price")}
+    name, index, record = output.find(
+        lambda r: r.get("#event_name") == "coin_use" and _episode(r["properties"]) in priced)
+    record["properties"]["coin_amount"] += 5    # a price is 1~4: never this
+    found = findings(output.write(tmp_path / "broken"), SpendPricesChecker, webtoon.out)
+    assert len(found) == 1 and f"{name}:{index + 1}" in found[0], found

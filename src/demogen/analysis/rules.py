@@ -53,7 +53,8 @@ class PropertyConstraint(BaseModel):
 class PaidWay(BaseModel):
     """``unlock_type`` 4 (소장(코인)): a way of having a thing paid in an in-app currency. A
     record shows a paid code only after a spend event of the same thing (``coin_use`` with
-    the same ``series_id`` and ``episode_no``) in the session, else one of the other codes."""
+    the same ``series_id`` and ``episode_no``) in the session, else one of the other codes;
+    the spend costs the thing's ``price`` where the plan shows one."""
 
     model_config = _STRICT
 
@@ -63,6 +64,10 @@ class PaidWay(BaseModel):
     spends: list[str] = Field(default_factory=list)
     #: The properties naming the thing, on the way's events and the spends alike.
     keys: list[str] = Field(default_factory=list)
+    #: The number property showing a thing's price in the currency spent (``episode_price``
+    #: beside the same keys): one price per thing, and a spend takes that price from the
+    #: balance (``coin_use``'s ``coin_amount``). None: the spend draws its own amount.
+    price: str | None = None
 
 
 class PropertyRelationship(BaseModel):

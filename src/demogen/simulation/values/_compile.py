@@ -37,7 +37,11 @@ from demogen.simulation.values._objects import (
     object_group_property,
     object_property,
 )
-from demogen.simulation.values._paid_ways import paid_way_sampler, spend_wrappers
+from demogen.simulation.values._paid_ways import (
+    paid_way_sampler,
+    priced_sampler,
+    spend_wrappers,
+)
 from demogen.simulation.values._pairs import follower
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._playhead import playhead_sampler
@@ -198,7 +202,11 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
         fn = plan.searched.sampler(event, prop.name, fn)    # product clicked before it)
     if prop.name in plan.recorded:
         fn = sticky.recorded(prop.name, fn)
-    if (balance := spent_balance(tables.rules, event, prop.name)) is not None:
+    more_price: set[str] = set()
+    priced = priced_sampler(tables, prop, event, present, fn, more_price)
+    if priced is not None:  # an episode has one price, and its coin_use costs it
+        fn, deps = priced, deps | more_price
+    elif (balance := spent_balance(tables.rules, event, prop.name)) is not None:
         fn = affordable(balance, fn)    # a gift costs coins the user holds
     if plan.basket is not None and plan.basket.shows(event, prop.name):
         rows = given_rows(tables, prop, core) if prop.type == PropertyType.OBJECT_GROUP \

@@ -7,17 +7,31 @@ things it spent on this session (its ``series_id`` and ``episode_no``); the way 
 paid code where such a spend came before and one of its other codes (free, wait, ticket)
 where none did. The label follows the session, so the free flag and the price that
 depend on it (``is_free``, ``episode_price``) follow too.
+
+A way's ``price`` (``episode_price``) is a function of the thing and the run seed: a record
+that shows the thing paid shows its one price (a free one still shows 0), and a spend on it
+(``coin_use``'s ``coin_amount``, the amount its update takes from ``coin_balance``) costs
+that price. Drawn per record, one episode showed several prices and a spend its own 1~10.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 from demogen.analysis.rules import PaidWay, Rules
 from demogen.simulation._context import UserContext
-from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._draw import Sampler, salt
 from demogen.simulation.values._sampler import Sample, Wrapper
+from demogen.simulation.values._spends import spent_balance
+from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
+
+#: A thing (its keys' values) → its price.
+Pricer = Callable[[tuple[Any, ...]], Any]
+#: The widest whole-number range a price is drawn in from its value range alone.
+_MAX_PRICES = 1000
 
 _SLOT = "spent\x1f"
 #: Draws of the way before a paid draw settles for the first unpaid code seen (or the
@@ -81,4 +95,84 @@ def _keeping(name: str, way: PaidWay) -> Wrapper:
     return wrap
 
 
-__all__ = ["paid_way_sampler", "spend_wrappers"]
+def priced_sampler(tables: Tables, prop: Property, event: str, present: frozenset[str],
+                   fn: Sampler, deps: set[str]) -> Sampler | None:
+    """The sampler of ``prop`` when it is a way's price beside the thing's keys (the
+    thing's one price where ``fn`` draws it paid) or the amount a spend of the way takes
+    from its balance (the price); None when it is neither."""
+    for _, way in sorted(tables.rules.paid_ways.items()):
+        if way.price is None or not all(k in present for k in way.keys):
+            continue
+        spends = event in way.spends and \
+            spent_balance(tables.rules, event, prop.name) is not None
+        if prop.name != way.price and not spends:
+            continue
+        price = _pricer(tables, way)
+        if price is None:
+            continue
+        deps.update(way.keys)
+        return _spent(price, way.keys) if spends else _shown(price, way.keys, fn)
+    return None
+
+
+def _shown(price: Pricer, keys: list[str], fn: Sampler) -> Sampler:
+    """The thing's price where ``fn`` draws a paid one; 0 (free) and no value stay."""
+    def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        x = fn(u, v, t)
+        if not isinstance(x, int | float) or isinstance(x, bool) or x <= 0:
+            return x
+        return price(tuple(v.get(k) for k in keys))
+
+    return value
+
+
+def _spent(price: Pricer, keys: list[str]) -> Sampler:
+    """A spend costs the price of the thing it names."""
+    def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        return price(tuple(v.get(k) for k in keys))
+
+    return value
+
+
+def _pricer(tables: Tables, way: PaidWay) -> Pricer | None:
+    """Thing → its price: one of the plan's paid prices, picked by the thing and the run
+    seed alone, so every worker and every user sees one price per thing."""
+    assert way.price is not None
+    prices = _paid_prices(tables.rules, way.price)
+    if not prices:
+        return None
+    known: dict[tuple[str, ...], Any] = {}
+    base = (tables.seed, "price", way.price)
+
+    def price(thing: tuple[Any, ...]) -> Any:
+        key = tuple(str(x) for x in thing)     # 3 and "3" name one episode
+        found = known.get(key)
+        if found is None:
+            found = known[key] = prices[salt(*base, *key) % len(prices)]
+        return found
+
+    return price
+
+
+def _paid_prices(rules: Rules, name: str) -> list[Any]:
+    """The prices a paid thing may have: the positive values its constraint allows
+    (``episode_price`` 1~4 where not ``is_free``), else the whole numbers of its range
+    from 1."""
+    constraint = rules.property_constraints.get(name)
+    if constraint is not None and constraint.mapping:
+        found = {_whole(x) for values in constraint.mapping.values() for x in values
+                 if isinstance(x, int | float) and not isinstance(x, bool) and x > 0}
+        return sorted(found)
+    bounds = rules.value_ranges.get(name)
+    if bounds is None:
+        return []
+    lo, hi = max(1, math.ceil(bounds.min or 1)), math.floor(bounds.max)
+    return list(range(lo, hi + 1)) if 0 <= hi - lo < _MAX_PRICES else []
+
+
+def _whole(x: float) -> float:
+    """Coins are whole: 3.0 → 3."""
+    return int(x) if float(x).is_integer() else x
+
+
+__all__ = ["paid_way_sampler", "priced_sampler", "spend_wrappers"]

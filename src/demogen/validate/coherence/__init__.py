@@ -31,6 +31,7 @@ from demogen.validate.coherence._renewals import RenewalsChecker
 from demogen.validate.coherence._roles import RolesChecker
 from demogen.validate.coherence._run import check_coherence
 from demogen.validate.coherence._search import SearchChecker
+from demogen.validate.coherence._spend_prices import SpendPricesChecker
 from demogen.validate.coherence._stay_dates import StayDatesChecker
 from demogen.validate.coherence._stays import StaysChecker
 from demogen.validate.coherence._steps import StepsChecker
@@ -47,7 +48,7 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         StaysChecker, StayDatesChecker, TimesChecker,
                                         RenewalsChecker, RolesChecker, BasketChecker,
                                         PlaybackChecker, SearchChecker, TogglesChecker,
-                                        PaidWaysChecker)
+                                        PaidWaysChecker, SpendPricesChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
