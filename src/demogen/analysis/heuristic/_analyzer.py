@@ -42,6 +42,7 @@ from demogen.analysis.heuristic._plan_payments import (
     with_plan_renewals,
 )
 from demogen.analysis.heuristic._playback import playback_rules, position_formulas
+from demogen.analysis.heuristic._power import power_formulas, with_power_formulas
 from demogen.analysis.heuristic._properties import (
     property_constraints,
     property_relationships,
@@ -135,8 +136,10 @@ class HeuristicAnalyzer:
             | os_value_constraints(ctx),
             paid_ways=paid_ways(ctx, patterns),   # an owned episode comes after its coin_use
             # The playhead on a milestone: the threshold's share of the title's length.
-            property_relationships=position_formulas(ctx, playback)
-            | property_relationships(ctx),
+            # A role's power grows with its level (issue 11): from the ranges just read.
+            property_relationships=with_power_formulas(
+                position_formulas(ctx, playback) | property_relationships(ctx),
+                power_formulas(ctx, ranges)),
             value_ranges=ranges,
             event_constraints=constraints,
             monetary_properties=money.monetary_rules(),
