@@ -69,3 +69,52 @@ def test_a_payment_for_a_plan_waits_for_the_plan() -> None:
 
     assert "plan_upgraded" in prereqs.get("invoice_paid", [])
     assert "invoice_paid" not in prereqs.get("plan_upgraded", [])
+
+
+def _billed_per_seat():
+    return taxonomy(
+        [ev("plan_upgraded", "previous_plan", "plan", "billing_period", "seats", "mrr",
+            "previous_mrr", "currency"),
+         ev("invoice_paid", "plan", "billing_period", "seats", "amount", "currency")],
+        [text("plan", "Pro", "Business"), text("previous_plan", "Free", "Pro"),
+         text("billing_period", "monthly", "annual"), num("seats", 1, 50),
+         num("amount", 10, 12000, desc="Amount charged"),
+         num("mrr", 10, 1000, desc="Monthly recurring revenue after the upgrade"),
+         num("previous_mrr", 10, 1000, desc="Monthly recurring revenue before the upgrade"),
+         text("currency", "USD")])
+
+
+def test_a_plan_billed_per_seat_is_priced_per_seat() -> None:
+    """Trellio's invoice amount was drawn in 10-12,000 (114 of 115 invoices off seats x a
+    seat's price x months): the plan's seat prices (cheapest first: 12, 24 cut to 10, 20 so
+    that 50 Business seats' MRR stays in its 10-1,000), the seats and the months a period
+    charges (a year ten: two months free) price it."""
+    money = analyze(_billed_per_seat()).monetary_properties
+
+    amount = money["amount"]
+    assert amount.price_usd_by == {"plan": {"Pro": 10.0, "Business": 20.0}}
+    assert amount.per == ["seats"]
+    assert amount.months_by == {"billing_period": {"monthly": 1.0, "annual": 10.0}}
+    # MRR is a month's worth: an annual plan's is ten twelfths of the monthly one
+    assert money["mrr"].months_by == {"billing_period": {"monthly": 1.0, "annual": 0.833333}}
+    # what was billed before the event is no price of the plan it bills now
+    assert money["previous_mrr"].price_usd_by is None
+
+
+def test_a_price_list_fitting_the_ranges_is_kept() -> None:
+    """Where the ranges allow it, the list's prices stand: 12 and 24 a seat."""
+    tax = taxonomy([ev("invoice_paid", "plan", "seats", "amount", "currency")],
+                   [text("plan", "Free", "Pro", "Business"), num("seats", 1, 10),
+                    num("amount", 10, 5000), text("currency", "USD")])
+
+    assert analyze(tax).monetary_properties["amount"].price_usd_by == {
+        "plan": {"Free": 0.0, "Pro": 12.0, "Business": 24.0}}
+
+
+def test_an_amount_without_seats_keeps_its_range() -> None:
+    """A plan's payment with no seat count (a consumer plan) is no per-seat price."""
+    tax = taxonomy([ev("invoice_paid", "plan", "amount", "currency")],
+                   [text("plan", "Pro", "Business"), num("amount", 10, 100),
+                    text("currency", "USD")])
+
+    assert analyze(tax).monetary_properties["amount"].price_usd_by is None

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
+from demogen.validate.coherence._money import MoneyChecker
 from tests.data import DATA
 from tests.simulation.generated_outputs import Generated, generate
+from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
 TRELLIO = DATA / "unseen" / "saas_workspace" / "tracking_plan.csv"
@@ -95,3 +98,53 @@ def test_an_annual_plan_renews_a_year_later(trellio_months: Generated) -> None:
                         for a, b in pairwise(times))
             for period in ("monthly", "annual")}
     assert soon["monthly"] > 5 and soon["annual"] == 0, soon
+
+
+#: The analyzer's seat prices (USD a seat a month: 12 and 24 cut to keep 50 Business seats'
+#: MRR in its declared 10-1,000) and the months a period charges.
+_SEAT_PRICE = {"Pro": 10, "Business": 20}
+_MONTHS = {"monthly": 1, "annual": 10}
+
+
+def _payments(g: Generated, event: str) -> list[dict]:
+    return [r["properties"] for _, _, r in Output(g.out).records()
+            if r.get("#type") == "track" and r.get("#event_name") == event]
+
+
+def test_an_invoice_is_seats_times_the_seat_price_times_months(trellio: Generated) -> None:
+    """An invoice bills the plan's seat price × its seats × its period's months (a year ten:
+    two months free), the same for the same plan, period and seats (114 of 115 invoices off
+    at 400 x 10 seed 3 every user a spender: drawn in the amount's 10-12,000)."""
+    invoices = _payments(trellio, "invoice_paid")
+    off = [p for p in invoices if abs(p["amount"] - _SEAT_PRICE[p["plan"]] * p["seats"]
+                                      * _MONTHS[p["billing_period"]]) > 0.011]
+    costs: dict[tuple, set[float]] = {}
+    for p in invoices:
+        costs.setdefault((p["plan"], p["billing_period"], p["seats"]), set()).add(p["amount"])
+    assert len(invoices) > 30 and not off, (len(invoices), off[:3])
+    assert all(len(amounts) == 1 for amounts in costs.values())
+
+
+def test_an_upgrades_mrr_is_a_months_worth(trellio: Generated) -> None:
+    """An upgrade's MRR is seats × the seat price a month (an annual plan's: ten twelfths)."""
+    upgrades = _payments(trellio, "plan_upgraded")
+    off = [p for p in upgrades if abs(p["mrr"] - _SEAT_PRICE[p["plan"]] * p["seats"]
+                                      * _MONTHS[p["billing_period"]] / (
+                                          12 if p["billing_period"] == "annual" else 1)) > 0.011]
+    assert len(upgrades) > 30 and not off, (len(upgrades), off[:3])
+
+
+def test_validate_reports_an_invoice_off_its_seat_price(trellio: Generated,
+                                                        tmp_path: Path) -> None:
+    """validate's money check: an invoice billing one seat more than its amount pays for is
+    reported, that record only; the generated output is clean."""
+    assert findings(trellio.out, MoneyChecker, trellio.out) == []
+    output = Output(trellio.out)
+    name, index, _ = output.find(lambda r: r.get("#event_name") == "invoice_paid")
+    broken = output.copy()
+    broken.files[name][index]["properties"]["seats"] += 1
+
+    problems = findings(broken.write(tmp_path / "out"), MoneyChecker, trellio.out)
+
+    assert any(f"{name}:{index + 1}:" in p and "price_usd_by" in p for p in problems), problems
+    assert all(f"{name}:{index + 1}:" in p for p in problems), problems

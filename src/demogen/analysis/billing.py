@@ -4,14 +4,18 @@ A subscription plan is a catalogue entry (``catalogues.plan``); its ``period_day
 attribute is the days one charge of it buys (``plus_yearly``: 365). A renewal is due that
 long after the charge of that plan. A plan with no catalogue period may have its charge
 state one (``events.<renewal>.period_by``: a ``billing_period`` of monthly | annual);
-``events.<renewal>.after_days`` stands for plans that name none.
+``events.<renewal>.after_days`` stands for plans that name none. A plan billed per seat
+(``monetary_properties.<p>.price_usd_by``) charges its price a seat × the seats × the months
+its period charges (:func:`seat_amount`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
-from demogen.analysis.rules import Rules
+from demogen.analysis.rules import MonetaryProperty, Rules
+from demogen.currencies import local_price
 
 #: The catalogue entry attribute holding the plan's billing period in days.
 PERIOD_ATTRIBUTE = "period_days"
@@ -55,4 +59,26 @@ def stated_period(values: Mapping[str, object],
     return None
 
 
-__all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of", "plan_of", "stated_period"]
+def seat_amount(rule: MonetaryProperty, values: Mapping[str, object], code: str,
+                fx: Mapping[str, float]) -> float | None:
+    """What a record of a plan billed per seat charges in ``code`` (unrounded): its plan's
+    price a seat (``price_usd_by``, in ``code`` as a catalogue price is) × the ``per``
+    counts × the months its period value charges (``months_by``, else one); None where the
+    record names no priced plan."""
+    usd = next((prices[str(values[n])] for n, prices in sorted((rule.price_usd_by or
+                {}).items()) if str(values.get(n)) in prices), None)
+    if usd is None:
+        return None
+    counts = [_count(values.get(n)) for n in rule.per or ()]
+    months = next((by[str(values[n])] for n, by in sorted((rule.months_by or {}).items())
+                   if str(values.get(n)) in by), 1.0)
+    return local_price(usd, code, fx) * math.prod(counts) * months
+
+
+def _count(x: object) -> int:
+    """A unit count as a whole number, one when the record shows none (as bookings do)."""
+    return int(x) if isinstance(x, int | float) and not isinstance(x, bool) and x >= 1 else 1
+
+
+__all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of", "plan_of", "seat_amount",
+           "stated_period"]

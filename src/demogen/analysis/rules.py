@@ -222,6 +222,13 @@ class MonetaryProperty(BaseModel):
     #: A boolean of the record that, true, makes it charge nothing (``is_trial``: a trial's
     #: start shows 0); None: the amount is always drawn.
     free_when: str | None = None
+    #: The per-unit price in USD by a record property's value (``{plan: {Pro: 12, Business:
+    #: 24}}``: a Pro seat costs 12 a month), times the ``per`` counts (seats); None: the
+    #: price is drawn in the amount's range.
+    price_usd_by: dict[str, dict[str, float]] | None = None
+    #: How many of the price's months a record's period value charges (``{billing_period:
+    #: {monthly: 1, annual: 10}}``: a year costs ten months, two free); None: one.
+    months_by: dict[str, dict[str, float]] | None = None
 
 
 def formula_on(rules: Rules, name: str, event: str) -> bool:

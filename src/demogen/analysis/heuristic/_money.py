@@ -22,6 +22,7 @@ from demogen.analysis.heuristic._catalogues import fields_stem, is_quantity
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._in_app import currencies_marked, priced_in_app
+from demogen.analysis.heuristic._seat_prices import with_seat_prices
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
 from demogen.analysis.heuristic.values.names import normalize
 from demogen.analysis.rules import MonetaryProperty, MoneyRole, MoneyRules
@@ -159,12 +160,13 @@ class Money:
         return list(dict.fromkeys(found))
 
     def monetary_rules(self) -> dict[str, MonetaryProperty]:
-        """Rules' ``monetary_properties``."""
-        return {m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events),
-                                         role=m.role,
-                                         pricing="range" if self._service_good(m) else None,
-                                         per=self._per_unit(m), free_when=self._free_when(m))
-                for m in self.properties}
+        """Rules' ``monetary_properties`` (a plan billed per seat priced per seat)."""
+        found = {m.name: MonetaryProperty(currency_property=m.currency, events=list(m.events),
+                                          role=m.role,
+                                          pricing="range" if self._service_good(m) else None,
+                                          per=self._per_unit(m), free_when=self._free_when(m))
+                 for m in self.properties}
+        return with_seat_prices(found, self.ctx.event_props, self.ctx.props_of)
 
     def _free_when(self, m: MoneyProperty) -> str | None:
         """A boolean on each of the amount's events whose name says a trial (``is_trial``):

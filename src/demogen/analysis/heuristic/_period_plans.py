@@ -20,7 +20,7 @@ from demogen.analysis.rules import Catalogue
 from demogen.taxonomy import Property
 
 
-def _plan_word(name: str) -> str | None:
+def plan_word(name: str) -> str | None:
     """The plan stem a bare plan property names (``subscription_plan`` → plan), else None."""
     last = normalize(leaf(name)).rsplit("_", 1)[-1]
     return last if last in catalogue_data()["plan_stems"] else None
@@ -31,7 +31,7 @@ def period_plan_ids(props: Sequence[Property]) -> dict[str, tuple[str, ...]]:
     for properties whose every value names one billing period (two or more values)."""
     out: dict[str, tuple[str, ...]] = {}
     for prop in props:
-        stem = _plan_word(prop.name)
+        stem = plan_word(prop.name)
         listed = [str(x).strip() for x in prop.enum or () if x is not None and str(x).strip()]
         if stem is None or len(listed) < 2 or \
                 any(id_period_days(i) is None for i in listed):
@@ -43,7 +43,7 @@ def period_plan_ids(props: Sequence[Property]) -> dict[str, tuple[str, ...]]:
 def picked_plan(name: str, catalogues: Mapping[str, Catalogue]) -> str | None:
     """The catalogue stem whose entry property ``name`` picks (``plan`` → plan), where Rules
     list that stem's plans with a period and a price each; else None."""
-    stem = _plan_word(name)
+    stem = plan_word(name)
     catalogue = catalogues.get(stem) if stem is not None else None
     if catalogue is None or not catalogue.entries:
         return None
@@ -52,4 +52,4 @@ def picked_plan(name: str, catalogues: Mapping[str, Catalogue]) -> str | None:
     return stem if priced else None
 
 
-__all__ = ["period_plan_ids", "picked_plan"]
+__all__ = ["period_plan_ids", "picked_plan", "plan_word"]

@@ -25,10 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from demogen.analysis.billing import seat_amount
 from demogen.analysis.heuristic._catalogues import record_stem
 from demogen.analysis.heuristic._money import discount_flag, discount_rate, money_role
 from demogen.analysis.heuristic.values.names import leaf, normalize
-from demogen.analysis.rules import MoneyRules, formula_on
+from demogen.analysis.rules import MonetaryProperty, MoneyRules, formula_on
 from demogen.currencies import (
     CurrencyInfo,
     amount_part,
@@ -299,6 +300,10 @@ class RecordMoney:
         self.listed: str | None = None
         #: A boolean of the record that, true, makes it charge nothing (``is_trial``).
         self.free_when: str | None = None
+        #: The base amount's rule where it prices a plan billed per seat (``price_usd_by``),
+        #: and the record's properties that price reads.
+        self.seat_rule: MonetaryProperty | None = None
+        self.seat_deps: tuple[str, ...] = ()
         base = next((m for m in members if m.role in _BASE_ROLES), members[0])
         self.base = base
         # A range the plan itself declares holds; a range of the rules (written in no
@@ -407,6 +412,7 @@ class RecordMoney:
         deps.update(self.per)
         if self.free_when is not None:
             deps.add(self.free_when)
+        deps.update(self.seat_deps)
         draw = self.draw
 
         def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
@@ -451,6 +457,8 @@ class RecordMoney:
         """Every money value of one record (and the discount flag)."""
         code = self.currency_of(u, v)
         priced = self.lines.lines(v, code) if self.lines is not None else None
+        if priced is None and self.seat_rule is not None:  # seats × a seat's price × months
+            priced = seat_amount(self.seat_rule, v, code, self.money.rules.fx)
         if priced is not None:
             priced = self.money.currency(code).money(priced)
         kept = self._kept(u, code)
@@ -671,7 +679,19 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
     found.refund = event in tables.rules.event_roles.refund
     free = tables.rules.monetary_properties[found.base.name].free_when
     found.free_when = free if free in present else None
+    found.seat_rule, found.seat_deps = _seat_pricing(tables.rules.monetary_properties[
+        found.base.name], present)
     return found
+
+
+def _seat_pricing(rule: MonetaryProperty, present: frozenset[str]
+                  ) -> tuple[MonetaryProperty | None, tuple[str, ...]]:
+    """``rule`` where it prices a plan billed per seat the record names, with the record's
+    properties it reads (plan, counts, period); else (None, ())."""
+    if not any(n in present for n in rule.price_usd_by or {}):
+        return None, ()
+    names = [*(rule.price_usd_by or {}), *(rule.per or ()), *(rule.months_by or {})]
+    return rule, tuple(n for n in names if n in present)
 
 
 def one_order(tables: Tables) -> Callable[[PairGroup, str], bool]:

@@ -19,7 +19,9 @@ generator does). Per record:
 - a record naming a catalogue thing it pays for shows its entry's price (``_prices``);
 - an amount Rules price per unit (``monetary_properties.<p>.per: [nights]``) has lines that
   are a per-unit price of the currency's unit × the counts the record shows (a booking's
-  amount is the per-night price × its nights).
+  amount is the per-night price × its nights);
+- an amount of a plan billed per seat (``monetary_properties.<p>.price_usd_by``) is its
+  plan's price a seat × the seats × the months its billing period charges (``months_by``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
+from demogen.analysis.billing import seat_amount
 from demogen.analysis.heuristic._catalogues import record_stem
 from demogen.analysis.heuristic._money import discount_flag, discount_rate, money_role
 from demogen.analysis.heuristic.values.names import normalize
@@ -108,6 +111,8 @@ class MoneyChecker(Checker):
         self._flag(event, props, local, where, report)
         self._rate(event, props, local, info, where, report)
         self._per_unit(event, props, members, local, info, where, report)
+        if code is not None:
+            self._seat_price(event, props, members, code, where, report)
         self._refunds.record(str(record.get("#distinct_id") or record.get("#account_id")),
                              event, props, local, code, where, report)
         if code is not None:
@@ -216,7 +221,9 @@ class MoneyChecker(Checker):
                   info: CurrencyInfo, where: Where, report: Report) -> None:
         """The lines of an amount priced per unit (``per: [nights]``) divide by the counts
         into a price in the currency's unit."""
-        counts = {n: props[n] for rule, _role in members.values() for n in rule.per or ()
+        # a plan billed per seat charges months of a seat's price: _seat_price checks it
+        counts = {n: props[n] for rule, _role in members.values() if not rule.price_usd_by
+                  for n in rule.per or ()
                   if isinstance(props.get(n), int | float) and not isinstance(props[n], bool)}
         lines = self._lines(local)
         units = 1.0
@@ -230,6 +237,20 @@ class MoneyChecker(Checker):
             shown = " × ".join(f"{n} {x:g}" for n, x in counts.items())
             report(where, f"{event}: lines {lines:g} are no per-unit price × {shown} "
                           f"({unit:.6g} a unit; monetary_properties per)")
+
+    def _seat_price(self, event: str, props: Mapping[str, Any],
+                    members: dict[str, tuple[MonetaryProperty, str]], code: str, where: Where,
+                    report: Report) -> None:
+        """An amount of a plan billed per seat (``price_usd_by``) is its plan's price a
+        seat × the seats × the months its billing period charges (``months_by``)."""
+        for name, (rule, _role) in members.items():
+            want = seat_amount(rule, props, code, self._fx) if rule.price_usd_by else None
+            x = props[name]
+            if want is not None and abs(float(x) - want) > max(0.011, 1e-6 * want):
+                read = [*(rule.price_usd_by or {}), *(rule.per or ()), *(rule.months_by or {})]
+                shown = ", ".join(f"{n} {props.get(n)}" for n in read if n in props)
+                report(where, f"{event}: {name} {x:g} {code} but {shown} cost "
+                              f"{round(want, 2):g} (monetary_properties price_usd_by)")
 
     def _lines(self, local: dict[str, float]) -> float | None:
         """The order's lines (before discount, shipping, tax): shown, or read back from the
