@@ -232,7 +232,7 @@ def _left(counts: dict[str, tuple[float, bool]], rows: Any, key: str | None,
 #: short. Buying the whole basket made orders of up to the plan's longest list (20 lines
 #: in segment_ecommerce_v2, 5.3 on average) and left no payer's cart abandoned; measured
 #: 2,000 users x 30 days, seeds 3/7/11: 3.0-4.0 lines per order on three shops, with
-#: purchases per cart 0.251-0.379 (issue 13; realism-bands §3: 2.87 units per order).
+#: purchases per cart 0.252-0.382 (issue 13; realism-bands §3: 2.87 units per order).
 ORDER_MORE = 0.85
 
 

@@ -42,7 +42,7 @@ from demogen.simulation.values._paid_ways import (
     priced_sampler,
     spend_wrappers,
 )
-from demogen.simulation.values._pairs import follower
+from demogen.simulation.values._pairs import follower, kept_row, rows_list
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._playhead import playhead_sampler
 from demogen.simulation.values._positions import position_sampler
@@ -192,6 +192,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     if shares_the_search(tables.rules, prop.name):   # a booking books what was searched
         fn = as_searched(prop.name, event, fn)
     if group is not None and stage_sampler(tables, prop, event) is None:
+        rows = rows_list(tables, group, prop.name)
+        if rows is not None:    # a return names a product its order lists
+            fn = kept_row(group, rows, prop.name, fn)
         fn = follower(group, event, prop.name, fn)
     fn = toggle_sampler(plan.groups, event, prop.name, fn)  # an add of no favourite yet
     if prop.name in tables.rules.paid_ways:     # owned (coins) only after its coin_use

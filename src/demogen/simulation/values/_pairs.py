@@ -26,6 +26,7 @@ from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._objects import row_thing
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
@@ -348,6 +349,35 @@ def follower(group: PairGroup, event: str, name: str, inner: Sampler) -> Sampler
                 f"if {out} is _MISS:", *indent(w.value(inner, out))]
 
     return with_source(paired, source)
+
+
+def rows_list(tables: Tables, group: PairGroup, key: str) -> str | None:
+    """The group's list of rows whose row field is ``key`` (``commodity_list`` of
+    ``commodity_id``), where a member names one thing by ``key`` alone (a return)."""
+    for name in sorted(group.names):
+        prop = tables.props.get(name)
+        found = row_thing(prop) if prop is not None and \
+            prop.type == PropertyType.OBJECT_GROUP else None
+        if found is not None and found[0] == key:
+            return name
+    return None
+
+
+def kept_row(group: PairGroup, rows: str, key: str, inner: Sampler) -> Sampler:
+    """A thing of the rows the group's thing lists (a return names a product of the order
+    it follows, not any product: a one-line order's return named another product, priced
+    above what the order paid), else ``inner``'s."""
+    slot, session = group.slot, group.session
+
+    def picked(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        kept: Kept | None = u.sticky.get(slot)
+        listed = kept[1].get(rows) if kept is not None and (
+            not session or kept[0] == u.session_number) else None
+        ids = [r[key] for r in listed if isinstance(r, dict) and r.get(key) is not None] \
+            if isinstance(listed, list) else []
+        return ids[int(u.rnd.random() * len(ids))] if ids else inner(u, v, t)
+
+    return picked
 
 
 def writer(group: PairGroup, event: str, present: Iterable[str]) -> Hook:
