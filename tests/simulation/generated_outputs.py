@@ -1119,15 +1119,7 @@ INVARIANTS: dict[str, Callable[[Generated], list[str]]] = {
 
 #: (invariant, source id) → the generator bug that breaks it there ("*": every source).
 #: Tests of these pairs are xfail (not strict); remove an entry once the bug is fixed.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("validate", "te_data_generator__ecommerce-tracking-plan"): (
-        "a return of a one-line order paid with a coupon refunds the line's price, not what "
-        "was paid (finish_return present_price 18800 KRW for an order paid 13350: 150 x 10 "
-        "seed 0). Orders of a few lines (session 16) made whole-order returns common; the "
-        "return's money (roles subtotal / net) is not given back at the order's discount "
-        "(values/_money.py _give_back takes amount/subtotal/gross refunds only). "
-        "docs/coherence.md, Not yet coherent"),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 # -- large runs: KPIs and dashboard-level shapes ------------------------------------------------

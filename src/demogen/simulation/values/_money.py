@@ -350,6 +350,11 @@ class RecordMoney:
         #: A refund, return or cancel (Rules ``event_roles.refund``): showing one amount,
         #: it gives back what its order was paid (``_give_back``).
         self.refund = False
+        #: A return's order (a group it follows besides its own: a return's order_id),
+        #: whose discount comes off the lines it gives back (:meth:`_returned`).
+        self._order_slot: str | None = None
+        #: The plan's refund events (Rules ``event_roles.refund``).
+        self.refunds: frozenset[str] = frozenset()
         self._leader = False
 
     def holds(self, name: str) -> bool:
@@ -377,6 +382,11 @@ class RecordMoney:
             self._slot = f"{group.slot}\x1fmoney"
             self._session = group.session
             self._leader = event in group.leaders
+        if self.refund or (group is not None and self.refunds & set(group.members)):
+            # a return paired on its own id (application_id) follows its order (order_id)
+            self._order_slot = next((f"{g.slot}\x1fmoney" for g in groups
+                                     if event in g.members and event not in g.leaders
+                                     and g is not group), None)
         picked = next((g for g in groups if g.unit and g.order == event), None)
         if picked is not None and picked.unit not in self.members:
             self._unit = picked
@@ -466,7 +476,7 @@ class RecordMoney:
         if parts is not None and priced is not None and parts["amount"] != priced:
             parts = None    # the follower shows other things than its leader's order
         if parts is None:
-            parts = self._fresh(u, v, code, priced)
+            parts = self._returned(u, self._fresh(u, v, code, priced), code)
             if self._slot is not None:
                 u.sticky[self._slot] = (u.session_number, parts, code, self.discountable)
         elif self.discountable and not kept[1]:
@@ -504,6 +514,21 @@ class RecordMoney:
         for m in self.members.values():
             out[m.name] = paid if m.code is None or m.code == code else \
                 self._in(paid, paid, code, m)
+
+    def _returned(self, u: UserContext, parts: dict[str, int | float], code: str
+                  ) -> dict[str, int | float]:
+        """A return's lines less its order's discount rate: it gives back what was paid
+        for them (a one-line order paid 13,350 KRW with a coupon refunded its 18,800
+        line); ``parts`` where it follows no discounted order."""
+        kept = u.sticky.get(self._order_slot) if self._order_slot is not None else None
+        if kept is None or kept[2] != code:
+            return parts
+        lines, discount = kept[1]["amount"], kept[1]["discount"]
+        if not lines or not discount:
+            return parts
+        info = self.money.currency(code)
+        return self._parts(info, parts["amount"], info.money(parts["amount"] * discount / lines),
+                           parts["shipping"])
 
     def _kept(self, u: UserContext, code: str) -> tuple[dict[str, int | float], bool] | None:
         """The order of the paired event this one follows, if there is one to follow, and
@@ -676,7 +701,8 @@ def record_money(tables: Tables, event: str, present: frozenset[str]) -> RecordM
                                found.base.enum)
     found.rates = _rates(tables, present, {*found.members, flag})
     found.discountable = found.discountable or bool(found.rates)
-    found.refund = event in tables.rules.event_roles.refund
+    found.refunds = frozenset(tables.rules.event_roles.refund)
+    found.refund = event in found.refunds
     free = tables.rules.monetary_properties[found.base.name].free_when
     found.free_when = free if free in present else None
     found.seat_rule, found.seat_deps = _seat_pricing(tables.rules.monetary_properties[
