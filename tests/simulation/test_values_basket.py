@@ -12,7 +12,7 @@ from demogen.simulation.values._plans import ValuePlan
 from demogen.simulation.values._tables import Tables
 from tests.conftest import COHERENCE_USERS
 from tests.corpus import corpus
-from tests.simulation.generated_outputs import Generated, output_factory, tracks
+from tests.simulation.generated_outputs import SPENDERS, Generated, output_factory, tracks
 
 PLANS = [pytest.param("ecommerce", id="ecommerce"),
          pytest.param("segment_ecommerce_v2", marks=corpus, id="segment_ecommerce_v2")]
@@ -235,3 +235,29 @@ def _same_entry(seen: dict[str, dict[str, Any]], row: dict[str, Any], key: str) 
     described = {k: x for k, x in row.items() if k.endswith(("_name", "_type"))}
     first = seen.setdefault(str(row[key]), described)
     assert first == described, (row, first)
+
+
+@corpus
+def test_a_return_names_a_product_of_its_order_and_gives_back_what_was_paid(
+        tmp_path_factory) -> None:
+    """The KR shop's return (``finish_return`` after ``pay_order``) names a product its
+    order lists and gives back at most what the order paid (its ``present_price`` after the
+    order's coupon). Before, it named any of the six products (150 x 10 seed 0: 상품5 at
+    151,000 KRW for an order of one 상품2 paid 13,350), and a whole couponed order refunded
+    its lines' price (18,800 for 13,350). 300 spenders x 14 days, seed 3: 6 returns."""
+    g = output_factory(tmp_path_factory, "returns", users=300, days=14, seed=3,
+                       config=SPENDERS)("te_data_generator__ecommerce-tracking-plan")
+    returns = 0
+    for timeline in g.timelines.values():
+        paid: dict[str, dict[str, Any]] = {}
+        for record in tracks(timeline):
+            values = record["properties"]
+            if record["#event_name"] == "pay_order":
+                paid[values["order_id"]] = values
+            elif record["#event_name"] == "finish_return" and values.get("order_id") in paid:
+                order = paid[values["order_id"]]
+                returns += 1
+                listed = {row.get("commodity_id") for row in order.get("commodity_list") or ()}
+                assert values.get("commodity_id") in listed, (values, listed)
+                assert values["present_price"] <= order["order_actual_amount"], (values, order)
+    assert returns >= 5, returns
