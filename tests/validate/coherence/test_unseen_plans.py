@@ -15,7 +15,10 @@ block), and a Korean webtoon / web-novel app in a ThinkingData workbook (툰나�
 비고 column, ``series_id`` typed two ways), and an English fitness / running app in a
 ThinkingData workbook (Stridely, written by ``build_fitness``: workouts with duration,
 distance, pace, calories, heart rates and steps by kind, watches, badges, challenges, a
-Premium subscription in USD / EUR / GBP, a Remark column, ``challenge_id`` typed two ways).
+Premium subscription in USD / EUR / GBP, a Remark column, ``challenge_id`` typed two ways),
+and a ride-hailing app in a Mixpanel-Lexicon-style CSV (Hoppa: an ``Entity Type`` column,
+Title Case event names with spaces, rides quoted, requested, assigned, started, completed
+or cancelled, fares with promo and tip, a wallet, a Ride Pass).
 Each is generated at the coherence size
 (300 users × 10 days, seed 3) and validated against the plan as a user would; every check
 must report zero violations.
@@ -53,6 +56,7 @@ PLANS: dict[str, Callable[[Path], Path]] = {
     "saas_workspace": lambda _: UNSEEN / "saas_workspace" / "tracking_plan.csv",
     "kr_webtoon": lambda scratch: write_kr_webtoon(scratch / "kr_webtoon"),
     "fitness": lambda scratch: write_fitness(scratch / "fitness"),
+    "ride_hailing": lambda _: UNSEEN / "ride_hailing",
 }
 
 #: Plan id → a generator gap that still breaks it (xfail, not strict).
