@@ -56,6 +56,9 @@ class CurrencyTable:
     industries: dict[str, Any]
     parts: dict[str, float]
     discount: tuple[float, float]
+    #: A tip: the share of orders with one, its least and most share of the lines, and the
+    #: unit it is rounded to in a currency without decimals.
+    tip: tuple[float, float, float, int]
 
 
 @functools.cache
@@ -69,10 +72,12 @@ def load_currencies() -> CurrencyTable:
                            float(c.get("tax_rate", 0.0)))
         for code, c in raw["currencies"].items()
     }
-    frac = raw["discount_fraction"]
+    frac, tip = raw["discount_fraction"], raw["tip"]
     return CurrencyTable(table, tuple(float(w) for w in raw["tier_weights"]), raw["industries"],
                          {k: float(v) for k, v in raw["amount_parts"].items()},
-                         (float(frac["min"]), float(frac["max"])))
+                         (float(frac["min"]), float(frac["max"])),
+                         (float(tip["share"]), float(tip["min"]), float(tip["max"]),
+                          int(tip["round_zero_decimals"])))
 
 
 def currency_in_name(name: str) -> str | None:

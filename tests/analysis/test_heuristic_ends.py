@@ -149,3 +149,31 @@ def test_idle_combat_ends_in_a_win_or_a_fail_and_a_clear_follows_the_win(stem: s
     assert ends == {"te_combat_victory": 0.9, "te_combat_failure": pytest.approx(0.1)}
     assert ["te_combat_start", "te_combat_victory", "te_stage_clear"] in \
         rules.event_constraints.sequences
+
+
+def test_a_request_starts_then_ends_or_is_cancelled_instead() -> None:
+    """The ride-hailing plan (tests/data/unseen/ride_hailing) ordered ``Ride Started → Ride
+    Completed → Ride Cancelled`` (a cancel after the drop-off, 5 % of completions) and drew
+    ``Ride Requested`` freely. A thing requested starts, then ends, or is cancelled instead
+    of starting: the cancel is an alternative end of the request."""
+    rules = analyze(taxonomy([ev(n) for n in (
+        "app_open", "ride_requested", "ride_started", "ride_completed", "ride_cancelled")]))
+    ec = rules.event_constraints
+
+    assert ["ride_requested", "ride_started", "ride_completed"] in ec.sequences
+    assert _ends(rules) == {"ride_requested": {"ride_started": 0.8, "ride_cancelled": 0.05}}
+    assert ec.prerequisites["ride_cancelled"] == ["ride_requested"]
+    assert not any("ride_completed" in s and "ride_cancelled" in s for s in ec.sequences)
+
+
+def test_a_request_nothing_starts_ends_and_an_order_without_one_is_cancelled_after() -> None:
+    """Without a start, the request leads to its end (a refund requested, then completed);
+    without a request, a cancel still follows the end (Segment's Order Completed → Order
+    Cancelled)."""
+    rules = analyze(taxonomy([ev(n) for n in (
+        "app_open", "refund_requested", "refund_completed", "order_completed",
+        "order_cancelled")]))
+    prerequisites = rules.event_constraints.prerequisites
+
+    assert prerequisites["refund_completed"] == ["refund_requested"]
+    assert prerequisites["order_cancelled"] == ["order_completed"]

@@ -105,3 +105,18 @@ def test_a_currency_store_is_occasional_and_a_shop_is_core() -> None:
     assert rules.events["coin_shop_view"].frequency == "occasional"
     assert rules.events["gem_store_open"].frequency == "occasional"
     assert rules.events["shop_view"].frequency == "core"
+
+
+def test_support_is_rare_and_a_saved_place_occasional() -> None:
+    """The ride-hailing plan drew ``Support Ticket Opened`` (3,382) and ``Saved Place
+    Added`` (3,376) as often as rides requested (3,452) at 300 users x 10 days, seed 3."""
+    rules = analyze(taxonomy([ev(n) for n in (
+        "app_open", "ride_requested", "support_ticket_opened", "contact_support",
+        "saved_place_added", "address_saved", "ticket_use")]))
+
+    frequency = {n: rules.events[n].frequency if n in rules.events else None
+                 for n in ("support_ticket_opened", "contact_support", "saved_place_added",
+                           "address_saved", "ticket_use", "ride_requested")}
+    assert frequency == {"support_ticket_opened": "rare", "contact_support": "rare",
+                         "saved_place_added": "occasional", "address_saved": "occasional",
+                         "ticket_use": None, "ride_requested": None}

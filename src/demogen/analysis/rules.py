@@ -191,7 +191,7 @@ class EventConstraints(BaseModel):
 
 
 #: What a money amount is within its record (see :class:`MonetaryProperty`).
-MoneyRole = Literal["amount", "subtotal", "discount", "shipping", "tax", "fee", "net",
+MoneyRole = Literal["amount", "subtotal", "discount", "shipping", "tax", "fee", "tip", "net",
                     "total", "gross"]
 
 
@@ -200,8 +200,9 @@ class MonetaryProperty(BaseModel):
 
     ``role`` says how the amounts of one record add up (all from one underlying amount):
     ``amount``/``subtotal`` the lines before anything else, ``discount``, ``shipping``,
-    ``tax``, ``fee``; ``net`` = subtotal − discount; ``total`` = subtotal − discount +
-    shipping + tax + fee (what is paid); ``gross`` = the same before the discount.
+    ``tax``, ``fee``, ``tip`` (what the buyer adds for the driver, courier or waiter: none
+    on many orders); ``net`` = subtotal − discount; ``total`` = subtotal − discount +
+    shipping + tax + fee + tip (what is paid); ``gross`` = the same before the discount.
     """
 
     model_config = _STRICT

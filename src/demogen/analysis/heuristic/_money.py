@@ -40,7 +40,7 @@ _REAL_MONEY_DESC = ("real money", "real-money", "in-app purchase", "iap", "reven
 _VIRTUAL_DESC = ("virtual currency", "in-game currency", "인게임 재화", "게임 재화", "虚拟货币",
                  "游戏币")
 #: Roles of an order's parts whose words name money only with a money description.
-_PART_ROLES = ("discount", "shipping", "tax", "fee")
+_PART_ROLES = ("discount", "shipping", "tax", "fee", "tip")
 _PAREN = re.compile(r"\([^)]*\)")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 

@@ -150,6 +150,8 @@ def build_ordering(ctx: Context, templates: list[TemplateMatch]) -> Ordering:
         for spec in flows["verb_edges"]:
             if obj & frozenset(spec.get("not", ())):
                 continue    # what this pair does not order (a guild entered is joined)
+            if any(idx.info(m).verb in spec.get("unless", ()) for m in members):
+                continue    # another pair orders these (a cancel ends the request)
             for a in members:
                 for b in members:
                     if idx.info(a).verb == spec["from"] and idx.info(b).verb == spec["to"]:

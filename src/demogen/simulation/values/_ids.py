@@ -81,6 +81,50 @@ def own_id_like(examples: list[str], key: int) -> Sampler | None:
     return own
 
 
+#: Runs of letters and digits in an example id; a run holding a digit is the id's body.
+_ID_RUNS = re.compile(r"[0-9A-Za-z]+")
+_HEX = frozenset("0123456789abcdef")
+#: Fewest drawn characters for an id new on every event: 16^6 ≈ 17 million shapes.
+_UNIQUE_POSITIONS = 6
+
+
+def unique_id_like(examples: list[str]) -> Sampler | None:
+    """Ids new for every event in the shape of the plan's example (``r_8f2a91`` →
+    ``r_03c7e5``): the example's words and separators kept, each character of a run with a
+    digit drawn again as a digit, a hex letter or a letter of its case; None where the
+    example leaves too few characters to draw (then a UUID)."""
+    shaped = next((e for e in examples if _positions(e) >= _UNIQUE_POSITIONS), None)
+    if shaped is None:
+        return None
+    parts = _ID_RUNS.split(shaped)
+    runs = [(run, _alphabets(run)) for run in _ID_RUNS.findall(shaped)]
+
+    def unique(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        rnd = u.rnd.random
+        out = [parts[0]]
+        for (run, alphabets), sep in zip(runs, parts[1:], strict=True):
+            out.append(run if alphabets is None else
+                       "".join(a[int(rnd() * len(a))] for a in alphabets))
+            out.append(sep)
+        return "".join(out)
+
+    return unique
+
+
+def _positions(example: str) -> int:
+    return sum(len(run) for run in _ID_RUNS.findall(example) if any(c.isdigit() for c in run))
+
+
+def _alphabets(run: str) -> list[str] | None:
+    """What each character of an id's run is drawn from; None for a word (``r``, ``ORD``)."""
+    if not any(c.isdigit() for c in run):
+        return None
+    hexed = set(run) <= _HEX
+    return ["0123456789abcdef" if hexed else "0123456789" if c.isdigit()
+            else "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c.isupper() else "abcdefghijklmnopqrstuvwxyz"
+            for c in run]
+
+
 def _stable_id(stem: str, key: int, numeric: bool) -> Sampler:
     last = stem.rsplit("_", 1)[-1]
     size = shared_size(stem)
@@ -118,6 +162,15 @@ def _as_number(account_id: str | None) -> int | None:
 def _unique_id(stem: str, numeric: bool) -> Sampler:
     if numeric:
         return lambda u, v, t: 1_000_000_000 + int(u.rnd.random() * 8_999_999_999)
+    return shop_or_store_id(stem) or with_source(
+        lambda u, v, t: uuid4_text(u.rnd.getrandbits(128)),
+        lambda w, out: [f"{out} = {w.ref(uuid4_text)}(u.rnd.getrandbits(128))"])
+
+
+def shop_or_store_id(stem: str) -> Sampler | None:
+    """A text id new for every event in the shape its shop or store gives it (an order
+    number, an App Store or Google Play transaction); None for the others (a UUID, or the
+    plan's example's shape)."""
     last = stem.rsplit("_", 1)[-1]
     if last in ("order", "invoice", "purchase"):
         # Shop-style order numbers: the event date and a sequence-looking tail.
@@ -135,9 +188,7 @@ def _unique_id(stem: str, numeric: bool) -> Sampler:
             return f"ch_{r:016x}"
 
         return transaction
-    return with_source(
-        lambda u, v, t: uuid4_text(u.rnd.getrandbits(128)),
-        lambda w, out: [f"{out} = {w.ref(uuid4_text)}(u.rnd.getrandbits(128))"])
+    return None
 
 def _catalogue_id(pools: Pools, stem: str, numeric: bool) -> Sampler:
     sizes = {"item": 200, "product": 300, "sku": 300, "commodity": 300, "goods": 300,

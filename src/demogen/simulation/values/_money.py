@@ -79,6 +79,7 @@ class Money:
         self._weights = loaded.tier_weights
         self._parts = loaded.parts
         self.discount_fraction = loaded.discount
+        self.tip = loaded.tip
         self.rules = rules if rules is not None else MoneyRules()
         self.mode: dict[str, Any] = industry_mode(industry)
 
@@ -374,7 +375,10 @@ class RecordMoney:
         order (``purchase``, ``purchase_fail``) in the same session or user's life.
         ``one_order(group, event)``: whether the group's events are one order's even where
         their amounts have other names (a booking's ``order_amount`` is what its payment's
-        ``paid_amount`` pays)."""
+        ``paid_amount`` pays). A record charging a fee alone (a ride's cancellation fee) is
+        charged instead of its order, and shares none."""
+        if self.roles <= {"fee"}:
+            return
         group = next((g for g in groups if event in g.members
                       and (g.names & set(self.members)
                            or (one_order is not None and one_order(g, event)))), None)
@@ -573,15 +577,25 @@ class RecordMoney:
                 shipping = self.shipping_enum[int(rnd() * len(self.shipping_enum))]
             elif lines < info.free_shipping_over:
                 shipping = self._within(info, "shipping", info.shipping)
-        parts = self._parts(info, lines, discount, shipping)
+        given = {"tip": self._tip(info, lines, rnd)} if "tip" in self.roles else None
+        parts = self._parts(info, lines, discount, shipping, given)
         for _ in range(0 if fixed else 3):  # a sum above the plan's range: fewer lines
             excess = max((parts[r] - self.limits[r][1] for r in ("net", "total", "gross")
                           if r in self.roles and r in self.limits), default=0.0)
             if excess <= 0:
                 break
             lines = info.money(max(lines - excess, discount))
-            parts = self._parts(info, lines, discount, shipping)
+            parts = self._parts(info, lines, discount, shipping, given)
         return parts
+
+    def _tip(self, info: CurrencyInfo, lines: float, rnd: Callable[[], float]) -> int | float:
+        """The order's tip: on some orders, a share of the lines in whole units."""
+        share, lo, hi, unit = self.money.tip
+        if rnd() >= share:
+            return 0
+        x = lines * (lo + (hi - lo) * rnd())
+        step = unit if info.decimals == 0 else 1
+        return self._within(info, "tip", max(step, round(x / step) * step))
 
     def _discount(self, info: CurrencyInfo, lines: float,
                   rnd: Callable[[], float]) -> int | float:
@@ -600,21 +614,23 @@ class RecordMoney:
         the leader's tax and fee where this record shows none."""
         lines = kept["amount"]
         return self._parts(info, lines, self._discount(info, lines, rnd), kept["shipping"],
-                           {r: kept[r] for r in ("tax", "fee") if r not in self.roles})
+                           {"tip": kept["tip"],
+                            **{r: kept[r] for r in ("tax", "fee") if r not in self.roles}})
 
     def _parts(self, info: CurrencyInfo, lines: float, discount: float,
                shipping: float, given: dict[str, int | float] | None = None
                ) -> dict[str, int | float]:
-        """The order's amounts from its lines, discount and shipping (``given``: tax and
-        fee already decided)."""
+        """The order's amounts from its lines, discount and shipping (``given``: tax, fee
+        and tip already decided; no tip unless given)."""
         given = given or {}
+        tip = given.get("tip", 0)
         tax = given.get("tax", self._within(info, "tax", (lines - discount) * info.tax_rate)
                         if "tax" in self.roles else 0)
         fee = given.get("fee", self._within(info, "fee", lines * self.fee_part)
                         if "fee" in self.roles else 0)
-        extra = shipping + tax + fee
+        extra = shipping + tax + fee + tip
         return {"amount": lines, "subtotal": lines, "discount": discount, "shipping": shipping,
-                "tax": tax, "fee": fee, "net": info.money(lines - discount),
+                "tax": tax, "fee": fee, "tip": tip, "net": info.money(lines - discount),
                 "total": info.money(lines - discount + extra),
                 "gross": info.money(lines + extra)}
 

@@ -21,6 +21,8 @@ from demogen.simulation.values._ids import (
     id_sampler,
     own_id_like,
     shared_size,
+    shop_or_store_id,
+    unique_id_like,
 )
 from demogen.simulation.values._numbers import ENUM_SKEW
 from demogen.simulation.values._tables import Tables
@@ -88,7 +90,9 @@ def _from_examples(tables: Tables, prop: Property, spec: names.IdSpec | None,
             and stem.rsplit("_", 1)[-1] not in ACCOUNT_STEMS:
         # the user's very own (an order made theirs): a pool of 60 would hand it to others
         return own_id_like(examples, salt(tables.seed, "stable", prop.name))
-    if spec is not None and spec.mode != "unique":
+    if spec is not None and spec.mode == "unique":
+        return None if shop_or_store_id(stem) else unique_id_like(examples)
+    if spec is not None:
         pool = tables.pools.example_pool(examples, prop.name, 60)
         if spec.mode == "stable":
             return stable_sampler(pool, salt(tables.seed, "stable", prop.name))

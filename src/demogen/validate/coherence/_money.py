@@ -40,7 +40,7 @@ from demogen.validate.coherence._prices import Prices
 from demogen.validate.coherence._refunds import Refunds
 
 _CODES = frozenset(load_currencies().currencies)
-_ADDED = ("shipping", "tax", "fee")
+_ADDED = ("shipping", "tax", "fee", "tip")
 _UNKNOWN = CurrencyInfo("", 2, (), 0.0)
 
 
