@@ -67,7 +67,8 @@ def test_a_ride_is_requested_then_started_or_cancelled_instead(rides: Generated)
     assert 0 < counts["Ride Cancelled"] <= 0.2 * counts["requested"], counts
     ids = [r["properties"]["ride_id"] for r in rides.records
            if r.get("#event_name") == "Ride Requested"]
-    assert all(re.fullmatch(r"r_[0-9a-f]{6}", i) for i in ids), ids[:5]
+    assert all(re.fullmatch(r"r_[0-9a-f]{10}", i) for i in ids), ids[:5]
+    assert len(set(ids)) == len(ids)
 
 
 def test_a_ride_charges_its_fare_less_the_promo_plus_the_tip(rides: Generated) -> None:
@@ -100,3 +101,22 @@ def test_validate_finds_a_tip_the_total_leaves_out(rides: Generated, tmp_path: P
 
     assert len(problems) == 1, problems
     assert f"{name}:{index + 1}" in problems[0] and "tip" in problems[0]
+
+
+def test_a_driver_comes_in_one_car_with_one_rating(rides: Generated) -> None:
+    """``vehicle_model`` was a phone (``SM-S918U``: the device's model), its colour a
+    product's (Terracotta), and ``driver_rating`` ("Driver's average rating (4.0~5.0)") a
+    whole 4 or 5 drawn anew on every assignment of the same driver."""
+    cars: dict[str, set[tuple[Any, ...]]] = {}
+    for r in rides.records:
+        if r.get("#event_name") == "Driver Assigned":
+            p = r["properties"]
+            cars.setdefault(p["driver_id"], set()).add(
+                (p["vehicle_model"], p["vehicle_color"], p["driver_rating"]))
+    assert len(cars) >= 20
+    assert all(len(shown) == 1 for shown in cars.values()), cars
+    shown = [next(iter(s)) for s in cars.values()]
+    assert len({model for model, _, _ in shown}) >= 5
+    assert not any(model.startswith(("SM-", "iPhone", "Pixel")) for model, _, _ in shown)
+    assert all(4 <= rating <= 5 for _, _, rating in shown)
+    assert any(rating != int(rating) for _, _, rating in shown)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from demogen.analysis.heuristic.servers import server_field
-from demogen.analysis.heuristic.values.names import leaf, normalize, singular
+from demogen.analysis.heuristic.values.names import id_spec, leaf, normalize, singular
 
 __all__ = ["ID", "NAME", "TYPE", "Role", "catalogue_data", "catalogue_role", "fields_stem",
            "group_roles", "is_quantity", "object_stem", "priced_stems",
@@ -164,9 +164,11 @@ def _thing_field_words() -> dict[str, str]:
 
 def _id_stem(names: Iterable[str]) -> str | None:
     """The one stem ``names`` name by an id (``series_id``: series), None for none or
-    several."""
+    several. An id new for every event (``ride_id`` beside ``driver_id``) names no thing
+    with attributes."""
     stems = {role.stem for name in names
-             if (role := catalogue_role(name)) is not None and role.field == ID}
+             if (role := catalogue_role(name)) is not None and role.field == ID
+             and ((spec := id_spec(name)) is None or spec.mode != "unique")}
     return stems.pop() if len(stems) == 1 else None
 
 
@@ -188,8 +190,10 @@ def group_roles(names: Iterable[str], stem_of_object: str | None = None
     thing = stem_of_object or _id_stem(names)
     by_stem: dict[str, dict[str, Role]] = {}
     for name in names:
-        role = catalogue_role(name, stem_of_object) or record_role(name, top) \
-            or thing_role(name, thing)
+        # an attribute listed whole (vehicle_color beside driver_id) is the thing's, not
+        # the color of a "vehicle" nothing names
+        role = thing_role(name, thing) or catalogue_role(name, stem_of_object) \
+            or record_role(name, top)
         if role is not None:
             by_stem.setdefault(role.stem, {})[name] = role
     _codes_beside_ids(by_stem, top)

@@ -95,6 +95,9 @@ def _matching(entry: Entry, options: Sequence[Any], salt_key: int, skew: float =
 
 #: A thing attribute's first options are the most common (R before SSR), as drawn alone.
 _ATTRIBUTE_SKEW = 1.0
+#: Examples enough to be the plan's list of a thing attribute's values (authors "예: 추공,
+#: 알파타르트, 싱숑"); fewer only lead the vocabulary's.
+_LISTED_EXAMPLES = 3
 
 
 def _by_id(options: Sequence[Any], salt_key: int, ident: str, skew: float) -> Any:
@@ -170,8 +173,12 @@ _DRAWN_ATTRIBUTES = ("size", "color")
 
 def _whole_in_range(prop: Property, key: int) -> Callable[[Entry, Any], Any]:
     """A numeric attribute without an enum (a hotel's star of 1-5): a whole number in the
-    plan's range picked by the id, the same for the same id every time."""
+    plan's range picked by the id, the same for the same id every time; two decimals where
+    the plan writes the range with them (a driver's rating "(4.0~5.0)": 4.87)."""
     bounds = prop.value_range
+    if bounds is not None and not bounds.integer and bounds.max > bounds.min:
+        low, width = float(bounds.min), float(bounds.max) - float(bounds.min)
+        return lambda e, value: round(low + width * (salt(key, e.id) % 10_001) / 10_000, 2)
     lo, hi = (1, 5) if bounds is None else (math.ceil(bounds.min), math.floor(bounds.max))
     span = max(hi - lo + 1, 1)
     return lambda e, value: lo + salt(key, e.id) % span
@@ -262,14 +269,18 @@ class Catalogues:
 
     def _attribute_pool(self, role: Role, prop: Property) -> tuple[str, ...]:
         """What a thing attribute without an enum shows: the plan's examples, else the
-        attribute's vocabulary list (``data/catalogues.yaml`` thing_attributes)."""
+        attribute's vocabulary list (``data/catalogues.yaml`` thing_attributes); one or two
+        examples (a driver's "Toyota Prius") lead the list, not make it."""
         from demogen.simulation.values._strings import plan_examples
 
         listed = thing_attributes().get(role.field)
         if listed is None or prop.type == PropertyType.NUMBER:
             return ()
         examples = tuple(dict.fromkeys(plan_examples(prop)))
-        return examples or (self._vocab(listed) if self._vocab is not None else ())
+        if len(examples) >= _LISTED_EXAMPLES or self._vocab is None:
+            return examples
+        given = {e.casefold() for e in examples}
+        return (*examples, *(w for w in self._vocab(listed) if w.casefold() not in given))
 
     def _anchor_sampler(self, catalogue: Catalogue, role: Role, prop: Property
                         ) -> Sampler | None:

@@ -152,8 +152,11 @@ def range_sampler(prop: Property, prior: priors.NumberPrior, rng: NumberRange,
 def number_spec(prop: Property, prior: priors.NumberPrior, lo: float, hi: float,
                 mean: float | None, integer: bool) -> NumberSpec:
     """Shape, integer flag and decimals for a range, from what the name says."""
-    if not integer:
-        integer = prior.kind in priors.INTEGER_KINDS or (
+    # an average rating the plan writes "(4.0~5.0)" has decimals, whole ends or not
+    written = prior.kind in priors.WRITTEN_KINDS and \
+        not priors.whole_kind(prior.kind, prop.value_range)
+    if not integer and not written:
+        integer = priors.whole_kind(prior.kind, prop.value_range) or (
             prior.kind == "total" and not priors.MONEY_WORDS.search(names.normalize(prop.name))
         ) or (prior.kind not in priors.FLOAT_KINDS and float(lo).is_integer()
               and float(hi).is_integer())

@@ -108,6 +108,7 @@ VOCAB_KINDS: dict[str, tuple[str, float]] = {
     "shop": ("shops", 0.9), "skill": ("skills", 0.6), "live_event": ("events_live", 0.5),
     "project": ("projects", 0.5), "grade": ("grades", 1.1), "tier": ("tiers", 1.0),
     "difficulty": ("difficulties", 1.0), "gender": ("genders", 0.0), "network": ("networks", 0.8),
+    "vehicle": ("vehicles", 0.6), "vehicle_color": ("vehicle_colors", 0.9),
 }
 
 

@@ -167,7 +167,7 @@ def _measurement(tables: Tables, prop: Property, state_name: str,
     bounds = tables.bounds(prop, None)
     lo, hi = (bounds[0], bounds[1]) if bounds else (-math.inf, math.inf)
     # A plan's "40-150" bounds the value; it does not make a body weight a whole number.
-    whole = tables.spec(prop).kind in priors.INTEGER_KINDS
+    whole = priors.whole_kind(tables.spec(prop).kind, prop.value_range)
 
     def report(u: UserContext, v: dict[str, Any], t: str) -> Any:
         x = u.state.get(state_name)

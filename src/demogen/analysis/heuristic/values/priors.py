@@ -12,6 +12,7 @@ from typing import Any
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic.values._patterns import first_match, ordered
 from demogen.analysis.heuristic.values.names import leaf, normalize
+from demogen.taxonomy import ValueRange
 
 # -- numbers -------------------------------------------------------------------------------
 
@@ -70,6 +71,17 @@ FLOAT_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"]
 MEASURED_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] == "measured")
 #: Number kinds that are whole numbers even when a range is given with decimals.
 INTEGER_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] == "whole")
+#: Number kinds that are whole unless the plan writes their range with decimals (a rating:
+#: stars given, or an average shown "(4.0~5.0)").
+WRITTEN_KINDS = frozenset(k for k, row in _DATA["kinds"].items() if row["numbers"] == "written")
+
+
+def whole_kind(kind: str | None, declared: ValueRange | None) -> bool:
+    """Whether a number of ``kind`` is whole whatever its range's ends (a level), given the
+    range the plan declares for it."""
+    if kind in WRITTEN_KINDS:
+        return declared is None or declared.integer
+    return kind in INTEGER_KINDS
 #: Words of money amounts (a "total" that is money keeps its decimals).
 MONEY_WORDS = re.compile(_DATA["money_words"])
 
