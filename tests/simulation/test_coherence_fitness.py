@@ -102,6 +102,34 @@ def test_validate_reports_a_distance_on_yoga_and_a_pace_apart(fitness: Generated
     assert found.violations.get("formula", 0) >= 1, found.examples
 
 
+def test_a_pace_is_its_kind_of_activity(fitness: Generated) -> None:
+    """A run at 240-480 s/km, a walk at 540-900, a ride at 120 (the plan's floor)-240
+    (``property_constraints`` ranges on ``workout_type``; before, 4,991 of 7,398 outside
+    their kind's at 1,000 x 14 seed 3: a walk at 199 s/km)."""
+    ranges = fitness.rules.property_constraints["avg_pace_sec_per_km"].ranges
+    assert ranges == {"run": [240, 480], "walk": [540, 900], "cycle": [120, 240]}
+    done = _workouts(fitness)
+    paces = {kind: [w["avg_pace_sec_per_km"] for w in done if w["workout_type"] == kind]
+             for kind in ranges}
+    for kind, (low, high) in ranges.items():
+        assert paces[kind] and all(low <= p <= high for p in paces[kind]), kind
+        assert len(set(paces[kind])) > len(paces[kind]) // 4    # spread, not one value
+
+
+def test_validate_reports_a_walk_at_a_runs_pace(fitness: Generated, plan: Path,
+                                               tmp_path: Path) -> None:
+    output = Output(fitness.out).copy()
+    _, _, walk = output.find(lambda r: r.get("#event_name") == "workout_complete"
+                             and r["properties"].get("workout_type") == "walk")
+    walk["properties"]["avg_pace_sec_per_km"] = 300     # a run's pace
+    broken = output.write(tmp_path / "broken")
+    for name in ("rules.yaml", "plan.json", "manifest.json"):
+        (broken / name).write_bytes((fitness.out / name).read_bytes())
+    found = validate(broken, taxonomy=plan, cache_dir=tmp_path / "c1")
+    assert found.violations.get("constraint") == 1, found.examples
+    assert "from 540" in found.examples["constraint"][0], found.examples
+
+
 def test_a_watch_of_one_os_pairs_with_that_os(fitness: Generated) -> None:
     """``device_type`` (Apple Watch, Garmin, Fitbit, Wear OS) depends on ``#os``
     (``property_constraints``; before: an Apple Watch on 722 Android records at 300 x 10)."""

@@ -407,8 +407,10 @@ def _property_facts(prop: Property, taxonomy: EventTaxonomy, rules: Rules,
 
     constraint = rules.property_constraints.get(name)
     if constraint is not None:
-        mapping = "; ".join(f"{k} → {', '.join(str(v) for v in vs)}"
-                            for k, vs in constraint.mapping.items())
+        mapping = "; ".join([*(f"{k} → {', '.join(str(v) for v in vs)}"
+                               for k, vs in constraint.mapping.items()),
+                             *(f"{k} → {r[0]:g} to {r[1]:g}"
+                               for k, r in constraint.ranges.items() if len(r) == 2)])
         out.rules("depends on", f"{', '.join(constraint.depends_on)}"
                                 + (f": {mapping}" if mapping else ""),
                   "property_constraints", name)

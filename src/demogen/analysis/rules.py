@@ -48,6 +48,9 @@ class PropertyConstraint(BaseModel):
 
     depends_on: list[str] = Field(default_factory=list)
     mapping: dict[str, list[Any]] = Field(default_factory=dict)
+    #: A number's [low, high] per value of the parent, where a list of values would not do
+    #: (a walk's pace 540-900 s/km, a run's 240-480): the draw is scaled into it.
+    ranges: dict[str, list[float]] = Field(default_factory=dict)
 
 
 class PaidWay(BaseModel):

@@ -41,7 +41,8 @@ report them). "Events" are ``track``/``track_update``/``track_overwrite`` record
 - ``constraint``: for each ``property_constraints`` entry, when a record holds both the
   property and its first ``depends_on`` property, and the parent's value is a key of
   ``mapping``, the property's value is one of ``mapping[parent value]`` (numbers compared as
-  numbers, other values as text).
+  numbers, other values as text); where it is a key of ``ranges``, the number lies in
+  ``ranges[parent value]`` (a walk's pace).
 - ``state`` (``update_patterns``):
 
   * a user property changed only by ``increment``/``decrement`` patterns: per user, its
@@ -549,6 +550,22 @@ class _Checks:
                     FROM o JOIN cmap m ON m.cid = {i} AND m.k = {_norm(f'o.{d}')}
                     WHERE o.{p} IS NOT NULL
                       AND NOT list_contains(coalesce(m.allowed, []), {_norm(f'o.{p}')})"""
+            )
+        # A number ranged per parent value (a walk's pace): outside [low, high] (1e-6 slack).
+        self.table("crange", "cid INTEGER, k VARCHAR, lo DOUBLE, hi DOUBLE",
+                   [(i, k, lo, hi) for i, c in enumerate(rules.constraints)
+                    for k, (lo, hi) in c.ranges.items()])
+        for i, c in enumerate(rules.constraints):
+            if not c.ranges:
+                continue
+            p, d = self.col(c.prop), self.col(c.depends_on)
+            x = f"TRY_CAST(o.{p} AS DOUBLE)"
+            parts.append(
+                f"""SELECT o.rid, '{c.prop}' AS prop, o.{p} AS value, '{c.depends_on}' AS parent,
+                           o.{d} AS parent_value,
+                           ['from ' || CAST(r.lo AS VARCHAR) || ' to ' || CAST(r.hi AS VARCHAR)]
+                    FROM o JOIN crange r ON r.cid = {i} AND {_norm('r.k')} = {_norm(f'o.{d}')}
+                    WHERE {x} IS NOT NULL AND ({x} < r.lo - 1e-6 OR {x} > r.hi + 1e-6)"""
             )
         self.flag(
             "constraint",

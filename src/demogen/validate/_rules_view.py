@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -45,6 +45,8 @@ class Constraint:
     prop: str
     depends_on: str
     mapping: dict[str, tuple[str, ...]]
+    #: [low, high] of a number per text of the parent (a walk's pace 540-900 s/km).
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,7 @@ def compile_rules(rules: Rules) -> CompiledRules:
     )
     constraints = []
     for prop, constraint in sorted(rules.property_constraints.items()):
-        if not constraint.depends_on or not constraint.mapping:
+        if not constraint.depends_on or not (constraint.mapping or constraint.ranges):
             continue
         parent = constraint.depends_on[0]
         if not (SAFE_NAME.fullmatch(prop) and SAFE_NAME.fullmatch(parent)):
@@ -151,7 +153,9 @@ def compile_rules(rules: Rules) -> CompiledRules:
             str(value_text(key)): tuple(t for t in map(value_text, allowed) if t is not None)
             for key, allowed in constraint.mapping.items()
         }
-        constraints.append(Constraint(prop, parent, mapping))
+        ranges = {str(value_text(key)): (float(r[0]), float(r[1]))
+                  for key, r in constraint.ranges.items() if len(r) == 2}
+        constraints.append(Constraint(prop, parent, mapping, ranges))
         if len(constraint.depends_on) > 1:
             skipped.append(f"property constraint {prop!r}: only its first parent "
                            f"{parent!r} is checked (as the generator uses it)")

@@ -6,7 +6,9 @@ swim takes no steps. Where one event carries a number named for such a measure a
 enum of activities some of which cannot measure it, the analyzer writes
 ``property_constraints``: the measure depends on the activity, ``0`` for those kinds
 (``distance_km: {depends_on: [workout_type], mapping: {yoga: [0], strength: [0]}}``); the
-other kinds keep the measure's own draw or formula. The run draws it and validate's
+other kinds keep the measure's own draw or formula. A pace or a speed also falls in its
+kind's human range (``avg_pace_sec_per_km: {…, ranges: {run: [240, 480], walk: [540,
+900]}}``): a walk at a run's pace reads as made up. The run draws it and validate's
 ``constraint`` check reads it. Words: ``heuristic_properties.yaml`` activity_measures.
 """
 
@@ -33,14 +35,44 @@ def activity_measure_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
             if not words & set(entry["words"]):
                 continue
             without = set(_flat(entry["without"]))
-            kinds = _activities(ctx, measure, set(spec["activities"]) | without)
+            paced = {w for kind in spec["paces"] for w in kind["words"]}
+            kinds = _activities(ctx, measure, set(spec["activities"]) | without | paced)
             if kinds is None:
                 break
-            zero = [v for v in kinds[1].enum or () if set(split_words(str(v))) & without]
-            if zero and len(zero) < len(kinds[1].enum or ()):
+            enum = kinds[1].enum or ()
+            zero = [v for v in enum if set(split_words(str(v))) & without]
+            mapping = {str(v): [0] for v in zero} if zero and len(zero) < len(enum) else {}
+            ranges = _pace_ranges(spec, measure, [v for v in enum if v not in zero])
+            if mapping or ranges:
                 out[measure.name] = PropertyConstraint(
-                    depends_on=[kinds[1].name], mapping={str(v): [0] for v in zero})
+                    depends_on=[kinds[1].name], mapping=mapping, ranges=ranges)
             break
+    return out
+
+
+def _pace_ranges(spec: dict, measure: Property, kinds: list) -> dict[str, list[float]]:
+    """[low, high] of a pace or speed per activity of ``kinds`` that has a human range
+    (``paces``), in the measure's unit and inside its declared range; {} for another
+    measure (a distance)."""
+    words = set(split_words(measure.name))
+    pace = bool(words & set(spec["pace_words"]))
+    if not pace and not words & set(spec["speed_words"]):
+        return {}
+    units = spec["pace_units" if pace else "speed_units"]
+    factor = next((float(units[w]) for w in split_words(measure.name) if w in units), 1.0)
+    own = measure.value_range
+    out: dict[str, list[float]] = {}
+    for value in kinds:
+        said = set(split_words(str(value)))
+        kind = next((k for k in spec["paces"] if said & set(k["words"])), None)
+        if kind is None:
+            continue
+        fast, slow = (float(x) for x in kind["sec_per_km"])
+        ends = sorted((fast * factor, slow * factor) if pace else
+                      (3600 / slow * factor, 3600 / fast * factor))
+        low, high = (max(ends[0], own.min), min(ends[1], own.max)) if own else ends
+        if low < high:  # a declared range beside the kind's: its unit is another, leave it
+            out[str(value)] = [round(low, 2), round(high, 2)]
     return out
 
 

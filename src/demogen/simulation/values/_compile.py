@@ -24,7 +24,7 @@ from demogen.simulation.values._catalogue import catalogue_link
 from demogen.simulation.values._climb import climb_sampler
 from demogen.simulation.values._codegen import with_source
 from demogen.simulation.values._convert import MISS
-from demogen.simulation.values._derived import constraint_sampler, formula_sampler
+from demogen.simulation.values._derived import constraint_sampler, formula_sampler, ranged_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler, weighted_sampler
 from demogen.simulation.values._first_pay import first_pay_sampler
@@ -146,6 +146,9 @@ def plain(tables: Tables, prop: Property, event: str | None,
     if attr is not None:
         fn = device_sampler(tables, prop, attr, fn)
     constraint = tables.rules.property_constraints.get(prop.name)
+    if constraint is not None and constraint.depends_on and constraint.ranges:
+        fn = ranged_sampler(tables, prop, event, constraint.depends_on[0], constraint.ranges,
+                            fn, present, deps)   # a walk's pace in a walk's range
     if constraint is not None and constraint.depends_on and constraint.mapping:
         fn = constraint_sampler(tables, prop, constraint.depends_on[0], constraint.mapping, fn,
                                 present, deps, attr)

@@ -180,6 +180,36 @@ def constraint_sampler(tables: Tables, prop: Property, parent: str,
     return constrained
 
 
+def ranged_sampler(tables: Tables, prop: Property, event: str | None, parent: str,
+                   ranges: dict[str, list[float]], fallback: Sampler,
+                   present: frozenset[str], deps: set[str]) -> Sampler:
+    """A number in [low, high] of the parent's value (a walk's pace 540-900 s/km): the plain
+    draw scaled from the property's own range into it, so it keeps its shape and its
+    draws (one per record, as before), whole where the draw is whole."""
+    table = {loose(k): (float(r[0]), float(r[1])) for k, r in ranges.items()
+             if len(r) == 2 and r[0] <= r[1]}
+    if not table:
+        return fallback
+    of = loose_lookup(table)
+    bounds = tables.bounds(prop, event)
+    lo, hi = (bounds[0], bounds[1]) if bounds is not None else (0.0, 0.0)
+    in_event = parent in present
+    if in_event:
+        deps.add(parent)
+
+    def ranged(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        x = fallback(u, v, t)
+        pv = v.get(parent, MISS) if in_event else u.state.get(parent, MISS)
+        span = None if pv is MISS or pv is None else of(pv)
+        if span is None or not isinstance(x, int | float) or isinstance(x, bool):
+            return x
+        share = (x - lo) / (hi - lo) if hi > lo else u.rnd.random()
+        y = span[0] + min(max(share, 0.0), 1.0) * (span[1] - span[0])
+        return round(y) if isinstance(x, int) else round(y, 2)
+
+    return ranged
+
+
 def _allowed_table(prop: Property, mapping: dict[str, list[Any]]) -> dict[str, tuple[Any, ...]]:
     """Allowed values per (loose) parent value, in the property's type and enum."""
     convert = converter(prop.type)
