@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import yaml
@@ -388,3 +389,62 @@ def test_a_shared_workout_is_one_the_user_finished(fitness: Generated) -> None:
                 shares += 1
                 named += values.get("workout_id") in finished
     assert shares > 5 and named == shares, (named, shares)
+
+
+def _badges(run: Generated) -> tuple[int, list[str], list[str]]:
+    """(badges, those earned twice, distance badges before a workout covering them)."""
+    needs = {"first_5k": ("run", 5), "first_10k": ("run", 10),
+             "first_half": ("run", 21.0975), "century_ride": ("cycle", 100)}
+    count, twice, early = 0, [], []
+    for uid, timeline in run.timelines.items():
+        held: set[str] = set()
+        far: Counter[str] = Counter()
+        for record in tracks(timeline):
+            event, values = record["#event_name"], record["properties"]
+            if event == _COMPLETE:
+                kind = values["workout_type"]
+                far[kind] = max(far[kind], values["distance_km"])
+            elif event == "badge_earned":
+                count += 1
+                badge = values["badge_id"]
+                if badge in held:
+                    twice.append(f"{uid} {badge}")
+                held.add(badge)
+                if badge in needs and far[needs[badge][0]] < needs[badge][1]:
+                    early.append(f"{uid} {badge} {dict(far)}")
+    return count, twice, early
+
+
+def test_a_badge_is_earned_once_and_for_what_it_names(fitness: Generated) -> None:
+    """``badge_id`` on ``badge_earned`` (rules ``properties.badge_id.earned``): each badge
+    once per user, ``first_5k`` after a run of 5 km, ``century_ride`` after a 100 km ride.
+    Before (1,000 x 14 seed 3): 243 of 628 users with a badge twice (``first_5k`` twice:
+    144), 750 distance badges before a workout covering them."""
+    earned = fitness.rules.properties["badge_id"].earned
+    assert earned is not None and earned.needs["first_5k"] == [5, "run"]
+    assert earned.needs["century_ride"] == [100, "cycle"] and "streak_7" not in earned.needs
+    assert fitness.rules.events["badge_earned"].max_per_user == 7
+    count, twice, early = _badges(fitness)
+    assert count > 50
+    assert twice == [] and early == [], (twice[:3], early[:3])
+
+
+def test_validate_reports_a_badge_twice_and_one_not_earned(fitness: Generated, plan: Path,
+                                                          tmp_path: Path) -> None:
+    clean = validate(fitness.out, taxonomy=plan, cache_dir=tmp_path / "c0")
+    assert clean.violations.get("earned", 0) == 0
+    output = Output(fitness.out).copy()
+    plain = ("streak_7", "streak_30", "early_bird")
+    name, index, first = output.find(lambda r: r.get("#event_name") == "badge_earned"
+                                     and r["properties"]["badge_id"] in plain)
+    again = dict(first, properties=dict(first["properties"]), **{"#uuid": str(uuid4())})
+    output.files[name].insert(index + 1, again)     # the same badge again, just after
+    _, _, other = output.find(lambda r: r.get("#event_name") == "badge_earned"
+                              and r["properties"]["badge_id"] in plain
+                              and r["#distinct_id"] != first["#distinct_id"])
+    other["properties"]["badge_id"] = "century_ride"    # no one rode 100 km in 5 days
+    broken = output.write(tmp_path / "broken")
+    for name in ("rules.yaml", "plan.json", "manifest.json"):
+        (broken / name).write_bytes((fitness.out / name).read_bytes())
+    found = validate(broken, taxonomy=plan, cache_dir=tmp_path / "c1")
+    assert found.violations.get("earned") == 2, found.examples

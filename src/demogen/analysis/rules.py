@@ -487,6 +487,29 @@ class IdShape(BaseModel):
     mode: Literal["unique", "stable", "scoped", "catalogue"]
 
 
+class Earned(BaseModel):
+    """A thing a user earns once (a badge, an achievement, a trophy: ``badge_id`` on
+    ``badge_earned``): each of ``values`` at most once per user on ``events``, and a value
+    naming a distance (``first_5k``, ``century_ride``) only once a record has shown the
+    ``distance`` property at least that far, on one of the ``activity`` values it names
+    (``first_5k``: a run; ``century_ride``: a ride)."""
+
+    model_config = _STRICT
+
+    events: list[str] = Field(default_factory=list)
+    #: What can be earned (the plan's list or examples); each event names one not earned.
+    values: list[str] = Field(default_factory=list)
+    #: The number that covers a distance (``distance_km``) and the activity beside it.
+    distance: str | None = None
+    activity: str | None = None
+    #: Per value naming a distance: [the distance, in the property's unit, then the
+    #: activity values that count; none listed: any] (``first_5k: [5, run]``).
+    needs: dict[str, list[Any]] = Field(default_factory=dict)
+    #: Values of ``needs`` whose distance is the user's total over their records
+    #: (``distance_50k``), not one record's (``first_5k``).
+    totals: list[str] = Field(default_factory=list)
+
+
 class PropertySpec(BaseModel):
     """What one property means: its kind, how long a value lives, where values come from.
 
@@ -532,6 +555,8 @@ class PropertySpec(BaseModel):
     #: (level 1, a new id and name, the first stage); a property showing another's value
     #: (mirror, before, latest) follows that one's.
     per_role: bool | None = None
+    #: A thing earned once per user (see :class:`Earned`).
+    earned: Earned | None = None
     #: Who said so: ``plan`` (a column of the plan), ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
 
@@ -962,6 +987,7 @@ def _field_paths(model: type[BaseModel], prefix: tuple[str, ...]) -> list[tuple[
 __all__ = [
     "BALANCE_KINDS",
     "RULES_SCHEMA_VERSION",
+    "Earned",
     "EventConstraints",
     "EventRoles",
     "EventSpec",

@@ -12,6 +12,7 @@ from itertools import accumulate, pairwise
 
 from demogen.analysis.heuristic.values import kinds
 from demogen.analysis.rules import EventConstraints, Funnel, Rules
+from demogen.simulation.earned import Earnable, earning_events
 from demogen.simulation.funded import funded_spends
 from demogen.simulation.holdings import held_one_at_a_time
 from demogen.simulation.lifecycle import allowed_events
@@ -176,6 +177,9 @@ class BehaviourPlan:
     #: Playback start → its milestone progress events (Rules ``playback``): played where
     #: the start is drawn (SessionPlanner), the milestones and completion never otherwise.
     milestones: dict[str, MilestonePlan] = field(default_factory=dict)
+    #: Event → the things earned on it (Rules ``properties.<p>.earned``): it happens only
+    #: while one is left to earn (simulation/earned.py).
+    earning: dict[str, tuple[Earnable, ...]] = field(default_factory=dict)
     #: Revenue event in ``paid_later`` → the days within which an order held over is paid
     #: (Rules.events ``later_days``); one paid later has lapsed.
     paid_later_days: dict[str, int] = field(default_factory=dict)
@@ -335,6 +339,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                          stay_starts=_stay_starts(rules, following),
                          tutorial_repeats=tutorial_repeats,
                          milestones=milestones, controls=controls,
+                         earning={e: found for e, found in earning_events(rules).items()
+                                  if e in known},
                          heartbeat_seconds=rules.playback.heartbeat_seconds,
                          outcomes={leader: _outcome_shares(flows)
                                    for leader, flows in chains.items() if len(flows) > 1},

@@ -187,6 +187,8 @@ class SessionPlanner:
         self._leaders = plan.session_prerequisites
         self._caps = plan.per_session
         self._counts: dict[str, int] = {}   # capped events of the session being planned
+        self._earning = plan.earning
+        self._earned: dict[str, int] = {}   # earning events of the session being planned
         self._lifetime_caps = plan.max_per_user
         self._held_one = plan.held_one
         self._day_caps = plan.per_day
@@ -222,7 +224,7 @@ class SessionPlanner:
         self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
                                    *plan.max_per_user, *plan.per_day, *self._ladders,
-                                   *plan.held_one,
+                                   *plan.held_one, *plan.earning,
                                    *self._streak_events,
                                    *plan.progress,
                                    *plan.controls.pauses, *plan.controls.within))
@@ -271,6 +273,8 @@ class SessionPlanner:
                 return False
             if event in self._ladders and not self._on_ladder(user, event):
                 return False
+            if event in self._earning and not self._left_to_earn(user, event):
+                return False
             pair = self._held_one.get(event)
             if pair is not None and (pair[0] in self._memory.holding) == pair[1]:
                 return False    # a second join before a leave, or a leave of nothing
@@ -289,6 +293,14 @@ class SessionPlanner:
         if event in self._subscribes and self._subscribed(user, event):
             return False
         return event in self._open[user.stage]
+
+    def _left_to_earn(self, user: SimUser, event: str) -> bool:
+        """Whether the user has something left to earn on ``event`` (a badge not earned
+        whose distance they covered), beyond what the session already earns: the values
+        drawn so far say (``user.sticky``), the session's own draws come after."""
+        planned = self._earned.get(event, 0)
+        return all(len(things.fresh(user.sticky)) > planned
+                   for things in self._earning[event])
 
     def _on_ladder(self, user: SimUser, event: str) -> bool:
         """Whether the move ``event`` stays on its ladder from the user's rung (the first
@@ -355,6 +367,8 @@ class SessionPlanner:
         self._session.add(event)
         if event in self._caps:
             self._counts[event] = self._counts.get(event, 0) + 1
+        if event in self._earning:
+            self._earned[event] = self._earned.get(event, 0) + 1
         if event in self._lifetime_caps:
             counts = self._memory.counts
             counts[event] = counts.get(event, 0) + 1
@@ -453,6 +467,7 @@ class SessionPlanner:
             self._user, self._memory = user, _Memory()
         self._session.clear()
         self._counts.clear()
+        self._earned.clear()
         self._moved.clear()
         if self._memory.day != day:
             self._memory.day = day

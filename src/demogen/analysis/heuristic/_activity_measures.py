@@ -76,6 +76,16 @@ def _pace_ranges(spec: dict, measure: Property, kinds: list) -> dict[str, list[f
     return out
 
 
+def activity_of(ctx: Context, measure: Property) -> Property | None:
+    """The text enum of activities beside ``measure`` on one of its events (any activity
+    word of ``activity_measures``), else None."""
+    spec = load("properties")["activity_measures"]
+    words = set(spec["activities"]) | {w for k in spec["paces"] for w in k["words"]} | \
+        {w for entry in spec["measures"] for w in _flat(entry["without"])}
+    found = _activities(ctx, measure, words)
+    return found[1] if found is not None else None
+
+
 def _flat(words: list) -> list[str]:
     """A word list that may hold another (a YAML alias: the still kinds inside steps')."""
     return [w for item in words for w in (item if isinstance(item, list) else [item])]
@@ -96,4 +106,4 @@ def _activities(ctx: Context, measure: Property,
     return None
 
 
-__all__ = ["activity_measure_constraints"]
+__all__ = ["activity_measure_constraints", "activity_of"]

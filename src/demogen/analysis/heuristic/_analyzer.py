@@ -11,6 +11,7 @@ from demogen.analysis.heuristic._balance_views import with_balance_views
 from demogen.analysis.heuristic._catalogue_rules import plan_catalogues
 from demogen.analysis.heuristic._chosen import with_chosen
 from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._earned import earned_things, with_earned, with_earned_caps
 from demogen.analysis.heuristic._ends import fit_ends, nest_coarser_ends, with_nested_ends
 from demogen.analysis.heuristic._free_flags import free_amount_constraints, free_constraints
 from demogen.analysis.heuristic._frequency import event_specs
@@ -128,6 +129,7 @@ class HeuristicAnalyzer:
         playback, roles = playback_rules(ctx, roles, fitted)
         order = global_order(ctx, graph, funnels)
         ranges = value_ranges(ctx)
+        earned = earned_things(ctx)     # a badge earned once, a first_5k after 5 km
         return Rules(
             property_constraints=property_constraints(ctx) | period_constraints(ctx)
             | named_amount_constraints(ctx) | free_constraints(ctx)
@@ -156,14 +158,14 @@ class HeuristicAnalyzer:
                 taxonomy, product), taxonomy, market),
             event_roles=roles,
             playback=playback,
-            events=with_plan_renewals(with_stays(event_specs(ctx, set(system), roles,
-                                                             constraints), ctx, constraints),
-                                      plan_paid, ctx),
-            properties=with_per_role(with_chosen(with_balance_views(with_currency_pools(
-                read_properties(taxonomy,
-                                frozenset(n for n, r in ranges.items() if r.mean is not None),
-                                plan_industry(taxonomy, product.industry), patterns),
-                patterns, ctx), patterns, ctx), patterns, ctx), taxonomy, roles),
+            events=with_earned_caps(with_plan_renewals(with_stays(
+                event_specs(ctx, set(system), roles, constraints), ctx, constraints),
+                plan_paid, ctx), earned),
+            properties=with_earned(with_per_role(with_chosen(with_balance_views(
+                with_currency_pools(read_properties(
+                    taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),
+                    plan_industry(taxonomy, product.industry), patterns),
+                    patterns, ctx), patterns, ctx), patterns, ctx), taxonomy, roles), earned),
         )
 
 

@@ -27,6 +27,7 @@ from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._derived import constraint_sampler, formula_sampler, ranged_sampler
 from demogen.simulation.values._device import device_sampler
 from demogen.simulation.values._draw import Sampler, weighted_sampler
+from demogen.simulation.values._earned import covered_recorder, earned_sampler
 from demogen.simulation.values._first_pay import first_pay_sampler
 from demogen.simulation.values._milestones import milestone_sampler
 from demogen.simulation.values._money import one_order, record_money
@@ -200,6 +201,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
             fn = kept_row(group, rows, prop.name, fn)
         fn = follower(group, event, prop.name, fn)
     fn = toggle_sampler(plan.groups, event, prop.name, fn)  # an add of no favourite yet
+    fn = earned_sampler(tables, prop, event, fn)    # a badge once, a first_5k after 5 km
+    fn, reads = covered_recorder(tables, prop, present, fn)     # the farthest run
+    deps = deps | reads
     if prop.name in tables.rules.paid_ways:     # owned (coins) only after its coin_use
         more_keys: set[str] = set()
         fn = paid_way_sampler(tables.rules, prop, event, present, fn, more_keys)

@@ -16,6 +16,7 @@ from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
 from demogen.validate.coherence._basket import BasketChecker
 from demogen.validate.coherence._catalogue import CatalogueChecker
+from demogen.validate.coherence._earned import EarnedChecker
 from demogen.validate.coherence._event_ranges import EventRangesChecker
 from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
@@ -48,7 +49,7 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         StaysChecker, StayDatesChecker, TimesChecker,
                                         RenewalsChecker, RolesChecker, BasketChecker,
                                         PlaybackChecker, SearchChecker, TogglesChecker,
-                                        PaidWaysChecker, SpendPricesChecker)
+                                        PaidWaysChecker, SpendPricesChecker, EarnedChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}
