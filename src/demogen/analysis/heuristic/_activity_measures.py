@@ -59,7 +59,9 @@ def _pace_ranges(spec: dict, measure: Property, kinds: list) -> dict[str, list[f
     if not pace and not words & set(spec["speed_words"]):
         return {}
     units = spec["pace_units" if pace else "speed_units"]
-    factor = next((float(units[w]) for w in split_words(measure.name) if w in units), 1.0)
+    factor = 1.0    # minutes and miles both scale a pace_min_per_mile (mph_miles once)
+    for scale in dict.fromkeys(float(units[w]) for w in split_words(measure.name) if w in units):
+        factor *= scale
     own = measure.value_range
     out: dict[str, list[float]] = {}
     for value in kinds:
