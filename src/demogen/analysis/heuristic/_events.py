@@ -169,6 +169,9 @@ class EventIndex:
 
     infos: list[EventInfo]
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: An end → the event of the same object it ends (``paired``: Ride Pass Cancelled →
+    #: Ride Pass Subscribed).
+    partners: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, events: tuple[Event, ...]) -> EventIndex:
@@ -182,7 +185,22 @@ class EventIndex:
                 found = {n: c.score(info, fallback=True) for n, c in book.items()}
                 found = {n: s for n, s in found.items() if s > 0}
             index.scores[info.name] = found
+        index._pair_ends()
         return index
+
+    def _pair_ends(self) -> None:
+        """Give an event ending what a partner event of the same object started the end's
+        concept (``heuristic_concepts.yaml`` ``paired``): "Ride Pass Cancelled" is the
+        cancel of "Ride Pass Subscribed", a subscription, though it names none. The pair
+        explains the whole name: the end is sure of its concept."""
+        for spec in load("concepts").get("paired", []):
+            starts = {i.obj: i.name for i in reversed(self.all(spec["partner"])) if i.obj}
+            for info in self.infos:
+                said = self.scores[info.name]
+                if info.verb in spec["verbs"] and info.obj in starts and not any(
+                        s > DESCRIPTION_WEIGHT for s in said.values()):
+                    said[spec["concept"]] = 1.0
+                    self.partners[info.name] = starts[info.obj]
 
     def info(self, name: str) -> EventInfo:
         return self._by_name[name]

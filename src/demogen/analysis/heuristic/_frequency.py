@@ -265,7 +265,7 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
     out: dict[str, tuple[str, float | None, int | None, list[str] | None]] = {}
     for name, rule in rule_of.items():
         for what, rate in rule.after:
-            trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of})
+            trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of}, event=name)
             if (trigger, name) in chained:
                 break   # a session chain already ties it to its trigger, in one session
             if trigger is not None:
@@ -290,9 +290,12 @@ def _session_chained(constraints: EventConstraints) -> set[tuple[str, str | None
 
 
 def _trigger(ctx: Context, what: str, named: dict[str, str], roles: EventRoles,
-             exclude: set[str]) -> str | None:
-    """The event ``what`` stands for: the purchase event, an earlier rule's event, or the
-    best event of a concept that is no follower itself."""
+             exclude: set[str], event: str) -> str | None:
+    """The event ``what`` stands for: the one ``event`` ends (``partner``: the Ride Pass
+    subscribed a Ride Pass cancel ends), the purchase event, an earlier rule's event, or
+    the best event of a concept that is no follower itself."""
+    if what == "partner":
+        return ctx.index.partners.get(event)
     if what == "revenue":
         return roles.revenue[0] if roles.revenue else None
     if what in named:
