@@ -69,11 +69,20 @@ def _moment(prop: Property) -> str | None:
     return None
 
 
+def _held(target: str, spec: PropertySpec) -> bool:
+    """A balance of the product's own held though no event takes from it (a wallet only
+    topped up): kind balance, no running total's word (``lifetime_gold_earned``), no game
+    currency (a currency the patterns never take from is a flow left untied)."""
+    words = set(split_words(target))
+    return spec.kind == "balance" and not words & (_words("not") | currency_words())
+
+
 def _moved(prop: Property, events: list[str], patterns: dict[str, dict[str, UpdateRule]],
            specs: dict[str, PropertySpec]) -> list[str]:
     """The balances the events carrying ``prop`` move, in the patterns' order; only those
-    of the currency ``prop`` names, if it names one. A balance is something spent: a
-    running total some event only adds to (``lifetime_gold_earned``) is none."""
+    of the currency ``prop`` names, if it names one. A balance is something spent or
+    held (:func:`_held`): a running total some event only adds to
+    (``lifetime_gold_earned``) is none."""
     mine = set(split_words(prop.name)) & currency_words()
     spent = {target for pattern in patterns.values() for target, rule in pattern.items()
              if rule.type is UpdateType.DECREMENT or rule.reverse_when}
@@ -81,8 +90,8 @@ def _moved(prop: Property, events: list[str], patterns: dict[str, dict[str, Upda
     for event in events:
         for target, rule in patterns.get(event, {}).items():
             spec = specs.get(target)
-            if target in found or target not in spent or spec is None or \
-                    spec.kind not in BALANCE_KINDS:
+            if target in found or spec is None or spec.kind not in BALANCE_KINDS or (
+                    target not in spent and not _held(target, spec)):
                 continue
             theirs = set(split_words(target)) | {
                 str(v).lower() for values in (rule.when or {}).values() for v in values}

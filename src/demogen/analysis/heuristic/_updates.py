@@ -89,11 +89,31 @@ def update_patterns(ctx: Context, money: Money) -> dict[str, dict[str, UpdateRul
     for prop in ctx.taxonomy.user_properties:
         if prop.is_preset:
             continue
-        for event, rule in _rules_for(ctx, money, prop) or _by_listing(ctx, prop):
+        said = _with_said_method(prop)
+        first = said is not prop and said.update_method == UpdateMethod.USER_SET_ONCE
+        prop = said
+        for event, rule in (_rules_for(ctx, money, prop)
+                            or (_first_value(ctx, prop) if first else [])
+                            or _by_listing(ctx, prop)):
             found.setdefault(event, {}).setdefault(prop.name, rule)
         for event, rule in _by_ladder(ctx, prop):
             found.setdefault(event, {}).setdefault(prop.name, rule)
     return {e: found[e] for e in ctx.names if e in found}
+
+
+def _with_said_method(prop: Property) -> Property:
+    """``prop`` with the update method its description says when the plan gives none:
+    "+1 per Ride Completed" adds, "(set once)" sets once (``heuristic_updates.yaml``
+    ``said_methods``)."""
+    if prop.update_method is not None:
+        return prop
+    said = load("updates")["said_methods"]
+    method = None
+    if says_one_per_event(prop) and prop.type == PropertyType.NUMBER:
+        method = UpdateMethod.USER_ADD
+    elif contains_any(norm(prop.description), said["set_once"]):
+        method = UpdateMethod.USER_SET_ONCE
+    return prop.model_copy(update={"update_method": method}) if method else prop
 
 
 def _by_listing(ctx: Context, prop: Property) -> list[Rule]:
@@ -118,6 +138,7 @@ def _rules_for(ctx: Context, money: Money, prop: Property) -> list[Rule]:
         _value_language(ctx, prop)
         or _by_streak(ctx, prop)
         or _by_role(ctx, money, prop)
+        or _by_held_flag(ctx, prop)
         or _by_playtime(ctx, prop)
         or _by_experience(ctx, prop)
         or _by_enum(ctx, prop)
@@ -207,13 +228,15 @@ def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     elif role == "level":
         rules = _level_rules(ctx, prop)
     elif role == "balance":
-        rules = _balance_rules(ctx, prop)
+        rules = _balance_rules(ctx, prop) or _own_balance_rules(ctx, prop)
     elif role == "earned_total":
         rules = _earned_rules(ctx, prop)
     elif role == "bought_total":
         rules = _bought_rules(ctx, revenue, prop)
     elif role == "money_total":
-        for e in revenue:
+        # "Sum of total_charged over all rides": the events carrying the amount it names,
+        # whatever the plan calls revenue (a wallet top-up is no spending).
+        for e in _summed_events(ctx, prop, revenue) or revenue:
             if (m := _mentioned_prop(ctx, prop, e) or _money_prop(money, e)) is not None:
                 rules.append((e, UpdateRule(type=UpdateType.INCREMENT, value=_ref(m))))
         preferred = rules[0][1].value if rules else None
@@ -240,6 +263,24 @@ def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     elif role == "created_time":
         e = first("signup", "account_create", "install")
         rules = [(e, UpdateRule(type=UpdateType.SET_ONCE, value=TIME))] if e else []
+    return rules
+
+
+def _by_held_flag(ctx: Context, prop: Property) -> list[Rule]:
+    """A flag of a thing the user holds ("Whether the rider holds an active Ride Pass") is
+    true from the event starting it (Ride Pass Subscribed) and false from the one ending
+    it (Ride Pass Cancelled): events of a ``held_flags`` pair whose object the flag's
+    name or description names."""
+    if prop.type != PropertyType.BOOLEAN:
+        return []
+    mine = set(read(prop.name).words) | set(read(prop.description).words)
+    rules: list[Rule] = []
+    for pair in load("updates")["held_flags"]:
+        for concept, value in ((pair["start"], True), (pair["end"], False)):
+            rules += [(i.name, UpdateRule(type=UpdateType.SET, value=value))
+                      for i in ctx.index.all(concept) if i.obj and i.obj <= mine]
+        if rules:
+            return rules
     return rules
 
 
@@ -368,6 +409,22 @@ def _balance_rules(ctx: Context, prop: Property) -> list[Rule]:
     return rules
 
 
+def _own_balance_rules(ctx: Context, prop: Property) -> list[Rule]:
+    """A balance of a thing of the product's own (``wallet_balance``), no game currency:
+    the purchase about that thing adds its amount (Wallet Topped Up's ``topup_amount``).
+    A charge paid with it (a ride paid by wallet) is left alone: the simulation lets an
+    event that takes from a balance happen only when the balance holds it, whatever the
+    way paid."""
+    thing = set(split_words(prop.name)) - _BALANCE_WORDS - _STATE_WORDS - _GENERIC_WORDS
+    if not thing:
+        return []
+    rules: list[Rule] = []
+    for info in ctx.index.all("purchase"):
+        if thing & info.obj and (amount := _amount_prop(ctx, info.name)) is not None:
+            rules.append((info.name, UpdateRule(type=UpdateType.INCREMENT, value=_ref(amount))))
+    return rules
+
+
 def _earned_rules(ctx: Context, prop: Property) -> list[Rule]:
     """A lifetime total of a currency grows with what its flows add (never with spends)."""
     rules: list[Rule] = []
@@ -465,6 +522,17 @@ def _mentioned_prop(ctx: Context, prop: Property, event: str) -> str | None:
         if ep is not None and ep.type == PropertyType.NUMBER and _mentions(prop.description, name):
             return name
     return None
+
+
+def _summed_events(ctx: Context, prop: Property, revenue: list[str]) -> list[str]:
+    """Events carrying a numeric property of their own that a total's description names,
+    when no revenue event carries one (the purchase's own ``revenue`` stays the source)."""
+    if any(_mentioned_prop(ctx, prop, e) for e in revenue):
+        return []
+    return [n for n in ctx.names
+            if any(p not in ctx.common_names and _mentions(prop.description, p)
+                   for p in ctx.props_of(n)
+                   if (ep := ctx.prop(p)) is not None and ep.type == PropertyType.NUMBER)]
 
 
 def _mentions(text: str, name: str) -> bool:
@@ -684,6 +752,22 @@ def _by_moment(ctx: Context, prop: Property) -> list[Rule]:
     return [(event, UpdateRule(type=kind, value=TIME))] if event is not None else []
 
 
+def _first_value(ctx: Context, prop: Property) -> list[Rule]:
+    """A value its description says is set once, from the event that description points
+    at, carried there under a name within its own (``home_city`` "City of the rider's
+    first ride (set once)": the first ride's ``city``, a common property too). Only for a
+    method said so: a plan's own user_setOnce of a value (an acquisition channel) is
+    written when the profile is made."""
+    event = _pointed_event(ctx, prop)
+    if event is None:
+        return []
+    mine = set(split_words(prop.name))
+    source = next((p for p in ctx.props_of(event)
+                   if set(split_words(p)) <= mine and (ep := ctx.prop(p)) is not None
+                   and ep.type == prop.type), None)
+    return [(event, UpdateRule(type=UpdateType.SET_ONCE, value=_ref(source)))] if source else []
+
+
 def _pointed_event(ctx: Context, prop: Property) -> str | None:
     """The event a user property's name or description points at."""
     named = _mentioned_events(ctx, prop)
@@ -700,14 +784,22 @@ def _pointed_event(ctx: Context, prop: Property) -> str | None:
             best = idx.best(concept)
             if best is not None:
                 return best.name
-    mine = set(read(prop.name).words) - _GENERIC_WORDS
     said = norm(prop.description)
-    # Ties go to the event the description says, then to the one with fewest words the
-    # name lacks (total_recharge: recharge, not recharge_click listed before it).
-    scored = [(len(mine & (i.obj | set(i.words))), _verb_said(i.words, said),
-               -len(set(i.words) - mine), -i.index, i.name) for i in ctx.infos]
-    top = max(scored, default=(0, False, 0, 0, ""))
-    return top[4] if top[0] > 0 else None
+    return _event_named(ctx, set(read(prop.name).words) - _GENERIC_WORDS, said) or \
+        _event_named(ctx, set(read(prop.description).words) - _GENERIC_WORDS, said, done=True)
+
+
+def _event_named(ctx: Context, mine: set[str], said: str, *, done: bool = False) -> str | None:
+    """The event sharing most of ``mine``. Ties go to the event whose other words the
+    description says ("first completed ride": Ride Completed, not Ride Requested), then,
+    with ``done``, to one whose verb ends the thing (the rider's first ride is one
+    completed: ``heuristic_updates.yaml`` ``done_verbs``), then to the one with fewest
+    words the name lacks (total_recharge: recharge, not recharge_click listed before it)."""
+    ends = set(load("updates")["done_verbs"]) if done else set()
+    scored = [(len(mine & (i.obj | set(i.words))), _verb_said(set(i.words) - mine, said),
+               i.verb in ends, -len(set(i.words) - mine), -i.index, i.name) for i in ctx.infos]
+    top = max(scored, default=(0, False, False, 0, 0, ""))
+    return top[5] if top[0] > 0 else None
 
 
 def _verb_said(words: Iterable[str], text: str) -> bool:
