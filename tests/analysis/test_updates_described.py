@@ -82,6 +82,7 @@ def test_a_cancel_of_the_thing_subscribed_follows_its_subscription() -> None:
     assert cancel.follows == "Boat Pass Subscribed"
     assert cancel.rate is not None and cancel.rate <= 0.3
     assert cancel.frequency == "rare"
+    assert rules.events["Boat Pass Subscribed"].max_per_user == 1   # never while held
     assert rules.event_constraints.prerequisites["Boat Pass Cancelled"] == [
         "Boat Pass Subscribed"]
 

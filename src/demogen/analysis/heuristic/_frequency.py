@@ -122,7 +122,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             frequency = "lifecycle"
         if name in tutorials:
             most = spec["tutorial_steps"]
-        for cap in (_promotions(ctx, name), _steps_cap(ctx, name)):
+        held = spec["paired_start_cap"] if name in ctx.index.partners.values() else None
+        for cap in (_promotions(ctx, name), _steps_cap(ctx, name), held):
             if cap is not None:
                 most = cap if most is None else min(most, cap)
         if frequency is None and name in roles.progress:    # named by its description
