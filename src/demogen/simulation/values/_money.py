@@ -346,6 +346,9 @@ class RecordMoney:
         self.rates: tuple[Rate, ...] = ()
         self._slot: str | None = None
         self._session = False
+        #: The property naming the paired group's thing (``ride_id``): a follower shows
+        #: the order of the thing it names, not of another one in the session.
+        self._key: str | None = None
         #: The pair group whose step before this order shows its per-unit price.
         self._unit: PairGroup | None = None
         #: A refund, return or cancel (Rules ``event_roles.refund``): showing one amount,
@@ -385,6 +388,7 @@ class RecordMoney:
         if group is not None:
             self._slot = f"{group.slot}\x1fmoney"
             self._session = group.session
+            self._key = group.key
             self._leader = event in group.leaders
         if self.refund or (group is not None and self.refunds & set(group.members)):
             # a return paired on its own id (application_id) follows its order (order_id)
@@ -475,19 +479,20 @@ class RecordMoney:
             priced = seat_amount(self.seat_rule, v, code, self.money.rules.fx)
         if priced is not None:
             priced = self.money.currency(code).money(priced)
-        kept = self._kept(u, code)
+        kept = self._kept(u, v, code)
         parts = order = None if kept is None else kept[0]
         if parts is not None and priced is not None and parts["amount"] != priced:
             parts = None    # the follower shows other things than its leader's order
         if parts is None:
             parts = self._returned(u, self._fresh(u, v, code, priced), code)
             if self._slot is not None:
-                u.sticky[self._slot] = (u.session_number, parts, code, self.discountable)
+                u.sticky[self._slot] = (u.session_number, parts, code, self.discountable,
+                                        self._thing(v))
         elif self.discountable and not kept[1]:
             # The leader shows no discount (a checkout); the coupon comes off at the payment
             # (Order Placed: promo_off, grand_total), on the leader's lines, fees, shipping.
             parts = self._with_discount(self.money.currency(code), parts, u.rnd.random)
-            u.sticky[self._slot] = (u.session_number, parts, code, True)
+            u.sticky[self._slot] = (u.session_number, parts, code, True, self._thing(v))
         lines = parts["amount"]
         out: dict[str, Any] = {}
         for m in self.members.values():
@@ -534,7 +539,8 @@ class RecordMoney:
         return self._parts(info, parts["amount"], info.money(parts["amount"] * discount / lines),
                            parts["shipping"])
 
-    def _kept(self, u: UserContext, code: str) -> tuple[dict[str, int | float], bool] | None:
+    def _kept(self, u: UserContext, v: dict[str, Any], code: str
+              ) -> tuple[dict[str, int | float], bool] | None:
         """The order of the paired event this one follows, if there is one to follow, and
         whether its discount was decided (the leader could show one)."""
         if self._slot is None or self._leader:
@@ -543,7 +549,14 @@ class RecordMoney:
         if kept is None or kept[2] != code or (self._session and
                                                 kept[0] != u.session_number):
             return None
+        thing = self._thing(v)
+        if thing is not None and kept[4] is not None and thing != kept[4]:
+            return None     # the order of another ride completed in the session
         return kept[1], kept[3]
+
+    def _thing(self, v: dict[str, Any]) -> Any:
+        """The thing the record names by its group's key (its ride, its order), if drawn."""
+        return v.get(self._key) if self._key is not None else None
 
     def _fresh(self, u: UserContext, v: dict[str, Any], code: str,
                priced: float | None) -> dict[str, int | float]:
