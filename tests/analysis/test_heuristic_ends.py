@@ -177,3 +177,18 @@ def test_a_request_nothing_starts_ends_and_an_order_without_one_is_cancelled_aft
 
     assert prerequisites["refund_completed"] == ["refund_requested"]
     assert prerequisites["order_cancelled"] == ["order_completed"]
+
+
+def test_a_driver_assigned_comes_between_the_request_and_the_ride() -> None:
+    """``Driver Assigned`` (a driver taken on for the ride; not the ride's own object) was
+    drawn freely: 4,211 assignments of rides never requested at 300 users x 10 days."""
+    rules = analyze(taxonomy([ev(n) for n in (
+        "app_open", "ride_requested", "driver_assigned", "ride_started", "ride_completed",
+        "ride_cancelled")]))
+    ec = rules.event_constraints
+
+    assert ["ride_requested", "driver_assigned", "ride_started", "ride_completed"] \
+        in ec.sequences
+    assert ec.prerequisites["ride_started"] == ["driver_assigned"]
+    assert _ends(rules) == {"ride_requested": {"driver_assigned": 0.8,
+                                               "ride_cancelled": 0.05}}

@@ -4,14 +4,16 @@ tests/data/unseen/ride_hailing (Hoppa, a Mixpanel-Lexicon-style CSV nobody tuned
 generator on) at 300 users x 10 days, seed 3, as measured before:
 
 - the analyzer ordered ``Ride Started → Ride Completed → Ride Cancelled`` (a cancel after
-  the drop-off) and drew ``Ride Requested`` freely; ``ride_id`` ("Unique id of the ride",
+  the drop-off) and drew ``Ride Requested`` and ``Driver Assigned`` freely (4,211
+  assignments of rides never requested); ``ride_id`` ("Unique id of the ride",
   example ``r_8f2a91``) came from a pool of 60, so 64 cancels named a ride already
   completed and 4,245 requests showed 2,875 ids;
 - ``total_charged`` ("fare_amount - promo_discount + tip_amount") left the tip out, and
   ``tip_amount`` was drawn as an amount of its own (49.99 on a 46.90 fare);
 - ``Support Ticket Opened`` (3,382) came as often as rides requested (3,452).
 
-Now a ride is requested, then started and completed or cancelled instead, each request a
+Now a ride is requested, then a driver assigned, the ride started and completed, or it is
+cancelled instead, each request a
 new id in the example's shape; its total adds the tip, left on some rides at 10-20 % of the
 fare; support is rare; and validate's money check finds a tip the total leaves out.
 """
@@ -51,6 +53,7 @@ def test_a_ride_is_requested_then_started_or_cancelled_instead(rides: Generated)
     counts: Counter[str] = Counter()
     for timeline in rides.timelines.values():
         requested: set[str] = set()
+        assigned: set[str] = set()
         ended: dict[str, str] = {}
         for record in timeline:
             name, ride = record.get("#event_name"), record.get("properties", {}).get("ride_id")
@@ -58,13 +61,18 @@ def test_a_ride_is_requested_then_started_or_cancelled_instead(rides: Generated)
                 assert ride not in requested, record
                 requested.add(ride)
                 counts["requested"] += 1
-            elif name in ("Ride Started", "Ride Completed", "Ride Cancelled"):
+            elif name in ("Driver Assigned", "Ride Started", "Ride Completed",
+                          "Ride Cancelled"):
                 assert ride in requested, record
+                assert name != "Ride Started" or ride in assigned, record
+                if name == "Driver Assigned":
+                    assigned.add(ride)
                 counts[name] += 1
             if name in ("Ride Completed", "Ride Cancelled"):
                 assert ride not in ended, (record, ended[ride])
                 ended[ride] = name
-    assert counts["Ride Completed"] <= counts["Ride Started"] <= counts["requested"]
+    assert counts["Ride Completed"] <= counts["Ride Started"] <= counts["Driver Assigned"] \
+        <= counts["requested"]
     assert 0 < counts["Ride Cancelled"] <= 0.2 * counts["requested"], counts
     ids = [r["properties"]["ride_id"] for r in rides.records
            if r.get("#event_name") == "Ride Requested"]

@@ -157,6 +157,7 @@ def build_ordering(ctx: Context, templates: list[TemplateMatch]) -> Ordering:
                     if idx.info(a).verb == spec["from"] and idx.info(b).verb == spec["to"]:
                         graph.add(a, b, seq=spec.get("seq", True),
                                   prereq=spec.get("prereq", True), source="verb")
+    _through_assignment(ctx, graph)
     # 4. things made inside other things.
     for info in ctx.infos:
         if info.verb == "create":
@@ -166,6 +167,22 @@ def build_ordering(ctx: Context, templates: list[TemplateMatch]) -> Ordering:
     # 5. a product entered through signup: account-bound events need it.
     _signup_gate(ctx, graph, flows["signup_gate"])
     return graph
+
+
+def _through_assignment(ctx: Context, graph: Ordering) -> None:
+    """Somebody taken on for the plan's one request of a service (``Driver Assigned`` for
+    ``Ride Requested``) comes between the request and what it starts or ends: the verb
+    pairs order only events about one object, and a driver is not the ride."""
+    idx = ctx.index
+    assigned = idx.all("assignment")
+    served = [(r, s) for r, s in graph.edges if idx.info(r).verb == "request"
+              and idx.info(s).verb in ("begin", "end")]
+    if len(assigned) != 1 or len({r for r, _ in served}) != 1:
+        return
+    request, step = served[0][0], assigned[0].name
+    if graph.add(request, step, source="assignment"):
+        for _, started in sorted(served, key=lambda e: idx.info(e[1]).verb != "begin")[:1]:
+            graph.reroute(request, step, started)
 
 
 def _add_chain(graph: Ordering, names: list[str], *, source: str, prereq: bool) -> None:
