@@ -637,6 +637,14 @@ class EventSpec(BaseModel):
     #: property → the billing period in days each of its values names (``billing_period``:
     #: ``{monthly: 30, annual: 365}``); a charge showing one is renewed that long after it.
     period_by: dict[str, dict[str, int]] | None = None
+    #: For a timed follower (``after_days``) that ends what ``follows`` started instead of
+    #: renewing it (a trial's end ``trial_days`` after its start): due once per occurrence
+    #: of ``follows``, in the user's first session from then on however late, and nothing
+    #: follows it. Read only with ``after_days``.
+    expires: bool | None = None
+    #: For a follower ``expires``: events whose occurrence before it is due void it (a plan
+    #: bought during the trial: ``plan_upgraded`` — no trial end for a user who bought).
+    voided_by: list[str] | None = None
     #: Other follow-ups of ``follows`` this event stops for the thing it shows (a booking
     #: cancel stops the booking's check-in): an occurrence of ``follows`` brings at most one
     #: of them, and none shows a thing this event showed. Read only with ``follows``.

@@ -129,6 +129,15 @@ class BehaviourPlan:
     #: Delayed followers whose first occurrence is the trigger's own payment (Rules.events
     #: ``paid_at_once``): right after the trigger, then a period apart.
     paid_at_once: frozenset[str] = frozenset()
+    #: Delayed followers that end what their trigger started (Rules.events ``expires``: a
+    #: trial's end): due once, however late the user comes back; nothing follows them.
+    expiring: frozenset[str] = frozenset()
+    #: Event → the expiring followers it voids while they are still to come (Rules.events
+    #: ``voided_by``: a plan bought during the trial voids its end).
+    voids: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: The trigger of an expiring follower → the events voiding it (a trial's start →
+    #: ``plan_upgraded``): nobody starts a trial of a plan after buying one.
+    voided_starts: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Follower → the followers it excludes (Rules.events ``stops``, both ways: a booking
     #: cancel and its check-in): one occurrence of a trigger brings at most one of them.
     exclusive: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -326,6 +335,7 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
         for segment in Segment
     }
     shares, days, cancels = _paid_later(rules, revenue, purchase_flow)
+    expiring = _expiring(rules, following)
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed,
                          max_per_user=max_per_user, followers=followers,
                          held_one=held_one_at_a_time(taxonomy, known),
@@ -333,6 +343,9 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
                                         for name, spec in rules.events.items()
                                         if spec.after_days is not None and name in following},
                          paid_at_once=plan_payments & following,
+                         expiring=expiring,
+                         voids=_voids(rules, expiring, known),
+                         voided_starts=_voided_starts(rules, expiring, known),
                          exclusive=exclusive({name: spec.stops
                                               for name, spec in rules.events.items()
                                               if spec.stops and name in following}),
@@ -564,3 +577,32 @@ def _segment_behaviour(
                    for n in pool]
         fill[stage] = FillTable(tuple(pool), tuple(accumulate(weights)))
     return SegmentBehaviour(backbone=backbone, fill=fill)
+
+
+def _expiring(rules: Rules, following: set[str]) -> frozenset[str]:
+    """Timed followers that end what their trigger started (Rules.events ``expires``)."""
+    return frozenset(name for name, spec in rules.events.items()
+                     if spec.expires and spec.after_days is not None and name in following)
+
+
+def _voids(rules: Rules, expiring: frozenset[str], known: set[str]) -> dict[str, frozenset[str]]:
+    """Event → the expiring followers it voids (Rules.events ``voided_by``)."""
+    out: dict[str, set[str]] = {}
+    for name in sorted(expiring):
+        for event in rules.events[name].voided_by or ():
+            if event in known:
+                out.setdefault(event, set()).add(name)
+    return {event: frozenset(names) for event, names in out.items()}
+
+
+def _voided_starts(rules: Rules, expiring: frozenset[str],
+                   known: set[str]) -> dict[str, frozenset[str]]:
+    """The trigger of each expiring follower → the events voiding it (Rules.events
+    ``voided_by``): done once, they keep the trigger from happening again."""
+    out: dict[str, set[str]] = {}
+    for name in sorted(expiring):
+        spec = rules.events[name]
+        voiding = {e for e in spec.voided_by or () if e in known}
+        if spec.follows is not None and voiding:
+            out.setdefault(spec.follows, set()).update(voiding)
+    return {event: frozenset(names) for event, names in out.items()}

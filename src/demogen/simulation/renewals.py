@@ -82,6 +82,18 @@ class Renewals(SessionMarks):
         number = self.number(self.charged, charge)
         self.waiting.append(_Waiting(number, renewal, rate, day, self.session, fallback))
 
+    def expire(self, end: str, charge: tuple[str, int], due: int) -> None:
+        """The start (its occurrence) of something that runs out (a trial) brings its end,
+        due on ``due`` whatever the values draw: it never lapses (period 0) and brings no
+        other (rate 0). Its record shows the start's thing (the plan on trial)."""
+        self._add(end, due, self.number(self.charged, charge), 0, 0.0)
+
+    def void(self, ends: frozenset[str]) -> None:
+        """Ends still to come of ``ends`` happen no more (a plan bought during its trial:
+        the trial does not run out)."""
+        for end in ends:
+            self.due.pop(end, None)
+
     def is_due(self, renewal: str, day: int, rnd: random.Random) -> bool:
         """A renewal of ``renewal`` is due on ``day`` (charges of earlier sessions get
         their due day here: the values told their plan's period)."""

@@ -200,6 +200,8 @@ class SessionPlanner:
         self._follower_order = tuple(dict.fromkeys(
             f for pairs in plan.followers.values() for f, _ in pairs))
         self._delays = plan.follow_delays
+        #: A purchase voids a trial's end to come; a trial never starts after one.
+        self._voids, self._voided_starts = plan.voids, plan.voided_starts
         self._exclusive = plan.exclusive
         #: Follow-ups that exclude a check-in (a booking's cancel): one waits for a stay
         #: still to come (nobody cancels a stay begun).
@@ -292,6 +294,9 @@ class SessionPlanner:
                 return False
         if event in self._subscribes and self._subscribed(user, event):
             return False
+        bought = self._voided_starts.get(event)
+        if bought and not user.done.isdisjoint(bought):
+            return False    # no trial of a plan once one was bought
         return event in self._open[user.stage]
 
     def _left_to_earn(self, user: SimUser, event: str) -> bool:
@@ -382,6 +387,9 @@ class SessionPlanner:
         if move is not None:    # a plan change may land on the last rung: one a session
             step = (move.rungs or 1) * len(move.ladder) if move.jumps else move.rungs
             self._moved[move.prop] = self._moved.get(move.prop, 0) + step
+        voided = self._voids.get(event)
+        if voided:  # a plan bought during a trial: the trial does not run out
+            renewals(user.sticky).void(voided)
         if event in self._triggers:     # a charge's own payment comes right after it
             for payment in self._bring_about(user, event):
                 if self.can(user, payment):
@@ -497,6 +505,8 @@ class SessionPlanner:
             self._note(user, plan.session_start, names)
         if moved:
             self._new_server(user, names)
+        if plan.expiring:
+            self._run_out(user, names)
         self._signup(user, names)
         self._onboarding(user, names)
         if self._streaks is not None:
@@ -628,6 +638,8 @@ class SessionPlanner:
                     stays(user.sticky).bring(follower, (trigger, booking))
                 elif delay is None:
                     pending[follower] = pending.get(follower, 0) + 1
+                elif follower in self.plan.expiring:    # a trial's end: once, its days on
+                    renewals(user.sticky).expire(follower, (trigger, nth), self._day + delay)
                 else:   # due a billing period of the plan charged later (renewals)
                     renewals(user.sticky).bring(follower, (trigger, nth), rate, self._day,
                                                 delay)
@@ -664,6 +676,15 @@ class SessionPlanner:
                     self._note(user, follower, names)
                     if follower in self.plan.held_cancels:
                         self._cancel_held(user, follower, names)
+
+    def _run_out(self, user: SimUser, names: list[str]) -> None:
+        """What ran out since the user's last session (a trial's end due by today) opens
+        this one, before anything the session does (an upgrade would find the trial over)."""
+        marks = renewals(user.sticky)
+        for end in sorted(self.plan.expiring):
+            while marks.is_due(end, self._day, user.rnd) and self.can(user, end):
+                self._note(user, end, names)
+                marks.renewed(end, names.count(end), self._day, user.rnd)
 
     def _signup(self, user: SimUser, names: list[str]) -> None:
         """Signing up belongs to the start of a life: while the user is NEW (its first

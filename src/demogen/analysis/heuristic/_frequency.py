@@ -23,7 +23,7 @@ from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._events import EventInfo
 from demogen.analysis.heuristic._lifecycle import MIN_SCORE
-from demogen.analysis.heuristic._periods import billing_days
+from demogen.analysis.heuristic._periods import billing_days, length_days
 from demogen.analysis.heuristic._text import (
     Pattern,
     compile_pattern,
@@ -55,6 +55,10 @@ class _FollowRule:
     #: Rules it stops for the thing it shows, where they follow the same event (a cancel
     #: stops the stay: no check-in of a cancelled booking).
     stops: tuple[str, ...] = ()
+    #: Due once when what its trigger started runs out (a trial's end: ``due: length``).
+    lasts: bool = False
+    #: Concepts (or ``revenue``) whose event voids it before it is due (a plan bought).
+    voided_by: tuple[str, ...] = ()
 
     def matches(self, info: EventInfo, strong: list[str]) -> bool:
         if any(c in strong for c in self.concepts):
@@ -111,6 +115,7 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
     tutorials = {e for e in roles.onboarding if e not in constraints.one_time_events
                  and e not in roles.onboarding_complete}
     follows = _follows(ctx, system, roles, constraints)
+    expiries = _expiries(ctx, roles, follows)
     out: dict[str, EventSpec] = {}
     for name in ctx.names:
         if name in system:
@@ -139,11 +144,14 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
         if once is not None:
             most = once if most is None else min(most, once)
         trigger, rate, days, stops = follows.get(name, (None, None, None, None))
+        voided = expiries.get(name)
         if (frequency, cap, daily, most, trigger) != (None, None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
                                   max_per_day=daily, max_per_user=most, follows=trigger,
                                   rate=rate,
-                                  after_days=days, stops=stops, origin="heuristic")
+                                  after_days=days, stops=stops,
+                                  expires=True if voided is not None else None,
+                                  voided_by=voided or None, origin="heuristic")
     for name, share in _paid_later(ctx, roles, constraints).items():
         entry = out.get(name)
         later = {"later_share": share, "later_days": PAY_LATER_DAYS}
@@ -239,6 +247,8 @@ def _follow_rules() -> list[_FollowRule]:
             after=tuple((raw.get("after") or {}).items()),
             billed=raw.get("due") == "billing_period",
             stops=tuple(raw.get("stops", [])),
+            lasts=raw.get("due") == "length",
+            voided_by=tuple(raw.get("voided_by", [])),
         ))
     return rules
 
@@ -271,7 +281,10 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
                 break   # a session chain already ties it to its trigger, in one session
             if trigger is not None:
                 declared = constraints.step_conversion(trigger, name) is not None
-                days = billing_days(ctx, name) if rule.billed else None
+                days = billing_days(ctx, name) if rule.billed else \
+                    length_days(ctx, trigger) if rule.lasts else None
+                # What runs out ends at its rate (every trial ends), whatever a funnel says.
+                declared = declared and not rule.lasts
                 out[name] = (trigger, None if declared else float(rate), days, None)
                 break
     for name, rule in rule_of.items():
@@ -279,6 +292,29 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
                    and name in out and out[e][0] == out[name][0]]
         if stopped:
             out[name] = (*out[name][:3], stopped)
+    return out
+
+
+def _expiries(ctx: Context, roles: EventRoles,
+              follows: dict[str, tuple[str, float | None, int | None, list[str] | None]]
+              ) -> dict[str, list[str]]:
+    """Timed followers that end what their trigger started (a trial's end: a rule with
+    ``due: length``) → the events that void one before it is due: those of the first of
+    the rule's ``voided_by`` the plan has (a plan bought: ``plan_upgraded``)."""
+    rules = {r.name: r for r in _follow_rules() if r.lasts}
+    out: dict[str, list[str]] = {}
+    for name, (trigger, _, days, _) in follows.items():
+        rule = next((r for r in rules.values() if days is not None
+                     and r.matches(ctx.index.info(name), _strong_concepts(ctx, name))), None)
+        if rule is None:
+            continue
+        voiding: list[str] = []
+        for what in rule.voided_by:
+            found = _trigger(ctx, what, {}, roles, exclude={name, trigger})
+            if found is not None:
+                voiding = [found]
+                break
+        out[name] = voiding
     return out
 
 

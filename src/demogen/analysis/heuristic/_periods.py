@@ -9,6 +9,8 @@ which allows the periods it names (word lists: ``heuristic_properties.yaml`` per
 
 from __future__ import annotations
 
+import re
+
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import split_words
@@ -97,3 +99,19 @@ def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
 
 __all__ = ["billing_days", "id_period_days", "period_constraints", "period_of_word",
            "stated_periods"]
+
+
+def length_days(ctx: Context, event: str) -> int:
+    """Days what ``event`` starts lasts (a trial): the middle of its own number property
+    named for days (``trial_days``: 14), else the days its description says
+    ("starts the 14-day Pro trial"), else ``trial_days`` (heuristic_properties.yaml)."""
+    spec = load("properties")["lengths"]
+    for name in ctx.props_of(event):
+        prop = ctx.prop(name)
+        if prop is None or prop.type is not PropertyType.NUMBER or prop.value_range is None \
+                or not set(split_words(name)) & set(spec["words"]):
+            continue
+        return max(round((prop.value_range.min + prop.value_range.max) / 2), 1)
+    info = next(e for e in ctx.taxonomy.events if e.name == event)
+    said = re.search(spec["said"], f"{info.display_name} {info.description}", re.IGNORECASE)
+    return int(said.group(1)) if said else int(spec["days"])
