@@ -18,6 +18,7 @@ from demogen.validate.coherence._basket import BasketChecker
 from demogen.validate.coherence._catalogue import CatalogueChecker
 from demogen.validate.coherence._earned import EarnedChecker
 from demogen.validate.coherence._event_ranges import EventRangesChecker
+from demogen.validate.coherence._expiries import ExpiriesChecker
 from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
 from demogen.validate.coherence._in_app import InAppAmountsChecker
@@ -47,7 +48,8 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         CatalogueChecker, MoneyChecker, PickedChecker,
                                         BalancesChecker,
                                         StaysChecker, StayDatesChecker, TimesChecker,
-                                        RenewalsChecker, RolesChecker, BasketChecker,
+                                        RenewalsChecker, ExpiriesChecker, RolesChecker,
+                                        BasketChecker,
                                         PlaybackChecker, SearchChecker, TogglesChecker,
                                         PaidWaysChecker, SpendPricesChecker, EarnedChecker)
 

@@ -42,7 +42,8 @@ class RenewalsChecker(Checker):
         #: renewal → (the charge it follows, its after_days)
         self._renewals = {name: (spec.follows, spec.after_days)
                           for name, spec in sorted(events.items())
-                          if spec.follows and spec.after_days is not None}
+                          if spec.follows and spec.after_days is not None
+                          and not spec.expires}     # a trial's end: the expiries check
         self._charges = {charge: name for name, (charge, _) in self._renewals.items()}
         #: cancel → the renewal it stops (``stops`` read with ``follows`` only)
         self._ends = {name: stopped for name, spec in sorted(events.items()) if spec.follows
