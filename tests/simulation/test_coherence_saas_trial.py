@@ -94,3 +94,27 @@ def test_validate_finds_no_trial_out_of_time(trellio: Generated, tmp_path: Path)
     report = validate(trellio.out, taxonomy=TRELLIO, cache_dir=tmp_path / "c")
     assert report.violations.get("expiries", 0) == 0, report.examples
     assert report.violations.get("renewals", 0) == 0, report.examples
+
+
+def test_a_trial_lasts_the_days_its_start_says(tmp_path: Path) -> None:
+    """Trellio with ``trial_days`` 7 or 14: each end comes its own start's days on (Rules
+    ``after_days_by: trial_days``; ``after_days`` the middle value listed, 14)."""
+    plan = tmp_path / "tracking_plan.csv"
+    plan.write_text(TRELLIO.read_text(encoding="utf-8").replace(
+        "trial_days,number,Length of the trial,Yes,14,14",
+        'trial_days,number,Length of the trial,Yes,"7,14",7'), encoding="utf-8")
+    run = generate(plan, tmp_path / "out", users=200, days=20, seed=3, start=date(2026, 11, 1))
+    spec = run.rules.events["trial_ended"]
+    assert (spec.after_days_by, spec.after_days) == ("trial_days", 14)
+    gaps: dict[int, list[float]] = {7: [], 14: []}
+    for records in run.timelines.values():
+        start = None
+        for record in tracks(records):
+            if record["#event_name"] == "trial_started":
+                start = record
+            elif record["#event_name"] == "trial_ended" and start is not None:
+                gap = (_time(record) - _time(start)) / timedelta(days=1)
+                gaps[start["properties"]["trial_days"]].append(gap)
+    assert gaps[7] and 6 <= min(gaps[7]) < 13 and min(gaps[14], default=14) >= 13, gaps
+    report = validate(run.out, taxonomy=plan, cache_dir=tmp_path / "c")
+    assert report.violations.get("expiries", 0) == 0, report.examples

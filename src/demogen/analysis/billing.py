@@ -82,3 +82,12 @@ def _count(x: object) -> int:
 
 __all__ = ["PERIOD_ATTRIBUTE", "entry_periods", "period_of", "plan_of", "seat_amount",
            "stated_period"]
+
+
+def length_of(values: Mapping[str, object], by: str | None) -> int | None:
+    """The days a record's own value says what it starts lasts (Rules ``after_days_by``:
+    a trial start's ``trial_days``), None where it shows no positive number."""
+    value = values.get(by) if by else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return round(value)

@@ -642,6 +642,10 @@ class EventSpec(BaseModel):
     #: of ``follows``, in the user's first session from then on however late, and nothing
     #: follows it. Read only with ``after_days``.
     expires: bool | None = None
+    #: For a follower ``expires``: the property of ``follows`` whose value on each
+    #: occurrence is the days until this event is due (``trial_days``: a 7-day trial ends a
+    #: week on, a 30-day one a month on); an occurrence without one: ``after_days``.
+    after_days_by: str | None = None
     #: For a follower ``expires``: events whose occurrence before it is due void it (a plan
     #: bought during the trial: ``plan_upgraded`` — no trial end for a user who bought).
     voided_by: list[str] | None = None

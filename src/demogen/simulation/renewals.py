@@ -38,6 +38,7 @@ class _Waiting:
     day: int             # the day of the charge
     session: int         # the planner's session of the charge
     fallback: int        # Rules ``after_days``: the period where the plan names none
+    expires: bool = False   # an end (a trial's): once, never lapsing (Rules ``expires``)
 
 
 @dataclass(slots=True)
@@ -82,17 +83,20 @@ class Renewals(SessionMarks):
         number = self.number(self.charged, charge)
         self.waiting.append(_Waiting(number, renewal, rate, day, self.session, fallback))
 
-    def expire(self, end: str, charge: tuple[str, int], due: int) -> None:
+    def expire(self, end: str, charge: tuple[str, int], day: int, fallback: int) -> None:
         """The start (its occurrence) of something that runs out (a trial) brings its end,
-        due on ``due`` whatever the values draw: it never lapses (period 0) and brings no
-        other (rate 0). Its record shows the start's thing (the plan on trial)."""
-        self._add(end, due, self.number(self.charged, charge), 0, 0.0)
+        due the days the values tell from the start's own value (Rules ``after_days_by``)
+        after ``day``, else ``fallback``: it never lapses (period 0) and brings no other
+        (rate 0). Its record shows the start's thing (the plan on trial)."""
+        number = self.number(self.charged, charge)
+        self.waiting.append(_Waiting(number, end, 0.0, day, self.session, fallback, True))
 
     def void(self, ends: frozenset[str]) -> None:
         """Ends still to come of ``ends`` happen no more (a plan bought during its trial:
         the trial does not run out)."""
         for end in ends:
             self.due.pop(end, None)
+        self.waiting = [w for w in self.waiting if w.renewal not in ends]
 
     def is_due(self, renewal: str, day: int, rnd: random.Random) -> bool:
         """A renewal of ``renewal`` is due on ``day`` (charges of earlier sessions get
@@ -103,6 +107,9 @@ class Renewals(SessionMarks):
                 still.append(w)
                 continue
             period = self.period.get(w.number) or w.fallback
+            if w.expires:   # no switch, no lapse: the end comes once, however late
+                self._add(w.renewal, w.day + period, w.number, 0, 0.0)
+                continue
             share = self.switch_share.get(w.number, 0.0)
             if share > 0 and rnd.random() < share:
                 self.switching.add(w.number)

@@ -639,7 +639,7 @@ class SessionPlanner:
                 elif delay is None:
                     pending[follower] = pending.get(follower, 0) + 1
                 elif follower in self.plan.expiring:    # a trial's end: once, its days on
-                    renewals(user.sticky).expire(follower, (trigger, nth), self._day + delay)
+                    renewals(user.sticky).expire(follower, (trigger, nth), self._day, delay)
                 else:   # due a billing period of the plan charged later (renewals)
                     renewals(user.sticky).bring(follower, (trigger, nth), rate, self._day,
                                                 delay)

@@ -151,6 +151,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                                   rate=rate,
                                   after_days=days, stops=stops,
                                   expires=True if voided is not None else None,
+                                  after_days_by=length_days(ctx, trigger)[1]
+                                  if voided is not None and trigger else None,
                                   voided_by=voided or None, origin="heuristic")
     for name, share in _paid_later(ctx, roles, constraints).items():
         entry = out.get(name)
@@ -282,7 +284,7 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
             if trigger is not None:
                 declared = constraints.step_conversion(trigger, name) is not None
                 days = billing_days(ctx, name) if rule.billed else \
-                    length_days(ctx, trigger) if rule.lasts else None
+                    length_days(ctx, trigger)[0] if rule.lasts else None
                 # What runs out ends at its rate (every trial ends), whatever a funnel says.
                 declared = declared and not rule.lasts
                 out[name] = (trigger, None if declared else float(rate), days, None)

@@ -97,21 +97,30 @@ def period_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
     return out
 
 
-__all__ = ["billing_days", "id_period_days", "period_constraints", "period_of_word",
-           "stated_periods"]
+__all__ = ["billing_days", "id_period_days", "length_days", "period_constraints",
+           "period_of_word", "stated_periods"]
 
 
-def length_days(ctx: Context, event: str) -> int:
+def length_days(ctx: Context, event: str) -> tuple[int, str | None]:
     """Days what ``event`` starts lasts (a trial): the middle of its own number property
     named for days (``trial_days``: 14), else the days its description says
-    ("starts the 14-day Pro trial"), else ``trial_days`` (heuristic_properties.yaml)."""
+    ("starts the 14-day Pro trial"), else ``lengths.days`` (heuristic_properties.yaml);
+    with that property, whose value on each record says its own days (Rules
+    ``after_days_by``), or None."""
     spec = load("properties")["lengths"]
     for name in ctx.props_of(event):
         prop = ctx.prop(name)
-        if prop is None or prop.type is not PropertyType.NUMBER or prop.value_range is None \
+        if prop is None or prop.type is not PropertyType.NUMBER \
                 or not set(split_words(name)) & set(spec["words"]):
             continue
-        return max(round((prop.value_range.min + prop.value_range.max) / 2), 1)
+        listed = sorted(float(v) for v in prop.enum or () if isinstance(v, int | float))
+        if prop.value_range is not None:    # a range's middle
+            days = (prop.value_range.min + prop.value_range.max) / 2
+        elif listed:                        # the middle value listed (14; 7, 14, 30)
+            days = listed[len(listed) // 2]
+        else:
+            continue
+        return max(round(days), 1), name
     info = next(e for e in ctx.taxonomy.events if e.name == event)
     said = re.search(spec["said"], f"{info.display_name} {info.description}", re.IGNORECASE)
-    return int(said.group(1)) if said else int(spec["days"])
+    return (int(said.group(1)) if said else int(spec["days"])), None

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from demogen.analysis.billing import entry_periods, period_of, plan_of, stated_period
+from demogen.analysis.billing import entry_periods, length_of, period_of, plan_of, stated_period
 from demogen.analysis.rules import SWITCH_SHARE, Rules
 from demogen.simulation.marks import this_session
 from demogen.simulation.renewals import SLOT, Renewals
@@ -49,6 +49,10 @@ class Renewed:
     #: Charge → the billing periods its own values state (Rules ``period_by``), for plans
     #: with no catalogue period (``billing_period`` annual: 365).
     stated: Mapping[str, Mapping[str, Mapping[str, int]]] = field(default_factory=dict)
+    #: The start of something that runs out (a trial) → its property telling the days to
+    #: its end (Rules ``after_days_by``: ``trial_days``), None where none does: the start
+    #: names no billing period (a trial of the monthly plan does not last a month).
+    lengths: Mapping[str, str | None] = field(default_factory=dict)
 
     def wrap(self, event: str, sample: Sample) -> Sample:
         """``sample`` of ``event``, keeping a charge's plan or showing it on its renewal,
@@ -73,7 +77,8 @@ class Renewed:
             number = marks.charged.get((event, nth))
             if number is not None:
                 marks.kept[number] = keep(u.sticky, slots)
-                marks.period[number] = period_of(values, periods) \
+                marks.period[number] = length_of(values, self.lengths[event]) \
+                    if event in self.lengths else period_of(values, periods) \
                     or stated_period(values, self.stated.get(event))
                 marks.plan[number] = plan_of(values, periods)
                 marks.switch_share[number] = share
@@ -143,7 +148,10 @@ def plan_renewals(groups: tuple[PairGroup, ...], rules: Rules) -> Renewed | None
                    redrawn=_slots([g for g in groups if (members | grouped) & set(g.members)]),
                    stated={spec.follows: spec.period_by
                            for name, spec in sorted(rules.events.items())
-                           if name in renewed and spec.follows and spec.period_by})
+                           if name in renewed and spec.follows and spec.period_by},
+                   lengths={spec.follows: spec.after_days_by
+                            for name, spec in sorted(rules.events.items())
+                            if name in renewed and spec.follows and spec.expires})
 
 
 def _slots(groups: list[PairGroup]) -> tuple[str, ...]:

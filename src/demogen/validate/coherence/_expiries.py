@@ -6,8 +6,9 @@ Rules time an end of what a start began (``events.<end>.follows`` the start,
 
 - an end needs a start still running before it: not one that ended already, not one a
   purchase voided (an end after the upgrade), never none;
-- an end comes no sooner than its days after its start (a day early at most: a start late
-  in the day, its end early on its due day);
+- an end comes no sooner than its days after its start (the start's own value of
+  ``after_days_by``: its ``trial_days``, else ``after_days``; a day early at most: a start
+  late in the day, its end early on its due day);
 - a start that neither ended nor was voided is still running: the end comes in the
   user's first session from its due day on, so a record more than a day after the first
   day the user came back from then (a session across midnight) says the plan stayed on
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from demogen.analysis.billing import length_of
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
 __all__ = ["ExpiriesChecker"]
@@ -41,6 +43,7 @@ class _Run:
 
     time: datetime
     where: Where
+    days: int               # its own length (after_days_by), else after_days
     back: date | None = None
 
 
@@ -49,6 +52,7 @@ class _End:
     end: str
     start: str
     days: int
+    by: str | None
     voided_by: frozenset[str]
 
 
@@ -61,7 +65,7 @@ class ExpiriesChecker(Checker):
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
-        self._ends = tuple(_End(name, spec.follows, spec.after_days,
+        self._ends = tuple(_End(name, spec.follows, spec.after_days, spec.after_days_by,
                                 frozenset(spec.voided_by or ()))
                            for name, spec in sorted(given.rules.events.items())
                            if spec.expires and spec.follows and spec.after_days is not None)
@@ -95,17 +99,20 @@ class ExpiriesChecker(Checker):
             if isinstance(self._running.get(key), _Run):
                 self._running[key] = f"voided by {event}"
         if event in self._by_start:
-            self._start(self._by_start[event], user, time, where, report)
+            props = record.get("properties")
+            days = length_of(props, self._by_start[event].by) \
+                if isinstance(props, Mapping) else None
+            self._start(self._by_start[event], user, time, days, where, report)
         if event in self._by_end:
             self._end(self._by_end[event], user, time, where, report)
 
-    def _start(self, end: _End, user: str, time: datetime, where: Where,
+    def _start(self, end: _End, user: str, time: datetime, days: int | None, where: Where,
                report: Report) -> None:
         key = (user, end.end)
         if key in self._bought:
             report(where, f"{end.start} after the user bought a plan: its {end.end} would "
                           f"take it back (events.{end.end}.voided_by)")
-        self._running[key] = _Run(time, where)
+        self._running[key] = _Run(time, where, days or end.days)
 
     def _end(self, end: _End, user: str, time: datetime, where: Where,
              report: Report) -> None:
@@ -115,10 +122,10 @@ class ExpiriesChecker(Checker):
             how = running or f"no {end.start} before it"
             report(where, f"{end.end} without a running {end.start}: {how}")
             return
-        if time - running.time < timedelta(days=end.days) - _EARLY:
+        if time - running.time < timedelta(days=running.days) - _EARLY:
             report(where, f"{end.end} comes {(time - running.time).days} days after "
-                          f"{end.start}, before its {end.days} days run out "
-                          f"(events.{end.end}.after_days)")
+                          f"{end.start}, before its {running.days} days run out "
+                          f"(events.{end.end}.{'after_days_by' if end.by else 'after_days'})")
         self._running[key] = "ended"
 
     def _overdue(self, user: str, time: datetime, report: Report) -> None:
@@ -129,7 +136,7 @@ class ExpiriesChecker(Checker):
             key = (user, end.end)
             running = self._running.get(key)
             if not isinstance(running, _Run) or \
-                    (day - running.time.date()).days < end.days:
+                    (day - running.time.date()).days < running.days:
                 continue
             if running.back is None:
                 running.back = day
@@ -137,5 +144,5 @@ class ExpiriesChecker(Checker):
                 report(running.where, f"{end.start} never ends: no {end.end} (nor "
                                       f"{' / '.join(sorted(end.voided_by)) or 'purchase'}) "
                                       f"{(time - running.time).days} days on, its "
-                                      f"{end.days} days over")
+                                      f"{running.days} days over")
                 self._running[key] = "reported"
