@@ -18,9 +18,9 @@ distance, pace, calories, heart rates and steps by kind, watches, badges, challe
 Premium subscription in USD / EUR / GBP, a Remark column, ``challenge_id`` typed two ways),
 and a ride-hailing app in a Mixpanel-Lexicon-style CSV (Hoppa: an ``Entity Type`` column,
 Title Case event names with spaces, rides quoted, requested, assigned, started, completed
-or cancelled, fares with promo and tip, a wallet, a Ride Pass), and a swipe dating app in events.csv +
-properties.csv (Sparkd: swipes, matches, messages, boosts and Super Likes sold in packs and
-used from a balance, Plus / Gold / Platinum subscriptions).
+or cancelled, fares with promo and tip, a wallet, a Ride Pass), and a swipe dating app
+in events.csv + properties.csv (Sparkd: swipes, matches, messages, boosts and Super
+Likes sold in packs and used from a balance, Plus / Gold / Platinum subscriptions).
 Each is generated at the coherence size
 (300 users × 10 days, seed 3) and validated against the plan as a user would; every check
 must report zero violations.
