@@ -312,7 +312,7 @@ def _expiries(ctx: Context, roles: EventRoles,
             continue
         voiding: list[str] = []
         for what in rule.voided_by:
-            found = _trigger(ctx, what, {}, roles, exclude={name, trigger})
+            found = _trigger(ctx, what, {}, roles, exclude={name, trigger}, event=name)
             if found is not None:
                 voiding = [found]
                 break
