@@ -71,6 +71,15 @@ class PaidWay(BaseModel):
     #: beside the same keys): one price per thing, and a spend takes that price from the
     #: balance (``coin_use``'s ``coin_amount``). None: the spend draws its own amount.
     price: str | None = None
+    #: The boolean flag beside the keys saying a thing is free (``is_free``): a thing is
+    #: free or paid once per run, every record naming it shows so, the way shows one of
+    #: ``free`` codes on a free thing and another on a paid one, and a spend names a paid
+    #: thing only. None: the flag and the way are drawn per record.
+    flag: str | None = None
+    #: The way's codes whose labels say free (``1:무료``, ``2:기다리면 무료``).
+    free: list[str] = Field(default_factory=list)
+    #: Share of the things free (picked by the thing's keys and the run seed).
+    free_share: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
 class PropertyRelationship(BaseModel):

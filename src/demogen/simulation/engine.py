@@ -7,7 +7,7 @@ the engines that run shards in processes or on Dask call the same function.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -44,6 +44,7 @@ from demogen.simulation.story import SessionPlanner
 from demogen.simulation.trace import UserTrace
 from demogen.simulation.values import ValueFactory
 from demogen.simulation.values._convert import MISS
+from demogen.simulation.values._paid_ways import Withheld, withheld_spends
 from demogen.taxonomy import EventTaxonomy, ProductInfo
 from demogen.vocab import Segment
 
@@ -96,6 +97,9 @@ class Simulation:
     custom_sessions: dict[str, SessionModel]
     #: Where a tick reaches its title's end, the playback stops there (None: no playhead).
     playout: Playout | None = None
+    #: Per spending event, whether a record of it is withheld: it costs more than the user
+    #: holds, or buys a free thing (values/_paid_ways.py ``withheld_spends``).
+    spends: dict[str, Withheld] = field(default_factory=dict)
 
     @classmethod
     def build(cls, taxonomy: EventTaxonomy, rules: Rules, product: ProductInfo,
@@ -141,6 +145,7 @@ class Simulation:
                 s.name: SessionModel(preset.model_copy(update={"hourly_weights": hours}))
                 for s in config.custom_segments if (hours := s.hour_weights()) is not None},
             playout=compile_playout(taxonomy, behaviour, rules.playback.playhead),
+            spends=withheld_spends(rules, config.seed),
         )
         if not sim.population.day_weights:
             return sim
@@ -431,9 +436,16 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
     views = sim.balance_views.get(event)
     # The balances before any move of the event's: a literal amount moves them first.
     held = balances_held(views, state) if views else {}
+    withheld = sim.spends.get(event)
+    kept = dict(state) if withheld is not None and before else None
     changes = apply_updates(before, state, {}, text) if before else {}
     sim.state.derive(changes, state, user.rnd)     # xp follows the level just reached
     props = sim.samplers[event](user, text)
+    if withheld is not None and withheld(state, props):
+        if kept is not None:    # the user buys nothing: no move of theirs either
+            state.clear()
+            state.update(kept)
+        return
     for event_prop, user_prop in shows:
         if event_prop in props and user_prop in state:
             _show(sim.state_forms, props, event_prop, state[user_prop])

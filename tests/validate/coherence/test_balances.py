@@ -91,6 +91,23 @@ def test_a_move_without_its_profile_record_is_reported(coherence_output: Any,
                                f"gold is {before} after it")
 
 
+def test_a_spend_larger_than_the_balance_is_reported(coherence_output: Any,
+                                                     tmp_path: Path) -> None:
+    """A gold_spend costing one more than the gold held before it (what a floored balance
+    shows: balance-after + amount > balance-before) is reported; the view is not."""
+    def overspend(output: Output, name: str, index: int) -> None:
+        props = output.files[name][index]["properties"]
+        props["gold_amount"] = props["gold_balance"] + props["gold_amount"] + 1
+
+    found, at, record = _broken(coherence_output("game").out, tmp_path,
+                                _with("gold_spend", "gold_amount", "gold_balance"), overspend)
+    props = record["properties"]
+    held = props["gold_balance"] + props["gold_amount"]
+    assert len(found) == 1, found
+    assert found[0] == (f"{at}: user {record['#distinct_id']}: gold_spend spends gold_amount "
+                        f"{held + 1}, but gold was {held} before it")
+
+
 def test_a_literal_amount_moves_the_view_too(tmp_path: Path) -> None:
     """A spend of a fixed amount (no event property read) is shown like any other: the
     engine took the view's balance after that move (1,659 views off in 200 users)."""

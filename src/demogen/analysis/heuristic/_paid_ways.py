@@ -14,6 +14,11 @@ A number beside the same keys that prices the thing in an in-app currency (``epi
 "유료 회차의 코인 가격") is the way's ``price``: the run gives each thing one price and a
 spend costs it (drawn in its own 1~10, 1,125 of 6,623 coin spends at 1,000 x 14 seed 3 were
 not the price their episode showed).
+
+A boolean free flag beside the same keys (``is_free``) makes a thing free or paid once per
+run (``flag``, ``free`` codes, ``free_share``: heuristic_properties.yaml
+``free_thing_share``): drawn per record, 965 of 3,061 episodes showed free on some views and
+a price on others, and 638 of 6,827 coin spends bought an episode only ever shown free.
 """
 
 from __future__ import annotations
@@ -55,9 +60,29 @@ def paid_ways(ctx: Context, patterns: dict[str, dict[str, UpdateRule]]) -> dict[
                 keys = [thing, *(n for n in props if is_position(n)
                                  and all(n in spenders[s] for s in spends))]
                 price = _price(ctx, keys, spends, currency)
-                out[way.name] = PaidWay(paid=paid, spends=spends, keys=keys, price=price)
+                flag = _flag(ctx, keys, spends)
+                free = [c for c, label in labels.items()
+                        if any(w in label.lower() for w in free_words)] if flag else []
+                out[way.name] = PaidWay(
+                    paid=paid, spends=spends, keys=keys, price=price, flag=flag, free=free,
+                    free_share=float(load("properties")["free_thing_share"]) if flag else 0.0)
                 break
     return out
+
+
+def _flag(ctx: Context, keys: list[str], spends: list[str]) -> str | None:
+    """The boolean free flag (``is_free``: a ``free_flag_words`` word) on an event naming
+    the thing (all of ``keys``, not a spend)."""
+    words = set(load("properties")["free_flag_words"])
+    for event in ctx.taxonomy.events:
+        if event.name in spends or not all(k in event.properties for k in keys):
+            continue
+        for name in event.properties:
+            prop = ctx.event_props.get(name)
+            if prop is not None and prop.type == PropertyType.BOOLEAN \
+                    and words & set(split_words(name)):
+                return name
+    return None
 
 
 def _price(ctx: Context, keys: list[str], spends: list[str], currency: set[str]) -> str | None:

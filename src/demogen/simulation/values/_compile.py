@@ -39,6 +39,7 @@ from demogen.simulation.values._objects import (
     object_property,
 )
 from demogen.simulation.values._paid_ways import (
+    free_flag_sampler,
     paid_way_sampler,
     priced_sampler,
     spend_wrappers,
@@ -206,8 +207,12 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     deps = deps | reads
     if prop.name in tables.rules.paid_ways:     # owned (coins) only after its coin_use
         more_keys: set[str] = set()
-        fn = paid_way_sampler(tables.rules, prop, event, present, fn, more_keys)
+        fn = paid_way_sampler(tables, prop, event, present, fn, more_keys)
         deps = deps | more_keys
+    flagged: set[str] = set()
+    thing_flag = free_flag_sampler(tables, prop, event, present, flagged)
+    if thing_flag is not None:  # an episode is free or paid on every record naming it
+        fn, deps = thing_flag, deps | flagged
     if plan.searched is not None:   # a search's results show what it searched (not a
         fn = plan.searched.sampler(event, prop.name, fn)    # product clicked before it)
     if prop.name in plan.recorded:
@@ -269,7 +274,7 @@ def compile_event(tables: Tables, plan: ValuePlan, event: Event) -> EventSampler
         sampler.wrap(functools.partial(plan.stays.wrap, event.name))
     if plan.searched is not None:   # a search picks what it looks for, its results show it
         sampler.wrap(functools.partial(plan.searched.wrap, event.name))
-    for keep in spend_wrappers(tables.rules, event.name):   # coin_use: what it bought
+    for keep in spend_wrappers(tables.rules, tables.seed, event.name):   # coin_use: what it bought
         sampler.wrap(keep)
     if plan.later is not None:  # a payment in a later session shows the order it pays
         sampler.wrap(functools.partial(plan.later.wrap, event.name))

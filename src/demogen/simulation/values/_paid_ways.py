@@ -17,19 +17,23 @@ that price. Drawn per record, one episode showed several prices and a spend its 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from demogen.analysis.rules import PaidWay, Rules
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._draw import Sampler, salt
 from demogen.simulation.values._sampler import Sample, Wrapper
-from demogen.simulation.values._spends import spent_balance
+from demogen.simulation.values._spends import spend_amounts, spent_balance, uncovered
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 
 #: A thing (its keys' values) → its price.
 Pricer = Callable[[tuple[Any, ...]], Any]
+#: A spend record (the user's state, its values) → whether it is withheld.
+Withheld = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
+#: Things are free at a share in ten-thousandths.
+_SHARE_SCALE = 10_000
 #: The widest whole-number range a price is drawn in from its value range alone.
 _MAX_PRICES = 1000
 
@@ -39,25 +43,33 @@ _SLOT = "spent\x1f"
 _TRIES = 8
 
 
-def paid_way_sampler(rules: Rules, prop: Property, event: str, present: frozenset[str],
+def paid_way_sampler(tables: Tables, prop: Property, event: str, present: frozenset[str],
                      fn: Sampler, deps: set[str]) -> Sampler:
     """``fn``, or when ``prop`` is a way paid in a currency on ``event``, its code chosen
-    from this session's spends on the record's thing."""
-    way = rules.paid_ways.get(prop.name)
+    from this session's spends on the record's thing (and, where the way has a free flag,
+    from the thing being free or paid)."""
+    way = tables.rules.paid_ways.get(prop.name)
     if way is None or not way.paid or event in way.spends or \
             not all(k in present for k in way.keys):
         return fn
     deps.update(way.keys)
     slot, paid, keys = (_SLOT, prop.name), frozenset(way.paid), tuple(way.keys)
+    free_thing = free_things(tables.seed, prop.name, way)
+    free = frozenset(way.free)
     codes = list(prop.enum or ())
     # The paid code and the first other one as the plan types them (4, not "4").
     bought = next((c for c in codes if str(c) in paid), way.paid[0])
     other = next((c for c in codes if str(c) not in paid), None)
+    # Where things are free or paid: the first code of each kind a thing may show unbought.
+    gratis = next((c for c in codes if str(c) in free), other)
+    unbought = next((c for c in codes if str(c) not in paid | free), None)
 
     def value(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        thing = tuple(v.get(k) for k in keys)
+        if free_thing is not None:
+            return _by_thing(u, v, t, thing, free_thing(thing))
         kept = u.sticky.get(slot)
-        spent = kept is not None and kept[0] == u.session_number and \
-            tuple(v.get(k) for k in keys) in kept[1]
+        spent = kept is not None and kept[0] == u.session_number and thing in kept[1]
         x = fn(u, v, t)
         if spent:
             return x if str(x) in paid else bought
@@ -67,22 +79,98 @@ def paid_way_sampler(rules: Rules, prop: Property, event: str, present: frozense
             x = fn(u, v, t)
         return x if other is None or str(x) not in paid else other
 
+    def _by_thing(u: UserContext, v: dict[str, Any], t: str, thing: tuple[Any, ...],
+                  is_free: bool) -> Any:
+        """A free thing shows a free code; a paid one the paid code after its spend this
+        session, else another paid way (a ticket), else the paid code."""
+        kept = u.sticky.get(slot)
+        if not is_free and kept is not None and kept[0] == u.session_number \
+                and thing in kept[1]:
+            return bought
+        x = fn(u, v, t)
+        for _ in range(_TRIES):
+            if (str(x) in free) if is_free else (str(x) not in free | paid):
+                return x
+            x = fn(u, v, t)
+        return gratis if is_free else (unbought if unbought is not None else bought)
+
     return value
 
 
-def spend_wrappers(rules: Rules, event: str) -> list[Wrapper]:
+def free_things(seed: int, name: str, way: PaidWay) -> Callable[[tuple[Any, ...]], bool] | None:
+    """Thing (its keys' values) → whether it is free: ``way.free_share`` of the things,
+    picked by the keys and the run seed alone (every worker, user and record agree); None
+    where the way has no free flag."""
+    if way.flag is None:
+        return None
+    cut = round(way.free_share * _SHARE_SCALE)
+
+    def is_free(thing: tuple[Any, ...]) -> bool:
+        # 3 and "3" name one episode
+        return salt(seed, "free", name, *(str(x) for x in thing)) % _SHARE_SCALE < cut
+
+    return is_free
+
+
+def free_flag_sampler(tables: Tables, prop: Property, event: str, present: frozenset[str],
+                      deps: set[str]) -> Sampler | None:
+    """The sampler of a way's free flag (``is_free``) beside the thing's keys: the thing's
+    own; None when ``prop`` is no such flag."""
+    for name, way in sorted(tables.rules.paid_ways.items()):
+        if way.flag != prop.name or event in way.spends or \
+                not all(k in present for k in way.keys):
+            continue
+        free_thing = free_things(tables.seed, name, way)
+        assert free_thing is not None
+        keys = tuple(way.keys)
+        deps.update(keys)
+        return lambda u, v, t: free_thing(tuple(v.get(k) for k in keys))
+    return None
+
+
+def withheld_spends(rules: Rules, seed: int) -> dict[str, Withheld]:
+    """Spending event → whether a record of it (the user's state, its values) is
+    withheld: it costs more than the balance held, or it buys a free thing."""
+    amounts = spend_amounts(rules)
+    frees: dict[str, list[tuple[tuple[str, ...], Callable[[tuple[Any, ...]], bool]]]] = {}
+    for name, way in sorted(rules.paid_ways.items()):
+        free_thing = free_things(seed, name, way)
+        if free_thing is not None:
+            for event in way.spends:
+                frees.setdefault(event, []).append((tuple(way.keys), free_thing))
+    out = {}
+    for event in sorted(amounts.keys() | frees.keys()):
+        out[event] = _withheld(amounts.get(event, ()), frees.get(event, []))
+    return out
+
+
+def _withheld(amounts: tuple[tuple[str, str], ...],
+              frees: list[tuple[tuple[str, ...], Callable[[tuple[Any, ...]], bool]]]
+              ) -> Withheld:
+    def withheld(state: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+        return uncovered(amounts, state, values) or any(
+            all(k in values for k in keys) and free_thing(tuple(values[k] for k in keys))
+            for keys, free_thing in frees)
+
+    return withheld
+
+
+def spend_wrappers(rules: Rules, seed: int, event: str) -> list[Wrapper]:
     """Wrappers that make ``event``'s record keep the thing it spent on, one per way it
     spends for."""
-    return [_keeping(name, way) for name, way in sorted(rules.paid_ways.items())
+    withheld = withheld_spends(rules, seed).get(event)
+    return [_keeping(name, way, withheld) for name, way in sorted(rules.paid_ways.items())
             if event in way.spends]
 
 
-def _keeping(name: str, way: PaidWay) -> Wrapper:
+def _keeping(name: str, way: PaidWay, withheld: Withheld | None) -> Wrapper:
     slot, keys = (_SLOT, name), tuple(way.keys)
 
     def wrap(sample: Sample) -> Sample:
         def spend(u: Any, t: str) -> dict[str, Any]:
             values = sample(u, t)
+            if withheld is not None and withheld(u.state, values):
+                return values   # withheld (engine): the user has not bought the thing
             kept = u.sticky.get(slot)
             if kept is None or kept[0] != u.session_number:
                 kept = (u.session_number, set())
@@ -175,4 +263,5 @@ def _whole(x: float) -> float:
     return int(x) if float(x).is_integer() else x
 
 
-__all__ = ["paid_way_sampler", "priced_sampler", "spend_wrappers"]
+__all__ = ["Withheld", "free_flag_sampler", "free_things", "paid_way_sampler", "priced_sampler",
+           "spend_wrappers", "withheld_spends"]

@@ -6,10 +6,16 @@ drawn freely, a 2,999-coin gift came after a 60-coin pack and the balance stoppe
 user holds; a user who holds too little for any draw spends the smallest amount drawn (the
 balance then stops at 0, as before). Only a plain decrement (no ``when``/``reverse_when``)
 is read: a flow whose direction a value picks is the update's concern.
+
+A spend the user still cannot cover is withheld (``uncovered``: the engine writes no record
+and no move): the balance floored at 0 before, so a ``coin_use`` of 3 coins by a user
+holding 2 showed ``coin_balance_after`` 0 (98 of 7,427 at 1,000 × 14 seed 3). A user short
+of coins buys nothing; the read that follows shows another way (free, wait, ticket).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from demogen.analysis.rules import Rules
@@ -27,6 +33,40 @@ def spent_balance(rules: Rules, event: str, prop: str) -> str | None:
         if rule.type is UpdateType.DECREMENT and not rule.when and not rule.reverse_when \
                 and rule.value == f"{{{{{prop}}}}}":
             return balance
+    return None
+
+
+#: Per spending event, the balances it takes an amount from and the amount's property.
+Spends = dict[str, tuple[tuple[str, str], ...]]
+
+
+def spend_amounts(rules: Rules) -> Spends:
+    """Event → (balance, amount property) for each plain ``{{prop}}`` decrement it makes."""
+    out: Spends = {}
+    for event, pattern in sorted(rules.update_patterns.items()):
+        found = tuple((balance, prop) for balance in sorted(pattern)
+                      if (prop := _amount(pattern[balance].value)) is not None
+                      and spent_balance(rules, event, prop) == balance)
+        if found:
+            out[event] = found
+    return out
+
+
+def uncovered(amounts: tuple[tuple[str, str], ...], state: Mapping[str, Any],
+              props: Mapping[str, Any]) -> bool:
+    """Whether a spend costs more of a balance than the user holds."""
+    for balance, prop in amounts:
+        held, amount = state.get(balance), props.get(prop)
+        if isinstance(held, int | float) and isinstance(amount, int | float) \
+                and not isinstance(amount, bool) and amount > held:
+            return True
+    return False
+
+
+def _amount(value: Any) -> str | None:
+    """``{{coin_amount}}`` → ``coin_amount``; any other value → None."""
+    if isinstance(value, str) and value.startswith("{{") and value.endswith("}}"):
+        return value[2:-2]
     return None
 
 
@@ -50,4 +90,4 @@ def affordable(balance: str, draw: Sampler) -> Sampler:
     return within
 
 
-__all__ = ["affordable", "spent_balance"]
+__all__ = ["Spends", "affordable", "spend_amounts", "spent_balance", "uncovered"]

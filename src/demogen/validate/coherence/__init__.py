@@ -21,6 +21,7 @@ from demogen.validate.coherence._event_ranges import EventRangesChecker
 from demogen.validate.coherence._expiries import ExpiriesChecker
 from demogen.validate.coherence._flows import FlowsChecker
 from demogen.validate.coherence._follow_ids import FollowIdsChecker
+from demogen.validate.coherence._free_things import FreeThingsChecker
 from demogen.validate.coherence._in_app import InAppAmountsChecker
 from demogen.validate.coherence._market import MarketChecker
 from demogen.validate.coherence._money import MoneyChecker
@@ -51,7 +52,8 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         RenewalsChecker, ExpiriesChecker, RolesChecker,
                                         BasketChecker,
                                         PlaybackChecker, SearchChecker, TogglesChecker,
-                                        PaidWaysChecker, SpendPricesChecker, EarnedChecker)
+                                        PaidWaysChecker, SpendPricesChecker, EarnedChecker,
+                                        FreeThingsChecker)
 
 #: Check name → what it verifies (validate's CHECKS table shows them).
 COHERENCE_CHECKS: dict[str, str] = {c.name: c.description for c in CHECKERS}

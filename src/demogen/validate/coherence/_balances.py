@@ -14,6 +14,10 @@ known, as ThinkingData does). An event's own updates are the user records right 
 at the same ``#time``: an ``after`` view must equal the balance once they are applied, a
 ``before`` view the balance before the event. A balance the records have not shown yet is
 not checked.
+
+A spend (an event whose update takes ``{{prop}}`` from a balance, no ``when``) costs at most
+the balance before it: a ``coin_use`` of 3 coins by a user holding 2 (the balance floored
+at 0, so balance-after + amount ≠ balance-before) is reported.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 from demogen.analysis.rules import Rules
 from demogen.validate._rules_view import value_text
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
+from demogen.vocab import UpdateType
 
 __all__ = ["BalancesChecker"]
 
@@ -83,7 +88,8 @@ class _User:
 class BalancesChecker(Checker):
     name = "balances"
     description = ("an event's balance-after / balance-before property (Rules source after | "
-                   "before) shows the balance the event moved, after or before its move")
+                   "before) shows the balance the event moved, after or before its move; a "
+                   "spend costs at most the balance before it")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -98,14 +104,17 @@ class BalancesChecker(Checker):
                 moves = tuple(_move(name, rule.when) for name, rule in pattern.items()
                               if name in shown)
                 self.events[event] = (here, moves)
-        self.balances = frozenset(m.balance for _, moves in self.events.values() for m in moves)
+        #: Per spending event, the balances it takes an amount from and the amount's name.
+        self.spends = _spends(rules)
+        self.balances = frozenset(m.balance for _, moves in self.events.values() for m in moves
+                                  ) | {b for pairs in self.spends.values() for b, _ in pairs}
         self.unmoved = sorted(v.prop for v in views
                               if not any(v in here for here, _ in self.events.values()))
         self._users: dict[str, _User] = {}
 
     @property
     def active(self) -> bool:
-        return bool(self.events)
+        return bool(self.events or self.spends)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props, uid = record.get("properties"), record.get("#distinct_id")
@@ -121,13 +130,24 @@ class BalancesChecker(Checker):
                 if user is None:
                     user = self._users[uid] = _User()
                 _apply(user.balances, str(kind), props, self.balances)
-        elif kind == "track" and record.get("#event_name") in self.events:
+        elif kind == "track" and record.get("#event_name") in self.spends and user is not None:
+            self._spent(uid, user, str(record["#event_name"]), props, where, report)
+        if kind == "track" and record.get("#event_name") in self.events:
             event = str(record["#event_name"])
             shown = self._shown(event, props)
             if shown:
                 if user is None:
                     user = self._users[uid] = _User()
                 user.pending = _Pending(time, where, event, shown, dict(user.balances))
+
+    def _spent(self, uid: str, user: _User, event: str, props: Mapping[str, Any],
+               where: Where, report: Report) -> None:
+        """A spend costing more than the balance the user's records made before it."""
+        for balance, prop in self.spends[event]:
+            held, amount = user.balances.get(balance), _number(props.get(prop))
+            if held is not None and amount is not None and amount > held + _SLACK:
+                report(where, f"user {uid}: {event} spends {prop} {_text(amount)}, but "
+                              f"{balance} was {_text(held)} before it")
 
     def _shown(self, event: str, props: Mapping[str, Any]) -> tuple[_Shown, ...]:
         """The views ``event`` carries that show a balance it moves (the first one listed)."""
@@ -174,6 +194,19 @@ def _views(rules: Rules) -> list[_View]:
             for name, spec in sorted(rules.properties.items())
             if spec.source is not None and (spec.source.type == "after" or (
                 spec.source.type == "before" and isinstance(spec.source.of, list)))]
+
+
+def _spends(rules: Rules) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Event → (balance, amount property) for each plain ``{{prop}}`` decrement it makes."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for event, pattern in sorted(rules.update_patterns.items()):
+        found = tuple((balance, rule.value[2:-2]) for balance, rule in sorted(pattern.items())
+                      if rule.type is UpdateType.DECREMENT and not rule.when
+                      and not rule.reverse_when and isinstance(rule.value, str)
+                      and rule.value.startswith("{{") and rule.value.endswith("}}"))
+        if found:
+            out[event] = found
+    return out
 
 
 def _move(balance: str, when: dict[str, list[Any]] | None) -> _Move:
