@@ -251,7 +251,7 @@ class StateApplier:
         buys = freeze_buys(taxonomy, ends, given.streak_freeze_buys)
         for event, said in buys.items():
             self._after[event] = (*self._after.get(event, ()), *(
-                self._held(key, UpdateType.INCREMENT, ranges[key], _conditions({p: v}))
+                self._held(key, UpdateType.INCREMENT, ranges[key], update_conditions({p: v}))
                 for key in ranges for p, v in said.items()))
             self._before.setdefault(event, ())
         self.held_freezes = ranges
@@ -375,7 +375,7 @@ def _compile(prop: str, rule: UpdateRule, kind: PropertyType,
         op = UpdateType.SET_ONCE    # the plan writes it once: the first value stays
     record = _record(op, method, kind)
     return Update(prop, op, None if reference else value, reference, kind, record, *bounds,
-                  when=_conditions(rule.when), reverse=_conditions(rule.reverse_when),
+                  when=update_conditions(rule.when), reverse=update_conditions(rule.reverse_when),
                   scale=rule.scale, per_day=per_day and op is UpdateType.INCREMENT)
 
 
@@ -444,14 +444,14 @@ def _record(op: UpdateType, method: UpdateMethod | None, kind: PropertyType) -> 
     return RecordType.USER_SET
 
 
-def _conditions(given: Mapping[str, list[Any]] | None) -> Conditions:
+def update_conditions(given: Mapping[str, list[Any]] | None) -> Conditions:
     """``{token_id: [gold]}`` as (property, allowed values, texts included: a YAML ``1``
     matches an event's ``"1"``)."""
     return tuple((name, frozenset((*values, *map(str, values))))
                  for name, values in (given or {}).items())
 
 
-def _holds(conditions: Conditions, props: Mapping[str, Any]) -> bool:
+def conditions_hold(conditions: Conditions, props: Mapping[str, Any]) -> bool:
     for name, allowed in conditions:
         value = props.get(name)
         if value not in allowed and str(value) not in allowed:
@@ -461,7 +461,7 @@ def _holds(conditions: Conditions, props: Mapping[str, Any]) -> bool:
 
 def moves(update: Update, props: Mapping[str, Any]) -> bool:
     """Whether ``update`` applies to an event showing ``props`` (its ``when`` holds)."""
-    return not update.when or _holds(update.when, props)
+    return not update.when or conditions_hold(update.when, props)
 
 
 def _reference(value: Any) -> str | None:
@@ -494,7 +494,7 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
     """Apply ``updates`` to ``state``; what changed, per record type."""
     changes: Changes = {}
     for update in updates:
-        if update.when and not _holds(update.when, props):
+        if update.when and not conditions_hold(update.when, props):
             continue
         if update.keeps:    # a freeze: the missed day counts as stepped
             state[_DAY_MARK + update.prop] = _day_before(time_str)
@@ -521,7 +521,7 @@ def apply_updates(updates: tuple[Update, ...], state: dict[str, Any],
             value = None if number is None else round(number * update.scale, 2)
         op = update.op      # counters and balances, the most frequent, straight to _step
         if op is UpdateType.INCREMENT or op is UpdateType.DECREMENT:
-            reverse = bool(update.reverse) and _holds(update.reverse, props)
+            reverse = bool(update.reverse) and conditions_hold(update.reverse, props)
             new, carried = _step(update, state.get(update.prop), value, reverse=reverse)
         else:
             new, carried = _next_value(update, state.get(update.prop), value)

@@ -151,6 +151,27 @@ def test_a_card_token_view_off_its_balance_is_reported(
 
 
 @corpus
+def test_a_card_spend_of_more_than_the_token_held_is_reported(coherence_output: Any,
+                                                              tmp_path: Path) -> None:
+    """token_consume takes current_gold only when its token_id is gold (a ``when``): one
+    costing more than the gold before it is reported (the run withholds such spends: 952
+    of 16,051 floored at 0 at 1,000 x 14 seed 3 before)."""
+    def overspend(output: Output, name: str, index: int) -> None:
+        props = output.files[name][index]["properties"]
+        props["token_consume_amount"] = props["token_change_before"] + 1
+
+    found, at, record = _broken(
+        coherence_output(CARD).out, tmp_path,
+        _with("token_consume", "token_consume_amount", "token_change_before",
+              test=lambda p: p.get("token_id") == "gold"), overspend)
+    held = record["properties"]["token_change_before"]
+    assert len(found) == 1, found
+    assert found[0] == (f"{at}: user {record['#distinct_id']}: token_consume spends "
+                        f"token_consume_amount {held + 1}, but current_gold was {held} "
+                        "before it")
+
+
+@corpus
 def test_a_before_view_showing_the_after_is_reported(coherence_output: Any,
                                                      tmp_path: Path) -> None:
     """token_change_before is the balance before the move, not the one it leaves."""

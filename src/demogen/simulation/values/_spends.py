@@ -20,6 +20,7 @@ from typing import Any
 
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
+from demogen.simulation.state import Conditions, conditions_hold, update_conditions
 from demogen.simulation.values._draw import Sampler
 from demogen.vocab import UpdateType
 
@@ -36,29 +37,33 @@ def spent_balance(rules: Rules, event: str, prop: str) -> str | None:
     return None
 
 
-#: Per spending event, the balances it takes an amount from and the amount's property.
-Spends = dict[str, tuple[tuple[str, str], ...]]
+#: Per spending event: the balances it takes an amount from, the amount's property, and
+#: when (``token_consume`` takes ``current_gold`` when its ``token_id`` is ``gold``).
+Spends = dict[str, tuple[tuple[str, str, Conditions], ...]]
 
 
 def spend_amounts(rules: Rules) -> Spends:
-    """Event → (balance, amount property) for each plain ``{{prop}}`` decrement it makes."""
+    """Event → (balance, amount property, conditions) for each ``{{prop}}`` decrement it
+    makes (not one a value turns round: ``reverse_when``)."""
     out: Spends = {}
     for event, pattern in sorted(rules.update_patterns.items()):
-        found = tuple((balance, prop) for balance in sorted(pattern)
-                      if (prop := _amount(pattern[balance].value)) is not None
-                      and spent_balance(rules, event, prop) == balance)
+        found = tuple((balance, prop, update_conditions(rule.when))
+                      for balance, rule in sorted(pattern.items())
+                      if rule.type is UpdateType.DECREMENT and not rule.reverse_when
+                      and (prop := _amount(rule.value)) is not None)
         if found:
             out[event] = found
     return out
 
 
-def uncovered(amounts: tuple[tuple[str, str], ...], state: Mapping[str, Any],
+def uncovered(amounts: tuple[tuple[str, str, Conditions], ...], state: Mapping[str, Any],
               props: Mapping[str, Any]) -> bool:
-    """Whether a spend costs more of a balance than the user holds."""
-    for balance, prop in amounts:
+    """Whether a spend costs more of a balance it moves than the user holds."""
+    for balance, prop, when in amounts:
         held, amount = state.get(balance), props.get(prop)
         if isinstance(held, int | float) and isinstance(amount, int | float) \
-                and not isinstance(amount, bool) and amount > held:
+                and not isinstance(amount, bool) and amount > held \
+                and (not when or conditions_hold(when, props)):
             return True
     return False
 

@@ -15,9 +15,9 @@ at the same ``#time``: an ``after`` view must equal the balance once they are ap
 ``before`` view the balance before the event. A balance the records have not shown yet is
 not checked.
 
-A spend (an event whose update takes ``{{prop}}`` from a balance, no ``when``) costs at most
-the balance before it: a ``coin_use`` of 3 coins by a user holding 2 (the balance floored
-at 0, so balance-after + amount ≠ balance-before) is reported.
+A spend (an event whose update takes ``{{prop}}`` from a balance, where its ``when`` holds)
+costs at most the balance before it: a ``coin_use`` of 3 coins by a user holding 2 (the
+balance floored at 0, so balance-after + amount ≠ balance-before) is reported.
 """
 
 from __future__ import annotations
@@ -106,8 +106,9 @@ class BalancesChecker(Checker):
                 self.events[event] = (here, moves)
         #: Per spending event, the balances it takes an amount from and the amount's name.
         self.spends = _spends(rules)
-        self.balances = frozenset(m.balance for _, moves in self.events.values() for m in moves
-                                  ) | {b for pairs in self.spends.values() for b, _ in pairs}
+        moved = [m for _, moves in self.events.values() for m in moves]
+        spent = [m for pairs in self.spends.values() for m, _ in pairs]
+        self.balances = frozenset(m.balance for m in (*moved, *spent))
         self.unmoved = sorted(v.prop for v in views
                               if not any(v in here for here, _ in self.events.values()))
         self._users: dict[str, _User] = {}
@@ -143,9 +144,11 @@ class BalancesChecker(Checker):
     def _spent(self, uid: str, user: _User, event: str, props: Mapping[str, Any],
                where: Where, report: Report) -> None:
         """A spend costing more than the balance the user's records made before it."""
-        for balance, prop in self.spends[event]:
+        for move, prop in self.spends[event]:
+            balance = move.balance
             held, amount = user.balances.get(balance), _number(props.get(prop))
-            if held is not None and amount is not None and amount > held + _SLACK:
+            if held is not None and amount is not None and amount > held + _SLACK \
+                    and move.holds(props):
                 report(where, f"user {uid}: {event} spends {prop} {_text(amount)}, but "
                               f"{balance} was {_text(held)} before it")
 
@@ -196,13 +199,15 @@ def _views(rules: Rules) -> list[_View]:
                 spec.source.type == "before" and isinstance(spec.source.of, list)))]
 
 
-def _spends(rules: Rules) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Event → (balance, amount property) for each plain ``{{prop}}`` decrement it makes."""
-    out: dict[str, tuple[tuple[str, str], ...]] = {}
+def _spends(rules: Rules) -> dict[str, tuple[tuple[_Move, str], ...]]:
+    """Event → (its move of a balance, amount property) for each ``{{prop}}`` decrement it
+    makes (not one a value turns round: ``reverse_when``)."""
+    out: dict[str, tuple[tuple[_Move, str], ...]] = {}
     for event, pattern in sorted(rules.update_patterns.items()):
-        found = tuple((balance, rule.value[2:-2]) for balance, rule in sorted(pattern.items())
-                      if rule.type is UpdateType.DECREMENT and not rule.when
-                      and not rule.reverse_when and isinstance(rule.value, str)
+        found = tuple((_move(balance, rule.when), rule.value[2:-2])
+                      for balance, rule in sorted(pattern.items())
+                      if rule.type is UpdateType.DECREMENT and not rule.reverse_when
+                      and isinstance(rule.value, str)
                       and rule.value.startswith("{{") and rule.value.endswith("}}"))
         if found:
             out[event] = found
