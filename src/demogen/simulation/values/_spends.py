@@ -44,13 +44,15 @@ Spends = dict[str, tuple[tuple[str, str, Conditions], ...]]
 
 def spend_amounts(rules: Rules) -> Spends:
     """Event → (balance, amount property, conditions) for each ``{{prop}}`` decrement it
-    makes (not one a value turns round: ``reverse_when``)."""
+    makes (not one a value turns round: ``reverse_when``), of an amount that is no money:
+    a refund taking its money back from a lifetime total (``total_spent``) spends nothing."""
     out: Spends = {}
+    money = rules.monetary_properties
     for event, pattern in sorted(rules.update_patterns.items()):
         found = tuple((balance, prop, update_conditions(rule.when))
                       for balance, rule in sorted(pattern.items())
                       if rule.type is UpdateType.DECREMENT and not rule.reverse_when
-                      and (prop := _amount(rule.value)) is not None)
+                      and (prop := _amount(rule.value)) is not None and prop not in money)
         if found:
             out[event] = found
     return out

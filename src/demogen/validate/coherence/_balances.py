@@ -201,14 +201,16 @@ def _views(rules: Rules) -> list[_View]:
 
 def _spends(rules: Rules) -> dict[str, tuple[tuple[_Move, str], ...]]:
     """Event → (its move of a balance, amount property) for each ``{{prop}}`` decrement it
-    makes (not one a value turns round: ``reverse_when``)."""
+    makes (not one a value turns round: ``reverse_when``), of an amount that is no money (a
+    refund taking money back from a lifetime total spends nothing)."""
     out: dict[str, tuple[tuple[_Move, str], ...]] = {}
     for event, pattern in sorted(rules.update_patterns.items()):
         found = tuple((_move(balance, rule.when), rule.value[2:-2])
                       for balance, rule in sorted(pattern.items())
                       if rule.type is UpdateType.DECREMENT and not rule.reverse_when
                       and isinstance(rule.value, str)
-                      and rule.value.startswith("{{") and rule.value.endswith("}}"))
+                      and rule.value.startswith("{{") and rule.value.endswith("}}")
+                      and rule.value[2:-2] not in rules.monetary_properties)
         if found:
             out[event] = found
     return out
