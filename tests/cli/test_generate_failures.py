@@ -109,15 +109,20 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "120"},
         start_new_session=True)
     deadline = time.monotonic() + 300     # a guard, not a timing test: a busy machine is slow
-    while not list(out.glob(".logs_*")) and not list(out.glob("logs_*")):
-        assert process.poll() is None, process.stderr.read()
-        assert time.monotonic() < deadline, "the run never started writing"
-        time.sleep(0.1)
-    # Ctrl-C in a terminal interrupts the whole foreground group, the shard workers too
-    # (signalled alone, the main process waited for its workers' shards: over 180 s of a
-    # 50,000-user run on a loaded machine).
-    os.killpg(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=180)
+    try:
+        while not list(out.glob(".logs_*")) and not list(out.glob("logs_*")):
+            assert process.poll() is None, process.stderr.read()
+            assert time.monotonic() < deadline, "the run never started writing"
+            time.sleep(0.1)
+        # Ctrl-C in a terminal interrupts the whole foreground group, the shard workers
+        # too (signalled alone, the main process waited for its workers' shards: over
+        # 180 s of a 50,000-user run on a loaded machine).
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=180)
+    finally:
+        if process.poll() is None:  # a failed guard must not leave the run going
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     assert process.returncode != 0
     assert b"Traceback" not in stderr
     assert not (tmp_path / "run").exists()
