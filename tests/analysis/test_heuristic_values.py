@@ -62,7 +62,7 @@ def test_number_table_is_complete() -> None:
     table = load("values_numbers")
     for kind, row in table["kinds"].items():
         assert {"min", "max", "shape", "numbers"} <= row.keys(), kind
-        assert row["numbers"] in ("whole", "fractional", "either", "measured"), kind
+        assert row["numbers"] in ("whole", "fractional", "either", "measured", "written"), kind
         assert row["min"] <= row["max"], kind
     assert {kind for _, kind in table["names"]} <= table["kinds"].keys()
     assert table["default"] in table["kinds"]

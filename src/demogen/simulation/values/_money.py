@@ -431,6 +431,8 @@ class RecordMoney:
         if self.free_when is not None:
             deps.add(self.free_when)
         deps.update(self.seat_deps)
+        if self._key is not None:   # the thing whose order this is, drawn before it
+            deps.add(self._key)
         draw = self.draw
 
         def value(u: UserContext, v: dict[str, Any], t: str) -> Any:

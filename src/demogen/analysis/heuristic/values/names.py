@@ -90,7 +90,7 @@ _DEVICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = ordered(_DATA["device"]
 #: Every attribute :func:`device_attribute` can answer, and the two the plan as a whole
 #: decides (``identity.py``: the account-id property, an app-store property).
 DEVICE_ATTRIBUTES = frozenset(attr for _, attr in _DEVICE_RULES) | {"account_id", "store"}
-_NOT_DEVICE_WORDS = tuple(_DATA["device"]["not_words"])
+_NOT_DEVICE_WORDS = frozenset(_DATA["device"]["not_words"])
 _NOT_DEVICE_PREFIXES = tuple(_DATA["device"]["not_prefixes"])
 
 
@@ -98,7 +98,9 @@ _NOT_DEVICE_PREFIXES = tuple(_DATA["device"]["not_prefixes"])
 def device_attribute(name: str) -> str | None:
     """The device attribute a property reports (``context.os.name`` → ``os``), if any."""
     norm = normalize(name)
-    if any(word in norm for word in _NOT_DEVICE_WORDS) or norm.startswith(_NOT_DEVICE_PREFIXES):
+    # whole words: a vehicle's model is no phone's, a carrier stays one (not "car")
+    if not _NOT_DEVICE_WORDS.isdisjoint(norm.split("_")) or \
+            norm.startswith(_NOT_DEVICE_PREFIXES):
         return None
     return first_match(_DEVICE_RULES, norm)
 
