@@ -180,9 +180,10 @@ def _through_assignment(ctx: Context, graph: Ordering) -> None:
     if len(assigned) != 1 or len({r for r, _ in served}) != 1:
         return
     request, step = served[0][0], assigned[0].name
+    # what the request starts, else what it ends (request → end only where nothing starts)
+    _, started = min(served, key=lambda e: idx.info(e[1]).verb != "begin")
     if graph.add(request, step, source="assignment"):
-        for _, started in sorted(served, key=lambda e: idx.info(e[1]).verb != "begin")[:1]:
-            graph.reroute(request, step, started)
+        graph.reroute(request, step, started)
 
 
 def _add_chain(graph: Ordering, names: list[str], *, source: str, prereq: bool) -> None:
