@@ -192,3 +192,20 @@ def test_a_driver_assigned_comes_between_the_request_and_the_ride() -> None:
     assert ec.prerequisites["ride_started"] == ["driver_assigned"]
     assert _ends(rules) == {"ride_requested": {"driver_assigned": 0.8,
                                                "ride_cancelled": 0.05}}
+
+
+def test_somebody_elses_thing_viewed_is_no_step_before_finishing_ones_own() -> None:
+    """The dating plan ordered ``profile_viewed`` ("User looks at another user's profile
+    card") before ``profile_completed`` (the user's own profile, once per user): a
+    description naming another user's thing keeps it out of the verb pairs of the user's
+    own thing; two events about the user's own thing still pair."""
+    rules = analyze(taxonomy([
+        ev("app_open"),
+        ev("profile_viewed", desc="User looks at another user's profile card."),
+        ev("profile_completed", desc="User finished their profile; once per user."),
+        ev("lesson_viewed", desc="User opens a lesson."),
+        ev("lesson_completed", desc="User finishes a lesson.")]))
+    prerequisites = rules.event_constraints.prerequisites
+
+    assert "profile_completed" not in prerequisites
+    assert prerequisites["lesson_completed"] == ["lesson_viewed"]

@@ -120,3 +120,16 @@ def test_support_is_rare_and_a_saved_place_occasional() -> None:
     assert frequency == {"support_ticket_opened": "rare", "contact_support": "rare",
                          "saved_place_added": "occasional", "address_saved": "occasional",
                          "ticket_use": None, "ride_requested": None}
+
+
+def test_saved_filters_changed_are_rare_and_a_list_filtered_is_not() -> None:
+    """The dating plan (tests/data/unseen/dating) drew ``filters_updated`` ("User changes
+    discovery filters") 3,162 times beside 1,132 app opens at 300 users x 10 days, seed 3.
+    A list filtered while browsing has no update verb and keeps its frequency."""
+    rules = analyze(taxonomy([ev(n) for n in (
+        "app_open", "filters_updated", "preferences_changed", "product_list_filtered")]))
+
+    frequency = {n: rules.events[n].frequency if n in rules.events else None
+                 for n in ("filters_updated", "preferences_changed", "product_list_filtered")}
+    assert frequency == {"filters_updated": "rare", "preferences_changed": "rare",
+                         "product_list_filtered": None}

@@ -18,6 +18,7 @@ from typing import Any
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._funnels import TemplateMatch, contained_in, numbered_families
+from demogen.analysis.heuristic._text import contains_any
 
 
 @dataclass
@@ -141,12 +142,14 @@ def build_ordering(ctx: Context, templates: list[TemplateMatch]) -> Ordering:
             if target is not None:
                 graph.add(first.name, target.name, seq=spec.get("seq", True),
                           prereq=spec.get("prereq", True), source="concept")
-    # 3. verb pairs inside groups of events about the same object.
-    groups: dict[frozenset[str], list[str]] = {}
+    # 3. verb pairs inside groups of events about the same object (somebody else's thing,
+    # as its description says, is another object than the user's own of that name).
+    groups: dict[tuple[frozenset[str], bool], list[str]] = {}
     for info in ctx.infos:
         if info.verb is not None:
-            groups.setdefault(info.obj, []).append(info.name)
-    for obj, members in groups.items():
+            others = contains_any(info.desc.lower(), flows["others_words"])
+            groups.setdefault((info.obj, others), []).append(info.name)
+    for (obj, _), members in groups.items():
         for spec in flows["verb_edges"]:
             if obj & frozenset(spec.get("not", ())):
                 continue    # what this pair does not order (a guild entered is joined)
