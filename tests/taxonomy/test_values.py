@@ -106,6 +106,14 @@ def test_empty_constraint_means_nothing() -> None:
     # literal "e.g. first_5k" as one of its badge ids).
     ("e.g. first_5k, streak_7", T.STRING, "examples", ("first_5k", "streak_7")),
     ("For example wk_8f3a21", T.STRING, "examples", ("wk_8f3a21",)),
+    # A short lead and a colon, then the values (the ride-hailing plan's source drew install
+    # channels for "How the app was opened: icon, push, deeplink").
+    ("How the app was opened: icon, push, deeplink", T.STRING, "enum",
+     ("icon", "push", "deeplink")),
+    ("City of service: San Francisco, London, Berlin, Paris", T.STRING, "enum",
+     ("San Francisco", "London", "Berlin", "Paris")),
+    ("Pack size: 1, 5, 10.", T.NUMBER, "enum", (1, 5, 10)),
+    ("Reason: spam, abuse etc.", T.STRING, "examples", ("spam", "abuse")),
 ])
 def test_description_lists(text: str, kind: T, field: str, expected: tuple) -> None:
     assert getattr(parse_hints(text, kind), field) == expected
@@ -125,6 +133,7 @@ def test_description_ranges(text: str, low: float, high: float, integer: bool) -
     "1|+1", " =account_id my", "payment|pay_amount|sum", "++1", "+0",
     "배송비 포함 주문 총액", "(카카오톡,네이버,구글 등) 간편 로그인",
     "강화 전 유닛의 레벨, 스킬 레벨, 등급 등을 기록합니다.", "[1,", "{", "",
+    "Note: see the docs", "Fare: the estimate shown before the request, in local currency",
 ])
 def test_unreadable_hints_are_ignored(text: str) -> None:
     found = parse_hints(text, T.NUMBER)

@@ -43,6 +43,9 @@ _OPEN_END = re.compile(r"(?:\s+등(?=\s|$)|\s*\betc\b\.?|\s*等|\s+and so on)(?:
 _CODE_ITEM = re.compile(r"(?:^|(?<=[,;、\s(]))([-+]?\d+)\s*[:=\-]\s*(?=[^\d\s,;、)])")
 _LABELLED_NUMBER = re.compile(rf"^.+?=\s*({NUMBER})$")
 _NOT_A_VALUE = re.compile(r"[()\[\]{}:\"]|[.。]$")
+#: A short lead, a colon, then the values: ``How the app was opened: icon, push, deeplink``,
+#: ``City of service: San Francisco, London``. The lead is a few words, never a list itself.
+_LED_LIST = re.compile(r"^(?P<lead>[^:,;、\n]{1,60}?)\s*[:：]\s*(?P<body>[^:：\n]+?)[.。]?$")
 
 #: Items longer than this are sentences, not values.
 _MAX_ITEM = 50
@@ -128,6 +131,12 @@ def _lists(text: str, kind: PropertyType) -> tuple[tuple | None, tuple[str, ...]
         quoted = _QUOTED.findall(example.group(1))
         items = quoted or _items(example.group(1))[0]
         return None, _as_examples(items, kind)
+    led = _LED_LIST.match(text)
+    if led and len(led.group("lead").split()) <= 8:
+        listed, open_ended = _whole_list(led.group("body"))
+        if len(listed) >= 2:
+            return (None, _as_examples(listed, kind)) if open_ended else \
+                (_typed(listed, kind), ())
     items, open_ended = _whole_list(text)
     if len(items) == 1 or open_ended:
         return None, _as_examples(items, kind)
