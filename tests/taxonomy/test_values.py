@@ -134,6 +134,11 @@ def test_description_ranges(text: str, low: float, high: float, integer: bool) -
     "배송비 포함 주문 총액", "(카카오톡,네이버,구글 등) 간편 로그인",
     "강화 전 유닛의 레벨, 스킬 레벨, 등급 등을 기록합니다.", "[1,", "{", "",
     "Note: see the docs", "Fare: the estimate shown before the request, in local currency",
+    # phrases after a colon are no values (Segment's and GA4's descriptions)
+    "Order Completed: coupon code used, if any.", "Order Completed: invoice/order id.",
+    "Segment context: device locale; its region drives currency.",
+    "GA4 automatically collected user property: time of the first first_open, rounded to "
+    "the hour.",
 ])
 def test_unreadable_hints_are_ignored(text: str) -> None:
     found = parse_hints(text, T.NUMBER)

@@ -47,6 +47,10 @@ _NOT_A_VALUE = re.compile(r"[()\[\]{}:\"]|[.。]$")
 #: ``City of service: San Francisco, London``. The lead is a few words, never a list itself.
 _LED_LIST = re.compile(r"^(?P<lead>[^:,;、\n]{1,60}?)\s*[:：]\s*(?P<body>[^:：\n]+?)[.。]?$")
 
+#: An item of a colon-led list: a code (``deeplink``, ``apple_pay``, ``5``) or a proper
+#: name (``San Francisco``), not a phrase (``coupon code used``, ``if any``).
+_VALUE_ITEM = re.compile(r"^(?:[\w.+-]+|(?:[A-Z][\w.-]*\s){1,3}[A-Z][\w.-]*)$")
+
 #: Items longer than this are sentences, not values.
 _MAX_ITEM = 50
 
@@ -133,8 +137,8 @@ def _lists(text: str, kind: PropertyType) -> tuple[tuple | None, tuple[str, ...]
         return None, _as_examples(items, kind)
     led = _LED_LIST.match(text)
     if led and len(led.group("lead").split()) <= 8:
-        listed, open_ended = _whole_list(led.group("body"))
-        if len(listed) >= 2:
+        listed, open_ended = _items(led.group("body"))
+        if len(listed) >= 2 and all(_VALUE_ITEM.match(i) for i in listed):
             return (None, _as_examples(listed, kind)) if open_ended else \
                 (_typed(listed, kind), ())
     items, open_ended = _whole_list(text)
