@@ -133,3 +133,17 @@ def test_saved_filters_changed_are_rare_and_a_list_filtered_is_not() -> None:
                  for n in ("filters_updated", "preferences_changed", "product_list_filtered")}
     assert frequency == {"filters_updated": "rare", "preferences_changed": "rare",
                          "product_list_filtered": None}
+
+
+def test_a_request_somebody_is_assigned_to_comes_once_a_session() -> None:
+    """The ride-hailing plan drew 5,561 ``Ride Requested`` beside 1,081 app opens (300 users
+    x 10 days, seed 3), up to 10 rides in one session: a ride takes its time. A request
+    nobody is assigned to (a refund requested) keeps no cap."""
+    rides = analyze(taxonomy([ev(n) for n in (
+        "app_open", "ride_requested", "driver_assigned", "ride_started", "ride_completed")]))
+    refunds = analyze(taxonomy([ev(n) for n in (
+        "app_open", "refund_requested", "refund_completed")]))
+
+    assert rides.events["ride_requested"].per_session == 1
+    assert "refund_requested" not in refunds.events or \
+        refunds.events["refund_requested"].per_session is None

@@ -114,6 +114,7 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                           for group in compile_pattern(word) for w in group)
     tutorials = {e for e in roles.onboarding if e not in constraints.one_time_events
                  and e not in roles.onboarding_complete}
+    served = dict.fromkeys(_served_requests(ctx, constraints), spec["served_per_session"])
     follows = _follows(ctx, system, roles, constraints)
     expiries = _expiries(ctx, roles, follows)
     out: dict[str, EventSpec] = {}
@@ -139,6 +140,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                               if any(pattern_matches(p, keys) for p in patterns)), None)
         cap = next((caps[c] for c in strong if c in caps), None) \
             or _cap_by_words(ctx.index.info(name).keys, cap_words)
+        if name in served:
+            cap = min(cap or served[name], served[name])
         daily = _cap_of_day(ctx.index.info(name), day_words, day_cjk)
         once = _once_a_life(ctx.index.info(name).keys, life_words, life_veto)
         if once is not None:
@@ -165,6 +168,14 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
         out[name] = entry.model_copy(update=again) if entry is not None \
             else EventSpec(**again, origin="heuristic")
     return out
+
+
+def _served_requests(ctx: Context, constraints: EventConstraints) -> list[str]:
+    """Requests somebody is assigned to (``Ride Requested`` before ``Driver Assigned``): a
+    ride, a delivery or a lesson takes its time, so a session holds few of them."""
+    return [before for step in ctx.index.all("assignment")
+            for before in constraints.prerequisites.get(step.name, ())
+            if ctx.index.info(before).verb == "request"]
 
 
 def _steps_cap(ctx: Context, event: str) -> int | None:
