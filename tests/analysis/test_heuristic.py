@@ -464,25 +464,6 @@ def test_country_dependent_values_follow_the_country_enum() -> None:
     assert "#carrier" not in constraints     # a preset: the device chain keeps it consistent
 
 
-def test_the_cities_a_service_runs_in_follow_the_users_country() -> None:
-    """The ride-hailing plan lists its cities ("City of service: San Francisco, London,
-    Berlin, Paris"): a user rides in a listed city of their country, not a US user in Berlin
-    paying USD. A list of one country's cities stays with its address (province ⊃ city);
-    a list of things that are not all places stays free."""
-    tax = taxonomy([ev("Ride Completed", "currency")],
-                   props=[text("currency", "USD", "EUR", "GBP")],
-                   common=[text("city", "San Francisco", "London", "Berlin", "Paris"),
-                           text("home_city", "서울", "부산"),
-                           text("pickup_city", "London", "Atlantis")])
-    constraints = analyze(tax).property_constraints
-
-    assert constraints["city"].depends_on == ["#country"]
-    assert constraints["city"].mapping == {"DE": ["Berlin"], "FR": ["Paris"], "GB": ["London"],
-                                           "US": ["San Francisco"]}
-    assert "home_city" not in constraints
-    assert "pickup_city" not in constraints
-
-
 def test_locale_region_drives_currency_without_a_country() -> None:
     tax = taxonomy([ev("Order Completed", "currency")],
                    props=[text("currency", "USD", "GBP", "EUR")],

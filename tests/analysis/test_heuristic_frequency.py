@@ -147,3 +147,21 @@ def test_a_request_somebody_is_assigned_to_comes_once_a_session() -> None:
     assert rides.events["ride_requested"].per_session == 1
     assert "refund_requested" not in refunds.events or \
         refunds.events["refund_requested"].per_session is None
+
+
+def test_a_rating_or_support_about_the_service_follows_its_end() -> None:
+    """The ride-hailing plan drew ``Driver Rated`` (60) and ``Support Ticket Opened`` (450)
+    tied to no ride (300 users x 10 days, seed 3): a driver rated, support contacted come
+    after the requested ride ended, now and then. Without a request somebody is assigned to
+    there is no service to follow."""
+    names = ("app_open", "ride_requested", "driver_assigned", "ride_started", "ride_completed",
+             "driver_rated", "support_ticket_opened")
+    rides = analyze(taxonomy([ev(n) for n in names]))
+    shop = analyze(taxonomy([ev(n) for n in (
+        "app_open", "product_view", "order_completed", "app_rated", "support_ticket_opened")]))
+
+    assert (rides.events["driver_rated"].follows, rides.events["driver_rated"].rate) == \
+        ("ride_completed", 0.5)
+    assert (rides.events["support_ticket_opened"].follows,
+            rides.events["support_ticket_opened"].rate) == ("ride_completed", 0.03)
+    assert shop.events["support_ticket_opened"].follows is None

@@ -15,7 +15,8 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
-INDUSTRIES = {"game", "ecommerce", "saas", "fitness", "media", "education", "generic"}
+INDUSTRIES = {"game", "ecommerce", "saas", "fitness", "media", "education", "mobility",
+              "generic"}
 PLATFORMS = {"mobile_app", "web", "pc"}
 CSV_TYPES = {"string", "number", "boolean", "datetime", "list"}
 XLSX_TYPES = {"string", "number", "boolean", "time", "list", "object", "object group"}

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 VERTICALS_DIR = Path(__file__).resolve().parents[2] / "src" / "demogen" / "data" / "verticals"
-VERTICALS = ("game", "ecommerce", "saas", "fitness", "media", "education", "generic")
+VERTICALS = ("game", "ecommerce", "saas", "fitness", "media", "education", "mobility",
+             "generic")
 
 #: band key -> where its default lives in the preset
 BAND_DEFAULTS = {

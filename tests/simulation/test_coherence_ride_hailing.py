@@ -123,3 +123,48 @@ def test_a_top_up_adds_to_the_wallet_and_shows_the_balance_it_left(hoppa: Genera
                     wrong.append(user)
     assert topups >= 1
     assert wrong == []
+
+
+def _sessions(timeline: list[dict[str, Any]]) -> list[list[str]]:
+    """The user's tracked event names, split at each app open."""
+    sessions: list[list[str]] = []
+    for r in timeline:
+        name = r.get("#event_name")
+        if name == "App Opened" or (name and not sessions):
+            sessions.append([])
+        if name:
+            sessions[-1].append(name)
+    return sessions
+
+
+def test_a_session_of_a_ride_app_is_short_and_holds_one_ride(hoppa: Generated) -> None:
+    """The mobility preset (industry "mobility"): a rider opens the app to get somewhere.
+    With the generic preset's 15 events a session, Hoppa's sessions held up to 10 rides
+    (5,561 requests beside 1,081 app opens at 300 users x 10 days, seed 3)."""
+    sessions = [s for t in hoppa.timelines.values() for s in _sessions(t)]
+    sizes = sorted(len(s) for s in sessions)
+
+    assert hoppa.product.industry == "mobility"
+    assert max(s.count("Ride Requested") for s in sessions) == 1
+    assert sizes[len(sizes) // 2] <= 8, sizes[len(sizes) // 2]
+
+
+def test_a_driver_rated_is_a_driver_who_drove_the_user(hoppa: Generated) -> None:
+    """``Driver Rated`` shows a ride the user completed before it, and that ride's driver
+    (before: 60 ratings tied to no ride)."""
+    ratings = wrong = 0
+    for timeline in hoppa.timelines.values():
+        drivers: dict[Any, Any] = {}
+        done: set[Any] = set()
+        for r in timeline:
+            name, p = r.get("#event_name"), r.get("properties") or {}
+            if name == "Driver Assigned":
+                drivers[p.get("ride_id")] = p.get("driver_id")
+            elif name == "Ride Completed":
+                done.add(p.get("ride_id"))
+            elif name == "Driver Rated":
+                ratings += 1
+                ride = p.get("ride_id")
+                wrong += ride not in done or drivers.get(ride) != p.get("driver_id")
+    assert ratings >= 20
+    assert wrong == 0

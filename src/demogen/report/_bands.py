@@ -109,6 +109,9 @@ def band_source(preset: str) -> str:
     if preset == "generic":
         return ("wide ranges spanning published industry benchmarks of all verticals, "
                 "for products no vertical fits")
+    if preset == "mobility":
+        return ("the generic bands (no published ride-hailing figures); its sessions are "
+                "shorter by assumption")
     if preset == "education":
         return ("estimates from published fitness and SaaS app benchmarks (no published "
                 "education figures)")

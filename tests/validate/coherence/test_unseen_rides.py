@@ -45,7 +45,7 @@ def rides(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 
 def _completed(g: Generated) -> list[dict[str, Any]]:
     done = [r["properties"] for r in g.records if r.get("#event_name") == "Ride Completed"]
-    assert len(done) >= 500
+    assert len(done) >= 200     # about one ride a user in ten days (the mobility preset)
     return done
 
 
@@ -142,5 +142,5 @@ def test_each_ride_charges_its_own_fare(rides: Generated) -> None:
             pairs += 1
             same += (a["fare_amount"], a["total_charged"]) == (b["fare_amount"],
                                                                b["total_charged"])
-    assert pairs >= 300
+    assert pairs >= 100
     assert same <= 0.01 * pairs, (same, pairs)

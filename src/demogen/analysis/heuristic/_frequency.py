@@ -178,6 +178,17 @@ def _served_requests(ctx: Context, constraints: EventConstraints) -> list[str]:
             if ctx.index.info(before).verb == "request"]
 
 
+def served_end(ctx: Context, constraints: EventConstraints | None) -> str | None:
+    """The last step of the sequence the plan's one served request leads (``Ride
+    Completed`` after ``Ride Requested → Driver Assigned → Ride Started``), if it ends it."""
+    requests = set(_served_requests(ctx, constraints)) if constraints is not None else set()
+    if len(requests) != 1:
+        return None
+    last = next((seq[-1] for seq in constraints.sequences if seq and seq[0] in requests
+                 and len(seq) > 2), None) if constraints is not None else None
+    return last if last is not None and ctx.index.info(last).verb == "end" else None
+
+
 def _steps_cap(ctx: Context, event: str) -> int | None:
     """How often a user can step things up (``building_upgrade_start``: ``building_id``,
     ``from_level`` (1~30), ``to_level``): the steps the things it lists (its id's codes; none:
@@ -289,7 +300,8 @@ def _follows(ctx: Context, system: set[str], roles: EventRoles,
     out: dict[str, tuple[str, float | None, int | None, list[str] | None]] = {}
     for name, rule in rule_of.items():
         for what, rate in rule.after:
-            trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of}, event=name)
+            trigger = _trigger(ctx, what, named, roles, exclude={name, *rule_of}, event=name,
+                               constraints=constraints)
             if (trigger, name) in chained:
                 break   # a session chain already ties it to its trigger, in one session
             if trigger is not None:
@@ -340,14 +352,18 @@ def _session_chained(constraints: EventConstraints) -> set[tuple[str, str | None
 
 
 def _trigger(ctx: Context, what: str, named: dict[str, str], roles: EventRoles,
-             exclude: set[str], event: str) -> str | None:
+             exclude: set[str], event: str, constraints: EventConstraints | None = None
+             ) -> str | None:
     """The event ``what`` stands for: the one ``event`` ends (``partner``: the Ride Pass
     subscribed a Ride Pass cancel ends), the purchase event, an earlier rule's event, or
-    the best event of a concept that is no follower itself."""
+    the best event of a concept that is no follower itself, or the end of the service
+    requested (``served``)."""
     if what == "partner":
         return ctx.index.partners.get(event)
     if what == "revenue":
         return roles.revenue[0] if roles.revenue else None
+    if what == "served":
+        return served_end(ctx, constraints)
     if what in named:
         return named[what]
     best = ctx.index.best(what, exclude=exclude)

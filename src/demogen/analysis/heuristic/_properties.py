@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from demogen import gazetteer
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._text import contains_any, norm, split_words
@@ -103,8 +102,7 @@ def property_constraints(ctx: Context) -> dict[str, PropertyConstraint]:
                 continue
             if kind == "locale" and parent_kind == "locale":
                 continue
-            mapping = _city_mapping(prop, values, free=parent is None) if kind == "city" \
-                else _mapping(kind, prop, values, countries)
+            mapping = _mapping(kind, prop, values, countries)
             if mapping:
                 out[prop.name] = PropertyConstraint(depends_on=[parent_name], mapping=mapping)
     return out
@@ -127,29 +125,6 @@ def _mapping(kind: str, prop: Property, values: dict[str, str],
             options = [allowed[str(o).lower()] for o in options if str(o).lower() in allowed]
         if options:
             mapping[value] = options
-    return mapping
-
-
-def _city_mapping(prop: Property, values: dict[str, str], *, free: bool
-                  ) -> dict[str, list[Any]]:
-    """Each country's cities of an enum listing cities of several countries (where a
-    service runs), every one in the gazetteer (else the enum is no list of real places, and
-    stays free). One country's cities are left to the address they belong to (province ⊃
-    city). ``free``: no property names the country, so the user's ``#country`` is any
-    country of the listed cities."""
-    if not prop.enum:
-        return {}
-    found = {value: gazetteer.find(gazetteer.CITY, value) for value in prop.enum}
-    countries = {p.country for places in found.values() for p in places}
-    if not all(found.values()) or len(countries) < 2:
-        return {}
-    if free:
-        values = {code: code for code in sorted(countries)}
-    mapping: dict[str, list[Any]] = {}
-    for value, code in values.items():
-        listed = [v for v, places in found.items() if any(p.country == code for p in places)]
-        if listed:
-            mapping[value] = listed
     return mapping
 
 

@@ -72,6 +72,11 @@ class Places:
         votes = [s for p in plan if level_of(p) in gazetteer.LEVELS for s in _samples(p)]
         #: The plan's script for place properties without samples of their own.
         self._local = bool(_local(votes))
+        #: The places a plain ``city`` / ``province`` enum allows (where a service runs:
+        #: "San Francisco, London, Berlin, Paris"), None: any. Every property of the user's
+        #: own place draws from these, so ``home_city`` names the city the rides show.
+        self._own = _allowed([p for p in plan if level_of(p) in gazetteer.LEVELS
+                              and p.enum and not gazetteer.address_of(p.name)], level_of)
 
     def links(self, props: Sequence[Property]) -> dict[str, Link]:
         """Property name → how it shows its address's place, for ``props`` of one record."""
@@ -116,6 +121,8 @@ class Places:
         by_country: dict[str, tuple[Place, ...]] = {}
         norm = normalize(prop.name)
         key = None if any(w in norm for w in OTHER_PERSON_WORDS) else salt(self._seed, "place")
+        if key is not None and self._own is not None:
+            every = tuple(p for p in every if p in self._own) or every
 
         def pick(u: UserContext, v: dict[str, Any], t: str) -> Any:
             found = by_country.get(u.device.country)
@@ -166,6 +173,15 @@ class Places:
             if own is not None:
                 return own
         return self._local
+
+
+def _allowed(props: Sequence[Property], level_of: Callable[[Property], str]
+             ) -> frozenset[Place] | None:
+    """The gazetteer's places every one of ``props`` (enums) shows (None: no such props)."""
+    if not props:
+        return None
+    return frozenset(p for found in gazetteer.places().values() for p in found
+                     if all(_shown(q, level_of(q), p, False) is not None for q in props))
 
 
 def _shown(prop: Property, level: str, place: Place, local: bool) -> str | None:
