@@ -155,13 +155,22 @@ def test_a_rating_or_support_about_the_service_follows_its_end() -> None:
     after the requested ride ended, now and then. Without a request somebody is assigned to
     there is no service to follow."""
     names = ("app_open", "ride_requested", "driver_assigned", "ride_started", "ride_completed",
-             "driver_rated", "support_ticket_opened")
+             "driver_rated", "support_ticket_opened", "payment_failed")
     rides = analyze(taxonomy([ev(n) for n in names]))
     shop = analyze(taxonomy([ev(n) for n in (
         "app_open", "product_view", "order_completed", "app_rated", "support_ticket_opened")]))
+    food = analyze(taxonomy([ev(n) for n in (
+        "app_open", "restaurant_viewed", "order_placed", "order_delivered", "courier_rated",
+        "payment_failed")]))
 
     assert (rides.events["driver_rated"].follows, rides.events["driver_rated"].rate) == \
         ("ride_completed", 0.5)
     assert (rides.events["support_ticket_opened"].follows,
             rides.events["support_ticket_opened"].rate) == ("ride_completed", 0.03)
+    assert (rides.events["payment_failed"].follows, rides.events["payment_failed"].rate) == \
+        ("ride_completed", 0.03)
     assert shop.events["support_ticket_opened"].follows is None
+    # without a request somebody is assigned to, the courier is rated after the delivery
+    assert (food.events["courier_rated"].follows, food.events["courier_rated"].rate) == \
+        ("order_delivered", 0.3)
+    assert "payment_failed" not in food.events or food.events["payment_failed"].follows is None

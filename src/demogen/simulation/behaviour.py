@@ -48,6 +48,13 @@ HESITANT_SPREAD = 3.0
 #: How a frequency class (Rules.events) scales an event's weight among free events.
 FREQUENCY_WEIGHT = {"core": 3.0, "common": 1.0, "occasional": 0.3, "rare": 0.08,
                     "lifecycle": 0.08}
+#: The least weight a session's habitual events (core and common) hold in a fill table. A
+#: frequency class weighs an event against the others, so in a plan with one or two common
+#: events a rare one was drawn in proportion to them, not rarely (Hoppa's support tickets
+#: came 0.67 per ride); below this the habitual events are scaled up, so an occasional or
+#: rare event keeps the share it has in a plan of a few habits (assumption: plans with six
+#: or more common events hold 6-12).
+MIN_HABIT_WEIGHT = 4.0
 #: The classes that also scale a segment's step chance (its ``event_sequence``): a rare
 #: event (settings, a logout, an app update) is no session's habit, so it stays rare
 #: wherever it is drawn by chance; the others keep the segment's chance (a reward claimed
@@ -575,8 +582,20 @@ def _segment_behaviour(
         pool = [n for n in fillable if n in permitted]
         weights = [max(probabilities.get(n, DEFAULT_FILL_WEIGHT), 0.01) * _frequency(rules, n)
                    for n in pool]
-        fill[stage] = FillTable(tuple(pool), tuple(accumulate(weights)))
+        fill[stage] = FillTable(tuple(pool), tuple(accumulate(_habits_held(rules, pool,
+                                                                           weights))))
     return SegmentBehaviour(backbone=backbone, fill=fill)
+
+
+def _habits_held(rules: Rules, pool: list[str], weights: list[float]) -> list[float]:
+    """``weights`` with the habitual events' (core, common) scaled up to
+    :data:`MIN_HABIT_WEIGHT` together, where they hold less and others are in the pool."""
+    habit = [_frequency(rules, n) >= 1.0 for n in pool]
+    held = sum(w for w, h in zip(weights, habit, strict=True) if h)
+    if held <= 0 or held >= MIN_HABIT_WEIGHT or all(habit):
+        return weights
+    scale = MIN_HABIT_WEIGHT / held
+    return [w * scale if h else w for w, h in zip(weights, habit, strict=True)]
 
 
 def _expiring(rules: Rules, following: set[str]) -> frozenset[str]:
