@@ -204,6 +204,19 @@ def test_ecommerce_flow_is_view_cart_checkout_purchase() -> None:
     assert rules.event_roles.revenue == ["purchase"]
 
 
+def test_a_food_order_carts_dishes_from_a_restaurants_page() -> None:
+    """The unseen food delivery plan (Hungrr) drew ``Dish Added`` as a free event tied to
+    no order: 3,476 dishes for 35 orders at 300 users x 10 days, seed 3 (about 100 a
+    order). A dish or a meal added is a product carted, a restaurant's page its shop."""
+    tax = taxonomy([ev(n) for n in ("App Opened", "Restaurant Viewed", "Dish Added",
+                                    "Basket Checkout", "Order Placed")])
+    rules = analyze(tax, ProductInfo(industry="ecommerce"))
+
+    assert rules.event_roles.cart == ["Dish Added"]
+    assert rules.events["Restaurant Viewed"].frequency == "core"
+    assert rules.event_constraints.prerequisites["Basket Checkout"] == ["Dish Added"]
+
+
 def test_saas_signup_activation_trial_subscription() -> None:
     tax = taxonomy([
         ev("signup"), ev("login"), ev("project_created", desc="The activation milestone."),
