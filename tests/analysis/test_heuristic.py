@@ -486,6 +486,25 @@ def test_locale_region_drives_currency_without_a_country() -> None:
     assert constraint.mapping == {"en-US": ["USD"], "en-GB": ["GBP"], "de-DE": ["EUR"]}
 
 
+def test_a_trips_distance_follows_its_fare_and_its_minutes_the_distance() -> None:
+    """On a ride (event_words), the distance follows the fare less the surge from the
+    plan's ranges, the minutes the distance; a run's minutes and kilometres are a workout's,
+    not a taxi's."""
+    tax = taxonomy(
+        [ev("ride_completed", "distance_km", "duration_min", "fare_amount", "surge_multiplier"),
+         ev("run_completed", "distance_km", "duration_min")],
+        props=[num("distance_km", 0.5, 80), num("duration_min", 2, 120),
+               num("fare_amount", 3, 250), num("surge_multiplier", 1, 3)])
+    rels = analyze(tax).property_relationships
+
+    assert rels["distance_km"].formula == (
+        "round(clamp(((fare_amount / surge_multiplier) - 3) * 1.5 * 80 / (250 - 3) * "
+        "uniform(0.87, 1.15), 0.5, 80), 2)")
+    assert rels["distance_km"].events == ["ride_completed"]
+    assert rels["duration_min"].events == ["ride_completed"]
+    assert rels["duration_min"].depends_on == ["distance_km"]
+
+
 def test_formulas_only_where_inputs_travel_with_the_target() -> None:
     tax = taxonomy(
         [ev("level_up", "level", "xp"),

@@ -144,3 +144,17 @@ def test_each_ride_charges_its_own_fare(rides: Generated) -> None:
                                                                b["total_charged"])
     assert pairs >= 100
     assert same <= 0.01 * pairs, (same, pairs)
+
+
+def test_a_rides_distance_and_time_follow_its_fare(rides: Generated) -> None:
+    """A fare charged 209 USD for 8.9 km, a ride drove 39.6 km in 19 minutes: the
+    distance follows the fare less the surge (a base and a rate a km from the plan's
+    ranges), the minutes the distance at city speeds."""
+    done = _completed(rides)
+    speeds = [r["distance_km"] / r["duration_min"] * 60 for r in done
+              if r["duration_min"] < 120 and r["distance_km"] > 0.5]
+    rates = sorted((r["fare_amount"] / r["surge_multiplier"] - 3) / r["distance_km"]
+                   for r in done if 0.5 < r["distance_km"] < 80)
+
+    assert speeds and all(10 <= s <= 40 for s in speeds), (min(speeds), max(speeds))
+    assert rates[0] >= 1.5 and rates[-1] <= 3.0, (rates[0], rates[-1])

@@ -142,15 +142,35 @@ def _scale(prop: Property | None) -> dict[str, Any]:
     return {"scale": 1, "digits": 3} if ratio else {"scale": 100, "digits": 1}
 
 
+def _on_its_events(ctx: Context, event: str, spec: dict[str, Any]) -> bool:
+    """Whether a formula holds on ``event`` (``""``: the user's properties): a formula
+    naming ``event_words`` holds only on events whose name has one (a trip's minutes follow
+    its distance at city speeds on a ride, not on a run)."""
+    words = spec.get("event_words")
+    if not words:
+        return True
+    return bool(event) and bool(ctx.index.info(event).keys & set(words))
+
+
+def _own_range(prop: Property | None) -> dict[str, str] | None:
+    """A formula's ``{target_min}`` and ``{target_max}``: the target's range in the plan
+    (a fare of 3~250 in the rider's currency), or None."""
+    if prop is None or prop.value_range is None or prop.value_range.max <= 0:
+        return None
+    found = prop.value_range
+    return {"target_min": f"{_num(found.min):g}", "target_max": f"{_num(found.max):g}"}
+
+
 def _tops(ctx: Context, sources: dict[str, str]) -> dict[str, str] | None:
-    """A formula's ``{<source>_max}``: the top of each source's range in the plan (the
-    mistakes a lesson allows: 15), or None when one has no range."""
+    """A formula's ``{<source>_max}`` and ``{<source>_min}``: each source's range in the
+    plan (the mistakes a lesson allows: 15), or None when one has no range."""
     tops = {}
     for key, name in sources.items():
         prop = ctx.prop(name)
         if prop is None or prop.value_range is None or prop.value_range.max <= 0:
             return None
         tops[f"{key}_max"] = f"{_num(prop.value_range.max):g}"
+        tops[f"{key}_min"] = f"{_num(prop.value_range.min):g}"
     return tops
 
 
@@ -162,6 +182,8 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
     numeric = {p.name for p in ctx.numeric_props}
     for spec in load("properties")["formulas"]:
         for group_name, names in [*groups, ("", user)]:
+            if not _on_its_events(ctx, group_name, spec):
+                continue
             for target in names:
                 if (target not in numeric or not _IDENT.match(target)
                         or not _ends_with(target, spec["target"])):
@@ -175,9 +197,13 @@ def property_relationships(ctx: Context) -> dict[str, PropertyRelationship]:
                     sources[key] = src
                 else:
                     tops = _tops(ctx, sources)
-                    if tops is None and "_max}" in spec["formula"]:
+                    if tops is None and ("_max}" in spec["formula"]
+                                         or "_min}" in spec["formula"]):
                         continue    # the formula needs a source's range the plan lacks
-                    formula = spec["formula"].format(**sources, **(tops or {}),
+                    own = _own_range(ctx.prop(target))
+                    if own is None and "{target_" in spec["formula"]:
+                        continue    # ... or the target's own range
+                    formula = spec["formula"].format(**sources, **(tops or {}), **(own or {}),
                                                      **_scale(ctx.prop(target)))
                     rel = out.get(target)
                     if rel is None or rel.formula == formula:
