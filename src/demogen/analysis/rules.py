@@ -683,6 +683,9 @@ class EventSpec(BaseModel):
     #: thing not in the cart while the catalogue has one (a view the cart shows the thing
     #: of, too). None: :data:`IN_CART_SHARE`.
     in_cart_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    #: Done by the run's potential payers only (a paid subscription start drawn freely, no
+    #: purchase of the purchase story: Sparkd's subscription_started). None: by anyone.
+    payers_only: bool | None = None
     #: Who said so: ``heuristic``, ``ai`` or ``edit``.
     origin: str | None = None
 

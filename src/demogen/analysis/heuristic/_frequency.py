@@ -23,7 +23,9 @@ from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._events import EventInfo
 from demogen.analysis.heuristic._lifecycle import MIN_SCORE
+from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._periods import billing_days, length_days
+from demogen.analysis.heuristic._plan_payments import held_subscriptions
 from demogen.analysis.heuristic._text import (
     Pattern,
     compile_pattern,
@@ -116,6 +118,11 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
                  and e not in roles.onboarding_complete}
     served = dict.fromkeys(_served_requests(ctx, constraints), spec["served_per_session"])
     follows = _follows(ctx, system, roles, constraints)
+    held_starts = held_subscriptions(ctx)
+    # A held subscription start that is no purchase of the story yet charges money is done
+    # by the potential payers only (drawn freely, it was bought by everyone).
+    paid = {e for m in Money(ctx).properties for e in m.events}
+    payers = {s for s in held_starts if s not in roles.revenue and s in paid}
     expiries = _expiries(ctx, roles, follows)
     out: dict[str, EventSpec] = {}
     for name in ctx.names:
@@ -128,7 +135,8 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
             frequency = "lifecycle"
         if name in tutorials:
             most = spec["tutorial_steps"]
-        held = spec["paired_start_cap"] if name in ctx.index.partners.values() else None
+        held = spec["paired_start_cap"] if name in ctx.index.partners.values() \
+            or name in held_starts else None
         for cap in (_promotions(ctx, name), _steps_cap(ctx, name), held):
             if cap is not None:
                 most = cap if most is None else min(most, cap)
@@ -151,7 +159,7 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
         if (frequency, cap, daily, most, trigger) != (None, None, None, None, None):
             out[name] = EventSpec(frequency=cast(Frequency | None, frequency), per_session=cap,
                                   max_per_day=daily, max_per_user=most, follows=trigger,
-                                  rate=rate,
+                                  rate=rate, payers_only=True if name in payers else None,
                                   after_days=days, stops=stops,
                                   expires=True if voided is not None else None,
                                   after_days_by=length_days(ctx, trigger)[1]
@@ -355,11 +363,15 @@ def _trigger(ctx: Context, what: str, named: dict[str, str], roles: EventRoles,
              exclude: set[str], event: str, constraints: EventConstraints | None = None
              ) -> str | None:
     """The event ``what`` stands for: the one ``event`` ends (``partner``: the Ride Pass
-    subscribed a Ride Pass cancel ends), the purchase event, an earlier rule's event, or
-    the best event of a concept that is no follower itself, or the end of the service
-    requested (``served``)."""
+    subscribed a Ride Pass cancel ends), the subscription start nothing renews (``held``:
+    :func:`held_subscriptions`), the purchase event, an earlier rule's event, the best
+    event of a concept that is no follower itself, or the end of the service requested
+    (``served``)."""
     if what == "partner":
         return ctx.index.partners.get(event)
+    if what == "held":
+        held = held_subscriptions(ctx)
+        return held[0] if held else None
     if what == "revenue":
         return roles.revenue[0] if roles.revenue else None
     if what == "served":

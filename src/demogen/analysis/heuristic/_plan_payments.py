@@ -15,6 +15,8 @@ import re
 from typing import Any
 
 from demogen.analysis.heuristic._context import Context
+from demogen.analysis.heuristic._lifecycle import MIN_SCORE
+from demogen.analysis.heuristic._money import Money
 from demogen.analysis.heuristic._periods import billing_days, stated_periods
 from demogen.analysis.rules import EventSpec, Funnel, UpdateRule
 from demogen.vocab import UpdateType
@@ -77,6 +79,34 @@ def with_plan_renewals(specs: dict[str, EventSpec], payments: dict[str, list[str
             if spec.follows == pay and ctx.index.has(name, "subscription_cancel"):
                 out[name] = spec.model_copy(update={"follows": subs[0], "stops": [pay]})
     return out
+
+
+def held_subscriptions(ctx: Context) -> list[str]:
+    """Subscription starts nothing renews: the plan ends a subscription (a
+    ``subscription_cancel`` event) but has no renewal (``subscription_renew``) and no payment
+    billing a start (a ``purchase`` event sharing a property with it that is no money or
+    currency: Trellio's invoice_paid.plan, examples/saas' invoice_paid.subscription_id).
+    Such a start is the subscription itself, held from then on: a user starts it once
+    (heuristic_segments.yaml ``paired_start_cap``), and the cancel follows it (``held``).
+    Where a payment or renewal bills the plan, its chain holds it instead
+    (:func:`with_plan_renewals`, follow rule ``renewal``)."""
+    idx = ctx.index
+    if not _sure(ctx, "subscription_cancel") or _sure(ctx, "subscription_renew"):
+        return []
+    starts = _sure(ctx, "subscription_start")
+    money = Money(ctx)
+    for pay in idx.all("purchase"):
+        for start in starts:
+            shared = (set(pay.props) & set(idx.info(start).props)) - set(money.by_name)
+            if pay.name != start and any(not money.is_currency(p) for p in shared):
+                return []
+    return starts
+
+
+def _sure(ctx: Context, concept: str) -> list[str]:
+    """The events the analyzer is sure have ``concept``, best first."""
+    return [i.name for i in ctx.index.all(concept)
+            if ctx.index.score(i.name, concept) >= MIN_SCORE]
 
 
 def plan_payment_order(prerequisites: dict[str, list[str]], details: list[dict[str, Any]],

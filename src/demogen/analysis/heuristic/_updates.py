@@ -652,13 +652,31 @@ def _by_enum(ctx: Context, prop: Property) -> list[Rule]:
         if event is None:
             continue
         kind = UpdateType.SET_ONCE if spec.get("once") else UpdateType.SET
-        carried = ctx.prop(prop.name) if prop.name in ctx.index.info(event.name).props else None
-        named = carried is not None and carried.enum and set(carried.enum) <= set(prop.enum)
-        if named and not (spec.get("once") or spec.get("fixed")):
-            rules.append((event.name, UpdateRule(type=kind, value=_ref(prop.name))))
+        # A value named for the state (trial) wins over a namesake (trial_begin.plan_code).
+        carried = _carried_state(ctx, prop, event.name, namesake=value is None)
+        if carried is not None and not (spec.get("once") or spec.get("fixed")):
+            rules.append((event.name, UpdateRule(type=kind, value=_ref(carried))))
         elif value is not None:
             rules.append((event.name, UpdateRule(type=kind, value=value)))
     return rules
+
+
+def _carried_state(ctx: Context, prop: Property, event: str, *, namesake: bool) -> str | None:
+    """The property of ``event`` naming the state it moves the user's ``prop`` to: the
+    property itself (``plan_upgraded.plan``), else (``namesake``) one whose name's words
+    are all in the user property's (Sparkd's ``subscription_started.tier`` for
+    ``subscription_tier``); either only where its values are all the user property's (the
+    paid ones, no Free)."""
+    assert prop.enum is not None
+    mine = set(split_words(prop.name))
+    held = {str(v) for v in prop.enum}
+    for name in (prop.name, *(ctx.index.info(event).props if namesake else ())):
+        if name != prop.name and not set(split_words(name)) <= mine:
+            continue
+        found = ctx.prop(name) if name in ctx.index.info(event).props else None
+        if found is not None and found.enum and {str(v) for v in found.enum} <= held:
+            return name
+    return None
 
 
 def _by_same_property(ctx: Context, prop: Property) -> list[Rule]:
