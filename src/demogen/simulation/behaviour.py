@@ -124,6 +124,9 @@ class BehaviourPlan:
     during: dict[str, str] = field(default_factory=dict)
     #: Events that happen at most so many times in a user's life (Rules.events).
     max_per_user: dict[str, int] = field(default_factory=dict)
+    #: Events only the potential payers do (Rules.events ``payers_only``: a paid
+    #: subscription start drawn freely, no purchase of the purchase story).
+    payers_only: frozenset[str] = frozenset()
     #: Events that happen at most so many times in one day of the user (Rules.events
     #: ``max_per_day``: a streak extended once a day).
     per_day: dict[str, int] = field(default_factory=dict)
@@ -345,6 +348,8 @@ def compile_behaviour(taxonomy: EventTaxonomy, rules: Rules,
     expiring = _expiring(rules, following)
     return BehaviourPlan(**plan_without_segments, segments=segments, allowed=allowed,
                          max_per_user=max_per_user, followers=followers,
+                         payers_only=frozenset(name for name, spec in rules.events.items()
+                                               if spec.payers_only and name in known),
                          held_one=held_one_at_a_time(taxonomy, known),
                          follow_delays={name: spec.after_days
                                         for name, spec in rules.events.items()

@@ -190,6 +190,8 @@ class SessionPlanner:
         self._earning = plan.earning
         self._earned: dict[str, int] = {}   # earning events of the session being planned
         self._lifetime_caps = plan.max_per_user
+        # A paid start drawn freely (Rules payers_only) is the potential payers' only.
+        self._payers_free = plan.payers_only
         self._held_one = plan.held_one
         self._day_caps = plan.per_day
         #: Ladder moves (StateApplier.ladder_moves) and the rungs moved by the session
@@ -226,6 +228,7 @@ class SessionPlanner:
         self._guarded = frozenset((*self._one_time, *plan.prerequisites,
                                    *plan.session_prerequisites, *plan.per_session,
                                    *plan.max_per_user, *plan.per_day, *self._ladders,
+                                   *plan.payers_only,
                                    *plan.held_one, *plan.earning,
                                    *self._streak_events,
                                    *plan.progress,
@@ -261,6 +264,8 @@ class SessionPlanner:
         if event in self._guarded:
             done = user.done
             if event in self._streak_events:
+                return False
+            if event in self._payers_free and not user.potential_payer:
                 return False
             if event in self._one_time and event in done:
                 return False

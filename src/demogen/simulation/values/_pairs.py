@@ -205,7 +205,17 @@ def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_
             links += _payment_link(trigger, event, key, shared)
         elif key is not None:
             links.append(_Link(trigger, event, key, session=False, last=False))
+        elif _once(tables, trigger):
+            # The one thing a user starts (a held subscription): its cancel shows it (tier,
+            # billing period) even without an id to pair them by.
+            links += _payment_link(trigger, event, None, shared)
     return links
+
+
+def _once(tables: Tables, event: str) -> bool:
+    """Whether a user does ``event`` at most once (Rules ``max_per_user`` 1)."""
+    spec = tables.rules.events.get(event)
+    return spec is not None and spec.lifetime_cap() == 1
 
 
 def _payment_link(charge: str, payment: str, key: str | None,
