@@ -119,10 +119,12 @@ def event_specs(ctx: Context, system: set[str], roles: EventRoles,
     served = dict.fromkeys(_served_requests(ctx, constraints), spec["served_per_session"])
     follows = _follows(ctx, system, roles, constraints)
     held_starts = held_subscriptions(ctx)
-    # A held subscription start that is no purchase of the story yet charges money is done
-    # by the potential payers only (drawn freely, it was bought by everyone).
+    # A held subscription start, or a start its own cancel ends (Hoppa's Ride Pass), that is
+    # no purchase of the story yet charges money is done by the potential payers only (drawn
+    # freely, it was bought by everyone: 122 Ride Passes for 300 riders).
     paid = {e for m in Money(ctx).properties for e in m.events}
-    payers = {s for s in held_starts if s not in roles.revenue and s in paid}
+    payers = {s for s in (*held_starts, *ctx.index.partners.values())
+              if s not in roles.revenue and s in paid}
     expiries = _expiries(ctx, roles, follows)
     out: dict[str, EventSpec] = {}
     for name in ctx.names:
