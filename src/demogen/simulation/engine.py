@@ -441,7 +441,9 @@ def _updating_event(sim: Simulation, user: SimUser, event: str, text: str,
     changes = apply_updates(before, state, {}, text) if before else {}
     sim.state.derive(changes, state, user.rnd)     # xp follows the level just reached
     props = sim.samplers[event](user, text)
-    if withheld is not None and withheld(state, props):
+    # A fixed spend (a boost used: 1) moved before the values were drawn: judge the
+    # balance held before the event's moves.
+    if withheld is not None and withheld(kept if kept is not None else state, props):
         if kept is not None:    # the user buys nothing: no move of theirs either
             state.clear()
             state.update(kept)

@@ -37,7 +37,7 @@ from demogen.analysis.heuristic._money import money_role, plan_currency
 from demogen.analysis.heuristic._period_plans import period_plan_ids
 from demogen.analysis.heuristic._periods import id_period_days, period_of_word
 from demogen.analysis.heuristic._text import split_words
-from demogen.analysis.heuristic.values.names import leaf, normalize
+from demogen.analysis.heuristic.values.names import leaf, normalize, singular
 from demogen.analysis.rules import Catalogue, CatalogueEntry, MonetaryProperty
 from demogen.currencies import (
     bundled_fx,
@@ -220,8 +220,39 @@ def _prices(stem: str, ids: Sequence[str], mode: Mapping[str, object],
         for ident, n in numbered.items():   # gem_pack_60 < gem_pack_300: cheapest first
             rank = values.index(n) / (len(values) - 1)
             out[ident] = tiers[round(rank * (len(tiers) - 1))]
+        out.update(_pack_prices(numbered))
     out.update(_period_prices(out, ids, tiers))
     return out
+
+
+def _pack_prices(numbered: Mapping[str, int]) -> dict[str, float]:
+    """Packs of a consumable with a known unit price (``boost_1``, ``boost_5``,
+    ``boost_10``: catalogues.yaml ``pack_prices``) cost ``unit × n^(1 - bulk)`` at a store
+    price: more in total, less each. By rank at the store tiers a 10-pack cost 99.99 USD
+    (10.00 each) beside a single's 0.99."""
+    spec = catalogue_data()["pack_prices"]
+    units = {tuple(k.split("_")): float(v) for k, v in spec["unit_usd"].items()}
+    out: dict[str, float] = {}
+    last_total, last_each = 0.0, float("inf")
+    for ident, n in sorted(numbered.items(), key=lambda kv: kv[1]):
+        thing = tuple(singular(w) for w in split_words(_NUMBER.sub("", ident)))
+        unit = units.get(thing)
+        if unit is None or n <= 0:
+            return {}
+        price = _store_price(unit * n ** (1 - float(spec["bulk"])))
+        while price <= last_total:              # a bigger pack never costs less in total
+            price = _store_price(price + 1)
+        while price / n > last_each and _store_price(price - 1) > last_total:
+            price = _store_price(price - 1)     # nor more each
+        out[ident], last_total, last_each = price, price, price / n
+    return out
+
+
+def _store_price(usd: float) -> float:
+    """The nearest store price: x.99 under 50 USD, then x4.99 / x9.99."""
+    if usd < 50:
+        return max(0.99, round(round(usd) - 0.01, 2))
+    return round(round(usd / 5) * 5 - 0.01, 2)
 
 
 def _period_prices(prices: Mapping[str, float], ids: Sequence[str],

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from demogen.analysis.heuristic._consumables import consumable_rules
 from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._currency_flows import (
     FlowShape,
@@ -228,7 +229,9 @@ def _by_role(ctx: Context, money: Money, prop: Property) -> list[Rule]:
     elif role == "level":
         rules = _level_rules(ctx, prop)
     elif role == "balance":
-        rules = _balance_rules(ctx, prop) or _own_balance_rules(ctx, prop)
+        # A balance of a consumable (boosts_balance): uses take one, packs bought add.
+        rules = _balance_rules(ctx, prop) or _own_balance_rules(ctx, prop) \
+            or consumable_rules(ctx, prop)
     elif role == "earned_total":
         rules = _earned_rules(ctx, prop)
     elif role == "bought_total":

@@ -22,10 +22,9 @@ from typing import Any
 
 from demogen.analysis.rules import PaidWay, Rules
 from demogen.simulation._context import UserContext
-from demogen.simulation.state import Conditions
 from demogen.simulation.values._draw import Sampler, salt
 from demogen.simulation.values._sampler import Sample, Wrapper
-from demogen.simulation.values._spends import spend_amounts, spent_balance, uncovered
+from demogen.simulation.values._spends import Spend, spend_amounts, spent_balance, uncovered
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 
@@ -145,7 +144,7 @@ def withheld_spends(rules: Rules, seed: int) -> dict[str, Withheld]:
     return out
 
 
-def _withheld(amounts: tuple[tuple[str, str, Conditions], ...],
+def _withheld(amounts: tuple[Spend, ...],
               frees: list[tuple[tuple[str, ...], Callable[[tuple[Any, ...]], bool]]]
               ) -> Withheld:
     def withheld(state: Mapping[str, Any], values: Mapping[str, Any]) -> bool:

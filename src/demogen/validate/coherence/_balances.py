@@ -17,7 +17,9 @@ not checked.
 
 A spend (an event whose update takes ``{{prop}}`` from a balance, where its ``when`` holds)
 costs at most the balance before it: a ``coin_use`` of 3 coins by a user holding 2 (the
-balance floored at 0, so balance-after + amount ≠ balance-before) is reported.
+balance floored at 0, so balance-after + amount ≠ balance-before) is reported; so is a
+use of a consumable (a fixed decrement of a property of kind ``balance``: ``boost_activated``
+takes 1 from ``boosts_balance``) by a user whose records hold less than it.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from demogen.analysis.rules import Rules
+from demogen.simulation.values._spends import spend_amounts
 from demogen.validate._rules_view import value_text
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
-from demogen.vocab import UpdateType
 
 __all__ = ["BalancesChecker"]
 
@@ -146,10 +148,13 @@ class BalancesChecker(Checker):
         """A spend costing more than the balance the user's records made before it."""
         for move, prop in self.spends[event]:
             balance = move.balance
-            held, amount = user.balances.get(balance), _number(props.get(prop))
+            held = user.balances.get(balance)
+            amount = _number(props.get(prop)) if isinstance(prop, str) else prop
             if held is not None and amount is not None and amount > held + _SLACK \
                     and move.holds(props):
-                report(where, f"user {uid}: {event} spends {prop} {_text(amount)}, but "
+                what = f"{prop} {_text(amount)}" if isinstance(prop, str) \
+                    else f"{_text(amount)} of {balance}"
+                report(where, f"user {uid}: {event} spends {what}, but "
                               f"{balance} was {_text(held)} before it")
 
     def _shown(self, event: str, props: Mapping[str, Any]) -> tuple[_Shown, ...]:
@@ -199,18 +204,14 @@ def _views(rules: Rules) -> list[_View]:
                 spec.source.type == "before" and isinstance(spec.source.of, list)))]
 
 
-def _spends(rules: Rules) -> dict[str, tuple[tuple[_Move, str], ...]]:
-    """Event → (its move of a balance, amount property) for each ``{{prop}}`` decrement it
-    makes (not one a value turns round: ``reverse_when``), of an amount that is no money (a
-    refund taking money back from a lifetime total spends nothing)."""
-    out: dict[str, tuple[tuple[_Move, str], ...]] = {}
-    for event, pattern in sorted(rules.update_patterns.items()):
-        found = tuple((_move(balance, rule.when), rule.value[2:-2])
-                      for balance, rule in sorted(pattern.items())
-                      if rule.type is UpdateType.DECREMENT and not rule.reverse_when
-                      and isinstance(rule.value, str)
-                      and rule.value.startswith("{{") and rule.value.endswith("}}")
-                      and rule.value[2:-2] not in rules.monetary_properties)
+def _spends(rules: Rules) -> dict[str, tuple[tuple[_Move, str | float], ...]]:
+    """Event → (its move of a balance, amount) for each decrement it makes that the
+    generator withholds when the balance does not cover it (values/_spends.py
+    ``spend_amounts``: a ``{{prop}}`` amount that is no money, a fixed use of a balance)."""
+    out: dict[str, tuple[tuple[_Move, str | float], ...]] = {}
+    for event, amounts in spend_amounts(rules).items():
+        found = tuple((_move(balance, rules.update_patterns[event][balance].when), amount)
+                      for balance, amount, _ in amounts)
         if found:
             out[event] = found
     return out
