@@ -14,7 +14,7 @@ import pytest
 from demogen.validate.coherence import CHECKERS
 from demogen.validate.coherence._balances import BalancesChecker
 from tests.corpus import corpus
-from tests.simulation.generated_outputs import generate, source_path
+from tests.simulation.generated_outputs import generate, source_path, spender_config
 from tests.validate.coherence.checking import findings, saved_input
 from tests.validate.generated import Output
 
@@ -203,3 +203,54 @@ def test_a_currency_no_balance_holds_is_not_judged(coherence_output: Any,
     found, _, _ = _broken(coherence_output(CARD).out, tmp_path,
                           _with("token_get", "token_id", "token_change_after"), other_token)
     assert found == []
+
+
+# -- consumables: a use takes one from its balance (Sparkd's boosts and Super Likes) ------
+
+DATING = Path(__file__).parents[2] / "data" / "unseen" / "dating"
+
+
+@pytest.fixture(scope="module")
+def dating(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sparkd with every user a spender (a custom segment), so packs are bought and used."""
+    root = tmp_path_factory.mktemp("balances_dating")
+    return generate(DATING, root / "out", users=100, days=5, seed=3,
+                    extra=["--config", spender_config(root)]).out
+
+
+def test_dating_uses_are_judged_and_pass(dating: Path) -> None:
+    checker = BalancesChecker(saved_input(dating))
+    assert [(m.balance, amount) for m, amount in checker.spends["boost_activated"]] == [
+        ("boosts_balance", 1.0)]
+    views = {e: [v.prop for v in here] for e, (here, _) in checker.events.items()}
+    assert views["super_like_used"] == ["super_likes_left"]
+    assert views["purchase_completed"] == ["boosts_left", "super_likes_left"]
+    assert findings(dating, BalancesChecker, dating) == []
+
+
+def test_a_left_off_its_balance_is_reported(dating: Path, tmp_path: Path) -> None:
+    found, at, record = _broken(dating, tmp_path, _with("boost_activated", "boosts_left"),
+                                _set("boosts_left", lambda v: v + 1))
+    shown = record["properties"]["boosts_left"]
+    assert len(found) == 1, found
+    assert found[0] == (f"{at}: user {record['#distinct_id']}: boost_activated shows "
+                        f"boosts_left {shown + 1}, but boosts_balance is {shown} after it")
+
+
+def test_a_use_with_nothing_left_is_reported(dating: Path, tmp_path: Path) -> None:
+    """A second Super Like right after the one that emptied the balance (a copy placed
+    after its profile record): it spends one the user no longer holds."""
+    emptied = _with("super_like_used", "super_likes_left",
+                    test=lambda p: p["super_likes_left"] == 0)
+
+    def again(output: Output, name: str, index: int) -> None:
+        rows = output.files[name]
+        following = rows[index + 1]
+        assert following["#type"] == "user_set" and \
+            following["properties"] == {"super_likes_balance": 0}
+        rows.insert(index + 2, copy.deepcopy(rows[index]))
+
+    found, at, record = _broken(dating, tmp_path, emptied, again)
+    name, line = at.split(":")
+    assert found == [f"{name}:{int(line) + 2}: user {record['#distinct_id']}: super_like_used "
+                     "spends 1 of super_likes_balance, but super_likes_balance was 0 before it"]
