@@ -5,7 +5,8 @@ Measured before (300 users × 10 days, seed 3): 3,022 ``boost_activated`` and 2,
 ``super_like_used`` against 6 ``purchase_completed`` in all; 2,267 boosts and 2,457 Super
 Likes used with no balance held; ``boosts_left`` / ``super_likes_left`` the balance after
 the use on 237 of 2,005 and 38 of 1,999 uses; a pack's ``quantity`` its id's number on 1 of
-6 purchases. Every user here is a spender (a custom segment) so that packs are bought.
+6 purchases. With every user a spender, 10 of 75 packs bought gave fewer than their
+``quantity`` (the balance held at its range's top). Every user here is a spender (a custom segment) so that packs are bought.
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ def _replay(g: Generated) -> dict[str, Any]:
     left_off: Counter[str] = Counter()
     bought: Counter[str] = Counter()
     start: Counter[str] = Counter()
-    quantity_off = 0
+    quantity_off = fill_off = 0
     for records in g.timelines.values():
         held: dict[str, float] = {}
-        for r in records:
+        for i, r in enumerate(records):
             props = r.get("properties", {})
             if r.get("#type") == "user_set":
                 for balance in ("boosts_balance", "super_likes_balance"):
@@ -61,6 +62,10 @@ def _replay(g: Generated) -> dict[str, Any]:
                 balance = next(b for _, b, prefix in USES.values()
                                if product.startswith(prefix))
                 bought[balance] += props["quantity"]
+                after = next((n["properties"][balance] for n in records[i + 1:i + 2]
+                              if n.get("#type") == "user_set" and balance in n["properties"]),
+                             None)
+                fill_off += after != held.get(balance, 0) + props["quantity"]
             elif event in USES:
                 left, balance, _ = USES[event]
                 uses[balance] += 1
@@ -68,7 +73,7 @@ def _replay(g: Generated) -> dict[str, Any]:
                 uncovered[balance] += before < 1
                 left_off[balance] += props.get(left) != before - 1
     return {"uses": uses, "uncovered": uncovered, "left_off": left_off, "bought": bought,
-            "start": start, "quantity_off": quantity_off}
+            "start": start, "quantity_off": quantity_off, "fill_off": fill_off}
 
 
 def test_uses_are_what_was_bought_or_held(sparkd: Generated) -> None:
@@ -78,6 +83,12 @@ def test_uses_are_what_was_bought_or_held(sparkd: Generated) -> None:
     assert sum(seen["uncovered"].values()) == 0, seen
     for balance in ("boosts_balance", "super_likes_balance"):
         assert seen["uses"][balance] <= seen["start"][balance] + seen["bought"][balance], seen
+
+
+def test_a_pack_adds_all_it_holds(sparkd: Generated) -> None:
+    """A pack the balance has no room for (its top: the plan's range, boosts 0-10) is not
+    bought; before, 10 of 75 packs were held at the top (300 × 10 seed 3, spenders)."""
+    assert _replay(sparkd)["fill_off"] == 0
 
 
 def test_left_is_the_balance_after_the_use(sparkd: Generated) -> None:

@@ -254,3 +254,25 @@ def test_a_use_with_nothing_left_is_reported(dating: Path, tmp_path: Path) -> No
     name, line = at.split(":")
     assert found == [f"{name}:{int(line) + 2}: user {record['#distinct_id']}: super_like_used "
                      "spends 1 of super_likes_balance, but super_likes_balance was 0 before it"]
+
+
+def test_a_pack_not_all_given_is_reported(dating: Path, tmp_path: Path) -> None:
+    """The profile record after a pack bought shows one Super Like fewer than the balance
+    before it plus the pack's quantity (what a balance held at its top showed)."""
+    def bought(r: Record) -> bool:
+        return r.get("#type") == "track" and r.get("#event_name") == "purchase_completed" \
+            and str(r["properties"]["product_id"]).startswith("super_like")
+
+    def short(output: Output, name: str, index: int) -> None:
+        following = output.files[name][index + 1]
+        assert following["#type"] == "user_set"
+        following["properties"]["super_likes_balance"] -= 1
+
+    output = Output(dating)
+    name, index, _ = output.find(bought)
+    now = output.files[name][index + 1]["properties"]["super_likes_balance"]
+    found, at, record = _broken(dating, tmp_path, bought, short)
+    quantity = record["properties"]["quantity"]
+    assert found[:1] == [f"{at}: user {record['#distinct_id']}: purchase_completed adds "
+                         f"quantity {quantity} to super_likes_balance {now - quantity}, but "
+                         f"super_likes_balance is {now - 1} after it"], found

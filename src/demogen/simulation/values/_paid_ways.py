@@ -22,9 +22,17 @@ from typing import Any
 
 from demogen.analysis.rules import PaidWay, Rules
 from demogen.simulation._context import UserContext
+from demogen.simulation.state import Conditions
 from demogen.simulation.values._draw import Sampler, salt
 from demogen.simulation.values._sampler import Sample, Wrapper
-from demogen.simulation.values._spends import Spend, spend_amounts, spent_balance, uncovered
+from demogen.simulation.values._spends import (
+    Spend,
+    fill_amounts,
+    overfilled,
+    spend_amounts,
+    spent_balance,
+    uncovered,
+)
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 
@@ -130,8 +138,10 @@ def free_flag_sampler(tables: Tables, prop: Property, event: str, present: froze
 
 def withheld_spends(rules: Rules, seed: int) -> dict[str, Withheld]:
     """Spending event → whether a record of it (the user's state, its values) is
-    withheld: it costs more than the balance held, or it buys a free thing."""
+    withheld: it costs more than the balance held, it buys a free thing, or it fills a
+    consumable's balance past its top (a pack the user has no room for)."""
     amounts = spend_amounts(rules)
+    fills = fill_amounts(rules, amounts)
     frees: dict[str, list[tuple[tuple[str, ...], Callable[[tuple[Any, ...]], bool]]]] = {}
     for name, way in sorted(rules.paid_ways.items()):
         free_thing = free_things(seed, name, way)
@@ -139,16 +149,17 @@ def withheld_spends(rules: Rules, seed: int) -> dict[str, Withheld]:
             for event in way.spends:
                 frees.setdefault(event, []).append((tuple(way.keys), free_thing))
     out = {}
-    for event in sorted(amounts.keys() | frees.keys()):
-        out[event] = _withheld(amounts.get(event, ()), frees.get(event, []))
+    for event in sorted(amounts.keys() | frees.keys() | fills.keys()):
+        out[event] = _withheld(amounts.get(event, ()), frees.get(event, []),
+                               fills.get(event, ()))
     return out
 
 
 def _withheld(amounts: tuple[Spend, ...],
-              frees: list[tuple[tuple[str, ...], Callable[[tuple[Any, ...]], bool]]]
-              ) -> Withheld:
+              frees: list[tuple[tuple[str, ...], Callable[[tuple[Any, ...]], bool]]],
+              fills: tuple[tuple[str, str, Conditions, float], ...] = ()) -> Withheld:
     def withheld(state: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
-        return uncovered(amounts, state, values) or any(
+        return uncovered(amounts, state, values) or overfilled(fills, state, values) or any(
             all(k in values for k in keys) and free_thing(tuple(values[k] for k in keys))
             for keys, free_thing in frees)
 

@@ -81,6 +81,43 @@ def uncovered(amounts: tuple[Spend, ...], state: Mapping[str, Any],
     return False
 
 
+#: Per event filling a consumable's balance: (balance, amount property, conditions, the
+#: balance's top: Rules ``value_ranges``).
+Fills = dict[str, tuple[tuple[str, str, Conditions, float], ...]]
+
+
+def fill_amounts(rules: Rules, spends: Spends) -> Fills:
+    """Event → the increments of ``{{prop}}`` it makes to a consumable's balance (one a
+    fixed use spends: ``purchase_completed`` adds ``{{quantity}}`` to ``boosts_balance``)
+    that has a top. A pack that would fill it past the top is not bought: the balance is
+    held there, so 10 of 75 packs (Sparkd, 300 × 10 seed 3, every user a spender) gave
+    fewer boosts than their ``quantity`` (``boost_10`` bought holding 5 left 10)."""
+    used = {balance for amounts in spends.values() for balance, amount, _ in amounts
+            if not isinstance(amount, str)}
+    out: Fills = {}
+    for event, pattern in sorted(rules.update_patterns.items()):
+        found = tuple((balance, prop, update_conditions(rule.when), top.max)
+                      for balance, rule in sorted(pattern.items())
+                      if balance in used and rule.type is UpdateType.INCREMENT
+                      and not rule.reverse_when and (prop := _amount(rule.value)) is not None
+                      and (top := rules.value_ranges.get(balance)) is not None)
+        if found:
+            out[event] = found
+    return out
+
+
+def overfilled(fills: tuple[tuple[str, str, Conditions, float], ...],
+               state: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    """Whether a fill adds more to a consumable's balance than its top leaves room for."""
+    for balance, prop, when, top in fills:
+        held, amount = state.get(balance), props.get(prop)
+        if isinstance(held, int | float) and isinstance(amount, int | float) \
+                and not isinstance(amount, bool) and held + amount > top \
+                and (not when or conditions_hold(when, props)):
+            return True
+    return False
+
+
 def _fixed(rules: Rules, balance: str, value: Any) -> float | None:
     """A fixed amount taken from a property of Rules kind ``balance``, else None."""
     spec = rules.properties.get(balance)
@@ -117,4 +154,5 @@ def affordable(balance: str, draw: Sampler) -> Sampler:
     return within
 
 
-__all__ = ["Spend", "Spends", "affordable", "spend_amounts", "spent_balance", "uncovered"]
+__all__ = ["Fills", "Spend", "Spends", "affordable", "fill_amounts", "overfilled", "spend_amounts",
+           "spent_balance", "uncovered"]

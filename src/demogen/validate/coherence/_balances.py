@@ -19,7 +19,9 @@ A spend (an event whose update takes ``{{prop}}`` from a balance, where its ``wh
 costs at most the balance before it: a ``coin_use`` of 3 coins by a user holding 2 (the
 balance floored at 0, so balance-after + amount ≠ balance-before) is reported; so is a
 use of a consumable (a fixed decrement of a property of kind ``balance``: ``boost_activated``
-takes 1 from ``boosts_balance``) by a user whose records hold less than it.
+takes 1 from ``boosts_balance``) by a user whose records hold less than it, and a pack of
+it bought (``purchase_completed`` adding ``{{quantity}}``) whose balance after is not the
+balance before plus the pack (held at the balance's top: the pack was not all given).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from demogen.analysis.rules import Rules
-from demogen.simulation.values._spends import spend_amounts
+from demogen.simulation.values._spends import fill_amounts, spend_amounts
 from demogen.validate._rules_view import value_text
 from demogen.validate.coherence._base import Checker, CoherenceInput, Report, Where
 
@@ -79,6 +81,8 @@ class _Pending:
     event: str
     shown: tuple[_Shown, ...]
     before: dict[str, float]
+    #: The consumable balances the event fills, with the amount it adds.
+    fills: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(slots=True)
@@ -91,7 +95,8 @@ class BalancesChecker(Checker):
     name = "balances"
     description = ("an event's balance-after / balance-before property (Rules source after | "
                    "before) shows the balance the event moved, after or before its move; a "
-                   "spend costs at most the balance before it")
+                   "spend costs at most the balance before it; a pack of a consumable adds "
+                   "all of its count")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -108,6 +113,10 @@ class BalancesChecker(Checker):
                 self.events[event] = (here, moves)
         #: Per spending event, the balances it takes an amount from and the amount's name.
         self.spends = _spends(rules)
+        #: Per event filling a consumable's balance (a pack bought): what it adds, when.
+        self.fills = {event: tuple((_move(balance, rules.update_patterns[event][balance].when),
+                                    prop) for balance, prop, _, _ in found)
+                      for event, found in fill_amounts(rules, spend_amounts(rules)).items()}
         moved = [m for _, moves in self.events.values() for m in moves]
         spent = [m for pairs in self.spends.values() for m, _ in pairs]
         self.balances = frozenset(m.balance for m in (*moved, *spent))
@@ -117,7 +126,7 @@ class BalancesChecker(Checker):
 
     @property
     def active(self) -> bool:
-        return bool(self.events or self.spends)
+        return bool(self.events or self.spends or self.fills)
 
     def record(self, record: Mapping[str, Any], where: Where, report: Report) -> None:
         props, uid = record.get("properties"), record.get("#distinct_id")
@@ -135,13 +144,15 @@ class BalancesChecker(Checker):
                 _apply(user.balances, str(kind), props, self.balances)
         elif kind == "track" and record.get("#event_name") in self.spends and user is not None:
             self._spent(uid, user, str(record["#event_name"]), props, where, report)
-        if kind == "track" and record.get("#event_name") in self.events:
-            event = str(record["#event_name"])
-            shown = self._shown(event, props)
-            if shown:
+        event = str(record.get("#event_name"))
+        if kind == "track" and (event in self.events or event in self.fills):
+            shown = self._shown(event, props) if event in self.events else ()
+            fills = tuple((m.balance, prop, amount) for m, prop in self.fills.get(event, ())
+                          if m.holds(props) and (amount := _number(props.get(prop))) is not None)
+            if shown or fills:
                 if user is None:
                     user = self._users[uid] = _User()
-                user.pending = _Pending(time, where, event, shown, dict(user.balances))
+                user.pending = _Pending(time, where, event, shown, dict(user.balances), fills)
 
     def _spent(self, uid: str, user: _User, event: str, props: Mapping[str, Any],
                where: Where, report: Report) -> None:
@@ -174,6 +185,12 @@ class BalancesChecker(Checker):
         user.pending = None
         if pending is None:
             return
+        for balance, prop, amount in pending.fills:
+            was, now = pending.before.get(balance), user.balances.get(balance)
+            if was is not None and now is not None and abs(was + amount - now) >= _SLACK:
+                report(pending.where, f"user {uid}: {pending.event} adds {prop} "
+                                      f"{_text(amount)} to {balance} {_text(was)}, but "
+                                      f"{balance} is {_text(now)} after it")
         for shown in pending.shown:
             view = shown.view
             expected = (user.balances if view.after else pending.before).get(shown.balance)
