@@ -74,20 +74,21 @@ def test_the_thing_is_the_balance_name_without_its_balance_words() -> None:
     assert thing_of("hints_remaining") == ("hint",)
 
 
-def _puzzle(use_description: str, ids: tuple[str, ...]) -> Rules:
+def _puzzle(use_description: str, ids: tuple[str, ...], *, use: str = "hint_used",
+            balance: str = "hints_balance", left: str = "hints_left") -> Rules:
     """A puzzle game whose hints are used one at a time and sold in packs."""
     events = (Event(name="app_start"),
-              Event(name="hint_used", description=use_description,
-                    properties=("level_id", "hints_left")),
+              Event(name=use, description=use_description,
+                    properties=("level_id", left)),
               Event(name="iap_purchase", description="In-app purchase.",
                     properties=("product_id", "price", "currency", "quantity")),
               Event(name="app_end"))
-    props = (Property(name="level_id", type=NUMBER), Property(name="hints_left", type=NUMBER),
+    props = (Property(name="level_id", type=NUMBER), Property(name=left, type=NUMBER),
              Property(name="product_id", type=STRING, enum=ids),
              Property(name="price", type=NUMBER), Property(name="currency", type=STRING),
              Property(name="quantity", type=NUMBER))
     plan = EventTaxonomy(events=events, properties=props, user_properties=(
-        Property(name="hints_balance", type=NUMBER, scope=Scope.USER,
+        Property(name=balance, type=NUMBER, scope=Scope.USER,
                  description="Hints the player holds.", update_method=UpdateMethod.USER_SET),))
     return HeuristicAnalyzer().analyze(plan, ProductInfo(industry="game"))
 
@@ -108,3 +109,23 @@ def test_a_balance_no_pack_fills_is_no_consumable() -> None:
     """No pack names hints: nothing ties the balance (a balance only drained would empty)."""
     rules = _puzzle("Player uses one hint.", ("coins_100", "coins_500", "coins_1000"))
     assert "hints_balance" not in rules.update_patterns.get("hint_used", {})
+
+
+def test_lives_and_packs_named_pack_are_consumables_too() -> None:
+    """``lives_balance`` counts lives (``extra_life_used``: one life); ``lives_pack_5`` is a
+    pack of them."""
+    rules = _puzzle("Player continues a failed level.", ("lives_pack_5", "lives_pack_20"),
+                    use="extra_life_used", balance="lives_balance", left="lives_left")
+    assert rules.update_patterns["extra_life_used"] == {
+        "lives_balance": UpdateRule(type=UpdateType.DECREMENT, value=1)}
+    assert rules.update_patterns["iap_purchase"]["lives_balance"].value == "{{quantity}}"
+
+
+def test_a_pack_named_pack_is_priced_by_its_thing() -> None:
+    """``boost_pack_10`` is 10 boosts (``pack_prices.pack_words``); a thing with no unit
+    price listed keeps the rank prices (none here)."""
+    from demogen.analysis.heuristic._catalogue_rules import _pack_prices
+
+    prices = _pack_prices({"boost_pack_1": 1, "boost_pack_5": 5, "boost_pack_10": 10})
+    assert prices == {"boost_pack_1": 6.99, "boost_pack_5": 26.99, "boost_pack_10": 48.99}
+    assert _pack_prices({"gem_60": 60, "gem_300": 300}) == {}

@@ -32,12 +32,13 @@ from demogen.analysis.heuristic._catalogues import (
     fields_stem,
     priced_stems,
 )
+from demogen.analysis.heuristic._consumables import one
 from demogen.analysis.heuristic._data import load
 from demogen.analysis.heuristic._money import money_role, plan_currency
 from demogen.analysis.heuristic._period_plans import period_plan_ids
 from demogen.analysis.heuristic._periods import id_period_days, period_of_word
 from demogen.analysis.heuristic._text import split_words
-from demogen.analysis.heuristic.values.names import leaf, normalize, singular
+from demogen.analysis.heuristic.values.names import leaf, normalize
 from demogen.analysis.rules import Catalogue, CatalogueEntry, MonetaryProperty
 from demogen.currencies import (
     bundled_fx,
@@ -232,10 +233,11 @@ def _pack_prices(numbered: Mapping[str, int]) -> dict[str, float]:
     (10.00 each) beside a single's 0.99."""
     spec = catalogue_data()["pack_prices"]
     units = {tuple(k.split("_")): float(v) for k, v in spec["unit_usd"].items()}
+    pack = set(spec["pack_words"])
     out: dict[str, float] = {}
     last_total, last_each = 0.0, float("inf")
     for ident, n in sorted(numbered.items(), key=lambda kv: kv[1]):
-        thing = tuple(singular(w) for w in split_words(_NUMBER.sub("", ident)))
+        thing = tuple(one(w) for w in split_words(_NUMBER.sub("", ident)) if w not in pack)
         unit = units.get(thing)
         if unit is None or n <= 0:
             return {}

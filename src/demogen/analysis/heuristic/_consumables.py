@@ -33,15 +33,20 @@ def _spec() -> dict[str, Any]:
     return dict(load("updates")["consumables"])
 
 
+def one(word: str) -> str:
+    """A word's singular, ``-ves`` as ``-fe`` (``lives`` → life, as ``life_used`` says)."""
+    return f"{word[:-3]}fe" if word.endswith("ves") and len(word) > 4 else singular(word)
+
+
 def thing_of(name: str) -> tuple[str, ...]:
     """The thing a balance counts, singular (``super_likes_balance`` → super, like)."""
     skip = set(_spec()["not"])
-    return tuple(singular(w) for w in split_words(name) if w not in skip and not w.isdigit())
+    return tuple(one(w) for w in split_words(name) if w not in skip and not w.isdigit())
 
 
 def _names(thing: tuple[str, ...], name: str) -> bool:
     """``name`` names every word of the thing (``super_like_15``, ``boost_activated``)."""
-    return set(thing) <= {singular(w) for w in split_words(name)}
+    return set(thing) <= {one(w) for w in split_words(name)}
 
 
 def _says_use(event: str, description: str) -> bool:
@@ -89,4 +94,4 @@ def _packs(ctx: Context, thing: tuple[str, ...]) -> list[tuple[str, UpdateRule]]
     return rules
 
 
-__all__ = ["consumable_rules", "thing_of"]
+__all__ = ["consumable_rules", "one", "thing_of"]
