@@ -187,3 +187,12 @@ def test_a_driver_rated_is_a_driver_who_drove_the_user(hoppa: Generated) -> None
                 wrong += ride not in done or drivers.get(ride) != p.get("driver_id")
     assert ratings >= 20
     assert wrong == 0
+
+
+def test_no_rider_has_spent_before_a_ride(hoppa: Generated) -> None:
+    """``lifetime_spend`` (Sum of total_charged) started at 0.99-61 for riders with no ride
+    counted (87 of 261 first profiles, 300 x 10): a sum starts at 0 where its count does."""
+    wrong = [u for u, t in hoppa.timelines.items() if u is not None
+             and (first := _replay(t)[0]) and first.get("lifetime_spend")
+             and not first.get("total_rides")]
+    assert wrong == []

@@ -13,7 +13,7 @@ from typing import Any
 
 from demogen.analysis.heuristic import servers
 from demogen.analysis.heuristic.values import identity
-from demogen.analysis.heuristic.values.progression import max_current_pairs
+from demogen.analysis.heuristic.values.progression import counted_sums, max_current_pairs
 from demogen.analysis.rules import Rules
 from demogen.simulation._context import UserContext
 from demogen.simulation.devices import load_countries
@@ -24,7 +24,11 @@ from demogen.simulation.values._derived import state_derivations
 from demogen.simulation.values._draw import Sampler
 from demogen.simulation.values._places import MOVED
 from demogen.simulation.values._plans import ValuePlan
-from demogen.simulation.values._progress import raise_maxima, vip_derivations
+from demogen.simulation.values._progress import (
+    raise_maxima,
+    vip_derivations,
+    zero_uncounted_sums,
+)
 from demogen.simulation.values._roles import Roles
 from demogen.simulation.values._sampler import EventSampler
 from demogen.simulation.values._state import borrowed_enum, initial_sampler, mirrors
@@ -64,6 +68,10 @@ class ValueFactory:
         self._user_samplers: dict[str, Sampler] = {}
         #: (max_x, current_x) pairs of user properties: the best is never below the current.
         self._maxima = max_current_pairs(tables.user_props)
+        #: (sum, count) pairs one event moves together: no sum drawn without a count.
+        self._counted = counted_sums(tables.rules.update_patterns, {
+            name for name in tables.user_props if (spec := tables.rules.properties.get(name))
+            is not None and spec.start == "counter"})
         #: Server user properties a move sets (the plan's set-once ones keep the first).
         self._server_user_props = tuple(
             p.name for p in taxonomy.user_properties
@@ -167,6 +175,7 @@ class ValueFactory:
             if value is not MISS:
                 state[name] = value
         raise_maxima(state, self._maxima)
+        zero_uncounted_sums(state, self._counted)
         return state
 
     def user_value(self, name: str, user: UserContext, time_str: str) -> Any:

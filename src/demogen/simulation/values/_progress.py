@@ -329,3 +329,11 @@ def raise_maxima(state: dict[str, Any], pairs: list[tuple[str, str]]) -> None:
         a, b = state.get(high), state.get(low)
         if isinstance(a, int | float) and isinstance(b, int | float) and a < b:
             state[high] = b
+
+
+def zero_uncounted_sums(state: dict[str, Any], pairs: list[tuple[str, str]]) -> None:
+    """A sum at 0 where its count is (drawn apart, a user had paid 1 with no payment, a
+    rider spent 61 with no ride): nothing counted, nothing summed."""
+    for total, count in pairs:
+        if not state.get(count) and isinstance(state.get(total), int | float):
+            state[total] = 0

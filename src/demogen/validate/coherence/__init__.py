@@ -16,6 +16,7 @@ from demogen.validate.coherence._balances import BalancesChecker
 from demogen.validate.coherence._base import Checker, CoherenceInput, Where
 from demogen.validate.coherence._basket import BasketChecker
 from demogen.validate.coherence._catalogue import CatalogueChecker
+from demogen.validate.coherence._counted_sums import CountedSumsChecker
 from demogen.validate.coherence._earned import EarnedChecker
 from demogen.validate.coherence._event_ranges import EventRangesChecker
 from demogen.validate.coherence._expiries import ExpiriesChecker
@@ -47,7 +48,7 @@ CHECKERS: tuple[type[Checker], ...] = (MarketChecker, FlowsChecker, FollowIdsChe
                                         EventRangesChecker,
                                         InAppAmountsChecker,
                                         CatalogueChecker, MoneyChecker, PickedChecker,
-                                        BalancesChecker,
+                                        BalancesChecker, CountedSumsChecker,
                                         StaysChecker, StayDatesChecker, TimesChecker,
                                         RenewalsChecker, ExpiriesChecker, RolesChecker,
                                         BasketChecker,

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import yaml
 
 from demogen.analysis.heuristic.values.names import normalize
+from demogen.vocab import UpdateType
+
+if TYPE_CHECKING:
+    from demogen.analysis.rules import UpdateRule
 
 _DIGITS = re.compile(r"\d+")
 
@@ -208,3 +213,20 @@ def max_current_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
                     by_rest.setdefault(norm[len(prefix) + 1:], {}).setdefault(side, name)
     return sorted((pair["max"], pair["cur"]) for pair in by_rest.values()
                   if "max" in pair and "cur" in pair)
+
+
+def counted_sums(update_patterns: Mapping[str, Mapping[str, UpdateRule]],
+                 user_props: Collection[str]) -> list[tuple[str, str]]:
+    """(sum, count) pairs of user properties one event moves together: it adds an amount
+    to the sum and 1 to the count (``total_pay_amount`` += ``{{price_usd}}`` beside
+    ``pay_count`` += 1 on a purchase). A sum above 0 with its count at 0 is a payment
+    nobody made. ``user_props``: the running totals (Rules ``start: counter``), not a
+    balance a grant may fill without a purchase (coins)."""
+    pairs: list[tuple[str, str]] = []
+    for moves in update_patterns.values():
+        sums = [n for n, r in moves.items() if r.type == UpdateType.INCREMENT
+                and isinstance(r.value, str) and n in user_props]
+        counts = [n for n, r in moves.items() if r.type == UpdateType.INCREMENT
+                  and r.value == 1 and n in user_props]
+        pairs.extend((a, b) for a in sums for b in counts if (a, b) not in pairs)
+    return pairs
