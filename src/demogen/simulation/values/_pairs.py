@@ -21,11 +21,14 @@ from typing import Any
 
 from demogen.analysis.heuristic.values.lifetimes import describes_the_thing, key_rank
 from demogen.analysis.heuristic.values.milestones import names_length
+from demogen.analysis.heuristic.values.names import leaf, normalize
+from demogen.analysis.heuristic.values.vocabulary import FLAG
 from demogen.analysis.rules import books_a_pick
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._first_pay import flag_values
 from demogen.simulation.values._objects import row_thing
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
@@ -205,7 +208,26 @@ def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_
             links += _payment_link(trigger, event, key, shared)
         elif key is not None:
             links.append(_Link(trigger, event, key, session=False, last=False))
+            links += _naming_links(tables, own, trigger, key)
     return links
+
+
+def _naming_links(tables: Tables, own: dict[str, dict[str, Property]], creator: str,
+                  key: str) -> list[_Link]:
+    """Events that name a thing ``creator`` made (its follow-up's key is an id new in every
+    record, ``unique``; they carry it and need ``creator`` before them: Rules
+    ``prerequisites``, ``message_sent`` after ``match_created``) show the id of the user's
+    latest such thing, in any later session, as a middle step that never closes it (many
+    messages in one match)."""
+    rule = tables.rules.properties.get(key)
+    if rule is None or rule.id is None or rule.id.mode != "unique":
+        return []
+    needs = tables.rules.event_constraints.prerequisites
+    return [_Link(creator, event, key, session=False, last=False)
+            for event, props in own.items()
+            if event != creator and key in props and creator in needs.get(event, ())
+            and (tables.rules.events.get(event) is None
+                 or tables.rules.events[event].follows is None)]
 
 
 def _payment_link(charge: str, payment: str, key: str | None,
@@ -420,3 +442,32 @@ def writer(group: PairGroup, event: str, present: Iterable[str]) -> Hook:
         return [*lines, f"sk[{key}] = (u.session_number, {mine}, {w.ref(_NO_CLOSERS)})"]
 
     return with_source(store, store_source)
+
+
+def first_in_thing(tables: Tables, groups: Iterable[PairGroup], prop: Property, event: str,
+                   present: Iterable[str]) -> tuple[Sampler, str] | None:
+    """A flag saying whether this is the first such event about the thing
+    (``is_first_message`` on ``message_sent`` in a match): true on the event's first record
+    naming the thing its group's key shows, false on the later ones; None where ``prop`` is
+    no such flag (a flag whose name says first, on a member of a group that is no leader),
+    with the key it reads."""
+    if prop.is_preset or tables.spec(prop).kind != FLAG or \
+            "first" not in normalize(leaf(prop.name)).split("_"):
+        return None
+    listed = set(present)
+    group = next((g for g in groups if event in g.members and event not in g.leaders
+                  and g.key in listed), None)
+    if group is None:
+        return None
+    slot, key = f"{group.slot}\x1ffirst\x1f{event}", group.key
+    yes, no = flag_values(prop.type)
+
+    def first(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        named = v.get(key)
+        seen: set[Any] = u.sticky.setdefault(slot, set())
+        if named in seen:
+            return no
+        seen.add(named)
+        return yes
+
+    return with_source(first, lambda w, out: [f"{out} = {w.ref(first)}(u, v, t)"]), key
