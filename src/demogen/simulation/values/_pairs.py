@@ -3,7 +3,10 @@
 Pairs come from the rules' ``sequence_details`` (their ``key``, or else the best id-like
 property the events share) and from names (``stage_start`` → ``stage_clear`` /
 ``stage_fail`` sharing ``stage_id``; ``payment`` → ``payment_fail``) and from follow-ups
-(Rules ``events.<e>.follows``: a delivery shows the placed order's id). Linked events with
+(Rules ``events.<e>.follows``: a delivery shows the placed order's id), with the events
+that need such a trigger and carry its new-every-time id (a message names a match made:
+``_naming_links``). A flag saying first on a follower is true on its first record naming
+the thing (``is_first_message``: ``first_in_thing``). Linked events with
 the same key form a :class:`PairGroup`: its leaders start a new thing, its followers
 reuse the key, and the other shared properties that describe the thing (chapter,
 difficulty, price), from the user's latest member event; an event that ends the thing
