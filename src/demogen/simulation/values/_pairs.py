@@ -222,8 +222,7 @@ def _naming_links(tables: Tables, own: dict[str, dict[str, Property]], creator: 
     ``prerequisites``, ``message_sent`` after ``match_created``) show the id of the user's
     latest such thing, in any later session, as a middle step that never closes it (many
     messages in one match)."""
-    rule = tables.rules.properties.get(key)
-    if rule is None or rule.id is None or rule.id.mode != "unique":
+    if not _new_every_time(tables, key):
         return []
     needs = tables.rules.event_constraints.prerequisites
     return [_Link(creator, event, key, session=False, last=False)
@@ -452,16 +451,17 @@ def first_in_thing(tables: Tables, groups: Iterable[PairGroup], prop: Property, 
     """A flag saying whether this is the first such event about the thing
     (``is_first_message`` on ``message_sent`` in a match): true on the event's first record
     naming the thing its group's key shows, false on the later ones; None where ``prop`` is
-    no such flag (a flag whose name says first, on a member of a group that is no leader),
-    with the key it reads."""
+    no such flag (a flag whose name says first, on a member of a group that is no leader
+    and may name its thing more than once: a middle step, or an end of a thing that comes
+    again, a stage cleared again), with the key it reads."""
     if prop.is_preset or tables.spec(prop).kind != FLAG or \
             "first" not in normalize(leaf(prop.name)).split("_"):
         return None
     listed = set(present)
     group = next((g for g in groups if event in g.members and event not in g.leaders
                   and g.key in listed), None)
-    if group is None:
-        return None
+    if group is None or (event in group.closers and _new_every_time(tables, group.key)):
+        return None     # one end per battle (battle_id): every one would be the first
     slot, key = f"{group.slot}\x1ffirst\x1f{event}", group.key
     yes, no = flag_values(prop.type)
 
@@ -474,3 +474,10 @@ def first_in_thing(tables: Tables, groups: Iterable[PairGroup], prop: Property, 
         return yes
 
     return with_source(first, lambda w, out: [f"{out} = {w.ref(first)}(u, v, t)"]), key
+
+
+def _new_every_time(tables: Tables, key: str) -> bool:
+    """Whether ``key`` is an id new in every record that makes it (Rules
+    ``properties.<key>.id.mode: unique``: a match, an order, a battle)."""
+    rule = tables.rules.properties.get(key)
+    return rule is not None and rule.id is not None and rule.id.mode == "unique"
