@@ -35,6 +35,8 @@ def test_a_match_follows_swipes_and_what_names_it_needs_it_made() -> None:
     # The other user of a match is somebody else's id, never the user's own account.
     other = rules.properties["matched_user_id"]
     assert other.device is None and other.id is not None and other.id.mode == "catalogue"
+    target = rules.properties["target_user_id"].id
+    assert target is not None and other.id.stem == target.stem == "user"  # one user catalogue
 
 
 def test_a_driver_matched_is_no_match_and_a_game_match_no_swipe_follower() -> None:

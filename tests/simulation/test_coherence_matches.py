@@ -41,6 +41,7 @@ def test_messages_and_unmatches_name_a_match_the_user_made(dating: Generated) ->
                 matches += 1
                 made.add(props["match_id"])
                 assert props["matched_user_id"] != record.get("#account_id"), record
+                assert props["matched_user_id"].startswith("user_"), record  # as swiped on
             elif name == "message_sent":
                 messages += 1
                 assert props["match_id"] in made, record
