@@ -85,6 +85,7 @@ def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
     """Every pair group of the taxonomy, in a stable order."""
     own = _own_properties(tables, per_event)
     links = [*_rule_links(tables, own), *_name_links(tables, own), *_follow_links(tables, own),
+             *_naming_links(tables, own),
              *_playback_links(tables, own)]
     links += _failure_links(links, own)
     links += _during_links(tables, links, own)
@@ -211,25 +212,31 @@ def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_
             links += _payment_link(trigger, event, key, shared)
         elif key is not None:
             links.append(_Link(trigger, event, key, session=False, last=False))
-            links += _naming_links(tables, own, trigger, key)
     return links
 
 
-def _naming_links(tables: Tables, own: dict[str, dict[str, Property]], creator: str,
-                  key: str) -> list[_Link]:
-    """Events that name a thing ``creator`` made (its follow-up's key is an id new in every
-    record, ``unique``; they carry it and need ``creator`` before them: Rules
-    ``prerequisites``, ``message_sent`` after ``match_created``) show the id of the user's
-    latest such thing, in any later session, as a middle step that never closes it (many
-    messages in one match)."""
-    if not _new_every_time(tables, key):
-        return []
+def _naming_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
+    """Events that name a thing a follow-up's trigger made (the key the two share is an id
+    new in every record, ``unique``; they carry it and need the trigger, the creator, before
+    them: Rules ``prerequisites``, ``message_sent`` after ``match_created``) show the id of
+    the user's latest such thing, in any later session, as a middle step that never closes
+    it (many messages in one match)."""
     needs = tables.rules.event_constraints.prerequisites
-    return [_Link(creator, event, key, session=False, last=False)
-            for event, props in own.items()
-            if event != creator and key in props and creator in needs.get(event, ())
-            and (tables.rules.events.get(event) is None
-                 or tables.rules.events[event].follows is None)]
+    links: dict[_Link, None] = {}
+    for event, spec in tables.rules.events.items():
+        creator = spec.follows
+        if creator is None or creator == event or event not in own or creator not in own \
+                or spec.paid_at_once:
+            continue
+        key = _best_key(tables, [p for n, p in own[creator].items() if n in own[event]])
+        if key is None or not _new_every_time(tables, key):
+            continue
+        for other, props in own.items():
+            named = tables.rules.events.get(other)
+            if other != creator and key in props and creator in needs.get(other, ()) \
+                    and (named is None or named.follows is None):
+                links[_Link(creator, other, key, session=False, last=False)] = None
+    return list(links)
 
 
 def _payment_link(charge: str, payment: str, key: str | None,
