@@ -215,30 +215,6 @@ def _follow_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_
     return links
 
 
-def _naming_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
-    """Events that name a thing a follow-up's trigger made (the key the two share is an id
-    new in every record, ``unique``; they carry it and need the trigger, the creator, before
-    them: Rules ``prerequisites``, ``message_sent`` after ``match_created``) show the id of
-    the user's latest such thing, in any later session, as a middle step that never closes
-    it (many messages in one match)."""
-    needs = tables.rules.event_constraints.prerequisites
-    links: dict[_Link, None] = {}
-    for event, spec in tables.rules.events.items():
-        creator = spec.follows
-        if creator is None or creator == event or event not in own or creator not in own \
-                or spec.paid_at_once:
-            continue
-        key = _best_key(tables, [p for n, p in own[creator].items() if n in own[event]])
-        if key is None or not _new_every_time(tables, key):
-            continue
-        for other, props in own.items():
-            named = tables.rules.events.get(other)
-            if other != creator and key in props and creator in needs.get(other, ()) \
-                    and (named is None or named.follows is None):
-                links[_Link(creator, other, key, session=False, last=False)] = None
-    return list(links)
-
-
 def _payment_link(charge: str, payment: str, key: str | None,
                   shared: list[Property]) -> list[_Link]:
     """A plan's payment (Rules ``paid_at_once``: invoice_paid after plan_upgraded) bills
@@ -294,6 +270,30 @@ def _title_link(tables: Tables, own: dict[str, dict[str, Property]], start: str,
     length = frozenset(p.name for p in shared
                        if p.type == PropertyType.NUMBER and names_length(p.name))
     return [] if key is None else [_Link(start, follower, key, True, last=last, shares=length)]
+
+
+def _naming_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
+    """Events that name a thing a follow-up's trigger made (the key the two share is an id
+    new in every record, ``unique``; they carry it and need the trigger, the creator, before
+    them: Rules ``prerequisites``, ``message_sent`` after ``match_created``) show the id of
+    the user's latest such thing, in any later session, as a middle step that never closes
+    it (many messages in one match)."""
+    needs = tables.rules.event_constraints.prerequisites
+    links: dict[_Link, None] = {}
+    for event, spec in tables.rules.events.items():
+        creator = spec.follows
+        if creator is None or creator == event or event not in own or creator not in own \
+                or spec.paid_at_once:
+            continue
+        key = _best_key(tables, [p for n, p in own[creator].items() if n in own[event]])
+        if key is None or not _new_every_time(tables, key):
+            continue
+        for other, props in own.items():
+            named = tables.rules.events.get(other)
+            if other != creator and key in props and creator in needs.get(other, ()) \
+                    and (named is None or named.follows is None):
+                links[_Link(creator, other, key, session=False, last=False)] = None
+    return list(links)
 
 
 def _failure_links(links: list[_Link], own: dict[str, dict[str, Property]]) -> list[_Link]:
