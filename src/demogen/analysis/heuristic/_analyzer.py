@@ -14,7 +14,7 @@ from demogen.analysis.heuristic._context import Context
 from demogen.analysis.heuristic._earned import earned_things, with_earned, with_earned_caps
 from demogen.analysis.heuristic._ends import fit_ends, nest_coarser_ends, with_nested_ends
 from demogen.analysis.heuristic._free_flags import free_amount_constraints, free_constraints
-from demogen.analysis.heuristic._frequency import event_specs
+from demogen.analysis.heuristic._frequency import event_specs, made_thing_prerequisites
 from demogen.analysis.heuristic._funnels import (
     activity_funnel,
     drop_covered,
@@ -130,6 +130,13 @@ class HeuristicAnalyzer:
         order = global_order(ctx, graph, funnels)
         ranges = value_ranges(ctx)
         earned = earned_things(ctx)     # a badge earned once, a first_5k after 5 km
+        events = with_earned_caps(with_plan_renewals(with_stays(
+            event_specs(ctx, set(system), roles, constraints), ctx, constraints),
+            plan_paid, ctx), earned)
+        # A message in a match needs the match made before it (the creator of what it names).
+        made = made_thing_prerequisites(ctx, events, constraints.prerequisites)
+        if made != constraints.prerequisites:
+            constraints = constraints.model_copy(update={"prerequisites": made})
         return Rules(
             property_constraints=property_constraints(ctx) | period_constraints(ctx)
             | named_amount_constraints(ctx) | free_constraints(ctx)
@@ -158,9 +165,7 @@ class HeuristicAnalyzer:
                 taxonomy, product), taxonomy, market),
             event_roles=roles,
             playback=playback,
-            events=with_earned_caps(with_plan_renewals(with_stays(
-                event_specs(ctx, set(system), roles, constraints), ctx, constraints),
-                plan_paid, ctx), earned),
+            events=events,
             properties=with_earned(with_per_role(with_chosen(with_balance_views(
                 with_currency_pools(read_properties(
                     taxonomy, frozenset(n for n, r in ranges.items() if r.mean is not None),

@@ -33,6 +33,7 @@ from demogen.analysis.heuristic._text import (
     pattern_matches,
 )
 from demogen.analysis.heuristic.values import progression
+from demogen.analysis.heuristic.values.names import id_spec
 from demogen.analysis.heuristic.values.steps import step_pairs, step_thing_id, step_top, steps_left
 from demogen.analysis.rules import (
     IN_CART_SHARE,
@@ -42,6 +43,7 @@ from demogen.analysis.rules import (
     EventSpec,
     Frequency,
 )
+from demogen.taxonomy import plan_industry
 
 
 @dataclass(frozen=True)
@@ -383,3 +385,46 @@ def _trigger(ctx: Context, what: str, named: dict[str, str], roles: EventRoles,
     best = ctx.index.best(what, exclude=exclude)
     return best.name if best is not None and ctx.index.score(best.name, what) >= MIN_SCORE \
         else None
+
+
+def made_thing_prerequisites(ctx: Context, events: dict[str, EventSpec],
+                             prerequisites: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``prerequisites`` with the creator of a thing before every event that names it.
+
+    A creator is an event whose name says it creates the thing a new-every-time id names
+    (``match_created`` carrying ``match_id``, id mode ``unique``) and that has a follow-up
+    showing that id (``match_removed`` follows it): the thing is made there. Any other
+    event carrying the id (``message_sent`` in a match) talks about a thing made before,
+    so it needs the creator earlier (no message before the user's first match). Followers
+    of the creator are left to ``follows``."""
+    out = {e: list(p) for e, p in prerequisites.items()}
+    listed = {e.name: set(e.properties) for e in ctx.taxonomy.events}
+    for name, spec in sorted(events.items()):
+        creator = spec.follows
+        if creator is None or creator == name or creator not in listed or name not in listed:
+            continue
+        for key in sorted(_made_ids(ctx, creator) & listed[name]):
+            for other in ctx.names:
+                if other == creator or key not in listed.get(other, ()) or \
+                        (events.get(other) or EventSpec()).follows == creator:
+                    continue
+                out[other] = list(dict.fromkeys([*out.get(other, []), creator]))
+    return out
+
+
+def _made_ids(ctx: Context, event: str) -> set[str]:
+    """The unique ids (``properties.<p>.id.mode``) of things ``event``'s name says it
+    creates: the id's stem words and a create verb are in the name (``match_created``:
+    ``match_id``)."""
+    keys = ctx.index.info(event).keys
+    if "@create" not in keys:
+        return set()
+    found = ctx.taxonomy.event(event)
+    out = set()
+    for name in found.properties if found is not None else ():
+        spec = id_spec(name, industry=plan_industry(ctx.taxonomy, ctx.product.industry))
+        if spec is not None and spec.mode == "unique" and all(
+                not group.isdisjoint(keys)
+                for group in compile_pattern(spec.stem.replace("_", " "))):
+            out.add(name)
+    return out

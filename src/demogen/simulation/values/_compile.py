@@ -44,7 +44,7 @@ from demogen.simulation.values._paid_ways import (
     priced_sampler,
     spend_wrappers,
 )
-from demogen.simulation.values._pairs import follower, kept_row, rows_list
+from demogen.simulation.values._pairs import first_in_thing, follower, kept_row, rows_list
 from demogen.simulation.values._plans import SESSION, STATE, USER, ValuePlan, lifetime
 from demogen.simulation.values._playhead import playhead_sampler
 from demogen.simulation.values._positions import position_sampler
@@ -166,6 +166,9 @@ def event_property(tables: Tables, plan: ValuePlan, prop: Property, event: str,
     first_pay = first_pay_sampler(tables, prop, event)
     if first_pay is not None:   # is_first_pay: the user's payments say, not a draw
         return first_pay, frozenset()
+    first = first_in_thing(tables, plan.groups, prop, event, present)
+    if first is not None:   # is_first_message: the first message in the match it names
+        return first[0], frozenset({first[1]})
     if prop.name in tables.held_freezes.get(event, ()):   # freezes_left: what is held
         fn, deps = plain(tables, prop, event, present)
         return mirror_sampler(tables, prop, held_key(prop.name), fn), deps

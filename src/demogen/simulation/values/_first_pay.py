@@ -24,7 +24,7 @@ from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
 from demogen.vocab import PropertyType
 
-__all__ = ["PAID", "first_pay_sampler"]
+__all__ = ["PAID", "first_pay_sampler", "flag_values"]
 
 #: ``user.sticky`` key: the ``#time`` of the user's first payment ("": before the window).
 PAID = "first pay\x1fat"
@@ -34,7 +34,7 @@ def first_pay_sampler(tables: Tables, prop: Property, event: str | None) -> Samp
     """The flag's sampler on ``event`` (None: ``prop`` is no first-pay flag there)."""
     if event is None or prop.is_preset or tables.spec(prop).kind != FIRST_PAY:
         return None
-    yes, no = _values(prop.type)
+    yes, no = flag_values(prop.type)
     pays = event in tables.rules.event_roles.revenue
     total = paid_total(tables)
 
@@ -51,7 +51,7 @@ def first_pay_sampler(tables: Tables, prop: Property, event: str | None) -> Samp
     return with_source(first, lambda w, out: [f"{out} = {w.ref(first)}(u, v, t)"])
 
 
-def _values(ptype: PropertyType) -> tuple[Any, Any]:
+def flag_values(ptype: PropertyType) -> tuple[Any, Any]:
     """True and false in the property's type (a 0/1 number, a "true"/"false" string)."""
     if ptype == PropertyType.NUMBER:
         return 1, 0

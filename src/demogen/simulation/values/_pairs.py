@@ -3,7 +3,10 @@
 Pairs come from the rules' ``sequence_details`` (their ``key``, or else the best id-like
 property the events share) and from names (``stage_start`` → ``stage_clear`` /
 ``stage_fail`` sharing ``stage_id``; ``payment`` → ``payment_fail``) and from follow-ups
-(Rules ``events.<e>.follows``: a delivery shows the placed order's id). Linked events with
+(Rules ``events.<e>.follows``: a delivery shows the placed order's id), with the events
+that need such a trigger and carry its new-every-time id (a message names a match made:
+``_naming_links``). A flag saying first on a follower is true on its first record naming
+the thing (``is_first_message``: ``first_in_thing``). Linked events with
 the same key form a :class:`PairGroup`: its leaders start a new thing, its followers
 reuse the key, and the other shared properties that describe the thing (chapter,
 difficulty, price), from the user's latest member event; an event that ends the thing
@@ -21,11 +24,14 @@ from typing import Any
 
 from demogen.analysis.heuristic.values.lifetimes import describes_the_thing, key_rank
 from demogen.analysis.heuristic.values.milestones import names_length
+from demogen.analysis.heuristic.values.names import leaf, normalize
+from demogen.analysis.heuristic.values.vocabulary import FLAG
 from demogen.analysis.rules import books_a_pick
 from demogen.simulation._context import UserContext
 from demogen.simulation.values._codegen import Writer, indent, with_source
 from demogen.simulation.values._convert import MISS
 from demogen.simulation.values._draw import Sampler
+from demogen.simulation.values._first_pay import flag_values
 from demogen.simulation.values._objects import row_thing
 from demogen.simulation.values._tables import Tables
 from demogen.taxonomy import Property
@@ -79,6 +85,7 @@ def plan_pairs(tables: Tables, per_event: PerEvent) -> list[PairGroup]:
     """Every pair group of the taxonomy, in a stable order."""
     own = _own_properties(tables, per_event)
     links = [*_rule_links(tables, own), *_name_links(tables, own), *_follow_links(tables, own),
+             *_naming_links(tables, own),
              *_playback_links(tables, own)]
     links += _failure_links(links, own)
     links += _during_links(tables, links, own)
@@ -275,6 +282,30 @@ def _title_link(tables: Tables, own: dict[str, dict[str, Property]], start: str,
     return [] if key is None else [_Link(start, follower, key, True, last=last, shares=length)]
 
 
+def _naming_links(tables: Tables, own: dict[str, dict[str, Property]]) -> list[_Link]:
+    """Events that name a thing a follow-up's trigger made (the key the two share is an id
+    new in every record, ``unique``; they carry it and need the trigger, the creator, before
+    them: Rules ``prerequisites``, ``message_sent`` after ``match_created``) show the id of
+    the user's latest such thing, in any later session, as a middle step that never closes
+    it (many messages in one match)."""
+    needs = tables.rules.event_constraints.prerequisites
+    links: dict[_Link, None] = {}
+    for event, spec in tables.rules.events.items():
+        creator = spec.follows
+        if creator is None or creator == event or event not in own or creator not in own \
+                or spec.paid_at_once:
+            continue
+        key = _best_key(tables, [p for n, p in own[creator].items() if n in own[event]])
+        if key is None or not _new_every_time(tables, key):
+            continue
+        for other, props in own.items():
+            named = tables.rules.events.get(other)
+            if other != creator and key in props and creator in needs.get(other, ()) \
+                    and (named is None or named.follows is None):
+                links[_Link(creator, other, key, session=False, last=False)] = None
+    return list(links)
+
+
 def _failure_links(links: list[_Link], own: dict[str, dict[str, Property]]) -> list[_Link]:
     """``init_order`` → ``payment`` also gives ``init_order`` → ``payment_fail``."""
     extra = []
@@ -430,3 +461,40 @@ def writer(group: PairGroup, event: str, present: Iterable[str]) -> Hook:
         return [*lines, f"sk[{key}] = (u.session_number, {mine}, {w.ref(_NO_CLOSERS)})"]
 
     return with_source(store, store_source)
+
+
+def first_in_thing(tables: Tables, groups: Iterable[PairGroup], prop: Property, event: str,
+                   present: Iterable[str]) -> tuple[Sampler, str] | None:
+    """A flag saying whether this is the first such event about the thing
+    (``is_first_message`` on ``message_sent`` in a match): true on the event's first record
+    naming the thing its group's key shows, false on the later ones; None where ``prop`` is
+    no such flag (a flag whose name says first, on a member of a group that is no leader
+    and may name its thing more than once: a middle step, or an end of a thing that comes
+    again, a stage cleared again), with the key it reads."""
+    if prop.is_preset or tables.spec(prop).kind != FLAG or \
+            "first" not in normalize(leaf(prop.name)).split("_"):
+        return None
+    listed = set(present)
+    group = next((g for g in groups if event in g.members and event not in g.leaders
+                  and g.key in listed), None)
+    if group is None or (event in group.closers and _new_every_time(tables, group.key)):
+        return None     # one end per battle (battle_id): every one would be the first
+    slot, key = f"{group.slot}\x1ffirst\x1f{event}", group.key
+    yes, no = flag_values(prop.type)
+
+    def first(u: UserContext, v: dict[str, Any], t: str) -> Any:
+        named = v.get(key)
+        seen: set[Any] = u.sticky.setdefault(slot, set())
+        if named in seen:
+            return no
+        seen.add(named)
+        return yes
+
+    return with_source(first, lambda w, out: [f"{out} = {w.ref(first)}(u, v, t)"]), key
+
+
+def _new_every_time(tables: Tables, key: str) -> bool:
+    """Whether ``key`` is an id new in every record that makes it (Rules
+    ``properties.<key>.id.mode: unique``: a match, an order, a battle)."""
+    rule = tables.rules.properties.get(key)
+    return rule is not None and rule.id is not None and rule.id.mode == "unique"

@@ -14,6 +14,11 @@ A follow-up another one stops (Rules ``events.S.stops``: a booking cancel stops 
 check-in) never shows a thing the stopper showed that user before it: a check-in of a
 cancelled booking is what a drill-down from the stay to its booking finds contradicted.
 
+An event that names a thing such a trigger made (Rules ``prerequisites``: ``message_sent``
+needs ``match_created``, and carries its new-every-time ``match_id``) shows a value of that
+id the same user's trigger showed before it, as often as it likes (many messages in one
+match): a message in a match the user never made is a thread a drill-down finds empty.
+
 Which ids the trigger carries is learned from its records; a follower with no trigger record
 before it is the ``flows`` check's finding, not this one's.
 """
@@ -34,7 +39,9 @@ class FollowIdsChecker(Checker):
                    "shows the id (an id Rules call unique: order, transaction) of a thing its "
                    "trigger showed that user before it, one follow-up per thing, none of a "
                    "thing an event that stops it showed (events.*.stops: no check-in of a "
-                   "cancelled booking)")
+                   "cancelled booking); an event that needs such a trigger (prerequisites: "
+                   "a message after match_created) and carries its id names one of the "
+                   "user's")
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
@@ -44,6 +51,12 @@ class FollowIdsChecker(Checker):
         self.follows = {name: spec.follows for name, spec in rules.events.items()
                         if spec.follows and spec.follows != name}
         self.triggers = frozenset(self.follows.values())
+        #: Event → the triggers whose things it names (it needs them before it: Rules
+        #: ``prerequisites``; no follow-up itself): a message after ``match_created``.
+        self.naming = {event: tuple(t for t in pre if t in self.triggers and t != event)
+                       for event, pre in sorted(rules.event_constraints.prerequisites.items())
+                       if event not in self.follows}
+        self.naming = {e: t for e, t in self.naming.items() if t}
         #: Follow-up → the events that stop it (``stops`` read with ``follows`` only).
         self.stopped_by: dict[str, tuple[str, ...]] = {}
         for name, spec in sorted(rules.events.items()):
@@ -90,6 +103,13 @@ class FollowIdsChecker(Checker):
                                   f"{event} followed that {trigger} already (one {event} per "
                                   f"{trigger}: events.{event}.follows)")
                 followed.add(value)
+        for creator in self.naming.get(event, ()):
+            for name in sorted(self.carried.get(creator, set()) & props.keys()):
+                shown = self.seen.get((uid, creator, name))
+                value = props[name]
+                if shown and isinstance(value, str | int | float) and value not in shown:
+                    report(where, f"user {uid}: {event}.{name} {value!r} names no {creator} "
+                                  f"of this user before it (prerequisites.{event}: {creator})")
         if event in self.triggers:
             ids = self.unique & props.keys()
             self.carried.setdefault(event, set()).update(ids)
