@@ -190,8 +190,13 @@ def test_a_driver_assigned_comes_between_the_request_and_the_ride() -> None:
     assert ["ride_requested", "driver_assigned", "ride_started", "ride_completed"] \
         in ec.sequences
     assert ec.prerequisites["ride_started"] == ["driver_assigned"]
-    assert _ends(rules) == {"ride_requested": {"driver_assigned": 0.8,
-                                               "ride_cancelled": 0.05}}
+    # somebody is found for most requests, the rest cancelled (follow_rates.served), and
+    # the ride then runs to its end: at 0.8 a step 239 of 542 requested rides were neither
+    # completed nor cancelled
+    assert _ends(rules) == {"ride_requested": {"driver_assigned": 0.88,
+                                               "ride_cancelled": 0.12}}
+    funnel = next(f for f in ec.funnels if f.steps[:2] == ["ride_requested", "driver_assigned"])
+    assert funnel.conversion == [1.0, 0.88, 0.98, 0.98]
 
 
 def test_somebody_elses_thing_viewed_is_no_step_before_finishing_ones_own() -> None:

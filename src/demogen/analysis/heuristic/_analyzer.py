@@ -17,8 +17,8 @@ from demogen.analysis.heuristic._free_flags import free_amount_constraints, free
 from demogen.analysis.heuristic._frequency import event_specs, made_thing_prerequisites
 from demogen.analysis.heuristic._funnels import (
     activity_funnel,
+    chain_rates,
     drop_covered,
-    follow_rate,
     match_templates,
     numbered_families,
     step_funnel,
@@ -245,7 +245,7 @@ def _sequence_funnels(ctx: Context, details: list[dict[str, Any]], funnels: list
             taken.add(name)
             out.append(Funnel(
                 name=name, steps=steps, kind="chain",
-                conversion=[1.0] + [follow_rate(ctx, b) for b in steps[1:]],
+                conversion=chain_rates(ctx, steps),
                 per_session=detail["scope"] == "session",
                 window="session" if detail["scope"] == "session" else "user's lifetime",
                 source="assumption (how often the next step follows)",
