@@ -193,11 +193,13 @@ def _served_requests(ctx: Context, constraints: EventConstraints) -> list[str]:
 def served_end(ctx: Context, constraints: EventConstraints | None) -> str | None:
     """The last step of the sequence the plan's one served request leads (``Ride
     Completed`` after ``Ride Requested → Driver Assigned → Ride Started``), if it ends it."""
-    requests = set(_served_requests(ctx, constraints)) if constraints is not None else set()
+    if constraints is None:
+        return None
+    requests = set(_served_requests(ctx, constraints))
     if len(requests) != 1:
         return None
-    last = next((seq[-1] for seq in constraints.sequences if seq and seq[0] in requests
-                 and len(seq) > 2), None) if constraints is not None else None
+    last = next((seq[-1] for seq in constraints.sequences if seq[:1] and seq[0] in requests
+                 and len(seq) > 2), None)
     return last if last is not None and ctx.index.info(last).verb == "end" else None
 
 
