@@ -19,6 +19,8 @@ from tests.validate.coherence.checking import findings
 from tests.validate.generated import Output
 
 SUBMIT, PAID, CANCEL, KEY = "booking_submit", "pay_success", "booking_cancel", "booking_no"
+#: The stay that follows a paid booking (removed with a payment moved by hand).
+STAY = frozenset({"hotel_checkin", "review_submit"})
 #: Events the flows check reads nothing of (a record of one may become a cancel by hand).
 FREE = frozenset({"hotel_search", "hotel_view", "favorite_add"})
 
@@ -83,9 +85,11 @@ def test_a_payment_past_later_days_is_reported(travel: Generated, tmp_path: Path
             booking, submitted = submit["properties"][KEY], submit["#time"]
             pay = next((r for r in mine if r["#event_name"] == PAID
                         and r["properties"][KEY] == booking), None)
-            # a check-in of the booking would be left before its payment: another finding
-            followed = any(r["#event_name"] not in (SUBMIT, PAID)
-                           and r["properties"].get(KEY) == booking for r in mine)
+            # a check-in or a review of the booking would be left before its payment:
+            # another finding, so they go with it (a cancel or a failure stays: not this one)
+            after = [r for r in mine if r["#event_name"] not in (SUBMIT, PAID)
+                     and r["properties"].get(KEY) == booking]
+            followed = any(r["#event_name"] not in STAY for r in after)
             moved = date.fromisoformat(submitted[:10]) + timedelta(days=9)
             # a session of the user comes between (else the booking is still open in the
             # session the moved payment joins), and no other booking is left open before it
@@ -93,14 +97,16 @@ def test_a_payment_past_later_days_is_reported(travel: Generated, tmp_path: Path
                           and r["#time"][:10] < moved.isoformat() for r in mine)
             if pay is not None and not followed and moved <= last and between and \
                     all(s["#time"][:10] > moved.isoformat() for s in submits[i + 1:]):
-                found = uid, pay, moved
+                found = uid, pay, moved, after
         if found:
             break
     assert found, "no booking paid that can move 9 days on"
-    uid, pay, moved = found
+    uid, pay, moved, stays = found
     broken = output.copy()
-    name, index = _where(output, pay)
-    record = broken.files[name].pop(index)
+    at = _where(output, pay)
+    popped = {where: broken.files[where[0]].pop(where[1]) for where in
+              sorted([at, *(_where(output, r) for r in stays)], reverse=True)}
+    record = popped[at]
     record["#time"] = moved.isoformat() + record["#time"][10:]
     target = next(n for n, d in days.items() if d == moved)
     broken.files[target].append(record)
