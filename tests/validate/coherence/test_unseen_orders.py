@@ -4,8 +4,11 @@ tests/data/unseen/food_delivery (Segment JSON, nobody tuned the generator on it)
 users x 14 days, seed 3, as measured:
 
 - "Basket Checkout" (the user started paying) converts into "Order Placed" (the payment
-  went through) as a payment attempt does: 546 checkouts gave 4 orders (0.06 at this size:
-  1,738 → 110); 0.6-0.9 now;
+  went through): 546 checkouts gave 4 orders (0.06 at this size: 1,738 → 110); 0.6-0.9 as
+  a payment attempt from session 9; since session 18 a dish added is a product carted, so
+  the cart's purchase funnel holds the pair at its checkout completion (0.476: the
+  skipped shipping, payment and submit steps folded in; realism-bands §3 checkout 54 %):
+  0.47 measured;
 - "Order Delivered" / "Order Refunded" name an order the same user placed before them
   (``order_ref`` was drawn freely: 50 of 71 deliveries, 1 of 1 refund named no placed
   order), each its own order (session 9: a delivery named the user's latest order, so two
@@ -52,7 +55,9 @@ def test_checkouts_convert_into_orders_as_payment_attempts(food: Generated) -> N
     checkouts, orders = counts["Basket Checkout"], counts["Order Placed"]
 
     assert checkouts >= 50, counts
-    assert 0.6 <= orders / checkouts <= 0.95, (checkouts, orders)
+    assert food.rules.event_constraints.step_conversion("Basket Checkout", "Order Placed") \
+        == pytest.approx(0.476)
+    assert 0.38 <= orders / checkouts <= 0.6, (checkouts, orders)
 
 
 def test_order_follow_ups_name_an_order_the_user_placed_before(food: Generated) -> None:
