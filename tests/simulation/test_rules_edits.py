@@ -29,7 +29,7 @@ PREREQUISITE = ("gacha_summon", "ad_watch")
 RANGE = ("stamina_cost", 40.0, 50.0)
 #: Edits of ``properties``: a boolean's chance, a pool that replaces the plan's list, a
 #: per-event value made per-user, a string's kind.
-CHANCE = ("is_first_clear", 0.9)
+CHANCE = ("is_first_login", 0.9)
 POOL = ("difficulty", ["nightmare", "inferno"], [3.0, 1.0])
 PER_USER = "fail_reason"
 KIND = ("arena_season", "city")
