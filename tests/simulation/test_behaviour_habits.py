@@ -8,8 +8,15 @@ its rare support tickets came 0.67 per ride and its occasional promo codes 0.8 a
 
 from __future__ import annotations
 
+import pytest
+
 from demogen.analysis.rules import Rules
-from demogen.simulation.behaviour import MIN_HABIT_WEIGHT, compile_behaviour
+from demogen.simulation.behaviour import (
+    DEFAULT_FILL_WEIGHT,
+    FREQUENCY_WEIGHT,
+    MIN_HABIT_WEIGHT,
+    compile_behaviour,
+)
 from demogen.taxonomy import EventTaxonomy
 from demogen.vocab import LifecycleStage, Segment
 from tests.analysis.test_heuristic import analyze, ev, taxonomy
@@ -39,10 +46,16 @@ def test_a_rare_event_beside_one_habit_is_drawn_rarely() -> None:
 
 
 def test_a_plan_of_many_habits_keeps_its_weights() -> None:
-    """The bundled shop's habits hold more than the floor: its weights are not scaled."""
+    """The bundled shop's habits hold more than the floor: each event keeps its segment
+    chance times its class's weight, unscaled."""
     tax, _, rules = analysed(EXAMPLES / "ecommerce")
     weights = _weights(tax, rules)
+    chances = rules.segment_analysis[Segment.ACTIVE_USER].event_probabilities
     habits = sum(w for n, w in weights.items() if n not in rules.events
                  or rules.events[n].frequency in (None, "common", "core"))
+    unscaled = {n: max(chances.get(n, DEFAULT_FILL_WEIGHT), 0.01) * FREQUENCY_WEIGHT[
+        (rules.events[n].frequency if n in rules.events else None) or "common"]
+        for n in weights}
 
     assert habits >= MIN_HABIT_WEIGHT
+    assert weights == pytest.approx(unscaled)

@@ -69,9 +69,7 @@ class ValueFactory:
         #: (max_x, current_x) pairs of user properties: the best is never below the current.
         self._maxima = max_current_pairs(tables.user_props)
         #: (sum, count) pairs one event moves together: no sum drawn without a count.
-        self._counted = counted_sums(tables.rules.update_patterns, {
-            name for name in tables.user_props if (spec := tables.rules.properties.get(name))
-            is not None and spec.start == "counter"})
+        self._counted = counted_sums(tables.rules)
         #: Server user properties a move sets (the plan's set-once ones keep the first).
         self._server_user_props = tuple(
             p.name for p in taxonomy.user_properties

@@ -27,9 +27,7 @@ class CountedSumsChecker(Checker):
 
     def __init__(self, given: CoherenceInput) -> None:
         super().__init__(given)
-        rules = given.rules
-        totals = {n for n, spec in rules.properties.items() if spec.start == "counter"}
-        self.pairs = counted_sums(rules.update_patterns, totals)
+        self.pairs = counted_sums(given.rules)
         self.watched = frozenset(n for pair in self.pairs for n in pair)
         #: user → (their profile of the watched properties, the #time it was last moved at,
         #: where).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from demogen.analysis.heuristic.values.names import normalize
 from demogen.vocab import UpdateType
 
 if TYPE_CHECKING:
-    from demogen.analysis.rules import UpdateRule
+    from demogen.analysis.rules import Rules
 
 _DIGITS = re.compile(r"\d+")
 
@@ -215,18 +215,18 @@ def max_current_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
                   if "max" in pair and "cur" in pair)
 
 
-def counted_sums(update_patterns: Mapping[str, Mapping[str, UpdateRule]],
-                 user_props: Collection[str]) -> list[tuple[str, str]]:
-    """(sum, count) pairs of user properties one event moves together: it adds an amount
-    to the sum and 1 to the count (``total_pay_amount`` += ``{{price_usd}}`` beside
-    ``pay_count`` += 1 on a purchase). A sum above 0 with its count at 0 is a payment
-    nobody made. ``user_props``: the running totals (Rules ``start: counter``), not a
-    balance a grant may fill without a purchase (coins)."""
+def counted_sums(rules: Rules) -> list[tuple[str, str]]:
+    """(sum, count) pairs of running totals (Rules ``start: counter``) one event moves
+    together: it adds an amount to the sum and 1 to the count (``total_pay_amount`` +=
+    ``{{price_usd}}`` beside ``pay_count`` += 1 on a purchase). A sum above 0 with its
+    count at 0 is a payment nobody made. A balance is no running total: a grant may fill it
+    without a purchase (coins)."""
+    totals = {n for n, spec in rules.properties.items() if spec.start == "counter"}
     pairs: list[tuple[str, str]] = []
-    for moves in update_patterns.values():
+    for moves in rules.update_patterns.values():
         sums = [n for n, r in moves.items() if r.type == UpdateType.INCREMENT
-                and isinstance(r.value, str) and n in user_props]
+                and isinstance(r.value, str) and n in totals]
         counts = [n for n, r in moves.items() if r.type == UpdateType.INCREMENT
-                  and r.value == 1 and n in user_props]
+                  and r.value == 1 and n in totals]
         pairs.extend((a, b) for a in sums for b in counts if (a, b) not in pairs)
     return pairs
